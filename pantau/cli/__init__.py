@@ -1,0 +1,117 @@
+"""The ``pantau`` command: a thin layer that parses, calls one library function, prints.
+
+Exit status: 0 success; 1 an error reported in one line (traceback only with
+``--debug``); 2 bad usage. Exceptions become exit codes here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from pantau.errors import PantauError, UsageError
+
+try:  # recent Typer vendors its own copy of click
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover - older Typer on the real click
+    from click import exceptions as click_exc
+
+# Collected text is written by strangers: never interpret Rich markup or emoji codes in it.
+console = Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+app = typer.Typer(
+    name="pantau",
+    help="Collect public interactions with candidates' accounts and find civil servants among them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@dataclass
+class State:
+    workspace: Optional[str] = None
+    debug: bool = False
+    _settings: object = field(default=None, repr=False)
+
+    def settings(self):
+        """The workspace settings, loaded once on first use (``init`` needs none)."""
+        if self._settings is None:
+            from pantau.workspace import open_settings
+            self._settings = open_settings(self.workspace)
+        return self._settings
+
+    def db(self):
+        from pantau.workspace import open_database
+        return open_database(self.settings())
+
+
+state = State()
+
+
+@app.callback()
+def root(
+    workspace: Optional[Path] = typer.Option(
+        None, "--workspace", "-w", envvar="PANTAU_WORKSPACE",
+        help="Workspace folder (holds pantau.toml). Default: the current folder or a parent."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+) -> None:
+    state.workspace = str(workspace) if workspace else None
+    state.debug = debug
+    state._settings = None
+
+
+def fail(message: str) -> None:
+    """Report an error in one line on stderr."""
+    err_console.print(f"error: {message}", soft_wrap=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; maps exceptions to exit codes."""
+    from pantau.cli import commands  # noqa: F401  registers the command groups
+
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        rv = app(args=argv, prog_name="pantau", standalone_mode=False)
+        if isinstance(rv, int):
+            return rv
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        fail("aborted")
+        return 1
+    except click_exc.ClickException as exc:
+        exc.show()
+        return exc.exit_code  # UsageError -> 2
+    except UsageError as exc:
+        if debug:
+            raise
+        fail(str(exc))
+        return 2
+    except PantauError as exc:
+        if debug:
+            raise
+        fail(str(exc))
+        return 1
+    except SystemExit as exc:  # e.g. Rich on a closed pipe
+        return exc.code if isinstance(exc.code, int) else 1
+    except KeyboardInterrupt:
+        fail("interrupted")
+        return 130
+    except Exception as exc:  # an unforeseen failure: still one line unless --debug
+        if debug:
+            raise
+        fail(f"{type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        return 1
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

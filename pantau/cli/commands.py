@@ -1,0 +1,5 @@
+"""The one list of command groups. Each module registers its commands on ``app``."""
+
+from pantau.cli import (  # noqa: F401
+    workspace, watchlist, roster, imports, crawl, match, export, review, ops, sandbox,
+)

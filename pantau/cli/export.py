@@ -1,0 +1,25 @@
+"""Exports of matches and interactions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from pantau.cli import app, state
+from pantau.errors import NotBuilt
+
+
+@app.command()
+def export(
+    what: str = typer.Argument(..., help="matches or interactions."),
+    format: str = typer.Option("csv", "--format", "-f", help="csv, jsonl or xlsx."),
+    status: Optional[str] = typer.Option(None, "--status", help="Only matches with this status."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: stdout)."),
+) -> None:
+    """Export matches or interactions with the fixed columns of docs/export.md.
+
+    Example: pantau export matches --format xlsx --status confirmed --out confirmed.xlsx
+    """
+    raise NotBuilt("pantau export is not built yet (issue 2)")

@@ -1,0 +1,100 @@
+"""``pantau watchlist``: edit, check and sync the watchlist files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from pantau import watchlist as wl
+from pantau.cli import app, console, err_console, state
+from pantau.errors import PantauError
+from storage.queries import audit
+
+watchlist_app = typer.Typer(help="Watchlists of candidate accounts (watchlists/*.yaml).", no_args_is_help=True)
+app.add_typer(watchlist_app, name="watchlist")
+
+
+@watchlist_app.command("add")
+def add(
+    platform: str = typer.Argument(..., help="mastodon, bluesky, youtube, web, instagram, tiktok, x, facebook."),
+    handle: str = typer.Argument(..., help="The account's handle, e.g. @name@server.example."),
+    candidate: str = typer.Option(..., "--candidate", help="Candidate the account belongs to."),
+    role: Optional[str] = typer.Option(None, "--role", help="capres, cawapres, dpr, dpd, dprd, kepala-daerah, partai, tim-kampanye."),
+    url: Optional[str] = typer.Option(None, "--url", help="The account's page; its origin decides where the spider goes."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Selector profile (web only)."),
+    file: Optional[Path] = typer.Option(None, "--file", help="Watchlist file (default: the candidate's file, else watchlists/watchlist.yaml)."),
+) -> None:
+    """Add an account, keeping the file's comments and order.
+
+    Example: pantau watchlist add mastodon @calonsatu@mastodon.example --candidate "Calon Satu" --role capres
+    """
+    s = state.settings()
+    path = wl.add(s.watchlists_dir, platform, handle, candidate=candidate, role=role, url=url,
+                  profile=profile, file=file, profiles=wl.known_profiles(s.workspace))
+    console.print(f"added {platform} {handle} ({candidate}) to {path}")
+
+
+@watchlist_app.command("remove")
+def remove(
+    platform: str = typer.Argument(...),
+    handle: str = typer.Argument(...),
+    file: Optional[Path] = typer.Option(None, "--file", help="Only look in this file."),
+) -> None:
+    """Remove an account from its file; `sync` then disables it (its history is kept).
+
+    Example: pantau watchlist remove bluesky calondua.bsky.social
+    """
+    s = state.settings()
+    path = wl.remove(s.watchlists_dir, platform, handle, file=file)
+    console.print(f"removed {platform} {handle} from {path}")
+
+
+@watchlist_app.command("list")
+def list_() -> None:
+    """List the accounts in the watchlist files.
+
+    Example: pantau watchlist list
+    """
+    s = state.settings()
+    ws = wl.load(s.watchlists_dir)
+    table = Table("platform", "handle", "candidate", "role", "enabled", "file")
+    for a in ws.accounts:
+        table.add_row(a.platform, a.handle, a.candidate or "", a.role or "", "yes" if a.enabled else "no",
+                      f"{a.source_file}:{a.line}")
+    console.print(table)
+    console.print(f"{len(ws.accounts)} accounts in {len(ws.files)} files")
+    for e in ws.errors:
+        err_console.print(e, soft_wrap=True)
+    if ws.errors:
+        raise PantauError(f"{len(ws.errors)} problems in the watchlists")
+
+
+@watchlist_app.command("validate")
+def validate() -> None:
+    """Check every watchlist file: platforms, handles, urls, duplicates, profiles.
+
+    Example: pantau watchlist validate
+    """
+    s = state.settings()
+    ws = wl.load(s.watchlists_dir, wl.known_profiles(s.workspace))
+    for e in ws.errors:
+        err_console.print(e, soft_wrap=True)
+    if ws.errors:
+        raise PantauError(f"{len(ws.errors)} problems in {len(ws.files)} watchlist files")
+    console.print(f"ok: {len(ws.accounts)} accounts in {len(ws.files)} files")
+
+
+@watchlist_app.command("sync")
+def sync() -> None:
+    """Copy the watchlists into the database (accounts no longer listed are disabled).
+
+    Example: pantau watchlist sync
+    """
+    from pantau.jobs.sync import sync_watchlists
+    s = state.settings()
+    db = state.db()
+    r = sync_watchlists(s, db)
+    console.print(f"synced: {r.added} added, {r.updated} updated, {r.disabled} disabled, {r.unchanged} unchanged")

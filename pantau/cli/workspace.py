@@ -1,0 +1,94 @@
+"""``pantau init`` and ``pantau status``."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from pantau.cli import app, console, state
+from pantau.config import CONFIG_FILE
+from pantau.errors import PantauError
+
+
+def create_workspace(directory: Path) -> Path:
+    """Write ``pantau.toml``, ``watchlists/example.yaml`` and a private ``data/``; never overwrite."""
+    import storage
+    directory = directory.resolve()
+    if (directory / CONFIG_FILE).exists():
+        raise PantauError(f"{directory / CONFIG_FILE} already exists; not overwriting it")
+    directory.mkdir(parents=True, exist_ok=True)
+    skel = resources.files("pantau") / "skeleton"
+    (directory / CONFIG_FILE).write_text(skel.joinpath("pantau.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (directory / "watchlists").mkdir(exist_ok=True)
+    example = directory / "watchlists" / "example.yaml"
+    if not example.exists():
+        example.write_text(skel.joinpath("example.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    storage.private_dir(directory / "data")
+    gi = directory / ".gitignore"
+    if not gi.exists():
+        gi.write_text("data/\n", encoding="utf-8")
+    return directory
+
+
+@app.command()
+def init(directory: Path = typer.Argument(Path("."), help="Folder of the new workspace.")) -> None:
+    """Create a workspace: a commented pantau.toml, watchlists/ with an example, a private data/.
+
+    Example: pantau init ~/pantau-kota
+    """
+    ws = create_workspace(directory)
+    console.print(f"new workspace in {ws}: edit pantau.toml and watchlists/, then `pantau roster import FILE`")
+
+
+@app.command()
+def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """Counts per table, the last runs, and when each account was last collected.
+
+    Example: pantau status --json
+    """
+    from storage.queries import runs as runs_q
+    from storage.queries import status as status_q
+
+    s = state.settings()
+    db = state.db()
+    data = {
+        "workspace": str(s.workspace),
+        "database": str(s.db_path),
+        "counts": status_q.counts(db),
+        "matches": status_q.match_counts(db),
+        "runs": runs_q.recent(db, 5),
+        "accounts": status_q.accounts_overview(db),
+        "silent_accounts": runs_q.silent_accounts(db),
+    }
+    for r in data["runs"]:
+        r["stats"] = json.loads(r["stats"] or "{}")
+        r["summary"] = json.loads(r["summary"] or "{}")
+    if as_json:
+        print(json.dumps(data, indent=2, default=str))
+        return
+    console.print(f"workspace {data['workspace']}")
+    t = Table("table", "rows", title="Counts")
+    for k, v in data["counts"].items():
+        t.add_row(k, str(v))
+    console.print(t)
+    if data["matches"]:
+        console.print("matches: " + ", ".join(f"{k} {v}" for k, v in sorted(data["matches"].items())))
+    t = Table("run", "kind", "trigger", "started", "ended", "status", title="Last runs")
+    for r in data["runs"]:
+        t.add_row(str(r["id"]), r["kind"], r["trigger"], r["started_at"], r["ended_at"] or "", r["status"])
+    console.print(t)
+    t = Table("platform", "account", "candidate", "enabled", "interactions", "last collected", "last run items",
+              title="Accounts")
+    for a in data["accounts"]:
+        t.add_row(a["platform"], a["handle"], a["candidate"] or "", "yes" if a["enabled"] else "no",
+                  str(a["interactions"]), a["last_collected_at"] or "never",
+                  "" if a["last_items"] is None else str(a["last_items"]))
+    console.print(t)
+    for a in data["silent_accounts"]:
+        console.print(f"warning: {a['platform']} {a['handle']} yielded nothing in run {a['run_id']} "
+                      f"after {a['previous_items']} items before: check its selector profile or the API")

@@ -1,0 +1,115 @@
+"""Match candidates and reviewers' decisions on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from storage.queries import audit, dumps, transaction, utcnow
+from storage.records import MATCH_STATUSES, MatchCandidate
+
+_UPSERT = """
+INSERT INTO matches (actor_id, nip, score, band, explanation, features, status, model_version,
+                     run_id, created_at, updated_at)
+VALUES (?,?,?,?,?,?,'pending',?,?,?,?)
+ON CONFLICT (actor_id, nip) DO UPDATE SET
+    score = excluded.score, band = excluded.band, explanation = excluded.explanation,
+    features = excluded.features, model_version = excluded.model_version,
+    updated_at = excluded.updated_at
+WHERE matches.status = 'pending'
+"""
+
+
+@dataclass
+class UpsertResult:
+    new: int = 0
+    updated: int = 0
+
+
+def upsert_candidates(db: Database, candidates: list[MatchCandidate], *, run_id: int | None = None,
+                      model_version: str = "") -> UpsertResult:
+    """Store candidates; decided pairs keep their decision (decisions are sticky)."""
+    now = utcnow()
+    res = UpsertResult()
+    with transaction(db):
+        before_rows = db.execute("SELECT count(*) FROM matches").fetchone()[0]
+        c0 = db.conn.total_changes
+        db.conn.executemany(_UPSERT, [
+            (c.actor_id, c.nip, round(float(c.score), 1), c.band, c.explanation,
+             dumps([{"feature": f.feature, "detail": f.detail, "weight": f.weight} for f in c.features]),
+             model_version, run_id, now, now) for c in candidates])
+        changed = db.conn.total_changes - c0
+        res.new = db.execute("SELECT count(*) FROM matches").fetchone()[0] - before_rows
+        res.updated = changed - res.new
+    return res
+
+
+def withdraw_pending(db: Database, actor_ids: list[int], keep: set[tuple[int, str]]) -> int:
+    """Delete pending candidates of re-scored actors that the matcher no longer proposes."""
+    if not actor_ids:
+        return 0
+    n = 0
+    with transaction(db):
+        for r in list(db.query(
+                "SELECT id, actor_id, nip FROM matches WHERE status='pending' AND actor_id IN (%s)"
+                % ",".join("?" * len(actor_ids)), actor_ids)):
+            if (r["actor_id"], r["nip"]) not in keep:
+                db.execute("DELETE FROM matches WHERE id=?", [r["id"]])
+                n += 1
+    return n
+
+
+def record_decision(db: Database, match_id: int, status: str, *, reviewer: str,
+                    note: str | None = None) -> None:
+    """Set a match's status and write the audit row in the same transaction."""
+    if status not in MATCH_STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    with transaction(db):
+        row = db.execute("SELECT status FROM matches WHERE id=?", [match_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no match {match_id}")
+        db.execute("UPDATE matches SET status=?, reviewer=?, decided_at=?, note=?, updated_at=? WHERE id=?",
+                   [status, reviewer, utcnow(), note, utcnow(), match_id])
+        audit.write(db, "match.decide", user=reviewer, object_type="match", object_id=match_id,
+                    detail={"from": row[0], "to": status, "note": note})
+
+
+EXPORT_COLUMNS = ("match_id", "status", "score", "nip", "employee_name", "unit", "position",
+                  "platform", "actor_handle", "actor_name", "actor_url", "interactions",
+                  "first_interaction_at", "last_interaction_at", "explanation", "band")
+
+
+def for_export(db: Database, status: str | None = None):
+    sql = """
+    SELECT m.id AS match_id, m.status, m.score, m.nip, e.name AS employee_name, e.unit, e.position,
+           a.platform, a.handle AS actor_handle, a.display_name AS actor_name, a.profile_url AS actor_url,
+           (SELECT count(*) FROM interactions i WHERE i.actor_id = m.actor_id) AS interactions,
+           (SELECT min(COALESCE(i.created_at, i.observed_at)) FROM interactions i WHERE i.actor_id = m.actor_id)
+               AS first_interaction_at,
+           (SELECT max(COALESCE(i.created_at, i.observed_at)) FROM interactions i WHERE i.actor_id = m.actor_id)
+               AS last_interaction_at,
+           m.explanation, m.band
+    FROM matches m JOIN employees e ON e.nip = m.nip JOIN actors a ON a.id = m.actor_id
+    """
+    params = []
+    if status:
+        sql += " WHERE m.status = ?"
+        params.append(status)
+    sql += " ORDER BY m.score DESC, m.id"
+    yield from db.query(sql, params)
+
+
+def new_activity(db: Database, since: str | None = None) -> list[dict]:
+    """Interactions of confirmed actors observed after their confirmation."""
+    sql = """
+    SELECT i.*, m.id AS match_id, m.nip, e.name AS employee_name, a.handle AS actor_handle
+    FROM matches m JOIN interactions i ON i.actor_id = m.actor_id
+    JOIN employees e ON e.nip = m.nip JOIN actors a ON a.id = m.actor_id
+    WHERE m.status = 'confirmed' AND i.observed_at > m.decided_at
+    """
+    params = []
+    if since:
+        sql += " AND i.observed_at >= ?"
+        params.append(since)
+    return list(db.query(sql + " ORDER BY i.observed_at DESC", params))
