@@ -1,4 +1,4 @@
-"""Collecting: ``crawl``, the nightly ``run``, ``schedule`` and ``cron``."""
+"""Collecting: ``pantau crawl``."""
 
 from __future__ import annotations
 
@@ -20,30 +20,3 @@ def crawl(
     Example: pantau crawl --platform mastodon
     """
     raise NotBuilt("pantau crawl is not built yet (issue 3)")
-
-
-@app.command()
-def run() -> None:
-    """The nightly job: sync, crawl, match, capture evidence, summarise.
-
-    Example: pantau run
-    """
-    raise NotBuilt("pantau run is not built yet (issue 5)")
-
-
-@app.command()
-def schedule() -> None:
-    """Run the in-process scheduler ([schedule] in pantau.toml) until stopped.
-
-    Example: pantau schedule
-    """
-    raise NotBuilt("pantau schedule is not built yet (issue 5)")
-
-
-@app.command()
-def cron() -> None:
-    """Print a crontab line for the nightly job.
-
-    Example: pantau cron >> mycrontab
-    """
-    raise NotBuilt("pantau cron is not built yet (issue 5)")
