@@ -1,0 +1,101 @@
+from pathlib import Path
+
+import pytest
+
+from pantau import watchlist as wl
+from pantau.errors import PantauError
+
+GOOD = """\
+# Pilkada 2029, kota contoh
+election: Pilkada 2029
+candidates:
+  - name: Calon Satu   # walikota
+    role: kepala-daerah
+    accounts:
+      - platform: mastodon
+        handle: "@calonsatu@mastodon.example"
+      - platform: bluesky
+        handle: calonsatu.bsky.social
+        collect: [comments, likes]
+        since: 2029-01-01
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    p = folder / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_good_file_loads_accounts(tmp_path):
+    write(tmp_path, "a.yaml", GOOD)
+    ws = wl.load(tmp_path)
+    assert ws.errors == []
+    assert [(a.platform, a.key) for a in ws.accounts] == [
+        ("mastodon", "calonsatu@mastodon.example"), ("bluesky", "calonsatu.bsky.social")]
+    assert ws.accounts[1].kinds() == {"comment", "reply", "like"}
+    assert ws.accounts[1].since == "2029-01-01"
+    assert ws.accounts[0].line == 7
+
+
+@pytest.mark.parametrize("account, message, line", [
+    ("      - platform: myspace\n        handle: x\n", "unknown platform 'myspace'", 7),
+    ("      - platform: mastodon\n        handle: 'bad handle!'\n", "malformed mastodon handle", 8),
+    ("      - platform: bluesky\n        handle: a.bsky.social\n        url: ftp//nope\n", "malformed url", 9),
+    ("      - platform: bluesky\n        handle: a.bsky.social\n        collect: [hugs]\n", "collect must be a list", 9),
+    ("      - platform: web\n        handle: a\n        profile: p\n", "a web account needs a url", 7),
+    ("      - platform: web\n        handle: a\n        url: http://x.example/a\n", "needs a selector profile", 7),
+    ("      - platform: bluesky\n        handle: a.bsky.social\n        colour: red\n", "unknown key 'colour'", 9),
+])
+def test_invalid_accounts_are_reported_with_file_and_line(tmp_path, account, message, line):
+    text = "election: E\ncandidates:\n  - name: X\n    role: dpr\n    accounts:\n      - {platform: x, handle: ok}\n" + account
+    p = write(tmp_path, "bad.yaml", text)
+    ws = wl.load(tmp_path, profiles={"p"})
+    assert len(ws.errors) == 1, ws.errors
+    assert ws.errors[0].startswith(f"{p}:{line}: ") and message in ws.errors[0]
+    assert [a.handle for a in ws.accounts] == ["ok"]   # the good account is kept
+
+
+def test_duplicates_across_files_are_errors(tmp_path):
+    write(tmp_path, "a.yaml", GOOD)
+    b = write(tmp_path, "b.yaml", "candidates:\n  - name: Y\n    accounts:\n"
+                                  "      - platform: mastodon\n        handle: '@CalonSatu@Mastodon.example'\n")
+    ws = wl.load(tmp_path)
+    assert len(ws.errors) == 1
+    assert ws.errors[0].startswith(f"{b}:4: duplicate account mastodon") and "a.yaml:7" in ws.errors[0]
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    p = write(tmp_path, "broken.yaml", "candidates:\n  - name: [unclosed\n")
+    ws = wl.load(tmp_path)
+    assert len(ws.errors) == 1 and ws.errors[0].startswith(f"{p}:")
+
+
+def test_add_keeps_comments_and_order_and_remove_undoes(tmp_path):
+    p = write(tmp_path, "a.yaml", GOOD)
+    wl.add(tmp_path, "youtube", "@calonsatu", candidate="Calon Satu")
+    text = p.read_text(encoding="utf-8")
+    assert text.startswith("# Pilkada 2029, kota contoh\nelection: Pilkada 2029\n")
+    assert "# walikota" in text
+    assert text.index("calonsatu.bsky.social") < text.index("'@calonsatu'") or \
+        text.index("calonsatu.bsky.social") < text.index("@calonsatu\n")
+    ws = wl.load(tmp_path)
+    assert ws.errors == [] and len(ws.accounts) == 3
+    with pytest.raises(PantauError, match="already in"):
+        wl.add(tmp_path, "youtube", "@CALONSATU", candidate="Calon Satu")
+    wl.remove(tmp_path, "youtube", "@calonsatu")
+    assert p.read_text(encoding="utf-8") == GOOD
+
+
+def test_add_new_candidate_to_new_file_and_validation(tmp_path):
+    path = wl.add(tmp_path, "mastodon", "@calondua@m.example", candidate="Calon Dua", role="dpd")
+    assert path == tmp_path / "watchlist.yaml"
+    ws = wl.load(tmp_path)
+    assert ws.accounts[0].candidate == "Calon Dua" and ws.accounts[0].role == "dpd"
+    with pytest.raises(PantauError, match="malformed"):
+        wl.add(tmp_path, "bluesky", "not a handle", candidate="Z")
+    with pytest.raises(PantauError, match="unknown platform"):
+        wl.add(tmp_path, "friendster", "z", candidate="Z")
+    with pytest.raises(PantauError, match="--url and --profile"):
+        wl.add(tmp_path, "web", "z", candidate="Z")
