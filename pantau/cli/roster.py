@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from pantau.cli import app, state
-from pantau.errors import NotBuilt
+from pantau.cli import app, console, err_console, state
+from pantau.errors import PantauError
 
 roster_app = typer.Typer(help="The civil-servant roster.", no_args_is_help=True)
 app.add_typer(roster_app, name="roster")
@@ -25,4 +25,20 @@ def roster_import(
 
     Example: pantau roster import pegawai-2029.xlsx --source bkpsdm
     """
-    raise NotBuilt("pantau roster import is not built yet (issue 2)")
+    from pantau.roster import import_roster
+
+    db = state.db()
+    with err_console.status("reading the roster", spinner="dots"):
+        r = import_roster(db, file, sheet=sheet, source=source, strict=strict)
+    for e in r.rejected:
+        err_console.print(str(e), soft_wrap=True)
+    console.print(
+        f"{r.file}: {r.rows} rows, {r.accepted} accepted, {len(r.rejected)} rejected; "
+        + (f"{r.inserted} new, {r.updated} updated, {r.unchanged} unchanged, {r.deactivated} deactivated "
+           f"(source {r.source})" if r.stored else "nothing stored"))
+    if r.rejected:
+        if strict:
+            raise PantauError(f"{len(r.rejected)} rows rejected; nothing stored (--strict)")
+        if not r.stored:
+            raise PantauError(f"all {len(r.rejected)} rows rejected; nothing stored")
+        raise PantauError(f"{len(r.rejected)} rows rejected; the {r.accepted} good rows were stored")

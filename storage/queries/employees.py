@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Iterable
 
 from sqlite_utils import Database
 
-from storage.queries import chunks, dumps, transaction, utcnow
+from storage.queries import dumps, transaction, utcnow
 from storage.records import Employee
 
 _UPSERT = """
@@ -22,8 +23,12 @@ ON CONFLICT (nip) DO UPDATE SET
     updated_at = CASE WHEN employees.name IS NOT excluded.name OR employees.unit IS NOT excluded.unit
         OR employees.position IS NOT excluded.position OR employees.handles IS NOT excluded.handles
         OR employees.active = 0 OR employees.name_norm IS NOT excluded.name_norm
+        OR employees.titles IS NOT excluded.titles OR employees.source IS NOT excluded.source
         THEN excluded.updated_at ELSE employees.updated_at END
 """
+
+#: the columns whose change makes a re-imported row "updated"
+_COMPARED = ("name", "name_norm", "titles", "unit", "position", "handles", "active", "source")
 
 
 @dataclass
@@ -35,40 +40,47 @@ class RosterResult:
 
 
 def replace_source(db: Database, employees: list[Employee], source: str,
-                   *, deactivate_missing: bool = True) -> RosterResult:
-    """Upsert ``employees`` as the whole of ``source``; those of it not listed become inactive."""
+                   *, deactivate_missing: bool = True, keep: Iterable[str] = ()) -> RosterResult:
+    """Upsert ``employees`` as the whole of ``source``; those of it not listed become inactive.
+
+    ``keep``: NIPs that are not deactivated although absent (rows the importer
+    rejected for another reason than their NIP). One transaction, so a crash
+    leaves the previous roster as it was.
+    """
     now = utcnow()
     res = RosterResult()
     with transaction(db):
-        existing: dict[str, str] = {}
-        nips = [e.nip for e in employees]
-        for part in chunks(nips, 900):
-            q = ",".join("?" * len(part))
-            for nip, upd in db.execute(f"SELECT nip, updated_at FROM employees WHERE nip IN ({q})", part):
-                existing[nip] = upd
-        db.conn.executemany(_UPSERT, [
-            (e.nip, e.name, e.name_norm, e.norm_version, dumps(e.titles), e.unit, e.position,
-             dumps(e.handles), e.birth_date, source, now, now) for e in employees])
-        res.inserted = len([n for n in nips if n not in existing])
-        if existing:
-            changed = 0
-            for part in chunks(list(existing), 900):
-                q = ",".join("?" * len(part))
-                changed += db.execute(
-                    f"SELECT count(*) FROM employees WHERE updated_at = ? AND nip IN ({q})",
-                    [now, *part]).fetchone()[0]
-            # rows whose previous updated_at was already `now` (same second) count as unchanged
-            res.updated = changed
-            res.unchanged = len(existing) - changed
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS _roster_nips (nip TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM _roster_nips")
+        db.conn.executemany("INSERT OR IGNORE INTO _roster_nips VALUES (?)",
+                            [(e.nip,) for e in employees] + [(n,) for n in keep])
+        existing: dict[str, tuple] = {
+            r[0]: tuple(r[1:]) for r in db.execute(
+                "SELECT e.nip, " + ", ".join(f"e.{c}" for c in _COMPARED)
+                + " FROM employees e JOIN _roster_nips r ON r.nip = e.nip")}
+        rows = []
+        for e in employees:
+            row = (e.nip, e.name, e.name_norm, e.norm_version, dumps(e.titles), e.unit, e.position,
+                   dumps(e.handles), e.birth_date, source, now, now)
+            old = existing.get(e.nip)
+            if old is None:
+                res.inserted += 1
+            elif old == (e.name, e.name_norm, row[4], e.unit, e.position, row[7], 1, source):
+                res.unchanged += 1
+            else:
+                res.updated += 1
+            rows.append(row)
+            if len(rows) >= 5000:
+                db.conn.executemany(_UPSERT, rows)
+                rows = []
+        if rows:
+            db.conn.executemany(_UPSERT, rows)
         if deactivate_missing:
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS _roster_nips (nip TEXT PRIMARY KEY)")
-            db.execute("DELETE FROM _roster_nips")
-            db.conn.executemany("INSERT OR IGNORE INTO _roster_nips VALUES (?)", [(n,) for n in nips])
             cur = db.execute(
                 "UPDATE employees SET active=0, updated_at=? WHERE source=? AND active=1 "
                 "AND nip NOT IN (SELECT nip FROM _roster_nips)", [now, source])
             res.deactivated = cur.rowcount
-            db.execute("DELETE FROM _roster_nips")
+        db.execute("DELETE FROM _roster_nips")
         db.execute("INSERT INTO meta (key, value) VALUES ('roster_changed_at', ?) "
                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [now])
     return res
@@ -87,11 +99,21 @@ def active(db: Database) -> list[Employee]:
 
 
 def renormalise(db: Database, normalise, version: str) -> int:
-    """Recompute ``name_norm`` for rows written by another normaliser version."""
-    rows = list(db.query("SELECT nip, name FROM employees WHERE norm_version IS NOT ?", [version]))
+    """Recompute ``name_norm`` (and titles) for rows written by another normaliser version.
+
+    ``normalise`` returns either a string or an object with ``text`` and ``titles``
+    (``pantau.matching.normalize.Normalised``).
+    """
+    rows = list(db.query("SELECT nip, name, titles FROM employees WHERE norm_version IS NOT ?", [version]))
     if not rows:
         return 0
+    updates = []
+    for r in rows:
+        n = normalise(r["name"])
+        if isinstance(n, str):
+            updates.append((n, r["titles"], version, r["nip"]))
+        else:
+            updates.append((n.text, dumps(list(n.titles)), version, r["nip"]))
     with transaction(db):
-        db.conn.executemany("UPDATE employees SET name_norm=?, norm_version=? WHERE nip=?",
-                            [(normalise(r["name"]), version, r["nip"]) for r in rows])
+        db.conn.executemany("UPDATE employees SET name_norm=?, titles=?, norm_version=? WHERE nip=?", updates)
     return len(rows)

@@ -1,0 +1,297 @@
+"""Interactions exported from other tools (JSON Lines or CSV) -> the records the spiders yield.
+
+Platforms without a spider (Instagram, TikTok, X, Facebook) reach Pantau only
+this way, so the importer is as careful as a spider: every bad line is reported
+with its number and reason and the good ones are stored; each batch is one
+transaction, so a killed import leaves the database consistent and running it
+again adds only what is missing (natural keys make every write idempotent).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from pantau.errors import InputError
+from pantau.roster import LineError, RowError
+from pantau.tabular import csv_unguard, decode_error, header_key, open_text, sniff_delimiter
+from storage.queries import audit, dumps, transaction
+from storage.queries import interactions as interactions_q
+from storage.queries import runs as runs_q
+from storage.records import KINDS, PLATFORMS, Actor, Interaction, actor_key_for
+
+#: the columns of DESIGN.md's import table, in export order
+FIELDS = ("platform", "kind", "target_account", "actor_handle", "actor_id", "actor_name", "actor_bio",
+          "actor_url", "post_url", "post_id", "text", "created_at", "interaction_id")
+REQUIRED = ("platform", "kind", "target_account", "actor_handle")
+#: accepted as well: what an export adds (ignored) and two optional extras other tools have
+IGNORED = ("observed_at", "run_id")
+EXTRAS = ("parent_id", "url")
+_ALL = FIELDS + EXTRAS
+_CSV_KNOWN = {header_key(f): f for f in _ALL + IGNORED}
+
+BATCH = 5000
+MAX_REPORTED = 10_000          # rejected lines kept in the report (all are counted)
+_PLATFORMS = frozenset(PLATFORMS)
+_KINDS = frozenset(KINDS)
+
+
+@dataclass
+class ImportReport:
+    file: str
+    lines: int = 0
+    accepted: int = 0
+    rejected: list[RowError] = field(default_factory=list)
+    new_interactions: int = 0
+    new_actors: int = 0
+    stored: bool = False
+    rejected_total: int = 0    # all rejected lines; ``rejected`` holds the first MAX_REPORTED
+    run_id: int | None = None
+    seconds: float = 0.0
+
+    def reject(self, error: RowError) -> None:
+        self.rejected_total += 1
+        if len(self.rejected) < MAX_REPORTED:
+            self.rejected.append(error)
+
+
+class _Bad(Exception):
+    """A line that cannot become an interaction; its message is the reason."""
+
+
+def _clean(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if type(value) is str:
+        value = value.strip()
+        return value or None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise _Bad(f"field {name} must be text, not {type(value).__name__}")
+
+
+def to_interaction(obj: dict, raw: str | None = None) -> Interaction:
+    """One import record -> an ``Interaction``; raises ``_Bad`` with the reason when it cannot."""
+    get = obj.get
+    v = {}
+    for name in _ALL:
+        x = get(name)
+        if x is not None:
+            v[name] = _clean(name, x)
+    for name in REQUIRED:
+        if not v.get(name):
+            raise _Bad(f"missing required field {name}")
+    platform = v["platform"].lower()
+    if platform not in _PLATFORMS:
+        raise _Bad(f"unknown platform {v['platform']!r} (one of {', '.join(PLATFORMS)})")
+    kind = v["kind"].lower()
+    if kind not in _KINDS:
+        raise _Bad(f"unknown kind {v['kind']!r} (one of {', '.join(KINDS)})")
+    post_id, post_url = v.get("post_id"), v.get("post_url")
+    if kind != "follow" and not post_id and not post_url:
+        raise _Bad(f"a {kind} needs post_id or post_url")
+    created_at = v.get("created_at")
+    if created_at is not None:
+        try:
+            datetime.fromisoformat(created_at)
+        except ValueError:
+            raise _Bad(f"created_at {created_at[:40]!r} is not an ISO 8601 date-time") from None
+    handle, actor_id = v["actor_handle"], v.get("actor_id")
+    actor = Actor(platform, actor_key_for(platform, handle, actor_id), handle=handle,
+                  display_name=v.get("actor_name"), bio=v.get("actor_bio"),
+                  profile_url=v.get("actor_url"), platform_id=actor_id)
+    return Interaction(platform, kind, v["target_account"], actor, post_id=post_id, post_url=post_url,
+                       interaction_id=v.get("interaction_id"), parent_id=v.get("parent_id"),
+                       url=v.get("url"), text=v.get("text"), created_at=created_at,
+                       raw=raw if raw is not None else dumps(obj), source="import")
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def _format(path: Path, first: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    if first.lstrip().startswith("{"):
+        return "jsonl"
+    raise InputError("unknown format: give a .jsonl or .csv file (see docs/import.md)", file=str(path))
+
+
+def _jsonl(text, name: str) -> Iterator[tuple[int, Interaction | None, str | None]]:
+    """``(line number, record, None)`` or ``(line number, None, reason)``; blank lines are skipped."""
+    loads = json.loads
+    n = 0
+    for line in text:
+        n += 1
+        s = line.strip()
+        if not s:
+            continue
+        try:
+            obj = loads(s)
+        except ValueError as exc:
+            yield n, None, f"malformed JSON ({exc.args[0].split(':')[0]})"
+            continue
+        if type(obj) is not dict:
+            yield n, None, "not a JSON object"
+            continue
+        try:
+            yield n, to_interaction(obj, s), None
+        except _Bad as exc:
+            yield n, None, str(exc)
+
+
+def _csv(text, name: str) -> Iterator[tuple[int, Interaction | None, str | None]]:
+    header_line = text.readline()
+    if not header_line.strip():
+        raise InputError("the file is empty", file=name)
+    delimiter = sniff_delimiter(header_line.strip("\r\n"), _CSV_KNOWN)
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    cols: list[tuple[int, str]] = []
+    seen = set()
+    for i, h in enumerate(header):
+        f = _CSV_KNOWN.get(header_key(h))
+        if f and f not in seen and f not in IGNORED:
+            cols.append((i, f))
+            seen.add(f)
+    missing = [f for f in REQUIRED if f not in seen]
+    if missing:
+        raise InputError(f"missing required columns: {', '.join(missing)}", file=name)
+    reader = csv.reader(text, delimiter=delimiter)
+    start = 2
+    for cells in reader:
+        n = start
+        start = reader.line_num + 2       # reader counts from after the header line
+        if not cells or not any(cells):
+            continue
+        obj = {}
+        width = len(cells)
+        for i, f in cols:
+            if i < width:
+                c = cells[i]
+                if c:
+                    obj[f] = csv_unguard(c) if c[0] == "'" else c
+        try:
+            yield n, to_interaction(obj), None
+        except _Bad as exc:
+            yield n, None, str(exc)
+
+
+def _read(path: Path) -> tuple[Iterator, Any, int]:
+    if not path.is_file():
+        raise InputError("no such file", file=str(path))
+    text, raw, encoding = open_text(path)
+    size = path.stat().st_size
+    first = ""
+    pos = raw.tell()
+    try:
+        first = raw.read(64).decode(encoding, errors="ignore")
+    finally:
+        raw.seek(pos)
+    fmt = _format(path, first)
+    records = _jsonl(text, str(path)) if fmt == "jsonl" else _csv(text, str(path))
+    return records, raw, size
+
+
+def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | None = None,
+                        progress: Callable[[int, int, int], None] | None = None) -> ImportReport:
+    """Import a JSONL or CSV file of interactions; see docs/import.md.
+
+    ``progress(bytes_read, bytes_total, lines)`` is called after every batch.
+    With ``strict`` the file is checked completely first and nothing is stored if
+    any line is bad. Without a ``run_id`` the import records its own 'import' run.
+    """
+    path = Path(path)
+    t0 = time.monotonic()
+    report = ImportReport(file=str(path))
+    if strict:
+        _check_only(path, report)
+        if report.rejected_total:
+            _audit(db, path, report, strict)
+            report.seconds = time.monotonic() - t0
+            return report
+        report = ImportReport(file=str(path))
+    own_run = run_id is None
+    if own_run:
+        run_id = runs_q.start(db, "import", trigger="cli")
+    report.run_id = run_id
+    writer = interactions_q.InteractionWriter(db, run_id=run_id, source="import")
+    status, error = "failed", None
+    try:
+        records, raw, size = _read(path)
+        batch: list[Interaction] = []
+        try:
+            for n, item, reason in records:
+                report.lines += 1
+                if item is None:
+                    report.reject(LineError(str(path), n, reason))
+                    continue
+                batch.append(item)
+                if len(batch) >= BATCH:
+                    _flush(writer, batch, report)
+                    batch = []
+                    if progress:
+                        progress(raw.tell(), size, report.lines)
+            if batch:
+                _flush(writer, batch, report)
+        except UnicodeDecodeError:
+            raise decode_error(path, "its detected encoding", report.lines + 1) from None
+        finally:
+            raw.close()
+        if progress:
+            progress(size, size, report.lines)
+        if report.lines == 0:
+            raise InputError("the file has no interaction lines", file=str(path))
+        report.stored = report.accepted > 0
+        status = "partial" if report.rejected_total else "ok"
+    except BaseException as exc:
+        error = str(exc) or type(exc).__name__
+        raise
+    finally:
+        report.seconds = time.monotonic() - t0
+        if own_run:
+            runs_q.finish(db, run_id, status, error=error, stats=_stats(report),
+                          summary={"file": path.name, **_stats(report)})
+        _audit(db, path, report, strict)
+    return report
+
+
+def _flush(writer, batch: list[Interaction], report: ImportReport) -> None:
+    res = writer.write(batch)
+    report.accepted += len(batch)
+    report.new_interactions += res.new_interactions
+    report.new_actors += res.new_actors
+
+
+def _check_only(path: Path, report: ImportReport) -> None:
+    records, raw, _ = _read(path)
+    try:
+        for n, item, reason in records:
+            report.lines += 1
+            if item is None:
+                report.reject(LineError(str(path), n, reason))
+            else:
+                report.accepted += 1
+    except UnicodeDecodeError:
+        raise decode_error(path, "its detected encoding", report.lines + 1) from None
+    finally:
+        raw.close()
+    if report.lines == 0:
+        raise InputError("the file has no interaction lines", file=str(path))
+
+
+def _stats(report: ImportReport) -> dict:
+    return {"lines": report.lines, "accepted": report.accepted, "rejected": report.rejected_total,
+            "new_interactions": report.new_interactions, "new_actors": report.new_actors}
+
+
+def _audit(db, path: Path, report: ImportReport, strict: bool) -> None:
+    with transaction(db):
+        audit.write(db, "import", object_type="interactions", object_id=report.run_id,
+                    detail={"file": path.name, **_stats(report), "strict": strict, "stored": report.stored})

@@ -1,0 +1,348 @@
+"""The employee roster: CSV or XLSX exported from a personnel system -> ``Employee`` records.
+
+Personnel files come out of Excel in many shapes; the reader is forgiving about
+the shape (encodings, delimiters, header spelling, a title row above the header)
+and strict about the content: a NIP that is not 18 digits with a real birth date
+in front is refused, row by row, because a wrong NIP would attach a lead to the
+wrong person. Good rows are kept; every bad one is reported with its row number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from pantau.errors import InputError
+from pantau.matching import normalize
+from pantau.tabular import decode_error, detect_encoding, header_key, sniff_delimiter
+from storage.queries import audit, transaction
+from storage.queries import employees as employees_q
+from storage.records import Employee, mask_nip
+
+#: field -> accepted header spellings (compared through ``header_key``)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "nip": ("nip", "nipbaru"),
+    "name": ("nama", "name", "namalengkap", "namapegawai"),
+    "unit": ("unitkerja", "unit"),
+    "position": ("jabatan", "position"),
+    "handles": ("akun", "handles"),
+}
+REQUIRED = ("nip", "name", "unit", "position")
+_SHOWN = {"nip": "nip", "name": "nama (or name)", "unit": "unit_kerja (or unit)",
+          "position": "jabatan (or position)", "handles": "akun (or handles)"}
+_KNOWN = {alias: f for f, aliases in ALIASES.items() for alias in aliases}
+_HEADER_SEARCH_ROWS = 20
+
+_SPACED_NIP = re.compile(r"\d[\d\s]*\d")
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+")
+_DECIMAL = re.compile(r"\d+[.,]\d*")
+_EXCEL_HINT = ("Excel stored the NIP as a number and lost digits: format the NIP column as "
+               "Text and export the file again")
+_WS = re.compile(r"\s+")
+
+
+@dataclass
+class RowError:
+    """One rejected row; printed as ``FILE:row N: reason``."""
+
+    file: str
+    row: int
+    reason: str
+    nip: str | None = field(default=None, repr=False, compare=False)   # a good NIP on an otherwise bad row
+
+    def __str__(self) -> str:
+        return f"{self.file}:row {self.row}: {self.reason}"
+
+
+@dataclass
+class LineError(RowError):
+    """A rejected line of an interaction file; printed as ``FILE:line N: reason``."""
+
+    def __str__(self) -> str:
+        return f"{self.file}:line {self.row}: {self.reason}"
+
+
+@dataclass
+class RosterReport:
+    file: str
+    source: str
+    rows: int = 0
+    accepted: int = 0
+    rejected: list[RowError] = field(default_factory=list)
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    stored: bool = False
+
+
+def parse_nip(value: Any) -> tuple[str | None, str | None]:
+    """``(nip, None)`` for a good NIP, ``(None, reason)`` otherwise.
+
+    The reason never holds the whole NIP (logs and terminals only see masked ones).
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, "NIP is empty"
+    if isinstance(value, bool):
+        return None, "NIP is not a number"
+    if isinstance(value, (int, float)):
+        return None, _EXCEL_HINT
+    s = str(value).strip().replace("\u00a0", " ")
+    if s.startswith("'"):            # Excel's "treat as text" prefix
+        s = s[1:].strip()
+    if _SCIENTIFIC.fullmatch(s) or _DECIMAL.fullmatch(s):
+        return None, _EXCEL_HINT
+    if _SPACED_NIP.fullmatch(s):
+        s = re.sub(r"\s", "", s)
+    if not s.isdigit() or not s.isascii():
+        return None, "NIP must be 18 digits"
+    if len(s) < 18:
+        return None, (f"NIP {mask_nip(s)} has {len(s)} digits, expected 18 (if Excel stored the column "
+                      "as a number it dropped digits: format the NIP column as Text)")
+    if len(s) > 18:
+        return None, f"NIP {mask_nip(s)} has {len(s)} digits, expected 18"
+    if birth_date(s) is None:
+        return None, f"NIP {mask_nip(s)}: the first 8 digits are not a valid birth date (YYYYMMDD)"
+    return s, None
+
+
+def birth_date(nip: str) -> str | None:
+    """The birth date a NIP starts with, as YYYY-MM-DD, or None when it is not a date."""
+    try:
+        d = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        return None
+    if d.year < 1900 or d > date.today():
+        return None
+    return d.isoformat()
+
+
+def _text(value: Any) -> str | None:
+    """A cell as clean text: numbers without a stray ``.0``, dates as ISO, blanks as None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, datetime):
+        value = value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    elif isinstance(value, date):
+        value = value.isoformat()
+    s = _WS.sub(" ", str(value)).strip()
+    return s or None
+
+
+def _handles(value: Any) -> list[str]:
+    out: list[str] = []
+    for part in re.split(r"[;\n]", _text(value) or ""):
+        h = part.strip()
+        if h and h not in out:
+            out.append(h)
+    return out
+
+
+def _blank(cells: Iterable[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+# --- reading rows -----------------------------------------------------------------------
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """``(line number, cells)`` of every record; the number is the record's first physical line."""
+    data = path.read_bytes()
+    if not data.strip(b"\x00\r\n\t \xef\xbb\xbf\xff\xfe"):
+        raise InputError("the file is empty", file=str(path))
+    encoding = detect_encoding(data[: 1 << 20])
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise decode_error(path, encoding, line) from None
+    del data
+    lines = text.splitlines()[:_HEADER_SEARCH_ROWS]
+    delimiter = max(lines, key=lambda l: sum(1 for c in re.split(r"[,;\t]", l) if header_key(c) in _KNOWN),
+                    default="")
+    delimiter = sniff_delimiter(delimiter, _KNOWN)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+    from zipfile import BadZipFile
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, OSError) as exc:
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=str(path)) from None
+    try:
+        if sheet is None:
+            if not wb.worksheets:
+                raise InputError("the workbook has no sheets", file=str(path))
+            ws = wb.worksheets[0]
+        elif sheet in wb.sheetnames:
+            ws = wb[sheet]
+        else:
+            raise InputError(f"no sheet named {sheet!r}; sheets: {', '.join(wb.sheetnames)}", file=str(path))
+        if getattr(ws, "reset_dimensions", None):
+            ws.reset_dimensions()     # some writers store wrong dimensions; read what is there
+        for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            yield n, list(row)
+    finally:
+        wb.close()
+
+
+def _rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError("no such file", file=str(path))
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path, sheet)
+    if suffix == ".xls":
+        raise InputError("old .xls workbooks are not read; save it as .xlsx or CSV", file=str(path))
+    if suffix not in (".csv", ".txt", ".tsv"):
+        raise InputError("a roster is a .csv or .xlsx file", file=str(path))
+    if sheet is not None:
+        raise InputError("--sheet only applies to .xlsx workbooks", file=str(path))
+    return _csv_rows(path)
+
+
+def _columns(header: list[Any]) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for i, h in enumerate(header):
+        f = _KNOWN.get(header_key(h))
+        if f and f not in cols:
+            cols[f] = i
+    return cols
+
+
+def read_roster(path: Path, *, sheet: str | None = None,
+                progress: Callable[[int], None] | None = None) -> tuple[list[Employee], list[RowError]]:
+    """Read a roster file into records; rows that cannot be trusted come back as ``RowError``.
+
+    Raises ``InputError`` for what spoils the whole file: not found, empty, unreadable,
+    or required columns missing.
+    """
+    path = Path(path)
+    name = str(path)
+    rows = _rows(path, sheet)
+    header: list[Any] | None = None
+    cols: dict[str, int] = {}
+    first_nonblank: tuple[int, list[Any]] | None = None
+    scanned = 0
+    employees: list[Employee] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    try:
+        for n, cells in rows:
+            if header is None:
+                if _blank(cells):
+                    continue
+                scanned += 1
+                if first_nonblank is None:
+                    first_nonblank = (n, cells)
+                found = _columns(cells)
+                if "nip" in found or scanned >= _HEADER_SEARCH_ROWS:
+                    header, cols = cells, found
+                    _check_columns(name, cols, cells)
+                continue
+            if _blank(cells):
+                continue
+            emp, reason, good_nip = _employee(cells, cols, len(header))
+            if emp is not None:
+                first = seen.get(emp.nip)
+                if first is not None:
+                    reason, emp = f"NIP {mask_nip(emp.nip)} repeats row {first}; the first row is kept", None
+                else:
+                    seen[emp.nip] = n
+            if emp is None:
+                errors.append(RowError(name, n, reason or "bad row", nip=good_nip))
+            else:
+                employees.append(emp)
+            if progress and (len(employees) + len(errors)) % 10_000 == 0:
+                progress(len(employees) + len(errors))
+    except UnicodeDecodeError:
+        raise decode_error(path, "the detected encoding", None) from None
+    if header is None:
+        if first_nonblank is None:
+            raise InputError("the file is empty", file=name)
+        header, cols = first_nonblank[1], _columns(first_nonblank[1])
+        _check_columns(name, cols, header)
+    if not employees and not errors:
+        raise InputError("no employee rows below the header", file=name)
+    return employees, errors
+
+
+def _check_columns(name: str, cols: dict[str, int], header: list[Any]) -> None:
+    missing = [_SHOWN[f] for f in REQUIRED if f not in cols]
+    if missing:
+        found = ", ".join(str(h) for h in header if h not in (None, "")) or "nothing"
+        raise InputError(f"missing required columns: {'; '.join(missing)} (header has: {found})", file=name)
+
+
+def _employee(cells: list[Any], cols: dict[str, int],
+              width: int) -> tuple[Employee | None, str | None, str | None]:
+    """``(employee, None, nip)`` or ``(None, reason, nip if the NIP itself was good)``."""
+
+    def cell(f: str) -> Any:
+        i = cols.get(f)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    nip, reason = parse_nip(cell("nip"))
+    if nip is None:
+        return None, reason, None
+    extra = cells[width:]
+    if extra and not _blank(extra):
+        return None, (f"NIP {mask_nip(nip)}: the row has {len(cells)} cells but the header has {width} "
+                      "(a value with an unquoted separator?)"), nip
+    name = _text(cell("name"))
+    if not name:
+        return None, f"NIP {mask_nip(nip)}: the name is empty", nip
+    norm = normalize.normalise(name)
+    if not norm.text:
+        return None, f"NIP {mask_nip(nip)}: the name has no letters", nip
+    return Employee(
+        nip=nip, name=name, name_norm=norm.text, norm_version=normalize.VERSION,
+        titles=list(norm.titles), unit=_text(cell("unit")), position=_text(cell("position")),
+        handles=_handles(cell("handles")), birth_date=birth_date(nip),
+    ), None, nip
+
+
+def import_roster(db, path: Path, *, sheet: str | None = None, source: str | None = None,
+                  strict: bool = False, progress: Callable[[int], None] | None = None) -> RosterReport:
+    """Read ``path`` and make it the whole of ``source`` in the database.
+
+    Rows are rejected one by one and the good ones stored; with ``strict`` any bad
+    row stores nothing. A file with no good row stores nothing either: it would
+    otherwise deactivate the whole source. NIPs of rows rejected for reasons other
+    than the NIP itself are not deactivated (a typo in a name must not hide the
+    person's history). One transaction: a crash leaves the previous roster intact.
+    """
+    path = Path(path)
+    source = source or path.name
+    employees, errors = read_roster(path, sheet=sheet, progress=progress)
+    report = RosterReport(file=str(path), source=source, rows=len(employees) + len(errors),
+                          accepted=len(employees), rejected=errors)
+    keep = {e.nip for e in errors if e.nip}
+    with transaction(db):
+        if employees and not (strict and errors):
+            for e in employees:
+                e.source = source
+            res = employees_q.replace_source(db, employees, source, keep=keep)
+            report.inserted, report.updated = res.inserted, res.updated
+            report.unchanged, report.deactivated = res.unchanged, res.deactivated
+            report.stored = True
+        audit.write(db, "roster.import", object_type="roster", object_id=source, detail={
+            "file": path.name, "source": source, "rows": report.rows, "accepted": report.accepted,
+            "rejected": len(errors), "inserted": report.inserted, "updated": report.updated,
+            "unchanged": report.unchanged, "deactivated": report.deactivated, "strict": strict,
+            "stored": report.stored})
+    return report
