@@ -7,8 +7,7 @@ from typing import Optional
 
 import typer
 
-from pantau.cli import app, state
-from pantau.errors import NotBuilt
+from pantau.cli import app, err_console, state
 
 
 @app.command()
@@ -22,4 +21,7 @@ def export(
 
     Example: pantau export matches --format xlsx --status confirmed --out confirmed.xlsx
     """
-    raise NotBuilt("pantau export is not built yet (issue 2)")
+    from pantau.export import export as run_export
+
+    n = run_export(state.db(), what, format, out, status=status)
+    err_console.print(f"exported {n} {what} as {format} to {out if out else 'stdout'}", soft_wrap=True)
