@@ -6,17 +6,22 @@ from pathlib import Path
 
 import typer
 
-from pantau.cli import app, state
-from pantau.errors import NotBuilt
+from pantau.cli import app, console, state
 
 
 @app.command()
-def backup(dest: Path = typer.Argument(..., help="Backup file to write.")) -> None:
+def backup(
+    dest: Path = typer.Argument(..., help="Backup file to write (or a folder: a dated file goes in it)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite DEST if it exists."),
+) -> None:
     """Online backup of the database (safe while a run is going on).
 
     Example: pantau backup /srv/backups/pantau-$(date +%F).db
     """
-    raise NotBuilt("pantau backup is not built yet (issue 5)")
+    from pantau.jobs.backup import backup as do_backup
+    r = do_backup(state.settings(), dest, force=force)
+    console.print(f"backup written to {r.dest} ({r.bytes:,} bytes, {r.pages:,} pages, "
+                  f"integrity {r.integrity}, {r.seconds:.1f} s)")
 
 
 @app.command()
@@ -25,4 +30,15 @@ def purge(dry_run: bool = typer.Option(False, "--dry-run", help="Only show what 
 
     Example: pantau purge --dry-run
     """
-    raise NotBuilt("pantau purge is not built yet (issue 5)")
+    from pantau.jobs.purge import purge as do_purge
+    s = state.settings()
+    r = do_purge(s, state.db(), dry_run=dry_run)
+    verb = "would delete" if r.dry_run else "deleted"
+    console.print(f"retention {s.retention.days} days (observed before {r.cutoff}): {verb} "
+                  f"{r.interactions:,} interaction(s) of unmatched actors, {r.actors:,} actor(s), "
+                  f"{r.evidence_rows:,} evidence row(s)"
+                  + ("" if r.dry_run else f", {r.evidence_files:,} evidence file(s)"))
+    for platform, n in sorted(r.by_platform.items()):
+        console.print(f"  {platform}: {n:,}")
+    if r.dry_run:
+        console.print("nothing was deleted (--dry-run)")

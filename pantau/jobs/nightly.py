@@ -1,0 +1,213 @@
+"""The nightly job: sync, crawl, match, evidence, summary, notification — under the job lock.
+
+Every stage runs even when an earlier one failed (a watchlist typo must not stop
+the crawl of the accounts already known; a platform being down must not stop
+matching what was collected), and each failure is named in the summary. The
+run row is created first and finished last, so a run killed half-way is left
+``running`` and the next job marks it ``interrupted``; since every stage is
+idempotent, the next run simply completes the work.
+
+Overlapping runs: the lock is not waited for by default (``wait=0``); a second
+run while one is going on stops at once with ``LockBusy`` ("another Pantau job
+is running ... not starting nightly run"), which the CLI reports in one line
+with exit status 1. The scheduler passes a wait so that a short manual job at
+02:00 delays the night's run instead of cancelling it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from pantau.config import Settings
+from pantau.errors import PantauError
+from pantau.lock import job_lock
+
+TRIGGERS = ("cli", "schedule", "cron", "demo", "test")
+STAGES = ("sync", "crawl", "match", "evidence", "summary")
+
+
+@dataclass
+class StageOutcome:
+    name: str
+    ok: bool = True
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class NightlyResult:
+    run_id: int
+    status: str                                  # ok | partial | failed | interrupted
+    summary: dict[str, Any]
+    stages: list[StageOutcome] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C so the run row is closed and children are stopped."""
+
+
+@contextmanager
+def sigterm_unwinds():
+    """Turn SIGTERM into an exception in the main thread (systemd, the scheduler and kill send it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Terminated(f"signal {signum}")
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _say(show: bool, text: str) -> None:
+    if show:
+        print(text, file=sys.stderr, flush=True)
+
+
+def _short(exc: BaseException) -> str:
+    if isinstance(exc, ImportError):
+        return f"not available ({exc})"
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, PantauError):
+        return msg or type(exc).__name__
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+def nightly(settings: Settings, *, trigger: str = "cli", wait: float = 0.0,
+            show_progress: bool = False) -> NightlyResult:
+    """Run the whole night under the workspace job lock; raise ``LockBusy`` if another job holds it."""
+    if trigger not in TRIGGERS:
+        raise ValueError(f"unknown trigger {trigger!r}")
+    with job_lock(settings.lock_path, job="nightly run", wait=wait):
+        from pantau.workspace import open_database
+        db = open_database(settings)
+        try:
+            with sigterm_unwinds():
+                return _nightly(settings, db, trigger=trigger, show=show_progress)
+        finally:
+            db.close()
+
+
+def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResult:
+    from storage.queries import runs as runs_q
+
+    stale = runs_q.mark_interrupted(db)
+    run_id = runs_q.start(db, "nightly", trigger)
+    started_at = runs_q.get(db, run_id)["started_at"]
+    summary: dict[str, Any] = {
+        "run_id": run_id, "kind": "nightly", "trigger": trigger, "workspace": str(settings.workspace),
+        "started_at": started_at, "interrupted_runs_closed": stale,
+        "accounts": 0, "accounts_crawled": 0, "accounts_failed": [], "new_interactions": 0,
+        "new_matches": 0, "updated_matches": 0, "new_activity": 0, "new_activity_people": 0,
+        "new_activity_matches": [], "evidence": {}, "silent_accounts": [], "errors": [], "stages": {},
+    }
+    stages: list[StageOutcome] = []
+    stats: dict[str, Any] = {}
+    _say(show, f"nightly run #{run_id} started ({trigger})"
+               + (f"; {stale} interrupted run(s) closed" if stale else ""))
+
+    def stage(name: str, fn: Callable[[], None]) -> None:
+        out = StageOutcome(name)
+        _say(show, f"[{len(stages) + 1}/{len(STAGES)}] {name} ...")
+        t0 = time.monotonic()
+        try:
+            fn()
+        except Exception as exc:
+            out.ok = False
+            out.error = _short(exc)
+            summary["errors"].append(f"{name}: {out.error}")
+            if os.environ.get("PANTAU_DEBUG"):
+                traceback.print_exc()
+        out.seconds = round(time.monotonic() - t0, 2)
+        stages.append(out)
+        summary["stages"][name] = {"ok": out.ok, "seconds": out.seconds, "error": out.error}
+        _say(show, f"[{len(stages)}/{len(STAGES)}] {name}: {'done' if out.ok else 'FAILED: ' + (out.error or '')}"
+                   f" ({out.seconds:.1f} s)")
+
+    def sync() -> None:
+        from pantau.jobs.sync import sync_watchlists
+        r = sync_watchlists(settings, db)
+        stats["sync"] = dict(r.__dict__)
+
+    def crawl() -> None:
+        from pantau.jobs.crawl import run_crawl
+        r = run_crawl(settings, db, run_id=run_id, trigger=trigger, show_progress=show and sys.stderr.isatty())
+        outcomes = list(r.accounts)
+        summary["accounts"] = len(outcomes)
+        summary["accounts_crawled"] = sum(1 for a in outcomes if a.status == "ok")
+        summary["accounts_failed"] = [f"{a.platform}/{a.handle}: {a.status}" + (f" ({a.message})" if a.message else "")
+                                      for a in outcomes if a.status in ("failed", "budget")]
+        summary["new_interactions"] = r.new_interactions
+        stats["crawl"] = {"accounts": [dict(a.__dict__) for a in outcomes], "new_interactions": r.new_interactions}
+        if r.failures:
+            raise PantauError(f"{len(r.failures)} account(s) not collected: " + "; ".join(r.failures))
+
+    def match() -> None:
+        from pantau.jobs.match import run_match
+        r = run_match(settings, db, run_id=run_id)
+        summary["new_matches"] = r.new_matches
+        summary["updated_matches"] = r.updated_matches
+        stats["match"] = dict(r.__dict__)
+
+    def evidence() -> None:
+        from pantau.jobs.evidence import capture_evidence
+        r = capture_evidence(settings, db, run_id=run_id, show_progress=show)
+        summary["evidence"] = {"screenshots": r.screenshots, "pages": r.pages, "failures": r.failures,
+                               "raw": r.raw, "deferred": r.deferred}
+        stats["evidence"] = dict(r.__dict__)
+        if r.errors:
+            raise PantauError("; ".join(r.errors))
+
+    def tally() -> None:
+        from storage.queries import matches as matches_q
+        activity = matches_q.new_activity(db, since=started_at)
+        summary["new_activity"] = len(activity)
+        summary["new_activity_people"] = len({a["match_id"] for a in activity})
+        summary["new_activity_matches"] = sorted({a["match_id"] for a in activity})
+        summary["silent_accounts"] = [f"{s['platform']}/{s['handle']}" for s in runs_q.silent_accounts(db)]
+
+    status = "interrupted"
+    error: str | None = None
+    try:
+        for name, fn in zip(STAGES, (sync, crawl, match, evidence, tally)):
+            stage(name, fn)
+        if not summary["errors"]:
+            status = "ok"
+        elif all(not s.ok for s in stages if s.name in ("sync", "crawl", "match")):
+            status = "failed"
+        else:
+            status = "partial"
+        error = "; ".join(summary["errors"])[:2000] or None
+    except BaseException as exc:   # Ctrl-C, SIGTERM: close the run row, then let it propagate
+        error = f"interrupted ({type(exc).__name__})"
+        summary["errors"].append(error)
+        raise
+    finally:
+        from storage.queries import utcnow
+        summary["status"] = status
+        summary["ok"] = status == "ok"
+        summary["ended_at"] = utcnow()
+        try:
+            runs_q.finish(db, run_id, status, stats=stats, summary=summary, error=error)
+        except Exception as exc:  # the database itself failing: nothing more we can record
+            print(f"error: could not record the end of run #{run_id}: {exc}", file=sys.stderr)
+    if status != "interrupted":
+        from pantau.notify import notify
+        notify(settings, summary)
+    return NightlyResult(run_id=run_id, status=status, summary=summary, stages=stages)
