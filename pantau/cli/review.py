@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Optional
 
 import typer
 
-from pantau.cli import app, state
-from pantau.errors import NotBuilt
+from pantau.cli import app, console, state
+from pantau.errors import PantauError, UsageError
 
 user_app = typer.Typer(help="Review-app user accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -22,7 +23,14 @@ def review(
 
     Example: pantau review --port 8765
     """
-    raise NotBuilt("pantau review is not built yet (issue 4)")
+    from pantau.review.app import serve
+
+    if port is not None and not 0 <= port <= 65535:
+        raise UsageError(f"--port {port}: not a port number")
+    settings = state.settings()
+    console.print(f"Pantau review app on http://{host or settings.review.host}:"
+                  f"{settings.review.port if port is None else port}/ (Ctrl+C to stop)")
+    serve(settings, host=host, port=port)
 
 
 @user_app.command("add")
@@ -35,4 +43,22 @@ def user_add(
 
     Example: echo 's3cret-pass' | pantau user add ani --role reviewer --password-stdin
     """
-    raise NotBuilt("pantau user add is not built yet (issue 4)")
+    from pantau.review.auth import check_password_policy, hash_password
+    from storage.queries import users as users_q
+
+    if role not in users_q.ROLES:
+        raise UsageError(f"--role {role}: must be one of {', '.join(users_q.ROLES)}")
+    if not name.strip() or name != name.strip() or len(name) > 64 or any(c.isspace() for c in name):
+        raise UsageError(f"{name!r}: a user name is 1-64 characters without spaces")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if reason := check_password_policy(password):
+        raise PantauError(reason)
+    db = state.db()
+    try:
+        users_q.add(db, name, hash_password(password), role)
+    except users_q.UserExists:
+        raise PantauError(f"user {name!r} already exists") from None
+    console.print(f"Added {role} {name}.")

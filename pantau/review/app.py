@@ -1,0 +1,108 @@
+"""Builds the review app: middleware, security headers, error pages and the routes of every screen."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pantau.review import auth, csrf
+from pantau.review.i18n import HERE, N_
+from pantau.review.session import SessionMiddleware
+from pantau.review.web import Review, redirect, render
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+class SecurityHeaders:
+    """Adds the headers above to every response; pages with personal data are never cached."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for k, v in SECURITY_HEADERS.items():
+                    headers[k] = v
+                if not scope["path"].startswith("/static/"):
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+def create_app(settings) -> FastAPI:
+    """The review app for ``settings``' workspace (its database is migrated here, once)."""
+    from pantau.review.routes import activity, audit, evidence, login, match, queue, reports
+    from pantau.review.routes import settings as settings_routes
+
+    review = Review(settings)
+    app = FastAPI(title="Pantau", docs_url=None, redoc_url=None, openapi_url=None,
+                  dependencies=[Depends(csrf.protect)])
+    app.state.review = review
+    for module in (login, queue, match, evidence, activity, audit, reports, settings_routes):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.exception_handler(auth.SignInRequired)
+    async def _sign_in(request: Request, exc: auth.SignInRequired):
+        target = request.url.path + (("?" + request.url.query) if request.url.query else "")
+        return redirect("/login?next=" + quote(target, safe="/"))
+
+    @app.exception_handler(auth.Forbidden)
+    async def _forbidden(request: Request, exc: auth.Forbidden):
+        return render(request, "error.html", 403, title=N_("Not allowed"),
+                      message=N_("Your role does not allow this."))
+
+    @app.exception_handler(csrf.CSRFError)
+    async def _csrf(request: Request, exc: csrf.CSRFError):
+        return render(request, "error.html", 403, title=N_("Request refused"),
+                      message=N_("The form was stale or did not come from this site. Reload the page and try again."))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404:
+            return render(request, "error.html", 404, title=N_("Not found"),
+                          message=N_("There is nothing at this address."))
+        if exc.status_code == 405:
+            return render(request, "error.html", 405, title=N_("Not allowed"),
+                          message=N_("This address does not accept that kind of request."))
+        return render(request, "error.html", exc.status_code, title=N_("Error"),
+                      message=N_("The request could not be handled."))
+
+    app.add_middleware(SessionMiddleware, secret=review.secret,
+                       max_age=int(settings.review.session_hours * 3600))
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def serve(settings, host: str | None = None, port: int | None = None) -> None:
+    """Run the app with uvicorn until interrupted (``pantau review``)."""
+    import uvicorn
+
+    app = create_app(settings)
+    uvicorn.run(app, host=host or settings.review.host, port=settings.review.port if port is None else port,
+                proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="info",
+                server_header=False)

@@ -1,0 +1,190 @@
+"""Passwords, sign-in with back-off, the signed-in user and role checks.
+
+Passwords are hashed with Argon2id (argon2-cffi defaults). Failed sign-ins are
+slowed down twice over: per account (counted in the users table, so a restart
+does not reset it) and per client address (in memory), each doubling the wait
+after a few failures. While a wait runs, attempts are refused without checking
+the password, which makes guessing slow without locking the owner out for long.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from starlette.requests import Request
+
+from pantau.review.i18n import N_
+from storage.queries import users as users_q
+
+MIN_PASSWORD_LENGTH = 10
+FREE_FAILURES = 3          # failures allowed before waits start
+MAX_WAIT = 300.0           # seconds
+ROLE_RANK = {"viewer": 0, "reviewer": 1, "admin": 2}
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("pantau-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_policy(password: str) -> str | None:
+    """Why a new password is refused, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"the password must be at least {MIN_PASSWORD_LENGTH} characters"
+    if password.strip() != password:
+        return "the password must not start or end with spaces"
+    return None
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def fingerprint(password_hash: str) -> str:
+    """Stored in the session: a changed password invalidates existing sessions."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def wait_after(failures: int) -> float:
+    """Seconds to wait after ``failures`` consecutive failures: 0, 0, 0, 1, 2, 4, ... up to 5 minutes."""
+    if failures < FREE_FAILURES:
+        return 0.0
+    return min(2.0 ** (failures - FREE_FAILURES), MAX_WAIT)
+
+
+class Throttle:
+    """Failed sign-ins per client address (in memory; a restart forgets them)."""
+
+    def __init__(self, clock=time.time):
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._by_ip: dict[str, tuple[int, float]] = {}
+
+    def wait(self, ip: str) -> float:
+        with self._lock:
+            n, last = self._by_ip.get(ip, (0, 0.0))
+        return max(0.0, last + wait_after(n) - self.clock())
+
+    def failed(self, ip: str) -> None:
+        with self._lock:
+            n, _ = self._by_ip.get(ip, (0, 0.0))
+            self._by_ip[ip] = (n + 1, self.clock())
+            if len(self._by_ip) > 100_000:          # bound memory under a spray of addresses
+                self._by_ip.pop(next(iter(self._by_ip)))
+
+    def succeeded(self, ip: str) -> None:
+        with self._lock:
+            self._by_ip.pop(ip, None)
+
+
+def user_wait(user: dict, now: float | None = None) -> float:
+    from pantau.review.i18n import parse_time
+    n = user.get("failed_logins") or 0
+    last = parse_time(user.get("last_failed_at"))
+    if not n or last is None:
+        return 0.0
+    now = time.time() if now is None else now
+    return max(0.0, last.timestamp() + wait_after(n) - now)
+
+
+@dataclass
+class SignInResult:
+    user: dict | None = None
+    error: str | None = None          # a message id (translated by the template)
+    wait: int = 0                     # seconds to wait before the next attempt
+
+
+def sign_in(db, throttle: Throttle, name: str, password: str, ip: str) -> SignInResult:
+    """Check a name and password, honouring both back-offs, and write the audit row."""
+    name = name.strip()
+    wait = throttle.wait(ip)
+    user = users_q.by_name(db, name) if name else None
+    if user is not None:
+        wait = max(wait, user_wait(user))
+    if wait > 0:
+        return SignInResult(error=N_("Too many failed sign-ins. Try again in %(seconds)s seconds."),
+                            wait=int(wait + 0.999))
+    detail = {"ip": ip}
+    if user is None or not user["active"]:
+        verify_password(_DUMMY_HASH, password)   # same time whether or not the name exists
+        throttle.failed(ip)
+        if user is None:
+            users_q.record_unknown(db, name, detail=detail)
+        else:
+            users_q.record_failure(db, user["id"], name=user["name"], detail={**detail, "reason": "inactive"})
+        return SignInResult(error=N_("Wrong name or password."))
+    if not verify_password(user["password_hash"], password):
+        throttle.failed(ip)
+        users_q.record_failure(db, user["id"], name=user["name"], detail={**detail, "reason": "password"})
+        return SignInResult(error=N_("Wrong name or password."))
+    throttle.succeeded(ip)
+    if _hasher.check_needs_rehash(user["password_hash"]):
+        users_q.set_password_hash(db, user["id"], hash_password(password))
+        user = users_q.get(db, user["id"])
+    users_q.record_success(db, user["id"], name=user["name"], detail=detail)
+    return SignInResult(user=user)
+
+
+class SignInRequired(Exception):
+    """No valid session: the browser is sent to the sign-in page."""
+
+
+class Forbidden(Exception):
+    """Signed in, but the role does not allow this (403)."""
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def load_user(request: Request) -> dict | None:
+    """The signed-in user of this request, or None (inactive users and stale sessions count as none)."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    user = None
+    uid = request.session.get("uid")
+    if uid is not None:
+        user = users_q.get(request.app.state.review.db(), uid)
+        if user is None or not user["active"] or request.session.get("pwf") != fingerprint(user["password_hash"]):
+            user = None
+            request.session.pop("uid", None)
+            request.session.pop("pwf", None)
+    request.state.user = user
+    return user
+
+
+def signed_in(request: Request) -> dict:
+    """Dependency of every page except sign-in: the user, or a redirect to sign in."""
+    user = load_user(request)
+    if user is None:
+        raise SignInRequired()
+    return user
+
+
+def can(user: dict | None, role: str) -> bool:
+    return bool(user) and ROLE_RANK.get(user["role"], -1) >= ROLE_RANK[role]
+
+
+def reviewer(request: Request) -> dict:
+    """Dependency: reviewers and admins (viewers may look, not decide or export)."""
+    user = signed_in(request)
+    if not can(user, "reviewer"):
+        raise Forbidden()
+    return user
+
+
+def admin(request: Request) -> dict:
+    user = signed_in(request)
+    if not can(user, "admin"):
+        raise Forbidden()
+    return user

@@ -1,0 +1,113 @@
+"""Why a match was proposed, with the matching parts of the names marked.
+
+The matcher stores its evidence as ``matches.features`` (feature, detail,
+weight). Here the reviewer sees it next to the two names, with the words they
+share marked in both: equal after normalisation (titles, old spellings and
+case removed), close (fuzzy ratio >= 85), or an initial that fits. All text is
+escaped before marking: it was written by strangers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+from rapidfuzz import fuzz
+
+from pantau.matching.normalize import normalise
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+FUZZY = 85
+
+
+def _norm_word(word: str) -> str:
+    return normalise(word).text.replace(" ", "")
+
+
+def _tokens(text: str | None) -> list[str]:
+    return normalise(text or "").text.split() if text else []
+
+
+def _fits(word: str, targets: list[str]) -> bool:
+    if not word:
+        return False
+    for t in targets:
+        if word == t:
+            return True
+        if len(word) == 1 and t.startswith(word):
+            return True                                  # an initial
+        if len(word) >= 3 and len(t) >= 3 and fuzz.ratio(word, t) >= FUZZY:
+            return True
+    return False
+
+
+def mark_words(text: str | None, targets: list[str]) -> Markup:
+    """``text`` escaped, with each word that fits one of ``targets`` in <mark>."""
+    if not text:
+        return Markup("")
+    out = []
+    pos = 0
+    for m in _WORD.finditer(text):
+        out.append(escape(text[pos:m.start()]))
+        word = m.group(0)
+        if _fits(_norm_word(word), targets):
+            out.append(Markup("<mark>%s</mark>") % word)
+        else:
+            out.append(escape(word))
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def mark_substrings(text: str | None, targets: list[str], min_len: int = 3) -> Markup:
+    """For handles, where names run together (``budisantoso85``): mark targets found inside."""
+    if not text:
+        return Markup("")
+    low = text.lower()
+    spans: list[tuple[int, int]] = []
+    for t in sorted({t for t in targets if len(t) >= min_len}, key=len, reverse=True):
+        start = 0
+        while (i := low.find(t, start)) >= 0:
+            if not any(a < i + len(t) and i < b for a, b in spans):
+                spans.append((i, i + len(t)))
+            start = i + 1
+    spans.sort()
+    out, pos = [], 0
+    for a, b in spans:
+        out.append(escape(text[pos:a]))
+        out.append(Markup("<mark>%s</mark>") % text[a:b])
+        pos = b
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def explain(m: dict) -> dict:
+    """Marked names and the stored features of one match (a row of ``storage.queries.review.match``)."""
+    emp = _tokens(m.get("employee_name"))
+    actor_words = _tokens(m.get("display_name"))
+    handle = (m.get("handle") or "").lstrip("@")
+    handle_words = [w for w in re.split(r"[^a-z]+", handle.lower()) if w]
+    emp_hits = [t for t in emp if t in handle.lower() and len(t) >= 3] + [
+        w for w in actor_words + handle_words if _fits(w, emp)]
+    targets_for_employee = actor_words + handle_words + [t for t in emp if t in handle.lower() and len(t) >= 3]
+    features = []
+    for f in m.get("features_list") or []:
+        if not isinstance(f, dict):
+            continue
+        try:
+            weight = float(f.get("weight") or 0)
+        except (TypeError, ValueError):
+            weight = 0.0
+        features.append({
+            "feature": str(f.get("feature") or ""),
+            "detail": mark_words(str(f.get("detail") or ""), emp),
+            "weight": weight,
+        })
+    return {
+        "display_name": mark_words(m.get("display_name"), emp),
+        "handle": mark_substrings(m.get("handle"), emp) if handle else Markup(""),
+        "employee_name": mark_words(m.get("employee_name"), targets_for_employee),
+        "shared": sorted(set(emp_hits)),
+        "features": features,
+        "explanation": m.get("explanation") or "",
+    }

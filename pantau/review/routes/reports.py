@@ -1,0 +1,68 @@
+"""Reports: confirmed cases per unit (CSV, XLSX) and a printable report of one case."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from pantau.review import auth
+from pantau.review.i18n import translations
+from pantau.review.reports import write_csv, write_xlsx
+from pantau.review.routes.match import load_match, match_context
+from pantau.review.web import language, render, review_of
+from storage.queries import audit as audit_q
+from storage.queries import review as q
+from storage.queries import transaction
+
+router = APIRouter()
+CASE_REPORT_INTERACTIONS = 500
+
+MEDIA = {"csv": "text/csv; charset=utf-8",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@router.get("/reports")
+def reports(request: Request, user: dict = Depends(auth.signed_in)):
+    db = review_of(request).db()
+    units = q.confirmed_by_unit(db)
+    return render(request, "reports.html", units=units, total=sum(u["cases"] for u in units),
+                  filter_params={})
+
+
+def _filename(unit: str | None, fmt: str) -> str:
+    stamp = datetime.now().strftime("%Y%m%d")
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", unit or "").strip("-").lower()[:60]
+    return f"pantau-kasus-{slug + '-' if slug else ''}{stamp}.{fmt}"
+
+
+@router.get("/reports/confirmed.{fmt}")
+def export_confirmed(request: Request, fmt: str, user: dict = Depends(auth.reviewer)):
+    if fmt not in MEDIA:
+        from fastapi import HTTPException
+        raise HTTPException(404)
+    review = review_of(request)
+    db = review.db()
+    unit = request.query_params.get("unit")          # absent: all units; '' : employees without a unit
+    gettext = translations(language(request)).gettext
+    rows = q.confirmed_cases(db, unit)
+    data, n = write_csv(rows, gettext) if fmt == "csv" else write_xlsx(rows, gettext)
+    with transaction(db):
+        audit_q.write(db, "export", user=user["name"], object_type="report", object_id="confirmed",
+                      detail={"format": fmt, "unit": unit, "rows": n})
+    return Response(data, media_type=MEDIA[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{_filename(unit, fmt)}"'})
+
+
+@router.get("/matches/{match_id}/report")
+def case_report(request: Request, match_id: int, user: dict = Depends(auth.signed_in)):
+    db = review_of(request).db()
+    m = load_match(db, match_id)
+    ctx = match_context(db, m, interactions_limit=CASE_REPORT_INTERACTIONS)
+    with transaction(db):
+        audit_q.write(db, "export", user=user["name"], object_type="match", object_id=match_id,
+                      detail={"format": "html", "report": "case"})
+    return render(request, "case_report.html", **ctx, printed_by=user["name"],
+                  printed_at=datetime.now().astimezone().isoformat(), filter_params={})

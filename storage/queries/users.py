@@ -1,0 +1,67 @@
+"""Review-app accounts. Password hashing lives in the review app; only hashes reach here."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from storage.queries import audit, transaction, utcnow
+
+ROLES = ("admin", "reviewer", "viewer")
+
+
+class UserExists(ValueError):
+    pass
+
+
+def add(db: Database, name: str, password_hash: str, role: str, *, by: str | None = None) -> int:
+    """Create a user and write the ``user.add`` audit row in one transaction."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+    with transaction(db):
+        if db.execute("SELECT 1 FROM users WHERE name=?", [name]).fetchone():
+            raise UserExists(name)
+        cur = db.execute(
+            "INSERT INTO users (name, password_hash, role, active, created_at) VALUES (?,?,?,1,?)",
+            [name, password_hash, role, utcnow()])
+        audit.write(db, "user.add", user=by, object_type="user", object_id=name, detail={"role": role})
+        return cur.lastrowid
+
+
+def get(db: Database, user_id: int) -> dict | None:
+    return next(iter(db.query("SELECT * FROM users WHERE id=?", [user_id])), None)
+
+
+def by_name(db: Database, name: str) -> dict | None:
+    return next(iter(db.query("SELECT * FROM users WHERE name=?", [name])), None)
+
+
+def all_users(db: Database) -> list[dict]:
+    return list(db.query("SELECT id, name, role, active, last_login_at, created_at FROM users ORDER BY name"))
+
+
+def set_password_hash(db: Database, user_id: int, password_hash: str) -> None:
+    """Store a re-hashed password (Argon2 parameters raised since the hash was made)."""
+    with transaction(db):
+        db.execute("UPDATE users SET password_hash=? WHERE id=?", [password_hash, user_id])
+
+
+def record_failure(db: Database, user_id: int, *, detail: dict | None = None, name: str = "") -> int:
+    """Count a failed sign-in; returns the user's consecutive failures."""
+    with transaction(db):
+        db.execute("UPDATE users SET failed_logins = failed_logins + 1, last_failed_at=? WHERE id=?",
+                   [utcnow(), user_id])
+        audit.write(db, "signin.failed", user=name, object_type="user", object_id=name, detail=detail or {})
+        return db.execute("SELECT failed_logins FROM users WHERE id=?", [user_id]).fetchone()[0]
+
+
+def record_unknown(db: Database, name: str, *, detail: dict | None = None) -> None:
+    """A sign-in attempt for a name that has no account (audit only)."""
+    with transaction(db):
+        audit.write(db, "signin.failed", user=name[:64] or "-", object_type="user",
+                    object_id=name[:64] or None, detail={"reason": "unknown user", **(detail or {})})
+
+
+def record_success(db: Database, user_id: int, *, name: str, detail: dict | None = None) -> None:
+    with transaction(db):
+        db.execute("UPDATE users SET failed_logins=0, last_login_at=? WHERE id=?", [utcnow(), user_id])
+        audit.write(db, "signin", user=name, object_type="user", object_id=name, detail=detail or {})
