@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import json
+import queue
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,10 +22,10 @@ from typing import Any, Callable, Iterator
 from pantau.errors import InputError
 from pantau.roster import LineError, RowError
 from pantau.tabular import csv_unguard, decode_error, header_key, open_text, sniff_delimiter
-from storage.queries import audit, dumps, transaction
+from storage.queries import audit, dumps, transaction, utcnow
 from storage.queries import interactions as interactions_q
 from storage.queries import runs as runs_q
-from storage.records import KINDS, PLATFORMS, Actor, Interaction, actor_key_for
+from storage.records import KINDS, PLATFORMS, Actor, Interaction, normalise_handle
 
 #: the columns of DESIGN.md's import table, in export order
 FIELDS = ("platform", "kind", "target_account", "actor_handle", "actor_id", "actor_name", "actor_bio",
@@ -36,6 +38,7 @@ _ALL = FIELDS + EXTRAS
 _CSV_KNOWN = {header_key(f): f for f in _ALL + IGNORED}
 
 BATCH = 5000
+CACHE_KIB = 64 * 1024           # SQLite page cache while importing: index inserts stay in memory
 MAX_REPORTED = 10_000          # rejected lines kept in the report (all are counted)
 _PLATFORMS = frozenset(PLATFORMS)
 _KINDS = frozenset(KINDS)
@@ -64,12 +67,15 @@ class _Bad(Exception):
     """A line that cannot become an interaction; its message is the reason."""
 
 
+_ALL_SET = frozenset(_ALL)
+
+
 def _clean(name: str, value: Any) -> str | None:
-    if value is None:
-        return None
     if type(value) is str:
         value = value.strip()
         return value or None
+    if value is None:
+        return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     raise _Bad(f"field {name} must be text, not {type(value).__name__}")
@@ -77,38 +83,48 @@ def _clean(name: str, value: Any) -> str | None:
 
 def to_interaction(obj: dict, raw: str | None = None) -> Interaction:
     """One import record -> an ``Interaction``; raises ``_Bad`` with the reason when it cannot."""
-    get = obj.get
-    v = {}
-    for name in _ALL:
-        x = get(name)
-        if x is not None:
-            v[name] = _clean(name, x)
-    for name in REQUIRED:
-        if not v.get(name):
-            raise _Bad(f"missing required field {name}")
-    platform = v["platform"].lower()
+    v: dict[str, str] = {}
+    for name, x in obj.items():
+        if name in _ALL_SET:
+            if type(x) is str:
+                x = x.strip()
+                if x:
+                    v[name] = x
+            elif x is not None:
+                x = _clean(name, x)
+                if x:
+                    v[name] = x
+    get = v.get
+    platform, kind, target, handle = get("platform"), get("kind"), get("target_account"), get("actor_handle")
+    if not (platform and kind and target and handle):
+        missing = [n for n in REQUIRED if not get(n)]
+        raise _Bad(f"missing required field{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
     if platform not in _PLATFORMS:
-        raise _Bad(f"unknown platform {v['platform']!r} (one of {', '.join(PLATFORMS)})")
-    kind = v["kind"].lower()
+        platform = platform.lower()
+        if platform not in _PLATFORMS:
+            raise _Bad(f"unknown platform {v['platform']!r} (one of {', '.join(PLATFORMS)})")
     if kind not in _KINDS:
-        raise _Bad(f"unknown kind {v['kind']!r} (one of {', '.join(KINDS)})")
-    post_id, post_url = v.get("post_id"), v.get("post_url")
+        kind = kind.lower()
+        if kind not in _KINDS:
+            raise _Bad(f"unknown kind {v['kind']!r} (one of {', '.join(KINDS)})")
+    post_id, post_url = get("post_id"), get("post_url")
     if kind != "follow" and not post_id and not post_url:
         raise _Bad(f"a {kind} needs post_id or post_url")
-    created_at = v.get("created_at")
+    created_at = get("created_at")
     if created_at is not None:
         try:
-            datetime.fromisoformat(created_at)
+            _fromiso(created_at)
         except ValueError:
             raise _Bad(f"created_at {created_at[:40]!r} is not an ISO 8601 date-time") from None
-    handle, actor_id = v["actor_handle"], v.get("actor_id")
-    actor = Actor(platform, actor_key_for(platform, handle, actor_id), handle=handle,
-                  display_name=v.get("actor_name"), bio=v.get("actor_bio"),
-                  profile_url=v.get("actor_url"), platform_id=actor_id)
-    return Interaction(platform, kind, v["target_account"], actor, post_id=post_id, post_url=post_url,
-                       interaction_id=v.get("interaction_id"), parent_id=v.get("parent_id"),
-                       url=v.get("url"), text=v.get("text"), created_at=created_at,
-                       raw=raw if raw is not None else dumps(obj), source="import")
+    actor_id = get("actor_id")
+    actor = Actor(platform, actor_id or normalise_handle(platform, handle), handle, get("actor_name"),
+                  get("actor_bio"), get("actor_url"), actor_id)
+    return Interaction(platform, kind, target, actor, post_id, post_url, get("interaction_id"),
+                       get("parent_id"), get("url"), get("text"), created_at,
+                       raw if raw is not None else dumps(obj), "import")
+
+
+_fromiso = datetime.fromisoformat
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -183,7 +199,9 @@ def _csv(text, name: str) -> Iterator[tuple[int, Interaction | None, str | None]
             yield n, None, str(exc)
 
 
-def _read(path: Path) -> tuple[Iterator, Any, int]:
+def _read(path: Path) -> tuple[Iterator, Any, Any, int]:
+    """``(records, text file, binary file, size)``; keep the text file referenced until done
+    (dropping it would close the binary file under the reader)."""
     if not path.is_file():
         raise InputError("no such file", file=str(path))
     text, raw, encoding = open_text(path)
@@ -196,7 +214,7 @@ def _read(path: Path) -> tuple[Iterator, Any, int]:
         raw.seek(pos)
     fmt = _format(path, first)
     records = _jsonl(text, str(path)) if fmt == "jsonl" else _csv(text, str(path))
-    return records, raw, size
+    return records, text, raw, size
 
 
 def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | None = None,
@@ -222,28 +240,20 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
         run_id = runs_q.start(db, "import", trigger="cli")
     report.run_id = run_id
     writer = interactions_q.InteractionWriter(db, run_id=run_id, source="import")
+    observed_at = utcnow()        # one observation: every batch of the file shares it
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     status, error = "failed", None
     try:
-        records, raw, size = _read(path)
-        batch: list[Interaction] = []
+        records, text, raw, size = _read(path)
+        batches = _batches_in_background(records, report, path)
         try:
-            for n, item, reason in records:
-                report.lines += 1
-                if item is None:
-                    report.reject(LineError(str(path), n, reason))
-                    continue
-                batch.append(item)
-                if len(batch) >= BATCH:
-                    _flush(writer, batch, report)
-                    batch = []
-                    if progress:
-                        progress(raw.tell(), size, report.lines)
-            if batch:
-                _flush(writer, batch, report)
-        except UnicodeDecodeError:
-            raise decode_error(path, "its detected encoding", report.lines + 1) from None
+            for batch in batches:
+                _flush(writer, batch, report, observed_at)
+                if progress:
+                    progress(raw.tell(), size, report.lines)
         finally:
-            raw.close()
+            batches.close()      # stops the parsing thread before its file closes
+            text.close()
         if progress:
             progress(size, size, report.lines)
         if report.lines == 0:
@@ -262,15 +272,72 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
     return report
 
 
-def _flush(writer, batch: list[Interaction], report: ImportReport) -> None:
-    res = writer.write(batch)
+_DONE = object()
+
+
+def _batches_in_background(records: Iterator, report: ImportReport, path: Path) -> Iterator[list[Interaction]]:
+    """Parse in a thread while the caller writes: SQLite releases the GIL while it works.
+
+    The queue is short, so memory stays at a few batches whatever the file size.
+    Rejected lines are counted into ``report`` by the parsing thread.
+    """
+    q: queue.Queue = queue.Queue(maxsize=3)
+    stop = threading.Event()
+
+    def put(x) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(x, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            batch: list[Interaction] = []
+            for n, item, reason in records:
+                report.lines += 1
+                if item is None:
+                    report.reject(LineError(str(path), n, reason))
+                    continue
+                batch.append(item)
+                if len(batch) >= BATCH:
+                    if not put(batch):
+                        return
+                    batch = []
+            if batch and not put(batch):
+                return
+            put(_DONE)
+        except UnicodeDecodeError:
+            put(decode_error(path, "its detected encoding", report.lines + 1))
+        except BaseException as exc:       # handed to the writing thread, which raises it
+            put(exc)
+
+    t = threading.Thread(target=produce, name="pantau-import-parse", daemon=True)
+    t.start()
+    try:
+        while True:
+            x = q.get()
+            if x is _DONE:
+                break
+            if isinstance(x, BaseException):
+                raise x
+            yield x
+    finally:
+        stop.set()
+        t.join(timeout=5)
+
+
+def _flush(writer, batch: list[Interaction], report: ImportReport, observed_at: str) -> None:
+    res = writer.write(batch, observed_at=observed_at)
     report.accepted += len(batch)
     report.new_interactions += res.new_interactions
     report.new_actors += res.new_actors
 
 
 def _check_only(path: Path, report: ImportReport) -> None:
-    records, raw, _ = _read(path)
+    records, text, raw, _ = _read(path)
     try:
         for n, item, reason in records:
             report.lines += 1
@@ -281,7 +348,7 @@ def _check_only(path: Path, report: ImportReport) -> None:
     except UnicodeDecodeError:
         raise decode_error(path, "its detected encoding", report.lines + 1) from None
     finally:
-        raw.close()
+        text.close()
     if report.lines == 0:
         raise InputError("the file has no interaction lines", file=str(path))
 

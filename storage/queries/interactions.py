@@ -73,8 +73,13 @@ class InteractionWriter:
     """Writes batches of interactions with their actors, one transaction per batch.
 
     Keeps the ids of accounts and actors it has seen, so a long import does not
-    look them up again for every line.
+    look them up again for every line, and skips re-writing an actor whose fields
+    it already wrote with the same ``observed_at`` (a no-op upsert). If a batch
+    fails, the caches are dropped: ids created in a rolled-back transaction are void.
     """
+
+    #: bound on cached actor ids (national-scale imports)
+    MAX_CACHED_ACTORS = 2_000_000
 
     def __init__(self, db: Database, *, run_id: int | None = None, source: str = "crawl",
                  create_accounts: bool = True):
@@ -83,9 +88,21 @@ class InteractionWriter:
         self.source = source
         self.create_accounts = create_accounts
         self._accounts: dict[tuple[str, str], int] = {}
+        self._accounts_raw: dict[tuple[str, str], int] = {}
         self._actors: dict[tuple[str, str], int] = {}
+        self._written: dict[tuple[str, str], tuple] = {}
+
+    def _forget(self) -> None:
+        self._accounts.clear()
+        self._accounts_raw.clear()
+        self._actors.clear()
+        self._written.clear()
 
     def account_id(self, platform: str, handle: str) -> int:
+        raw_key = (platform, handle)
+        aid = self._accounts_raw.get(raw_key)
+        if aid is not None:
+            return aid
         key = (platform, normalise_handle(platform, handle))
         aid = self._accounts.get(key)
         if aid is None:
@@ -97,10 +114,31 @@ class InteractionWriter:
             else:
                 raise KeyError(f"unknown account {platform}/{handle}")
             self._accounts[key] = aid
+        self._accounts_raw[raw_key] = aid
         return aid
 
     def write(self, items: list[Interaction], posts: list[Post] | None = None,
               observed_at: str | None = None) -> WriteResult:
+        try:
+            return self._write(items, posts, observed_at)
+        except BaseException:
+            self._forget()
+            raise
+
+    def _lookup_actor_ids(self, keys: list[tuple[str, str]], into: dict) -> None:
+        conn = self.db.conn
+        by_platform: dict[str, list[str]] = {}
+        for p, key in keys:
+            by_platform.setdefault(p, []).append(key)
+        for p, pkeys in by_platform.items():
+            for part in chunks(pkeys, 500):
+                q = ",".join("?" * len(part))
+                for rid, key in conn.execute(
+                        f"SELECT id, actor_key FROM actors WHERE platform=? AND actor_key IN ({q})", [p, *part]):
+                    into[(p, key)] = rid
+
+    def _write(self, items: list[Interaction], posts: list[Post] | None,
+               observed_at: str | None) -> WriteResult:
         now = observed_at or utcnow()
         res = WriteResult(interactions=len(items))
         if not items and not posts:
@@ -112,72 +150,67 @@ class InteractionWriter:
                     (p.platform, p.post_id, self.account_id(p.platform, p.account), p.url, p.created_at,
                      p.text, p.reply_count, p.like_count, p.repost_count, p.quote_count, now, now)
                     for p in posts])
-            actors: dict[tuple[str, str], Actor] = {}
+            # the batch's actors, merged: two sightings of one actor, later non-empty values win
+            actors: dict[tuple[str, str], list] = {}
             for it in items:
-                k = (it.platform, it.actor.actor_key)
-                if k in actors:
-                    _merge(actors[k], it.actor)
-                else:
-                    actors[k] = Actor(**{f: getattr(it.actor, f) for f in Actor.__slots__})
+                a = it.actor
+                k = (it.platform, a.actor_key)
+                vals = [a.platform_id, a.handle, a.display_name, a.bio, a.profile_url]
+                cur = actors.get(k)
+                if cur is None:
+                    actors[k] = vals
+                elif cur != vals:
+                    for i, v in enumerate(vals):
+                        if v:
+                            cur[i] = v
             res.actors = len(actors)
-            before = conn.total_changes
             missing = [k for k in actors if k not in self._actors]
-            known = {}
+            known: dict[tuple[str, str], int] = {}
             if missing:
-                by_platform: dict[str, list[str]] = {}
-                for p, key in missing:
-                    by_platform.setdefault(p, []).append(key)
-                for p, keys in by_platform.items():
-                    for part in chunks(keys, 500):
-                        q = ",".join("?" * len(part))
-                        for rid, key in conn.execute(
-                                f"SELECT id, actor_key FROM actors WHERE platform=? AND actor_key IN ({q})",
-                                [p, *part]):
-                            known[(p, key)] = rid
-            res.new_actors = len([k for k in missing if k not in known])
-            conn.executemany(_ACTOR_UPSERT, [
-                (a.platform, a.actor_key, a.platform_id, a.handle, a.display_name, a.bio,
-                 a.profile_url, now, now, now) for a in actors.values()])
+                self._lookup_actor_ids(missing, known)
             unresolved = [k for k in missing if k not in known]
+            res.new_actors = len(unresolved)
+            written = self._written
+            upserts = []
+            for k, v in actors.items():
+                sig = (*v, now)
+                if written.get(k) != sig:
+                    upserts.append((k[0], k[1], v[0], v[1], v[2], v[3], v[4], now, now, now))
+                    written[k] = sig
+            if upserts:
+                conn.executemany(_ACTOR_UPSERT, upserts)
             if unresolved:
-                by_platform = {}
-                for p, key in unresolved:
-                    by_platform.setdefault(p, []).append(key)
-                for p, keys in by_platform.items():
-                    for part in chunks(keys, 500):
-                        q = ",".join("?" * len(part))
-                        for rid, key in conn.execute(
-                                f"SELECT id, actor_key FROM actors WHERE platform=? AND actor_key IN ({q})",
-                                [p, *part]):
-                            known[(p, key)] = rid
-            self._actors.update(known)
-            if len(self._actors) > 2_000_000:   # bound memory on national-scale imports
-                self._actors.clear()
+                self._lookup_actor_ids(unresolved, known)
+            actor_ids = self._actors
+            actor_ids.update(known)
             rows = []
-            acc_of_row = []
+            accs = set()
+            account_id = self.account_id
+            run_id, source = self.run_id, self.source
             for it in items:
-                acc = self.account_id(it.platform, it.target_account)
-                acc_of_row.append(acc)
+                acc = account_id(it.platform, it.target_account)
+                accs.add(acc)
                 raw = it.raw if it.raw is None or isinstance(it.raw, str) else dumps(it.raw)
                 rows.append((
-                    it.platform, it.natural_key, it.kind, self._actors[(it.platform, it.actor.actor_key)],
+                    it.platform, it.natural_key, it.kind, actor_ids[(it.platform, it.actor.actor_key)],
                     acc, it.post_id, it.post_url, it.interaction_id, it.parent_id, it.url, it.text,
-                    it.created_at, now, self.run_id, it.source or self.source, raw))
-            before = conn.total_changes
-            if len(set(acc_of_row)) == 1:
-                conn.executemany(_INTERACTION_INSERT, rows)
-                new = conn.total_changes - before
-                res.new_by_account[acc_of_row[0]] = new
-            else:
-                new = 0
-                for row, acc in zip(rows, acc_of_row):
-                    c0 = conn.total_changes
-                    conn.execute(_INTERACTION_INSERT, row)
-                    d = conn.total_changes - c0
-                    if d:
-                        res.new_by_account[acc] = res.new_by_account.get(acc, 0) + d
-                    new += d
+                    it.created_at, now, run_id, it.source or source, raw))
+            max_before = conn.execute("SELECT max(id) FROM interactions").fetchone()[0] or 0
+            c0 = conn.total_changes
+            conn.executemany(_INTERACTION_INSERT, rows)
+            new = conn.total_changes - c0
+            if new and len(accs) == 1:
+                res.new_by_account[next(iter(accs))] = new
+            elif new:
+                # new rows get ids above the old maximum (we hold the write lock)
+                for acc, n in conn.execute(
+                        "SELECT account_id, count(*) FROM interactions WHERE id > ? GROUP BY account_id",
+                        [max_before]):
+                    res.new_by_account[acc] = n
             res.new_interactions = new
+        if len(self._actors) > self.MAX_CACHED_ACTORS:   # bound memory on national-scale imports
+            self._actors.clear()
+            self._written.clear()
         return res
 
 
@@ -218,3 +251,27 @@ def for_export(db: Database):
     ORDER BY i.id
     """
     yield from db.query(sql)
+
+
+def merge_post_cursors(db: Database, platform: str, post_id: str, patch: dict) -> None:
+    """Apply a JSON merge patch to a post's crawl state (inside the caller's transaction)."""
+    db.execute("UPDATE posts SET cursors=json_patch(COALESCE(cursors, '{}'), ?) "
+               "WHERE platform=? AND post_id=?", [dumps(patch), platform, post_id])
+
+
+def post_cursors_of(db: Database, account_id: int) -> dict[str, dict]:
+    """post id -> crawl state of every post of an account (what a spider compares counts with)."""
+    import json
+    return {r[0]: json.loads(r[1] or "{}") for r in db.execute(
+        "SELECT post_id, cursors FROM posts WHERE account_id=?", [account_id])}
+
+
+def known_actor_keys(db: Database, account_id: int, kind: str, post_id: str | None = None) -> set[str]:
+    """Actor keys already stored for one kind on an account (or one of its posts)."""
+    sql = ("SELECT a.actor_key FROM interactions i JOIN actors a ON a.id = i.actor_id "
+           "WHERE i.account_id=? AND i.kind=?")
+    params: list = [account_id, kind]
+    if post_id is not None:
+        sql += " AND i.post_id=?"
+        params.append(post_id)
+    return {r[0] for r in db.execute(sql, params)}
