@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from pantau.cli import app, state
-from pantau.errors import NotBuilt
+from pantau.cli import app, console, err_console, state
+from pantau.errors import PantauError
 
 
 @app.command()
@@ -19,4 +19,28 @@ def crawl(
 
     Example: pantau crawl --platform mastodon
     """
-    raise NotBuilt("pantau crawl is not built yet (issue 3)")
+    from rich.table import Table
+
+    from pantau.jobs.crawl import run_crawl
+    from pantau.jobs.sync import sync_watchlists
+    from pantau.lock import job_lock
+    from storage.queries import runs as runs_q
+
+    settings = state.settings()
+    with job_lock(settings.lock_path, job="crawl"):
+        db = state.db()
+        runs_q.mark_interrupted(db)
+        sync_watchlists(settings, db)
+        result = run_crawl(settings, db, platform=platform, account=account, trigger="cli",
+                           show_progress=err_console.is_terminal or True)
+    table = Table(title=f"crawl run {result.run_id}")
+    for col in ("platform", "account", "status", "requests", "items", "new", "retries", "errors", "note"):
+        table.add_column(col, justify="right" if col in ("requests", "items", "new", "retries", "errors") else "left")
+    for a in result.accounts:
+        table.add_row(a.platform, a.handle, a.status, str(a.requests), str(a.items), str(a.new_items),
+                      str(a.retries), str(a.errors), a.message or "")
+    console.print(table)
+    console.print(f"{result.new_interactions} new interactions from {len(result.accounts)} accounts "
+                  f"in {result.seconds:.1f} s")
+    if result.failures:
+        raise PantauError(f"{len(result.failures)} account(s) not collected: " + "; ".join(result.failures))

@@ -113,3 +113,27 @@ def save_cursors(db: Database, account_id: int, cursors: dict, *, platform_id: s
 
 def all_accounts(db: Database) -> list[dict]:
     return list(db.query("SELECT * FROM accounts ORDER BY platform, handle"))
+
+
+def merge_cursors(db: Database, account_id: int, patch: dict, *, platform_id: str | None = None,
+                  crawled: bool = False, full_pass: bool = False) -> None:
+    """Apply a JSON merge patch to an account's crawl state (inside the caller's transaction).
+
+    The crawl pipeline calls this in the transaction that stores the records the
+    new state vouches for.
+    """
+    now = utcnow()
+    db.execute(
+        "UPDATE accounts SET cursors=json_patch(COALESCE(cursors, '{}'), ?), "
+        "platform_id=COALESCE(?, platform_id), "
+        "last_crawled_at=CASE WHEN ? THEN ? ELSE last_crawled_at END, "
+        "last_full_pass_at=CASE WHEN ? THEN ? ELSE last_full_pass_at END WHERE id=?",
+        [dumps(patch or {}), platform_id, int(crawled), now, int(full_pass), now, account_id],
+    )
+
+
+def crawl_targets(db: Database, platform: str | None = None, handle: str | None = None) -> list[dict]:
+    """``crawlable`` accounts with the fields a crawl child needs, as plain JSON-able dicts."""
+    keep = ("id", "platform", "handle", "display_handle", "url", "profile", "collect", "since",
+            "cursors", "platform_id", "last_crawled_at", "last_full_pass_at")
+    return [{k: r[k] for k in keep} for r in crawlable(db, platform, handle)]

@@ -1,0 +1,90 @@
+"""Plain values from ``pantau.toml`` (as the JSON config the parent builds) -> Scrapy settings.
+
+Everything polite is on by default: per-domain concurrency, AutoThrottle, a
+delay, bounded retries with backoff that honour 429 and rate-limit headers, an
+honest user agent. Benchmarks lift these through their own workspace's
+``pantau.toml``, never through code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Debian's Chromium, launched headless (Playwright cannot download its own browsers here).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+#: Defaults of the [crawl] section, so the crawler runs from a partial config (tests).
+CRAWL_DEFAULTS: dict[str, Any] = {
+    "since": None, "lookback_days": 30, "concurrency": 4, "budget": 2000,
+    "user_agent": "Pantau/0.1 (civil-service neutrality monitor; collects public interactions only)",
+    "allowed_hosts": [], "autothrottle": True, "download_delay": 0.25, "timeout": 30.0,
+    "retries": 3, "max_retry_wait": 900.0, "full_pass_days": 7, "obey_robots": True,
+}
+
+
+def crawl_options(config: dict) -> dict[str, Any]:
+    return {**CRAWL_DEFAULTS, **(config.get("crawl") or {})}
+
+
+def scrapy_settings(config: dict) -> dict[str, Any]:
+    """The Scrapy settings of one crawl child process."""
+    c = crawl_options(config)
+    storage_state = (config.get("platforms", {}).get("web") or {}).get("storage_state")
+    context: dict[str, Any] = {"java_script_enabled": True, "user_agent": c["user_agent"]}
+    if storage_state:
+        context["storage_state"] = storage_state
+    s: dict[str, Any] = {
+        "BOT_NAME": "pantau",
+        "SPIDER_MODULES": ["crawler.spiders"],
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        "USER_AGENT": c["user_agent"],
+        "ROBOTSTXT_OBEY": False,            # the web spider turns it on for itself
+        "CONCURRENT_REQUESTS": max(16, c["concurrency"] * 4),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": c["concurrency"],
+        "DOWNLOAD_DELAY": c["download_delay"],
+        "RANDOMIZE_DOWNLOAD_DELAY": bool(c["download_delay"]),
+        "AUTOTHROTTLE_ENABLED": c["autothrottle"],
+        "AUTOTHROTTLE_START_DELAY": max(c["download_delay"], 0.5),
+        "AUTOTHROTTLE_MAX_DELAY": 60.0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(c["concurrency"]),
+        "DOWNLOAD_TIMEOUT": c["timeout"],
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": config.get("log_level", "INFO"),
+        "LOGSTATS_INTERVAL": 0,
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+        "DUPEFILTER_CLASS": "scrapy.dupefilters.RFPDupeFilter",
+        # our own retry middleware replaces Scrapy's (which ignores Retry-After)
+        "RETRY_ENABLED": False,
+        "PANTAU_RETRIES": c["retries"],
+        "PANTAU_MAX_RETRY_WAIT": c["max_retry_wait"],
+        "PANTAU_RETRY_BACKOFF": float(config.get("retry_backoff", 0.5)),
+        "PANTAU_BUDGET": c["budget"],
+        "PANTAU_ALLOWED_HOSTS": [h.lower() for h in c["allowed_hosts"]],
+        "PANTAU_OBEY_ROBOTS": c["obey_robots"],
+        "PANTAU_DB_PATH": config.get("db_path"),
+        "PANTAU_RUN_ID": config.get("run_id"),
+        "PANTAU_BATCH_SIZE": int(config.get("batch_size", 2000)),
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.middlewares.AllowedHostsMiddleware": 50,
+            "crawler.middlewares.BudgetMiddleware": 60,
+            "crawler.middlewares.RateLimitMiddleware": 560,
+        },
+        "SPIDER_MIDDLEWARES": {},
+        "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
+        "EXTENSIONS": {"crawler.extensions.RunStats": 500},
+        # the browser download handler is switched on by the web spider only (WebSpider.update_settings)
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": config.get("chromium", CHROMIUM),
+                                      "args": CHROMIUM_ARGS, "headless": True},
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 2,
+        "PLAYWRIGHT_MAX_CONTEXTS": 2,
+        "PLAYWRIGHT_CONTEXTS": {"default": context},
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": c["timeout"] * 1000,
+        "PLAYWRIGHT_ABORT_REQUEST": "crawler.middlewares.abort_browser_request",
+    }
+    return s

@@ -1,0 +1,285 @@
+"""Bluesky AppView XRPC (public, no auth).
+
+getProfile -> getAuthorFeed (the account's posts and replies; reposts of
+others skipped; the pinned post de-duplicated) -> per post: getPostThread
+(comments and replies, nested), getLikes, getRepostedBy, getQuotes; and
+getFollowers. Cursors are opaque: paging goes on while the answer has one,
+even after a short page. Actors are keyed by DID.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+from urllib.parse import urlencode
+
+from crawler.spiders.base import PlatformSpider, StopAccount, parse_time
+from storage.records import Actor, Interaction, Post
+
+XRPC = "{base}/xrpc/{method}?{query}"
+REPOST = "app.bsky.feed.defs#reasonRepost"
+PIN = "app.bsky.feed.defs#reasonPin"
+THREAD_POST = "app.bsky.feed.defs#threadViewPost"
+PAGE = 100
+
+
+def xrpc(base: str, method: str, **params) -> str:
+    return XRPC.format(base=base, method=method,
+                       query=urlencode({k: v for k, v in params.items() if v is not None}))
+
+
+def actor_from_profile(p: dict) -> Actor:
+    return Actor(platform="bluesky", actor_key=p["did"], handle=p.get("handle"),
+                 display_name=p.get("displayName") or None, bio=p.get("description") or None,
+                 profile_url=f"https://bsky.app/profile/{p.get('handle') or p['did']}", platform_id=p["did"])
+
+
+def rkey(uri: str) -> str:
+    return uri.rsplit("/", 1)[-1]
+
+
+def post_web_url(origin: str, post: dict) -> str:
+    author = post.get("author") or {}
+    return f"{origin}/profile/{author.get('handle') or author.get('did')}/post/{rkey(post['uri'])}"
+
+
+def post_counts(post: dict) -> dict[str, int | None]:
+    return {"replies": post.get("replyCount"), "likes": post.get("likeCount"),
+            "reposts": post.get("repostCount"), "quotes": post.get("quoteCount")}
+
+
+def feed_posts(feed: list[dict], did: str) -> tuple[list[dict], list[dict]]:
+    """The account's own posts of a feed page (pinned included) and the entries that are reposts."""
+    own, reposts = [], []
+    for item in feed:
+        reason = (item.get("reason") or {}).get("$type")
+        if reason == REPOST:
+            reposts.append(item)
+            continue
+        post = item.get("post") or {}
+        if (post.get("author") or {}).get("did") == did:
+            own.append({**post, "_pinned": reason == PIN})
+    return own, reposts
+
+
+def to_post(post: dict, account_handle: str, origin: str) -> Post:
+    rec = post.get("record") or {}
+    return Post(platform="bluesky", post_id=post["uri"], account=account_handle,
+                url=post_web_url(origin, post), created_at=rec.get("createdAt") or post.get("indexedAt"),
+                text=(rec.get("text") or "")[:500] or None, reply_count=post.get("replyCount"),
+                like_count=post.get("likeCount"), repost_count=post.get("repostCount"),
+                quote_count=post.get("quoteCount"))
+
+
+def thread_interactions(thread: dict, *, did: str, target: str, origin: str,
+                        thread_post: str | None = None) -> tuple[list[Interaction], list[str]]:
+    """Comments and replies of a getPostThread answer, and the uris whose thread is cut off (depth)."""
+    out: list[Interaction] = []
+    again: list[str] = []
+
+    def walk(node: dict, parent: dict | None, watched_above: str | None):
+        if node.get("$type", THREAD_POST) != THREAD_POST or "post" not in node:
+            return   # #notFoundPost, #blockedPost: nothing to read, nothing below
+        post = node["post"]
+        author = post.get("author") or {}
+        mine = author.get("did") == did
+        if parent is not None and not mine:
+            parent_mine = (parent.get("author") or {}).get("did") == did
+            kind = "comment" if parent_mine else "reply"
+            on = parent["uri"] if parent_mine else (watched_above or parent["uri"])
+            rec = post.get("record") or {}
+            out.append(Interaction(
+                platform="bluesky", kind=kind, target_account=target, actor=actor_from_profile(author),
+                post_id=on, post_url=f"{origin}/profile/{target}/post/{rkey(on)}",
+                interaction_id=post["uri"], parent_id=parent["uri"], url=post_web_url(origin, post),
+                text=rec.get("text"), created_at=rec.get("createdAt") or post.get("indexedAt"), raw=post))
+        here = post["uri"] if mine else watched_above
+        if "replies" not in node:
+            if (post.get("replyCount") or 0) > 0:
+                again.append(post["uri"])
+            return
+        for child in node.get("replies") or []:
+            walk(child, post, here)
+
+    walk(thread, None, thread_post)
+    return out, again
+
+
+class BlueskySpider(PlatformSpider):
+    name = "bluesky"
+    platform = "bluesky"
+    DEFAULT_BASE_URL = "https://public.api.bsky.app"
+    WEB_HOSTS = ("bsky.app", "www.bsky.app")
+
+    def site_origin(self, acc: dict) -> str:
+        o = self.web_origin(acc, "https://bsky.app")
+        return o
+
+    async def start(self):
+        for acc in self.accounts.values():
+            acc["_base"] = self.base_url(acc)
+            actor = acc.get("platform_id") or (acc.get("display_handle") or acc["handle"]).lstrip("@")
+            yield self.request(xrpc(acc["_base"], "app.bsky.actor.getProfile", actor=actor),
+                               self.parse_profile, acc, meta={"what": "profile"})
+
+    def on_error_response(self, response) -> Iterable:
+        what = response.meta.get("what")
+        acc = self.accounts[response.meta["account_id"]]
+        try:
+            err = self.json(response) if response.meta.get("_json") else __import__("json").loads(response.body)
+        except ValueError:
+            err = {}
+        name = err.get("error") if isinstance(err, dict) else None
+        if what == "profile":
+            raise StopAccount(f"profile {acc['handle']}: {name or response.status} "
+                              f"({(err or {}).get('message', '')})")
+        if what == "thread" and name in ("NotFound",):
+            self.note(acc["id"], "posts gone")
+            return []
+        return super().on_error_response(response)
+
+    def parse_profile(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        p = self.json(response)
+        acc["_did"] = p["did"]
+        acc["_handle"] = p.get("handle") or acc["handle"]
+        kinds = self.kinds(acc)
+        yield self.batch(acc, platform_id=p["did"])
+        yield self.request(xrpc(acc["_base"], "app.bsky.feed.getAuthorFeed", actor=p["did"], limit=PAGE,
+                                filter="posts_with_replies", includePins="true"),
+                           self.parse_feed, acc, meta={"what": "feed"})
+        if "follow" in kinds:
+            fc = p.get("followersCount")
+            prev = acc.get("cursors", {}).get("followers") or {}
+            if fc != 0 and (self.full_pass(acc) or not prev.get("complete") or prev.get("count") != fc):
+                early = bool(prev.get("complete")) and not self.full_pass(acc)
+                known = self.known_actors(acc, "follow") if early else set()
+                yield self.request(xrpc(acc["_base"], "app.bsky.graph.getFollowers", actor=p["did"], limit=PAGE),
+                                   self.parse_followers, acc,
+                                   meta={"what": "followers", "followers_count": fc, "known": known})
+
+    def parse_feed(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        data = self.json(response)
+        cutoff = self.cutoff(acc)
+        kinds = self.kinds(acc)
+        own, reposts = feed_posts(data.get("feed") or [], acc["_did"])
+        if reposts:
+            self.note(acc["id"], "reposts of others skipped", len(reposts))
+        seen = acc.setdefault("_seen_posts", set())
+        target = acc.get("display_handle") or acc["handle"]
+        origin = self.site_origin(acc)
+        posts, requests, post_cursors = [], [], {}
+        reached_end = False
+        for post in own:
+            rec = post.get("record") or {}
+            times = [t for t in (parse_time(rec.get("createdAt")), parse_time(post.get("indexedAt"))) if t]
+            when = min(times) if times else None
+            if when is not None and when < cutoff:
+                if not post["_pinned"]:
+                    reached_end = True
+                continue
+            uri = post["uri"]
+            if uri in seen:
+                continue
+            seen.add(uri)
+            posts.append(to_post(post, target, origin))
+            wanted = self.plan_post(acc, uri, post_counts(post))
+            base = acc["_base"]
+            url = post_web_url(origin, post)
+            n = 0
+            if "replies" in wanted and kinds & {"comment", "reply"}:
+                requests.append(self.request(xrpc(base, "app.bsky.feed.getPostThread", uri=uri, depth=1000,
+                                                  parentHeight=0), self.parse_thread, acc, post=uri,
+                                             meta={"what": "thread", "thread_post": uri}))
+                n += 1
+            for count, kind, method in (("likes", "like", "app.bsky.feed.getLikes"),
+                                        ("reposts", "repost", "app.bsky.feed.getRepostedBy"),
+                                        ("quotes", "quote", "app.bsky.feed.getQuotes")):
+                if count in wanted and kind in kinds:
+                    requests.append(self.request(xrpc(base, method, uri=uri, limit=PAGE), self.parse_list,
+                                                 acc, post=uri, meta={"what": method, "kind": kind,
+                                                                      "method": method, "post_url": url}))
+                    n += 1
+            if n == 0 and (acc["id"], uri) in self.post_done_state:
+                post_cursors[uri] = self.post_done_state.pop((acc["id"], uri))
+        yield self.batch(acc, posts=posts, post_cursors=post_cursors)
+        yield from requests
+        cursor = data.get("cursor")
+        if cursor and not reached_end:
+            yield self.request(xrpc(acc["_base"], "app.bsky.feed.getAuthorFeed", actor=acc["_did"], limit=PAGE,
+                                    filter="posts_with_replies", includePins="true", cursor=cursor),
+                               self.parse_feed, acc, meta={"what": "feed"})
+
+    def parse_thread(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        data = self.json(response)
+        items, again = thread_interactions(data.get("thread") or {}, did=acc["_did"],
+                                           target=acc.get("display_handle") or acc["handle"],
+                                           origin=self.site_origin(acc),
+                                           thread_post=response.meta["thread_post"])
+        yield self.batch(acc, items)
+        asked = acc.setdefault("_threads_asked", set())
+        for uri in again:
+            if uri in asked:
+                continue
+            asked.add(uri)
+            above = next((i.post_id for i in items if i.interaction_id == uri), response.meta["thread_post"])
+            yield self.request(xrpc(acc["_base"], "app.bsky.feed.getPostThread", uri=uri, depth=1000,
+                                    parentHeight=0), self.parse_thread, acc, post=response.meta["post_key"],
+                               meta={"what": "thread", "thread_post": above})
+
+    def parse_list(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        meta = response.meta
+        data = self.json(response)
+        uri = meta["post_key"]
+        items = list_interactions(data, meta["kind"], acc.get("display_handle") or acc["handle"], uri,
+                                  meta.get("post_url"), self.site_origin(acc))
+        yield self.batch(acc, items)
+        cursor = data.get("cursor")
+        if cursor:
+            yield self.request(xrpc(acc["_base"], meta["method"], uri=uri, limit=PAGE, cursor=cursor),
+                               self.parse_list, acc, post=uri,
+                               meta={k: meta[k] for k in ("what", "kind", "method", "post_url")})
+
+    def parse_followers(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        meta = response.meta
+        data = self.json(response)
+        target = acc.get("display_handle") or acc["handle"]
+        items = [Interaction(platform="bluesky", kind="follow", target_account=target,
+                             actor=actor_from_profile(p), raw=p) for p in data.get("followers") or []]
+        known = meta.get("known") or set()
+        all_known = bool(known) and bool(items) and all(i.actor.actor_key in known for i in items)
+        cursor = data.get("cursor")
+        if cursor and not all_known:
+            yield self.batch(acc, items)
+            yield self.request(xrpc(acc["_base"], "app.bsky.graph.getFollowers", actor=acc["_did"], limit=PAGE,
+                                    cursor=cursor), self.parse_followers, acc,
+                               meta={k: meta[k] for k in ("what", "followers_count", "known")})
+        else:
+            yield self.batch(acc, items, account_cursors={
+                "followers": {"count": meta.get("followers_count"), "complete": True}})
+
+
+def list_interactions(data: dict, kind: str, target: str, uri: str, post_url: str | None,
+                      origin: str) -> list[Interaction]:
+    """getLikes / getRepostedBy / getQuotes answers -> interactions on the post ``uri``."""
+    out = []
+    if kind == "like":
+        for like in data.get("likes") or []:
+            out.append(Interaction(platform="bluesky", kind="like", target_account=target,
+                                   actor=actor_from_profile(like["actor"]), post_id=uri, post_url=post_url,
+                                   created_at=like.get("createdAt"), raw=like))
+    elif kind == "repost":
+        for p in data.get("repostedBy") or []:
+            out.append(Interaction(platform="bluesky", kind="repost", target_account=target,
+                                   actor=actor_from_profile(p), post_id=uri, post_url=post_url, raw=p))
+    elif kind == "quote":
+        for q in data.get("posts") or []:
+            rec = q.get("record") or {}
+            out.append(Interaction(platform="bluesky", kind="quote", target_account=target,
+                                   actor=actor_from_profile(q["author"]), post_id=uri, post_url=post_url,
+                                   interaction_id=q["uri"], url=post_web_url(origin, q), text=rec.get("text"),
+                                   created_at=rec.get("createdAt") or q.get("indexedAt"), raw=q))
+    return out

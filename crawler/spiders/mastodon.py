@@ -1,0 +1,316 @@
+"""Mastodon REST API (public endpoints, no token).
+
+Account lookup -> statuses (newest first, down to the window's start) -> per
+status: context (comments and replies), favourited_by (likes), reblogged_by
+(reposts); followers. Pages are followed through the ``Link`` header exactly as
+given (its ids are favourite/follow ids, not account ids). Actors are keyed by
+``user@domain`` in lower case; local accounts are qualified with the server's
+domain, taken from the watched handle (else the API host).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+from urllib.parse import quote, urlsplit
+
+from crawler.spiders.base import (PlatformSpider, StopAccount, html_to_text, parse_time)
+from storage.records import Actor, Interaction, Post
+
+# ---- endpoints ---------------------------------------------------------------------------
+LOOKUP = "{base}/api/v1/accounts/lookup?acct={acct}"
+STATUSES = "{base}/api/v1/accounts/{id}/statuses?limit=40&exclude_reblogs=true"
+CONTEXT = "{base}/api/v1/statuses/{id}/context"
+FAVOURITED_BY = "{base}/api/v1/statuses/{id}/favourited_by?limit=80"
+REBLOGGED_BY = "{base}/api/v1/statuses/{id}/reblogged_by?limit=80"
+FOLLOWERS = "{base}/api/v1/accounts/{id}/followers?limit=80"
+
+#: logged-out context limits (descendants, depth): deeper parts need another context call
+CONTEXT_MAX_DESCENDANTS = 60
+CONTEXT_MAX_DEPTH = 20
+
+_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
+
+
+def next_link(link_header: str | bytes | None) -> str | None:
+    """The ``rel="next"`` url of a Link header, as given."""
+    if not link_header:
+        return None
+    if isinstance(link_header, bytes):
+        link_header = link_header.decode("latin-1")
+    for url, rel in _LINK.findall(link_header):
+        if rel == "next":
+            return url
+    return None
+
+
+def split_handle(handle: str) -> tuple[str, str | None]:
+    """``@user@host`` -> (user, host); ``user`` -> (user, None)."""
+    h = handle.strip().lstrip("@")
+    if "@" in h:
+        user, host = h.split("@", 1)
+        return user, host.lower()
+    return h, None
+
+
+def actor_from_account(acc: dict, local_domain: str) -> Actor:
+    """A Mastodon Account entity -> Actor keyed ``user@domain`` (lower case)."""
+    acct = acc.get("acct") or acc.get("username") or ""
+    if "@" not in acct:
+        acct = f"{acct}@{local_domain}"
+    return Actor(platform="mastodon", actor_key=acct.lower(), handle=acct,
+                 display_name=acc.get("display_name") or None, bio=html_to_text(acc.get("note")) or None,
+                 profile_url=acc.get("url"), platform_id=str(acc["id"]) if acc.get("id") is not None else None)
+
+
+def status_counts(status: dict) -> dict[str, int | None]:
+    return {"replies": status.get("replies_count"), "likes": status.get("favourites_count"),
+            "reposts": status.get("reblogs_count")}
+
+
+def status_to_post(status: dict, account_handle: str) -> Post:
+    return Post(platform="mastodon", post_id=str(status["id"]), account=account_handle,
+                url=status.get("url") or status.get("uri"), created_at=status.get("created_at"),
+                text=(html_to_text(status.get("content")) or "")[:500] or None,
+                reply_count=status.get("replies_count"), like_count=status.get("favourites_count"),
+                repost_count=status.get("reblogs_count"), quote_count=status.get("quotes_count"))
+
+
+def own_posts(statuses: list[dict], account_id: str) -> list[dict]:
+    """The watched account's own statuses of a page: boosts of others' posts are left out."""
+    return [s for s in statuses if not s.get("reblog") and str(s.get("account", {}).get("id")) == str(account_id)]
+
+
+def thread_interactions(context: dict, *, watched_account_id: str, queried_id: str, thread_post: str,
+                        target: str, local_domain: str, post_urls: dict[str, str] | None = None
+                        ) -> tuple[list[Interaction], list[str]]:
+    """Comments and replies of a context answer, and the statuses whose context must be asked again.
+
+    A status replying to one of the watched account's statuses is a ``comment``
+    on it; a status further down is a ``reply`` to the nearest watched status
+    above it (``thread_post`` when the ancestors are cut off). The watched
+    account's own statuses are posts, not interactions.
+    """
+    watched = str(watched_account_id)
+    by_id: dict[str, dict] = {}
+    for s in (context.get("ancestors") or []) + (context.get("descendants") or []):
+        by_id[str(s["id"])] = s
+    descendants = context.get("descendants") or []
+
+    def is_watched(sid: str | None) -> bool:
+        if sid is None:
+            return False
+        if sid == queried_id and sid == thread_post:
+            return True
+        s = by_id.get(sid)
+        return s is not None and str(s.get("account", {}).get("id")) == watched
+
+    def watched_above(sid: str | None) -> str:
+        seen = 0
+        while sid is not None and seen < 10_000:
+            if is_watched(sid):
+                return sid
+            s = by_id.get(sid)
+            if s is None:
+                break
+            sid = str(s["in_reply_to_id"]) if s.get("in_reply_to_id") is not None else None
+            seen += 1
+        return thread_post
+
+    def depth(sid: str) -> int:
+        d = 0
+        while sid != queried_id and d < 10_000:
+            s = by_id.get(sid)
+            if s is None or s.get("in_reply_to_id") is None:
+                break
+            sid = str(s["in_reply_to_id"])
+            d += 1
+        return d
+
+    children: dict[str, int] = {}
+    for s in descendants:
+        if s.get("in_reply_to_id") is not None:
+            p = str(s["in_reply_to_id"])
+            children[p] = children.get(p, 0) + 1
+
+    out: list[Interaction] = []
+    again: list[str] = []
+    truncated = len(descendants) >= CONTEXT_MAX_DESCENDANTS
+    for s in descendants:
+        sid = str(s["id"])
+        if str(s.get("account", {}).get("id")) == watched or s.get("visibility") == "direct":
+            continue
+        parent = str(s["in_reply_to_id"]) if s.get("in_reply_to_id") is not None else None
+        if is_watched(parent):
+            kind, post = "comment", parent
+        else:
+            kind, post = "reply", watched_above(parent)
+        p_status = by_id.get(post)
+        post_url = (p_status.get("url") or p_status.get("uri")) if p_status else (post_urls or {}).get(post)
+        out.append(Interaction(
+            platform="mastodon", kind=kind, target_account=target,
+            actor=actor_from_account(s["account"], local_domain), post_id=post, post_url=post_url,
+            interaction_id=sid, parent_id=parent, url=s.get("url") or s.get("uri"),
+            text=html_to_text(s.get("content")), created_at=s.get("created_at"), raw=s))
+        rc = s.get("replies_count") or 0
+        if rc > children.get(sid, 0) and (truncated or depth(sid) >= CONTEXT_MAX_DEPTH):
+            again.append(sid)
+    return out, again
+
+
+class MastodonSpider(PlatformSpider):
+    name = "mastodon"
+    platform = "mastodon"
+    DEFAULT_BASE_URL = None
+
+    def handle_origin(self, account: dict) -> str | None:
+        _, host = split_handle(account.get("display_handle") or account["handle"])
+        return f"https://{host}" if host else None
+
+    def local_domain(self, account: dict, base: str) -> str:
+        _, host = split_handle(account.get("display_handle") or account["handle"])
+        return host or (urlsplit(base).hostname or "").lower()
+
+    async def start(self):
+        for acc in self.accounts.values():
+            base = self.base_url(acc)
+            if not base:
+                self.fail_account(acc["id"], "no server to ask: write the handle as @user@server "
+                                  "or give the account a url")
+                continue
+            acc["_base"] = base
+            acc["_domain"] = self.local_domain(acc, base)
+            user, host = split_handle(acc.get("display_handle") or acc["handle"])
+            api_host = (urlsplit(base).hostname or "").lower()
+            own = acc.get("url") and urlsplit(acc["url"]).hostname == api_host
+            acct = user if (own or host is None or host == api_host) else f"{user}@{host}"
+            yield self.request(LOOKUP.format(base=base, acct=quote(acct)), self.parse_lookup, acc,
+                               meta={"what": "lookup"})
+
+    def on_error_response(self, response) -> Iterable:
+        what = response.meta.get("what")
+        acc = self.accounts[response.meta["account_id"]]
+        if what == "lookup" and response.status == 404:
+            raise StopAccount(f"account {acc.get('display_handle') or acc['handle']} not found on "
+                              f"{acc['_base']}")
+        if what in ("context", "favourited_by", "reblogged_by") and response.status == 404:
+            self.note(acc["id"], "posts gone or private")   # deleted since listed: nothing to fetch
+            return []
+        return super().on_error_response(response)
+
+    def parse_lookup(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        data = self.json(response)
+        acc["_id"] = str(data["id"])
+        kinds = self.kinds(acc)
+        base = acc["_base"]
+        yield self.batch(acc, platform_id=acc["_id"])
+        yield self.request(STATUSES.format(base=base, id=acc["_id"]), self.parse_statuses, acc,
+                           meta={"what": "statuses"})
+        if "follow" in kinds:
+            fc = data.get("followers_count")
+            prev = acc.get("cursors", {}).get("followers") or {}
+            if data.get("hide_collections"):
+                self.note(acc["id"], "followers hidden by the account")
+            elif fc == 0:
+                pass
+            elif self.full_pass(acc) or not prev.get("complete") or prev.get("count") != fc:
+                early = bool(prev.get("complete")) and not self.full_pass(acc)
+                known = self.known_actors(acc, "follow") if early else set()
+                yield self.request(FOLLOWERS.format(base=base, id=acc["_id"]), self.parse_followers, acc,
+                                   meta={"what": "followers", "followers_count": fc, "known": known})
+
+    def parse_statuses(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        statuses = self.json(response)
+        cutoff = self.cutoff(acc)
+        kinds = self.kinds(acc)
+        base = acc["_base"]
+        target = acc.get("display_handle") or acc["handle"]
+        posts, requests, post_cursors = [], [], {}
+        reached_end = False
+        for s in statuses:
+            if s.get("reblog"):
+                self.note(acc["id"], "boosts skipped")
+                continue
+            created = parse_time(s.get("created_at"))
+            if created is not None and created < cutoff:
+                reached_end = True
+                continue
+            if str(s.get("account", {}).get("id")) != acc["_id"]:
+                continue
+            pid = str(s["id"])
+            posts.append(status_to_post(s, target))
+            counts = status_counts(s)
+            wanted = self.plan_post(acc, pid, counts)
+            url = s.get("url") or s.get("uri")
+            n = 0
+            if "replies" in wanted and kinds & {"comment", "reply"}:
+                requests.append(self.request(CONTEXT.format(base=base, id=pid), self.parse_context, acc,
+                                             post=pid, meta={"what": "context", "thread_post": pid,
+                                                             "queried": pid, "post_url": url}))
+                n += 1
+            if "likes" in wanted and "like" in kinds:
+                requests.append(self.request(FAVOURITED_BY.format(base=base, id=pid), self.parse_people,
+                                             acc, post=pid, meta={"what": "favourited_by", "kind": "like",
+                                                                  "post_url": url}))
+                n += 1
+            if "reposts" in wanted and "repost" in kinds:
+                requests.append(self.request(REBLOGGED_BY.format(base=base, id=pid), self.parse_people,
+                                             acc, post=pid, meta={"what": "reblogged_by", "kind": "repost",
+                                                                  "post_url": url}))
+                n += 1
+            if n == 0 and (acc["id"], pid) in self.post_done_state:
+                post_cursors[pid] = self.post_done_state.pop((acc["id"], pid))
+        yield self.batch(acc, posts=posts, post_cursors=post_cursors)
+        yield from requests
+        nxt = next_link(response.headers.get("Link"))
+        if nxt and statuses and not reached_end:
+            yield self.request(response.urljoin(nxt), self.parse_statuses, acc, meta={"what": "statuses"})
+
+    def parse_context(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        meta = response.meta
+        items, again = thread_interactions(
+            self.json(response), watched_account_id=acc["_id"], queried_id=meta["queried"],
+            thread_post=meta["thread_post"], target=acc.get("display_handle") or acc["handle"],
+            local_domain=acc["_domain"], post_urls={meta["thread_post"]: meta.get("post_url")})
+        yield self.batch(acc, items)
+        asked = acc.setdefault("_context_asked", set())
+        for sid in again:
+            if sid in asked:
+                continue
+            asked.add(sid)
+            above = next((i.post_id for i in items if i.interaction_id == sid), meta["thread_post"])
+            yield self.request(CONTEXT.format(base=acc["_base"], id=sid), self.parse_context, acc,
+                               post=meta["post_key"], meta={"what": "context", "thread_post": above,
+                                                            "queried": sid, "post_url": meta.get("post_url")})
+
+    def parse_people(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        meta = response.meta
+        people = self.json(response)
+        pid = meta["post_key"]
+        items = [self.interaction(acc, meta["kind"], actor_from_account(p, acc["_domain"]), post_id=pid,
+                                  post_url=meta.get("post_url"), raw=p) for p in people]
+        yield self.batch(acc, items)
+        nxt = next_link(response.headers.get("Link"))
+        if nxt and people:
+            yield self.request(response.urljoin(nxt), self.parse_people, acc, post=pid,
+                               meta={k: meta[k] for k in ("what", "kind", "post_url")})
+
+    def parse_followers(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        meta = response.meta
+        people = self.json(response)
+        items = [self.interaction(acc, "follow", actor_from_account(p, acc["_domain"]), raw=p) for p in people]
+        known = meta.get("known") or set()
+        all_known = bool(known) and bool(items) and all(i.actor.actor_key in known for i in items)
+        nxt = next_link(response.headers.get("Link"))
+        if nxt and people and not all_known:
+            yield self.batch(acc, items)
+            yield self.request(response.urljoin(nxt), self.parse_followers, acc,
+                               meta={k: meta[k] for k in ("what", "followers_count", "known")})
+        else:
+            yield self.batch(acc, items, account_cursors={
+                "followers": {"count": meta.get("followers_count"), "complete": True}})

@@ -1,0 +1,253 @@
+"""Rendered web pages through scrapy-playwright, steered by a YAML selector profile.
+
+One generic spider for every site without a public API: the profile says
+where posts, comments, replies, authors, texts and times are, and which
+control loads more. The page is rendered in Chromium, "load more" is clicked
+(PageMethod) until it disappears, the posts get older than the window, or the
+account's request budget is spent; the rendered DOM is then read with the
+profile's selectors by pure functions. robots.txt is obeyed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from parsel import Selector
+from ruamel.yaml import YAML
+from scrapy_playwright.page import PageMethod
+
+from crawler.spiders.base import PlatformSpider, StopAccount, iso, parse_time
+from storage.records import Actor, Interaction, Post
+
+PROFILE_DIR = Path(__file__).resolve().parent.parent / "profiles"
+
+REQUIRED = {"post": ("selector", "id"), "comment": ("selector", "id", "author_handle", "text")}
+
+
+class ProfileError(ValueError):
+    pass
+
+
+def load_profile(name: str, dirs: list[str | Path] | None = None) -> dict:
+    """Find ``<name>.yaml`` in the workspace's profiles/ then the crawler's own, and check it."""
+    for d in [*(dirs or []), PROFILE_DIR]:
+        for ext in (".yaml", ".yml"):
+            path = Path(d) / f"{name}{ext}"
+            if path.is_file():
+                try:
+                    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+                except Exception as exc:
+                    raise ProfileError(f"{path}: not valid YAML: {exc}") from None
+                problems = check_profile(data)
+                if problems:
+                    raise ProfileError(f"{path}: {problems[0]}")
+                return data
+    raise ProfileError(f"selector profile {name!r} not found (looked in profiles/ and crawler/profiles/)")
+
+
+def check_profile(data: Any) -> list[str]:
+    if not isinstance(data, dict):
+        return ["a profile is a mapping (see docs/platforms/web.md)"]
+    problems = []
+    for section, keys in REQUIRED.items():
+        sec = data.get(section)
+        if not isinstance(sec, dict):
+            problems.append(f"missing section {section!r}")
+            continue
+        for k in keys:
+            if not sec.get(k):
+                problems.append(f"{section}.{k} is required")
+    return problems
+
+
+def split_field(spec: str) -> tuple[str, str | None]:
+    """``"css@attr"`` -> (css, attr); ``"@attr"`` -> ("", attr) (the element itself); ``"css"`` -> text."""
+    if "@" in spec:
+        css, attr = spec.rsplit("@", 1)
+        return css.strip(), attr.strip()
+    return spec.strip(), None
+
+
+def read_field(node: Selector, spec: str | None) -> str | None:
+    """The first match's attribute or whole text (document order), stripped; None when absent."""
+    if not spec:
+        return None
+    css, attr = split_field(spec)
+    target = node.css(css)[:1] if css else [node]
+    if not target:
+        return None
+    el = target[0]
+    if attr:
+        v = el.attrib.get(attr)
+    else:
+        v = " ".join(t.strip() for t in el.css("::text").getall() if t.strip())
+    return v.strip() if v else None
+
+
+def parse_page(html: str, profile: dict, *, page_url: str, target: str, namespace: str,
+               cutoff: str | None = None) -> tuple[list[Post], list[Interaction]]:
+    """A rendered page -> the watched account's posts and the comments and replies on them.
+
+    Ids are namespaced with the profile name so that two sites cannot collide.
+    """
+    sel = Selector(text=html)
+    P, C = profile["post"], profile["comment"]
+    posts: list[Post] = []
+    out: list[Interaction] = []
+    seen: set[str] = set()
+    for pnode in sel.css(P["selector"]):
+        raw_id = read_field(pnode, P["id"])
+        if not raw_id:
+            continue
+        pid = f"{namespace}:{raw_id}"
+        if pid in seen:
+            continue
+        seen.add(pid)
+        purl = read_field(pnode, P.get("url"))
+        purl = urljoin(page_url, purl) if purl else page_url
+        ptime = read_field(pnode, P.get("time"))
+        pt = parse_time(ptime)
+        if cutoff and pt is not None and iso(pt) < cutoff:
+            continue
+        posts.append(Post(platform="web", post_id=pid, account=target, url=purl, created_at=ptime,
+                          text=(read_field(pnode, P.get("text")) or "")[:500] or None))
+        tops = pnode.css(C["selector"])
+        top_ids = []
+        nodes: list[tuple[Selector, str | None, bool]] = []
+        for c in tops:
+            cid = read_field(c, C["id"])
+            top_ids.append(cid)
+            nodes.append((c, None, True))
+            if C.get("replies"):
+                for r in c.css(C["replies"]):
+                    nodes.append((r, cid, False))
+        done: set[str] = set()
+        for node, top_parent, is_top in nodes:
+            cid = read_field(node, C["id"])
+            handle = read_field(node, C["author_handle"])
+            if not cid or not handle or cid in done:
+                continue
+            done.add(cid)
+            parent = None if is_top else (read_field(node, C.get("parent")) or top_parent)
+            name = read_field(node, C.get("author_name"))
+            aurl = read_field(node, C.get("author_url"))
+            actor = Actor(platform="web", actor_key=handle.lstrip("@").lower(), handle=handle.lstrip("@"),
+                          display_name=name, profile_url=urljoin(page_url, aurl) if aurl else None)
+            out.append(Interaction(
+                platform="web", kind="comment" if is_top else "reply", target_account=target, actor=actor,
+                post_id=pid, post_url=purl, interaction_id=f"{namespace}:{cid}",
+                parent_id=f"{namespace}:{parent}" if parent else None, url=purl,
+                text=read_field(node, C.get("text")), created_at=read_field(node, C.get("time")),
+                raw={"html": node.get()[:4000]}))
+    return posts, out
+
+
+async def settle(page, selector: str | None, timeout_ms: int) -> None:
+    """Wait for the rendered content; an empty timeline is not an error."""
+    if not selector:
+        return
+    try:
+        await page.wait_for_selector(selector, timeout=timeout_ms, state="attached")
+    except Exception:
+        pass
+
+
+_LAST_TIME_JS = """([postSel, timeCss, attr]) => {
+  const els = document.querySelectorAll(postSel);
+  const last = els[els.length - 1];
+  if (!last) return null;
+  const t = timeCss ? last.querySelector(timeCss) : last;
+  if (!t) return null;
+  return attr ? t.getAttribute(attr) : t.textContent;
+}"""
+
+_GREW_JS = """([postSel, n, btnSel]) => {
+  const b = document.querySelector(btnSel);
+  return document.querySelectorAll(postSel).length > n || !b || b.hidden || b.disabled;
+}"""
+
+
+async def load_more(page, profile: dict, cutoff: str | None, max_clicks: int) -> int:
+    """Click the profile's "load more" control until it is gone, the posts are older than ``cutoff``,
+    or ``max_clicks`` is reached; returns the number of clicks (each one is a request)."""
+    lm = profile.get("load_more") or {}
+    btn_sel = lm.get("selector")
+    if not btn_sel:
+        return 0
+    post_sel = profile["post"]["selector"]
+    time_css, time_attr = split_field(profile["post"].get("time") or "")
+    wait_ms = int(lm.get("wait_ms", 10_000))
+    clicks = 0
+    while clicks < max_clicks:
+        btn = await page.query_selector(btn_sel)
+        if btn is None or not await btn.is_visible() or await btn.get_attribute("hidden") is not None:
+            break
+        if cutoff and profile["post"].get("time"):
+            last = await page.evaluate(_LAST_TIME_JS, [post_sel, time_css or None, time_attr])
+            lt = parse_time(last)
+            if lt is not None and iso(lt) < cutoff:
+                break
+        n = await page.locator(post_sel).count()
+        await btn.click()
+        clicks += 1
+        try:
+            await page.wait_for_function(_GREW_JS, arg=[post_sel, n, btn_sel], timeout=wait_ms)
+        except Exception:
+            break
+    return clicks
+
+
+class WebSpider(PlatformSpider):
+    name = "web"
+    platform = "web"
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+        settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
+        settings.set("ROBOTSTXT_OBEY", settings.getbool("PANTAU_OBEY_ROBOTS", True), priority="spider")
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", min(2, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2)),
+                     priority="spider")
+
+    async def start(self):
+        budget = int((self.config.get("crawl") or {}).get("budget", 2000))
+        for acc in self.accounts.values():
+            if not acc.get("url"):
+                self.fail_account(acc["id"], "a web account needs a url (the page to read)")
+                continue
+            try:
+                profile = load_profile(acc.get("profile") or "", self.config.get("profile_dirs"))
+            except ProfileError as exc:
+                self.fail_account(acc["id"], str(exc))
+                continue
+            acc["_profile"] = profile
+            cutoff = iso(self.cutoff(acc))
+            timeout = int(profile.get("wait_ms", 15_000))
+            max_clicks = min(int((profile.get("load_more") or {}).get("max_clicks", 50)), max(budget - 2, 0))
+            methods = [PageMethod(settle, profile.get("wait_for") or profile["post"]["selector"], timeout),
+                       PageMethod(load_more, profile, cutoff, max_clicks)]
+            yield self.request(acc["url"], self.parse_page, acc, json=False,
+                               meta={"what": "page", "playwright": True, "playwright_context": "default",
+                                     "playwright_page_methods": methods, "cutoff": cutoff,
+                                     "playwright_page_goto_kwargs": {"wait_until": "networkidle"}})
+
+    def on_error_response(self, response):
+        raise StopAccount(f"HTTP {response.status} from {response.url}")
+
+    def parse_page(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        methods = response.meta.get("playwright_page_methods") or []
+        clicks = methods[-1].result if methods and isinstance(methods[-1].result, int) else 0
+        st = self.stats_for(acc["id"])
+        st["requests"] += clicks
+        profile = acc["_profile"]
+        posts, items = parse_page(response.text, profile, page_url=response.url,
+                                  target=acc.get("display_handle") or acc["handle"],
+                                  namespace=profile.get("name") or acc.get("profile") or "web",
+                                  cutoff=response.meta.get("cutoff"))
+        if not posts:
+            self.note(acc["id"], "pages without posts (check the selector profile)")
+        yield self.batch(acc, items, posts=posts)

@@ -1,0 +1,259 @@
+"""YouTube Data API v3 (API key from the environment).
+
+channels (id or forHandle) -> the uploads playlist -> playlistItems (videos,
+newest first, down to the window's start) -> videos (statistics, to re-read
+only videos whose comment count moved) -> commentThreads (top-level comments
+with some replies) -> comments.list?parentId for threads whose replies were
+cut short. ``quotaExceeded`` stops the spider for the day; ``commentsDisabled``
+is normal and only counted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Iterable
+from urllib.parse import urlencode
+
+from scrapy.exceptions import CloseSpider
+
+from crawler.spiders.base import PlatformSpider, StopAccount, html_to_text, parse_time
+from storage.records import Actor, Interaction, Post
+
+API = "{base}/youtube/v3/{method}?{query}"
+DEFAULT_KEY_ENV = "PANTAU_YOUTUBE_API_KEY"
+
+
+def api(base: str, method: str, key: str, **params) -> str:
+    q = {k: v for k, v in params.items() if v is not None}
+    q["key"] = key
+    return API.format(base=base, method=method, query=urlencode(q))
+
+
+def error_reason(body: bytes | str | dict) -> str | None:
+    """``error.errors[].reason`` (or an ErrorInfo reason) of a Google API error body."""
+    try:
+        data = body if isinstance(body, dict) else json.loads(body)
+    except ValueError:
+        return None
+    err = (data or {}).get("error") or {}
+    reasons = [e.get("reason") for e in err.get("errors") or [] if e.get("reason")]
+    details = [d.get("reason") for d in err.get("details") or [] if d.get("reason")]
+    for r in details + reasons:
+        if r in ("API_KEY_INVALID", "keyInvalid"):
+            return "keyInvalid"
+    return reasons[0] if reasons else (details[0] if details else None)
+
+
+def actor_from_snippet(sn: dict) -> Actor:
+    cid = (sn.get("authorChannelId") or {}).get("value")
+    name = sn.get("authorDisplayName")
+    handle = name if name and name.startswith("@") else None
+    return Actor(platform="youtube", actor_key=cid or (name or "").strip(), handle=handle,
+                 display_name=name or None, profile_url=sn.get("authorChannelUrl"), platform_id=cid)
+
+
+def comment_text(sn: dict) -> str | None:
+    return sn.get("textOriginal") or html_to_text(sn.get("textDisplay"))
+
+
+def thread_interactions(data: dict, *, channel_id: str, video_id: str, target: str, origin: str
+                        ) -> tuple[list[Interaction], list[str]]:
+    """commentThreads answer -> comments and included replies; thread ids whose replies are partial."""
+    out, partial = [], []
+    video_url = f"{origin}/watch?v={video_id}"
+    for th in data.get("items") or []:
+        top = (th.get("snippet") or {}).get("topLevelComment") or {}
+        tsn = top.get("snippet") or {}
+        tid = th.get("id") or top.get("id")
+        if (tsn.get("authorChannelId") or {}).get("value") != channel_id:
+            out.append(Interaction(platform="youtube", kind="comment", target_account=target,
+                                   actor=actor_from_snippet(tsn), post_id=video_id, post_url=video_url,
+                                   interaction_id=top.get("id") or tid, url=f"{video_url}&lc={top.get('id') or tid}",
+                                   text=comment_text(tsn), created_at=tsn.get("publishedAt"), raw=top))
+        replies = (th.get("replies") or {}).get("comments") or []
+        out += reply_interactions(replies, channel_id=channel_id, video_id=video_id, target=target,
+                                  origin=origin, parent=tid)
+        total = (th.get("snippet") or {}).get("totalReplyCount") or 0
+        if total > len(replies):
+            partial.append(tid)
+    return out, partial
+
+
+def reply_interactions(comments: list[dict], *, channel_id: str, video_id: str, target: str, origin: str,
+                       parent: str) -> list[Interaction]:
+    out = []
+    video_url = f"{origin}/watch?v={video_id}"
+    for c in comments:
+        sn = c.get("snippet") or {}
+        if (sn.get("authorChannelId") or {}).get("value") == channel_id:
+            continue   # the channel owner's own replies are its posts, not interactions
+        out.append(Interaction(platform="youtube", kind="reply", target_account=target,
+                               actor=actor_from_snippet(sn), post_id=video_id, post_url=video_url,
+                               interaction_id=c["id"], parent_id=sn.get("parentId") or parent,
+                               url=f"{video_url}&lc={c['id']}", text=comment_text(sn),
+                               created_at=sn.get("publishedAt"), raw=c))
+    return out
+
+
+class YouTubeSpider(PlatformSpider):
+    name = "youtube"
+    platform = "youtube"
+    DEFAULT_BASE_URL = "https://www.googleapis.com"
+    WEB_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be")
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.key_env = self.pconf.get("api_key_env") or DEFAULT_KEY_ENV
+        self.key = os.environ.get(self.key_env) or None
+        self.stopped: str | None = None
+
+    def site_origin(self, acc: dict) -> str:
+        return self.web_origin(acc, "https://www.youtube.com")
+
+    async def start(self):
+        for acc in self.accounts.values():
+            if not self.key:
+                self.fail_account(acc["id"], f"no YouTube API key: set the environment variable {self.key_env}")
+                continue
+            acc["_base"] = self.base_url(acc)
+            handle = acc.get("display_handle") or acc["handle"]
+            ident = {"id": handle} if handle.startswith("UC") else {"forHandle": handle if handle.startswith("@") else "@" + handle}
+            yield self.request(api(acc["_base"], "channels", self.key, part="contentDetails,statistics", **ident),
+                               self.parse_channel, acc, meta={"what": "channels"})
+
+    def on_error_response(self, response) -> Iterable:
+        acc = self.accounts[response.meta["account_id"]]
+        reason = error_reason(response.body)
+        what = response.meta.get("what")
+        if reason == "quotaExceeded":
+            self.stop_for_the_day("YouTube quota exceeded: stopped until the daily reset")
+        if reason == "keyInvalid":
+            self.stop_for_the_day(f"YouTube API key in {self.key_env} is not valid")
+        if reason == "commentsDisabled" and what in ("threads", "replies"):
+            self.note(acc["id"], "videos with comments disabled")
+            return []
+        if what == "videos":   # statistics are an optimisation: without them, read every video
+            return self.parse_videos(response)
+        if response.status == 404 and what in ("threads", "replies"):
+            self.note(acc["id"], "videos gone")
+            return []
+        raise StopAccount(f"YouTube API error {response.status} ({reason or 'unknown reason'}) for "
+                          f"{response.meta.get('what')}")
+
+    def stop_for_the_day(self, message: str):
+        self.stopped = message
+        for aid in self.accounts:
+            if aid not in self.finished:
+                self.fail_account(aid, message)
+        raise CloseSpider(message)
+
+    def parse_channel(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        data = self.json(response)
+        items = data.get("items") or []
+        if not items:
+            raise StopAccount(f"channel {acc['handle']} not found")
+        ch = items[0]
+        acc["_channel"] = ch["id"]
+        uploads = ((ch.get("contentDetails") or {}).get("relatedPlaylists") or {}).get("uploads")
+        yield self.batch(acc, platform_id=ch["id"])
+        if not uploads:
+            return
+        yield self.request(api(acc["_base"], "playlistItems", self.key, part="snippet,contentDetails",
+                               playlistId=uploads, maxResults=50), self.parse_playlist, acc,
+                           meta={"what": "playlistItems", "playlist": uploads})
+
+    def parse_playlist(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        data = self.json(response)
+        cutoff = self.cutoff(acc)
+        videos = []
+        reached_end = False
+        for it in data.get("items") or []:
+            cd = it.get("contentDetails") or {}
+            sn = it.get("snippet") or {}
+            vid = cd.get("videoId") or (sn.get("resourceId") or {}).get("videoId")
+            when = parse_time(cd.get("videoPublishedAt") or sn.get("publishedAt"))
+            if not vid:
+                continue
+            if when is not None and when < cutoff:
+                reached_end = True
+                continue
+            videos.append({"id": vid, "title": sn.get("title"),
+                           "published": cd.get("videoPublishedAt") or sn.get("publishedAt")})
+        if videos and self.kinds(acc) & {"comment", "reply"}:
+            for v in videos:
+                self.hold(acc, v["id"])     # pending until its statistics say what to read
+            yield self.request(api(acc["_base"], "videos", self.key, part="statistics",
+                                   id=",".join(v["id"] for v in videos), maxResults=50),
+                               self.parse_videos, acc, meta={"what": "videos", "videos": videos})
+        token = data.get("nextPageToken")
+        if token and not reached_end:
+            yield self.request(api(acc["_base"], "playlistItems", self.key, part="snippet,contentDetails",
+                                   playlistId=response.meta["playlist"], maxResults=50, pageToken=token),
+                               self.parse_playlist, acc,
+                               meta={"what": "playlistItems", "playlist": response.meta["playlist"]})
+
+    def parse_videos(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        videos = response.meta["videos"]
+        stats = {}
+        if response.status < 400:
+            for it in self.json(response).get("items") or []:
+                stats[it["id"]] = it.get("statistics") or {}
+        origin = self.site_origin(acc)
+        target = acc.get("display_handle") or acc["handle"]
+        posts, requests, post_cursors = [], [], {}
+        for v in videos:
+            st = stats.get(v["id"])
+            cc = int(st["commentCount"]) if st and st.get("commentCount") is not None else None
+            lc = int(st["likeCount"]) if st and st.get("likeCount") is not None else None
+            posts.append(Post(platform="youtube", post_id=v["id"], account=target,
+                              url=f"{origin}/watch?v={v['id']}", created_at=v["published"],
+                              text=(v.get("title") or "")[:500] or None, reply_count=cc, like_count=lc))
+            wanted = self.plan_post(acc, v["id"], {"replies": cc})
+            if "replies" in wanted:
+                requests.append(self.request(
+                    api(acc["_base"], "commentThreads", self.key, part="snippet,replies", videoId=v["id"],
+                        maxResults=100, textFormat="plainText"),
+                    self.parse_threads, acc, post=v["id"], meta={"what": "threads"}))
+            elif (acc["id"], v["id"]) in self.post_done_state:
+                post_cursors[v["id"]] = self.post_done_state.pop((acc["id"], v["id"]))
+        yield self.batch(acc, posts=posts, post_cursors=post_cursors)
+        yield from requests
+        for v in videos:
+            yield from self.release(acc, v["id"])
+
+    def parse_threads(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        data = self.json(response)
+        vid = response.meta["post_key"]
+        items, partial = thread_interactions(data, channel_id=acc["_channel"], video_id=vid,
+                                             target=acc.get("display_handle") or acc["handle"],
+                                             origin=self.site_origin(acc))
+        yield self.batch(acc, items)
+        for tid in partial:
+            yield self.request(api(acc["_base"], "comments", self.key, part="snippet", parentId=tid,
+                                   maxResults=100, textFormat="plainText"),
+                               self.parse_replies, acc, post=vid, meta={"what": "replies", "parent": tid})
+        token = data.get("nextPageToken")
+        if token:
+            yield self.request(api(acc["_base"], "commentThreads", self.key, part="snippet,replies", videoId=vid,
+                                   maxResults=100, textFormat="plainText", pageToken=token),
+                               self.parse_threads, acc, post=vid, meta={"what": "threads"})
+
+    def parse_replies(self, response):
+        acc = self.accounts[response.meta["account_id"]]
+        data = self.json(response)
+        vid = response.meta["post_key"]
+        tid = response.meta["parent"]
+        items = reply_interactions(data.get("items") or [], channel_id=acc["_channel"], video_id=vid,
+                                   target=acc.get("display_handle") or acc["handle"],
+                                   origin=self.site_origin(acc), parent=tid)
+        yield self.batch(acc, items)
+        token = data.get("nextPageToken")
+        if token:
+            yield self.request(api(acc["_base"], "comments", self.key, part="snippet", parentId=tid,
+                                   maxResults=100, textFormat="plainText", pageToken=token),
+                               self.parse_replies, acc, post=vid, meta={"what": "replies", "parent": tid})

@@ -1,0 +1,199 @@
+"""Stage: crawl the watched accounts (Scrapy, in a child process) and record how each went.
+
+The spiders run in ``python -m crawler.process`` because Twisted's reactor
+cannot restart in one process. This side builds the child's plain JSON config
+from ``Settings`` (the crawler never imports ``pantau``), shows progress on
+stderr, and turns the child's per-account figures into outcomes and a run row.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pantau.config import Settings
+from pantau.errors import PantauError, UsageError
+from storage import private_dir
+from storage.queries import accounts as accounts_q
+from storage.queries import runs as runs_q
+from storage.records import PLATFORMS, PLATFORMS_CRAWLED
+
+
+@dataclass
+class AccountOutcome:
+    platform: str
+    handle: str
+    status: str                 # ok | failed | budget | skipped
+    requests: int = 0
+    items: int = 0
+    new_items: int = 0
+    retries: int = 0
+    errors: int = 0
+    message: str | None = None
+
+
+@dataclass
+class CrawlResult:
+    run_id: int
+    accounts: list[AccountOutcome] = field(default_factory=list)
+    new_interactions: int = 0
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    requests: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def child_config(settings: Settings, accounts: list[dict], *, run_id: int, log_level: str = "INFO") -> dict:
+    """The plain values the crawl child needs (JSON-able; no pantau objects)."""
+    c = settings.crawl
+    platforms = {}
+    for name in PLATFORMS_CRAWLED:
+        pc = settings.platform(name)
+        platforms[name] = {
+            "base_url": pc.base_url, "api_key_env": pc.api_key_env, "enabled": pc.enabled,
+            "storage_state": str(settings.path(pc.storage_state)) if pc.storage_state else None,
+            "page_size": pc.page_size,
+        }
+    return {
+        "db_path": str(settings.db_path),
+        "run_id": run_id,
+        "log_level": log_level,
+        "accounts": accounts,
+        "crawl": {
+            "since": c.since.isoformat() if c.since else None, "lookback_days": c.lookback_days,
+            "concurrency": c.concurrency, "budget": c.budget, "user_agent": c.user_agent,
+            "allowed_hosts": list(c.allowed_hosts), "autothrottle": c.autothrottle,
+            "download_delay": c.download_delay, "timeout": c.timeout, "retries": c.retries,
+            "max_retry_wait": c.max_retry_wait, "full_pass_days": c.full_pass_days,
+            "obey_robots": c.obey_robots,
+        },
+        "platforms": platforms,
+        "profile_dirs": [str(settings.workspace / "profiles")],
+    }
+
+
+class _Progress:
+    """Rich progress on stderr (or nothing): accounts finished, requests, items."""
+
+    def __init__(self, total: int, show: bool):
+        self.show = show
+        self.total = total
+        self.bar = None
+        self.figures: dict[str, dict] = {}
+        if show:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            from pantau.cli import err_console
+            self.bar = Progress(TextColumn("crawling"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[info]}"), TimeElapsedColumn(),
+                                console=err_console, transient=False)
+            self.task = self.bar.add_task("crawl", total=total, info="")
+            self.done = 0
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.stop()
+
+    def __call__(self, event: dict) -> None:
+        if not self.bar:
+            return
+        if event.get("event") == "progress":
+            self.figures[event["spider"]] = event
+        elif event.get("event") == "account":
+            self.done += 1
+            line = f"{event['platform']} {event['handle']}: {event['status']}, {event['items']} items"
+            if event.get("message") and event["status"] != "ok":
+                line += f" ({event['message']})"
+            self.bar.console.print(line)
+        req = sum(f.get("requests", 0) for f in self.figures.values())
+        items = sum(f.get("items", 0) for f in self.figures.values())
+        self.bar.update(self.task, completed=self.done, info=f"{req} requests, {items} items")
+
+
+def run_crawl(settings: Settings, db, *, platform: str | None = None, account: str | None = None,
+              run_id: int | None = None, trigger: str = "cli", show_progress: bool = True) -> CrawlResult:
+    """Crawl the enabled watched accounts (optionally one platform / one handle).
+
+    Does not sync watchlists (``pantau crawl`` does that first). Every account
+    gets an outcome; one that could not be collected is named in ``failures``
+    while the others still finish.
+    """
+    from crawler.process import CrawlChildError, run_in_child
+
+    if platform and platform not in PLATFORMS:
+        raise UsageError(f"unknown platform {platform!r} (known: {', '.join(PLATFORMS)})")
+    targets = accounts_q.crawl_targets(db, platform, account)
+    if account and not targets:
+        raise UsageError(f"no enabled watched account {account!r}"
+                         + (f" on {platform}" if platform else "") + " (see `pantau watchlist list`)")
+    own_run = run_id is None
+    if own_run:
+        run_id = runs_q.start(db, "crawl", trigger)
+    result = CrawlResult(run_id=run_id)
+    started = time.monotonic()
+    crawlable, skipped = [], []
+    for t in targets:
+        pc = settings.platform(t["platform"])
+        if t["platform"] not in PLATFORMS_CRAWLED:
+            skipped.append((t, "no spider for this platform: use `pantau import`"))
+        elif not pc.enabled:
+            skipped.append((t, f"[platforms.{t['platform']}] enabled = false"))
+        else:
+            crawlable.append(t)
+    for t, why in skipped:
+        runs_q.record_account(db, run_id, t["id"], t["platform"], status="skipped", message=why)
+        db.conn.commit()
+        result.accounts.append(AccountOutcome(t["platform"], t["display_handle"] or t["handle"], "skipped",
+                                              message=why))
+    spiders: dict = {}
+    error = None
+    if crawlable:
+        logs = private_dir(settings.logs_dir)
+        log_path = logs / f"crawl-{run_id}.log"
+        config = child_config(settings, crawlable, run_id=run_id)
+        try:
+            with _Progress(len(crawlable), show_progress) as progress:
+                spiders = run_in_child(config, progress, log_path=log_path, env=os.environ.copy())
+        except CrawlChildError as exc:
+            error = str(exc)
+    reported = {}
+    for sp in spiders.values():
+        for row in sp.get("accounts", []):
+            reported[row["account_id"]] = row
+        result.requests += sp.get("requests", 0)
+    for t in crawlable:
+        row = reported.get(t["id"])
+        handle = t["display_handle"] or t["handle"]
+        if row is None:
+            msg = error or "the crawl process did not report this account"
+            runs_q.record_account(db, run_id, t["id"], t["platform"], status="failed", message=msg)
+            db.conn.commit()
+            result.accounts.append(AccountOutcome(t["platform"], handle, "failed", message=msg))
+            continue
+        result.accounts.append(AccountOutcome(
+            t["platform"], handle, row["status"], requests=row["requests"], items=row["items"],
+            new_items=row["new_items"], retries=row["retries"], errors=row["errors"], message=row["message"]))
+    result.new_interactions = sum(a.new_items for a in result.accounts)
+    for a in result.accounts:
+        if a.status in ("failed", "budget"):
+            result.failures.append(f"{a.platform} {a.handle}: {a.message or a.status}")
+    result.seconds = time.monotonic() - started
+    if own_run:
+        status = "failed" if error else ("partial" if result.failures else "ok")
+        runs_q.finish(db, run_id, status, stats={
+            "spiders": {k: {kk: vv for kk, vv in v.items() if kk != "accounts"} for k, v in spiders.items()},
+            "requests": result.requests, "new_interactions": result.new_interactions,
+            "seconds": round(result.seconds, 2)},
+            summary={"accounts": len(result.accounts), "failures": result.failures,
+                     "new_interactions": result.new_interactions}, error=error)
+    return result

@@ -1,0 +1,133 @@
+"""Mastodon: documentation fixtures parsed by the pure functions, and the real spider on a replay server."""
+
+from __future__ import annotations
+
+from crawler.spiders.mastodon import (actor_from_account, next_link, own_posts, status_to_post,
+                                      thread_interactions)
+from tests.crawler.conftest import account_runs, crawl, interactions, load_fixture, rows, setup_workspace
+
+ACCOUNT_ID = "110297851462433308"
+SELF_REPLY = "117115475782408967"
+ROOT = "117115454370814507"
+
+
+def serve_mastodon(replay):
+    replay.add_fixture("mastodon/accounts_lookup.json", query={"acct": "kandidatcontoh"})
+    replay.add_fixture("mastodon/account_statuses.page1.json")
+    replay.add_fixture("mastodon/account_statuses.last.json", query={"max_id": ROOT})
+    replay.add_fixture("mastodon/status_context.json")
+    replay.add_fixture("mastodon/favourited_by.page1.json")
+    replay.add_fixture("mastodon/favourited_by.last.json", query={"max_id": "48213377"})
+    replay.add_fixture("mastodon/reblogged_by.json")
+    replay.add_fixture("mastodon/followers.page1.json")
+    replay.add(f"/api/v1/accounts/{ACCOUNT_ID}/followers", [], query={"max_id": "7731205"})
+
+
+def watchlist(url: str, extra: str = "") -> str:
+    return f"""election: test
+candidates:
+  - name: Kandidat Contoh
+    role: dpd
+    accounts:
+      - platform: mastodon
+        handle: "@kandidatcontoh@warga.example"
+        url: {url}/@kandidatcontoh
+{extra}"""
+
+
+# ---- pure functions on the documentation fixtures ---------------------------------------------
+
+def test_statuses_page_skips_boosts_and_keeps_self_replies():
+    page = load_fixture("mastodon/account_statuses.page1.json")
+    own = own_posts(page["body"], ACCOUNT_ID)
+    ids = [s["id"] for s in own]
+    assert "117127726301542161" not in ids          # the boost
+    assert SELF_REPLY in ids and ROOT in ids and len(ids) == 4
+    post = status_to_post(own[0], "@kandidatcontoh@warga.example")
+    assert post.reply_count == 6 and post.like_count == 21 and post.text
+
+
+def test_link_header_is_followed_as_given():
+    page = load_fixture("mastodon/favourited_by.page1.json")
+    assert next_link(page["headers"]["Link"]).endswith("favourited_by?limit=3&max_id=48213377")
+    assert next_link(load_fixture("mastodon/favourited_by.last.json")["headers"]["Link"]) is None
+    assert next_link(None) is None
+
+
+def test_context_kinds_and_actor_keys():
+    ctx = load_fixture("mastodon/status_context.json")["body"]
+    items, again = thread_interactions(ctx, watched_account_id=ACCOUNT_ID, queried_id=SELF_REPLY,
+                                       thread_post=SELF_REPLY, target="@kandidatcontoh@warga.example",
+                                       local_domain="warga.example")
+    got = {(i.interaction_id, i.kind, i.actor.actor_key, i.post_id) for i in items}
+    assert got == {
+        ("117115729192049167", "comment", "bambang_sutrisno@kopdar.example", SELF_REPLY),
+        ("117115770910787538", "reply", "bambang_sutrisno@kopdar.example", SELF_REPLY),
+        ("117115808141684225", "reply", "mochdjoko@warga.example", SELF_REPLY),
+        ("117115984537722475", "comment", "sri.wahyuni88@nusantara.example", SELF_REPLY),
+    }
+    assert again == []
+    # the watched account's own replies are posts, never interactions
+    assert all(i.actor.platform_id != ACCOUNT_ID for i in items)
+    assert all(i.text and "<" not in i.text for i in items)
+
+
+def test_context_asks_again_below_the_depth_cap():
+    chain = [{"id": str(i), "in_reply_to_id": str(i - 1), "replies_count": 1,
+              "account": {"id": "9", "acct": f"u{i}"}, "content": "x", "url": None}
+             for i in range(1, 21)]
+    items, again = thread_interactions({"ancestors": [], "descendants": chain}, watched_account_id="0",
+                                       queried_id="0", thread_post="0", target="t", local_domain="d")
+    assert items[0].kind == "comment" and items[1].kind == "reply"
+    assert again == ["20"]
+
+
+def test_actor_from_every_fixture_account():
+    for name in ("mastodon/favourited_by.page1.json", "mastodon/followers.page1.json",
+                 "mastodon/reblogged_by.json"):
+        for acc in load_fixture(name)["body"]:
+            a = actor_from_account(acc, "warga.example")
+            assert "@" in a.actor_key and a.actor_key == a.actor_key.lower()
+            assert a.platform_id == acc["id"]
+    assert load_fixture("mastodon/followers.hidden.json")["body"] == []
+    assert load_fixture("mastodon/rate_limited.429.json")["status"] == 429
+
+
+# ---- the real spider --------------------------------------------------------------------------
+
+def test_crawl_stores_all_kinds_then_second_run_is_cheap(workspace, replay):
+    serve_mastodon(replay)
+    setup_workspace(workspace, watchlist(replay.url))
+    r = crawl(workspace)
+    assert r.returncode == 0, r.stdout + r.stderr
+    got = interactions(workspace)
+    kinds = sorted(k for _, k, *_ in got)
+    assert kinds.count("comment") == 2 and kinds.count("reply") == 2
+    assert kinds.count("like") == 4 and kinds.count("repost") == 2 and kinds.count("follow") == 2
+    assert ("mastodon", "reply", "mochdjoko@warga.example") in {g[:3] for g in got}
+    # boosts are not the watched account's posts
+    assert rows(workspace, "SELECT count(*) FROM posts WHERE post_id='117127726301542161'") == [(0,)]
+    first = len(replay.requests)
+    ar = account_runs(workspace)
+    assert ar[-1]["items"] == 12 and ar[-1]["new_items"] == 12 and ar[-1]["status"] == "ok"
+
+    r2 = crawl(workspace)
+    assert r2.returncode == 0, r2.stdout + r2.stderr
+    second = len(replay.requests) - first
+    assert second <= 2, replay.requests[first:]
+    assert interactions(workspace) == got
+    assert account_runs(workspace)[-1]["new_items"] == 0
+
+
+def test_unknown_account_fails_by_name_others_finish(workspace, replay):
+    serve_mastodon(replay)
+    replay.add_fixture("mastodon/accounts_lookup.404.json", query={"acct": "kandidat_tidak_ada"})
+    extra = f"""      - platform: mastodon
+        handle: "@kandidat_tidak_ada@warga.example"
+        url: {replay.url}/@kandidat_tidak_ada
+"""
+    setup_workspace(workspace, watchlist(replay.url, extra))
+    r = crawl(workspace)
+    assert r.returncode == 1
+    assert "kandidat_tidak_ada" in r.stderr and "not found" in r.stderr
+    assert len(interactions(workspace)) == 12
