@@ -70,13 +70,60 @@ def setup_logging(settings: Settings, *, to_stderr: bool = True) -> Path:
     return path
 
 
+_DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def crontab_day_of_week(field: str) -> str:
+    """A crontab day-of-week field (0 or 7 = Sunday) in APScheduler 3.x terms (names).
+
+    APScheduler 3.x reads numbers as 0 = Monday (its documented historical
+    mistake), so ``1-5`` would silently mean Tuesday to Saturday. Numbers, ranges
+    and steps are spelled out as day names; names pass through unchanged.
+    """
+    out: list[str] = []
+    for part in field.split(","):
+        rng, _, step_s = part.partition("/")
+        step = int(step_s) if step_s else 1
+        if rng == "*":
+            if not step_s:
+                return "*"
+            lo, hi = 0, 6
+        elif "-" in rng:
+            a, b = rng.split("-", 1)
+            if not (a.isdigit() and b.isdigit()):
+                out.append(part)
+                continue
+            lo, hi = int(a), int(b)
+        elif rng.isdigit():
+            lo = hi = int(rng)
+            if step_s:
+                hi = 6
+        else:
+            out.append(part)
+            continue
+        if not (0 <= lo <= 7 and 0 <= hi <= 7 and lo <= hi and step >= 1):
+            raise ValueError(f"bad day-of-week {part!r}")
+        out += [_DOW_NAMES[d % 7] for d in range(lo, hi + 1, step)]
+    return ",".join(dict.fromkeys(out))
+
+
 def make_trigger(settings: Settings, *, interval: float | None = None):
+    """The trigger for ``[schedule]``: standard crontab semantics in ``[schedule] timezone``."""
     tz = ZoneInfo(settings.schedule.timezone)
     if interval:
         from apscheduler.triggers.interval import IntervalTrigger
         return IntervalTrigger(seconds=interval, timezone=tz)
     from apscheduler.triggers.cron import CronTrigger
-    return CronTrigger.from_crontab(settings.schedule.cron, timezone=tz)
+
+    from pantau.errors import ConfigError
+    fields = settings.schedule.cron.split()
+    try:
+        minute, hour, day, month, dow = fields
+        return CronTrigger(minute=minute, hour=hour, day=day, month=month,
+                           day_of_week=crontab_day_of_week(dow), timezone=tz)
+    except ValueError as exc:
+        raise ConfigError(f"pantau.toml: schedule.cron: {settings.schedule.cron!r} is not a valid "
+                          f"cron expression ({exc})") from None
 
 
 def run_command(settings: Settings) -> list[str]:
