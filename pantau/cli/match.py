@@ -1,15 +1,35 @@
-"""Matching actors against the roster."""
+"""Matching actors against the roster: ``pantau match``."""
 
 from __future__ import annotations
 
-from pantau.cli import app, state
-from pantau.errors import NotBuilt
+import typer
+
+from pantau.cli import app, console, err_console, state
 
 
 @app.command()
-def match() -> None:
+def match(
+    full: bool = typer.Option(False, "--full", help="Re-score every actor, not only new or changed ones."),
+) -> None:
     """Match new or changed actors against the active roster.
 
-    Example: pantau match
+    Scores only actors new or changed since the last match, unless the roster or the
+    matching model changed (then all). Decisions stay: a rejected pair is never raised again.
+
+    Example: pantau match --full
     """
-    raise NotBuilt("pantau match is not built yet (issue 6)")
+    from pantau.jobs.match import run_match
+    from pantau.lock import job_lock
+    from storage.queries import runs as runs_q
+
+    settings = state.settings()
+    with job_lock(settings.lock_path, job="match"):
+        db = state.db()
+        runs_q.mark_interrupted(db)
+        result = run_match(settings, db, full=full, trigger="cli",
+                           progress=lambda msg: err_console.print(f"match: {msg}"))
+    bands = ", ".join(f"{result.bands.get(b, 0)} {b}" for b in ("strong", "possible", "namesake"))
+    console.print(
+        f"match run {result.run_id}: scored {result.actors_scored} actors against {result.employees} employees "
+        f"in {result.seconds:.1f} s; {result.candidates} candidates ({result.new_matches} new, "
+        f"{result.updated_matches} updated, {result.withdrawn} withdrawn); pending: {bands}")

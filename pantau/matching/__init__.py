@@ -1,4 +1,94 @@
 """Matching actors against the roster: normalise, block, compare, score. Plain records in, candidates out.
 
-No database, Scrapy or web imports here (a test checks).
+No database, Scrapy or web imports here (a test checks). The one entry point is
+``match(actors, employees, model)``; ``build_index`` exists so a caller (the match
+job) can cache the roster side between runs.
+
+Pipeline per batch of actors (``model.batch_actors``)::
+
+    prepare_actors  normalise display names, segment handles, digits, words, titles
+    blocking        keys -> candidate (actor, employee) pairs, NumPy only
+    comparisons     PairFeatures (rapidfuzz ``process.cpdist`` over all pairs at once)
+                    -> one level per comparison
+    scoring         points -> score, band; threshold and top-k; explanations
 """
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Sequence
+
+from pantau.matching import blocking
+from pantau.matching.comparisons import PairFeatures
+from pantau.matching.index import INDEX_FORMAT, RosterIndex, build_roster, prepare_actors
+from pantau.matching.model import MatchModel, default_model
+from pantau.matching.normalize import VERSION as NORMALISER_VERSION
+from pantau.matching.normalize import normalise
+from pantau.matching.scoring import candidates as _candidates
+from pantau.matching.scoring import score_pairs, select
+from storage.records import Actor, Employee, MatchCandidate
+
+__all__ = ["match", "build_index", "MatchModel", "default_model", "RosterIndex", "normalise",
+           "NORMALISER_VERSION", "INDEX_FORMAT"]
+
+
+def build_index(employees: Sequence[Employee], model: MatchModel | None = None, *,
+                fingerprint: str = "") -> RosterIndex:
+    """The roster side of matching (arrays and blocking index); reusable across runs of one model."""
+    model = model or default_model()
+    roster = build_roster(list(employees), fingerprint=fingerprint, model_version=model.version)
+    blocking.build(roster, model)
+    return roster
+
+
+def match(actors: Sequence[Actor], employees: Sequence[Employee] | None, model: MatchModel | None = None, *,
+          actor_ids: Sequence[int] | None = None, index: RosterIndex | None = None,
+          progress: Callable[[int, int], None] | None = None, stats: dict | None = None,
+          workers: int = -1) -> list[MatchCandidate]:
+    """Candidates for ``actors`` among ``employees``: at most ``top_k`` per actor, score >= threshold.
+
+    ``actor_ids`` are the ids put in the candidates (default: positions in ``actors``).
+    ``index`` (from ``build_index``) replaces ``employees`` when given. ``stats``, if a
+    dict, receives counts (pairs, blocks, seconds) for reports and benchmarks.
+    """
+    model = model or default_model()
+    if index is None:
+        index = build_index(employees or [], model)
+    ids = list(actor_ids) if actor_ids is not None else list(range(len(actors)))
+    if len(ids) != len(actors):
+        raise ValueError("actor_ids must be as long as actors")
+    out: list[MatchCandidate] = []
+    st = stats if stats is not None else {}
+    st.setdefault("pairs", 0)
+    st.setdefault("pairs_before_dedup", 0)
+    st.setdefault("pairs_capped", 0)
+    st.setdefault("known_handle_pairs", 0)
+    st.setdefault("actors", 0)
+    st.setdefault("seconds_prepare", 0.0)
+    st.setdefault("seconds_blocking", 0.0)
+    st.setdefault("seconds_scoring", 0.0)
+    if index.n == 0:
+        st["actors"] += len(actors)
+        return out
+    bs = max(1, model.batch_actors)
+    for start in range(0, len(actors), bs):
+        t0 = time.perf_counter()
+        batch = prepare_actors(list(actors[start:start + bs]), ids[start:start + bs], index)
+        t1 = time.perf_counter()
+        pa, pe, bst = blocking.candidate_pairs(batch, index, model)
+        t2 = time.perf_counter()
+        for k, v in bst.items():
+            st[k] = st.get(k, 0) + v
+        if len(pa):
+            f = PairFeatures(batch, index, pa, pe, workers=workers)
+            s = score_pairs(f, batch, index, model)
+            keep = select(f, s, model)
+            out.extend(_candidates(f, s, keep, batch, index, model))
+        t3 = time.perf_counter()
+        st["seconds_prepare"] += t1 - t0
+        st["seconds_blocking"] += t2 - t1
+        st["seconds_scoring"] += t3 - t2
+        st["actors"] += batch.n
+        if progress:
+            progress(min(start + bs, len(actors)), len(actors))
+    return out

@@ -1,7 +1,24 @@
-"""Indonesian name normalisation (first version; the matching issue refines it).
+"""Indonesian name normalisation: one canonical spelling per name, titles kept apart.
 
-``VERSION`` is stored next to every normalised roster name so that names are
-recomputed when the rules change.
+The canonical text is what blocking and comparison work on, so two spellings of
+one name (``Drs. H. Moch. Djoko Soeharto, M.Si.`` and ``Muhammad Joko Suharto``)
+must land on the same tokens. Rules, in order, each idempotent:
+
+1. Unicode folding: NFKC, then ``anyascii`` for what NFKC leaves (styled fonts,
+   small caps, enclosed letters); emoji and flags are dropped, not spelled out.
+2. Titles: back titles after the first comma, or trailing tokens from a closed list
+   (an ALL-CAPS roster must not lose ``SUTRISNO`` to a pattern); front titles
+   from a closed list. Titles are returned as features, not thrown away.
+3. Abbreviations: ``Moh./Moch./Muh./Mhd.`` -> muhammad, ``Abd.`` -> abdul, ``St.`` -> siti.
+4. Old spellings (EYD): oe->u, dj->j, tj->c, sj/sy->s, nj->ny, ch/kh->h, dh->d,
+   th->t, q->k, ph->f, ae->ai, ie->i, final y->i, doubled letters collapsed.
+   ``j -> y`` is *not* applied (Joko is not Yoko): ``variant_key`` gives that form
+   as an alternative key instead.
+5. Merged compounds: Abdurrahman -> abdul rahman, Nurhaliza -> nur haliza.
+6. Variant families (Muhammad, Ahmad, Yusuf, Nur, Rizki, ...) -> one spelling.
+
+``VERSION`` is stored next to every normalised roster name; bump it whenever a
+rule changes so stored names are recomputed (``pantau match`` does this).
 """
 
 from __future__ import annotations
@@ -9,33 +26,235 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-VERSION = "1"
+from anyascii import anyascii
 
-_FRONT_TITLES = {"prof", "dr", "drg", "drh", "drs", "dra", "ir", "h", "hj", "kh", "ns", "apt"}
-_TOKEN = re.compile(r"[a-z]+")
+VERSION = "2"
+
+# Front titles (closed list, compact lower-case form). Ambiguous one-letter ones
+# (h = Haji or an initial, r = Raden or an initial) count as titles only when at
+# least two name tokens follow.
+FRONT_TITLES = {
+    "prof", "dr", "drg", "drh", "drs", "dra", "ir", "hj", "kh", "ns", "apt", "bd", "ust", "ustadz",
+    "ustaz", "pdt", "tgk", "dt", "raden", "ra", "rm", "ray", "haji", "hajjah", "ustadzah",
+}
+FRONT_AMBIGUOUS = {"h", "r", "t"}
+
+# Back titles (compact: no dots, no spaces, lower case). Written with or without dots.
+BACK_TITLES = {
+    "ap", "ama", "amd", "amdkep", "amdkeb", "amdkes", "amdak", "amdkom", "amdt", "amdpjk", "amdgz",
+    "amdfarm", "amdrad", "amdtlm", "spd", "spdi", "spdsd", "sag", "se", "sei", "sh", "shi", "ssos",
+    "sip", "sikom", "skom", "st", "ssi", "ss", "shum", "spsi", "sked", "skm", "skep", "sfarm", "sgz",
+    "sp", "spt", "spi", "shut", "stp", "sak", "sstp", "str", "strkep", "strkeb", "sthi", "sthi",
+    "msi", "mm", "mpd", "mpdi", "mkes", "mkom", "mt", "mh", "mhum", "mag", "map", "mak", "msc",
+    "ma", "mba", "me", "mp", "mkep", "phd", "gr", "ak", "cpa", "ssit", "sstr", "sst", "mkn",
+    "mtr", "mars", "msp", "dr", "drs", "spog", "sppd", "spa", "spb", "spm", "sprad", "spkk", "sps",
+    "spp", "spjp", "span", "spthtkl", "spkj", "spot", "spu", "spmk", "sppk", "spkfr", "mkm",
+    "mmr", "mmkes", "mtp", "ssy", "sos", "ners", "bsc", "ba", "llm", "mbiomed", "mpdkons",
+}
+# Back titles that are also plausible name tokens: removed only after a comma or when written with a dot.
+_BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars"}
+
+# Abbreviations and variant families -> one canonical spelling. Keys are in the
+# form the spelling rules produce (so 'mochammad' arrives as 'mohamad').
+FAMILIES = {
+    "muhamad": "muhamad", "mohamad": "muhamad", "muhamed": "muhamad", "mohamed": "muhamad",
+    "mohd": "muhamad", "moh": "muhamad", "muh": "muhamad", "mhd": "muhamad", "muhd": "muhamad",
+    "mohamat": "muhamad", "muhamat": "muhamad", "mohammad": "muhamad", "mukhamad": "muhamad",
+    "mokhamad": "muhamad", "muhamadh": "muhamad", "mochd": "muhamad", "mochamad": "muhamad",
+    "ahmat": "ahmad", "akhmad": "ahmad", "achmad": "ahmad", "amad": "ahmad",
+    "abd": "abdul", "abdoel": "abdul", "abdl": "abdul",
+    "sitti": "siti",
+    "nor": "nur", "nurul": "nurul",
+    "jusuf": "yusuf", "josef": "yusuf", "yosef": "yusuf", "jusup": "yusuf", "yusup": "yusuf",
+    "rizqi": "rizki", "risky": "rizki", "riski": "rizki", "rezki": "rizki", "rizkii": "rizki",
+    "taufiq": "taufik", "topik": "taufik",
+    "zaenal": "zainal", "jahja": "yahya", "jahya": "yahya", "jakub": "yakub", "jacub": "yakub",
+    "jaka": "joko", "jono": "yono", "jani": "yani", "janto": "yanto", "jati": "yati",
+    "iskandar": "iskandar", "ismail": "ismail",
+}
+
+# Letter rules applied to a whole lower-case ASCII token (or a run-together handle chunk).
+_LETTER_RULES = [
+    (re.compile(r"oe"), "u"), (re.compile(r"dj"), "j"), (re.compile(r"tj"), "c"),
+    (re.compile(r"sj"), "s"), (re.compile(r"sy"), "s"), (re.compile(r"nj"), "ny"),
+    (re.compile(r"ch"), "h"), (re.compile(r"kh"), "h"), (re.compile(r"dh"), "d"),
+    (re.compile(r"th"), "t"), (re.compile(r"q"), "k"), (re.compile(r"ph"), "f"),
+    (re.compile(r"ae"), "ai"), (re.compile(r"ie"), "i"), (re.compile(r"([a-z])\1+"), r"\1"),
+    (re.compile(r"(?<=[a-z]{2})y$"), "i"),
+]
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?\.?|[a-z]\.")
+_COMPOUNDS = [
+    # Arabic article assimilated: Abdurrahman, Abdussalam, Abdullatif -> abdul + rahman/salam/latif
+    (re.compile(r"^abdu(?:l)?([bcdfghjklmnpqrstvwxyz])\1([a-z]{3,})$"), lambda m: ["abdul", m[1] + m[2]]),
+    (re.compile(r"^abdul([a-z]{4,})$"), lambda m: ["abdul", m[1]]),
+    (re.compile(r"^abdu([rsnzdt])([aeiou][a-z]{2,})$"), lambda m: ["abdul", m[1] + m[2]]),
+    (re.compile(r"^(nurul)([a-z]{4,})$"), lambda m: ["nurul", m[2]]),
+    (re.compile(r"^(nur|noer|noor)([a-z]{4,})$"), lambda m: ["nur", m[2]]),
+]
+_EMOJI_NAME = re.compile(r":[a-z0-9_+\-]+:")
 
 
 @dataclass
 class Normalised:
-    text: str                          # normalised tokens joined by single spaces
-    titles: list[str] = field(default_factory=list)
+    text: str                          # canonical tokens joined by single spaces
+    titles: list[str] = field(default_factory=list)   # as written, e.g. ["Drs.", "H.", "M.Si."]
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.text.split()
 
 
-def normalise(name: str) -> Normalised:
-    """Case-fold, strip accents, take academic titles out into their own field."""
-    titles: list[str] = []
-    s = unicodedata.normalize("NFKC", name or "")
-    main, _, back = s.partition(",")
-    for part in back.split(","):
-        if part.strip():
-            titles.append(part.strip())
-    s = unicodedata.normalize("NFKD", main).encode("ascii", "ignore").decode().lower()
-    tokens = []
-    for raw in s.split():
-        word = raw.strip(".")
-        if not tokens and word.replace(".", "") in _FRONT_TITLES and raw.endswith("."):
-            titles.append(raw)
+def fold(s: str) -> str:
+    """Unicode -> plain ASCII letters, case kept; emoji and flags become spaces."""
+    if s.isascii():
+        return s
+    s = unicodedata.normalize("NFKC", s)
+    if s.isascii():
+        return s
+    out = []
+    for ch in s:
+        if ch.isascii():
+            out.append(ch)
             continue
-        tokens += _TOKEN.findall(word)
-    return Normalised(" ".join(tokens), titles)
+        o = ord(ch)
+        if 0x1F1E6 <= o <= 0x1F1FF:        # regional indicators (flags)
+            out.append(" ")
+            continue
+        t = anyascii(ch)
+        if not t or _EMOJI_NAME.fullmatch(t):
+            out.append(" ")
+        else:
+            out.append(t)
+    return "".join(out)
+
+
+def compact(s: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+@lru_cache(maxsize=200_000)
+def spell(word: str) -> str:
+    """Old spelling -> current spelling of one lower-case ASCII word (letters only); a fixed point."""
+    for _ in range(3):
+        before = word
+        for rx, rep in _LETTER_RULES:
+            word = rx.sub(rep, word)
+        if word == before:
+            break
+    return word
+
+
+def _split_compound(word: str) -> tuple[str, ...] | None:
+    for rx, fn in _COMPOUNDS:
+        m = rx.match(word)
+        if m:
+            return tuple(t for p in fn(m) for t in canon_token(p))
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def canon_token(word: str) -> tuple[str, ...]:
+    """One lower-case word -> its canonical token(s): compounds split, spelling and family applied."""
+    parts = _split_compound(word)
+    if parts is not None:
+        return parts
+    s = spell(word)
+    s = FAMILIES.get(s, s)
+    if s != word:
+        parts = _split_compound(s)
+        if parts is not None:
+            return parts
+    return (s,)
+
+
+def variant_key(text: str) -> str:
+    """Alternative key for old ``j`` = current ``y`` (Wahjudi = Wahyudi): a second chance, never the main key."""
+    return text.replace("j", "y") if "j" in text else text
+
+
+def _compact_title(raw: str) -> str:
+    return re.sub(r"[^a-z]", "", raw.lower())
+
+
+def is_back_title(raw: str) -> bool:
+    """A written back title (``S.Pd.``, ``SPd``, ``A.Md.Kep``), ALL-CAPS safe."""
+    c = _compact_title(raw)
+    if not c or c not in BACK_TITLES:
+        return False
+    if c in _BACK_NEEDS_DOT:
+        return "." in raw
+    return True
+
+
+def _split_back(back: str) -> tuple[list[str], list[str]]:
+    """Text after the first comma: titles, and any name words that are not titles."""
+    titles, rest = [], []
+    for piece in re.split(r"[,;]", back):
+        piece = piece.strip()
+        if not piece:
+            continue
+        joined = _compact_title(piece)
+        if joined in BACK_TITLES or (joined.startswith("sp") and len(joined) <= 8 and "." in piece):
+            titles.append(piece)
+            continue
+        for w in piece.split():
+            cw = _compact_title(w)
+            if cw in BACK_TITLES or (cw.startswith("amd") and len(cw) <= 8) or ("." in w and len(cw) <= 5):
+                titles.append(w)
+            elif cw:
+                rest.append(w)
+    return titles, rest
+
+
+def normalise(name: str | None) -> Normalised:
+    """Canonical text and titles of a name; ``normalise(normalise(x).text) == normalise(x)``."""
+    s = fold(name or "")
+    s = s.replace("\u2019", "'").replace("`", "'")
+    titles: list[str] = []
+    front: list[str] = []
+    main, sep, back = s.partition(",")
+    extra: list[str] = []
+    if sep:
+        t, extra = _split_back(back)
+        titles += t
+    words = [w for w in re.split(r"[\s/]+", main.strip()) if w]
+    words += extra
+    if len(words) > 1 and _compact_title(words[0]) == "st":
+        words[0] = "siti"           # "St. Aminah"; a trailing ST is a title (S.T.), never Siti
+    # front titles: "Prof. Dr. H. Budi", "DRS H BUDI"
+    while len(words) > 1:
+        w = words[0]
+        c = _compact_title(w)
+        remaining = len(words) - 1
+        if c in FRONT_TITLES or (c in FRONT_AMBIGUOUS and remaining >= 2):
+            # one-letter h/r/t without a dot in front of a single word is an initial
+            front.append(w)
+            words.pop(0)
+            continue
+        # "Dr.Budi" written together
+        m = re.match(r"^(prof|drs|dra|dr|ir|hj|h)\.(\w{3,})$", w, re.I)
+        if m and m[1].lower() in FRONT_TITLES | FRONT_AMBIGUOUS:
+            front.append(m[1] + ".")
+            words[0] = m[2]
+            continue
+        break
+    trailing: list[str] = []
+    # trailing back titles written without a comma: "Budi Santoso S.Pd M.Si", "BUDI SANTOSO SPD"
+    while len(words) > 1 and is_back_title(words[-1]):
+        trailing.insert(0, words.pop())
+    tokens: list[str] = []
+    for w in words:
+        lw = w.lower().replace("'", "")
+        for piece in re.findall(r"[a-z]+|[0-9]+", lw):
+            if piece.isdigit():
+                continue            # digits in a name are noise (they are evidence in handles)
+            tokens.extend(canon_token(piece))
+    return Normalised(" ".join(tokens), front + trailing + titles)
+
+
+def title_keys(titles: list[str]) -> set[str]:
+    """Comparable forms of titles: ``S.Pd.`` and ``SPD`` both -> ``spd``."""
+    return {_compact_title(t) for t in titles if _compact_title(t)}

@@ -113,3 +113,35 @@ def new_activity(db: Database, since: str | None = None) -> list[dict]:
         sql += " AND i.observed_at >= ?"
         params.append(since)
     return list(db.query(sql + " ORDER BY i.observed_at DESC", params))
+
+
+def withdraw_stale(db: Database, actor_ids: list[int], keep: set[tuple[int, str]]) -> int:
+    """Delete pending candidates of re-scored actors that the matcher no longer proposes.
+
+    The set-based twin of ``withdraw_pending`` for large runs (temporary tables, no
+    parameter limit). Decided rows are never touched: a decision is sticky.
+    """
+    if not actor_ids:
+        return 0
+    with transaction(db):
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS _scored_actors (actor_id INTEGER PRIMARY KEY)")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS _kept_pairs (actor_id INTEGER, nip TEXT, "
+                   "PRIMARY KEY (actor_id, nip))")
+        db.execute("DELETE FROM _scored_actors")
+        db.execute("DELETE FROM _kept_pairs")
+        db.conn.executemany("INSERT OR IGNORE INTO _scored_actors VALUES (?)", [(i,) for i in actor_ids])
+        db.conn.executemany("INSERT OR IGNORE INTO _kept_pairs VALUES (?, ?)", list(keep))
+        cur = db.execute(
+            "DELETE FROM matches WHERE status = 'pending' AND actor_id IN (SELECT actor_id FROM _scored_actors) "
+            "AND NOT EXISTS (SELECT 1 FROM _kept_pairs k WHERE k.actor_id = matches.actor_id "
+            "AND k.nip = matches.nip)")
+        n = cur.rowcount
+        db.execute("DELETE FROM _scored_actors")
+        db.execute("DELETE FROM _kept_pairs")
+    return n
+
+
+def counts_by_band(db: Database) -> dict[str, int]:
+    """Pending candidates per band, for the match summary."""
+    return {r[0]: r[1] for r in db.execute(
+        "SELECT band, count(*) FROM matches WHERE status = 'pending' GROUP BY band")}

@@ -1,0 +1,182 @@
+"""Stage: actors x active roster -> match candidates (incremental, sticky decisions, cached roster index).
+
+Which actors are scored:
+
+- all of them when ``full`` is asked, on the first run, when the active roster is not
+  the one of the last match (its fingerprint: count, last update, ``meta.roster_changed_at``
+  written by the roster import), or when the model or normaliser version changed;
+- otherwise only actors whose handle, display name or bio changed since the last
+  match started (``actors.changed_at``).
+
+Candidates are upserted (a decided pair keeps its decision: a rejected pair is
+never raised again) and pending candidates the matcher no longer proposes for a
+re-scored actor are withdrawn. Writes happen per batch in their own transaction;
+``match_last_at`` moves only when the whole run succeeded, so a killed run is
+simply repeated next time, without duplicates.
+
+The roster index (arrays + blocking keys) is pickled under ``[matching] cache``
+keyed by a fingerprint of the active roster and the model version, so a national
+roster is not rebuilt every night.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import storage
+from pantau.config import Settings
+from pantau.matching import INDEX_FORMAT, RosterIndex, build_index, default_model, match
+from pantau.matching.normalize import VERSION as NORM_VERSION
+from pantau.matching.normalize import normalise
+from storage.queries import actors as actors_q
+from storage.queries import employees as employees_q
+from storage.queries import matches as matches_q
+from storage.queries import runs as runs_q
+from storage.queries import utcnow
+
+META_LAST_AT = "match_last_at"
+META_MODEL = "match_model_version"
+META_ROSTER_CHANGED = "roster_changed_at"
+META_ROSTER_FP = "match_roster_fingerprint"
+WRITE_BATCH = 20_000
+
+
+@dataclass
+class MatchResult:
+    actors_scored: int
+    candidates: int
+    new_matches: int
+    updated_matches: int
+    seconds: float
+    run_id: int | None
+    withdrawn: int = 0
+    employees: int = 0
+    full: bool = False
+    reason: str = ""
+    index_cached: bool = False
+    bands: dict[str, int] = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
+
+
+def roster_fingerprint(db, model_version: str) -> str:
+    row = db.execute("SELECT count(*), max(updated_at), total(length(name_norm)), max(nip), min(nip) "
+                     "FROM employees WHERE active = 1").fetchone()
+    changed = actors_q.meta_get(db, META_ROSTER_CHANGED) or ""
+    raw = f"{INDEX_FORMAT}|{NORM_VERSION}|{model_version}|{row[0]}|{row[1]}|{row[2]}|{row[3]}|{row[4]}|{changed}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+def _cache_dir(settings: Settings) -> Path:
+    return storage.private_dir(settings.path(settings.matching.cache))
+
+
+def load_index(settings: Settings, db, model, *, say: Callable[[str], None]) -> tuple[RosterIndex, bool]:
+    """The roster index: from the cache when the roster is unchanged, else built and cached."""
+    n = employees_q.renormalise(db, lambda name: normalise(name).text, NORM_VERSION)
+    if n:
+        say(f"renormalised {n} roster names (normaliser version {NORM_VERSION})")
+    fp = roster_fingerprint(db, model.version)
+    cdir = _cache_dir(settings)
+    path = cdir / f"roster-{fp}.pkl"
+    if path.exists():
+        try:
+            with open(path, "rb") as fh:
+                idx = pickle.load(fh)
+            if isinstance(idx, RosterIndex) and idx.fingerprint == fp:
+                say(f"roster index loaded from cache ({idx.n} employees)")
+                return idx, True
+        except Exception:          # a damaged cache file is rebuilt, never trusted
+            pass
+    say("building the roster index")
+    employees = employees_q.active(db)
+    idx = build_index(employees, model, fingerprint=fp)
+    tmp = path.with_suffix(".tmp")
+    old_umask = os.umask(0o077)
+    try:
+        with open(tmp, "wb") as fh:
+            pickle.dump(idx, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    finally:
+        os.umask(old_umask)
+    storage.private_path(path)
+    for other in cdir.glob("roster-*.pkl"):
+        if other != path:
+            other.unlink(missing_ok=True)
+    say(f"roster index built: {idx.n} employees, {idx.block_report.get('keys', 0)} blocking keys")
+    return idx, False
+
+
+def run_match(settings: Settings, db, *, run_id: int | None = None, full: bool = False,
+              trigger: str = "cli", progress: Callable[[str], None] | None = None) -> MatchResult:
+    """Score new or changed actors against the active roster and store the candidates."""
+    say = progress or (lambda msg: None)
+    t0 = time.perf_counter()
+    own_run = run_id is None
+    if own_run:
+        run_id = runs_q.start(db, "match", trigger)
+    started_at = utcnow()
+    try:
+        model = default_model(threshold=settings.matching.threshold, top_k=settings.matching.top_k)
+        last_at = actors_q.meta_get(db, META_LAST_AT)
+        reason = ""
+        if full:
+            reason = "full re-match asked"
+        elif not last_at:
+            reason = "first match"
+        elif actors_q.meta_get(db, META_MODEL) != model.version:
+            reason = "matching model changed"
+        index, cached = load_index(settings, db, model, say=say)
+        if not reason and actors_q.meta_get(db, META_ROSTER_FP) != index.fingerprint:
+            reason = "roster changed"
+        rescore_all = bool(reason)
+        ids, actors = actors_q.for_matching(db, None if rescore_all else last_at)
+        say(f"scoring {len(actors)} actors against {index.n} employees"
+            + (f" ({reason})" if reason else " (new or changed since the last match)"))
+        result = MatchResult(actors_scored=len(actors), candidates=0, new_matches=0, updated_matches=0,
+                             seconds=0.0, run_id=run_id, employees=index.n, full=rescore_all, reason=reason,
+                             index_cached=cached)
+        stats: dict = {}
+        step = max(model.batch_actors, WRITE_BATCH)
+        last_report = [time.monotonic()]
+
+        def tick(done: int, total: int, base: int) -> None:
+            now = time.monotonic()
+            if now - last_report[0] >= 2 or base + done == len(actors):
+                last_report[0] = now
+                say(f"scored {base + done}/{len(actors)} actors")
+
+        for s in range(0, len(actors), step):
+            part_ids = ids[s:s + step]
+            cands = match(actors[s:s + step], None, model, actor_ids=part_ids, index=index, stats=stats,
+                          progress=lambda d, t, b=s: tick(d, t, b))
+            res = matches_q.upsert_candidates(db, cands, run_id=run_id, model_version=model.version)
+            result.withdrawn += matches_q.withdraw_stale(db, part_ids, {(c.actor_id, c.nip) for c in cands})
+            result.candidates += len(cands)
+            result.new_matches += res.new
+            result.updated_matches += res.updated
+        actors_q.meta_set(db, {META_LAST_AT: started_at, META_MODEL: model.version,
+                               META_ROSTER_FP: index.fingerprint})
+        result.bands = matches_q.counts_by_band(db)
+        result.stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in stats.items()}
+        result.stats["blocking"] = index.block_report
+        result.seconds = round(time.perf_counter() - t0, 3)
+        if own_run:
+            runs_q.finish(db, run_id, "ok", stats=result.stats, summary={
+                "actors_scored": result.actors_scored, "candidates": result.candidates,
+                "new_matches": result.new_matches, "updated_matches": result.updated_matches,
+                "withdrawn": result.withdrawn, "employees": result.employees, "reason": reason,
+                "index_cached": cached, "seconds": result.seconds})
+        return result
+    except BaseException as exc:
+        if own_run:
+            try:
+                runs_q.finish(db, run_id, "failed", error=f"{type(exc).__name__}: {exc}"[:500])
+            except Exception:
+                pass
+        raise

@@ -1,0 +1,161 @@
+"""Comparisons: each a named, ordered list of labelled levels (as in Splink).
+
+A level is a condition over the pair features; the first level that holds wins,
+and its label and weight become one line of the explanation. Conditions work on
+whole NumPy arrays of pairs (``PairFeatures``), never on one pair at a time.
+
+To add a rule: add a ``Level`` at the right place in a comparison below (or a new
+``Comparison`` listed in ``model.MatchModel.comparisons``); its label reaches the
+explanations by itself. Then run ``benchmarks/matching/run.py`` to see that
+recall and precision hold, and bump ``model.MODEL_VERSION``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from pantau.matching.index import ActorBatch, RosterIndex
+
+Condition = Callable[["PairFeatures"], np.ndarray]
+
+
+@dataclass
+class TokenOverlap:
+    """How the actor's tokens from one field cover the employee's name tokens."""
+
+    n_a: np.ndarray          # actor full tokens
+    n_init: np.ndarray       # actor initials
+    n_e: np.ndarray          # employee tokens
+    full_a: np.ndarray       # actor full tokens equal to an employee token
+    full_e: np.ndarray       # employee tokens equal to an actor token
+    init_a: np.ndarray       # actor initials that stand for an unmatched employee token
+    covered_e: np.ndarray    # employee tokens matched fully or by an initial
+    info: np.ndarray         # bits of the employee tokens matched fully
+
+
+def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.ndarray,
+                  roster: RosterIndex) -> TokenOverlap:
+    e_valid = E >= 0
+    safe = np.where(e_valid, E, 0)
+    eq = (A[:, :, None] == E[:, None, :])            # pads never equal (-1 vs -9)
+    e_full = eq.any(1)
+    full_a = eq.any(2).sum(1)
+    e_first = np.where(e_valid, roster.tok_first[safe], -1)
+    e_is_init = e_valid & (roster.tok_len[safe] == 1)
+    # an actor initial covers an employee token that is not matched fully
+    ieq = (A_init[:, :, None] == e_first[:, None, :]) & (A_init[:, :, None] > 0) & ~e_full[:, None, :]
+    e_by_init = ieq.any(1)
+    # an employee initial (roster "M. Rizki") is covered by an actor full token with that first letter
+    feq = (A_first[:, :, None] == e_first[:, None, :]) & (A_first[:, :, None] > 0) & e_is_init[:, None, :]
+    e_init_cov = feq.any(1) & ~e_full
+    covered = e_full | e_by_init | e_init_cov
+    idf = np.where(e_valid, roster.tok_idf[safe], 0.0)
+    return TokenOverlap(
+        n_a=(A != -1).sum(1), n_init=(A_init > 0).sum(1), n_e=e_valid.sum(1),
+        full_a=full_a, full_e=e_full.sum(1), init_a=ieq.any(2).sum(1), covered_e=covered.sum(1),
+        info=(idf * e_full).sum(1) + 0.5 * (idf * (e_by_init | e_init_cov)).sum(1),
+    )
+
+
+class PairFeatures:
+    """Every measurement of a batch of pairs, as arrays aligned with ``pa``/``pe``."""
+
+    def __init__(self, batch: ActorBatch, roster: RosterIndex, pa: np.ndarray, pe: np.ndarray,
+                 workers: int = -1):
+        self.pa, self.pe = pa, pe
+        self.n = len(pa)
+        self.d = token_overlap(batch.d_tok[pa], batch.d_init[pa], batch.d_first[pa], roster.e_tok[pe], roster)
+        self.h = token_overlap(batch.h_tok[pa], batch.h_init[pa], batch.h_first[pa], roster.e_tok[pe], roster)
+        self.d_present = batch.d_sorted_h[pa] >= 0
+        self.h_present = batch.h_compact_h[pa] >= 0
+        self.d_exact = (batch.d_sorted_h[pa] == roster.e_sorted_h[pe]) | (
+            batch.d_compact_h[pa] == roster.e_compact_h[pe])
+        self.d_variant = batch.d_var_h[pa] == roster.e_var_h[pe]
+        self.h_exact = (batch.h_compact_h[pa] == roster.e_compact_h[pe]) | (
+            batch.h_sorted_h[pa] == roster.e_sorted_h[pe])
+        es = roster.e_sorted[pe]
+        if self.n:
+            self.d_ratio = process.cpdist(batch.d_sorted[pa], es, scorer=fuzz.ratio, workers=workers,
+                                          dtype=np.float32)
+            hc = process.cpdist(batch.h_compact[pa], roster.e_compact[pe], scorer=fuzz.ratio,
+                                workers=workers, dtype=np.float32)
+            hs = process.cpdist(batch.h_sorted[pa], es, scorer=fuzz.ratio, workers=workers, dtype=np.float32)
+            self.h_ratio = np.maximum(hc, hs)
+        else:
+            self.d_ratio = np.zeros(0, np.float32)
+            self.h_ratio = np.zeros(0, np.float32)
+        self.name_count = roster.name_count[pe]
+        self.name_info = roster.name_info[pe]
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str                         # shown to reviewers, e.g. "equals the roster name"
+    condition: Condition | None        # None: the "else" level
+    weight: float
+    name_evidence: bool = True         # the name fits: frequency and namesake rules apply
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str                          # feature name in explanations
+    subject: str                       # "Display name", "Handle"
+    levels: tuple[Level, ...]
+    present: Callable[["PairFeatures"], np.ndarray]
+
+    def evaluate(self, f: PairFeatures) -> tuple[np.ndarray, np.ndarray]:
+        """(level index, weight) per pair; level -1 means the field is missing."""
+        conds = [lvl.condition(f) if lvl.condition is not None else np.ones(f.n, bool) for lvl in self.levels]
+        idx = np.select(conds, np.arange(len(self.levels)), default=len(self.levels) - 1)
+        idx = np.where(self.present(f), idx, -1)
+        w = np.array([lvl.weight for lvl in self.levels] + [0.0], dtype=np.float32)[idx]
+        return idx, w
+
+
+def _all_roster_tokens(o: TokenOverlap) -> np.ndarray:
+    return (o.full_e == o.n_e) & (o.n_e >= 2)
+
+
+def _initials(o: TokenOverlap) -> np.ndarray:
+    return ((o.covered_e == o.n_e) & (o.full_e >= 1) & (o.n_e >= 2)
+            & (o.full_a + o.init_a >= o.n_a + o.n_init) & (o.covered_e > o.full_e))
+
+
+def _actor_subset(o: TokenOverlap) -> np.ndarray:
+    return (o.full_a == o.n_a) & (o.n_a >= 2) & (o.n_e > o.n_a)
+
+
+DISPLAY_NAME = Comparison(
+    name="display_name", subject="Display name",
+    present=lambda f: f.d_present,
+    levels=(
+        Level("equals the roster name", lambda f: f.d_exact, 62.0),
+        Level("equals the roster name in old spelling (j = y)", lambda f: f.d_variant, 58.0),
+        Level("nearly equals the roster name (similarity >= 92)", lambda f: f.d_ratio >= 92, 52.0),
+        Level("contains every roster name token", lambda f: _all_roster_tokens(f.d), 46.0),
+        Level("matches the roster name with initials", lambda f: _initials(f.d), 44.0),
+        Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0),
+        Level("is part of the roster name", lambda f: _actor_subset(f.d), 34.0),
+        Level("shares one name token", lambda f: f.d.full_e >= 1, 10.0, name_evidence=False),
+        Level("differs from the roster name", None, 0.0, name_evidence=False),
+    ),
+)
+
+HANDLE = Comparison(
+    name="handle", subject="Handle",
+    present=lambda f: f.h_present,
+    levels=(
+        Level("spells the roster name", lambda f: f.h_exact, 58.0),
+        Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 50.0),
+        Level("contains every roster name token", lambda f: _all_roster_tokens(f.h), 46.0),
+        Level("spells the roster name with initials", lambda f: _initials(f.h), 42.0),
+        Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 36.0),
+        Level("is part of the roster name", lambda f: _actor_subset(f.h), 30.0),
+        Level("shares one name token", lambda f: f.h.full_e >= 1, 8.0, name_evidence=False),
+        Level("differs from the roster name", None, 0.0, name_evidence=False),
+    ),
+)

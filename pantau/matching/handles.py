@@ -1,0 +1,161 @@
+"""Handles -> name tokens: Unicode folding, separators, digits (kept as evidence), segmentation, initials.
+
+``budi.santoso88``, ``BudiSantoso_88``, ``𝓫𝓾𝓭𝓲𝓼𝓪𝓷𝓽𝓸𝓼𝓸`` and ``bsantoso`` all say something
+about a name. Separators and digit runs split a handle into chunks; a chunk that
+is not a roster token is segmented by dynamic programming over the roster's own
+token vocabulary, each word costing ``-log(frequency)`` (so the likeliest split
+wins, as in word segmentation of run-together text). A letter left alone is an
+initial; the digits are returned for the birth-date check in scoring.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from pantau.matching.normalize import FAMILIES, canon_token, fold, spell
+
+# Bluesky's default suffix and common top-level labels of custom-domain handles.
+_DOMAIN_SUFFIXES = (".bsky.social",)
+_TLDS = {"com", "id", "net", "org", "co", "social", "xyz", "dev", "me", "io", "info", "my", "web",
+         "go", "ac", "sch", "or", "biz", "site", "online", "app"}
+_CHUNK = re.compile(r"[a-z]+|[0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_MAX_WORD = 16
+
+
+@dataclass
+class HandleInfo:
+    tokens: list[str] = field(default_factory=list)     # canonical name tokens, initials included
+    digits: list[str] = field(default_factory=list)     # digit runs, in order
+    compact: str = ""                                     # letters only, spelling rules applied
+    unknown: list[str] = field(default_factory=list)    # letter runs no vocabulary word explains
+
+    @property
+    def initials(self) -> list[str]:
+        return [t for t in self.tokens if len(t) == 1]
+
+
+class Vocabulary:
+    """The roster's canonical tokens with their frequencies: what a handle may be made of."""
+
+    def __init__(self, counts: dict[str, int]):
+        self.counts = counts
+        self.total = max(sum(counts.values()), 1)
+        logt = math.log(self.total + 1)
+        self.cost = {w: logt - math.log(c + 0.5) for w, c in counts.items() if len(w) > 1}
+        # abbreviations a handle may use for a family (muh, moh, abd) cost like a common word
+        for abbr, full in FAMILIES.items():
+            if full in self.cost and abbr not in self.cost and len(abbr) > 1:
+                self.cost[abbr] = self.cost[full] + 1.0
+        self.initial_cost = logt + 2.0     # about as costly as a word seen once
+        self.unknown_cost = logt + 4.0     # per letter: prefer any word or initial
+        self._memo: dict[str, tuple[list[str], list[str]]] = {}
+
+    def segment(self, chunk: str) -> tuple[list[str], list[str]]:
+        """Split a run of letters into canonical tokens; returns (tokens, unexplained runs)."""
+        hit = self._memo.get(chunk)
+        if hit is not None:
+            return hit
+        n = len(chunk)
+        if n > 40:
+            chunk, n = chunk[:40], 40
+        best = [0.0] + [math.inf] * n
+        back: list[tuple[int, str]] = [(0, "")] * (n + 1)
+        cost = self.cost
+        for i in range(1, n + 1):
+            bi = math.inf
+            bk = (i - 1, "?")
+            for j in range(max(0, i - _MAX_WORD), i - 1):
+                c = cost.get(chunk[j:i])
+                if c is not None:
+                    v = best[j] + c
+                    if v < bi:
+                        bi, bk = v, (j, "w")
+            v = best[i - 1] + self.initial_cost
+            if v < bi:
+                bi, bk = v, (i - 1, "i")
+            v = best[i - 1] + self.unknown_cost
+            if v < bi:
+                bi, bk = v, (i - 1, "?")
+            best[i] = bi
+            back[i] = bk
+        pieces: list[tuple[str, str]] = []
+        i = n
+        while i > 0:
+            j, kind = back[i]
+            pieces.append((chunk[j:i], kind))
+            i = j
+        pieces.reverse()
+        # two or more letters in a row that are not words are not initials ("guru" in a
+        # roster without that word): they form one unexplained run
+        merged: list[tuple[str, str]] = []
+        for text, kind in pieces:
+            if kind in "i?" and merged and merged[-1][1] in "i?" and not (
+                    kind == "i" and merged[-1][1] == "?" and False):
+                merged[-1] = (merged[-1][0] + text, "?")
+            else:
+                merged.append((text, kind))
+        tokens: list[str] = []
+        unknown: list[str] = []
+        for text, kind in merged:
+            if kind == "w":
+                tokens.extend(canon_token(text))
+            elif kind == "i" or len(text) == 1:
+                tokens.append(text)
+            else:
+                unknown.append(text)
+        # a lone unexplained run of 1 letter is an initial; longer ones stay unknown
+        if len(self._memo) < 500_000:
+            self._memo[chunk] = (tokens, unknown)
+        return tokens, unknown
+
+
+def strip_domain(platform: str, handle: str) -> str:
+    """The user part of a handle: no ``@``, no Mastodon server, no Bluesky/custom domain."""
+    h = handle.strip().lstrip("@")
+    if "@" in h:
+        h = h.split("@", 1)[0]
+    low = h.lower()
+    for suf in _DOMAIN_SUFFIXES:
+        if low.endswith(suf):
+            return h[: -len(suf)]
+    if platform == "bluesky" and "." in h:
+        labels = h.split(".")
+        while len(labels) > 1 and labels[-1].lower() in _TLDS:
+            labels.pop()
+        h = ".".join(labels)
+    return h
+
+
+def analyse(handle: str | None, vocab: Vocabulary, platform: str = "") -> HandleInfo:
+    """Name tokens, digits and the space-free form of a handle."""
+    if not handle:
+        return HandleInfo()
+    h = fold(strip_domain(platform, handle))
+    h = _CAMEL.sub(" ", h)            # BudiSantoso -> Budi Santoso
+    low = h.lower()
+    info = HandleInfo()
+    letters = []
+    for chunk in _CHUNK.findall(low):
+        if chunk.isdigit():
+            info.digits.append(chunk)
+            continue
+        letters.append(chunk)
+        if len(chunk) == 1:
+            info.tokens.append(chunk)
+            continue
+        whole = canon_token(chunk)
+        if len(whole) == 1 and whole[0] in vocab.cost:
+            info.tokens.extend(whole)
+            continue
+        toks, unknown = vocab.segment(spell(chunk) if chunk not in vocab.cost else chunk)
+        if not toks and unknown:
+            # nothing known: keep the chunk as one token (a name the roster lacks)
+            info.tokens.extend(canon_token(chunk))
+            continue
+        info.tokens.extend(toks)
+        info.unknown.extend(unknown)
+    info.compact = "".join(spell(c) for c in letters)
+    return info

@@ -1,0 +1,366 @@
+"""The roster as arrays (built once, cached) and actors as arrays (built per batch).
+
+Everything the vectorised comparisons need is precomputed here: token ids padded
+into fixed-width matrices, hashes of the canonical and space-free forms, token
+rarity, birth dates, unit words and titles. Building it at national scale takes
+a while, so ``pantau match`` pickles it keyed by a roster fingerprint.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pantau.matching import handles as handles_mod
+from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, canon_token, fold, normalise,
+                                       spell, variant_key)
+from storage.records import Actor, Employee
+
+INDEX_FORMAT = "1"
+NT = 6            # name tokens kept per name
+NC = 8            # context (unit/position) words kept per employee
+NCA = 12          # context words kept per actor
+NTI = 4           # titles kept
+E_PAD = -9        # padding in employee matrices
+A_PAD = -1        # padding in actor matrices
+A_UNKNOWN = -2    # an actor token the roster never uses
+
+# Words of unit and position names that say nothing about where someone works.
+CONTEXT_STOPWORDS = {
+    "dinas", "kantor", "badan", "bagian", "sub", "subbagian", "bidang", "seksi", "sekretariat",
+    "kabupaten", "kab", "kota", "provinsi", "prov", "daerah", "unit", "pelaksana", "teknis", "uptd",
+    "upt", "dan", "dari", "di", "ke", "pada", "yang", "untuk", "dengan", "negeri", "pemerintah",
+    "pemkab", "pemkot", "pemprov", "kecamatan", "kelurahan", "desa", "umum", "staf", "staff",
+    "ahli", "pertama", "muda", "madya", "utama", "terampil", "mahir", "penyelia", "pelaksana",
+    "kepala", "sekretaris", "kasubag", "kasi", "kabid", "jabatan", "fungsional", "tertentu",
+    "the", "of", "and", "i", "ii", "iii", "iv", "v", "a", "b", "c", "sd", "smp", "sma", "smk",
+}
+_WORD = re.compile(r"[a-z]+")
+
+
+def h64(s: str) -> int:
+    """A stable 63-bit hash (Python's ``hash`` changes per process; the index is cached)."""
+    b = s.encode()
+    return ((zlib.crc32(b) << 31) ^ zlib.crc32(b[::-1] + b"\x01")) & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def context_words(text: str | None) -> list[str]:
+    if not text:
+        return []
+    out = []
+    for w in _WORD.findall(fold(text).lower()):
+        if len(w) < 3 or w in CONTEXT_STOPWORDS:
+            continue
+        out.append(spell(w))
+    return out
+
+
+def birth_parts(emp: Employee) -> tuple[int, int]:
+    """(year, month*100+day) of the birth date, from the record or the NIP's first 8 digits."""
+    bd = (emp.birth_date or "").replace("-", "")
+    if len(bd) < 8 and emp.nip and len(emp.nip) >= 8:
+        bd = emp.nip[:8]
+    try:
+        y, m, d = int(bd[:4]), int(bd[4:6]), int(bd[6:8])
+        if 1900 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31:
+            return y, m * 100 + d
+    except ValueError:
+        pass
+    return 0, 0
+
+
+def digit_evidence(digits: list[str]) -> tuple[list[int], list[int], list[int]]:
+    """Digit runs of a handle -> candidate (years, month-days, full dates as yyyymmdd)."""
+    years: list[int] = []
+    mds: list[int] = []
+    fulls: list[int] = []
+
+    def md_ok(m: int, d: int) -> bool:
+        return 1 <= m <= 12 and 1 <= d <= 31
+
+    def y2(v: int) -> int:
+        return 1900 + v if v >= 40 else 2000 + v
+
+    for run in digits:
+        n = len(run)
+        if n == 8:
+            for y, m, d in ((int(run[:4]), int(run[4:6]), int(run[6:])),
+                            (int(run[4:]), int(run[2:4]), int(run[:2]))):
+                if 1930 <= y <= 2010 and md_ok(m, d):
+                    fulls.append(y * 10000 + m * 100 + d)
+                    years.append(y)
+                    mds.append(m * 100 + d)
+        elif n == 6:
+            for y, m, d in ((y2(int(run[:2])), int(run[2:4]), int(run[4:])),
+                            (y2(int(run[4:])), int(run[2:4]), int(run[:2]))):
+                if md_ok(m, d):
+                    fulls.append(y * 10000 + m * 100 + d)
+                    years.append(y)
+                    mds.append(m * 100 + d)
+        elif n == 4:
+            v = int(run)
+            if 1930 <= v <= 2010:
+                years.append(v)
+            a, b = int(run[:2]), int(run[2:])
+            if md_ok(b, a):
+                mds.append(b * 100 + a)          # ddmm
+            if md_ok(a, b):
+                mds.append(a * 100 + b)          # mmdd
+        elif n == 2:
+            years.append(y2(int(run)))
+    return years[:3], mds[:3], fulls[:3]
+
+
+def _pad(rows: list[list[int]], width: int, pad: int, dtype=np.int32) -> np.ndarray:
+    out = np.full((len(rows), width), pad, dtype=dtype)
+    for i, r in enumerate(rows):
+        if r:
+            r = r[:width]
+            out[i, : len(r)] = r
+    return out
+
+
+def title_keys_of(titles: list[str]) -> list[str]:
+    out = []
+    for t in titles:
+        c = re.sub(r"[^a-z]", "", fold(t).lower())
+        if c and (c in BACK_TITLES or c in FRONT_TITLES):
+            out.append(c)
+    return out
+
+
+@dataclass
+class RosterIndex:
+    """The active roster in array form, plus the blocking index (see ``blocking``)."""
+
+    fingerprint: str
+    model_version: str
+    n: int
+    nips: np.ndarray                    # object array
+    names: np.ndarray                   # object array: the canonical names
+    tok2id: dict[str, int]
+    tok_count: np.ndarray
+    tok_idf: np.ndarray                 # bits: log2(n / count)
+    tok_first: np.ndarray               # first letter code of each token (a=1)
+    tok_len: np.ndarray
+    e_tok: np.ndarray                   # n x NT
+    e_sorted: np.ndarray                # object: sorted tokens joined by spaces
+    e_compact: np.ndarray               # object: tokens joined without spaces, in order
+    e_sorted_h: np.ndarray
+    e_compact_h: np.ndarray
+    e_var_h: np.ndarray
+    name_count: np.ndarray              # employees sharing the canonical name
+    name_info: np.ndarray               # bits of information in the name
+    birth_year: np.ndarray
+    birth_md: np.ndarray
+    ctx2id: dict[str, int]
+    ctx_idf: np.ndarray
+    e_ctx: np.ndarray                   # n x NC
+    title2id: dict[str, int]
+    e_title: np.ndarray                 # n x NTI
+    title_names: list[str]
+    known_handles: dict[str, list[int]]
+    vocab: handles_mod.Vocabulary
+    block_keys: np.ndarray = field(default=None)      # sorted unique keys
+    block_start: np.ndarray = field(default=None)
+    block_count: np.ndarray = field(default=None)
+    block_emp: np.ndarray = field(default=None)       # employee indices grouped by key
+    block_report: dict = field(default_factory=dict)
+
+    @property
+    def log2n(self) -> float:
+        return math.log2(max(self.n, 2))
+
+
+def known_handle_key(handle: str) -> str:
+    return handles_mod.strip_domain("", handle).lower().strip()
+
+
+def build_roster(employees: list[Employee], *, fingerprint: str = "", model_version: str = "") -> RosterIndex:
+    """Arrays of the roster. Uses the stored canonical name (``name_norm``) when it is current."""
+    from pantau.matching.normalize import VERSION
+    n = len(employees)
+    names: list[list[str]] = []
+    counts: Counter[str] = Counter()
+    for e in employees:
+        text = e.name_norm if e.name_norm and e.norm_version == VERSION else normalise(e.name).text
+        toks = text.split()[:NT]
+        names.append(toks)
+        counts.update(set(toks))
+    # old-spelling variants (j -> y) join the vocabulary so variant keys have ids
+    tok2id: dict[str, int] = {}
+    for t, _ in counts.most_common():
+        tok2id[t] = len(tok2id)
+    extra = {variant_key(t) for t in counts if "j" in t} - set(tok2id)
+    for t in sorted(extra):
+        tok2id[t] = len(tok2id)
+    tok_count = np.zeros(len(tok2id), dtype=np.int32)
+    for t, c in counts.items():
+        tok_count[tok2id[t]] = c
+    tok_idf = np.log2(max(n, 2) / np.maximum(tok_count, 1)).astype(np.float32)
+    words = list(tok2id)
+    tok_first = np.array([ord(w[0]) - 96 if w and "a" <= w[0] <= "z" else 27 for w in words], dtype=np.int8)
+    tok_len = np.array([len(w) for w in words], dtype=np.int16)
+
+    e_tok = _pad([[tok2id[t] for t in toks] for toks in names], NT, E_PAD)
+    sorted_s = [" ".join(sorted(t)) for t in names]
+    compact_s = ["".join(t) for t in names]
+    e_sorted_h = np.array([h64(s) for s in sorted_s], dtype=np.int64)
+    e_compact_h = np.array([h64(s) for s in compact_s], dtype=np.int64)
+    e_var_h = np.array([h64(variant_key(s)) for s in sorted_s], dtype=np.int64)
+    uniq, inv, cnt = np.unique(e_sorted_h, return_inverse=True, return_counts=True)
+    name_count = cnt[inv].astype(np.int32)
+    idf_pad = np.append(tok_idf, np.float32(0))
+    name_info = idf_pad[np.where(e_tok >= 0, e_tok, len(tok_idf))].sum(1).astype(np.float32)
+
+    births = [birth_parts(e) for e in employees]
+    birth_year = np.array([b[0] for b in births], dtype=np.int32)
+    birth_md = np.array([b[1] for b in births], dtype=np.int32)
+
+    ctx_rows = []
+    ccount: Counter[str] = Counter()
+    name_words = set(counts)
+    for e in employees:
+        ws = list(dict.fromkeys(w for w in context_words(f"{e.unit or ''} {e.position or ''}")
+                                if w not in name_words))
+        ctx_rows.append(ws[:NC])
+        ccount.update(ws[:NC])
+    ctx2id = {w: i for i, w in enumerate(ccount)}
+    ctx_idf = np.log2(max(n, 2) / np.array([max(ccount[w], 1) for w in ctx2id] or [1], dtype=np.float64)
+                      ).astype(np.float32)
+    e_ctx = _pad([[ctx2id[w] for w in ws] for ws in ctx_rows], NC, E_PAD)
+
+    title2id: dict[str, int] = {}
+    trows = []
+    for e in employees:
+        ks = list(dict.fromkeys(title_keys_of(e.titles)))
+        for k in ks:
+            title2id.setdefault(k, len(title2id))
+        trows.append([title2id[k] for k in ks])
+    e_title = _pad(trows, NTI, E_PAD)
+
+    known: dict[str, list[int]] = {}
+    for i, e in enumerate(employees):
+        for h in e.handles or []:
+            k = known_handle_key(h)
+            if k:
+                known.setdefault(k, []).append(i)
+
+    return RosterIndex(
+        fingerprint=fingerprint, model_version=model_version, n=n,
+        nips=np.array([e.nip for e in employees], dtype=object),
+        names=np.array([" ".join(t) for t in names], dtype=object),
+        tok2id=tok2id, tok_count=tok_count, tok_idf=tok_idf, tok_first=tok_first, tok_len=tok_len,
+        e_tok=e_tok, e_sorted=np.array(sorted_s, dtype=object), e_compact=np.array(compact_s, dtype=object),
+        e_sorted_h=e_sorted_h, e_compact_h=e_compact_h, e_var_h=e_var_h, name_count=name_count,
+        name_info=name_info, birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
+        e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id), known_handles=known,
+        vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0}),
+    )
+
+
+@dataclass
+class ActorBatch:
+    """A batch of actors in array form (rows in input order)."""
+
+    ids: np.ndarray
+    n: int
+    d_tokens: list[list[str]]
+    h_tokens: list[list[str]]
+    handles: list[str]
+    d_tok: np.ndarray          # n x NT ids of full display-name tokens (A_UNKNOWN if not in roster)
+    d_init: np.ndarray         # n x 3 letter codes of display-name initials
+    d_first: np.ndarray        # n x NT first-letter codes of full tokens
+    h_tok: np.ndarray
+    h_init: np.ndarray
+    h_first: np.ndarray
+    d_sorted: np.ndarray       # object
+    d_sorted_h: np.ndarray
+    d_compact_h: np.ndarray
+    d_var_h: np.ndarray
+    h_compact: np.ndarray      # object
+    h_sorted: np.ndarray       # object
+    h_compact_h: np.ndarray
+    h_sorted_h: np.ndarray
+    years: np.ndarray          # n x 3
+    mds: np.ndarray            # n x 3
+    fulls: np.ndarray          # n x 3
+    digits: list[list[str]]
+    ctx: np.ndarray            # n x NCA
+    ctx_words: list[list[str]]
+    titles: np.ndarray         # n x NTI
+    title_text: list[list[str]]
+    known: list[list[int]]     # employee indices whose known handles equal this actor's handle
+
+
+def _ids(tokens: list[str], tok2id: dict[str, int]) -> tuple[list[int], list[int], list[int]]:
+    full, init, first = [], [], []
+    for t in tokens:
+        if len(t) == 1:
+            init.append(ord(t) - 96 if "a" <= t <= "z" else 27)
+        else:
+            full.append(tok2id.get(t, A_UNKNOWN))
+            first.append(ord(t[0]) - 96 if "a" <= t[0] <= "z" else 27)
+    return full, init, first
+
+
+def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> ActorBatch:
+    """Normalise display names, analyse handles, collect digits, words and titles of a batch."""
+    tok2id = roster.tok2id
+    vocab = roster.vocab
+    dt, ht, hs = [], [], []
+    dfull, dinit, dfirst, hfull, hinit, hfirst = [], [], [], [], [], []
+    d_sorted, d_compact, h_compact, h_sorted = [], [], [], []
+    years, mds, fulls, digits, ctx, ctxw, titles, ttext, known = [], [], [], [], [], [], [], [], []
+    ctx2id = roster.ctx2id
+    title2id = roster.title2id
+    for a in actors:
+        nd = normalise(a.display_name) if a.display_name else None
+        d = nd.text.split()[:NT] if nd else []
+        info = handles_mod.analyse(a.handle, vocab, a.platform)
+        h = info.tokens[:NT]
+        dt.append(d)
+        ht.append(h)
+        hs.append(a.handle or "")
+        f, i, fi = _ids(d, tok2id)
+        dfull.append(f); dinit.append(i); dfirst.append(fi)
+        f, i, fi = _ids(h, tok2id)
+        hfull.append(f); hinit.append(i); hfirst.append(fi)
+        d_sorted.append(" ".join(sorted(d)))
+        d_compact.append("".join(d))
+        h_compact.append("".join(t for t in h))
+        h_sorted.append(" ".join(sorted(h)))
+        y, m, fu = digit_evidence(info.digits)
+        years.append(y); mds.append(m); fulls.append(fu); digits.append(info.digits)
+        words = context_words(a.bio) + info.unknown + [t for t in h if t not in tok2id and len(t) > 2] \
+            + [t for t in d if t not in tok2id and len(t) > 2]
+        cw = list(dict.fromkeys(w for w in words if w in ctx2id))[:NCA]
+        ctxw.append(cw)
+        ctx.append([ctx2id[w] for w in cw])
+        tt = (nd.titles if nd else []) + [w for w in (a.bio or "").split()[:60] if "." in w and len(w) <= 12]
+        tk = [k for k in dict.fromkeys(title_keys_of(tt)) if k in title2id]
+        ttext.append(tk)
+        titles.append([title2id[k] for k in tk])
+        kh = known_handle_key(a.handle) if a.handle else ""
+        known.append(roster.known_handles.get(kh, []) if kh else [])
+    n = len(actors)
+    return ActorBatch(
+        ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=dt, h_tokens=ht, handles=hs,
+        d_tok=_pad(dfull, NT, A_PAD), d_init=_pad(dinit, 3, 0, np.int8), d_first=_pad(dfirst, NT, 0, np.int8),
+        h_tok=_pad(hfull, NT, A_PAD), h_init=_pad(hinit, 3, 0, np.int8), h_first=_pad(hfirst, NT, 0, np.int8),
+        d_sorted=np.array(d_sorted, dtype=object),
+        d_sorted_h=np.array([h64(s) if s else -1 for s in d_sorted], dtype=np.int64),
+        d_compact_h=np.array([h64(s) if s else -2 for s in d_compact], dtype=np.int64),
+        d_var_h=np.array([h64(variant_key(s)) if s else -3 for s in d_sorted], dtype=np.int64),
+        h_compact=np.array(h_compact, dtype=object), h_sorted=np.array(h_sorted, dtype=object),
+        h_compact_h=np.array([h64(s) if s else -4 for s in h_compact], dtype=np.int64),
+        h_sorted_h=np.array([h64(s) if s else -5 for s in h_sorted], dtype=np.int64),
+        years=_pad(years, 3, 0), mds=_pad(mds, 3, 0), fulls=_pad(fulls, 3, 0), digits=digits,
+        ctx=_pad(ctx, NCA, A_PAD), ctx_words=ctxw, titles=_pad(titles, NTI, A_PAD), title_text=ttext,
+        known=known,
+    )

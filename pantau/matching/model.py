@@ -1,0 +1,62 @@
+"""The matching model as one declared object: comparisons, blocking keys, weights, threshold, top-k.
+
+Like Splink's settings object, everything that decides a score is here or named
+here, so a change to the model is one reviewed diff and bumps ``MODEL_VERSION``
+(stored with every candidate; a new version re-scores all actors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pantau.matching import normalize
+from pantau.matching.blocking import DEFAULT_KEYS, BlockingKey
+from pantau.matching.comparisons import DISPLAY_NAME, HANDLE, Comparison
+
+MODEL_VERSION = "1"
+
+
+@dataclass
+class MatchModel:
+    comparisons: list[Comparison] = field(default_factory=lambda: [DISPLAY_NAME, HANDLE])
+    blocking_keys: list[BlockingKey] = field(default_factory=lambda: list(DEFAULT_KEYS))
+    threshold: float = 55.0            # candidates below this score are not stored
+    top_k: int = 3                     # candidates kept per actor
+    strong_min: float = 80.0           # a strong candidate needs this score and corroboration
+    # name evidence: the best comparison counts fully, the other adds this share
+    second_name_share: float = 0.25
+    # term frequency: bits of name information above/below the roster's reference
+    tf_bits_over_log2n: float = 3.0    # reference = log2(roster size) + this
+    tf_points_per_bit: float = 2.0
+    tf_min: float = -25.0
+    tf_max: float = 8.0
+    shared_name_points: float = -6.0   # per doubling of employees sharing the exact name
+    shared_name_min: float = -18.0
+    # corroboration
+    birth_full_date: float = 25.0
+    birth_day_month: float = 15.0
+    birth_year: float = 8.0
+    context_points_per_bit: float = 2.5   # unit/position words, weighted by their rarity
+    context_max: float = 20.0
+    title_points: float = 8.0
+    title_max: float = 12.0
+    known_handle_score: float = 100.0
+    # blocking
+    rare_token_max: int = 0            # 0: max(30, roster/2000)
+    max_block: int = 2000              # a larger block is refined by birth year, never scored whole
+    max_pairs_per_actor: int = 3000
+    batch_actors: int = 20000
+
+    @property
+    def version(self) -> str:
+        return f"n{normalize.VERSION}.m{MODEL_VERSION}"
+
+
+def default_model(*, threshold: float | None = None, top_k: int | None = None) -> MatchModel:
+    """The model ``pantau match`` uses; threshold and top-k come from ``[matching]``."""
+    m = MatchModel()
+    if threshold is not None:
+        m.threshold = float(threshold)
+    if top_k is not None:
+        m.top_k = int(top_k)
+    return m

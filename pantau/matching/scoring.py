@@ -1,0 +1,201 @@
+"""Scoring: comparison weights, token rarity, corroboration -> one 0-100 score, a band, an explanation.
+
+The score is a sum of points, each point source one line of the explanation:
+
+- name evidence: the best of the display-name and handle comparisons, plus a share
+  of the other (both carry the same name, so they are not independent);
+- term frequency (as Splink's TF adjustment): the bits of information in the name
+  tokens that matched (``log2(roster size / employees with the token)``) against a
+  reference of ``log2(roster size) + tf_bits_over_log2n``: a name many people carry
+  weighs less, a rare one more;
+- shared name: several active employees with exactly this name;
+- corroboration, independent of the name: handle digits against the birth date in
+  the NIP, unit or position words in the bio or handle, titles, a known handle.
+
+Bands: ``strong`` needs the score *and* corroboration (a name alone, however rare,
+is what a namesake also has); ``namesake`` is a name fit that several employees
+share or that is common; everything else above the threshold is ``possible``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pantau.matching.comparisons import PairFeatures
+from pantau.matching.index import ActorBatch, RosterIndex
+from storage.records import Feature, MatchCandidate
+
+BAND_STRONG, BAND_POSSIBLE, BAND_NAMESAKE = 0, 1, 2
+BAND_NAMES = ("strong", "possible", "namesake")
+
+
+@dataclass
+class Scored:
+    score: np.ndarray
+    band: np.ndarray
+    levels: list[np.ndarray]
+    weights: list[np.ndarray]
+    name_points: np.ndarray
+    tf: np.ndarray
+    info: np.ndarray
+    shared: np.ndarray
+    birth_kind: np.ndarray      # 0 none, 1 year, 2 day-month, 3 full date
+    birth: np.ndarray
+    ctx: np.ndarray
+    ctx_hit: np.ndarray         # P x NCA: which actor words matched
+    title: np.ndarray
+    title_hit: np.ndarray
+    known: np.ndarray
+
+
+def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) -> Scored:
+    pa, pe = f.pa, f.pe
+    levels, weights, name_ev = [], [], np.zeros(f.n, bool)
+    for comp in model.comparisons:
+        idx, w = comp.evaluate(f)
+        levels.append(idx)
+        weights.append(w)
+        ev = np.array([lvl.name_evidence for lvl in comp.levels] + [False])[idx]
+        name_ev |= ev
+    W = np.vstack(weights) if weights else np.zeros((1, f.n), np.float32)
+    best = W.max(0)
+    second = np.sort(W, 0)[-2] if len(W) > 1 else np.zeros(f.n, np.float32)
+    name_points = best + model.second_name_share * second
+    # information in the matched name: from the field that gave the best level
+    d_best = weights[0] >= weights[-1] if len(weights) > 1 else np.ones(f.n, bool)
+    info = np.where(d_best, f.d.info, f.h.info)
+    exact_any = (f.d_exact | f.h_exact | f.d_variant)
+    info = np.where(exact_any, f.name_info, info)
+    ref = roster.log2n + model.tf_bits_over_log2n
+    tf = np.clip(model.tf_points_per_bit * (info - ref), model.tf_min, model.tf_max)
+    tf = np.where(name_ev, tf, 0.0).astype(np.float32)
+    nc = f.name_count.astype(np.float32)
+    shared = np.where(name_ev & (nc >= 2),
+                      np.maximum(model.shared_name_points * np.log2(np.maximum(nc, 1)), model.shared_name_min),
+                      0.0).astype(np.float32)
+    # birth date from handle digits
+    by = roster.birth_year[pe]
+    bmd = roster.birth_md[pe]
+    full = (batch.fulls[pa] == (by * 10000 + bmd)[:, None]).any(1) & (by > 0)
+    md = (batch.mds[pa] == bmd[:, None]).any(1) & (bmd > 0)
+    yr = (batch.years[pa] == by[:, None]).any(1) & (by > 0)
+    birth_kind = np.where(full, 3, np.where(md, 2, np.where(yr, 1, 0)))
+    birth = np.array([0.0, model.birth_year, model.birth_day_month, model.birth_full_date],
+                     dtype=np.float32)[birth_kind]
+    # unit / position words
+    A = batch.ctx[pa]
+    E = roster.e_ctx[pe]
+    eq = A[:, :, None] == E[:, None, :]
+    e_hit = eq.any(1)
+    idf = np.where(E >= 0, roster.ctx_idf[np.where(E >= 0, E, 0)], 0.0)
+    ctx = np.minimum(model.context_max, model.context_points_per_bit * (idf * e_hit).sum(1)).astype(np.float32)
+    ctx_hit = eq.any(2)
+    # titles
+    TA = batch.titles[pa]
+    TE = roster.e_title[pe]
+    teq = TA[:, :, None] == TE[:, None, :]
+    title_hit = teq.any(2)
+    title = np.minimum(model.title_max, model.title_points * title_hit.sum(1)).astype(np.float32)
+    # known handles
+    known = np.zeros(f.n, bool)
+    kr = [(r, e) for r in np.flatnonzero([bool(k) for k in batch.known]) for e in batch.known[r]]
+    if kr:
+        n1 = np.int64(roster.n + 1)
+        codes = np.array([r * (roster.n + 1) + e for r, e in kr], dtype=np.int64)
+        known = np.isin(pa * n1 + pe, codes)
+    raw = name_points + tf + shared + birth + ctx + title
+    score = np.clip(np.where(known, np.maximum(raw, model.known_handle_score), raw), 0, 100).astype(np.float32)
+    corroborated = (birth_kind >= 1) | (ctx >= 5) | (title > 0) | known
+    strong = known | ((score >= model.strong_min) & corroborated & name_ev)
+    namesake = name_ev & ((nc >= 2) | (tf <= -6)) & ~strong
+    band = np.where(strong, BAND_STRONG, np.where(namesake, BAND_NAMESAKE, BAND_POSSIBLE)).astype(np.int8)
+    return Scored(score=score, band=band, levels=levels, weights=weights, name_points=name_points, tf=tf,
+                  info=info, shared=shared, birth_kind=birth_kind, birth=birth, ctx=ctx, ctx_hit=ctx_hit,
+                  title=title, title_hit=title_hit, known=known)
+
+
+def select(f: PairFeatures, s: Scored, model) -> np.ndarray:
+    """Indices of the pairs to keep: score >= threshold, best ``top_k`` per actor."""
+    ok = np.flatnonzero(s.score >= model.threshold)
+    if not len(ok):
+        return ok
+    pa = f.pa[ok]
+    order = np.lexsort((-s.score[ok], pa))
+    ok, pa = ok[order], pa[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(pa)) + 1]
+    rank = np.arange(len(pa)) - np.repeat(starts, np.diff(np.r_[starts, len(pa)]))
+    return ok[rank < model.top_k]
+
+
+_BIRTH_TEXT = {1: "the birth year", 2: "the birth day and month", 3: "the full birth date"}
+
+
+def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: RosterIndex, model) -> list[Feature]:
+    """The evidence of one kept pair, readable by a reviewer (never the NIP or the birth date itself)."""
+    r = int(f.pa[i])
+    e = int(f.pe[i])
+    out: list[Feature] = []
+    if s.known[i]:
+        out.append(Feature("known_handle", "The handle is listed for this employee in the roster (certain)",
+                           float(model.known_handle_score)))
+    ws = [(float(s.weights[k][i]), k) for k in range(len(model.comparisons))]
+    best_k = max(ws)[1] if ws else -1
+    for k, comp in enumerate(model.comparisons):
+        lvl = int(s.levels[k][i])
+        if lvl < 0:
+            continue
+        level = comp.levels[lvl]
+        w = float(s.weights[k][i])
+        if w <= 0:
+            continue
+        if k != best_k:
+            w *= model.second_name_share
+        what = comp.subject
+        if comp.name == "handle" and batch.handles[r]:
+            what = f"Handle '{batch.handles[r]}'"
+        out.append(Feature(f"{comp.name}:{lvl}", f"{what} {level.label}", round(w, 1)))
+    if s.tf[i]:
+        bits = float(s.info[i])
+        if s.tf[i] < 0:
+            txt = f"The matched name is common in the roster ({bits:.0f} bits), so it weighs less"
+        else:
+            txt = f"The matched name is rare in the roster ({bits:.0f} bits)"
+        out.append(Feature("frequency", txt, round(float(s.tf[i]), 1)))
+    if s.shared[i]:
+        out.append(Feature("shared_name", f"{int(roster.name_count[e])} active employees share this exact name",
+                           round(float(s.shared[i]), 1)))
+    bk = int(s.birth_kind[i])
+    if bk:
+        digits = ", ".join(batch.digits[r])
+        out.append(Feature("birth_date", f"Handle digits '{digits}' match {_BIRTH_TEXT[bk]} in the NIP",
+                           float(s.birth[i])))
+    if s.ctx[i] > 0:
+        words = [w for w, hit in zip(batch.ctx_words[r], s.ctx_hit[i]) if hit]
+        out.append(Feature("unit", "Profile mentions " + ", ".join(f"'{w}'" for w in words)
+                           + " from the employee's unit or position", round(float(s.ctx[i]), 1)))
+    if s.title[i] > 0:
+        ts = [t for t, hit in zip(batch.title_text[r], s.title_hit[i]) if hit]
+        out.append(Feature("title", "Title " + ", ".join(ts) + " appears in both", float(s.title[i])))
+    band = BAND_NAMES[int(s.band[i])]
+    if band == "namesake":
+        why = (f"{int(roster.name_count[e])} employees share this name" if roster.name_count[e] >= 2
+               else "the name is common")
+        out.append(Feature("band", f"Namesake: {why}; needs corroboration before any conclusion", 0.0))
+    elif band == "possible":
+        out.append(Feature("band", "Possible: the name fits but nothing independent confirms it", 0.0))
+    else:
+        out.append(Feature("band", "Strong: the name fits and independent evidence agrees", 0.0))
+    return out
+
+
+def candidates(f: PairFeatures, s: Scored, keep: np.ndarray, batch: ActorBatch, roster: RosterIndex,
+               model) -> list[MatchCandidate]:
+    out = []
+    for i in keep.tolist():
+        out.append(MatchCandidate(
+            actor_id=int(batch.ids[f.pa[i]]), nip=str(roster.nips[f.pe[i]]),
+            score=round(float(s.score[i]), 1), band=BAND_NAMES[int(s.band[i])],
+            features=explain(i, f, s, batch, roster, model)))
+    return out
