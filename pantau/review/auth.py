@@ -155,10 +155,13 @@ def load_user(request: Request) -> dict | None:
     uid = request.session.get("uid")
     if uid is not None:
         user = users_q.get(request.app.state.review.db(), uid)
-        if user is None or not user["active"] or request.session.get("pwf") != fingerprint(user["password_hash"]):
+        if (user is None or not user["active"]
+                or request.session.get("pwf") != fingerprint(user["password_hash"])
+                or request.app.state.review.is_revoked(request.session.get("sid"))):
             user = None
             request.session.pop("uid", None)
             request.session.pop("pwf", None)
+            request.session.pop("sid", None)
     request.state.user = user
     return user
 

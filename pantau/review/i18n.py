@@ -129,3 +129,42 @@ def make_environment(lang: str, tz: ZoneInfo) -> Environment:
     from pantau.review import labels
     env.globals["labels"] = labels
     return env
+
+
+def extract():
+    """Every message of the app's code and templates (a babel Catalog), for the catalogues and their test."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+
+    catalog = Catalog(project="Pantau", charset="utf-8")
+    method_map = [("templates/**.html", "jinja2"), ("**.py", "python")]
+    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
+    for filename, lineno, message, comments, context in extract_from_dir(
+            str(HERE), method_map, options_map=options, keywords={"_": None, "gettext": None,
+                                                                   "ngettext": (1, 2), "N_": None}):
+        catalog.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def update_catalogues() -> None:
+    """Bring both .po files in line with the code: new messages added untranslated, gone ones dropped.
+
+    Run ``python -m pantau.review.i18n`` after changing messages, then translate the new entries.
+    """
+    from babel.messages.pofile import write_po
+
+    template = extract()
+    for lang in LANGUAGES:
+        po = LOCALES / lang / "LC_MESSAGES" / "messages.po"
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        with po.open("wb") as fh:
+            write_po(fh, catalog, width=100, omit_header=False, sort_output=False, include_lineno=False)
+        missing = [m.id for m in catalog if m.id and not m.string]
+        print(f"{po}: {len(catalog)} messages, {len(missing)} untranslated")
+
+
+if __name__ == "__main__":
+    update_catalogues()

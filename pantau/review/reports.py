@@ -43,11 +43,11 @@ HEADERS = {
 NUMERIC = {"match_id", "score", "interactions"}
 
 
-def write_csv(rows: Iterable[dict], gettext) -> tuple[bytes, int]:
+def write_csv(rows: Iterable[dict], translate) -> tuple[bytes, int]:
     """UTF-8 with BOM (so Excel reads the accents), formula-safe; returns (bytes, rows)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([gettext(HEADERS[c]) for c in CASE_COLUMNS])
+    w.writerow([translate(HEADERS[c]) for c in CASE_COLUMNS])
     n = 0
     for r in rows:
         w.writerow([r[c] if c in NUMERIC and r[c] is not None else csv_safe(r[c]) for c in CASE_COLUMNS])
@@ -67,14 +67,14 @@ def sheet_title(unit: str, used: set[str], fallback: str) -> str:
     return title
 
 
-def write_xlsx(rows: Iterable[dict], gettext, *, by_unit: bool = True) -> tuple[bytes, int]:
+def write_xlsx(rows: Iterable[dict], translate, *, by_unit: bool = True) -> tuple[bytes, int]:
     """A summary sheet, then one sheet per unit; every text cell stored as a string."""
     wb = Workbook(write_only=True)
     groups: dict[str, list[dict]] = {}
     for r in rows:
         groups.setdefault(r["unit"] if by_unit else "", []).append(r)
     bold = Font(bold=True)
-    no_unit = gettext(N_("(no unit)"))
+    no_unit = translate(N_("(no unit)"))
 
     def cell(ws, value, *, header=False, numeric=False):
         if numeric and value is not None:
@@ -86,16 +86,16 @@ def write_xlsx(rows: Iterable[dict], gettext, *, by_unit: bool = True) -> tuple[
             c.font = bold
         return c
 
-    summary = wb.create_sheet(gettext(N_("Summary"))[:31])
-    summary.append([cell(summary, gettext(HEADERS["unit"]), header=True),
-                    cell(summary, gettext(N_("Confirmed cases")), header=True)])
+    summary = wb.create_sheet(translate(N_("Summary"))[:31])
+    summary.append([cell(summary, translate(HEADERS["unit"]), header=True),
+                    cell(summary, translate(N_("Confirmed cases")), header=True)])
     for unit, items in groups.items():
         summary.append([cell(summary, unit or no_unit), cell(summary, len(items), numeric=True)])
     used = {summary.title.lower()}
     n = 0
     for unit, items in groups.items():
-        ws = wb.create_sheet(sheet_title(unit or no_unit, used, gettext(N_("Cases"))))
-        ws.append([cell(ws, gettext(HEADERS[c]), header=True) for c in CASE_COLUMNS])
+        ws = wb.create_sheet(sheet_title(unit or no_unit, used, translate(N_("Cases"))))
+        ws.append([cell(ws, translate(HEADERS[c]), header=True) for c in CASE_COLUMNS])
         for r in items:
             ws.append([cell(ws, r[c], numeric=c in NUMERIC) for c in CASE_COLUMNS])
             n += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -30,6 +31,23 @@ class Review:
         self.page_size = max(1, settings.review.page_size)
         self.envs = {lang: make_environment(lang, self.tz) for lang in LANGUAGES}
         self._local = threading.local()
+        self.session_seconds = int(settings.review.session_hours * 3600)
+        self._revoked: dict[str, float] = {}
+        self._revoked_lock = threading.Lock()
+
+    def revoke(self, sid: str | None) -> None:
+        """A signed-out session stays dead even if a copy of its cookie survives (until restart or expiry)."""
+        if not sid:
+            return
+        now = time.time()
+        with self._revoked_lock:
+            for k in [k for k, until in self._revoked.items() if until < now]:
+                del self._revoked[k]
+            self._revoked[sid] = now + self.session_seconds
+
+    def is_revoked(self, sid: str | None) -> bool:
+        with self._revoked_lock:
+            return bool(sid) and sid in self._revoked
 
     def db(self):
         """This thread's connection (sync routes run in a thread pool; SQLite connections are per thread)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import APIRouter, Form, Request
 
 from pantau.review import auth, csrf
@@ -32,6 +34,7 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), next
         request.session["lang"] = lang
     request.session["uid"] = result.user["id"]
     request.session["pwf"] = auth.fingerprint(result.user["password_hash"])
+    request.session["sid"] = secrets.token_urlsafe(16)
     csrf.rotate(request)
     request.state.user = result.user
     return redirect(local_path(next))
@@ -39,6 +42,7 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), next
 
 @router.post("/logout")
 def logout(request: Request):
+    review_of(request).revoke(request.session.get("sid"))
     lang = request.session.get("lang")
     request.session.clear()
     if lang:
