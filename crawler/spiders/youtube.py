@@ -36,7 +36,9 @@ def error_reason(body: bytes | str | dict) -> str | None:
         data = body if isinstance(body, dict) else json.loads(body)
     except ValueError:
         return None
-    err = (data or {}).get("error") or {}
+    err = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(err, dict):
+        return None
     reasons = [e.get("reason") for e in err.get("errors") or [] if e.get("reason")]
     details = [d.get("reason") for d in err.get("details") or [] if d.get("reason")]
     for r in details + reasons:
