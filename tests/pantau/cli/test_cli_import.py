@@ -1,0 +1,156 @@
+"""`pantau import` and `pantau export` through the real command, including a SIGKILL mid-import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pantau.cli.workspace import create_workspace
+from tests.conftest import FIXTURES, LOOPBACK_CONFIG, run_pantau
+
+IMPORTS = FIXTURES / "imports"
+
+
+def q(workspace: Path, sql: str):
+    con = sqlite3.connect(workspace / "data" / "pantau.db")
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_import_good_file_twice(pantau, workspace):
+    p = pantau("import", str(IMPORTS / "good.jsonl"))
+    assert p.returncode == 0, p.stderr
+    assert "6 lines, 6 accepted, 0 rejected; 6 new interactions, 6 new actors" in p.stdout
+    p = pantau("import", str(IMPORTS / "good.jsonl"))
+    assert p.returncode == 0 and "0 new interactions, 0 new actors" in p.stdout
+    assert q(workspace, "SELECT count(*) FROM interactions") == [(6,)]
+
+
+def test_import_bad_lines_exit_1_and_each_line_reported(pantau, workspace):
+    p = pantau("import", str(IMPORTS / "bad_lines.jsonl"))
+    assert p.returncode == 1
+    bad = [l for l in p.stderr.splitlines() if ":line " in l]
+    assert [int(l.split(":line ")[1].split(":")[0]) for l in bad] == [2, 3, 4, 5, 6, 7, 8]
+    assert "bad_lines.jsonl:line 2: malformed JSON" in p.stderr
+    assert "bad_lines.jsonl:line 3: unknown platform 'myspace'" in p.stderr
+    assert p.stderr.strip().splitlines()[-1] == "error: 7 lines rejected; the 2 good lines were stored"
+    assert q(workspace, "SELECT count(*) FROM interactions") == [(2,)]
+
+
+def test_import_strict(pantau, workspace):
+    p = pantau("import", "--strict", str(IMPORTS / "bad_lines.jsonl"))
+    assert p.returncode == 1 and "nothing stored (--strict)" in p.stderr
+    assert q(workspace, "SELECT count(*) FROM interactions") == [(0,)]
+
+
+def test_export_usage_errors_exit_2(pantau):
+    assert pantau("export", "people").returncode == 2
+    assert pantau("export", "matches", "--format", "pdf").returncode == 2
+    assert pantau("export", "matches", "--status", "maybe").returncode == 2
+    p = pantau("export", "matches", "--format", "xlsx")
+    assert p.returncode == 2 and "--out" in p.stderr
+
+
+def test_export_to_stdout_and_private_file_under_data(pantau, workspace):
+    assert pantau("import", str(IMPORTS / "good.jsonl")).returncode == 0
+    p = pantau("export", "interactions")
+    assert p.returncode == 0
+    rows = list(csv.reader(io.StringIO(p.stdout)))
+    assert rows[0][:4] == ["platform", "kind", "target_account", "actor_handle"] and len(rows) == 7
+    assert any(r[10].startswith("'=HYPERLINK") for r in rows)
+    p = pantau("export", "interactions", "--format", "xlsx", "--out", "data/i.xlsx")
+    assert p.returncode == 0, p.stderr
+    assert oct(os.stat(workspace / "data" / "i.xlsx").st_mode & 0o777) == "0o600"
+    p = pantau("export", "matches", "--format", "jsonl", "--status", "confirmed", "--out", "data/m.jsonl")
+    assert p.returncode == 0 and (workspace / "data" / "m.jsonl").read_text() == ""
+    actions = [a for (a,) in q(workspace, "SELECT action FROM audit_log ORDER BY id")]
+    assert actions.count("export") == 3
+
+
+def test_export_import_round_trip_through_the_cli(pantau, workspace, tmp_path):
+    assert pantau("import", str(IMPORTS / "good.jsonl")).returncode == 0
+    assert pantau("export", "interactions", "--out", str(tmp_path / "e1.csv")).returncode == 0
+    other = create_workspace(tmp_path / "other")
+    (other / "pantau.toml").write_text(LOOPBACK_CONFIG)
+    p = run_pantau("import", str(tmp_path / "e1.csv"), cwd=other)
+    assert p.returncode == 0, p.stderr
+    assert run_pantau("export", "interactions", "--out", str(tmp_path / "e2.csv"), cwd=other).returncode == 0
+    def strip(path):
+        return [r[:13] for r in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")))]
+    one, two = strip(tmp_path / "e1.csv"), strip(tmp_path / "e2.csv")
+    assert len(one) == 7 and one == two
+
+
+def _big_file(path: Path, n: int) -> None:
+    with path.open("w") as f:
+        for i in range(n):
+            kind = ("like", "comment", "follow", "repost")[i % 4]
+            rec = {"platform": ("x", "instagram")[i % 2], "kind": kind, "target_account": f"calon{i % 7}",
+                   "actor_handle": f"user{i % 9973}", "actor_name": f"Pengguna {i % 9973}"}
+            if kind != "follow":
+                rec["post_id"] = f"p{i % 501}"
+            if kind == "comment":
+                rec["text"] = f"komentar nomor {i}"
+                if i % 3:
+                    rec["interaction_id"] = f"c{i}"
+            f.write(json.dumps(rec) + "\n")
+
+
+def test_sigkill_mid_import_leaves_a_consistent_db_and_rerun_completes(workspace, tmp_path):
+    big = tmp_path / "big.jsonl"
+    _big_file(big, 120_000)
+    # a clean import in another workspace gives the expected counts
+    clean = create_workspace(tmp_path / "clean")
+    assert run_pantau("import", str(big), cwd=clean).returncode == 0
+    expected = q(clean, "SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM actors), "
+                        "(SELECT count(*) FROM accounts)")[0]
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("PANTAU_WORKSPACE", None)
+    child = subprocess.Popen([sys.executable, "-m", "pantau", "import", str(big)], cwd=workspace, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = workspace / "data" / "pantau.db"
+    deadline = time.monotonic() + 120
+    seen = 0
+    try:
+        while time.monotonic() < deadline and child.poll() is None:
+            if db.exists():
+                try:
+                    seen = q(workspace, "SELECT count(*) FROM interactions")[0][0]
+                except sqlite3.OperationalError:
+                    seen = 0
+                if seen >= 10_000:
+                    break
+            time.sleep(0.02)
+        assert child.poll() is None, "the import finished before it could be killed; make the file bigger"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == -signal.SIGKILL
+    assert q(workspace, "PRAGMA integrity_check") == [("ok",)]
+    stored = q(workspace, "SELECT count(*) FROM interactions")[0][0]
+    assert 10_000 <= stored < expected[0]
+    # nothing half-written: every stored interaction has its actor and account
+    assert q(workspace, "SELECT count(*) FROM interactions i LEFT JOIN actors a ON a.id=i.actor_id "
+                        "LEFT JOIN accounts c ON c.id=i.account_id WHERE a.id IS NULL OR c.id IS NULL") == [(0,)]
+
+    p = run_pantau("import", str(big), cwd=workspace)
+    assert p.returncode == 0, p.stderr
+    got = q(workspace, "SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM actors), "
+                       "(SELECT count(*) FROM accounts)")[0]
+    assert got == expected
+    assert f"{expected[0] - stored} new interactions" in p.stdout
+    assert q(workspace, "SELECT count(*) - count(DISTINCT platform || natural_key) FROM interactions") == [(0,)]
+    assert q(workspace, "SELECT status FROM runs ORDER BY id") == [("running",), ("ok",)]
