@@ -1,0 +1,5 @@
+import sys
+
+from pantau.sandbox.server import main
+
+sys.exit(main())

@@ -1,0 +1,154 @@
+"""Faults on request and rate limits, so crawlers are tested against bad days too.
+
+Injected faults are served first-come to requests whose path starts with the
+given prefix; ``--faults`` adds a low, seeded random rate on API paths.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from pantau.sandbox.http import Response, json_response
+from pantau.sandbox.youtube import QUOTA_EXCEEDED, error_body
+
+#: 429 with Retry-After: 1; 429 without Retry-After but with a reset one second ahead; a 500;
+#: a slow answer; a JSON body cut short; YouTube's daily quota spent (403 quotaExceeded).
+KINDS = ("429", "429-reset", "500", "slow", "truncated", "quota")
+RANDOM_KINDS = ("429", "429-reset", "500", "slow", "truncated")
+API_PREFIXES = ("/api/", "/xrpc/", "/youtube/", "/mikroblog/api/")
+
+
+@dataclass
+class Fault:
+    kind: str
+    remaining: int
+    prefix: str
+
+
+class Faults:
+    def __init__(self, seed: int = 1, rate: float = 0.0):
+        self.rate = rate
+        self._rng = random.Random(f"pantau-sandbox:{seed}:faults")
+        self._queue: list[Fault] = []
+        self._lock = threading.Lock()
+        self.served: dict[str, int] = {}
+
+    def inject(self, kind: str, count: int = 1, path_prefix: str = "") -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault {kind!r} (known: {', '.join(KINDS)})")
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        with self._lock:
+            self._queue.append(Fault(kind, count, path_prefix or ""))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queue.clear()
+
+    def pending(self) -> list[dict]:
+        with self._lock:
+            return [{"kind": f.kind, "count": f.remaining, "path_prefix": f.prefix} for f in self._queue]
+
+    def take(self, path: str) -> str | None:
+        """The fault to serve to this request, if any."""
+        with self._lock:
+            for f in self._queue:
+                if path.startswith(f.prefix):
+                    f.remaining -= 1
+                    if f.remaining <= 0:
+                        self._queue.remove(f)
+                    self.served[f.kind] = self.served.get(f.kind, 0) + 1
+                    return f.kind
+            if self.rate > 0 and path.startswith(API_PREFIXES) and self._rng.random() < self.rate:
+                kind = self._rng.choice(RANDOM_KINDS)
+                self.served[kind] = self.served.get(kind, 0) + 1
+                return kind
+        return None
+
+
+class RateLimiter:
+    """A fixed-window counter per platform family, reported the way each platform reports it."""
+
+    def __init__(self, limit: int = 100_000, window: float = 300.0):
+        self.limit = limit
+        self.window = window
+        self._counts: dict[str, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, family: str) -> tuple[int, float, bool]:
+        """(remaining, reset epoch, exceeded) after counting one request."""
+        now = time.time()
+        start = now - now % self.window
+        with self._lock:
+            w_start, n = self._counts.get(family, (start, 0))
+            if w_start != start:
+                n = 0
+            n += 1
+            self._counts[family] = (start, n)
+        return max(self.limit - n, 0), start + self.window, n > self.limit
+
+
+def iso_reset(t: float) -> str:
+    dt = datetime.fromtimestamp(t, timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond:06d}Z"
+
+
+def rate_headers(family: str, limit: int, remaining: int, reset: float, window: float) -> list[tuple[str, str]]:
+    if family == "mastodon":
+        return [("X-RateLimit-Limit", str(limit)), ("X-RateLimit-Remaining", str(remaining)),
+                ("X-RateLimit-Reset", iso_reset(reset))]
+    if family == "bluesky":
+        return [("RateLimit-Limit", str(limit)), ("RateLimit-Remaining", str(remaining)),
+                ("RateLimit-Reset", str(math.ceil(reset))), ("RateLimit-Policy", f"{limit};w={int(window)}")]
+    return []
+
+
+def error_response(kind: str, family: str, *, limit: int, window: float) -> Response:
+    """The response a platform sends for a fault of ``kind`` (not for slow or truncated)."""
+    now = time.time()
+    if kind in ("429", "429-reset"):
+        reset = now + 1.0
+        if family == "mastodon":
+            r = json_response({"error": "Too many requests"}, 429, family=family, content_type="application/json")
+        elif family == "bluesky":
+            r = json_response({"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, 429, family=family)
+        elif family == "youtube":
+            r = json_response(error_body(429, "Resource has been exhausted (e.g. check quota).", "rateLimitExceeded",
+                                         status="RESOURCE_EXHAUSTED"), 429, family=family,
+                              content_type="application/json; charset=UTF-8")
+        else:
+            r = json_response({"error": "Too many requests"}, 429, family=family)
+        if family in ("mastodon", "bluesky"):
+            r.headers += rate_headers(family, limit, 0, reset, window)
+        else:   # sites without a documented scheme: both common spellings
+            r.headers += [("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", iso_reset(reset)),
+                          ("RateLimit-Remaining", "0"), ("RateLimit-Reset", str(math.ceil(reset)))]
+        if kind == "429":
+            r.headers.append(("Retry-After", "1"))
+        return r
+    if kind == "quota":
+        return json_response(QUOTA_EXCEEDED, 403, family=family, content_type="application/json; charset=UTF-8")
+    # 500
+    if family == "mastodon":
+        return json_response({"error": "Internal Server Error"}, 500, family=family)
+    if family == "bluesky":
+        return json_response({"error": "InternalServerError", "message": "Internal Server Error"}, 500, family=family)
+    if family == "youtube":
+        return json_response(error_body(500, "Internal error encountered.", "backendError", status="INTERNAL"), 500,
+                             family=family, content_type="application/json; charset=UTF-8")
+    return json_response({"error": "Internal Server Error"}, 500, family=family)
+
+
+def rate_limited(family: str, *, limit: int, reset: float, window: float) -> Response:
+    """A platform's own throttle answer: no Retry-After, wait until the reset."""
+    if family == "bluesky":
+        r = json_response({"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, 429, family=family)
+    else:
+        r = json_response({"error": "Too many requests"}, 429, family=family, content_type="application/json")
+    r.headers += rate_headers(family, limit, 0, reset, window)
+    return r
