@@ -89,6 +89,29 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
+def _stop_children(timeout: float = 15.0) -> None:
+    """Stop the crawl child (and the browser) of an interrupted run before the lock is released.
+
+    Otherwise an orphaned crawl could go on writing beside the next run.
+    """
+    try:
+        import psutil
+        children = psutil.Process().children(recursive=True)
+        for c in children:
+            try:
+                c.terminate()
+            except psutil.Error:
+                pass
+        _, alive = psutil.wait_procs(children, timeout=timeout)
+        for c in alive:
+            try:
+                c.kill()
+            except psutil.Error:
+                pass
+    except Exception as exc:  # never mask the interruption itself
+        print(f"warning: could not stop child processes: {exc}", file=sys.stderr)
+
+
 def nightly(settings: Settings, *, trigger: str = "cli", wait: float = 0.0,
             show_progress: bool = False) -> NightlyResult:
     """Run the whole night under the workspace job lock; raise ``LockBusy`` if another job holds it."""
@@ -194,9 +217,10 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
         else:
             status = "partial"
         error = "; ".join(summary["errors"])[:2000] or None
-    except BaseException as exc:   # Ctrl-C, SIGTERM: close the run row, then let it propagate
+    except BaseException as exc:   # Ctrl-C, SIGTERM: stop the children, close the run row, propagate
         error = f"interrupted ({type(exc).__name__})"
         summary["errors"].append(error)
+        _stop_children()
         raise
     finally:
         from storage.queries import utcnow
