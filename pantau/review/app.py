@@ -45,7 +45,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for k, v in SECURITY_HEADERS.items():
-                    headers[k] = v
+                    headers.setdefault(k, v)          # a route may tighten its own (evidence files)
                 if not scope["path"].startswith("/static/"):
                     headers["Cache-Control"] = "no-store"
             await send(message)
