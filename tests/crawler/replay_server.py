@@ -29,6 +29,7 @@ class ReplayServer:
         self.requests: list[str] = []
         self.lock = threading.Lock()
         self.httpd: ThreadingHTTPServer | None = None
+        self.delay = 0.0          # seconds added to every answer (to make a crawl take a while)
 
     # ---- set-up ---------------------------------------------------------------------------
     def add(self, path: str, body, *, status: int = 200, headers: dict | None = None,
@@ -122,6 +123,8 @@ class ReplayServer:
         query = dict(parse_qsl(u.query, keep_blank_values=True))
         with self.lock:
             self.requests.append(h.path)
+        if self.delay:
+            time.sleep(self.delay)
         fault = self._fault(u.path)
         json_h = {"Content-Type": "application/json"}
         if fault:
