@@ -66,11 +66,11 @@ class SizeParams:
 SIZES = {
     "small": SizeParams(employee_actors=24, namesakes=12, public=80, brands=6, bots=3, posts=(8, 12),
                         likes=(0, 9), reposts=(0, 3), quotes=(0, 2), comments=(0, 5), yt_comments=(1, 7),
-                        followers=(15, 35), reblogs=2, busy_comments=40, busy_chain=24,
+                        followers=(15, 35), reblogs=2, busy_comments=30, busy_chain=24,
                         busy_everywhere=False, extra_candidates=0),
     "large": SizeParams(employee_actors=45, namesakes=30, public=6000, brands=15, bots=5, posts=(35, 45),
                         likes=(10, 80), reposts=(2, 15), quotes=(0, 5), comments=(4, 30), yt_comments=(25, 85),
-                        followers=(400, 900), reblogs=4, busy_comments=110, busy_chain=30,
+                        followers=(400, 900), reblogs=4, busy_comments=45, busy_chain=48,
                         busy_everywhere=True, extra_candidates=8),
 }
 
@@ -533,20 +533,35 @@ class World:
         return c
 
     def _busy(self, c: Content, rng: random.Random, post: Node, until: float) -> None:
-        """A thread beyond Mastodon's logged-out context limits and Bluesky's default depth."""
+        """A thread beyond Mastodon's logged-out context limits and Bluesky's default depth.
+
+        Many short comments come first; the last one starts a long back-and-forth with
+        side replies, deeper than 20 levels (and than 40 ancestors at size large) and
+        together more than 60 descendants. In Mastodon's depth-first order a first
+        ``context`` call shows every direct comment and the start of that chain; the
+        rest is found by asking ``context`` again for the deepest replies seen.
+        """
         w = c.watched
         flat = w.platform == "youtube"          # YouTube has one level of replies: a long thread instead
-        self._replies(c, rng, post, self.p.busy_comments, until, 2 if flat else 3)
+        span = max(min(until - post.t, DAY) / 2, 60.0)
+        for _ in range(self.p.busy_comments):
+            t = post.t + 30 + span * rng.random()
+            self._node(c, self._author(rng), t, self._text(rng, names.COMMENT_TEMPLATES), "reply", post)
         a = self._author(rng)
         node = post
-        t = post.t + 120
+        t = post.t + 30 + span
+        step = max(min((until - t) / (2 * self.p.busy_chain + 2), 600.0), 0.5)
         for d in range(self.p.busy_chain):     # a long back-and-forth between the account and one actor
-            t += rng.uniform(60, 600)
+            t += step * (0.5 + rng.random())
             author = a if d % 2 == 0 else -1
             parent = node if not (flat and d > 0) else post.children[-1]
             child = self._node(c, author, min(t, until), self._text(rng, names.REPLY_TEMPLATES), "reply", parent)
             if not (flat and d > 0):
                 node = child
+            if not flat and d % 5 == 4:        # side replies along the chain
+                for _ in range(2):
+                    self._node(c, self._author(rng), min(t + 1, until), self._text(rng, names.REPLY_TEMPLATES),
+                               "reply", child)
         if w.platform == "bluesky":            # hidden members of a thread (logged-out view)
             for kind in ("blocked", "notfound"):
                 h = self._node(c, self._author(rng), self._later(rng, post.t + 60, until), "", "reply", post)
@@ -620,8 +635,8 @@ class World:
         """Interactions the world holds per platform and kind (generates every account).
 
         Counts what a complete crawl of the watched accounts can collect: comments
-        (direct replies to the account's posts; YouTube top-level comments), replies
-        further down, likes, reposts, quotes and follows; the account's own posts and
+        (direct replies to any post or reply of the account; YouTube top-level
+        comments), replies further down, likes, reposts, quotes and follows; the account's own posts and
         replies, hidden thread members and activity on reposted originals are not counted.
         """
         out: dict[str, dict[str, int]] = {}
@@ -636,7 +651,7 @@ class World:
                     stack.extend(n.children)
                     if n.author == -1 or n.hidden:
                         continue
-                    k["comment" if n.parent is post else "reply"] += 1
+                    k["comment" if n.parent.author == -1 else "reply"] += 1
                 hidden = 0 if w.platform != "bluesky" else 1
                 k["like"] += sum(1 for e in post.likes if not (hidden and self.actors[e.actor].bsky_hidden))
                 k["repost"] += sum(1 for e in post.reposts if not (hidden and self.actors[e.actor].bsky_hidden))

@@ -38,14 +38,16 @@ def _q(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def watchlist_yaml(world: World, origin: str) -> str:
-    """A watchlist of every sandbox account, with ``url``s at ``origin`` (their origin steers the spiders)."""
+def watchlist_yaml(world: World, origin: str, platforms: set[str] | None = None) -> str:
+    """A watchlist of every sandbox account (or those of ``platforms``), with ``url``s at ``origin``
+    (an account's url origin steers the spiders)."""
     lines = [f"# Watchlist of the Pantau sandbox at {origin} (seed {world.seed}, size {world.size}).",
              "# Every account is fictional. Regenerate with: curl -s " + origin + "/_sandbox/watchlist.yaml",
              "election: Pemilu 2029 (sandbox)", "candidates:"]
     by_candidate: dict[str, list] = {}
     for w in world.watched:
-        by_candidate.setdefault(w.candidate, []).append(w)
+        if platforms is None or w.platform in platforms:
+            by_candidate.setdefault(w.candidate, []).append(w)
     for cand, accounts in by_candidate.items():
         first = accounts[0]
         lines.append(f"  - name: {_q(cand)}")
