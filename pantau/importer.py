@@ -39,6 +39,7 @@ _CSV_KNOWN = {header_key(f): f for f in _ALL + IGNORED}
 
 BATCH = 5000
 CACHE_KIB = 64 * 1024           # SQLite page cache while importing: index inserts stay in memory
+CHECKPOINT_PAGES = 16_384       # WAL checkpoint every 64 MiB while importing (default 1,000 pages)
 MAX_REPORTED = 10_000          # rejected lines kept in the report (all are counted)
 _PLATFORMS = frozenset(PLATFORMS)
 _KINDS = frozenset(KINDS)
@@ -241,7 +242,7 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
     report.run_id = run_id
     writer = interactions_q.InteractionWriter(db, run_id=run_id, source="import")
     observed_at = utcnow()        # one observation: every batch of the file shares it
-    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    tuned = _tune(db)
     status, error = "failed", None
     try:
         records, text, raw, size = _read(path)
@@ -264,12 +265,35 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
         error = str(exc) or type(exc).__name__
         raise
     finally:
+        _untune(db, tuned)
         report.seconds = time.monotonic() - t0
         if own_run:
             runs_q.finish(db, run_id, status, error=error, stats=_stats(report),
                           summary={"file": path.name, **_stats(report)})
         _audit(db, path, report, strict)
     return report
+
+
+def _tune(db) -> tuple:
+    """A bigger page cache and rarer WAL checkpoints while importing.
+
+    A checkpoint is where WAL mode with ``synchronous=NORMAL`` waits for the disk;
+    checkpointing every 64 MiB instead of every 4 MiB makes a large import several
+    times faster and changes nothing about durability (commits stay atomic).
+    """
+    old = (db.execute("PRAGMA cache_size").fetchone()[0], db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
+    return old
+
+
+def _untune(db, old: tuple) -> None:
+    try:
+        db.execute(f"PRAGMA cache_size = {int(old[0])}")
+        db.execute(f"PRAGMA wal_autocheckpoint = {int(old[1])}")
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")    # never waits for readers
+    except Exception:    # tuning is best effort; the data is already committed
+        pass
 
 
 _DONE = object()

@@ -43,7 +43,6 @@ _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+")
 _DECIMAL = re.compile(r"\d+[.,]\d*")
 _EXCEL_HINT = ("Excel stored the NIP as a number and lost digits: format the NIP column as "
                "Text and export the file again")
-_WS = re.compile(r"\s+")
 
 
 @dataclass
@@ -86,26 +85,29 @@ def parse_nip(value: Any) -> tuple[str | None, str | None]:
 
     The reason never holds the whole NIP (logs and terminals only see masked ones).
     """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, "NIP is empty"
-    if isinstance(value, bool):
-        return None, "NIP is not a number"
-    if isinstance(value, (int, float)):
-        return None, _EXCEL_HINT
-    s = str(value).strip().replace("\u00a0", " ")
-    if s.startswith("'"):            # Excel's "treat as text" prefix
-        s = s[1:].strip()
-    if _SCIENTIFIC.fullmatch(s) or _DECIMAL.fullmatch(s):
-        return None, _EXCEL_HINT
-    if _SPACED_NIP.fullmatch(s):
-        s = re.sub(r"\s", "", s)
-    if not s.isdigit() or not s.isascii():
-        return None, "NIP must be 18 digits"
-    if len(s) < 18:
-        return None, (f"NIP {mask_nip(s)} has {len(s)} digits, expected 18 (if Excel stored the column "
-                      "as a number it dropped digits: format the NIP column as Text)")
-    if len(s) > 18:
-        return None, f"NIP {mask_nip(s)} has {len(s)} digits, expected 18"
+    if type(value) is str and len(value) == 18 and value.isdigit() and value.isascii():
+        s = value                    # the common case, checked fast
+    else:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None, "NIP is empty"
+        if isinstance(value, bool):
+            return None, "NIP is not a number"
+        if isinstance(value, (int, float)):
+            return None, _EXCEL_HINT
+        s = str(value).strip().replace("\u00a0", " ")
+        if s.startswith("'"):            # Excel's "treat as text" prefix
+            s = s[1:].strip()
+        if _SCIENTIFIC.fullmatch(s) or _DECIMAL.fullmatch(s):
+            return None, _EXCEL_HINT
+        if _SPACED_NIP.fullmatch(s):
+            s = "".join(s.split())
+        if not s.isdigit() or not s.isascii():
+            return None, "NIP must be 18 digits"
+        if len(s) < 18:
+            return None, (f"NIP {mask_nip(s)} has {len(s)} digits, expected 18 (if Excel stored the column "
+                          "as a number it dropped digits: format the NIP column as Text)")
+        if len(s) > 18:
+            return None, f"NIP {mask_nip(s)} has {len(s)} digits, expected 18"
     if birth_date(s) is None:
         return None, f"NIP {mask_nip(s)}: the first 8 digits are not a valid birth date (YYYYMMDD)"
     return s, None
@@ -119,24 +121,27 @@ def birth_date(nip: str) -> str | None:
         return None
     if d.year < 1900 or d > date.today():
         return None
-    return d.isoformat()
+    return f"{nip[0:4]}-{nip[4:6]}-{nip[6:8]}"
 
 
 def _text(value: Any) -> str | None:
     """A cell as clean text: numbers without a stray ``.0``, dates as ISO, blanks as None."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, datetime):
-        value = value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    elif isinstance(value, date):
-        value = value.isoformat()
-    s = _WS.sub(" ", str(value)).strip()
-    return s or None
+    if type(value) is not str:
+        if value is None:
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        elif isinstance(value, datetime):
+            value = value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        elif isinstance(value, date):
+            value = value.isoformat()
+        value = str(value)
+    return " ".join(value.split()) or None
 
 
 def _handles(value: Any) -> list[str]:
+    if not value:
+        return []
     out: list[str] = []
     for part in re.split(r"[;\n]", _text(value) or ""):
         h = part.strip()
@@ -312,7 +317,7 @@ def _employee(cells: list[Any], cols: dict[str, int],
     return Employee(
         nip=nip, name=name, name_norm=norm.text, norm_version=normalize.VERSION,
         titles=list(norm.titles), unit=_text(cell("unit")), position=_text(cell("position")),
-        handles=_handles(cell("handles")), birth_date=birth_date(nip),
+        handles=_handles(cell("handles")), birth_date=f"{nip[0:4]}-{nip[4:6]}-{nip[6:8]}",
     ), None, nip
 
 
