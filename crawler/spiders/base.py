@@ -363,7 +363,8 @@ class PlatformSpider(scrapy.Spider):
 
     def batch(self, account: dict, interactions=(), posts=(), **kw) -> Batch:
         st = self.stats_for(account["id"])
-        st["items"] += len(interactions)
+        # posts count too: a quiet night still reads the account's posts, a broken source reads nothing
+        st["items"] += len(interactions) + len(posts)
         return Batch(account_id=account["id"], platform=self.platform,
                      interactions=list(interactions), posts=list(posts), **kw)
 

@@ -109,7 +109,7 @@ def test_crawl_stores_all_kinds_then_second_run_is_cheap(workspace, replay):
     assert rows(workspace, "SELECT count(*) FROM posts WHERE post_id='117127726301542161'") == [(0,)]
     first = len(replay.requests)
     ar = account_runs(workspace)
-    assert ar[-1]["items"] == 12 and ar[-1]["new_items"] == 12 and ar[-1]["status"] == "ok"
+    assert ar[-1]["items"] == 12 + 4 and ar[-1]["new_items"] == 12 and ar[-1]["status"] == "ok"
 
     r2 = crawl(workspace)
     assert r2.returncode == 0, r2.stdout + r2.stderr
