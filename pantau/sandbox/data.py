@@ -66,7 +66,7 @@ class SizeParams:
 SIZES = {
     "small": SizeParams(employee_actors=24, namesakes=12, public=80, brands=6, bots=3, posts=(8, 12),
                         likes=(0, 9), reposts=(0, 3), quotes=(0, 2), comments=(0, 5), yt_comments=(1, 7),
-                        followers=(15, 35), reblogs=2, busy_comments=30, busy_chain=24,
+                        followers=(15, 35), reblogs=2, busy_comments=36, busy_chain=24,
                         busy_everywhere=False, extra_candidates=0),
     "large": SizeParams(employee_actors=45, namesakes=30, public=6000, brands=15, bots=5, posts=(35, 45),
                         likes=(10, 80), reposts=(2, 15), quotes=(0, 5), comments=(4, 30), yt_comments=(25, 85),
@@ -278,6 +278,7 @@ class World:
         self.by_did = {self.did_actor(a.idx): a.idx for a in self.actors}
         self.by_bsky_handle = {a.bsky_handle: a.idx for a in self.actors}
         self.author_pool = [a.idx for a in self.actors if not a.bsky_hidden]
+        self.hidden_pool = [a.idx for a in self.actors if a.bsky_hidden]
 
     # actors --------------------------------------------------------------
     def _make_actors(self) -> None:
@@ -324,7 +325,10 @@ class World:
         for i in range(p.bots):
             bot = names.BOTS[i % len(names.BOTS)]
             add(bot, "bot", None, bot.lower().replace(" ", "_") + str(i), "Akun otomatis.")
-        # interleave so that any sample mixes kinds (actors keep their idx)
+        publics = [a for a in self.actors if a.kind == "public"]
+        if sum(a.bsky_hidden for a in publics) < 2:     # every seed has some taken-down actors
+            for a in publics[-2:]:
+                a.bsky_hidden = True
         self.pool = list(range(len(self.actors)))
 
     def did_actor(self, idx: int) -> str:
@@ -498,6 +502,8 @@ class World:
             post = self._node(c, -1, t, names.fill(rng.choice(names.POST_TEMPLATES), rng), "post")
             if i == disabled_idx:
                 post.comments_disabled = True
+            elif i == busy_idx:
+                pass                        # its comments come from _busy below
             elif w.platform == "youtube":
                 self._replies(c, rng, post, rng.randint(*p.yt_comments), until, max_depth)
             else:
@@ -529,6 +535,14 @@ class World:
             pinned.pinned = True
         if social:
             c.followers = self._events(c, rng, rng.randint(*p.followers), w.created, until)
+        if w.platform == "bluesky" and self.hidden_pool:
+            # a taken-down actor among the newest likes and followers: a short first page with a cursor
+            liked = max(c.posts, key=lambda n: len(n.likes))
+            for events in (liked.likes, c.followers):
+                a = self.hidden_pool[w.idx % len(self.hidden_pool)]
+                if a not in {e.actor for e in events}:
+                    c.counter += 1
+                    events.append(Event(a, until - 1, w_offset(w) + c.counter))
         c.own.sort(key=lambda n: n.t)
         return c
 

@@ -239,8 +239,8 @@ class YouTube:
             body["nextPageToken"] = _token(start + limit, "PT")
         if start > 0:
             body["prevPageToken"] = _token(max(0, start - limit), "PT")
-        body["pageInfo"] = {"totalResults": len(videos), "resultsPerPage": limit}
         body["items"] = items
+        body["pageInfo"] = {"totalResults": len(videos), "resultsPerPage": limit}
         return body
 
     def comment_threads(self, req: Request) -> dict:
