@@ -77,6 +77,14 @@ def write_interactions(path: Path, lines: int, rng: random.Random) -> None:
 
 
 def run_cli(args: list[str], workspace: Path) -> tuple[float, float, subprocess.CompletedProcess]:
+    """See ``_run_cli``; also remembers the child's CPU seconds in ``LAST_CPU``."""
+    return _run_cli(args, workspace)
+
+
+LAST_CPU = [0.0]
+
+
+def _run_cli(args: list[str], workspace: Path) -> tuple[float, float, subprocess.CompletedProcess]:
     """Run pantau in a child; wall seconds and the peak RSS (MiB) of that child alone (wait4)."""
     out, err = CACHE / "stdout.txt", CACHE / "stderr.txt"
     with open(out, "w") as fo, open(err, "w") as fe:
@@ -86,6 +94,7 @@ def run_cli(args: list[str], workspace: Path) -> tuple[float, float, subprocess.
         _, status, usage = os.wait4(child.pid, 0)
         secs = time.perf_counter() - t0
     child.returncode = os.waitstatus_to_exitcode(status)
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     proc = subprocess.CompletedProcess(args, child.returncode, out.read_text(), err.read_text())
     return secs, usage.ru_maxrss / 1024, proc
 
@@ -96,6 +105,8 @@ def main() -> int:
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=20290214)
     args = ap.parse_args()
+    print(f"machine: {os.cpu_count()} cpus, load average {os.getloadavg()[0]:.1f} at start "
+          "(wall times on a busy machine overstate; cpu = the child's user+system seconds)")
 
     CACHE.mkdir(exist_ok=True)
     rng = random.Random(args.seed)
@@ -117,21 +128,23 @@ def main() -> int:
     secs, peak, p = run_cli(["roster", "import", str(roster)], ws)
     ok &= p.returncode == 0 and secs < 10 and peak < 1024
     print(f"roster import   {args.rows:>9,} rows   {secs:6.1f} s  {args.rows / secs:>9,.0f} rows/s  "
-          f"peak RSS {peak:6.0f} MiB   target < 10 s, < 1024 MiB   exit {p.returncode}")
+          f"cpu {LAST_CPU[0]:5.1f} s  peak RSS {peak:6.0f} MiB   target < 10 s, < 1024 MiB   exit {p.returncode}")
     if p.returncode:
         print(p.stderr[-2000:])
     secs, peak, p = run_cli(["roster", "import", str(roster)], ws)
-    print(f"roster re-import{args.rows:>9,} rows   {secs:6.1f} s  (all unchanged)   peak RSS {peak:6.0f} MiB   exit {p.returncode}")
+    print(f"roster re-import{args.rows:>9,} rows   {secs:6.1f} s  (all unchanged)  "
+          f"cpu {LAST_CPU[0]:5.1f} s  peak RSS {peak:6.0f} MiB   exit {p.returncode}")
 
     secs, peak, p = run_cli(["import", str(inter)], ws)
     rate = args.lines / secs
     ok &= p.returncode == 0 and rate >= 50_000 and peak < 1024
     print(f"import          {args.lines:>9,} lines  {secs:6.1f} s  {rate:>9,.0f} lines/s  "
-          f"peak RSS {peak:6.0f} MiB   target >= 50,000 lines/s, < 1024 MiB   exit {p.returncode}")
+          f"cpu {LAST_CPU[0]:5.1f} s  peak RSS {peak:6.0f} MiB   target >= 50,000 lines/s, < 1024 MiB   "
+          f"exit {p.returncode}")
     print("   ", p.stdout.strip().splitlines()[-1] if p.stdout.strip() else p.stderr[-2000:])
     secs, peak, p = run_cli(["import", str(inter)], ws)
     print(f"import again    {args.lines:>9,} lines  {secs:6.1f} s  {args.lines / secs:>9,.0f} lines/s  "
-          f"peak RSS {peak:6.0f} MiB   exit {p.returncode}")
+          f"cpu {LAST_CPU[0]:5.1f} s  peak RSS {peak:6.0f} MiB   exit {p.returncode}")
     print("   ", p.stdout.strip().splitlines()[-1] if p.stdout.strip() else p.stderr[-2000:])
     db = ws / "data" / "pantau.db"
     print(f"database {db.stat().st_size / 2**20:.0f} MiB; targets {'met' if ok else 'NOT met'}")

@@ -90,7 +90,7 @@ class InteractionWriter:
         self._accounts: dict[tuple[str, str], int] = {}
         self._accounts_raw: dict[tuple[str, str], int] = {}
         self._actors: dict[tuple[str, str], int] = {}
-        self._written: dict[tuple[str, str], tuple] = {}
+        self._written: dict[tuple[str, str], int] = {}
 
     def _forget(self) -> None:
         self._accounts.clear()
@@ -173,7 +173,7 @@ class InteractionWriter:
             written = self._written
             upserts = []
             for k, v in actors.items():
-                sig = (*v, now)
+                sig = hash((*v, now))          # a hash, not the values: memory stays small
                 if written.get(k) != sig:
                     upserts.append((k[0], k[1], v[0], v[1], v[2], v[3], v[4], now, now, now))
                     written[k] = sig
