@@ -93,7 +93,7 @@ def main() -> int:
 
     middlewares.ALLOWED_HOSTS[:] = [h.lower() for h in crawl_options(config)["allowed_hosts"]]
     settings = scrapy_settings(config)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     by_platform: dict[str, list[dict]] = {}
     for acc in config.get("accounts", []):
         by_platform.setdefault(acc["platform"], []).append(acc)

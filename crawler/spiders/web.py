@@ -124,19 +124,26 @@ def parse_page(html: str, profile: dict, *, page_url: str, target: str, namespac
                 for r in c.css(C["replies"]):
                     nodes.append((r, cid, False))
         done: set[str] = set()
+        authors: dict[str, str] = {}
+        own = target.lstrip("@").lower()
         for node, top_parent, is_top in nodes:
             cid = read_field(node, C["id"])
             handle = read_field(node, C["author_handle"])
             if not cid or not handle or cid in done:
                 continue
             done.add(cid)
+            authors[cid] = handle.lstrip("@").lower()
             parent = None if is_top else (read_field(node, C.get("parent")) or top_parent)
+            if authors[cid] == own:
+                continue    # the watched account's own comments are its posts, not interactions
+            # like the API platforms: a reply to the watched account's own comment is a comment
+            is_comment = is_top or authors.get(parent or "") == own
             name = read_field(node, C.get("author_name"))
             aurl = read_field(node, C.get("author_url"))
             actor = Actor(platform="web", actor_key=handle.lstrip("@").lower(), handle=handle.lstrip("@"),
                           display_name=name, profile_url=urljoin(page_url, aurl) if aurl else None)
             out.append(Interaction(
-                platform="web", kind="comment" if is_top else "reply", target_account=target, actor=actor,
+                platform="web", kind="comment" if is_comment else "reply", target_account=target, actor=actor,
                 post_id=pid, post_url=purl, interaction_id=f"{namespace}:{cid}",
                 parent_id=f"{namespace}:{parent}" if parent else None, url=purl,
                 text=read_field(node, C.get("text")), created_at=read_field(node, C.get("time")),

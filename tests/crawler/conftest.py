@@ -41,7 +41,7 @@ def rows(ws: Path, sql: str, params=()) -> list[tuple]:
 def interactions(ws: Path) -> set[tuple]:
     """Everything a crawl stored, without run ids and observation times (for comparisons)."""
     return set(rows(ws, "SELECT i.platform, i.kind, a.actor_key, i.post_id, i.interaction_id, i.parent_id, "
-                        "i.text FROM interactions i JOIN actors a ON a.id = i.actor_id"))
+                        "i.text, i.account_id FROM interactions i JOIN actors a ON a.id = i.actor_id"))
 
 
 def account_runs(ws: Path) -> list[dict]:
