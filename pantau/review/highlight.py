@@ -81,15 +81,25 @@ def mark_substrings(text: str | None, targets: list[str], min_len: int = 3) -> M
     return Markup("").join(out)
 
 
+def _mark_name(name: str | None, targets: list[str]) -> Markup:
+    """A roster name: academic titles after the first comma are never marked."""
+    if not name:
+        return Markup("")
+    main, comma, rest = name.partition(",")
+    return mark_words(main, targets) + escape(comma + rest)
+
+
 def explain(m: dict) -> dict:
     """Marked names and the stored features of one match (a row of ``storage.queries.review.match``)."""
     emp = _tokens(m.get("employee_name"))
     actor_words = _tokens(m.get("display_name"))
     handle = (m.get("handle") or "").lstrip("@")
-    handle_words = [w for w in re.split(r"[^a-z]+", handle.lower()) if w]
-    emp_hits = [t for t in emp if t in handle.lower() and len(t) >= 3] + [
-        w for w in actor_words + handle_words if _fits(w, emp)]
-    targets_for_employee = actor_words + handle_words + [t for t in emp if t in handle.lower() and len(t) >= 3]
+    low_handle = handle.lower()
+    handle_words = [w for w in re.split(r"[^a-z]+", low_handle) if w]
+    # employee name parts found in the account: inside the handle, or fitting a display-name word
+    shared = [t for t in emp if (len(t) >= 3 and t in low_handle) or any(
+        _fits(w, [t]) for w in actor_words + handle_words if len(w) > 1)]
+    targets_for_employee = actor_words + handle_words + shared
     features = []
     for f in m.get("features_list") or []:
         if not isinstance(f, dict):
@@ -106,8 +116,8 @@ def explain(m: dict) -> dict:
     return {
         "display_name": mark_words(m.get("display_name"), emp),
         "handle": mark_substrings(m.get("handle"), emp) if handle else Markup(""),
-        "employee_name": mark_words(m.get("employee_name"), targets_for_employee),
-        "shared": sorted(set(emp_hits)),
+        "employee_name": _mark_name(m.get("employee_name"), targets_for_employee),
+        "shared": list(dict.fromkeys(shared)),
         "features": features,
         "explanation": m.get("explanation") or "",
     }
