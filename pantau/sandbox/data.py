@@ -530,6 +530,10 @@ class World:
                 self._replies(c, rng, orig, rng.randint(0, 2), until, 2)
                 wrapper = self._node(c, -1, t + rng.uniform(60, 3600), "", "reblog")
                 wrapper.reblog_of = orig
+        # strangers' text that must stay text everywhere: markup and a formula on the newest posts
+        commented = [n for n in reversed(c.posts) if any(k.author != -1 for k in n.children)]
+        for post, text in zip(commented, names.TRICKY_TEXTS[:2]):
+            next(k for k in post.children if k.author != -1).text = text
         if w.platform == "bluesky" and c.posts:
             pinned = c.posts[max(0, len(c.posts) // 3)]
             pinned.pinned = True

@@ -1,0 +1,113 @@
+"""Injected faults and rate limits, over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+
+import httpx
+import pytest
+
+from pantau.sandbox import Sandbox
+from tests.pantau.sandbox.conftest import Client
+
+LOOKUP = "/api/v1/accounts/lookup"
+PROFILE = "/xrpc/app.bsky.actor.getProfile"
+
+
+def test_429_with_retry_after(fresh):
+    fresh.sb.inject("429", count=2, path_prefix="/api/")
+    for _ in range(2):
+        r = fresh.get(LOOKUP, acct="calonsatu")
+        assert r.status_code == 429 and r.headers["retry-after"] == "1"
+        assert r.json() == {"error": "Too many requests"} and r.headers["x-ratelimit-remaining"] == "0"
+    assert fresh.get(LOOKUP, acct="calonsatu").status_code == 200
+    assert fresh.sb.stats()["faults"] == {"429": 2}
+
+
+def test_429_without_retry_after_resets_a_second_ahead(fresh):
+    fresh.sb.inject("429-reset", path_prefix="/api/")
+    r = fresh.get(LOOKUP, acct="calonsatu")
+    assert r.status_code == 429 and "retry-after" not in r.headers
+    reset = datetime.fromisoformat(r.headers["x-ratelimit-reset"].replace("Z", "+00:00")).timestamp()
+    assert 0 < reset - time.time() <= 1.5
+    fresh.sb.inject("429-reset", path_prefix="/xrpc/")
+    r = fresh.get(PROFILE, actor="calonsatu.bsky.sandbox.test")
+    assert r.status_code == 429 and "retry-after" not in r.headers
+    assert r.json()["error"] == "RateLimitExceeded"
+    assert 0 <= int(r.headers["ratelimit-reset"]) - time.time() <= 2.5 and r.headers["ratelimit-remaining"] == "0"
+
+
+def test_500_per_platform(fresh):
+    fresh.sb.inject("500", count=3)
+    assert fresh.get(LOOKUP, acct="calonsatu").status_code == 500
+    r = fresh.get(PROFILE, actor="calonsatu.bsky.sandbox.test")
+    assert r.status_code == 500 and r.json() == {"error": "InternalServerError", "message": "Internal Server Error"}
+    r = fresh.get("/youtube/v3/channels", part="contentDetails", forHandle="@calonsatu", key="k")
+    assert r.status_code == 500 and r.json()["error"]["errors"][0]["reason"] == "backendError"
+    assert fresh.get(PROFILE, actor="calonsatu.bsky.sandbox.test").status_code == 200
+
+
+def test_slow_answers(fresh):
+    fresh.sb.inject("slow", path_prefix="/xrpc/")
+    t0 = time.perf_counter()
+    assert fresh.get(PROFILE, actor="calonsatu.bsky.sandbox.test").status_code == 200
+    assert time.perf_counter() - t0 >= 0.6
+    t0 = time.perf_counter()
+    fresh.get(PROFILE, actor="calonsatu.bsky.sandbox.test")
+    assert time.perf_counter() - t0 < 0.5
+
+
+def test_truncated_json(fresh):
+    fresh.sb.inject("truncated", path_prefix="/youtube/")
+    r = fresh.get("/youtube/v3/channels", part="contentDetails", forHandle="@calonsatu", key="k")
+    assert r.status_code == 200 and len(r.content) == int(r.headers["content-length"])
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(r.content)
+    assert fresh.get("/youtube/v3/channels", part="contentDetails", forHandle="@calonsatu", key="k").json()["items"]
+
+
+def test_quota_exceeded(fresh):
+    from tests.pantau.sandbox.conftest import fixture
+    fresh.sb.inject("quota", path_prefix="/youtube/")
+    r = fresh.get("/youtube/v3/channels", part="contentDetails", forHandle="@calonsatu", key="k")
+    assert r.status_code == 403 and r.json() == fixture("youtube", "error.quotaExceeded.403.json")["body"]
+
+
+def test_faults_over_http_and_prefixes(fresh):
+    r = fresh.http.post("/_sandbox/faults", json={"kind": "500", "count": 1, "path_prefix": "/xrpc/app.bsky.feed."})
+    assert r.status_code == 200 and r.json()["pending"] == [
+        {"kind": "500", "count": 1, "path_prefix": "/xrpc/app.bsky.feed."}]
+    assert fresh.get(PROFILE, actor="calonsatu.bsky.sandbox.test").status_code == 200   # other prefix: untouched
+    assert fresh.get("/xrpc/app.bsky.feed.getAuthorFeed", actor="calonsatu.bsky.sandbox.test").status_code == 500
+    assert fresh.http.post("/_sandbox/faults", json={"kind": "nonsense"}).status_code == 400
+    fresh.http.post("/_sandbox/faults", json={"kind": "429", "count": 5})
+    assert fresh.http.delete("/_sandbox/faults").json()["pending"] == []
+    assert fresh.get(LOOKUP, acct="calonsatu").status_code == 200
+
+
+def test_random_faults_are_seeded():
+    def run() -> list[int]:
+        with Sandbox(port=0, seed=7, faults=True, fault_rate=0.2, slow_seconds=0.01) as sb:
+            with httpx.Client(base_url=sb.url) as c:
+                return [c.get(LOOKUP, params={"acct": "calonsatu"}).status_code for _ in range(60)]
+
+    first = run()
+    assert any(s != 200 for s in first) and first.count(200) > 30
+    assert run() == first
+
+
+def test_own_rate_limit_answers_429_until_reset():
+    with Sandbox(port=0, rate_limit=3, rate_window=2.0) as sb:
+        c = Client(sb)
+        try:
+            codes = [c.get(LOOKUP, acct="calonsatu") for _ in range(4)]
+            assert [r.status_code for r in codes] == [200, 200, 200, 429]
+            assert [r.headers["x-ratelimit-remaining"] for r in codes] == ["2", "1", "0", "0"]
+            assert "retry-after" not in codes[3].headers
+            reset = datetime.fromisoformat(codes[3].headers["x-ratelimit-reset"].replace("Z", "+00:00")).timestamp()
+            time.sleep(max(0.0, reset - time.time()) + 0.05)
+            assert c.get(LOOKUP, acct="calonsatu").status_code == 200
+        finally:
+            c.close()
