@@ -168,7 +168,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         line = data[: exc.start].count(b"\n") + 1
         raise decode_error(path, encoding, line) from None
     del data
-    lines = text.splitlines()[:_HEADER_SEARCH_ROWS]
+    lines = text[:1 << 16].splitlines()[:_HEADER_SEARCH_ROWS]
     delimiter = max(lines, key=lambda l: sum(1 for c in re.split(r"[,;\t]", l) if header_key(c) in _KNOWN),
                     default="")
     delimiter = sniff_delimiter(delimiter, _KNOWN)
@@ -288,9 +288,15 @@ def read_roster(path: Path, *, sheet: str | None = None,
 
 def _check_columns(name: str, cols: dict[str, int], header: list[Any]) -> None:
     missing = [_SHOWN[f] for f in REQUIRED if f not in cols]
-    if missing:
-        found = ", ".join(str(h) for h in header if h not in (None, "")) or "nothing"
-        raise InputError(f"missing required columns: {'; '.join(missing)} (header has: {found})", file=name)
+    if not missing:
+        return
+    if not cols:
+        # no known header at all: the row may be data, which must not be echoed (NIPs, names)
+        raise InputError(f"no header row with the roster columns in the first {_HEADER_SEARCH_ROWS} rows; "
+                         f"required: {'; '.join(_SHOWN[f] for f in REQUIRED)}", file=name)
+    found = ", ".join(re.sub(r"\d{6,}", lambda m: mask_nip(m.group()), str(h))[:40]
+                      for h in header if h not in (None, "")) or "nothing"
+    raise InputError(f"missing required columns: {'; '.join(missing)} (header has: {found})", file=name)
 
 
 def _employee(cells: list[Any], cols: dict[str, int],

@@ -152,7 +152,7 @@ def test_xlsx_first_sheet_or_named_sheet_and_number_cells_rejected(tmp_path):
     ws2.append(["19900101 201501 2 003", "Siti", 101, "Staf", None])
     path = tmp_path / "roster.xlsx"
     wb.save(path)
-    with pytest.raises(InputError, match="missing required columns"):
+    with pytest.raises(InputError, match="no header row"):
         read_roster(path)                                    # the first sheet has no roster
     emps, errors = read_roster(path, sheet="Pegawai")
     assert [e.nip for e in emps] == ["198503122010011001", "199001012015012003"]
@@ -243,3 +243,13 @@ def test_renormalise_accepts_the_normaliser_result(db, tmp_path):
     assert eq.renormalise(db, normalize.normalise, normalize.VERSION) == 1
     r = employees(db)["198503122010011001"]
     assert r["name_norm"] == normalize.normalise("Drs. Budi, M.Si.").text and r["norm_version"] == normalize.VERSION
+
+
+def test_a_file_without_header_is_refused_without_echoing_its_rows(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("198503122010011001,Budi Santoso,Dinas A,Staf\n199001012015012002,Siti,Dinas B,Staf\n")
+    with pytest.raises(InputError) as exc:
+        read_roster(p)
+    msg = str(exc.value)
+    assert "no header row" in msg and "r.csv" in msg
+    assert "2010011001" not in msg and "Budi" not in msg
