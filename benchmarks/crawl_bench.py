@@ -1,0 +1,120 @@
+"""Crawl benchmark: the API spiders against the sandbox, end to end through `pantau crawl`.
+
+Prints interactions stored per second for the first (full) crawl of the API
+sources (Mastodon, Bluesky, YouTube) and the time of a second, no-change crawl
+as a fraction of the first. Targets: >= 2,000 interactions/s; re-crawl < 10%.
+
+The benchmark's own workspace lifts the politeness limits (concurrency, delay,
+AutoThrottle) in its pantau.toml; Pantau's defaults stay polite. Only
+127.0.0.1 is contacted (allowed_hosts).
+
+    .venv/bin/python benchmarks/crawl_bench.py --size large
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+API_PLATFORMS = {"mastodon", "bluesky", "youtube"}
+
+
+def api_watchlist(yaml_text: str) -> tuple[str, int]:
+    """The sandbox's watchlist restricted to the API platforms; returns (yaml, accounts)."""
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+    y = YAML()
+    data = y.load(yaml_text)
+    n = 0
+    for cand in data["candidates"]:
+        cand["accounts"] = [a for a in cand["accounts"] if a["platform"] in API_PLATFORMS]
+        n += len(cand["accounts"])
+    data["candidates"] = [c for c in data["candidates"] if c["accounts"]]
+    out = StringIO()
+    y.dump(data, out)
+    return out.getvalue(), n
+
+
+def count(db: Path, sql: str) -> int:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def crawl(ws: Path) -> tuple[float, subprocess.CompletedProcess]:
+    env = {**os.environ, "PANTAU_YOUTUBE_API_KEY": "sandbox-key", "COLUMNS": "200"}
+    env.pop("PANTAU_WORKSPACE", None)
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "pantau", "crawl"], cwd=ws, env=env, capture_output=True, text=True)
+    return time.perf_counter() - t0, r
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="large", choices=("small", "large"))
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--workspace", type=Path, default=None, help="keep the workspace here (default: temporary)")
+    args = ap.parse_args()
+
+    from pantau.cli.workspace import create_workspace
+    from pantau.sandbox.server import SandboxProcess
+
+    tmp = tempfile.TemporaryDirectory(prefix="pantau-crawl-bench-")
+    ws = create_workspace(args.workspace or Path(tmp.name) / "ws")
+    for f in (ws / "watchlists").glob("*.yaml"):
+        f.unlink()
+    with SandboxProcess(size=args.size, seed=args.seed) as sb:
+        wl, n_accounts = api_watchlist(sb.watchlist_yaml())
+        (ws / "watchlists" / "sandbox.yaml").write_text(wl, encoding="utf-8")
+        (ws / "pantau.toml").write_text(
+            "[crawl]\n"
+            'allowed_hosts = ["127.0.0.1", "localhost"]\n'
+            "since = 2000-01-01\n"
+            f"concurrency = {args.concurrency}\n"
+            "download_delay = 0.0\n"
+            "autothrottle = false\n"
+            "budget = 1000000\n", encoding="utf-8")
+        totals = sb.totals()
+        expected = sum(v for p, kinds in totals.items() if p in API_PLATFORMS for v in kinds.values())
+        print(f"sandbox size={args.size} seed={args.seed}: {n_accounts} API accounts, "
+              f"{expected} interactions held (totals ignore per-account `collect`)", flush=True)
+
+        sb.reset_stats()
+        t1, r1 = crawl(ws)
+        if r1.returncode != 0:
+            print(r1.stdout[-3000:], r1.stderr[-3000:], sep="\n")
+        db = ws / "data" / "pantau.db"
+        stored = count(db, "SELECT count(*) FROM interactions")
+        req1 = sb.stats()["requests"]
+        print(f"first crawl:  {t1:8.1f} s, {req1} requests, {stored} interactions stored "
+              f"-> {stored / t1:,.0f} interactions/s end to end (target >= 2,000)", flush=True)
+
+        sb.reset_stats()
+        t2, r2 = crawl(ws)
+        if r2.returncode != 0:
+            print(r2.stdout[-3000:], r2.stderr[-3000:], sep="\n")
+        stored2 = count(db, "SELECT count(*) FROM interactions")
+        req2 = sb.stats()["requests"]
+        print(f"second crawl: {t2:8.1f} s, {req2} requests, {stored2 - stored} new interactions "
+              f"-> {100 * t2 / t1:.1f}% of the first crawl's time (target < 10%)", flush=True)
+        by = sb.stats().get("by_endpoint", {})
+        print("second crawl requests by endpoint:", dict(sorted(by.items(), key=lambda kv: -kv[1])[:10]))
+    tmp.cleanup()
+    return 0 if r1.returncode == 0 and r2.returncode == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
