@@ -34,29 +34,54 @@ class TokenOverlap:
     full_e: np.ndarray       # employee tokens equal to an actor token
     init_a: np.ndarray       # actor initials that stand for an unmatched employee token
     covered_e: np.ndarray    # employee tokens matched fully or by an initial
+    roster_init: np.ndarray  # roster initials (M. Rizki) covered by an actor full token
     info: np.ndarray         # bits of the employee tokens matched fully
 
 
 def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.ndarray,
                   roster: RosterIndex) -> TokenOverlap:
+    """Column by column (a few dozen whole-array operations), never pair by pair."""
+    P, ka = A.shape
+    ke = E.shape[1]
     e_valid = E >= 0
     safe = np.where(e_valid, E, 0)
-    eq = (A[:, :, None] == E[:, None, :])            # pads never equal (-1 vs -9)
-    e_full = eq.any(1)
-    full_a = eq.any(2).sum(1)
     e_first = np.where(e_valid, roster.tok_first[safe], -1)
     e_is_init = e_valid & (roster.tok_len[safe] == 1)
-    # an actor initial covers an employee token that is not matched fully
-    ieq = (A_init[:, :, None] == e_first[:, None, :]) & (A_init[:, :, None] > 0) & ~e_full[:, None, :]
-    e_by_init = ieq.any(1)
-    # an employee initial (roster "M. Rizki") is covered by an actor full token with that first letter
-    feq = (A_first[:, :, None] == e_first[:, None, :]) & (A_first[:, :, None] > 0) & e_is_init[:, None, :]
-    e_init_cov = feq.any(1) & ~e_full
+    a_used = [A[:, i] != -1 for i in range(ka)]
+    a_cols = [A[:, i] for i in range(ka) if a_used[i].any()]
+    e_full = np.zeros((P, ke), bool)
+    a_hit = np.zeros(P, np.int64)
+    for col in a_cols:
+        hit = np.zeros(P, bool)
+        for k in range(ke):
+            m = col == E[:, k]
+            e_full[:, k] |= m
+            hit |= m
+        a_hit += hit
+    init_cols = [A_init[:, i] for i in range(A_init.shape[1]) if (A_init[:, i] > 0).any()]
+    e_by_init = np.zeros((P, ke), bool)
+    init_a = np.zeros(P, np.int64)
+    for col in init_cols:
+        hit = np.zeros(P, bool)
+        for k in range(ke):
+            m = (col == e_first[:, k]) & (col > 0) & ~e_full[:, k]
+            e_by_init[:, k] |= m
+            hit |= m
+        init_a += hit
+    e_init_cov = np.zeros((P, ke), bool)
+    if e_is_init.any():
+        for i in range(A_first.shape[1]):
+            col = A_first[:, i]
+            for k in range(ke):
+                e_init_cov[:, k] |= (col == e_first[:, k]) & (col > 0) & e_is_init[:, k]
+        e_init_cov &= ~e_full
     covered = e_full | e_by_init | e_init_cov
     idf = np.where(e_valid, roster.tok_idf[safe], 0.0)
     return TokenOverlap(
-        n_a=(A != -1).sum(1), n_init=(A_init > 0).sum(1), n_e=e_valid.sum(1),
-        full_a=full_a, full_e=e_full.sum(1), init_a=ieq.any(2).sum(1), covered_e=covered.sum(1),
+        n_a=sum(u.astype(np.int64) for u in a_used) if ka else np.zeros(P, np.int64),
+        n_init=(A_init > 0).sum(1), n_e=e_valid.sum(1),
+        full_a=a_hit, full_e=e_full.sum(1), init_a=init_a, covered_e=covered.sum(1),
+        roster_init=e_init_cov.sum(1),
         info=(idf * e_full).sum(1) + 0.5 * (idf * (e_by_init | e_init_cov)).sum(1),
     )
 
@@ -71,6 +96,7 @@ class PairFeatures:
         self.d = token_overlap(batch.d_tok[pa], batch.d_init[pa], batch.d_first[pa], roster.e_tok[pe], roster)
         self.h = token_overlap(batch.h_tok[pa], batch.h_init[pa], batch.h_first[pa], roster.e_tok[pe], roster)
         self.d_present = batch.d_sorted_h[pa] >= 0
+        self.d_known = (batch.d_tok[pa] >= 0).sum(1)
         self.h_present = batch.h_compact_h[pa] >= 0
         self.d_exact = (batch.d_sorted_h[pa] == roster.e_sorted_h[pe]) | (
             batch.d_compact_h[pa] == roster.e_compact_h[pe])
@@ -121,12 +147,21 @@ def _all_roster_tokens(o: TokenOverlap) -> np.ndarray:
 
 
 def _initials(o: TokenOverlap) -> np.ndarray:
+    # one initial stands for one token: "ratna r" is not "ruslaini ratna rosman"
     return ((o.covered_e == o.n_e) & (o.full_e >= 1) & (o.n_e >= 2)
+            & (o.full_e + o.n_init + o.roster_init >= o.n_e)
             & (o.full_a + o.init_a >= o.n_a + o.n_init) & (o.covered_e > o.full_e))
 
 
 def _actor_subset(o: TokenOverlap) -> np.ndarray:
-    return (o.full_a == o.n_a) & (o.n_a >= 2) & (o.n_e > o.n_a)
+    """Every actor token is a roster token or its initial, but the roster name has more tokens."""
+    return ((o.full_a + o.init_a + o.roster_init >= o.n_a + o.n_init) & (o.full_a >= 1)
+            & (o.n_a + o.n_init >= 2) & (o.n_e > o.n_a + o.n_init))
+
+
+def _looks_like_other_name(o: TokenOverlap, known: np.ndarray) -> np.ndarray:
+    """A display name of two or more roster-known tokens that is not this name: evidence against."""
+    return known >= 2
 
 
 DISPLAY_NAME = Comparison(
@@ -136,11 +171,14 @@ DISPLAY_NAME = Comparison(
         Level("equals the roster name", lambda f: f.d_exact, 62.0),
         Level("equals the roster name in old spelling (j = y)", lambda f: f.d_variant, 58.0),
         Level("nearly equals the roster name (similarity >= 92)", lambda f: f.d_ratio >= 92, 52.0),
-        Level("contains every roster name token", lambda f: _all_roster_tokens(f.d), 46.0),
+        Level("contains every roster name token", lambda f: _all_roster_tokens(f.d), 38.0),
         Level("matches the roster name with initials", lambda f: _initials(f.d), 44.0),
         Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0),
-        Level("is part of the roster name", lambda f: _actor_subset(f.d), 34.0),
-        Level("shares one name token", lambda f: f.d.full_e >= 1, 10.0, name_evidence=False),
+        Level("is a shortened form of the roster name", lambda f: _actor_subset(f.d), 38.0),
+        Level("shares one token but is another name", lambda f: (f.d.full_e >= 1) & (f.d_known >= 2), -15.0,
+              name_evidence=False),
+        Level("shares one name token", lambda f: f.d.full_e >= 1, 4.0, name_evidence=False),
+        Level("is another person's name", lambda f: f.d_known >= 2, -20.0, name_evidence=False),
         Level("differs from the roster name", None, 0.0, name_evidence=False),
     ),
 )
@@ -149,13 +187,13 @@ HANDLE = Comparison(
     name="handle", subject="Handle",
     present=lambda f: f.h_present,
     levels=(
-        Level("spells the roster name", lambda f: f.h_exact, 58.0),
-        Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 50.0),
-        Level("contains every roster name token", lambda f: _all_roster_tokens(f.h), 46.0),
-        Level("spells the roster name with initials", lambda f: _initials(f.h), 42.0),
-        Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 36.0),
-        Level("is part of the roster name", lambda f: _actor_subset(f.h), 30.0),
-        Level("shares one name token", lambda f: f.h.full_e >= 1, 8.0, name_evidence=False),
+        Level("spells the roster name", lambda f: f.h_exact, 62.0),
+        Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 52.0),
+        Level("contains every roster name token", lambda f: _all_roster_tokens(f.h), 40.0),
+        Level("spells the roster name with initials", lambda f: _initials(f.h), 52.0),
+        Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 40.0),
+        Level("is a shortened form of the roster name", lambda f: _actor_subset(f.h), 46.0),
+        Level("shares one name token", lambda f: f.h.full_e >= 1, 4.0, name_evidence=False),
         Level("differs from the roster name", None, 0.0, name_evidence=False),
     ),
 )

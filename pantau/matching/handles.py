@@ -51,6 +51,7 @@ class Vocabulary:
                 self.cost[abbr] = self.cost[full] + 1.0
         self.initial_cost = logt + 2.0     # about as costly as a word seen once
         self.unknown_cost = logt + 4.0     # per letter: prefer any word or initial
+        self.prefixes = {w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)}
         self._memo: dict[str, tuple[list[str], list[str]]] = {}
 
     def segment(self, chunk: str) -> tuple[list[str], list[str]]:
@@ -61,26 +62,32 @@ class Vocabulary:
         n = len(chunk)
         if n > 40:
             chunk, n = chunk[:40], 40
-        best = [0.0] + [math.inf] * n
-        back: list[tuple[int, str]] = [(0, "")] * (n + 1)
+        inf = math.inf
+        best = [0.0] + [inf] * n
+        back: list[tuple[int, str]] = [(0, "?")] * (n + 1)
         cost = self.cost
-        for i in range(1, n + 1):
-            bi = math.inf
-            bk = (i - 1, "?")
-            for j in range(max(0, i - _MAX_WORD), i - 1):
-                c = cost.get(chunk[j:i])
+        prefixes = self.prefixes
+        init_c, unk_c = self.initial_cost, self.unknown_cost
+        # forward DP: from each reachable position, walk the vocabulary's prefixes
+        for j in range(n):
+            bj = best[j]
+            if bj == inf:
+                continue
+            v = bj + init_c
+            if v < best[j + 1]:
+                best[j + 1], back[j + 1] = v, (j, "i")
+            v = bj + unk_c
+            if v < best[j + 1]:
+                best[j + 1], back[j + 1] = v, (j, "?")
+            for i in range(j + 2, min(n, j + _MAX_WORD) + 1):
+                sub = chunk[j:i]
+                if sub not in prefixes:
+                    break
+                c = cost.get(sub)
                 if c is not None:
-                    v = best[j] + c
-                    if v < bi:
-                        bi, bk = v, (j, "w")
-            v = best[i - 1] + self.initial_cost
-            if v < bi:
-                bi, bk = v, (i - 1, "i")
-            v = best[i - 1] + self.unknown_cost
-            if v < bi:
-                bi, bk = v, (i - 1, "?")
-            best[i] = bi
-            back[i] = bk
+                    v = bj + c
+                    if v < best[i]:
+                        best[i], back[i] = v, (j, "w")
         pieces: list[tuple[str, str]] = []
         i = n
         while i > 0:
@@ -150,12 +157,24 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "") -> Handle
         if len(whole) == 1 and whole[0] in vocab.cost:
             info.tokens.extend(whole)
             continue
-        toks, unknown = vocab.segment(spell(chunk) if chunk not in vocab.cost else chunk)
-        if not toks and unknown:
-            # nothing known: keep the chunk as one token (a name the roster lacks)
-            info.tokens.extend(canon_token(chunk))
-            continue
+        # segment the chunk as written (keeps "ssihombing" = s + sihombing) unless that leaves
+        # letters unexplained; then in current spelling (budisoeharto -> budi + suharto)
+        toks, unknown = vocab.segment(chunk)
+        if unknown:
+            # also try current spelling (budisoeharto -> budi + suharto), and an initial in
+            # front of it (ssyahputra -> s + sahputra, which collapsing "ss" would hide)
+            options = [(sum(map(len, unknown)), len(toks), toks, unknown)]
+            sp = spell(chunk)
+            if sp != chunk:
+                t2, u2 = vocab.segment(sp)
+                options.append((sum(map(len, u2)), len(t2), t2, u2))
+            if len(chunk) > 3:
+                t3, u3 = vocab.segment(spell(chunk[1:]))
+                options.append((sum(map(len, u3)), len(t3) + 1, [chunk[0]] + t3, u3))
+            _, _, toks, unknown = min(options, key=lambda o: (o[0], o[1]))
         info.tokens.extend(toks)
         info.unknown.extend(unknown)
+        # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")
+        info.tokens.extend(u for u in unknown if len(u) >= 2)
     info.compact = "".join(spell(c) for c in letters)
     return info

@@ -75,7 +75,11 @@ def birth_parts(emp: Employee) -> tuple[int, int]:
 
 
 def digit_evidence(digits: list[str]) -> tuple[list[int], list[int], list[int]]:
-    """Digit runs of a handle -> candidate (years, month-days, full dates as yyyymmdd)."""
+    """Digit runs of a handle -> candidate (years, month-days, full dates as yyyymmdd).
+
+    Years from a 2-digit run come last: ``years[:1]`` of a 4-, 6- or 8-digit run is what
+    ``claimed_years`` uses to notice a handle that states another birth year.
+    """
     years: list[int] = []
     mds: list[int] = []
     fulls: list[int] = []
@@ -114,6 +118,19 @@ def digit_evidence(digits: list[str]) -> tuple[list[int], list[int], list[int]]:
         elif n == 2:
             years.append(y2(int(run)))
     return years[:3], mds[:3], fulls[:3]
+
+
+def claimed_years(digits: list[str]) -> list[int]:
+    """Birth years a handle states unambiguously: a 4-digit year, or a full date."""
+    out = []
+    for run in digits:
+        if len(run) == 4 and 1955 <= int(run) <= 2005:
+            out.append(int(run))
+        elif len(run) in (6, 8):
+            ys, _, fu = digit_evidence([run])
+            if fu:
+                out.extend(ys)
+    return out[:3]
 
 
 def _pad(rows: list[list[int]], width: int, pad: int, dtype=np.int32) -> np.ndarray:
@@ -290,6 +307,7 @@ class ActorBatch:
     years: np.ndarray          # n x 3
     mds: np.ndarray            # n x 3
     fulls: np.ndarray          # n x 3
+    claimed: np.ndarray        # n x 3 years the handle states unambiguously
     digits: list[list[str]]
     ctx: np.ndarray            # n x NCA
     ctx_words: list[list[str]]
@@ -317,6 +335,7 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
     dfull, dinit, dfirst, hfull, hinit, hfirst = [], [], [], [], [], []
     d_sorted, d_compact, h_compact, h_sorted = [], [], [], []
     years, mds, fulls, digits, ctx, ctxw, titles, ttext, known = [], [], [], [], [], [], [], [], []
+    claimed: list[list[int]] = []
     ctx2id = roster.ctx2id
     title2id = roster.title2id
     for a in actors:
@@ -337,6 +356,7 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
         h_sorted.append(" ".join(sorted(h)))
         y, m, fu = digit_evidence(info.digits)
         years.append(y); mds.append(m); fulls.append(fu); digits.append(info.digits)
+        claimed.append(claimed_years(info.digits) if info.digits else [])
         words = context_words(a.bio) + info.unknown + [t for t in h if t not in tok2id and len(t) > 2] \
             + [t for t in d if t not in tok2id and len(t) > 2]
         cw = list(dict.fromkeys(w for w in words if w in ctx2id))[:NCA]
@@ -360,7 +380,8 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
         h_compact=np.array(h_compact, dtype=object), h_sorted=np.array(h_sorted, dtype=object),
         h_compact_h=np.array([h64(s) if s else -4 for s in h_compact], dtype=np.int64),
         h_sorted_h=np.array([h64(s) if s else -5 for s in h_sorted], dtype=np.int64),
-        years=_pad(years, 3, 0), mds=_pad(mds, 3, 0), fulls=_pad(fulls, 3, 0), digits=digits,
+        years=_pad(years, 3, 0), mds=_pad(mds, 3, 0), fulls=_pad(fulls, 3, 0), claimed=_pad(claimed, 3, 0),
+        digits=digits,
         ctx=_pad(ctx, NCA, A_PAD), ctx_words=ctxw, titles=_pad(titles, NTI, A_PAD), title_text=ttext,
         known=known,
     )

@@ -22,20 +22,23 @@ class MatchModel:
     blocking_keys: list[BlockingKey] = field(default_factory=lambda: list(DEFAULT_KEYS))
     threshold: float = 55.0            # candidates below this score are not stored
     top_k: int = 3                     # candidates kept per actor
+    margin: float = 6.0               # ... and only those within this many points of the actor's best
     strong_min: float = 80.0           # a strong candidate needs this score and corroboration
     # name evidence: the best comparison counts fully, the other adds this share
     second_name_share: float = 0.25
+    name_base: float = 6.0             # added when a level says the name fits (calibrates the threshold)
     # term frequency: bits of name information above/below the roster's reference
     tf_bits_over_log2n: float = 3.0    # reference = log2(roster size) + this
     tf_points_per_bit: float = 2.0
     tf_min: float = -25.0
-    tf_max: float = 8.0
+    tf_max: float = 20.0
     shared_name_points: float = -6.0   # per doubling of employees sharing the exact name
     shared_name_min: float = -18.0
     # corroboration
     birth_full_date: float = 25.0
     birth_day_month: float = 15.0
     birth_year: float = 8.0
+    birth_contradicts: float = -8.0     # a 4-digit year or full date in the handle that is not the birth year
     context_points_per_bit: float = 2.5   # unit/position words, weighted by their rarity
     context_max: float = 20.0
     title_points: float = 8.0

@@ -62,9 +62,17 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     W = np.vstack(weights) if weights else np.zeros((1, f.n), np.float32)
     best = W.max(0)
     second = np.sort(W, 0)[-2] if len(W) > 1 else np.zeros(f.n, np.float32)
-    name_points = best + model.second_name_share * second
+    # the weaker field adds a share of its support, or all of its contradiction
+    name_points = best + np.where(second > 0, model.second_name_share * second, second)
+    # a display name that reads as a full name leads: a handle is usually made from it, so
+    # "rinahalim" does not outweigh the display name "Rina Samori Halim"
+    if len(weights) > 1:
+        d_w, h_w = weights[0], weights[1]
+        lead = f.d_known >= 2
+        name_points = np.where(lead, d_w + model.second_name_share * np.maximum(h_w, 0), name_points)
+        best = np.where(lead, d_w, best)
     # information in the matched name: from the field that gave the best level
-    d_best = weights[0] >= weights[-1] if len(weights) > 1 else np.ones(f.n, bool)
+    d_best = (weights[0] >= weights[-1]) | (f.d_known >= 2) if len(weights) > 1 else np.ones(f.n, bool)
     info = np.where(d_best, f.d.info, f.h.info)
     exact_any = (f.d_exact | f.h_exact | f.d_variant)
     info = np.where(exact_any, f.name_info, info)
@@ -81,22 +89,36 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     full = (batch.fulls[pa] == (by * 10000 + bmd)[:, None]).any(1) & (by > 0)
     md = (batch.mds[pa] == bmd[:, None]).any(1) & (bmd > 0)
     yr = (batch.years[pa] == by[:, None]).any(1) & (by > 0)
-    birth_kind = np.where(full, 3, np.where(md, 2, np.where(yr, 1, 0)))
-    birth = np.array([0.0, model.birth_year, model.birth_day_month, model.birth_full_date],
-                     dtype=np.float32)[birth_kind]
-    # unit / position words
+    claimed = batch.claimed[pa]
+    contradicts = (claimed[:, 0] > 0) & ~yr & (by > 0)
+    birth_kind = np.where(full, 3, np.where(md, 2, np.where(yr, 1, np.where(contradicts, 4, 0))))
+    birth = np.array([0.0, model.birth_year, model.birth_day_month, model.birth_full_date,
+                      model.birth_contradicts], dtype=np.float32)[birth_kind]
+    # unit / position words (only pairs whose actor has any)
     A = batch.ctx[pa]
     E = roster.e_ctx[pe]
-    eq = A[:, :, None] == E[:, None, :]
-    e_hit = eq.any(1)
+    ctx_hit = np.zeros(A.shape, bool)
+    e_hit = np.zeros(E.shape, bool)
+    for i in range(A.shape[1]):
+        col = A[:, i]
+        if not (col >= 0).any():
+            continue
+        for k in range(E.shape[1]):
+            m = col == E[:, k]
+            ctx_hit[:, i] |= m
+            e_hit[:, k] |= m
     idf = np.where(E >= 0, roster.ctx_idf[np.where(E >= 0, E, 0)], 0.0)
     ctx = np.minimum(model.context_max, model.context_points_per_bit * (idf * e_hit).sum(1)).astype(np.float32)
-    ctx_hit = eq.any(2)
     # titles
     TA = batch.titles[pa]
     TE = roster.e_title[pe]
-    teq = TA[:, :, None] == TE[:, None, :]
-    title_hit = teq.any(2)
+    title_hit = np.zeros(TA.shape, bool)
+    for i in range(TA.shape[1]):
+        col = TA[:, i]
+        if not (col >= 0).any():
+            continue
+        for k in range(TE.shape[1]):
+            title_hit[:, i] |= col == TE[:, k]
     title = np.minimum(model.title_max, model.title_points * title_hit.sum(1)).astype(np.float32)
     # known handles
     known = np.zeros(f.n, bool)
@@ -105,9 +127,9 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
         n1 = np.int64(roster.n + 1)
         codes = np.array([r * (roster.n + 1) + e for r, e in kr], dtype=np.int64)
         known = np.isin(pa * n1 + pe, codes)
-    raw = name_points + tf + shared + birth + ctx + title
+    raw = name_points + np.where(name_ev, model.name_base, 0.0) + tf + shared + birth + ctx + title
     score = np.clip(np.where(known, np.maximum(raw, model.known_handle_score), raw), 0, 100).astype(np.float32)
-    corroborated = (birth_kind >= 1) | (ctx >= 5) | (title > 0) | known
+    corroborated = ((birth_kind >= 1) & (birth_kind <= 3)) | (ctx >= 5) | (title > 0) | known
     strong = known | ((score >= model.strong_min) & corroborated & name_ev)
     namesake = name_ev & ((nc >= 2) | (tf <= -6)) & ~strong
     band = np.where(strong, BAND_STRONG, np.where(namesake, BAND_NAMESAKE, BAND_POSSIBLE)).astype(np.int8)
@@ -126,10 +148,12 @@ def select(f: PairFeatures, s: Scored, model) -> np.ndarray:
     ok, pa = ok[order], pa[order]
     starts = np.r_[0, np.flatnonzero(np.diff(pa)) + 1]
     rank = np.arange(len(pa)) - np.repeat(starts, np.diff(np.r_[starts, len(pa)]))
-    return ok[rank < model.top_k]
+    best = np.repeat(s.score[ok][starts], np.diff(np.r_[starts, len(pa)]))
+    return ok[(rank < model.top_k) & (s.score[ok] >= best - model.margin)]
 
 
-_BIRTH_TEXT = {1: "the birth year", 2: "the birth day and month", 3: "the full birth date"}
+_BIRTH_TEXT = {1: "match the birth year", 2: "match the birth day and month", 3: "match the full birth date",
+               4: "state a birth year that differs from the one"}
 
 
 def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: RosterIndex, model) -> list[Feature]:
@@ -148,9 +172,9 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
             continue
         level = comp.levels[lvl]
         w = float(s.weights[k][i])
-        if w <= 0:
+        if w == 0:
             continue
-        if k != best_k:
+        if k != best_k and w > 0:
             w *= model.second_name_share
         what = comp.subject
         if comp.name == "handle" and batch.handles[r]:
@@ -169,7 +193,7 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
     bk = int(s.birth_kind[i])
     if bk:
         digits = ", ".join(batch.digits[r])
-        out.append(Feature("birth_date", f"Handle digits '{digits}' match {_BIRTH_TEXT[bk]} in the NIP",
+        out.append(Feature("birth_date", f"Handle digits '{digits}' {_BIRTH_TEXT[bk]} in the NIP",
                            float(s.birth[i])))
     if s.ctx[i] > 0:
         words = [w for w, hit in zip(batch.ctx_words[r], s.ctx_hit[i]) if hit]

@@ -1,0 +1,227 @@
+"""Matching benchmark: quality against ground truth, speed and memory, next to a brute-force WRatio baseline.
+
+    .venv/bin/python benchmarks/matching/run.py quality            # 10,000 employees x 50,000 actors
+    .venv/bin/python benchmarks/matching/run.py scale city         # 10,000 x 100,000, `pantau match` end to end
+    .venv/bin/python benchmarks/matching/run.py scale province     # 100,000 x 1,000,000
+    .venv/bin/python benchmarks/matching/run.py scale national     # 4,300,000 x 1,000,000 (index cached)
+    .venv/bin/python benchmarks/matching/run.py linearity          # 2x actors -> time ratio
+
+Prints the generator's fixed parameters and seed, then the figures and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+from generate import Dataset, generate  # noqa: E402
+
+from pantau.matching import build_index, default_model, match  # noqa: E402
+
+SCALES = {"small": (2_000, 10_000), "quality": (10_000, 50_000), "city": (10_000, 100_000),
+          "province": (100_000, 1_000_000), "national": (4_300_000, 1_000_000)}
+TARGETS = {"recall": 0.95, "strong_precision": 0.90, "reviewer_load": 3.0}
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def evaluate(pairs: list[tuple[int, str, str]], ds: Dataset, actor_subset: set[int] | None = None) -> dict:
+    """pairs: (actor index, nip, band). Metrics over the actors in ``actor_subset`` (default all)."""
+    truth = ds.truth if actor_subset is None else {a: n for a, n in ds.truth.items() if a in actor_subset}
+    tp = [p for p in pairs if truth.get(p[0]) == p[1]]
+    found = {p[0] for p in tp}
+    strong = [p for p in pairs if p[2] == "strong"]
+    strong_tp = [p for p in strong if truth.get(p[0]) == p[1]]
+    out = {
+        "true_accounts": len(truth), "pairs": len(pairs), "true_found": len(found),
+        "recall": len(found) / max(len(truth), 1),
+        "precision": len(tp) / max(len(pairs), 1),
+        "strong_pairs": len(strong), "strong_precision": len(strong_tp) / max(len(strong), 1),
+        "strong_recall": len({p[0] for p in strong_tp}) / max(len(truth), 1),
+        "reviewer_load": len(pairs) / max(len(found), 1),
+        "bands": {b: sum(1 for p in pairs if p[2] == b) for b in ("strong", "possible", "namesake")},
+        "hard": {},
+    }
+    for tag in ("handle_only", "initials", "old_spelling"):
+        acts = [a for a in truth if tag in ds.tags.get(a, ())]
+        if acts:
+            out["hard"][tag] = (sum(1 for a in acts if a in found) / len(acts), len(acts))
+    return out
+
+
+def print_metrics(title: str, m: dict) -> None:
+    print(f"  {title}")
+    print(f"    recall {m['recall']:.3f} ({m['true_found']}/{m['true_accounts']})  precision {m['precision']:.3f}  "
+          f"strong precision {m['strong_precision']:.3f} ({m['strong_pairs']} strong pairs, strong recall "
+          f"{m['strong_recall']:.3f})  reviewer load {m['reviewer_load']:.2f} pairs per true match  "
+          f"pairs {m['pairs']}  bands {m['bands']}")
+    if m["hard"]:
+        print("    hard cases: " + ", ".join(f"{k} {v[0]:.3f} (n={v[1]})" for k, v in m["hard"].items()))
+
+
+def baseline(ds: Dataset, sample: list[int], thresholds=(80, 86, 90, 95), top_k: int = 3) -> dict:
+    """Plain rapidfuzz: WRatio of (display name or handle) against every roster name, brute-force cdist."""
+    from rapidfuzz import fuzz, process, utils
+    names = [e.name for e in ds.employees]
+    queries = [(ds.actors[i].display_name or ds.actors[i].handle or "") for i in sample]
+    t0 = time.perf_counter()
+    res = {t: [] for t in thresholds}
+    step = 200
+    for s in range(0, len(queries), step):
+        m = process.cdist(queries[s:s + step], names, scorer=fuzz.WRatio, processor=utils.default_process,
+                          dtype=np.uint8, workers=-1, score_cutoff=min(thresholds))
+        for r in range(m.shape[0]):
+            row = m[r]
+            top = np.argpartition(-row.astype(np.int16), min(top_k, len(row) - 1))[:top_k]
+            for t in thresholds:
+                for e in top:
+                    if row[e] >= t:
+                        res[t].append((sample[s + r], ds.employees[e].nip, "possible"))
+    secs = time.perf_counter() - t0
+    return {"seconds": secs, "pairs_scored": len(queries) * len(names), "by_threshold": res}
+
+
+def quality(scale: str, sample_n: int) -> None:
+    ne, na = SCALES[scale]
+    t0 = time.perf_counter()
+    ds = generate(ne, na)
+    gen_s = time.perf_counter() - t0
+    print(f"generator: {ds.params}")
+    print(f"  {len(ds.employees)} employees, {len(ds.actors)} actors, {len(ds.truth)} employee accounts, "
+          f"public {ds.public}, exact namesakes in the public {ds.namesakes} "
+          f"({ds.namesakes / max(ds.public, 1):.1%}); generated in {gen_s:.1f} s")
+    model = default_model()
+    t0 = time.perf_counter()
+    index = build_index(ds.employees, model)
+    t_index = time.perf_counter() - t0
+    stats: dict = {}
+    t0 = time.perf_counter()
+    cands = match(ds.actors, None, model, index=index, stats=stats)
+    t_match = time.perf_counter() - t0
+    pairs = [(c.actor_id, c.nip, c.band) for c in cands]
+    print(f"pantau.matching (model {model.version}, threshold {model.threshold}, top-k {model.top_k}):")
+    print(f"  index {t_index:.2f} s, match {t_match:.2f} s ({len(ds.actors) / t_match:,.0f} actors/s), "
+          f"candidate pairs scored {stats['pairs']:,} ({stats['pairs'] / len(ds.actors):.1f} per actor), "
+          f"peak RSS {peak_rss_mib():.0f} MiB")
+    rep = index.block_report
+    print(f"  blocking: {rep['keys']:,} keys, {rep['entries']:,} entries, hot blocks skipped "
+          f"{rep['hot_blocks_skipped']}, largest {[b['size'] for b in rep['largest_blocks'][:5]]}")
+    m = evaluate(pairs, ds)
+    print_metrics("all actors", m)
+    rng = np.random.default_rng(7)
+    sample = sorted(rng.choice(len(ds.actors), size=min(sample_n, len(ds.actors)), replace=False).tolist())
+    ss = set(sample)
+    print_metrics(f"same {len(sample)}-actor sample as the baseline",
+                  evaluate([p for p in pairs if p[0] in ss], ds, ss))
+    b = baseline(ds, sample)
+    full_pairs = len(ds.actors) * len(ds.employees)
+    est = b["seconds"] * full_pairs / b["pairs_scored"]
+    print(f"baseline: WRatio brute-force cdist, top-{model.top_k}, on {len(sample)} sampled actors: "
+          f"{b['seconds']:.1f} s for {b['pairs_scored']:,} pairs; extrapolated to all {full_pairs:,} pairs: "
+          f"{est:.0f} s (pantau.matching: {t_index + t_match:.1f} s, {est / (t_index + t_match):.0f}x faster)")
+    for t, ps in b["by_threshold"].items():
+        print_metrics(f"baseline WRatio >= {t}", evaluate(ps, ds, ss))
+    ok = (m["recall"] >= TARGETS["recall"] and m["strong_precision"] >= TARGETS["strong_precision"]
+          and m["reviewer_load"] <= TARGETS["reviewer_load"])
+    print(f"targets: recall >= {TARGETS['recall']}, strong precision >= {TARGETS['strong_precision']}, "
+          f"reviewer load <= {TARGETS['reviewer_load']}: {'MET' if ok else 'NOT MET'}")
+
+
+def _write_workspace(ds: Dataset, ws: Path) -> None:
+    from pantau.cli.workspace import create_workspace
+    from pantau.workspace import open_database, open_settings
+    from storage.queries.employees import replace_source
+    from storage.queries.interactions import InteractionWriter
+    from storage.records import Interaction
+    create_workspace(ws)
+    (ws / "watchlists" / "example.yaml").unlink(missing_ok=True)
+    db = open_database(open_settings(ws))
+    for s in range(0, len(ds.employees), 200_000):
+        replace_source(db, ds.employees[s:s + 200_000], "bench.csv", deactivate_missing=False)
+    w = InteractionWriter(db, source="import")
+    step = 20_000
+    for s in range(0, len(ds.actors), step):
+        w.write([Interaction(platform=a.platform, kind="follow", target_account="@calon@example.org", actor=a)
+                 for a in ds.actors[s:s + step]])
+    db.close()
+
+
+def _pantau_match(ws: Path, *args: str) -> tuple[float, float, str]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    p = subprocess.run([str(REPO / ".venv/bin/pantau"), "match", *args], cwd=ws, capture_output=True, text=True)
+    secs = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if p.returncode != 0:
+        print(p.stdout, p.stderr)
+        raise SystemExit("pantau match failed")
+    return secs, peak if peak * 1024 > before else float("nan"), p.stdout.strip()
+
+
+def scale(name: str, keep: bool) -> None:
+    ne, na = SCALES[name]
+    t0 = time.perf_counter()
+    ds = generate(ne, na)
+    print(f"generator: {ds.params}; generated in {time.perf_counter() - t0:.0f} s")
+    tmp = Path(tempfile.mkdtemp(prefix=f"pantau-bench-{name}-"))
+    ws = tmp / "ws"
+    t0 = time.perf_counter()
+    _write_workspace(ds, ws)
+    print(f"workspace {ws} written in {time.perf_counter() - t0:.0f} s")
+    del ds
+    for label, args in (("first run (builds the roster index)", ()), ("re-run --full (index cached)", ("--full",)),
+                        ("incremental re-run (nothing changed)", ())):
+        secs, peak, out = _pantau_match(ws, *args)
+        print(f"  pantau match {label}: {secs:.1f} s end to end, peak RSS {peak:.0f} MiB")
+        print(f"    {out}")
+    if not keep:
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def linearity(ne: int, na: int) -> None:
+    ds = generate(ne, 2 * na)
+    model = default_model()
+    index = build_index(ds.employees, model)
+    times = []
+    for n in (na, 2 * na):
+        t0 = time.perf_counter()
+        match(ds.actors[:n], None, model, index=index)
+        times.append(time.perf_counter() - t0)
+    print(f"linearity ({ne} employees): {na} actors {times[0]:.1f} s, {2 * na} actors {times[1]:.1f} s, "
+          f"ratio {times[1] / times[0]:.2f} (target <= 2.3)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what", choices=["quality", "scale", "linearity"])
+    ap.add_argument("size", nargs="?", default="quality")
+    ap.add_argument("--sample", type=int, default=5000, help="actors the brute-force baseline scores")
+    ap.add_argument("--keep", action="store_true", help="keep the scale workspace")
+    a = ap.parse_args()
+    print(f"pid {os.getpid()}, {time.strftime('%Y-%m-%d %H:%M:%S')}, cpus {os.cpu_count()}")
+    if a.what == "quality":
+        quality(a.size, a.sample)
+    elif a.what == "scale":
+        scale(a.size, a.keep)
+    else:
+        linearity(*SCALES["city"][:1], 100_000)
+
+
+if __name__ == "__main__":
+    main()
