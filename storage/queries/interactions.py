@@ -152,17 +152,19 @@ class InteractionWriter:
                     for p in posts])
             # the batch's actors, merged: two sightings of one actor, later non-empty values win
             actors: dict[tuple[str, str], list] = {}
+            get = actors.get
             for it in items:
                 a = it.actor
                 k = (it.platform, a.actor_key)
-                vals = [a.platform_id, a.handle, a.display_name, a.bio, a.profile_url]
-                cur = actors.get(k)
+                cur = get(k)
                 if cur is None:
-                    actors[k] = vals
-                elif cur != vals:
-                    for i, v in enumerate(vals):
-                        if v:
-                            cur[i] = v
+                    actors[k] = [a.platform_id, a.handle, a.display_name, a.bio, a.profile_url]
+                else:
+                    vals = (a.platform_id, a.handle, a.display_name, a.bio, a.profile_url)
+                    if tuple(cur) != vals:
+                        for i, v in enumerate(vals):
+                            if v:
+                                cur[i] = v
             res.actors = len(actors)
             missing = [k for k in actors if k not in self._actors]
             known: dict[tuple[str, str], int] = {}
@@ -185,14 +187,17 @@ class InteractionWriter:
             actor_ids.update(known)
             rows = []
             accs = set()
-            account_id = self.account_id
+            account_id, accounts_raw = self.account_id, self._accounts_raw
             run_id, source = self.run_id, self.source
             for it in items:
-                acc = account_id(it.platform, it.target_account)
+                platform = it.platform
+                acc = accounts_raw.get((platform, it.target_account)) or account_id(platform, it.target_account)
                 accs.add(acc)
-                raw = it.raw if it.raw is None or isinstance(it.raw, str) else dumps(it.raw)
+                raw = it.raw
+                if raw is not None and type(raw) is not str:
+                    raw = dumps(raw)
                 rows.append((
-                    it.platform, it.natural_key, it.kind, actor_ids[(it.platform, it.actor.actor_key)],
+                    platform, it.natural_key, it.kind, actor_ids[(platform, it.actor.actor_key)],
                     acc, it.post_id, it.post_url, it.interaction_id, it.parent_id, it.url, it.text,
                     it.created_at, now, run_id, it.source or source, raw))
             max_before = conn.execute("SELECT max(id) FROM interactions").fetchone()[0] or 0
