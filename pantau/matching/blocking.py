@@ -197,7 +197,7 @@ def actor_keys(batch, roster, model) -> tuple[np.ndarray, np.ndarray]:
         ks = []
         if T_RARE in enabled:
             ks += [(T_RARE << shift) | i for i in ids if count[i] <= rare_max]
-        years = [y for y in batch.years[r] if y]
+        years = [int(y) for y in batch.years[r] if y]
         for a, b in combinations(ids, 2):
             lo, hi = (a, b) if a < b else (b, a)
             pk = (T_PAIR << shift) | (lo << 24) | hi

@@ -23,6 +23,7 @@ _TLDS = {"com", "id", "net", "org", "co", "social", "xyz", "dev", "me", "io", "i
 _CHUNK = re.compile(r"[a-z]+|[0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _MAX_WORD = 16
+_VOWELS = set("aeiou")
 
 
 @dataclass
@@ -154,7 +155,8 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "") -> Handle
             info.tokens.append(chunk)
             continue
         whole = canon_token(chunk)
-        if len(whole) == 1 and whole[0] in vocab.cost:
+        # a known word (or compound of known words); a doubled first letter may be an initial
+        if chunk[0] != chunk[1] and all(w in vocab.cost for w in whole):
             info.tokens.extend(whole)
             continue
         # segment the chunk as written (keeps "ssihombing" = s + sihombing) unless that leaves
@@ -170,11 +172,17 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "") -> Handle
                 options.append((sum(map(len, u2)), len(t2), t2, u2))
             if len(chunk) > 3:
                 t3, u3 = vocab.segment(spell(chunk[1:]))
-                options.append((sum(map(len, u3)), len(t3) + 1, [chunk[0]] + t3, u3))
+                if not u3:
+                    # after a doubled first letter the initial reading wins (ssihombing)
+                    options.append((0, 0 if chunk[0] == chunk[1] else len(t3) + 1, [chunk[0]] + t3, u3))
             _, _, toks, unknown = min(options, key=lambda o: (o[0], o[1]))
         info.tokens.extend(toks)
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")
-        info.tokens.extend(u for u in unknown if len(u) >= 2)
+        for u in unknown:
+            if len(u) <= 3 and not _VOWELS.intersection(u):
+                info.tokens.extend(u)             # "heryanto.pn": initials, not a word
+            elif len(u) >= 2:
+                info.tokens.extend(canon_token(u))
     info.compact = "".join(spell(c) for c in letters)
     return info

@@ -38,6 +38,8 @@ VERSION = "2"
 FRONT_TITLES = {
     "prof", "dr", "drg", "drh", "drs", "dra", "ir", "hj", "kh", "ns", "apt", "bd", "ust", "ustadz",
     "ustaz", "pdt", "tgk", "dt", "raden", "ra", "rm", "ray", "haji", "hajjah", "ustadzah",
+    # forms of address people put in display names
+    "pak", "bapak", "bu", "ibu", "mas", "mbak", "kak", "bang", "abang", "om", "tante", "cak", "kang", "teh",
 }
 FRONT_AMBIGUOUS = {"h", "r", "t"}
 

@@ -1,0 +1,51 @@
+"""Handles -> name tokens: separators, digits as evidence, DP segmentation over the roster vocabulary, initials."""
+
+import pytest
+
+from pantau.matching.handles import Vocabulary, analyse, strip_domain
+
+VOCAB = Vocabulary({"budi": 50, "santoso": 30, "sri": 80, "wahyuni": 20, "wahyuningsih": 10, "rizki": 15,
+                    "muhamad": 60, "suharto": 5, "nur": 30, "haliza": 3, "ayu": 10, "sihombing": 4,
+                    "sahputra": 3, "rahman": 12, "abdul": 25})
+
+
+@pytest.mark.parametrize("handle,tokens,digits", [
+    ("budisantoso88", ["budi", "santoso"], ["88"]),
+    ("budi.santoso", ["budi", "santoso"], []),
+    ("budi_santoso_1985", ["budi", "santoso"], ["1985"]),
+    ("BudiSantoso", ["budi", "santoso"], []),
+    ("santoso.budi", ["santoso", "budi"], []),
+    ("bsantoso", ["b", "santoso"], []),                      # an initial
+    ("budi.s", ["budi", "s"], []),
+    ("ssihombing", ["s", "sihombing"], []),                  # the doubled letter is an initial, not a typo
+    ("ssyahputra190282", ["s", "sahputra"], ["190282"]),     # old spelling inside a run-together handle
+    ("budisoeharto", ["budi", "suharto"], []),
+    ("mochrizki", ["muhamad", "rizki"], []),                 # an abbreviation the vocabulary knows
+    ("sriwahyuningsih", ["sri", "wahyuningsih"], []),        # the likelier split wins over sri+wahyuni+ngsih
+    ("nurhaliza", ["nur", "haliza"], []),
+    ("abdurrahman", ["abdul", "rahman"], []),
+    ("𝓫𝓾𝓭𝓲𝓼𝓪𝓷𝓽𝓸𝓼𝓸", ["budi", "santoso"], []),            # styled Unicode
+    ("@budisantoso@mastodon.example", ["budi", "santoso"], []),
+    ("xyzq123", ["xyzk"], ["123"]),                          # nothing known: one unexplained token, not initials
+])
+def test_segmentation(handle, tokens, digits):
+    info = analyse(handle, VOCAB, "mastodon")
+    assert info.tokens == tokens
+    assert info.digits == digits
+
+
+def test_unexplained_letters_stay_in_the_name():
+    info = analyse("ratnarohawijaya", Vocabulary({"ratna": 5, "wijaya": 5}), "x")
+    assert "ratna" in info.tokens and "wijaya" in info.tokens
+    assert len(info.tokens) == 3                                # "roha" is kept, so it is not "ratna wijaya"
+
+
+def test_bluesky_domains_are_not_name_tokens():
+    assert strip_domain("bluesky", "budisantoso.bsky.social") == "budisantoso"
+    assert strip_domain("bluesky", "budi.santoso.id") == "budi.santoso"
+    assert analyse("budisantoso.bsky.social", VOCAB, "bluesky").tokens == ["budi", "santoso"]
+
+
+def test_segmentation_costs_follow_roster_frequency():
+    # "sriwahyuni" could be sri+wahyuni; with no "sriwahyuni" token the split is the cheapest
+    assert analyse("sriwahyuni", VOCAB, "x").tokens == ["sri", "wahyuni"]

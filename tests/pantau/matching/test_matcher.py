@@ -1,0 +1,143 @@
+"""The matcher end to end on plain records: blocking, bands, known handles, birth-date digits, explanations."""
+
+import ast
+import sys
+from pathlib import Path
+
+from pantau.matching import blocking, build_index, default_model, match
+from pantau.matching.index import prepare_actors
+
+from .helpers import actor, emp
+
+ROSTER = [
+    emp("198803122010011001", "Drs. Budi Santoso, M.Si.", "Dinas Pendidikan Kabupaten Sleman", "Guru"),
+    emp("199001012015032002", "SRI WAHYUNI, S.Pd.", "SD Negeri 1 Bantul", "Guru"),
+    emp("198505052012122003", "Sri Wahyuni", "Puskesmas Depok", "Perawat"),
+    emp("197001011995031004", "Moch. Rizky Ramadhan", "Badan Kepegawaian Daerah", "Analis"),
+    emp("196512121990031005", "Soeharto Wiryo", "Dinas Pertanian", "Penyuluh", handles=["@harto_tani"]),
+    emp("198202022010011006", "Heryanto Prasetyo Nugroho", "Bappeda", "Perencana"),
+    emp("197707072005012007", "Wahjudi Kartasasmita", "Inspektorat", "Auditor"),
+]
+
+
+def by_actor(cands):
+    out = {}
+    for c in cands:
+        out.setdefault(c.actor_id, []).append(c)
+    return out
+
+
+def test_exact_name_with_birth_digits_is_strong_and_explained():
+    cands = by_actor(match([actor("budisantoso_120388", "Budi Santoso")], ROSTER))
+    [c] = cands[0]
+    assert c.nip == "198803122010011001"
+    assert c.band == "strong" and c.score >= 80
+    feats = {f.feature for f in c.features}
+    assert "birth_date" in feats
+    text = c.explanation
+    assert "full birth date" in text and "Display name equals the roster name" in text
+    assert "19880312" not in text and c.nip not in text        # the NIP never appears in an explanation
+
+
+def test_namesakes_are_banded_and_both_proposed():
+    cands = by_actor(match([actor("sriw", "Sri Wahyuni")], ROSTER))
+    got = cands[0]
+    assert {c.nip for c in got} == {"199001012015032002", "198505052012122003"}
+    assert all(c.band == "namesake" for c in got)
+    assert any(f.feature == "shared_name" for f in got[0].features)
+
+
+def test_birth_digits_single_out_one_namesake():
+    cands = by_actor(match([actor("sri.wahyuni0505", "Sri Wahyuni")], ROSTER))
+    best = max(cands[0], key=lambda c: c.score)
+    assert best.nip == "198505052012122003"
+    assert best.score > min(c.score for c in cands[0]) or len(cands[0]) == 1
+
+
+def test_known_handle_is_certain_even_without_a_name():
+    cands = by_actor(match([actor("harto_tani", "Pak Tani")], ROSTER))
+    [c] = cands[0]
+    assert c.nip == "196512121990031005" and c.score == 100 and c.band == "strong"
+    assert c.features[0].feature == "known_handle"
+
+
+def test_handle_only_initials_old_spelling_and_abbreviation():
+    actors = [actor("heryanto.pn", None), actor("mrizkiramadan", None), actor("wahyudi.k", "Wahyudi Kartasasmita"),
+              actor("budisoeharto", None)]
+    cands = by_actor(match(actors, ROSTER))
+    assert cands[0][0].nip == "198202022010011006"
+    assert cands[1][0].nip == "197001011995031004"
+    assert cands[2][0].nip == "197707072005012007"      # Wahjudi (old j) = Wahyudi
+    assert 3 not in cands                                 # Budi + Suharto is nobody on this roster
+
+
+def test_common_given_name_alone_is_not_a_candidate():
+    cands = by_actor(match([actor("budi", "Budi"), actor("sri123", "Sri")], ROSTER))
+    assert cands == {}
+
+
+def test_another_full_name_in_the_display_contradicts_the_handle():
+    cands = by_actor(match([actor("budisantoso", "Budi Santoso Wijayakusuma Hartono")], ROSTER))
+    assert all(c.score < 80 for c in cands.get(0, []))
+
+
+def test_unit_words_in_the_bio_are_evidence():
+    plain = match([actor("hprasetyo", None)], ROSTER)
+    with_bio = match([actor("hprasetyo", None, bio="Perencana di Bappeda")], ROSTER)
+    assert with_bio and (not plain or with_bio[0].score > plain[0].score)
+    assert any(f.feature == "unit" for f in with_bio[0].features)
+
+
+def test_top_k_and_threshold_from_the_model():
+    model = default_model(threshold=99, top_k=1)
+    assert match([actor("sriw", "Sri Wahyuni")], ROSTER, model) == []
+    model = default_model(threshold=1, top_k=1)
+    assert len(match([actor("sriw", "Sri Wahyuni")], ROSTER, model)) == 1
+
+
+def test_blocking_never_produces_all_pairs():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks" / "matching"))
+    from generate import generate
+    ds = generate(1500, 4000, seed=5)
+    model = default_model()
+    index = build_index(ds.employees, model)
+    batch = prepare_actors(ds.actors, list(range(len(ds.actors))), index)
+    pa, pe, stats = blocking.candidate_pairs(batch, index, model)
+    all_pairs = len(ds.actors) * len(ds.employees)
+    assert 0 < len(pa) < all_pairs / 50
+    assert len(set(zip(pa.tolist(), pe.tolist()))) == len(pa)          # no duplicate pairs
+    # every true pair whose actor shows the full roster name is among the candidates
+    found = set(zip(pa.tolist(), pe.tolist()))
+    nip_pos = {e.nip: i for i, e in enumerate(ds.employees)}
+    exact = [(a, nip_pos[n]) for a, n in ds.truth.items()
+             if ds.actors[a].display_name and ds.actors[a].display_name.lower() == ds.employees[nip_pos[n]].name.lower()]
+    assert all(p in found for p in exact)
+    rep = index.block_report
+    assert rep["keys"] > 0 and set(rep["by_key"]) >= {"token_pair", "space_free", "initial_token"}
+
+
+def test_hot_blocks_are_refined_by_birth_year_not_scored_whole():
+    roster = [emp(f"19{80 + i % 10:02d}0101201001{i % 2 + 1}{i:03d}", "Sri Wahyuni") for i in range(60)]
+    model = default_model()
+    model.max_block = 20
+    index = build_index(roster, model)
+    assert index.block_report["hot_blocks_skipped"] >= 1
+    cands = match([actor("sriwahyuni84", "Sri Wahyuni")], None, model, index=index)
+    assert cands and all(c.nip.startswith("1984") for c in cands)
+
+
+def test_matching_imports_no_database_scrapy_or_web_code():
+    root = Path(__file__).resolve().parents[3] / "pantau" / "matching"
+    for path in root.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for n in names:
+                top = n.split(".")[0]
+                assert top not in {"sqlite_utils", "sqlite3", "scrapy", "fastapi", "starlette", "crawler"}, path
+                if top == "storage":
+                    assert n == "storage.records", f"{path.name} imports {n}"

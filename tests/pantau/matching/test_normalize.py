@@ -1,0 +1,73 @@
+"""Indonesian name normalisation: a table of real-world-shaped names, idempotence, titles as features."""
+
+import pytest
+
+from pantau.matching.normalize import normalise, title_keys, variant_key
+
+CASES = [
+    # (as written, canonical text, titles)
+    ("Drs. H. Moch. Djoko Soeharto, M.Si.", "muhamad joko suharto", ["Drs.", "H.", "M.Si."]),
+    ("BUDI SANTOSO, S.PD", "budi santoso", ["S.PD"]),
+    ("BUDI SANTOSO SPD", "budi santoso", ["SPD"]),
+    ("SUTRISNO", "sutrisno", []),
+    ("SRI WAHYUNI, S.E., M.M.", "sri wahyuni", ["S.E.", "M.M."]),
+    ("Hj. Sitti Noerhaliza, S.Pd., M.Pd", "siti nur haliza", ["Hj.", "S.Pd.", "M.Pd"]),
+    ("Nur Haliza", "nur haliza", []),
+    ("Abdurrahman Wahid", "abdul rahman wahid", []),
+    ("Abd. Rahman", "abdul rahman", []),
+    ("Abdoel Rachman", "abdul rahman", []),
+    ("Abdullah", "abdulah", []),
+    ("Muhammad Rizki", "muhamad rizki", []),
+    ("Mochammad Rizky", "muhamad rizki", []),
+    ("Muh. Rizqi", "muhamad rizki", []),
+    ("M. Rizki", "m rizki", []),
+    ("Achmad Taufiq", "ahmad taufik", []),
+    ("Akhmad Taufik", "ahmad taufik", []),
+    ("dr. Ahmad Taufik, Sp.PD", "ahmad taufik", ["dr.", "Sp.PD"]),
+    ("Yoesoef", "yusuf", []),
+    ("Jusuf Kalla", "yusuf kala", []),
+    ("Zaenal Abidin", "zainal abidin", []),
+    ("Syaiful Anwar", "saiful anwar", []),
+    ("Tjahjo Kumolo", "cahjo kumolo", []),
+    ("Ir. H. Joko Widodo", "joko widodo", ["Ir.", "H."]),
+    ("H. Santoso", "h santoso", []),                     # H. before a single word is an initial
+    ("St. Aminah", "siti aminah", []),
+    ("BUDI ST", "budi st", []),                           # ALL CAPS: a bare ST is not a title
+    ("I Wayan Sudarma, S.T.", "i wayan sudarma", ["S.T."]),
+    ("Ni Made Ayu, A.Md.Kep", "ni made ayu", ["A.Md.Kep"]),
+    ("Prof. Dr. Ir. H. Abdul Latief, M.Sc., Ph.D.", "abdul latif", ["Prof.", "Dr.", "Ir.", "H.", "M.Sc.", "Ph.D."]),
+    ("Ma'ruf Amin", "maruf amin", []),
+    ("𝓑𝓾𝓭𝓲 𝓢𝓪𝓷𝓽𝓸𝓼𝓸 ✨", "budi santoso", []),             # styled Unicode and an emoji
+    ("ʙᴜᴅɪ sᴀɴᴛᴏsᴏ", "budi santoso", []),                 # small caps
+    ("Ｂｕｄｉ　Ｓａｎｔｏｓｏ", "budi santoso", []),          # fullwidth
+    ("Budi Santoso 🇮🇩", "budi santoso", []),              # a flag is not letters
+    ("Pak Harto", "harto", ["Pak"]),
+    ("", "", []),
+]
+
+
+@pytest.mark.parametrize("written,text,titles", CASES)
+def test_table(written, text, titles):
+    n = normalise(written)
+    assert n.text == text
+    assert n.titles == titles
+
+
+@pytest.mark.parametrize("written", [c[0] for c in CASES])
+def test_idempotent(written):
+    once = normalise(written).text
+    assert normalise(once).text == once
+
+
+def test_all_caps_names_are_not_eaten_by_title_patterns():
+    for name in ("SUTRISNO", "SUPARMAN", "SUMARNI", "SETIAWAN", "SRI SUMARTINI", "AMD SUDRAJAT"):
+        assert normalise(name).text == name.lower().replace("amd", "amd")
+
+
+def test_titles_are_comparable_features():
+    assert title_keys(["S.Pd.", "SPD", "M.Si."]) == {"spd", "msi"}
+
+
+def test_old_j_is_an_alternative_key_not_a_rewrite():
+    assert normalise("Joko").text == "joko"
+    assert variant_key(normalise("Wahjudi").text) == normalise("Wahyudi").text
