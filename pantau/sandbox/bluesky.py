@@ -13,7 +13,7 @@ from bisect import bisect_left
 from urllib.parse import unquote
 
 from pantau.sandbox.data import ORIGIN, Content, Event, Node, Watched, World, _hash, b32, iso_ms, tid_clock
-from pantau.sandbox.http import Request, Response, json_response
+from pantau.sandbox.http import Request, Response, dumps, json_response, raw_json_response
 
 LABELERS = "did:plc:ar7c4by46qjdydhdevvrndac;redact"
 ASSOCIATED = {"activitySubscription": {"allowSubscriptions": "followers"}}
@@ -57,6 +57,8 @@ class Bluesky:
         self.world = world
         self._basic_cache: dict[int, dict] = {}
         self._view_cache: dict[int, dict] = {}
+        self._view_bytes: dict[int, bytes] = {}
+        self._keys: dict[int, tuple[int, str]] = {}
 
     # ids ------------------------------------------------------------------
     def cid(self, *parts: object) -> str:
@@ -70,7 +72,10 @@ class Bluesky:
         return f"at://{self.did_of(c, node.author)}/{coll}/{node.pid}"
 
     def _event_key(self, e: Event) -> tuple[int, str]:
-        return int(e.t * 1000), self.cid("ev", e.n)
+        k = self._keys.get(e.n)
+        if k is None:
+            k = self._keys[e.n] = (int(e.t * 1000), self.cid("ev", e.n))
+        return k
 
     def resolve_actor(self, actor: str) -> tuple[Watched | None, int | None]:
         actor = (actor or "").strip().lstrip("@").lower()
@@ -135,6 +140,13 @@ class Bluesky:
                 d["indexedAt"] = iso_ms(a.created)
             self._view_cache[idx] = d
         return d
+
+    def view_bytes(self, idx: int) -> bytes:
+        """The serialised profileView of an actor, cached: actor lists are most of the traffic."""
+        b = self._view_bytes.get(idx)
+        if b is None:
+            b = self._view_bytes[idx] = dumps(self.view_actor(idx))
+        return b
 
     def view_watched(self, w: Watched) -> dict:
         d = self.basic_watched(w)
@@ -235,8 +247,10 @@ class Bluesky:
             return self.error(exc.status, exc.error, exc.message, endpoint)
         except BadCursor:
             return self.error(500, "InternalServerError", "Internal Server Error", endpoint)
-        return json_response(body, 200, endpoint=endpoint, family="bluesky",
-                             headers=[("atproto-content-labelers", LABELERS)])
+        headers = [("atproto-content-labelers", LABELERS)]
+        if isinstance(body, bytes):
+            return raw_json_response(body, endpoint=endpoint, family="bluesky", headers=headers)
+        return json_response(body, 200, endpoint=endpoint, family="bluesky", headers=headers)
 
     @staticmethod
     def error(status: int, error: str, message: str, endpoint: str) -> Response:
@@ -356,30 +370,26 @@ class Bluesky:
         actors = self.world.actors
         return [e for e in events if not actors[e.actor].bsky_hidden]
 
-    def get_likes(self, req: Request, method: str) -> dict:
+    def get_likes(self, req: Request, method: str) -> bytes:
         limit = self._int(req, method, "limit", 50, 1, 100)
         uri, c, node = self._post_for_list(req, method)
         cursor = req.query.get("cursor") or None
         events = node.likes if node is not None else []
         page, nxt = _page(events, self._event_key, limit, cursor)
-        likes = [{"actor": self.view_actor(e.actor), "createdAt": iso_ms(e.t), "indexedAt": iso_ms(e.t)}
-                 for e in self._visible(page)]
-        out: dict = {"likes": likes}
-        if nxt:
-            out["cursor"] = nxt
-        out["uri"] = uri
-        return out
+        likes = []
+        for e in self._visible(page):
+            t = iso_ms(e.t).encode()
+            likes.append(b'{"actor":' + self.view_bytes(e.actor) + b',"createdAt":"' + t + b'","indexedAt":"' + t + b'"}')
+        return (b'{"likes":[' + b",".join(likes) + b"]" + (b',"cursor":' + dumps(nxt) if nxt else b"")
+                + b',"uri":' + dumps(uri) + b"}")
 
-    def get_reposted_by(self, req: Request, method: str) -> dict:
+    def get_reposted_by(self, req: Request, method: str) -> bytes:
         limit = self._int(req, method, "limit", 50, 1, 100)
         uri, c, node = self._post_for_list(req, method)
         page, nxt = _page(node.reposts if node is not None else [], self._event_key, limit,
                           req.query.get("cursor") or None)
-        out: dict = {"repostedBy": [self.view_actor(e.actor) for e in self._visible(page)]}
-        if nxt:
-            out["cursor"] = nxt
-        out["uri"] = uri
-        return out
+        return (b'{"repostedBy":[' + b",".join(self.view_bytes(e.actor) for e in self._visible(page)) + b"]"
+                + (b',"cursor":' + dumps(nxt) if nxt else b"") + b',"uri":' + dumps(uri) + b"}")
 
     def get_quotes(self, req: Request, method: str) -> dict:
         limit = self._int(req, method, "limit", 50, 1, 100)
@@ -392,7 +402,7 @@ class Bluesky:
         out["uri"] = uri
         return out
 
-    def get_followers(self, req: Request, method: str) -> dict:
+    def get_followers(self, req: Request, method: str) -> dict | bytes:
         actor = self._required(req, method, "actor")
         limit = self._int(req, method, "limit", 50, 1, 100)
         w, idx = self.resolve_actor(actor)
@@ -402,8 +412,5 @@ class Bluesky:
             return {"followers": [], "subject": self.view_actor(idx)}
         c = self.world.content(w)
         page, nxt = _page(c.followers, self._event_key, limit, req.query.get("cursor") or None)
-        out: dict = {"followers": [self.view_actor(e.actor) for e in self._visible(page)],
-                     "subject": self.view_watched(w)}
-        if nxt:
-            out["cursor"] = nxt
-        return out
+        return (b'{"followers":[' + b",".join(self.view_bytes(e.actor) for e in self._visible(page)) + b"]"
+                + b',"subject":' + dumps(self.view_watched(w)) + (b',"cursor":' + dumps(nxt) if nxt else b"") + b"}")

@@ -44,6 +44,16 @@ def json_response(obj: object, status: int = 200, *, endpoint: str = "", family:
     return Response(status, dumps(obj), content_type, list(headers or []), endpoint, family)
 
 
+def raw_json_response(body: bytes, status: int = 200, *, endpoint: str = "", family: str = "",
+                      headers: list[tuple[str, str]] | None = None) -> Response:
+    """A response from JSON already serialised (lists built from cached fragments)."""
+    return Response(status, body, JSON_UTF8, list(headers or []), endpoint, family)
+
+
+def json_list(fragments: list[bytes]) -> bytes:
+    return b"[" + b",".join(fragments) + b"]"
+
+
 def html_response(html: str, status: int = 200, *, endpoint: str = "page") -> Response:
     return Response(status, html.encode("utf-8"), "text/html; charset=utf-8", [], endpoint, "page")
 

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from datetime import datetime, timezone
 
 from pantau.sandbox.data import LOCAL_DOMAIN, ORIGIN, Actor, Content, Node, Watched, World, iso_ms
-from pantau.sandbox.http import Request, Response, int_param, json_response, link
+from pantau.sandbox.http import Request, Response, dumps, int_param, json_list, json_response, link, raw_json_response
 
 CACHE_PUBLIC = "max-age=15, public, stale-while-revalidate=30, stale-if-error=86400"
 CONTEXT_ANCESTORS = 40
@@ -46,6 +46,7 @@ class Mastodon:
     def __init__(self, world: World):
         self.world = world
         self._actor_cache: dict[int, dict] = {}
+        self._actor_bytes: dict[int, bytes] = {}
 
     # ids ---------------------------------------------------------------------
     def watched_id(self, w: Watched) -> str:
@@ -124,6 +125,17 @@ class Mastodon:
         d["fields"] = []
         self._actor_cache[a.idx] = d
         return d
+
+    def actor_bytes(self, idx: int) -> bytes:
+        """The serialised account of an actor, cached: account lists are most of the traffic."""
+        b = self._actor_bytes.get(idx)
+        if b is None:
+            b = self._actor_bytes[idx] = dumps(self.actor_json(self.world.actors[idx]))
+        return b
+
+    def accounts(self, events: list, endpoint: str, headers: list[tuple[str, str]]) -> Response:
+        return raw_json_response(json_list([self.actor_bytes(e.actor) for e in events]), endpoint=endpoint,
+                                 family="mastodon", headers=[("Cache-Control", CACHE_PUBLIC), *headers])
 
     def _author(self, c: Content, node: Node) -> tuple[dict, bool, str, str]:
         """(account json, is local, acct, username) of a node's author."""
@@ -266,7 +278,7 @@ class Mastodon:
         c = self.world.content(w)
         keep = {k: req.query[k] for k in ("limit",) if k in req.query}
         page, headers = paginate(c.followers, lambda e: e.n, req.query, 40, 80, req.path, keep)
-        return self.ok([self.actor_json(self.world.actors[e.actor]) for e in page], "mastodon.followers", headers)
+        return self.accounts(page, "mastodon.followers", headers)
 
     def _status_or_404(self, raw: str, endpoint: str):
         c, node = self._node_of_id(raw)
@@ -312,7 +324,7 @@ class Mastodon:
             return err
         keep = {k: req.query[k] for k in ("limit",) if k in req.query}
         page, headers = paginate(node.likes, lambda e: e.n, req.query, 40, 80, req.path, keep)
-        return self.ok([self.actor_json(self.world.actors[e.actor]) for e in page], "mastodon.favourited_by", headers)
+        return self.accounts(page, "mastodon.favourited_by", headers)
 
     def ep_reblogged_by(self, req: Request, raw: str) -> Response:
         c, node, err = self._status_or_404(raw, "mastodon.reblogged_by")
@@ -321,7 +333,7 @@ class Mastodon:
         keep = {k: req.query[k] for k in ("limit",) if k in req.query}
         page, headers = paginate(node.reposts, lambda e: (int(e.t * 1000) << 16) | (e.n & 0xFFFF), req.query, 40, 80,
                                  req.path, keep)
-        return self.ok([self.actor_json(self.world.actors[e.actor]) for e in page], "mastodon.reblogged_by", headers)
+        return self.accounts(page, "mastodon.reblogged_by", headers)
 
 
 def paginate(items: list, key, query: dict[str, str], default: int, maximum: int, path: str,
