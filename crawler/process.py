@@ -36,6 +36,21 @@ def emit(event: dict) -> None:
         _events.flush()
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: be killed when the parent dies (Linux ``PR_SET_PDEATHSIG``).
+
+    The parent holds the workspace job lock; the kernel frees it when the parent
+    dies (even by SIGKILL). An orphaned crawl would go on writing beside the next
+    run, which then holds the lock: so the crawl dies with its parent.
+    """
+    import ctypes
+    import signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))   # 1 = PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 class CrawlChildError(RuntimeError):
     """The crawl child died before reporting; the message quotes the end of its log."""
 
@@ -51,7 +66,8 @@ def run_in_child(config: dict, on_event: Callable[[dict], None] | None = None, *
             pass
     try:
         child = subprocess.Popen([sys.executable, "-m", "crawler.process"], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, stderr=log_file, env=env)
+                                 stdout=subprocess.PIPE, stderr=log_file, env=env,
+                                 preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         child.stdin.write(json.dumps(config, default=str).encode())
         child.stdin.close()
         done = None
