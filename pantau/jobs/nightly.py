@@ -136,7 +136,7 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
     summary: dict[str, Any] = {
         "run_id": run_id, "kind": "nightly", "trigger": trigger, "workspace": str(settings.workspace),
         "started_at": started_at, "interrupted_runs_closed": stale,
-        "accounts": 0, "accounts_crawled": 0, "accounts_failed": [], "new_interactions": 0,
+        "accounts": 0, "accounts_crawled": 0, "accounts_skipped": 0, "accounts_failed": [], "new_interactions": 0,
         "new_matches": 0, "updated_matches": 0, "new_activity": 0, "new_activity_people": 0,
         "new_activity_matches": [], "evidence": {}, "silent_accounts": [], "errors": [], "stages": {},
     }
@@ -174,6 +174,7 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
         outcomes = list(r.accounts)
         summary["accounts"] = len(outcomes)
         summary["accounts_crawled"] = sum(1 for a in outcomes if a.status == "ok")
+        summary["accounts_skipped"] = sum(1 for a in outcomes if a.status == "skipped")
         summary["accounts_failed"] = [f"{a.platform}/{a.handle}: {a.status}" + (f" ({a.message})" if a.message else "")
                                       for a in outcomes if a.status in ("failed", "budget")]
         summary["new_interactions"] = r.new_interactions

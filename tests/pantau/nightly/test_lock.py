@@ -47,7 +47,7 @@ def _slow_night(workspace, db, pages, seconds=4.0):
     write_config(workspace)
     add_employees(db)
     add_interactions(db, "budi", 1, base_url=server.url, path="/slow")
-    add_match(db, "budi", NIPS[0])
+    add_match(db, "budi", NIPS[0], status="confirmed")   # decisions are sticky: matching keeps it
     return server
 
 

@@ -70,7 +70,7 @@ def test_sigterm_during_a_run_interrupts_it_cleanly(workspace, db, pages):
     write_config(workspace)
     add_employees(db)
     add_interactions(db, "budi", 1, base_url=server.url, path="/slow")
-    add_match(db, "budi", NIPS[0])
+    add_match(db, "budi", NIPS[0], status="confirmed")   # decisions are sticky: matching keeps it
     sched = _scheduler(workspace, 1)
     try:
         _wait_for(lambda: any(r["path"].startswith("/slow") for r in server.requests), what="the slow page")
