@@ -105,7 +105,7 @@ class YouTube:
                 "standard": {"url": f"{base}/sddefault.jpg", "width": 640, "height": 480},
                 "maxres": {"url": f"{base}/maxresdefault.jpg", "width": 1280, "height": 720}}
 
-    def comment(self, c: Content, node: Node, video: Node, thread: Node | None) -> dict:
+    def comment(self, c: Content, node: Node, video: Node, thread: Node | None, plain: bool = False) -> dict:
         w = c.watched
         cid = self.channel_id(w)
         if node.author == -1:
@@ -115,7 +115,7 @@ class YouTube:
             chan = self.world.yt_channel_actor(a.idx)
             name = a.yt_handle if a.yt_handle_as_name else a.name
             url = f"{ORIGIN}/{a.yt_handle}" if a.idx % 3 else f"{ORIGIN}/channel/{chan}"
-        text_html = html.escape(node.text, quote=True).replace("\n", "<br>")
+        text_html = node.text if plain else html.escape(node.text, quote=True).replace("\n", "<br>")
         snip: dict = {"channelId": cid, "videoId": video.pid, "textDisplay": text_html, "textOriginal": node.text}
         if thread is not None:
             snip["parentId"] = thread.pid
@@ -261,16 +261,17 @@ class YouTube:
         start = _offset(req.query.get("pageToken"), "CT")
         page = tops[start:start + limit]
         with_replies = "replies" in req.query["part"]
+        plain = req.query.get("textFormat") == "plainText"
         items = []
         for top in page:
             replies = self.thread_replies(top)
             item: dict = {"kind": "youtube#commentThread", "etag": _etag("ct", top.pid), "id": top.pid,
                           "snippet": {"channelId": self.channel_id(c.watched), "videoId": video.pid,
-                                      "topLevelComment": self.comment(c, top, video, None), "canReply": True,
+                                      "topLevelComment": self.comment(c, top, video, None, plain), "canReply": True,
                                       "totalReplyCount": len(replies), "isPublic": True}}
             if with_replies and replies:
                 shown = replies if len(replies) <= REPLIES_IN_THREAD else replies[:REPLIES_WHEN_MORE]
-                item["replies"] = {"comments": [self.comment(c, r, video, top) for r in shown]}
+                item["replies"] = {"comments": [self.comment(c, r, video, top, plain) for r in shown]}
             items.append(item)
         body: dict = {"kind": "youtube#commentThreadListResponse", "etag": _etag("cts", vid, start)}
         if start + limit < len(tops):
@@ -298,5 +299,6 @@ class YouTube:
         if start + limit < len(replies):
             body["nextPageToken"] = _token(start + limit, "CM")
         body["pageInfo"] = {"totalResults": len(page), "resultsPerPage": limit}
-        body["items"] = [self.comment(c, r, top.parent, top) for r in page]
+        plain = req.query.get("textFormat") == "plainText"
+        body["items"] = [self.comment(c, r, top.parent, top, plain) for r in page]
         return body

@@ -128,3 +128,16 @@ def test_watch_page_highlights_a_comment(client):
     cid = body["items"][0]["id"]
     r = client.get("/watch", v=vid, lc=cid)
     assert r.status_code == 200 and f"id='{cid}'" in r.text and "highlight" in r.text
+
+
+def test_text_display_is_html_unless_plain_text_is_asked(client):
+    vid = videos(client)[0]     # the newest video: a comment with markup in it
+    html_body = client.json("/youtube/v3/commentThreads", part="snippet", videoId=vid, maxResults="100", **KEY)
+    plain_body = client.json("/youtube/v3/commentThreads", part="snippet", videoId=vid, maxResults="100",
+                             textFormat="plainText", **KEY)
+    html_texts = [t["snippet"]["topLevelComment"]["snippet"]["textDisplay"] for t in html_body["items"]]
+    plain_texts = [t["snippet"]["topLevelComment"]["snippet"]["textDisplay"] for t in plain_body["items"]]
+    originals = [t["snippet"]["topLevelComment"]["snippet"]["textOriginal"] for t in html_body["items"]]
+    assert any("<script>" in t for t in originals)
+    assert any("&lt;script&gt;" in t for t in html_texts) and not any("<script>" in t for t in html_texts)
+    assert plain_texts == originals
