@@ -269,6 +269,7 @@ class World:
         self.anchor = float(int(now // DAY) * DAY)        # midnight UTC: stable all day
         self.lock = threading.RLock()
         self.batch = 0
+        self._advanced_until = 0.0
         self.employees = names.employees(seed)
         self.actors: list[Actor] = []
         self._make_actors()
@@ -591,7 +592,8 @@ class World:
         a quote) and a new post with a like and a comment; one new follower."""
         with self.lock:
             self.batch += 1
-            base = max(time.time(), self.anchor + 120) - 30
+            # new activity is timed after everything before it, so ids and cursors keep growing
+            base = max(time.time() - 30, self.anchor + 90, self._advanced_until + 1)
             out: dict[str, dict] = {}
             for w in self.crawlable():
                 if (platform and w.platform != platform) or (stem and w.stem != stem):
@@ -646,6 +648,7 @@ class World:
                     new.likes.append(Event(self.pool[rng.randrange(len(self.pool))], tick(), w_offset(w) + c.counter))
                     added["like"] += 1
                 out[f"{w.platform}:{w.handle}"] = {"old_post": target.pid, "new_post": new.pid, "added": added}
+                self._advanced_until = max(self._advanced_until, clock[0])
             return {"batch": self.batch, "accounts": out}
 
     # figures -----------------------------------------------------------------

@@ -134,9 +134,11 @@ def test_advance_adds_likes_on_an_old_post_and_a_new_post(fresh):
     assert newest["id"] == added["new_post"] and newest["id"] not in before
     likers = c.json(f"/api/v1/statuses/{old}/favourited_by", limit="80")
     assert len(likers) == after[old]["favourites_count"]
-    # other platforms grow too; a second batch is another batch
+    # other platforms grow too; a second batch at once is another batch, still newer than the first
     more = fresh.sb.advance()
     assert more["batch"] == 2 and len(more["accounts"]) == len(fresh.sb.world.crawlable())
+    newer = c.json(f"/api/v1/accounts/{acc['id']}/statuses", since_id=newest["id"])
+    assert [s["id"] for s in newer] == [more["accounts"]["mastodon:@calonsatu@mastodon.sandbox.test"]["new_post"]]
 
 
 def test_stats_count_requests(fresh):
