@@ -87,6 +87,7 @@ def test_a_full_night_then_new_activity(sandbox, reference, tmp_path):
     assert s["new_interactions"] == len(reference) == db.execute("SELECT count(*) FROM interactions").fetchone()[0]
     assert s["new_matches"] == db.execute("SELECT count(*) FROM matches").fetchone()[0] > 0
     assert s["evidence"]["pages"] == 5 and s["evidence"]["screenshots"] >= 5 and s["evidence"]["deferred"]
+    assert s["evidence"]["failures"] == 0   # sandbox pages, rendered by Chromium
     assert s["evidence"]["raw"] == db.execute(
         "SELECT count(*) FROM interactions i WHERE EXISTS (SELECT 1 FROM matches m WHERE m.actor_id=i.actor_id)"
     ).fetchone()[0]

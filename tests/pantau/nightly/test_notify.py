@@ -174,3 +174,25 @@ def test_starttls_required_means_no_plain_text_mail(workspace, smtp, caplog):
 def test_render_text_has_no_employee_details():
     text = render_text({**SUMMARY, "new_activity_matches": [4]})
     assert "nip" not in text.lower()
+
+
+def test_pantau_run_notifies_after_the_run(pantau, workspace, hook):
+    write_config(workspace, f'[notify]\non = "always"\nwebhook_url = "{hook.url}"\n')
+    r = pantau("run")
+    assert "Pantau nightly run #1" in r.stdout, r.stderr
+    (body,) = hook.bodies
+    s = body["json"]["summary"]
+    assert s["run_id"] == 1 and s["kind"] == "nightly" and s["status"] in ("ok", "partial")
+    assert s["ended_at"] and set(s["stages"]) == {"sync", "crawl", "match", "evidence", "summary"}
+
+
+def test_a_dead_webhook_does_not_fail_the_run(pantau, workspace):
+    import socket
+    with socket.socket() as sock:   # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    write_config(workspace, f'[notify]\non = "always"\nwebhook_url = "http://127.0.0.1:{port}/x"\n')
+    r = pantau("run")
+    assert "Pantau nightly run #1" in r.stdout
+    assert "webhook notification failed" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -146,3 +146,25 @@ def test_bad_cron_expression_is_a_config_error(workspace):
     write_config(workspace, '[schedule]\ncron = "99 2 * * *"\n')
     with pytest.raises(ConfigError, match="schedule.cron"):
         make_trigger(load(workspace))
+
+
+def test_log_rotation_keeps_files_private(tmp_path):
+    import logging
+
+    from pantau.jobs.schedule import PrivateRotatingFileHandler
+    log_path = tmp_path / "scheduler.log"
+    h = PrivateRotatingFileHandler(log_path, maxBytes=200, backupCount=2, encoding="utf-8")
+    logger = logging.getLogger("test.rotation")
+    logger.addHandler(h)
+    logger.setLevel(logging.INFO)
+    try:
+        for i in range(40):
+            logger.info("line %03d %s", i, "x" * 40)
+    finally:
+        logger.removeHandler(h)
+        h.close()
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["scheduler.log", "scheduler.log.1", "scheduler.log.2"]
+    for p in tmp_path.iterdir():
+        assert stat.S_IMODE(os.stat(p).st_mode) == 0o600, p
+    assert "line 039" in log_path.read_text()
