@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 
 from tests.pantau.sandbox.conftest import Client, fixture
@@ -179,3 +180,16 @@ def test_unknown_method_and_actors_without_profile(client):
                       for x in p]
     seen_no_name |= any("displayName" not in x for x in seen_followers)
     assert seen_no_name
+
+
+def test_post_pages_for_evidence(client):
+    post = busy_post(client)
+    thread = client.json("/xrpc/app.bsky.feed.getPostThread", uri=post["uri"], depth="1")["thread"]
+    reply = next(r["post"] for r in thread["replies"] if r["$type"].endswith("threadViewPost"))
+    for p in (post, reply):
+        rkey = p["uri"].rsplit("/", 1)[1]
+        for who in (p["author"]["handle"], p["author"]["did"]):
+            r = client.get(f"/profile/{who}/post/{rkey}")
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+            assert html.escape(p["record"]["text"])[:20] in r.text
+    assert client.get(f"/profile/{HANDLE}/post/2222222222222").status_code == 404
