@@ -182,7 +182,7 @@ class Watched:
         """As a watchlist writes it."""
         return {
             "mastodon": f"@{self.stem}@{LOCAL_DOMAIN}", "bluesky": self.stem + BSKY_SUFFIX,
-            "youtube": "@" + self.stem,
+            "youtube": "@" + self.stem, "instagram": self.stem + ".official",
         }.get(self.platform, self.stem)
 
     @property
@@ -443,12 +443,9 @@ class World:
                 c.posts.append(n)
         return n
 
-    def _events(self, c: Content, rng: random.Random, k: int, after: float, until: float,
-                exclude: set[int] | None = None) -> list[Event]:
+    def _events(self, c: Content, rng: random.Random, k: int, after: float, until: float) -> list[Event]:
         k = min(k, len(self.pool))
         chosen = rng.sample(self.pool, k)
-        if exclude:
-            chosen = [a for a in chosen if a not in exclude]
         times = sorted(after + (until - after) * rng.random() ** 1.5 for _ in chosen)
         out = []
         for a, t in zip(chosen, times):

@@ -57,8 +57,7 @@ def watchlist_yaml(world: World, origin: str, platforms: set[str] | None = None)
         lines.append("    accounts:")
         for w in accounts:
             lines.append(f"      - platform: {w.platform}")
-            handle = w.handle if w.platform != "instagram" else f"{w.stem}.official"
-            lines.append(f"        handle: {_q(handle)}")
+            lines.append(f"        handle: {_q(w.handle)}")
             path = w.url_path()
             if path:
                 lines.append(f"        url: {origin}{path}")
