@@ -26,7 +26,7 @@ _MAX_WORD = 16
 _VOWELS = set("aeiou")
 
 
-@dataclass
+@dataclass(slots=True)
 class HandleInfo:
     tokens: list[str] = field(default_factory=list)     # canonical name tokens, initials included
     digits: list[str] = field(default_factory=list)     # digit runs, in order

@@ -41,6 +41,7 @@ CONTEXT_STOPWORDS = {
     "the", "of", "and", "i", "ii", "iii", "iv", "v", "a", "b", "c", "sd", "smp", "sma", "smk",
 }
 _WORD = re.compile(r"[a-z]+")
+_NOT_ALPHA = re.compile(r"[^a-z]")
 
 
 def h64(s: str) -> int:
@@ -145,7 +146,7 @@ def _pad(rows: list[list[int]], width: int, pad: int, dtype=np.int32) -> np.ndar
 def title_keys_of(titles: list[str]) -> list[str]:
     out = []
     for t in titles:
-        c = re.sub(r"[^a-z]", "", fold(t).lower())
+        c = _NOT_ALPHA.sub("", fold(t).lower())
         if c and (c in BACK_TITLES or c in FRONT_TITLES):
             out.append(c)
     return out

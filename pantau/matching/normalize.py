@@ -97,6 +97,12 @@ _COMPOUNDS = [
     (re.compile(r"^(nur|noer|noor)([a-z]{4,})$"), lambda m: ["nur", m[2]]),
 ]
 _EMOJI_NAME = re.compile(r":[a-z0-9_+\-]+:")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_NOT_ALPHA = re.compile(r"[^a-z]")
+_BACK_SEP = re.compile(r"[,;]")
+_WORD_SEP = re.compile(r"[\s/]+")
+_GLUED_TITLE = re.compile(r"^(prof|drs|dra|dr|ir|hj|h)\.(\w{3,})$", re.I)
+_PIECES = re.compile(r"[a-z]+|[0-9]+")
 
 
 @dataclass
@@ -134,7 +140,7 @@ def fold(s: str) -> str:
 
 
 def compact(s: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", s.lower())
+    return _NOT_ALNUM.sub("", s.lower())
 
 
 @lru_cache(maxsize=200_000)
@@ -178,7 +184,7 @@ def variant_key(text: str) -> str:
 
 
 def _compact_title(raw: str) -> str:
-    return re.sub(r"[^a-z]", "", raw.lower())
+    return _NOT_ALPHA.sub("", raw.lower())
 
 
 def is_back_title(raw: str) -> bool:
@@ -194,7 +200,7 @@ def is_back_title(raw: str) -> bool:
 def _split_back(back: str) -> tuple[list[str], list[str]]:
     """Text after the first comma: titles, and any name words that are not titles."""
     titles, rest = [], []
-    for piece in re.split(r"[,;]", back):
+    for piece in _BACK_SEP.split(back):
         piece = piece.strip()
         if not piece:
             continue
@@ -222,7 +228,7 @@ def normalise(name: str | None) -> Normalised:
     if sep:
         t, extra = _split_back(back)
         titles += t
-    words = [w for w in re.split(r"[\s/]+", main.strip()) if w]
+    words = [w for w in _WORD_SEP.split(main.strip()) if w]
     words += extra
     if len(words) > 1 and _compact_title(words[0]) == "st":
         words[0] = "siti"           # "St. Aminah"; a trailing ST is a title (S.T.), never Siti
@@ -237,7 +243,7 @@ def normalise(name: str | None) -> Normalised:
             words.pop(0)
             continue
         # "Dr.Budi" written together
-        m = re.match(r"^(prof|drs|dra|dr|ir|hj|h)\.(\w{3,})$", w, re.I)
+        m = _GLUED_TITLE.match(w)
         if m and m[1].lower() in FRONT_TITLES | FRONT_AMBIGUOUS:
             front.append(m[1] + ".")
             words[0] = m[2]
@@ -250,7 +256,7 @@ def normalise(name: str | None) -> Normalised:
     tokens: list[str] = []
     for w in words:
         lw = w.lower().replace("'", "")
-        for piece in re.findall(r"[a-z]+|[0-9]+", lw):
+        for piece in _PIECES.findall(lw):
             if piece.isdigit():
                 continue            # digits in a name are noise (they are evidence in handles)
             tokens.extend(canon_token(piece))
