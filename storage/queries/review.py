@@ -103,7 +103,8 @@ def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[list[str], list
         params.append(f.platform)
         joins.add("a")
     if f.account is not None:
-        terms.append("EXISTS (SELECT 1 FROM interactions i WHERE i.actor_id = m.actor_id AND i.account_id = ?)")
+        # a list subquery: with an (account_id, actor_id) index it reads one index range once
+        terms.append("m.actor_id IN (SELECT i.actor_id FROM interactions i WHERE i.account_id = ?)")
         params.append(f.account)
     if f.band:
         terms.append("m.band = ?")
@@ -146,10 +147,18 @@ _QUEUE_COLUMNS = """
 
 
 def queue(db: Database, f: QueueFilter, *, limit: int = 50, offset: int = 0) -> list[dict]:
-    """One page of matches, highest score first."""
-    terms, params, _ = _where(f)
-    sql = ("SELECT " + _QUEUE_COLUMNS + _from({"e", "a"}) + _sql_where(terms)
-           + " ORDER BY m.score DESC, m.id LIMIT ? OFFSET ?")
+    """One page of matches, highest score first.
+
+    The page's ids are chosen first from the index alone (status, score), so a
+    deep page skips index entries, not joined rows; the columns are then
+    computed for the page only.
+    """
+    terms, params, joins = _where(f)
+    page = ("SELECT m.id" + _from(joins) + _sql_where(terms)
+            + " ORDER BY m.score DESC, m.id LIMIT ? OFFSET ?")
+    sql = ("SELECT " + _QUEUE_COLUMNS + " FROM (" + page + ") AS page"
+           " JOIN matches m ON m.id = page.id JOIN employees e ON e.nip = m.nip"
+           " JOIN actors a ON a.id = m.actor_id ORDER BY m.score DESC, m.id")
     return list(db.query(sql, [*params, limit, offset]))
 
 
@@ -172,17 +181,25 @@ def neighbours(db: Database, f: QueueFilter, score: float, match_id: int) -> tup
     """Ids of the previous and next match in queue order (score desc, id asc) under ``f``.
 
     Works as a cursor, so it also finds the next pending match after the current one
-    has just been decided and left the pending set.
+    has just been decided and left the pending set. Each step is two index range
+    queries (same score, then lower/higher scores) rather than one OR the planner
+    cannot use an index for.
     """
     terms, params, joins = _where(f)
     base = "SELECT m.id" + _from(joins)
-    nxt = db.execute(
-        base + _sql_where([*terms, "(m.score < ? OR (m.score = ? AND m.id > ?))"])
-        + " ORDER BY m.score DESC, m.id LIMIT 1", [*params, score, score, match_id]).fetchone()
-    prv = db.execute(
-        base + _sql_where([*terms, "(m.score > ? OR (m.score = ? AND m.id < ?))"])
-        + " ORDER BY m.score ASC, m.id DESC LIMIT 1", [*params, score, score, match_id]).fetchone()
-    return (prv[0] if prv else None), (nxt[0] if nxt else None)
+
+    def first(extra: list[str], order: str, extra_params: list):
+        row = db.execute(base + _sql_where([*terms, *extra]) + f" ORDER BY {order} LIMIT 1",
+                         [*params, *extra_params]).fetchone()
+        return row[0] if row else None
+
+    nxt = first(["m.score = ?", "m.id > ?"], "m.id", [score, match_id])
+    if nxt is None:
+        nxt = first(["m.score < ?"], "m.score DESC, m.id", [score])
+    prv = first(["m.score = ?", "m.id < ?"], "m.id DESC", [score, match_id])
+    if prv is None:
+        prv = first(["m.score > ?"], "m.score ASC, m.id DESC", [score])
+    return prv, nxt
 
 
 def first_in_queue(db: Database, f: QueueFilter) -> int | None:
@@ -270,29 +287,24 @@ def filter_options(db: Database) -> dict[str, list]:
 # --- activity of confirmed people ------------------------------------------------------------
 
 def new_activity(db: Database, *, limit: int = 50, offset: int = 0) -> list[dict]:
-    """A page of interactions by confirmed actors observed after their confirmation.
+    """A page of interactions by confirmed actors observed after their confirmation, newest first.
 
     The same rule as ``storage.queries.matches.new_activity``, paginated and with
-    the columns the page shows.
+    the columns the page shows. It walks interactions newest first (their
+    observed_at index) and keeps those of confirmed actors, so a page costs what
+    it shows rather than all activity ever (CROSS JOIN fixes that loop order).
     """
     sql = """
     SELECT i.id, i.kind, i.platform, i.text, i.created_at, i.observed_at, i.post_url, i.url,
            m.id AS match_id, e.name AS employee_name, e.unit, a.handle AS actor_handle,
            a.display_name, COALESCE(acc.display_handle, acc.handle) AS account_handle, acc.candidate
-    FROM matches m
-    JOIN interactions i ON i.actor_id = m.actor_id AND i.observed_at > m.decided_at
+    FROM interactions i CROSS JOIN matches m
     JOIN employees e ON e.nip = m.nip JOIN actors a ON a.id = m.actor_id
     JOIN accounts acc ON acc.id = i.account_id
-    WHERE m.status = 'confirmed'
+    WHERE m.actor_id = i.actor_id AND m.status = 'confirmed' AND i.observed_at > m.decided_at
     ORDER BY i.observed_at DESC, i.id DESC LIMIT ? OFFSET ?
     """
     return list(db.query(sql, [limit, offset]))
-
-
-def new_activity_total(db: Database) -> int:
-    return db.execute(
-        "SELECT count(*) FROM matches m JOIN interactions i ON i.actor_id = m.actor_id "
-        "AND i.observed_at > m.decided_at WHERE m.status = 'confirmed'").fetchone()[0]
 
 
 # --- audit log -------------------------------------------------------------------------------

@@ -89,8 +89,8 @@ def test_export_confirmed_cases(page, live):
     sign_in(page, live, "reviewer")
     for mid in live.data.match_ids[:3]:
         page.goto(f"{live.url}/matches/{mid}")
-        page.click("#decide-confirmed")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("#decide-confirmed")
     page.goto(live.url + "/reports")
     with page.expect_download() as dl:
         page.click("#export-all-csv")
@@ -115,16 +115,16 @@ def test_export_confirmed_cases(page, live):
 def test_switch_language(page, live):
     sign_in(page, live, "reviewer")
     assert page.locator("h1").inner_text() == "Kemungkinan kecocokan"
-    page.click("button[name=lang][value=en]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=lang][value=en]")
     assert page.locator("h1").inner_text() == "Possible matches"
     assert page.locator("html").get_attribute("lang") == "en"
     page.goto(f"{live.url}/matches/{live.data.match_ids[0]}")
     assert "Same person" in page.locator("#decide-confirmed").inner_text()
     page.reload()
     assert page.locator("html").get_attribute("lang") == "en"
-    page.click("button[name=lang][value=id]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=lang][value=id]")
     assert "Orang yang sama" in page.locator("#decide-confirmed").inner_text()
 
 
@@ -168,11 +168,11 @@ def test_form_post_without_csrf_token_is_refused(page, live):
     mid = live.data.match_ids[0]
     page.goto(f"{live.url}/matches/{mid}")
     # a form like the real one, minus its token, submitted by the browser itself
-    page.evaluate("""(mid) => {
-        document.querySelector('#decision-form input[name=csrf_token]').remove();
-        document.querySelector('#decide-confirmed').click();
-    }""", mid)
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.evaluate("""() => {
+            document.querySelector('#decision-form input[name=csrf_token]').remove();
+            document.querySelector('#decide-confirmed').click();
+        }""")
     assert "Permintaan ditolak" in page.locator("h1").inner_text()
     assert live.status(mid) == "pending"
     r = page.request.post(f"{live.url}/matches/{mid}/decision", form={"decision": "confirmed"}, max_redirects=0)

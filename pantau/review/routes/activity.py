@@ -18,7 +18,7 @@ def activity(request: Request, user: dict = Depends(auth.signed_in)):
     db = review.db()
     page = page_number(request)
     size = review.page_size
-    rows = q.new_activity(db, limit=size, offset=(page - 1) * size)
-    total = q.new_activity_total(db)
-    return render(request, "activity.html", rows=rows, total=total, page=page,
-                  pages=max(1, -(-total // size)), filter_params={})
+    rows = q.new_activity(db, limit=size + 1, offset=(page - 1) * size)
+    # no total: counting all activity ever would cost more than the page itself
+    return render(request, "activity.html", rows=rows[:size], page=page, has_more=len(rows) > size,
+                  filter_params={})

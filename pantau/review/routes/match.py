@@ -76,7 +76,7 @@ def decide(request: Request, match_id: int, decision: str = Form(...), note: str
            user: dict = Depends(auth.reviewer)):
     db = review_of(request).db()
     m = load_match(db, match_id)
-    f = q.QueueFilter.from_params(dict(parse_qsl(filter_query)))
+    f = q.QueueFilter.from_params(dict(parse_qsl(filter_query, keep_blank_values=True)))
     params = f.params()
     if decision not in DECISIONS:
         flash(request, N_("Unknown decision."), "error")
