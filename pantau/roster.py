@@ -303,11 +303,13 @@ def _employee(cells: list[Any], cols: dict[str, int],
               width: int) -> tuple[Employee | None, str | None, str | None]:
     """``(employee, None, nip)`` or ``(None, reason, nip if the NIP itself was good)``."""
 
-    def cell(f: str) -> Any:
-        i = cols.get(f)
-        return cells[i] if i is not None and i < len(cells) else None
+    n = len(cells)
 
-    nip, reason = parse_nip(cell("nip"))
+    def cell(f: str) -> Any:
+        i = cols.get(f, n)
+        return cells[i] if i < n else None
+
+    nip, reason = parse_nip(cells[cols["nip"]] if cols["nip"] < n else None)
     if nip is None:
         return None, reason, None
     extra = cells[width:]

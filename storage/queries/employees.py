@@ -60,8 +60,8 @@ def replace_source(db: Database, employees: list[Employee], source: str,
                 + " FROM employees e JOIN _roster_nips r ON r.nip = e.nip")}
         rows = []
         for e in employees:
-            row = (e.nip, e.name, e.name_norm, e.norm_version, dumps(e.titles), e.unit, e.position,
-                   dumps(e.handles), e.birth_date, source, now, now)
+            row = (e.nip, e.name, e.name_norm, e.norm_version, dumps(e.titles) if e.titles else "[]",
+                   e.unit, e.position, dumps(e.handles) if e.handles else "[]", e.birth_date, source, now, now)
             old = existing.get(e.nip)
             if old is None:
                 res.inserted += 1
