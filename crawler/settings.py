@@ -54,6 +54,9 @@ def scrapy_settings(config: dict) -> dict[str, Any]:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(c["concurrency"]),
         "DOWNLOAD_TIMEOUT": c["timeout"],
         "COOKIES_ENABLED": False,
+        # one item at a time, in the order yielded: a cursor batch never overtakes its records
+        "CONCURRENT_ITEMS": 1,
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": config.get("log_level", "INFO"),
         "LOGSTATS_INTERVAL": 0,

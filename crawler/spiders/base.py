@@ -202,6 +202,13 @@ class PlatformSpider(scrapy.Spider):
                               dont_filter=kw.pop("dont_filter", True), **kw)
 
     def _wrap(self, cb: Callable) -> Callable:
+        key = getattr(cb, "__func__", cb)
+        cache = self.__dict__.setdefault("_wrapped", {})
+        if key not in cache:
+            cache[key] = self._make_wrapper(cb)
+        return cache[key]
+
+    def _make_wrapper(self, cb: Callable) -> Callable:
         def callback(response):
             meta = response.meta
             ok = True

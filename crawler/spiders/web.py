@@ -221,7 +221,11 @@ class WebSpider(PlatformSpider):
 
     async def start(self):
         budget = int((self.config.get("crawl") or {}).get("budget", 2000))
+        state = self.pconf.get("storage_state")
         for acc in self.accounts.values():
+            if state and not Path(state).is_file():
+                self.fail_account(acc["id"], f"[platforms.web] storage_state: no such file {state}")
+                continue
             if not acc.get("url"):
                 self.fail_account(acc["id"], "a web account needs a url (the page to read)")
                 continue

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from pantau.cli import app, console, err_console, state
+from pantau.cli import app, console, state
 from pantau.errors import PantauError
 
 
@@ -32,7 +32,7 @@ def crawl(
         runs_q.mark_interrupted(db)
         sync_watchlists(settings, db)
         result = run_crawl(settings, db, platform=platform, account=account, trigger="cli",
-                           show_progress=err_console.is_terminal or True)
+                           show_progress=True)
     table = Table(title=f"crawl run {result.run_id}")
     for col in ("platform", "account", "status", "requests", "items", "new", "retries", "errors", "note"):
         table.add_column(col, justify="right" if col in ("requests", "items", "new", "retries", "errors") else "left")

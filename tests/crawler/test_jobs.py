@@ -1,0 +1,60 @@
+"""pantau.jobs.crawl.run_crawl as a library call, and the `pantau crawl` options."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.crawler.conftest import crawl, rows, setup_workspace
+from tests.crawler.test_mastodon import serve_mastodon, watchlist
+
+
+def test_run_crawl_returns_outcomes_and_records_the_run(workspace, replay):
+    serve_mastodon(replay)
+    setup_workspace(workspace, watchlist(replay.url) + """      - platform: instagram
+        handle: calon.official
+""")
+    from pantau.jobs.crawl import run_crawl
+    from pantau.jobs.sync import sync_watchlists
+    from pantau.workspace import open_database, open_settings
+    settings = open_settings(workspace)
+    db = open_database(settings)
+    try:
+        sync_watchlists(settings, db)
+        result = run_crawl(settings, db, trigger="test", show_progress=False)
+        assert result.ok and result.failures == []
+        assert result.new_interactions == 12
+        by = {(a.platform, a.status) for a in result.accounts}
+        assert by == {("mastodon", "ok"), ("instagram", "skipped")}
+        run = db.execute("SELECT kind, trigger, status FROM runs WHERE id=?", [result.run_id]).fetchone()
+        assert run == ("crawl", "test", "ok")
+        # inside a caller's run (the nightly job): the run stays open for the caller to finish
+        from storage.queries import runs as runs_q
+        rid = runs_q.start(db, "nightly", "test")
+        again = run_crawl(settings, db, run_id=rid, show_progress=False)
+        assert again.run_id == rid and again.new_interactions == 0
+        assert db.execute("SELECT status FROM runs WHERE id=?", [rid]).fetchone() == ("running",)
+    finally:
+        db.close()
+
+
+def test_platform_and_account_options(workspace, replay):
+    serve_mastodon(replay)
+    setup_workspace(workspace, watchlist(replay.url))
+    r = crawl(workspace, "--platform", "bluesky")
+    assert r.returncode == 0 and rows(workspace, "SELECT count(*) FROM interactions") == [(0,)]
+    r = crawl(workspace, "--platform", "myspace")
+    assert r.returncode == 2 and "unknown platform" in r.stderr
+    r = crawl(workspace, "--account", "@nobody@warga.example")
+    assert r.returncode == 2 and "no enabled watched account" in r.stderr
+    r = crawl(workspace, "--account", "@kandidatcontoh@warga.example")
+    assert r.returncode == 0, r.stderr
+    assert rows(workspace, "SELECT count(*) FROM interactions") == [(12,)]
+
+
+def test_second_crawl_waits_for_nobody(workspace, replay):
+    from pantau.lock import job_lock
+    serve_mastodon(replay)
+    setup_workspace(workspace, watchlist(replay.url))
+    with job_lock(workspace / "data" / "pantau.lock", job="match"):
+        r = crawl(workspace)
+    assert r.returncode == 1 and "another Pantau job" in r.stderr
