@@ -16,12 +16,11 @@ with exit status 1. The scheduler passes a wait so that a short manual job at
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import threading
 import time
-import traceback
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -29,6 +28,8 @@ from typing import Any, Callable
 from pantau.config import Settings
 from pantau.errors import PantauError
 from pantau.lock import job_lock
+
+log = logging.getLogger("pantau.nightly")
 
 TRIGGERS = ("cli", "schedule", "cron", "demo", "test")
 STAGES = ("sync", "crawl", "match", "evidence", "summary")
@@ -155,8 +156,7 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
             out.ok = False
             out.error = _short(exc)
             summary["errors"].append(f"{name}: {out.error}")
-            if os.environ.get("PANTAU_DEBUG"):
-                traceback.print_exc()
+            log.debug("stage %s failed", name, exc_info=True)
         out.seconds = round(time.monotonic() - t0, 2)
         stages.append(out)
         summary["stages"][name] = {"ok": out.ok, "seconds": out.seconds, "error": out.error}

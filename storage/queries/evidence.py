@@ -68,7 +68,7 @@ def for_interaction(db: Database, interaction_id: int) -> list[dict]:
 
 
 def of_run(db: Database, run_id: int) -> dict:
-    """Counts of one run's captures by kind and outcome."""
+    """Counts of one run's captures: screenshots, raw records, failures."""
     out = {"screenshots": 0, "raw": 0, "failures": 0}
     for kind, failed, n in db.execute(
             "SELECT kind, error IS NOT NULL, count(*) FROM evidence WHERE run_id=? GROUP BY 1, 2", [run_id]):
@@ -77,7 +77,7 @@ def of_run(db: Database, run_id: int) -> dict:
         elif kind == "screenshot":
             out["screenshots"] += n
         else:
-            out["raw"] = out.get("raw", 0) + n
+            out["raw"] += n
     return out
 
 
