@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from pantau.matching.index import ActorBatch, RosterIndex
 
 Condition = Callable[["PairFeatures"], np.ndarray]
+INITIAL_BITS = 3.0
 
 
 @dataclass
@@ -82,7 +83,8 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
         n_init=(A_init > 0).sum(1), n_e=e_valid.sum(1),
         full_a=a_hit, full_e=e_full.sum(1), init_a=init_a, covered_e=covered.sum(1),
         roster_init=e_init_cov.sum(1),
-        info=(idf * e_full).sum(1) + 0.5 * (idf * (e_by_init | e_init_cov)).sum(1),
+        # an initial says about one letter's worth (~3 bits), however rare the token it stands for
+        info=(idf * e_full).sum(1) + INITIAL_BITS * (init_a + e_init_cov.sum(1)),
     )
 
 
@@ -96,7 +98,11 @@ class PairFeatures:
         self.d = token_overlap(batch.d_tok[pa], batch.d_init[pa], batch.d_first[pa], roster.e_tok[pe], roster)
         self.h = token_overlap(batch.h_tok[pa], batch.h_init[pa], batch.h_first[pa], roster.e_tok[pe], roster)
         self.d_present = batch.d_sorted_h[pa] >= 0
-        self.d_known = (batch.d_tok[pa] >= 0).sum(1)
+        # a display name that reads as a person's name: two or more words, one of them a roster
+        # name token ("Herman Sasiwan"); "Hamba Allah" or "Pejuang Rupiah" are not
+        known = (batch.d_tok[pa] >= 0).sum(1)
+        words = (batch.d_tok[pa] != -1).sum(1)
+        self.d_known = np.where((known >= 1) & (words >= 2), words, 0)
         self.h_present = batch.h_compact_h[pa] >= 0
         self.d_exact = (batch.d_sorted_h[pa] == roster.e_sorted_h[pe]) | (
             batch.d_compact_h[pa] == roster.e_compact_h[pe])
@@ -192,7 +198,7 @@ HANDLE = Comparison(
         Level("contains every roster name token", lambda f: _all_roster_tokens(f.h), 40.0),
         Level("spells the roster name with initials", lambda f: _initials(f.h), 52.0),
         Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 40.0),
-        Level("is a shortened form of the roster name", lambda f: _actor_subset(f.h), 46.0),
+        Level("is a shortened form of the roster name", lambda f: _actor_subset(f.h), 42.0),
         Level("shares one name token", lambda f: f.h.full_e >= 1, 4.0, name_evidence=False),
         Level("differs from the roster name", None, 0.0, name_evidence=False),
     ),

@@ -184,5 +184,6 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "") -> Handle
                 info.tokens.extend(u)             # "heryanto.pn": initials, not a word
             elif len(u) >= 2:
                 info.tokens.extend(canon_token(u))
+    info.tokens = list(dict.fromkeys(info.tokens))      # "ngatijo_ngatijo" says one name once
     info.compact = "".join(spell(c) for c in letters)
     return info

@@ -40,6 +40,7 @@ FRONT_TITLES = {
     "ustaz", "pdt", "tgk", "dt", "raden", "ra", "rm", "ray", "haji", "hajjah", "ustadzah",
     # forms of address people put in display names
     "pak", "bapak", "bu", "ibu", "mas", "mbak", "kak", "bang", "abang", "om", "tante", "cak", "kang", "teh",
+    "ayah", "bunda", "mama", "papa", "abah", "umi", "ummi", "abi", "mami", "papi", "eyang", "mbah", "opa", "oma",
 }
 FRONT_AMBIGUOUS = {"h", "r", "t"}
 

@@ -72,8 +72,8 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
         name_points = np.where(lead, d_w + model.second_name_share * np.maximum(h_w, 0), name_points)
         best = np.where(lead, d_w, best)
     # information in the matched name: from the field that gave the best level
-    d_best = (weights[0] >= weights[-1]) | (f.d_known >= 2) if len(weights) > 1 else np.ones(f.n, bool)
-    info = np.where(d_best, f.d.info, f.h.info)
+    # information in the matched name: the field that matched more of it
+    info = np.maximum(f.d.info, f.h.info)
     exact_any = (f.d_exact | f.h_exact | f.d_variant)
     info = np.where(exact_any, f.name_info, info)
     ref = roster.log2n + model.tf_bits_over_log2n

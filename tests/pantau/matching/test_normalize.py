@@ -42,6 +42,7 @@ CASES = [
     ("Ｂｕｄｉ　Ｓａｎｔｏｓｏ", "budi santoso", []),          # fullwidth
     ("Budi Santoso 🇮🇩", "budi santoso", []),              # a flag is not letters
     ("Pak Harto", "harto", ["Pak"]),
+    ("Bunda Rara", "rara", ["Bunda"]),
     ("", "", []),
 ]
 
