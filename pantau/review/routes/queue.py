@@ -28,8 +28,8 @@ def queue(request: Request, user: dict = Depends(auth.signed_in)):
     page = page_number(request)
     size = review.page_size
     rows = q.queue(db, f, limit=size, offset=(page - 1) * size)
-    total = q.queue_total(db, f)
     counts = q.status_counts(db, f)
+    total = counts.get(f.status, 0) if f.status else sum(counts.values())   # one count query, not two
     return render(
         request, "queue.html", rows=rows, total=total, counts=counts, filter=f,
         filter_params=f.params(), page=page, pages=max(1, -(-total // size)), page_size=size,
