@@ -45,6 +45,7 @@ META_MODEL = "match_model_version"
 META_ROSTER_CHANGED = "roster_changed_at"
 META_ROSTER_FP = "match_roster_fingerprint"
 WRITE_BATCH = 20_000
+MAX_PROCESSES = 4          # actor preparation is Python: large runs fork this many workers
 
 
 @dataclass
@@ -142,7 +143,8 @@ def run_match(settings: Settings, db, *, run_id: int | None = None, full: bool =
                              seconds=0.0, run_id=run_id, employees=index.n, full=rescore_all, reason=reason,
                              index_cached=cached)
         stats: dict = {}
-        step = max(model.batch_actors, WRITE_BATCH)
+        processes = max(1, min(os.cpu_count() or 1, MAX_PROCESSES)) if len(actors) >= 2 * WRITE_BATCH else 1
+        step = max(model.batch_actors, WRITE_BATCH) * processes
         last_report = [time.monotonic()]
 
         def tick(done: int, total: int, base: int) -> None:
@@ -154,7 +156,7 @@ def run_match(settings: Settings, db, *, run_id: int | None = None, full: bool =
         for s in range(0, len(actors), step):
             part_ids = ids[s:s + step]
             cands = match(actors[s:s + step], None, model, actor_ids=part_ids, index=index, stats=stats,
-                          progress=lambda d, t, b=s: tick(d, t, b))
+                          progress=lambda d, t, b=s: tick(d, t, b), processes=processes)
             res = matches_q.upsert_candidates(db, cands, run_id=run_id, model_version=model.version)
             result.withdrawn += matches_q.withdraw_stale(db, part_ids, {(c.actor_id, c.nip) for c in cands})
             result.candidates += len(cands)

@@ -41,15 +41,30 @@ def build_index(employees: Sequence[Employee], model: MatchModel | None = None, 
     return roster
 
 
+_FORK_STATE: dict = {}
+PARALLEL_MIN_ACTORS = 20_000
+
+
+def _match_part(bounds: tuple[int, int]) -> tuple[list[MatchCandidate], dict]:
+    st = _FORK_STATE
+    s, e = bounds
+    stats: dict = {}
+    out = match(st["actors"][s:e], None, st["model"], actor_ids=st["ids"][s:e], index=st["index"], stats=stats,
+                workers=1, processes=1)
+    return out, stats
+
+
 def match(actors: Sequence[Actor], employees: Sequence[Employee] | None, model: MatchModel | None = None, *,
           actor_ids: Sequence[int] | None = None, index: RosterIndex | None = None,
           progress: Callable[[int, int], None] | None = None, stats: dict | None = None,
-          workers: int = -1) -> list[MatchCandidate]:
+          workers: int = -1, processes: int = 1) -> list[MatchCandidate]:
     """Candidates for ``actors`` among ``employees``: at most ``top_k`` per actor, score >= threshold.
 
     ``actor_ids`` are the ids put in the candidates (default: positions in ``actors``).
     ``index`` (from ``build_index``) replaces ``employees`` when given. ``stats``, if a
     dict, receives counts (pairs, blocks, seconds) for reports and benchmarks.
+    ``processes`` > 1 splits a large batch of actors over forked processes that share
+    the roster index copy-on-write (actor preparation is Python, so threads would not help).
     """
     model = model or default_model()
     if index is None:
@@ -57,6 +72,8 @@ def match(actors: Sequence[Actor], employees: Sequence[Employee] | None, model: 
     ids = list(actor_ids) if actor_ids is not None else list(range(len(actors)))
     if len(ids) != len(actors):
         raise ValueError("actor_ids must be as long as actors")
+    if processes > 1 and len(actors) >= PARALLEL_MIN_ACTORS and index.n:
+        return _match_parallel(actors, ids, model, index, processes, progress, stats)
     out: list[MatchCandidate] = []
     st = stats if stats is not None else {}
     st.setdefault("pairs", 0)
@@ -91,4 +108,27 @@ def match(actors: Sequence[Actor], employees: Sequence[Employee] | None, model: 
         st["actors"] += batch.n
         if progress:
             progress(min(start + bs, len(actors)), len(actors))
+    return out
+
+
+def _match_parallel(actors, ids, model, index, processes, progress, stats) -> list[MatchCandidate]:
+    import multiprocessing as mp
+    step = max(model.batch_actors, 1)
+    bounds = [(s, min(s + step, len(actors))) for s in range(0, len(actors), step)]
+    _FORK_STATE.update(actors=actors, ids=ids, model=model, index=index)
+    out: list[MatchCandidate] = []
+    st = stats if stats is not None else {}
+    try:
+        with mp.get_context("fork").Pool(processes) as pool:
+            done = 0
+            for cands, part in pool.imap(_match_part, bounds):
+                out.extend(cands)
+                for k, v in part.items():
+                    if isinstance(v, (int, float)):
+                        st[k] = st.get(k, 0) + v
+                done += part.get("actors", 0)
+                if progress:
+                    progress(done, len(actors))
+    finally:
+        _FORK_STATE.clear()
     return out

@@ -13,6 +13,7 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -317,6 +318,13 @@ class ActorBatch:
     known: list[list[int]]     # employee indices whose known handles equal this actor's handle
 
 
+@lru_cache(maxsize=200_000)
+def _normalised(name: str) -> tuple[str, tuple[str, ...]]:
+    """Display names repeat (namesakes, brands): normalise each once per process."""
+    n = normalise(name)
+    return n.text, tuple(n.titles)
+
+
 def _ids(tokens: list[str], tok2id: dict[str, int]) -> tuple[list[int], list[int], list[int]]:
     full, init, first = [], [], []
     for t in tokens:
@@ -340,8 +348,8 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
     ctx2id = roster.ctx2id
     title2id = roster.title2id
     for a in actors:
-        nd = normalise(a.display_name) if a.display_name else None
-        d = nd.text.split()[:NT] if nd else []
+        nd = _normalised(a.display_name) if a.display_name else None
+        d = nd[0].split()[:NT] if nd else []
         info = handles_mod.analyse(a.handle, vocab, a.platform)
         h = info.tokens[:NT]
         dt.append(d)
@@ -363,7 +371,7 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
         cw = list(dict.fromkeys(w for w in words if w in ctx2id))[:NCA]
         ctxw.append(cw)
         ctx.append([ctx2id[w] for w in cw])
-        tt = (nd.titles if nd else []) + [w for w in (a.bio or "").split()[:60] if "." in w and len(w) <= 12]
+        tt = (list(nd[1]) if nd else []) + [w for w in (a.bio or "").split()[:60] if "." in w and len(w) <= 12]
         tk = [k for k in dict.fromkeys(title_keys_of(tt)) if k in title2id]
         ttext.append(tk)
         titles.append([title2id[k] for k in tk])

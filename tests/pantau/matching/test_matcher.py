@@ -141,3 +141,20 @@ def test_matching_imports_no_database_scrapy_or_web_code():
                 assert top not in {"sqlite_utils", "sqlite3", "scrapy", "fastapi", "starlette", "crawler"}, path
                 if top == "storage":
                     assert n == "storage.records", f"{path.name} imports {n}"
+
+
+def test_forked_processes_give_the_same_candidates(monkeypatch):
+    import pantau.matching as pm
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks" / "matching"))
+    from generate import generate
+    ds = generate(500, 1500, seed=9)
+    model = default_model()
+    model.batch_actors = 400
+    index = build_index(ds.employees, model)
+    serial = match(ds.actors, None, model, index=index)
+    monkeypatch.setattr(pm, "PARALLEL_MIN_ACTORS", 10)
+    stats = {}
+    forked = match(ds.actors, None, model, index=index, processes=2, stats=stats)
+    key = lambda c: (c.actor_id, c.nip, c.score, c.band)
+    assert sorted(map(key, forked)) == sorted(map(key, serial)) and serial
+    assert stats["actors"] == len(ds.actors)
