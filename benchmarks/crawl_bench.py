@@ -53,12 +53,18 @@ def count(db: Path, sql: str) -> int:
         con.close()
 
 
-def crawl(ws: Path) -> tuple[float, subprocess.CompletedProcess]:
+def crawl(ws: Path) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Wall time, CPU time (the CLI and its crawl child; the sandbox runs apart) and the result."""
+    import resource
     env = {**os.environ, "PANTAU_YOUTUBE_API_KEY": "sandbox-key", "COLUMNS": "200"}
     env.pop("PANTAU_WORKSPACE", None)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, "-m", "pantau", "crawl"], cwd=ws, env=env, capture_output=True, text=True)
-    return time.perf_counter() - t0, r
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, r
 
 
 def main() -> int:
@@ -93,23 +99,27 @@ def main() -> int:
               f"{expected} interactions held (totals ignore per-account `collect`)", flush=True)
 
         sb.reset_stats()
-        t1, r1 = crawl(ws)
+        t1, c1, r1 = crawl(ws)
         if r1.returncode != 0:
             print(r1.stdout[-3000:], r1.stderr[-3000:], sep="\n")
         db = ws / "data" / "pantau.db"
         stored = count(db, "SELECT count(*) FROM interactions")
         req1 = sb.stats()["requests"]
         print(f"first crawl:  {t1:8.1f} s, {req1} requests, {stored} interactions stored "
-              f"-> {stored / t1:,.0f} interactions/s end to end (target >= 2,000)", flush=True)
+              f"-> {stored / t1:,.0f} interactions/s end to end (target >= 2,000); "
+              f"crawler CPU {c1:.1f} s -> {stored / c1:,.0f} interactions per CPU second", flush=True)
 
         sb.reset_stats()
-        t2, r2 = crawl(ws)
+        t2, c2, r2 = crawl(ws)
         if r2.returncode != 0:
             print(r2.stdout[-3000:], r2.stderr[-3000:], sep="\n")
         stored2 = count(db, "SELECT count(*) FROM interactions")
         req2 = sb.stats()["requests"]
         print(f"second crawl: {t2:8.1f} s, {req2} requests, {stored2 - stored} new interactions "
-              f"-> {100 * t2 / t1:.1f}% of the first crawl's time (target < 10%)", flush=True)
+              f"-> {100 * t2 / t1:.1f}% of the first crawl's time (target < 10%); "
+              f"CPU {c2:.1f} s = {100 * c2 / c1:.1f}% of the first", flush=True)
+        print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+              "(figures are wall-clock; a shared machine slows them)")
         by = sb.stats().get("by_endpoint", {})
         print("second crawl requests by endpoint:", dict(sorted(by.items(), key=lambda kv: -kv[1])[:10]))
     tmp.cleanup()

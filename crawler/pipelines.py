@@ -49,8 +49,8 @@ class StorePipeline:
         s = crawler.settings
         self.db_path = s.get("PANTAU_DB_PATH")
         self.run_id = s.get("PANTAU_RUN_ID")
-        self.batch_size = s.getint("PANTAU_BATCH_SIZE", 2000)
-        self.flush_seconds = 2.0
+        self.batch_size = s.getint("PANTAU_BATCH_SIZE", 5000)
+        self.flush_seconds = 5.0
         self.buffer: list[Batch] = []
         self.buffered = 0
         self.last_flush = time.monotonic()
@@ -66,6 +66,8 @@ class StorePipeline:
         if not self.db_path:
             raise RuntimeError("PANTAU_DB_PATH is not set")
         self.db = storage.open_db(self.db_path)
+        # checkpoint the WAL less often while a crawl writes (this connection only)
+        self.db.execute("PRAGMA wal_autocheckpoint = 20000")
         self.writer = interactions_q.InteractionWriter(self.db, run_id=self.run_id, source="crawl",
                                                        create_accounts=False)
 

@@ -72,7 +72,7 @@ def scrapy_settings(config: dict) -> dict[str, Any]:
         "PANTAU_OBEY_ROBOTS": c["obey_robots"],
         "PANTAU_DB_PATH": config.get("db_path"),
         "PANTAU_RUN_ID": config.get("run_id"),
-        "PANTAU_BATCH_SIZE": int(config.get("batch_size", 2000)),
+        "PANTAU_BATCH_SIZE": int(config.get("batch_size", 5000)),
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.AllowedHostsMiddleware": 50,
             "crawler.middlewares.BudgetMiddleware": 60,

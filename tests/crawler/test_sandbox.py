@@ -43,3 +43,34 @@ def test_all_four_platforms_collect_what_the_sandbox_holds(workspace, sandbox):
     assert sum(a["new_items"] for a in account_runs(workspace) if a["run_id"] == 2) == 0
     assert second < 60, second
     assert rows(workspace, "SELECT count(*) FROM runs WHERE kind='crawl' AND status='ok'") == [(2,)]
+
+
+def _mastodon_only(sandbox) -> str:
+    from pantau.sandbox.server import watchlist_yaml
+    return watchlist_yaml(sandbox.world, sandbox.url, {"mastodon"})
+
+
+@pytest.mark.parametrize("kind", ["429", "429-reset", "500", "slow", "truncated"])
+def test_sandbox_faults_are_survived(workspace, kind):
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=2, slow_seconds=1.0) as sb:
+        wl = "\n".join(ln for ln in _mastodon_only(sb).splitlines() if "collect:" not in ln) + "\n"
+        setup_workspace(workspace, wl, "max_retry_wait = 30.0\n")
+        sb.inject(kind, count=3, path_prefix="/api/v1/")
+        r = crawl(workspace)
+        assert r.returncode == 0, r.stdout + r.stderr
+        want = sum(sb.totals()["mastodon"].values())
+        assert len(interactions(workspace)) == want
+        if kind != "slow":
+            assert sum(a["retries"] for a in account_runs(workspace)) == 3
+
+
+def test_sandbox_quota_stops_youtube_for_the_day(workspace, sandbox):
+    from pantau.sandbox.server import watchlist_yaml
+    setup_workspace(workspace, watchlist_yaml(sandbox.world, sandbox.url, {"youtube", "bluesky"}))
+    sandbox.inject("quota", count=1, path_prefix="/youtube/v3/commentThreads")
+    r = crawl(workspace, env={"PANTAU_YOUTUBE_API_KEY": "k"})
+    assert r.returncode == 1
+    assert "quota exceeded" in r.stderr and "@calonsatu" in r.stderr
+    statuses = {(a["platform"], a["status"]) for a in account_runs(workspace)}
+    assert ("bluesky", "ok") in statuses and ("youtube", "failed") in statuses
