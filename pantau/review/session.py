@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.datastructures import MutableHeaders

@@ -162,13 +162,8 @@ def queue(db: Database, f: QueueFilter, *, limit: int = 50, offset: int = 0) -> 
     return list(db.query(sql, [*params, limit, offset]))
 
 
-def queue_total(db: Database, f: QueueFilter) -> int:
-    terms, params, joins = _where(f)
-    return db.execute("SELECT count(*)" + _from(joins) + _sql_where(terms), params).fetchone()[0]
-
-
 def status_counts(db: Database, f: QueueFilter) -> dict[str, int]:
-    """Matches per status under the other filters (the tabs above the queue)."""
+    """Matches per status under the other filters (the tabs above the queue, and the queue's total)."""
     terms, params, joins = _where(f, with_status=False)
     sql = "SELECT m.status, count(*)" + _from(joins) + _sql_where(terms) + " GROUP BY m.status"
     out = {s: 0 for s in MATCH_STATUSES}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
 from pantau.review import auth
@@ -41,7 +41,6 @@ def _filename(unit: str | None, fmt: str) -> str:
 @router.get("/reports/confirmed.{fmt}")
 def export_confirmed(request: Request, fmt: str, user: dict = Depends(auth.reviewer)):
     if fmt not in MEDIA:
-        from fastapi import HTTPException
         raise HTTPException(404)
     review = review_of(request)
     db = review.db()
