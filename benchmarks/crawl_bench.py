@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 API_PLATFORMS = {"mastodon", "bluesky", "youtube"}
 
 
-def api_watchlist(yaml_text: str) -> tuple[str, int]:
+def api_watchlist(yaml_text: str, platforms: set[str] = API_PLATFORMS) -> tuple[str, int]:
     """The sandbox's watchlist restricted to the API platforms; returns (yaml, accounts)."""
     from io import StringIO
 
@@ -37,7 +37,7 @@ def api_watchlist(yaml_text: str) -> tuple[str, int]:
     data = y.load(yaml_text)
     n = 0
     for cand in data["candidates"]:
-        cand["accounts"] = [a for a in cand["accounts"] if a["platform"] in API_PLATFORMS]
+        cand["accounts"] = [a for a in cand["accounts"] if a["platform"] in platforms]
         n += len(cand["accounts"])
     data["candidates"] = [c for c in data["candidates"] if c["accounts"]]
     out = StringIO()
@@ -73,7 +73,10 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--workspace", type=Path, default=None, help="keep the workspace here (default: temporary)")
+    ap.add_argument("--platforms", default=",".join(sorted(API_PLATFORMS)),
+                    help="comma-separated subset of mastodon,bluesky,youtube (default: all three)")
     args = ap.parse_args()
+    platforms = {p.strip() for p in args.platforms.split(",") if p.strip()} & API_PLATFORMS
 
     from pantau.cli.workspace import create_workspace
     from pantau.sandbox.server import SandboxProcess
@@ -83,7 +86,7 @@ def main() -> int:
     for f in (ws / "watchlists").glob("*.yaml"):
         f.unlink()
     with SandboxProcess(size=args.size, seed=args.seed) as sb:
-        wl, n_accounts = api_watchlist(sb.watchlist_yaml())
+        wl, n_accounts = api_watchlist(sb.watchlist_yaml(), platforms)
         (ws / "watchlists" / "sandbox.yaml").write_text(wl, encoding="utf-8")
         (ws / "pantau.toml").write_text(
             "[crawl]\n"
@@ -94,8 +97,8 @@ def main() -> int:
             "autothrottle = false\n"
             "budget = 1000000\n", encoding="utf-8")
         totals = sb.totals()
-        expected = sum(v for p, kinds in totals.items() if p in API_PLATFORMS for v in kinds.values())
-        print(f"sandbox size={args.size} seed={args.seed}: {n_accounts} API accounts, "
+        expected = sum(v for p, kinds in totals.items() if p in platforms for v in kinds.values())
+        print(f"sandbox size={args.size} seed={args.seed}: {n_accounts} accounts of {', '.join(sorted(platforms))}, "
               f"{expected} interactions held (totals ignore per-account `collect`)", flush=True)
 
         sb.reset_stats()

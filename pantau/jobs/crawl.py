@@ -11,10 +11,9 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pantau.config import Settings
-from pantau.errors import PantauError, UsageError
+from pantau.errors import UsageError
 from storage import private_dir
 from storage.queries import accounts as accounts_q
 from storage.queries import runs as runs_q
@@ -42,6 +41,8 @@ class CrawlResult:
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     requests: int = 0
+    #: per-spider figures (requests, responses, retries, new items, close reason) for the caller's run row
+    spiders: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -184,6 +185,7 @@ def run_crawl(settings: Settings, db, *, platform: str | None = None, account: s
             t["platform"], handle, row["status"], requests=row["requests"], items=row["items"],
             new_items=row["new_items"], retries=row["retries"], errors=row["errors"], message=row["message"]))
     result.new_interactions = sum(a.new_items for a in result.accounts)
+    result.spiders = {k: {kk: vv for kk, vv in v.items() if kk != "accounts"} for k, v in spiders.items()}
     for a in result.accounts:
         if a.status in ("failed", "budget"):
             result.failures.append(f"{a.platform} {a.handle}: {a.message or a.status}")
@@ -191,7 +193,7 @@ def run_crawl(settings: Settings, db, *, platform: str | None = None, account: s
     if own_run:
         status = "failed" if error else ("partial" if result.failures else "ok")
         runs_q.finish(db, run_id, status, stats={
-            "spiders": {k: {kk: vv for kk, vv in v.items() if kk != "accounts"} for k, v in spiders.items()},
+            "spiders": result.spiders,
             "requests": result.requests, "new_interactions": result.new_interactions,
             "seconds": round(result.seconds, 2)},
             summary={"accounts": len(result.accounts), "failures": result.failures,

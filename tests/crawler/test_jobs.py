@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from tests.crawler.conftest import crawl, rows, setup_workspace
 from tests.crawler.test_mastodon import serve_mastodon, watchlist

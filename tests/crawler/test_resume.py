@@ -11,7 +11,6 @@ import time
 
 from tests.crawler import synthetic
 from tests.crawler.conftest import crawl, interactions, rows, setup_workspace
-from tests.crawler.replay_server import ReplayServer
 
 
 def stored(ws) -> int:
