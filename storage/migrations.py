@@ -32,4 +32,14 @@ def m0001_initial(db: Database) -> None:
         db.execute(stmt)
 
 
+
+@migrations(name="0002_review_indexes")
+def m0002_review_indexes(db: Database) -> None:
+    """Indexes the review queue needs at 100,000 matches / 1,000,000 interactions."""
+    db.execute("CREATE INDEX IF NOT EXISTS employees_unit ON employees(unit)")
+    db.execute("CREATE INDEX IF NOT EXISTS matches_score ON matches(score DESC)")
+    db.execute("CREATE INDEX IF NOT EXISTS interactions_account_actor ON interactions(account_id, actor_id)")
+    db.execute("DROP INDEX IF EXISTS interactions_account")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
