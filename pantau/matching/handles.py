@@ -80,7 +80,8 @@ class Vocabulary:
             v = bj + unk_c
             if v < best[j + 1]:
                 best[j + 1], back[j + 1] = v, (j, "?")
-            for i in range(j + 2, min(n, j + _MAX_WORD) + 1):
+            end = j + _MAX_WORD if j + _MAX_WORD < n else n
+            for i in range(j + 2, end + 1):
                 sub = chunk[j:i]
                 if sub not in prefixes:
                     break
@@ -170,7 +171,7 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "") -> Handle
             if sp != chunk:
                 t2, u2 = vocab.segment(sp)
                 options.append((sum(map(len, u2)), len(t2), t2, u2))
-            if len(chunk) > 3:
+            if len(chunk) > 3 and chunk[0] == chunk[1]:
                 t3, u3 = vocab.segment(spell(chunk[1:]))
                 if not u3:
                     # after a doubled first letter the initial reading wins (ssihombing)
