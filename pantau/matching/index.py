@@ -190,6 +190,8 @@ class RosterIndex:
     block_count: np.ndarray = field(default=None)
     block_emp: np.ndarray = field(default=None)       # employee indices grouped by key
     block_report: dict = field(default_factory=dict)
+    hot_pairs: np.ndarray = field(default=None)       # token-pair keys refined by birth year
+    rare_max: int = 0                                 # the rare-token limit used
 
     @property
     def log2n(self) -> float:
