@@ -50,6 +50,10 @@ def render_text(summary: dict) -> str:
         f"evidence: {summary.get('evidence', {}).get('screenshots', 0)} screenshot(s), "
         f"{summary.get('evidence', {}).get('failures', 0)} failed",
     ]
+    purged = summary.get("purged") or {}
+    if purged.get("interactions") or purged.get("actors"):
+        lines.append(f"retention: {purged.get('interactions', 0)} interaction(s) and {purged.get('actors', 0)} "
+                     f"actor(s) of unmatched people older than {purged.get('days', '?')} days purged")
     silent = summary.get("silent_accounts") or []
     if silent:
         lines.append("accounts that yielded nothing unexpectedly: " + ", ".join(silent))

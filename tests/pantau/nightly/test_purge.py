@@ -108,3 +108,20 @@ def test_purge_takes_the_job_lock(workspace, db):
         with pytest.raises(LockBusy, match="not starting purge"):
             purge(settings, db)
         assert purge(settings, db, dry_run=True).interactions == 0   # a dry run only reads
+
+
+def test_the_nightly_run_applies_retention(pantau, workspace, db):
+    write_config(workspace)
+    ids = _seed(db)
+    # the run's matcher may withdraw a pending candidate it does not propose itself; a decision is sticky
+    db.execute("UPDATE matches SET status='escalated', decided_at='2026-01-01T00:00:00Z' WHERE status='pending'")
+    db.conn.commit()
+    r = pantau("run")
+    assert "retention: 4 interaction(s) and 1 actor(s) of unmatched people older than 180 days purged" in r.stdout
+    run = list(db.query("SELECT * FROM runs WHERE kind='nightly'"))[0]
+    assert json.loads(run["summary"])["purged"]["interactions"] == 4
+    assert _count(db, "SELECT count(*) FROM runs WHERE kind='purge'") == 0   # a stage, not a run of its own
+    (audit,) = list(db.query("SELECT * FROM audit_log WHERE action='purge'"))
+    assert json.loads(audit["detail"])["run_id"] == run["id"]
+    remaining = {r[0] for r in db.execute("SELECT id FROM interactions")}
+    assert set(ids["old_pending"]) <= remaining and not set(ids["old_stranger"]) & remaining

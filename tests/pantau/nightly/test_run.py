@@ -40,7 +40,7 @@ def test_an_invalid_watchlist_does_not_stop_the_other_stages(pantau, workspace, 
     assert run["trigger"] == "test" and run["status"] == "partial"
     assert s["errors"][0].startswith("sync: ") and "bad.yaml" in s["errors"][0]
     assert {k: v["ok"] for k, v in s["stages"].items()} == {
-        "sync": False, "crawl": True, "match": True, "evidence": True, "summary": True}
+        "sync": False, "crawl": True, "match": True, "evidence": True, "retention": True, "summary": True}
     assert "sync: " in r.stdout and "errors (1):" in r.stdout
 
 
