@@ -100,6 +100,9 @@ def main() -> int:
     # stdout is reserved for events; anything printed by libraries goes to stderr (the log)
     _events = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
+    # run as ``python -m``, this module is __main__; components import ``crawler.process``: share the channel
+    import crawler.process as imported
+    imported._events = _events
 
     from scrapy.crawler import CrawlerProcess
 

@@ -57,3 +57,27 @@ def test_second_crawl_waits_for_nobody(workspace, replay):
     with job_lock(workspace / "data" / "pantau.lock", job="match"):
         r = crawl(workspace)
     assert r.returncode == 1 and "another Pantau job" in r.stderr
+
+
+def test_progress_events_reach_the_parent(workspace, replay):
+    serve_mastodon(replay)
+    setup_workspace(workspace, watchlist(replay.url))
+    from crawler.process import run_in_child
+    from pantau.jobs.crawl import child_config
+    from pantau.jobs.sync import sync_watchlists
+    from pantau.workspace import open_database, open_settings
+    from storage.queries import accounts as accounts_q
+    settings = open_settings(workspace)
+    db = open_database(settings)
+    try:
+        sync_watchlists(settings, db)
+        config = child_config(settings, accounts_q.crawl_targets(db), run_id=None)
+    finally:
+        db.close()
+    events = []
+    spiders = run_in_child(config, events.append, log_path=workspace / "data" / "test-crawl.log")
+    kinds = [e["event"] for e in events]
+    assert "account" in kinds and kinds[-1] == "done"
+    acc = next(e for e in events if e["event"] == "account")
+    assert acc["handle"] == "@kandidatcontoh@warga.example" and acc["status"] == "ok" and acc["items"] == 16
+    assert spiders["mastodon"]["accounts"][0]["new_items"] == 12
