@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -11,7 +12,8 @@ from pantau.cli import app, console, state
 
 @app.command()
 def backup(
-    dest: Path = typer.Argument(..., help="Backup file to write (or a folder: a dated file goes in it)."),
+    dest: Optional[Path] = typer.Argument(
+        None, help="Backup file to write, or a folder for a dated file (default: [storage] backups)."),
     force: bool = typer.Option(False, "--force", help="Overwrite DEST if it exists."),
 ) -> None:
     """Online backup of the database (safe while a run is going on).
@@ -19,7 +21,11 @@ def backup(
     Example: pantau backup /srv/backups/pantau-$(date +%F).db
     """
     from pantau.jobs.backup import backup as do_backup
-    r = do_backup(state.settings(), dest, force=force)
+    settings = state.settings()
+    if dest is None:
+        import storage
+        dest = storage.private_dir(settings.path(settings.storage.backups))
+    r = do_backup(settings, dest, force=force)
     console.print(f"backup written to {r.dest} ({r.bytes:,} bytes, {r.pages:,} pages, "
                   f"integrity {r.integrity}, {r.seconds:.1f} s)")
 

@@ -88,3 +88,11 @@ def test_backup_during_a_write_sees_only_committed_data(workspace, db, tmp_path)
     assert copy.execute("SELECT count(*) FROM meta WHERE key='uncommitted'").fetchone()[0] == 0
     copy.close()
     assert db.execute("SELECT count(*) FROM meta WHERE key='uncommitted'").fetchone()[0] == 1
+
+
+def test_backup_without_dest_goes_to_the_backups_folder(pantau, workspace, db):
+    r = pantau("backup")
+    assert r.returncode == 0, r.stderr
+    (made,) = list((workspace / "data" / "backups").glob("pantau-*.db"))
+    assert stat.S_IMODE(os.stat(made.parent).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(made).st_mode) == 0o600
