@@ -182,6 +182,11 @@ class PlatformSpider(scrapy.Spider):
         last = parse_time(account.get("last_full_pass_at"))
         return last is None or self.now - last >= timedelta(days=self.full_pass_days)
 
+    def page(self, maximum: int) -> int:
+        """Rows per page: the API's maximum unless [platforms.NAME] page_size asks for fewer."""
+        ps = self.pconf.get("page_size")
+        return max(1, min(int(ps), maximum)) if ps else maximum
+
     def kinds(self, account: dict) -> set[str]:
         from storage.records import COLLECT_KINDS, KINDS
         collect = account.get("collect") or []

@@ -144,7 +144,7 @@ class BlueskySpider(PlatformSpider):
         acc["_handle"] = p.get("handle") or acc["handle"]
         kinds = self.kinds(acc)
         yield self.batch(acc, platform_id=p["did"])
-        yield self.request(xrpc(acc["_base"], "app.bsky.feed.getAuthorFeed", actor=p["did"], limit=PAGE,
+        yield self.request(xrpc(acc["_base"], "app.bsky.feed.getAuthorFeed", actor=p["did"], limit=self.page(PAGE),
                                 filter="posts_with_replies", includePins="true"),
                            self.parse_feed, acc, meta={"what": "feed"})
         if "follow" in kinds:
@@ -153,7 +153,7 @@ class BlueskySpider(PlatformSpider):
             if fc != 0 and (self.full_pass(acc) or not prev.get("complete") or prev.get("count") != fc):
                 early = bool(prev.get("complete")) and not self.full_pass(acc)
                 known = self.known_actors(acc, "follow") if early else set()
-                yield self.request(xrpc(acc["_base"], "app.bsky.graph.getFollowers", actor=p["did"], limit=PAGE),
+                yield self.request(xrpc(acc["_base"], "app.bsky.graph.getFollowers", actor=p["did"], limit=self.page(PAGE)),
                                    self.parse_followers, acc,
                                    meta={"what": "followers", "followers_count": fc, "known": known})
 
@@ -196,7 +196,7 @@ class BlueskySpider(PlatformSpider):
                                         ("reposts", "repost", "app.bsky.feed.getRepostedBy"),
                                         ("quotes", "quote", "app.bsky.feed.getQuotes")):
                 if count in wanted and kind in kinds:
-                    requests.append(self.request(xrpc(base, method, uri=uri, limit=PAGE), self.parse_list,
+                    requests.append(self.request(xrpc(base, method, uri=uri, limit=self.page(PAGE)), self.parse_list,
                                                  acc, post=uri, meta={"what": method, "kind": kind,
                                                                       "method": method, "post_url": url}))
                     n += 1
@@ -206,7 +206,7 @@ class BlueskySpider(PlatformSpider):
         yield from requests
         cursor = data.get("cursor")
         if cursor and not reached_end:
-            yield self.request(xrpc(acc["_base"], "app.bsky.feed.getAuthorFeed", actor=acc["_did"], limit=PAGE,
+            yield self.request(xrpc(acc["_base"], "app.bsky.feed.getAuthorFeed", actor=acc["_did"], limit=self.page(PAGE),
                                     filter="posts_with_replies", includePins="true", cursor=cursor),
                                self.parse_feed, acc, meta={"what": "feed"})
 
@@ -238,7 +238,7 @@ class BlueskySpider(PlatformSpider):
         yield self.batch(acc, items)
         cursor = data.get("cursor")
         if cursor:
-            yield self.request(xrpc(acc["_base"], meta["method"], uri=uri, limit=PAGE, cursor=cursor),
+            yield self.request(xrpc(acc["_base"], meta["method"], uri=uri, limit=self.page(PAGE), cursor=cursor),
                                self.parse_list, acc, post=uri,
                                meta={k: meta[k] for k in ("what", "kind", "method", "post_url")})
 
@@ -254,7 +254,7 @@ class BlueskySpider(PlatformSpider):
         cursor = data.get("cursor")
         if cursor and not all_known:
             yield self.batch(acc, items)
-            yield self.request(xrpc(acc["_base"], "app.bsky.graph.getFollowers", actor=acc["_did"], limit=PAGE,
+            yield self.request(xrpc(acc["_base"], "app.bsky.graph.getFollowers", actor=acc["_did"], limit=self.page(PAGE),
                                     cursor=cursor), self.parse_followers, acc,
                                meta={k: meta[k] for k in ("what", "followers_count", "known")})
         else:

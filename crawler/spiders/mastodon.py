@@ -19,11 +19,11 @@ from storage.records import Actor, Interaction, Post
 
 # ---- endpoints ---------------------------------------------------------------------------
 LOOKUP = "{base}/api/v1/accounts/lookup?acct={acct}"
-STATUSES = "{base}/api/v1/accounts/{id}/statuses?limit=40&exclude_reblogs=true"
+STATUSES = "{base}/api/v1/accounts/{id}/statuses?limit={limit}&exclude_reblogs=true"
 CONTEXT = "{base}/api/v1/statuses/{id}/context"
-FAVOURITED_BY = "{base}/api/v1/statuses/{id}/favourited_by?limit=80"
-REBLOGGED_BY = "{base}/api/v1/statuses/{id}/reblogged_by?limit=80"
-FOLLOWERS = "{base}/api/v1/accounts/{id}/followers?limit=80"
+FAVOURITED_BY = "{base}/api/v1/statuses/{id}/favourited_by?limit={limit}"
+REBLOGGED_BY = "{base}/api/v1/statuses/{id}/reblogged_by?limit={limit}"
+FOLLOWERS = "{base}/api/v1/accounts/{id}/followers?limit={limit}"
 
 #: logged-out context limits (descendants, depth): deeper parts need another context call
 CONTEXT_MAX_DESCENDANTS = 60
@@ -205,7 +205,7 @@ class MastodonSpider(PlatformSpider):
         kinds = self.kinds(acc)
         base = acc["_base"]
         yield self.batch(acc, platform_id=acc["_id"])
-        yield self.request(STATUSES.format(base=base, id=acc["_id"]), self.parse_statuses, acc,
+        yield self.request(STATUSES.format(base=base, id=acc["_id"], limit=self.page(40)), self.parse_statuses, acc,
                            meta={"what": "statuses"})
         if "follow" in kinds:
             fc = data.get("followers_count")
@@ -217,7 +217,7 @@ class MastodonSpider(PlatformSpider):
             elif self.full_pass(acc) or not prev.get("complete") or prev.get("count") != fc:
                 early = bool(prev.get("complete")) and not self.full_pass(acc)
                 known = self.known_actors(acc, "follow") if early else set()
-                yield self.request(FOLLOWERS.format(base=base, id=acc["_id"]), self.parse_followers, acc,
+                yield self.request(FOLLOWERS.format(base=base, id=acc["_id"], limit=self.page(80)), self.parse_followers, acc,
                                    meta={"what": "followers", "followers_count": fc, "known": known})
 
     def parse_statuses(self, response):
@@ -251,12 +251,12 @@ class MastodonSpider(PlatformSpider):
                                                              "queried": pid, "post_url": url}))
                 n += 1
             if "likes" in wanted and "like" in kinds:
-                requests.append(self.request(FAVOURITED_BY.format(base=base, id=pid), self.parse_people,
+                requests.append(self.request(FAVOURITED_BY.format(base=base, id=pid, limit=self.page(80)), self.parse_people,
                                              acc, post=pid, meta={"what": "favourited_by", "kind": "like",
                                                                   "post_url": url}))
                 n += 1
             if "reposts" in wanted and "repost" in kinds:
-                requests.append(self.request(REBLOGGED_BY.format(base=base, id=pid), self.parse_people,
+                requests.append(self.request(REBLOGGED_BY.format(base=base, id=pid, limit=self.page(80)), self.parse_people,
                                              acc, post=pid, meta={"what": "reblogged_by", "kind": "repost",
                                                                   "post_url": url}))
                 n += 1

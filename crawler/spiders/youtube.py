@@ -163,7 +163,7 @@ class YouTubeSpider(PlatformSpider):
         if not uploads:
             return
         yield self.request(api(acc["_base"], "playlistItems", self.key, part="snippet,contentDetails",
-                               playlistId=uploads, maxResults=50), self.parse_playlist, acc,
+                               playlistId=uploads, maxResults=self.page(50)), self.parse_playlist, acc,
                            meta={"what": "playlistItems", "playlist": uploads})
 
     def parse_playlist(self, response):
@@ -193,7 +193,7 @@ class YouTubeSpider(PlatformSpider):
         token = data.get("nextPageToken")
         if token and not reached_end:
             yield self.request(api(acc["_base"], "playlistItems", self.key, part="snippet,contentDetails",
-                                   playlistId=response.meta["playlist"], maxResults=50, pageToken=token),
+                                   playlistId=response.meta["playlist"], maxResults=self.page(50), pageToken=token),
                                self.parse_playlist, acc,
                                meta={"what": "playlistItems", "playlist": response.meta["playlist"]})
 
@@ -218,7 +218,7 @@ class YouTubeSpider(PlatformSpider):
             if "replies" in wanted:
                 requests.append(self.request(
                     api(acc["_base"], "commentThreads", self.key, part="snippet,replies", videoId=v["id"],
-                        maxResults=100, textFormat="plainText"),
+                        maxResults=self.page(100), textFormat="plainText"),
                     self.parse_threads, acc, post=v["id"], meta={"what": "threads"}))
             elif (acc["id"], v["id"]) in self.post_done_state:
                 post_cursors[v["id"]] = self.post_done_state.pop((acc["id"], v["id"]))
@@ -237,12 +237,12 @@ class YouTubeSpider(PlatformSpider):
         yield self.batch(acc, items)
         for tid in partial:
             yield self.request(api(acc["_base"], "comments", self.key, part="snippet", parentId=tid,
-                                   maxResults=100, textFormat="plainText"),
+                                   maxResults=self.page(100), textFormat="plainText"),
                                self.parse_replies, acc, post=vid, meta={"what": "replies", "parent": tid})
         token = data.get("nextPageToken")
         if token:
             yield self.request(api(acc["_base"], "commentThreads", self.key, part="snippet,replies", videoId=vid,
-                                   maxResults=100, textFormat="plainText", pageToken=token),
+                                   maxResults=self.page(100), textFormat="plainText", pageToken=token),
                                self.parse_threads, acc, post=vid, meta={"what": "threads"})
 
     def parse_replies(self, response):
@@ -257,5 +257,5 @@ class YouTubeSpider(PlatformSpider):
         token = data.get("nextPageToken")
         if token:
             yield self.request(api(acc["_base"], "comments", self.key, part="snippet", parentId=tid,
-                                   maxResults=100, textFormat="plainText", pageToken=token),
+                                   maxResults=self.page(100), textFormat="plainText", pageToken=token),
                                self.parse_replies, acc, post=vid, meta={"what": "replies", "parent": tid})

@@ -131,3 +131,13 @@ def test_unknown_account_fails_by_name_others_finish(workspace, replay):
     assert r.returncode == 1
     assert "kandidat_tidak_ada" in r.stderr and "not found" in r.stderr
     assert len(interactions(workspace)) == 12
+
+
+def test_page_size_setting_is_sent(workspace, replay):
+    serve_mastodon(replay)
+    setup_workspace(workspace, watchlist(replay.url), "[platforms.mastodon]\npage_size = 3\n")
+    r = crawl(workspace)
+    assert r.returncode == 0, r.stderr
+    assert any(q.endswith("favourited_by?limit=3") for q in replay.requests)
+    assert any("statuses?limit=3&" in q for q in replay.requests)
+    assert len(interactions(workspace)) == 12
