@@ -232,11 +232,17 @@ class NightlyScheduler:
 
 
 def serve(settings: Settings) -> int:
-    """Run the scheduler until SIGTERM or SIGINT; log to ``data/logs/scheduler.log``."""
-    setup_logging(settings)
-    interval = os.environ.get(ENV_TEST_INTERVAL)
-    sched = NightlyScheduler(settings, interval=float(interval) if interval else None)
-    return sched.serve()
+    """Run the scheduler until SIGTERM or SIGINT; log to ``data/logs/scheduler.log``.
+
+    One scheduler per workspace (its own lock, ``data/scheduler.lock``): a second
+    one would start every run twice, the second waiting for the first.
+    """
+    from pantau.lock import job_lock
+    with job_lock(settings.data_dir / "scheduler.lock", job="scheduler"):
+        setup_logging(settings)
+        interval = os.environ.get(ENV_TEST_INTERVAL)
+        sched = NightlyScheduler(settings, interval=float(interval) if interval else None)
+        return sched.serve()
 
 
 def cron_line(settings: Settings) -> str:
@@ -264,8 +270,7 @@ def main(argv: list[str] | None = None) -> int:
                    "the current folder or a parent)")
     args = p.parse_args(argv)
     try:
-        settings = open_settings(args.workspace)
+        return serve(open_settings(args.workspace))
     except PantauError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    return serve(settings)

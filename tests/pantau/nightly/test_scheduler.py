@@ -168,3 +168,19 @@ def test_log_rotation_keeps_files_private(tmp_path):
     for p in tmp_path.iterdir():
         assert stat.S_IMODE(os.stat(p).st_mode) == 0o600, p
     assert "line 039" in log_path.read_text()
+
+
+def test_one_scheduler_per_workspace(workspace, pantau):
+    write_config(workspace)
+    first = _scheduler(workspace, 3600)
+    try:
+        _wait_for(lambda: (workspace / "data" / "logs" / "scheduler.log").exists()
+                  and "scheduler started" in (workspace / "data" / "logs" / "scheduler.log").read_text(),
+                  what="the first scheduler")
+        r = pantau("schedule", timeout=60)
+        assert r.returncode == 1
+        assert f"(scheduler, pid {first.pid}" in r.stderr and "not starting scheduler" in r.stderr
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(30) == 0
+    finally:
+        first.kill()
