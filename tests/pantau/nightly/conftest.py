@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -18,6 +19,17 @@ from storage.records import Actor, Employee, Feature, Interaction, MatchCandidat
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Post {path}</title></head>
 <body style="font-family:sans-serif"><h1>Komentar</h1><p id="text">Sebuah komentar di {path}</p>
 {extra}</body></html>"""
+
+
+#: A page with no content of its own: its script fetches the comments and builds the DOM,
+#: as the sandbox's microblog and many real sites do.
+RENDERED = """<!doctype html><html><head><meta charset="utf-8"><title>rendered</title></head>
+<body><main id="timeline"></main><script>
+setTimeout(() => fetch('/api/comments').then(r => r.json()).then(list => {
+  for (const t of list) { const p = document.createElement('p'); p.textContent = t;
+    p.style.height = '40px'; document.getElementById('timeline').appendChild(p); }
+}), 200);
+</script></body></html>"""
 
 
 def iso(days_ago: float = 0) -> str:
@@ -46,6 +58,21 @@ class PageServer:
                     self.send_header("Content-Type", "text/plain")
                     self.end_headers()
                     self.wfile.write(b"not found")
+                    return
+                if self.path.startswith("/rendered"):
+                    body = RENDERED.encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                if self.path.startswith("/api/comments"):
+                    time.sleep(0.5)
+                    body = json.dumps([f"komentar {i}" for i in range(80)]).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(body)
                     return
                 if self.path.endswith(".png"):
                     self.send_response(200)

@@ -139,3 +139,20 @@ def test_no_browser_is_a_stage_error_not_a_crash(workspace, db, pages, monkeypat
     assert res.errors and "could not start the browser" in res.errors[0]
     assert res.raw == 1   # raw records are filed all the same
     assert [r["kind"] for r in evidence_q.for_interaction(db, iids[0])] == ["raw"]
+
+
+def test_pages_built_by_javascript_are_captured_after_rendering(workspace, db, pages):
+    import struct
+    server = pages()
+    write_config(workspace)
+    settings = load(workspace)
+    add_employees(db)
+    (iid,) = add_interactions(db, "budi", 1, base_url=server.url, path="/rendered")
+    add_match(db, "budi", NIPS[0])
+    res = capture_evidence(settings, db)
+    assert res.screenshots == 1
+    assert "/api/comments" in server.paths()
+    shot = [r for r in evidence_q.for_interaction(db, iid) if r["kind"] == "screenshot"][0]
+    png = (settings.evidence_dir / shot["path"]).read_bytes()
+    width, height = struct.unpack(">II", png[16:24])
+    assert width == 1280 and height > 80 * 40   # the 80 comments the script added are in the picture
