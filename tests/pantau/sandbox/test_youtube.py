@@ -141,3 +141,19 @@ def test_text_display_is_html_unless_plain_text_is_asked(client):
     assert any("<script>" in t for t in originals)
     assert any("&lt;script&gt;" in t for t in html_texts) and not any("<script>" in t for t in html_texts)
     assert plain_texts == originals
+
+
+def test_video_statistics_count_comments_and_replies(client):
+    vids = videos(client)
+    body = client.json("/youtube/v3/videos", part="statistics", id=",".join(vids[:50]), **KEY)
+    assert body["kind"] == "youtube#videoListResponse"
+    stats = {v["id"]: v["statistics"] for v in body["items"]}
+    assert set(stats) == set(vids[:50])
+    for vid in vids[:50]:
+        r = client.get("/youtube/v3/commentThreads", part="snippet", videoId=vid, maxResults="100", **KEY)
+        if r.status_code == 403:
+            assert "commentCount" not in stats[vid]   # comments disabled
+            continue
+        threads = r.json()["items"]
+        total = len(threads) + sum(t["snippet"]["totalReplyCount"] for t in threads)
+        assert stats[vid]["commentCount"] == str(total)
