@@ -97,6 +97,8 @@ def parse_nip(value: Any) -> tuple[str | None, str | None]:
         s = str(value).strip().replace("\u00a0", " ")
         if s.startswith("'"):            # Excel's "treat as text" prefix
             s = s[1:].strip()
+        elif s.startswith('="') and s.endswith('"'):   # ="198503..." keeps digits in some exports
+            s = s[2:-1].strip()
         if _SCIENTIFIC.fullmatch(s) or _DECIMAL.fullmatch(s):
             return None, _EXCEL_HINT
         if _SPACED_NIP.fullmatch(s):

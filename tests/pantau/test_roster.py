@@ -49,6 +49,7 @@ def test_good_csv_is_read_with_normalised_names_titles_handles_and_birth_dates()
     ("19850312 201001 1 001", True),
     (" 19850312  201001 1 001 ", True),
     ("'198503122010011001", True),                 # Excel's text prefix
+    ('="198503122010011001"', True),               # the ="..." text trick of some exports
     ("1.98503E+17", False),
     ("1,98503E+17", False),                        # Indonesian-locale Excel
     ("198503122010011001.0", False),
