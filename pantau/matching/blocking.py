@@ -100,7 +100,7 @@ def build(roster, model) -> None:
         for j in range(tok.shape[1]):
             m = valid[:, j] & (count[:, j] <= rare_max)
             keys.append(_k(T_RARE, tok[m, j])); rows.append(rows_all[m])
-            v = np.where(valid[:, j], var[safe[:, j]], -1)
+            v = np.where(valid[:, j] & (count[:, j] <= rare_max), var[safe[:, j]], -1)
             m = v >= 0
             keys.append(_k(T_RARE, v[m])); rows.append(rows_all[m])
     pair_keys, pair_rows = [], []
@@ -143,7 +143,10 @@ def build(roster, model) -> None:
     K, R = K[order], R[order]
     # the same employee twice under one key (a name repeating a token) counts once
     u, start, cnt = np.unique(K, return_index=True, return_counts=True)
-    hot = cnt > model.max_block
+    tags_all = (u >> np.int64(TAG_SHIFT)).astype(np.int64)
+    # an initial is a weak key: "B + Santoso" may be hundreds of people, which only a
+    # birth date could tell apart, so such blocks are left to the other keys
+    hot = (cnt > model.max_block) | ((tags_all == T_INIT) & (cnt > model.max_initial_block))
     report = {
         "employees": int(n), "keys": int(len(u)), "entries": int(len(K)), "rare_token_max": int(rare_max),
         "max_block": int(model.max_block), "hot_blocks_skipped": int(hot.sum()),

@@ -47,7 +47,8 @@ class MatchModel:
     # blocking
     rare_token_max: int = 0            # 0: max(30, roster/2000)
     max_block: int = 2000              # a larger block is refined by birth year, never scored whole
-    max_pairs_per_actor: int = 3000
+    max_initial_block: int = 150       # initial + token blocks are weak keys: smaller limit
+    max_pairs_per_actor: int = 600
     batch_actors: int = 20000
 
     @property
