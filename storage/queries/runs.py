@@ -29,15 +29,30 @@ def finish(db: Database, run_id: int, status: str, *, stats: dict | None = None,
 
 
 def mark_interrupted(db: Database) -> int:
-    """Runs left 'running' by a killed process become 'interrupted'.
+    """Runs left 'running' by a process that is gone become 'interrupted'.
 
-    Call only while holding the workspace job lock: then no other process can be
-    running a job, so every 'running' row not of this process is stale.
+    Called while holding the workspace job lock, so no other crawl, match or run
+    can be going on; a live pid other than ours is an import (imports do not take
+    the lock) and is left alone.
     """
-    with transaction(db):
-        cur = db.execute("UPDATE runs SET status='interrupted', ended_at=? "
-                         "WHERE status='running' AND (pid IS NULL OR pid != ?)", [utcnow(), os.getpid()])
-    return cur.rowcount
+    stale = []
+    for run_id, pid in db.execute("SELECT id, pid FROM runs WHERE status='running'").fetchall():
+        if pid == os.getpid():
+            continue
+        if pid:
+            try:
+                os.kill(pid, 0)
+                continue            # still alive
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue            # alive, someone else's
+        stale.append(run_id)
+    if stale:
+        with transaction(db):
+            db.conn.executemany("UPDATE runs SET status='interrupted', ended_at=? WHERE id=?",
+                                [(utcnow(), r) for r in stale])
+    return len(stale)
 
 
 def record_account(db: Database, run_id: int, account_id: int, spider: str, *, requests: int = 0,
