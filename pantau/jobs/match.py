@@ -45,6 +45,7 @@ META_MODEL = "match_model_version"
 META_ROSTER_CHANGED = "roster_changed_at"
 META_ROSTER_FP = "match_roster_fingerprint"
 WRITE_BATCH = 20_000
+PARALLEL_WRITE_BATCH = 200_000
 MAX_PROCESSES = 4          # actor preparation is Python: large runs fork this many workers
 
 
@@ -144,7 +145,9 @@ def run_match(settings: Settings, db, *, run_id: int | None = None, full: bool =
                              index_cached=cached)
         stats: dict = {}
         processes = max(1, min(os.cpu_count() or 1, MAX_PROCESSES)) if len(actors) >= 2 * WRITE_BATCH else 1
-        step = max(model.batch_actors, WRITE_BATCH) * processes
+        # one pool of forked workers per PARALLEL_WRITE_BATCH actors; candidates are written
+        # (one transaction) after each step, so a killed run loses at most one step
+        step = PARALLEL_WRITE_BATCH if processes > 1 else max(model.batch_actors, WRITE_BATCH)
         last_report = [time.monotonic()]
 
         def tick(done: int, total: int, base: int) -> None:

@@ -49,7 +49,7 @@ class MatchModel:
     max_block: int = 2000              # a larger block is refined by birth year, never scored whole
     max_initial_block: int = 150       # initial + token blocks are weak keys: smaller limit
     max_pairs_per_actor: int = 600
-    batch_actors: int = 20000
+    batch_actors: int = 10000
 
     @property
     def version(self) -> str:
