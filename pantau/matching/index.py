@@ -246,11 +246,17 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     ctx_rows = []
     ccount: Counter[str] = Counter()
     name_words = set(counts)
+    seen: dict[tuple, list[str]] = {}       # units and positions repeat: compute each once
     for e in employees:
-        ws = list(dict.fromkeys(w for w in context_words(f"{e.unit or ''} {e.position or ''}")
-                                if w not in name_words))
-        ctx_rows.append(ws[:NC])
-        ccount.update(ws[:NC])
+        key = (e.unit, e.position)
+        ws = seen.get(key)
+        if ws is None:
+            ws = list(dict.fromkeys(w for w in context_words(f"{e.unit or ''} {e.position or ''}")
+                                    if w not in name_words))[:NC]
+            if len(seen) < 1_000_000:
+                seen[key] = ws
+        ctx_rows.append(ws)
+        ccount.update(ws)
     ctx2id = {w: i for i, w in enumerate(ccount)}
     ctx_idf = np.log2(max(n, 2) / np.array([max(ccount[w], 1) for w in ctx2id] or [1], dtype=np.float64)
                       ).astype(np.float32)
