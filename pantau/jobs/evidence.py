@@ -23,6 +23,7 @@ import json
 import logging
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -148,6 +149,25 @@ def _short(exc: BaseException) -> str:
     return text[:300]
 
 
+def _shoot_all(settings: Settings, urls: list[str], show_progress: bool):
+    """Screenshot each url into the evidence store: url -> (stored file, None) or (None, reason)."""
+    shot: dict[str, tuple[files.StoredFile | None, str | None]] = {}
+    if not urls:
+        return shot
+    camera = Camera(settings)
+    try:
+        for n, url in enumerate(urls, 1):
+            try:
+                shot[url] = (files.store_bytes(settings.evidence_dir, camera.shoot(url), "png"), None)
+            except Exception as exc:
+                shot[url] = (None, _short(exc))
+            if show_progress and n % 10 == 0:
+                print(f"evidence: {n} pages captured", file=sys.stderr, flush=True)
+    finally:
+        camera.close()
+    return shot
+
+
 def capture_evidence(settings: Settings, db, *, run_id: int | None = None,
                      show_progress: bool = False) -> EvidenceResult:
     """File raw records, then screenshot up to the per-run cap; never raises for a page that fails."""
@@ -162,43 +182,41 @@ def capture_evidence(settings: Settings, db, *, run_id: int | None = None,
     if not queue:
         res.seconds = time.monotonic() - t0
         return res
-    try:
-        camera = Camera(settings)
-    except Exception as exc:   # no Chromium, no Playwright: the stage fails, the run goes on
-        res.errors.append(f"evidence: could not start the browser: {_short(exc)}")
-        res.seconds = time.monotonic() - t0
-        return res
-    shot: dict[str, tuple[files.StoredFile | None, str | None]] = {}   # url -> stored file or error, this run
-    try:
-        for row in queue:
-            url = row["url"] or row["post_url"]
-            if url not in shot:
-                refusal = host_refusal(url, settings.crawl.allowed_hosts)
-                if refusal:
-                    shot[url] = (None, refusal)
-                else:
-                    if res.pages >= cap:
-                        res.deferred = True
-                        break
-                    res.pages += 1
-                    try:
-                        png = camera.shoot(url)
-                        shot[url] = (files.store_bytes(settings.evidence_dir, png, "png"), None)
-                    except Exception as exc:
-                        shot[url] = (None, _short(exc))
-                    if show_progress and res.pages % 10 == 0:
-                        print(f"evidence: {res.pages} pages captured", file=sys.stderr, flush=True)
-            stored, error = shot[url]
-            if stored:
-                evidence_q.add(db, interaction_id=row["id"], kind="screenshot", source_url=url,
-                               sha256=stored.sha256, path=stored.path, size=stored.bytes, run_id=run_id)
-                res.screenshots += 1
+    # Plan first: which rows get recorded this run, and which new pages that takes (up to the cap).
+    rows, urls, refused = [], [], {}
+    for row in queue:
+        url = row["url"] or row["post_url"]
+        if url not in refused and url not in urls:
+            refusal = host_refusal(url, settings.crawl.allowed_hosts)
+            if refusal:
+                refused[url] = refusal
+            elif len(urls) >= cap:
+                res.deferred = True
+                break
             else:
-                log.warning("evidence for interaction %s failed: %s", row["id"], error)
-                evidence_q.add(db, interaction_id=row["id"], kind="screenshot", source_url=url,
-                               error=error, run_id=run_id)
-                res.failures += 1
-    finally:
-        camera.close()
+                urls.append(url)
+        rows.append((row, url))
+    # Playwright's sync API refuses to run where an asyncio loop is running (a caller's, or a
+    # test runner's): the browser work gets a thread of its own, the database stays here.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence") as pool:
+        try:
+            shot = pool.submit(_shoot_all, settings, urls, show_progress).result()
+        except Exception as exc:   # no Chromium, no Playwright: the stage fails, the run goes on
+            res.errors.append(f"evidence: could not start the browser: {_short(exc)}")
+            res.seconds = time.monotonic() - t0
+            return res
+    res.pages = len(urls)
+    shot.update({u: (None, why) for u, why in refused.items()})
+    for row, url in rows:
+        stored, error = shot[url]
+        if stored:
+            evidence_q.add(db, interaction_id=row["id"], kind="screenshot", source_url=url,
+                           sha256=stored.sha256, path=stored.path, size=stored.bytes, run_id=run_id)
+            res.screenshots += 1
+        else:
+            log.warning("evidence for interaction %s failed: %s", row["id"], error)
+            evidence_q.add(db, interaction_id=row["id"], kind="screenshot", source_url=url,
+                           error=error, run_id=run_id)
+            res.failures += 1
     res.seconds = time.monotonic() - t0
     return res

@@ -27,7 +27,11 @@ def stored(ws) -> int:
 def test_kill_and_resume_equals_clean_crawl(tmp_path, workspace, replay):
     total = synthetic.serve(replay, posts=30, likes=60, replies=5)
     replay.delay = 0.02
+    # ~130 requests 0.1 s apart: the pipeline's 5-second flush lands well before the end
     setup_workspace(workspace, synthetic.watchlist(replay.url), "concurrency = 2\n")
+    toml = (workspace / "pantau.toml").read_text(encoding="utf-8").replace(
+        "download_delay = 0.0", "download_delay = 0.1")
+    (workspace / "pantau.toml").write_text(toml, encoding="utf-8")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("PANTAU_WORKSPACE", None)
     proc = subprocess.Popen([sys.executable, "-m", "pantau", "crawl"], cwd=workspace, env=env,
