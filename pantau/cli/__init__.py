@@ -22,7 +22,9 @@ except ImportError:  # pragma: no cover - older Typer on the real click
     from click import exceptions as click_exc
 
 # Collected text is written by strangers: never interpret Rich markup or emoji codes in it.
-console = Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
+# Piped into a file or a script, tables keep whole handles and dates instead of an 80-column cut.
+_WIDTH = None if sys.stdout.isatty() else 240
+console = Console(markup=False, emoji=False, highlight=False, soft_wrap=True, width=_WIDTH)
 err_console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 app = typer.Typer(
