@@ -13,7 +13,7 @@ from pantau.matching import normalize
 from pantau.matching.blocking import DEFAULT_KEYS, BlockingKey
 from pantau.matching.comparisons import DISPLAY_NAME, HANDLE, Comparison
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 
 
 @dataclass
@@ -23,6 +23,12 @@ class MatchModel:
     threshold: float = 55.0            # candidates below this score are not stored
     top_k: int = 3                     # candidates kept per actor
     margin: float = 6.0               # ... and only those within this many points of the actor's best
+    # beyond this many candidates per actor, a further one needs corroboration: a third
+    # tie on the name alone is a lottery among namesakes, not a lead
+    uncorroborated_top_k: int = 2
+    # a pair whose only name is the handle (display name missing or carrying no name) and
+    # that nothing marks as common or shared ("possible" band) is kept from threshold minus this
+    handle_only_allowance: float = 10.0
     strong_min: float = 80.0           # a strong candidate needs this score and corroboration
     # name evidence: the best comparison counts fully, the other adds this share
     second_name_share: float = 0.25

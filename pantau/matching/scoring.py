@@ -48,6 +48,8 @@ class Scored:
     title: np.ndarray
     title_hit: np.ndarray
     known: np.ndarray
+    corroborated: np.ndarray    # evidence independent of the name (birth date, unit words, title, known handle)
+    handle_only: np.ndarray     # the handle is the only name shown: the display name is missing or names nobody
 
 
 def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) -> Scored:
@@ -133,14 +135,42 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     strong = known | ((score >= model.strong_min) & corroborated & name_ev)
     namesake = name_ev & ((nc >= 2) | (tf <= -6)) & ~strong
     band = np.where(strong, BAND_STRONG, np.where(namesake, BAND_NAMESAKE, BAND_POSSIBLE)).astype(np.int8)
+    # the handle is the only name shown: the display name is missing or reaches only its
+    # "else" level (no roster token, not another person's name), while the handle fits the name
+    handle_only = np.zeros(f.n, bool)
+    for k, comp in enumerate(model.comparisons):
+        if comp.name == "display_name":
+            d_idx = levels[k]
+            handle_only = (d_idx == -1) | (d_idx == len(comp.levels) - 1)
+    for k, comp in enumerate(model.comparisons):
+        if comp.name == "handle":
+            ev = np.array([lvl.name_evidence for lvl in comp.levels] + [False])[levels[k]]
+            handle_only &= ev
     return Scored(score=score, band=band, levels=levels, weights=weights, name_points=name_points, tf=tf,
                   info=info, shared=shared, birth_kind=birth_kind, birth=birth, ctx=ctx, ctx_hit=ctx_hit,
-                  title=title, title_hit=title_hit, known=known)
+                  title=title, title_hit=title_hit, known=known, corroborated=corroborated,
+                  handle_only=handle_only & (band == BAND_POSSIBLE))
+
+
+def below_threshold_kept(s: Scored, model) -> np.ndarray:
+    """Pairs kept under the threshold: a handle-only name that nothing marks as common or shared.
+
+    A handle is a compressed form of the name (run together, initials, shortened), so its
+    levels score below a display name's; an account that shows no name besides the handle
+    has no second field to confirm it. Such a pair in the ``possible`` band (the name is
+    neither shared nor common) gets ``handle_only_allowance`` points of grace; namesakes do not.
+    """
+    return s.handle_only & (s.score >= model.threshold - model.handle_only_allowance) & (s.score < model.threshold)
 
 
 def select(f: PairFeatures, s: Scored, model) -> np.ndarray:
-    """Indices of the pairs to keep: score >= threshold, best ``top_k`` per actor."""
-    ok = np.flatnonzero(s.score >= model.threshold)
+    """Indices of the pairs to keep: score >= threshold, best ``top_k`` per actor.
+
+    Within ``margin`` points of the actor's best only; beyond ``uncorroborated_top_k``
+    candidates a further one needs corroboration (birth date, unit words, title, known
+    handle): a third employee tied on the name alone is a lottery among namesakes.
+    """
+    ok = np.flatnonzero((s.score >= model.threshold) | below_threshold_kept(s, model))
     if not len(ok):
         return ok
     pa = f.pa[ok]
@@ -149,7 +179,9 @@ def select(f: PairFeatures, s: Scored, model) -> np.ndarray:
     starts = np.r_[0, np.flatnonzero(np.diff(pa)) + 1]
     rank = np.arange(len(pa)) - np.repeat(starts, np.diff(np.r_[starts, len(pa)]))
     best = np.repeat(s.score[ok][starts], np.diff(np.r_[starts, len(pa)]))
-    return ok[(rank < model.top_k) & (s.score[ok] >= best - model.margin)]
+    keep = (rank < model.top_k) & (s.score[ok] >= best - model.margin)
+    keep &= (rank < model.uncorroborated_top_k) | s.corroborated[ok]
+    return ok[keep]
 
 
 _BIRTH_TEXT = {1: "match the birth year", 2: "match the birth day and month", 3: "match the full birth date",
@@ -209,6 +241,9 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
         out.append(Feature("band", f"Namesake: {why}; needs corroboration before any conclusion", 0.0))
     elif band == "possible":
         out.append(Feature("band", "Possible: the name fits but nothing independent confirms it", 0.0))
+        if s.score[i] < model.threshold:
+            out.append(Feature("handle_only", "Kept below the threshold: the handle is the only name the account "
+                               "shows and the name is neither common nor shared", 0.0))
     else:
         out.append(Feature("band", "Strong: the name fits and independent evidence agrees", 0.0))
     return out

@@ -158,3 +158,36 @@ def test_forked_processes_give_the_same_candidates(monkeypatch):
     key = lambda c: (c.actor_id, c.nip, c.score, c.band)
     assert sorted(map(key, forked)) == sorted(map(key, serial)) and serial
     assert stats["actors"] == len(ds.actors)
+
+
+TIED = [
+    emp("198001012005011001", "Agus Salim Harjono", "Dinas Sosial", "Pekerja Sosial"),
+    emp("198502022010011002", "Agus Salim Harjono", "Inspektorat", "Auditor"),
+    emp("199003032015011003", "Agus Salim Harjono", "Bappeda", "Perencana"),
+]
+
+
+def test_a_third_candidate_tied_on_the_name_alone_needs_corroboration():
+    model = default_model(threshold=1, top_k=3)
+    assert len(match([actor("agus_salim_h", "Agus Salim Harjono")], TIED, model)) == 2
+    model.uncorroborated_top_k = 3
+    assert len(match([actor("agus_salim_h", "Agus Salim Harjono")], TIED, model)) == 3
+    # corroboration (the birth date of the third employee in the handle) keeps it
+    model = default_model(threshold=1, top_k=3)
+    cands = match([actor("agussalimharjono030390", "Agus Salim Harjono")], TIED, model)
+    assert "199003032015011003" in {c.nip for c in cands}
+
+
+def test_a_handle_only_name_gets_the_allowance_below_the_threshold():
+    lone = actor("hprasetyo", "Hamba Allah")           # the display name names nobody
+    [c] = match([lone], ROSTER, default_model(threshold=1, top_k=1))
+    assert c.band == "possible"
+    model = default_model(threshold=c.score + 5, top_k=1)
+    [kept] = match([lone], ROSTER, model)
+    assert kept.nip == c.nip and any(f.feature == "handle_only" for f in kept.features)
+    model.handle_only_allowance = 0
+    assert match([lone], ROSTER, model) == []
+    # a display name that carries the name gets no allowance
+    named = actor("hpn", "Heryanto Nugroho")
+    [d] = match([named], ROSTER, default_model(threshold=1, top_k=1))
+    assert match([named], ROSTER, default_model(threshold=d.score + 5, top_k=1)) == []
