@@ -70,7 +70,7 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
 
 @dataclass
 class MatchingConfig:
-    threshold: float = 55.0              # minimum score (0-100) of a stored candidate
+    threshold: float = 55.0              # minimum score (0-100) of a stored candidate (handle-only: 10 lower)
     top_k: int = 3                       # candidates kept per actor
     cache: str = "data/cache"            # roster index cache
 
