@@ -214,9 +214,16 @@ def capture_evidence(settings: Settings, db, *, run_id: int | None = None,
                            sha256=stored.sha256, path=stored.path, size=stored.bytes, run_id=run_id)
             res.screenshots += 1
         else:
-            log.warning("evidence for interaction %s failed: %s", row["id"], error)
+            # each failure is kept in its evidence row; the log gets one line per run (below),
+            # so a platform that is down does not bury the night's log in identical lines
+            log.debug("evidence for interaction %s failed: %s", row["id"], error)
             evidence_q.add(db, interaction_id=row["id"], kind="screenshot", source_url=url,
                            error=error, run_id=run_id)
             res.failures += 1
+    failed_pages = {u: why for u, (stored, why) in shot.items() if not stored}
+    if failed_pages:
+        url, why = next(iter(failed_pages.items()))
+        log.warning("evidence: %d page(s) could not be captured for %d interaction(s); first: %s: %s",
+                    len(failed_pages), res.failures, url, why)
     res.seconds = time.monotonic() - t0
     return res
