@@ -162,3 +162,13 @@ def add_match(db, actor: str, nip: str, status: str = "pending", score: float = 
 def write_config(ws: Path, extra: str = "") -> None:
     (ws / "pantau.toml").write_text('[crawl]\nallowed_hosts = ["127.0.0.1", "localhost"]\n' + extra,
                                     encoding="utf-8")
+
+
+def wait_for(cond, timeout: float = 60.0, what: str = "condition") -> None:
+    """Poll ``cond`` until it holds; fail the test naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")

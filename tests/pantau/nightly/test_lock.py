@@ -15,7 +15,7 @@ from pantau.config import load
 from pantau.errors import LockBusy
 from pantau.lock import job_lock
 from tests.conftest import run_pantau
-from tests.pantau.nightly.conftest import NIPS, add_employees, add_interactions, add_match, write_config
+from tests.pantau.nightly.conftest import NIPS, add_employees, add_interactions, add_match, wait_for, write_config
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -25,15 +25,6 @@ def _start_run(ws, *args) -> subprocess.Popen:
     env.pop("PANTAU_WORKSPACE", None)
     return subprocess.Popen([sys.executable, "-m", "pantau", "--workspace", str(ws), "run", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-
-
-def _wait_for(cond, timeout=60.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _lock_holder(ws) -> str:
@@ -59,7 +50,7 @@ def test_overlapping_runs_one_stops_with_a_message_one_waits(workspace, db, page
     _slow_night(workspace, db, pages)
     first = _start_run(workspace)
     try:
-        _wait_for(lambda: "nightly run" in _lock_holder(workspace), what="the first run to take the lock")
+        wait_for(lambda: "nightly run" in _lock_holder(workspace), what="the first run to take the lock")
         t0 = time.monotonic()
         second = run_pantau("--workspace", str(workspace), "run")
         assert time.monotonic() - t0 < 15   # it did not wait
@@ -84,7 +75,7 @@ def test_overlapping_runs_one_stops_with_a_message_one_waits(workspace, db, page
 def test_lock_of_a_killed_run_is_free_and_its_run_marked_interrupted(workspace, db, pages):
     server = _slow_night(workspace, db, pages, seconds=6.0)
     victim = _start_run(workspace)
-    _wait_for(lambda: any(r["path"].startswith("/slow") for r in server.requests), what="the evidence stage")
+    wait_for(lambda: any(r["path"].startswith("/slow") for r in server.requests), what="the evidence stage")
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait(30)
     assert "nightly run" in _lock_holder(workspace)   # the file still names the dead holder...
@@ -106,7 +97,7 @@ def test_lock_of_a_killed_run_is_free_and_its_run_marked_interrupted(workspace, 
 def test_sigterm_closes_the_run_as_interrupted(workspace, db, pages):
     server = _slow_night(workspace, db, pages, seconds=6.0)
     victim = _start_run(workspace)
-    _wait_for(lambda: any(r["path"].startswith("/slow") for r in server.requests), what="the evidence stage")
+    wait_for(lambda: any(r["path"].startswith("/slow") for r in server.requests), what="the evidence stage")
     victim.send_signal(signal.SIGTERM)
     out, err = victim.communicate(timeout=60)
     assert victim.returncode == 143, err

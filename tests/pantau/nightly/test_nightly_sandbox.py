@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psutil
@@ -19,6 +18,7 @@ from pantau.sandbox.roster import write_sample_roster
 from pantau.sandbox.server import Sandbox
 from pantau.workspace import open_database, open_settings
 from storage.queries import matches as matches_q
+from tests.pantau.nightly.conftest import wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -121,15 +121,6 @@ def _full_night_then_new_activity(sandbox, tmp_path):
     db.close()
 
 
-def _wait_for(cond, timeout=120.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _alive(p) -> bool:
     try:
         return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
@@ -154,7 +145,7 @@ def test_killed_mid_crawl_then_a_clean_complete_run(sandbox, reference, tmp_path
     victim = subprocess.Popen([sys.executable, "-m", "pantau", "--workspace", str(ws), "run"], env=_env(),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        _wait_for(lambda: _count(ws) > 0, what="the crawl to store something")
+        wait_for(lambda: _count(ws) > 0, timeout=120.0, what="the crawl to store something")
         children = psutil.Process(victim.pid).children(recursive=True)
         assert any("crawler.process" in " ".join(c.cmdline()) for c in children)
         if how == "whole process group":
@@ -168,7 +159,7 @@ def test_killed_mid_crawl_then_a_clean_complete_run(sandbox, reference, tmp_path
         except ProcessLookupError:
             pass
     # no orphan goes on writing once the lock is free: the crawl child dies with the run
-    _wait_for(lambda: not [c for c in children if _alive(c)], timeout=3, what="the children to die")
+    wait_for(lambda: not [c for c in children if _alive(c)], timeout=3, what="the children to die")
     at_kill = _count(ws)
     assert at_kill < len(reference), "the run was not killed mid-crawl"
 
