@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 #: Debian's Chromium, launched headless (Playwright cannot download its own browsers here).
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,6 +26,25 @@ CRAWL_DEFAULTS: dict[str, Any] = {
     "allowed_hosts": [], "autothrottle": True, "download_delay": 0.25, "timeout": 30.0,
     "retries": 3, "max_retry_wait": 900.0, "full_pass_days": 7, "obey_robots": True,
 }
+
+
+#: Scrapy components a crawl child never uses. Scrapy imports every listed component to ask
+#: whether it is configured, so they are left out of the ``*_BASE`` lists instead of switched
+#: off: the remote-control extension would import aiohttp and serve code execution over HTTP
+#: on 127.0.0.1 from every crawl; the cookie middleware (cookies are off) imports tldextract and
+#: requests; the telnet console, feed exports, memory debugger and spider state are not used.
+UNUSED_EXTENSIONS = frozenset({
+    "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.extensions.feedexport.FeedExporter",
+    "scrapy.extensions.memdebug.MemoryDebugger",
+    "scrapy.extensions.spiderstate.SpiderState",
+})
+UNUSED_DOWNLOADER_MIDDLEWARES = frozenset({
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware",       # crawler.middlewares.RateLimitMiddleware retries
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
+})
 
 
 def crawl_options(config: dict) -> dict[str, Any]:
@@ -58,6 +79,10 @@ def scrapy_settings(config: dict) -> dict[str, Any]:
         "CONCURRENT_ITEMS": 1,
         "WARN_ON_GENERATOR_RETURN_VALUE": False,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "EXTENSIONS_BASE": {k: v for k, v in _scrapy_defaults.EXTENSIONS_BASE.items() if k not in UNUSED_EXTENSIONS},
+        "DOWNLOADER_MIDDLEWARES_BASE": {k: v for k, v in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
+                                        if k not in UNUSED_DOWNLOADER_MIDDLEWARES},
         "LOG_LEVEL": config.get("log_level", "INFO"),
         "LOGSTATS_INTERVAL": 0,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",

@@ -19,20 +19,23 @@ def crawl(
 
     Example: pantau crawl --platform mastodon
     """
-    from rich.table import Table
+    from pantau.jobs.crawl import run_crawl, start_crawl_child
 
-    from pantau.jobs.crawl import run_crawl
-    from pantau.jobs.sync import sync_watchlists
-    from pantau.lock import job_lock
-    from storage.queries import runs as runs_q
+    # the crawl child loads Scrapy on the other core while this process syncs the watchlists
+    with start_crawl_child() as child:
+        from rich.table import Table
 
-    settings = state.settings()
-    with job_lock(settings.lock_path, job="crawl"):
-        db = state.db()
-        runs_q.mark_interrupted(db)
-        sync_watchlists(settings, db)
-        result = run_crawl(settings, db, platform=platform, account=account, trigger="cli",
-                           show_progress=True)
+        from pantau.jobs.sync import sync_watchlists
+        from pantau.lock import job_lock
+        from storage.queries import runs as runs_q
+
+        settings = state.settings()
+        with job_lock(settings.lock_path, job="crawl"):
+            db = state.db()
+            runs_q.mark_interrupted(db)
+            sync_watchlists(settings, db)
+            result = run_crawl(settings, db, platform=platform, account=account, trigger="cli",
+                               show_progress=True, child=child)
     table = Table(title=f"crawl run {result.run_id}")
     for col in ("platform", "account", "status", "requests", "items", "new", "retries", "errors", "note"):
         table.add_column(col, justify="right" if col in ("requests", "items", "new", "retries", "errors") else "left")

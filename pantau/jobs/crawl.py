@@ -11,13 +11,15 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from pantau.config import Settings
 from pantau.errors import UsageError
-from storage import private_dir
-from storage.queries import accounts as accounts_q
-from storage.queries import runs as runs_q
-from storage.records import PLATFORMS, PLATFORMS_CRAWLED
+
+if TYPE_CHECKING:
+    from pantau.config import Settings
+
+# storage (sqlite_utils) is imported inside the functions: ``pantau crawl`` imports this module
+# to start the crawl child first, and that child should not wait for the parent's imports
 
 
 @dataclass
@@ -51,6 +53,7 @@ class CrawlResult:
 
 def child_config(settings: Settings, accounts: list[dict], *, run_id: int, log_level: str = "INFO") -> dict:
     """The plain values the crawl child needs (JSON-able; no pantau objects)."""
+    from storage.records import PLATFORMS_CRAWLED
     c = settings.crawl
     platforms = {}
     for name in PLATFORMS_CRAWLED:
@@ -121,15 +124,32 @@ class _Progress:
         self.bar.update(self.task, completed=self.done, info=f"{req} requests, {items} items")
 
 
+def start_crawl_child():
+    """Start the crawl child now, before its config is known (``crawler.process.CrawlChild``).
+
+    It loads Python and Scrapy on the other core while the caller syncs the
+    watchlists and opens the run; use it as a context manager (an unused child
+    is stopped on exit) and pass it to :func:`run_crawl`.
+    """
+    from crawler.process import CrawlChild
+    return CrawlChild(env=os.environ.copy())
+
+
 def run_crawl(settings: Settings, db, *, platform: str | None = None, account: str | None = None,
-              run_id: int | None = None, trigger: str = "cli", show_progress: bool = True) -> CrawlResult:
+              run_id: int | None = None, trigger: str = "cli", show_progress: bool = True,
+              child=None) -> CrawlResult:
     """Crawl the enabled watched accounts (optionally one platform / one handle).
 
     Does not sync watchlists (``pantau crawl`` does that first). Every account
     gets an outcome; one that could not be collected is named in ``failures``
-    while the others still finish.
+    while the others still finish. ``child``: a ``crawler.process.CrawlChild``
+    the caller started early (see ``start_crawl_child``), else one is started here.
     """
     from crawler.process import CrawlChildError, run_in_child
+    from storage import private_dir
+    from storage.queries import accounts as accounts_q
+    from storage.queries import runs as runs_q
+    from storage.records import PLATFORMS, PLATFORMS_CRAWLED
 
     if platform and platform not in PLATFORMS:
         raise UsageError(f"unknown platform {platform!r} (known: {', '.join(PLATFORMS)})")
@@ -164,7 +184,7 @@ def run_crawl(settings: Settings, db, *, platform: str | None = None, account: s
         config = child_config(settings, crawlable, run_id=run_id)
         try:
             with _Progress(len(crawlable), show_progress) as progress:
-                spiders = run_in_child(config, progress, log_path=log_path, env=os.environ.copy())
+                spiders = run_in_child(config, progress, log_path=log_path, env=os.environ.copy(), child=child)
         except CrawlChildError as exc:
             error = str(exc)
     reported = {}
