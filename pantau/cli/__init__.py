@@ -75,9 +75,45 @@ def fail(message: str) -> None:
     err_console.print(f"error: {message}", soft_wrap=True)
 
 
+#: The first word of a command line -> the module (``pantau/cli/<module>.py``) that registers it.
+#: A command loads only its own module (``pantau crawl`` never imports the review app, the
+#: roster reader or the matcher); help and unknown words load all of ``pantau.cli.commands``.
+#: tests/pantau/cli/test_cli_lazy.py keeps this table complete.
+COMMAND_MODULES = {
+    "init": "workspace", "status": "workspace", "watchlist": "watchlist", "roster": "roster",
+    "import": "imports", "crawl": "crawl", "run": "nightly", "schedule": "nightly", "cron": "nightly",
+    "match": "match", "export": "export", "review": "review", "user": "review", "backup": "ops",
+    "purge": "ops", "sandbox": "sandbox", "demo": "sandbox",
+}
+
+
+def command_word(argv: list[str]) -> str | None:
+    """The command named on a command line (after the root options), or None for help."""
+    args = iter(argv)
+    for arg in args:
+        if arg in ("--help", "-h"):
+            return None
+        if arg in ("--workspace", "-w"):
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def register_commands(argv: list[str]) -> None:
+    """Register the command on the line, or every command when it names none we know."""
+    import importlib
+
+    module = COMMAND_MODULES.get(command_word(argv) or "")
+    if module:
+        importlib.import_module(f"pantau.cli.{module}")
+    else:
+        from pantau.cli import commands  # noqa: F401  registers every command group
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; maps exceptions to exit codes."""
-    from pantau.cli import commands  # noqa: F401  registers the command groups
+    register_commands(argv if argv is not None else sys.argv[1:])
 
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
