@@ -117,9 +117,21 @@ class BlueskySpider(PlatformSpider):
     async def start(self):
         for acc in self.accounts.values():
             acc["_base"] = self.base_url(acc)
-            actor = acc.get("platform_id") or (acc.get("display_handle") or acc["handle"]).lstrip("@")
+            did = acc.get("platform_id")
+            actor = did or (acc.get("display_handle") or acc["handle"]).lstrip("@")
             yield self.request(xrpc(acc["_base"], "app.bsky.actor.getProfile", actor=actor),
                                self.parse_profile, acc, meta={"what": "profile"})
+            if did and did.startswith("did:"):
+                # the profile is asked by DID too, so it cannot name another account: the feed
+                # need not wait for it
+                yield self.feed_request(acc, did)
+
+    def feed_request(self, acc: dict, did: str, cursor: str | None = None):
+        acc["_did"] = did
+        extra = {"cursor": cursor} if cursor else {}
+        return self.request(xrpc(acc["_base"], "app.bsky.feed.getAuthorFeed", actor=did, limit=self.page(PAGE),
+                                 filter="posts_with_replies", includePins="true", **extra),
+                            self.parse_feed, acc, meta={"what": "feed"})
 
     def on_error_response(self, response) -> Iterable:
         what = response.meta.get("what")
@@ -140,13 +152,10 @@ class BlueskySpider(PlatformSpider):
     def parse_profile(self, response):
         acc = self.accounts[response.meta["account_id"]]
         p = self.json(response)
-        acc["_did"] = p["did"]
-        acc["_handle"] = p.get("handle") or acc["handle"]
         kinds = self.kinds(acc)
         yield self.batch(acc, platform_id=p["did"])
-        yield self.request(xrpc(acc["_base"], "app.bsky.feed.getAuthorFeed", actor=p["did"], limit=self.page(PAGE),
-                                filter="posts_with_replies", includePins="true"),
-                           self.parse_feed, acc, meta={"what": "feed"})
+        if acc.get("_did") != p["did"]:
+            yield self.feed_request(acc, p["did"])
         if "follow" in kinds:
             fc = p.get("followersCount")
             prev = acc.get("cursors", {}).get("followers") or {}
@@ -206,9 +215,7 @@ class BlueskySpider(PlatformSpider):
         yield from requests
         cursor = data.get("cursor")
         if cursor and not reached_end:
-            yield self.request(xrpc(acc["_base"], "app.bsky.feed.getAuthorFeed", actor=acc["_did"], limit=self.page(PAGE),
-                                    filter="posts_with_replies", includePins="true", cursor=cursor),
-                               self.parse_feed, acc, meta={"what": "feed"})
+            yield self.feed_request(acc, acc["_did"], cursor)
 
     def parse_thread(self, response):
         acc = self.accounts[response.meta["account_id"]]

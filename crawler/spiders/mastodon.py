@@ -186,6 +186,15 @@ class MastodonSpider(PlatformSpider):
             acct = user if (own or host is None or host == api_host) else f"{user}@{host}"
             yield self.request(LOOKUP.format(base=base, acct=quote(acct)), self.parse_lookup, acc,
                                meta={"what": "lookup"})
+            if acc.get("platform_id"):
+                # the account id found by an earlier run: the statuses need not wait for the lookup
+                # (which still checks the id and reads the follower count)
+                yield self.statuses_request(acc, str(acc["platform_id"]))
+
+    def statuses_request(self, acc: dict, account_id: str, url: str | None = None):
+        acc["_id"] = account_id
+        url = url or STATUSES.format(base=acc["_base"], id=account_id, limit=self.page(40))
+        return self.request(url, self.parse_statuses, acc, meta={"what": "statuses", "for_id": account_id})
 
     def on_error_response(self, response) -> Iterable:
         what = response.meta.get("what")
@@ -201,12 +210,14 @@ class MastodonSpider(PlatformSpider):
     def parse_lookup(self, response):
         acc = self.accounts[response.meta["account_id"]]
         data = self.json(response)
-        acc["_id"] = str(data["id"])
+        found = str(data["id"])
         kinds = self.kinds(acc)
         base = acc["_base"]
-        yield self.batch(acc, platform_id=acc["_id"])
-        yield self.request(STATUSES.format(base=base, id=acc["_id"], limit=self.page(40)), self.parse_statuses, acc,
-                           meta={"what": "statuses"})
+        yield self.batch(acc, platform_id=found)
+        if acc.get("_id") != found:
+            if acc.get("_id"):
+                self.logger.warning("mastodon %s: account id changed from %s to %s", acc["handle"], acc["_id"], found)
+            yield self.statuses_request(acc, found)
         if "follow" in kinds:
             fc = data.get("followers_count")
             prev = acc.get("cursors", {}).get("followers") or {}
@@ -222,6 +233,8 @@ class MastodonSpider(PlatformSpider):
 
     def parse_statuses(self, response):
         acc = self.accounts[response.meta["account_id"]]
+        if response.meta.get("for_id") != acc["_id"]:
+            return          # listed under an account id the lookup has since replaced
         statuses = self.json(response)
         cutoff = self.cutoff(acc)
         kinds = self.kinds(acc)
@@ -266,7 +279,7 @@ class MastodonSpider(PlatformSpider):
         yield from requests
         nxt = next_link(response.headers.get("Link"))
         if nxt and statuses and not reached_end:
-            yield self.request(response.urljoin(nxt), self.parse_statuses, acc, meta={"what": "statuses"})
+            yield self.statuses_request(acc, acc["_id"], response.urljoin(nxt))
 
     def parse_context(self, response):
         acc = self.accounts[response.meta["account_id"]]
