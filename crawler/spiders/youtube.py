@@ -134,6 +134,10 @@ class YouTubeSpider(PlatformSpider):
             self.stop_for_the_day(f"YouTube API key in {self.key_env} is not valid")
         if reason == "commentsDisabled" and what in ("threads", "replies"):
             self.note(acc["id"], "videos with comments disabled")
+            if what == "threads":
+                # remembered, so that later runs do not ask again while the count stays absent
+                vid = response.meta["post_key"]
+                return [self.batch(acc, post_cursors={vid: {"comments_disabled": True}})]
             return []
         if what == "videos":   # statistics are an optimisation: without them, read every video
             return self.parse_videos(response)
@@ -215,11 +219,17 @@ class YouTubeSpider(PlatformSpider):
                               url=f"{origin}/watch?v={v['id']}", created_at=v["published"],
                               text=(v.get("title") or "")[:500] or None, reply_count=cc, like_count=lc))
             wanted = self.plan_post(acc, v["id"], {"replies": cc})
+            disabled = bool((self.load_state(acc).get(v["id"]) or {}).get("comments_disabled"))
+            if disabled and cc is None and st is not None and not self.full_pass(acc):
+                # YouTube leaves commentCount out while comments are disabled; the count coming
+                # back (or the weekly full pass) asks again
+                wanted.discard("replies")
+                self.note(acc["id"], "videos with comments disabled")
             if "replies" in wanted:
                 requests.append(self.request(
                     api(acc["_base"], "commentThreads", self.key, part="snippet,replies", videoId=v["id"],
                         maxResults=self.page(100), textFormat="plainText"),
-                    self.parse_threads, acc, post=v["id"], meta={"what": "threads"}))
+                    self.parse_threads, acc, post=v["id"], meta={"what": "threads", "was_disabled": disabled}))
             elif (acc["id"], v["id"]) in self.post_done_state:
                 post_cursors[v["id"]] = self.post_done_state.pop((acc["id"], v["id"]))
         yield self.batch(acc, posts=posts, post_cursors=post_cursors)
@@ -234,7 +244,9 @@ class YouTubeSpider(PlatformSpider):
         items, partial = thread_interactions(data, channel_id=acc["_channel"], video_id=vid,
                                              target=acc.get("display_handle") or acc["handle"],
                                              origin=self.site_origin(acc))
-        yield self.batch(acc, items)
+        # comments are open again: forget that they were disabled (a null removes the key)
+        reopened = {vid: {"comments_disabled": None}} if response.meta.get("was_disabled") else {}
+        yield self.batch(acc, items, post_cursors=reopened)
         for tid in partial:
             yield self.request(api(acc["_base"], "comments", self.key, part="snippet", parentId=tid,
                                    maxResults=self.page(100), textFormat="plainText"),

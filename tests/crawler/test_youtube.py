@@ -99,3 +99,55 @@ def test_quota_exceeded_stops_the_spider_for_the_day(workspace, replay):
     assert "quota exceeded" in r.stderr
     ar = account_runs(workspace)[-1]
     assert ar["status"] == "failed" and "quota" in ar["message"]
+
+
+def _serve_statistics(replay, comment_counts: dict[str, str | None]) -> None:
+    """videos.list statistics; a video whose count is None has comments disabled (no commentCount)."""
+    items = [{"id": vid, "statistics": ({"likeCount": "1"} if n is None else {"commentCount": n, "likeCount": "1"})}
+             for vid, n in comment_counts.items()]
+    replay.routes = [r for r in replay.routes if r[0] != "/youtube/v3/videos"]
+    replay.add("/youtube/v3/videos", {"kind": "youtube#videoListResponse", "items": items})
+
+
+def test_videos_with_comments_disabled_are_asked_again_only_when_their_count_comes_back(workspace, replay):
+    serve_youtube(replay)
+    counts = {"kC7dBt2Qx9A": "9", "pL4mVw8Rz1E": "0", "Zt5nHs0Yq3K": None, "aB2cD3eF4gH": "0", "xY9wV8uT7sR": "0"}
+    _serve_statistics(replay, counts)
+    setup_workspace(workspace, watchlist(replay.url), "lookback_days = 400\n")   # the videos stay in the window
+    disabled = "/youtube/v3/commentThreads?part=snippet%2Creplies&videoId=Zt5nHs0Yq3K"
+    assert crawl(workspace, env=KEY).returncode == 0
+    assert replay.count(disabled) == 1
+    first = interactions(workspace)
+
+    # nothing changed: neither the open video nor the one with comments disabled is read again
+    mark = len(replay.requests)
+    r = crawl(workspace, env=KEY)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert [q for q in replay.requests[mark:] if "commentThreads" in q] == []
+    ar = account_runs(workspace)[-1]
+    assert ar["status"] == "ok" and "comments disabled" in (ar["message"] or "")
+    assert interactions(workspace) == first
+
+    # comments are opened again: the count is back, so the video is read, and the mark is gone
+    replay.routes = [r for r in replay.routes if r[1].get("videoId") != "Zt5nHs0Yq3K"]
+    _serve_statistics(replay, {**counts, "Zt5nHs0Yq3K": "0"})
+    mark = len(replay.requests)
+    assert crawl(workspace, env=KEY).returncode == 0
+    assert [q for q in replay.requests[mark:] if "commentThreads" in q] == [], "a count of 0 needs no read"
+    _serve_statistics(replay, {**counts, "Zt5nHs0Yq3K": "2"})
+    mark = len(replay.requests)
+    assert crawl(workspace, env=KEY).returncode == 0
+    assert sum(q.startswith(disabled) for q in replay.requests[mark:]) == 1
+    cursors = rows(workspace, "SELECT cursors FROM posts WHERE post_id='Zt5nHs0Yq3K'")[0][0]
+    assert "comments_disabled" not in cursors
+
+
+def test_the_full_pass_asks_again_about_videos_with_comments_disabled(workspace, replay):
+    serve_youtube(replay)
+    _serve_statistics(replay, {"kC7dBt2Qx9A": "9", "pL4mVw8Rz1E": "0", "Zt5nHs0Yq3K": None,
+                               "aB2cD3eF4gH": "0", "xY9wV8uT7sR": "0"})
+    setup_workspace(workspace, watchlist(replay.url), "lookback_days = 400\nfull_pass_days = 0\n")
+    disabled = "/youtube/v3/commentThreads?part=snippet%2Creplies&videoId=Zt5nHs0Yq3K"
+    assert crawl(workspace, env=KEY).returncode == 0
+    assert crawl(workspace, env=KEY).returncode == 0
+    assert replay.count(disabled) == 2
