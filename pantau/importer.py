@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import csv
 import json
-import queue
-import threading
+import os
+import pickle
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from pantau.errors import InputError
+from pantau.errors import InputError, PantauError
 from pantau.roster import LineError, RowError
 from pantau.tabular import csv_unguard, decode_error, header_key, open_text, sniff_delimiter
+from storage.checkpoints import background_checkpoints
 from storage.queries import audit, dumps, transaction, utcnow
 from storage.queries import interactions as interactions_q
 from storage.queries import runs as runs_q
@@ -39,9 +42,10 @@ _CSV_KNOWN = {header_key(f): f for f in _ALL + IGNORED}
 
 #: lines per transaction. Large on purpose: each commit writes every index page its rows touched
 #: to the WAL, and random keys touch most leaf pages, so bigger batches write far less per line.
-BATCH = 25_000
+BATCH = 100_000
 CACHE_KIB = 64 * 1024           # SQLite page cache while importing: index inserts stay in memory
-CHECKPOINT_PAGES = 16_384       # WAL checkpoint every 64 MiB while importing (default 1,000 pages)
+#: files this large or larger are parsed in a second process (below that, starting it costs more)
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 MAX_REPORTED = 10_000          # rejected lines kept in the report (all are counted)
 _PLATFORMS = frozenset(PLATFORMS)
 _KINDS = frozenset(KINDS)
@@ -221,12 +225,15 @@ def _read(path: Path) -> tuple[Iterator, Any, Any, int]:
 
 
 def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | None = None,
-                        progress: Callable[[int, int, int], None] | None = None) -> ImportReport:
+                        progress: Callable[[int, int, int], None] | None = None,
+                        parallel: bool | None = None) -> ImportReport:
     """Import a JSONL or CSV file of interactions; see docs/import.md.
 
     ``progress(bytes_read, bytes_total, lines)`` is called after every batch.
     With ``strict`` the file is checked completely first and nothing is stored if
     any line is bad. Without a ``run_id`` the import records its own 'import' run.
+    ``parallel`` parses in a second process while this one stores (the default
+    for files of ``PARALLEL_MIN_BYTES`` or more).
     """
     path = Path(path)
     t0 = time.monotonic()
@@ -242,21 +249,35 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
     if own_run:
         run_id = runs_q.start(db, "import", trigger="cli")
     report.run_id = run_id
-    writer = interactions_q.InteractionWriter(db, run_id=run_id, source="import")
     observed_at = utcnow()        # one observation: every batch of the file shares it
-    tuned = _tune(db)
+    old_cache = db.execute("PRAGMA cache_size").fetchone()[0]
     status, error = "failed", None
     try:
-        records, text, raw, size = _read(path)
-        batches = _batches_in_background(records, report, path)
+        if not path.is_file():
+            raise InputError("no such file", file=str(path))
+        size = path.stat().st_size
+        if parallel is None:
+            parallel = size >= PARALLEL_MIN_BYTES
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        accounts: dict = {}
+        messages = _parse_in_child(path, observed_at, run_id) if parallel else _parse(path, observed_at, run_id)
         try:
-            for batch in batches:
-                _flush(writer, batch, report, observed_at)
-                if progress:
-                    progress(raw.tell(), size, report.lines)
+            with background_checkpoints(db) as ckpt:
+                for batch, pos, lines, rejected_total, errors in messages:
+                    report.lines = lines
+                    report.rejected_total = rejected_total
+                    report.rejected.extend(errors)
+                    if batch is not None:
+                        res = interactions_q.write_prepared(db, batch, accounts)
+                        report.accepted += res.interactions
+                        report.new_interactions += res.new_interactions
+                        report.new_actors += res.new_actors
+                        if ckpt is not None:
+                            ckpt.poke()
+                    if progress:
+                        progress(pos, size, report.lines)
         finally:
-            batches.close()      # stops the parsing thread before its file closes
-            text.close()
+            messages.close()     # stops the parsing process or generator
         if progress:
             progress(size, size, report.lines)
         if report.lines == 0:
@@ -267,7 +288,10 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
         error = str(exc) or type(exc).__name__
         raise
     finally:
-        _untune(db, tuned)
+        try:
+            db.execute(f"PRAGMA cache_size = {int(old_cache)}")
+        except Exception:    # best effort; the data is already committed
+            pass
         report.seconds = time.monotonic() - t0
         if own_run:
             runs_q.finish(db, run_id, status, error=error, stats=_stats(report),
@@ -276,90 +300,88 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
     return report
 
 
-def _tune(db) -> tuple:
-    """A bigger page cache and rarer WAL checkpoints while importing.
-
-    A checkpoint is where WAL mode with ``synchronous=NORMAL`` waits for the disk;
-    checkpointing every 64 MiB instead of every 4 MiB makes a large import several
-    times faster and changes nothing about durability (commits stay atomic).
-    """
-    old = (db.execute("PRAGMA cache_size").fetchone()[0], db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
-    return old
+#: what the parser hands the writer after each batch:
+#: (prepared batch or None, bytes read, lines so far, rejected so far, new rejections to report)
+Message = tuple[interactions_q.PreparedBatch | None, int, int, int, list[LineError]]
 
 
-def _untune(db, old: tuple) -> None:
+def _parse(path: Path, observed_at: str, run_id: int | None) -> Iterator[Message]:
+    """Read, check and prepare the file batch by batch (in whichever process runs it)."""
+    records, text, raw, size = _read(path)
+    preparer = interactions_q.BatchPreparer(observed_at=observed_at, run_id=run_id, source="import")
+    lines = rejected = 0
+    errors: list[LineError] = []
+    batch: list[Interaction] = []
     try:
-        db.execute(f"PRAGMA cache_size = {int(old[0])}")
-        db.execute(f"PRAGMA wal_autocheckpoint = {int(old[1])}")
-        db.execute("PRAGMA wal_checkpoint(PASSIVE)")    # never waits for readers
-    except Exception:    # tuning is best effort; the data is already committed
-        pass
-
-
-_DONE = object()
-
-
-def _batches_in_background(records: Iterator, report: ImportReport, path: Path) -> Iterator[list[Interaction]]:
-    """Parse in a thread while the caller writes: SQLite releases the GIL while it works.
-
-    The queue is short, so memory stays at a few batches whatever the file size.
-    Rejected lines are counted into ``report`` by the parsing thread.
-    """
-    q: queue.Queue = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def put(x) -> bool:
-        while not stop.is_set():
-            try:
-                q.put(x, timeout=0.2)
-                return True
-            except queue.Full:
+        for n, item, reason in records:
+            lines += 1
+            if item is None:
+                rejected += 1
+                if rejected <= MAX_REPORTED:
+                    errors.append(LineError(str(path), n, reason))
                 continue
-        return False
+            batch.append(item)
+            if len(batch) >= BATCH:
+                yield preparer.prepare(batch), raw.tell(), lines, rejected, errors
+                batch, errors = [], []
+        yield (preparer.prepare(batch) if batch else None), size, lines, rejected, errors
+    except UnicodeDecodeError:
+        raise decode_error(path, "its detected encoding", lines + 1) from None
+    finally:
+        text.close()
 
-    def produce() -> None:
-        try:
-            batch: list[Interaction] = []
-            for n, item, reason in records:
-                report.lines += 1
-                if item is None:
-                    report.reject(LineError(str(path), n, reason))
-                    continue
-                batch.append(item)
-                if len(batch) >= BATCH:
-                    if not put(batch):
-                        return
-                    batch = []
-            if batch and not put(batch):
-                return
-            put(_DONE)
-        except UnicodeDecodeError:
-            put(decode_error(path, "its detected encoding", report.lines + 1))
-        except BaseException as exc:       # handed to the writing thread, which raises it
-            put(exc)
 
-    t = threading.Thread(target=produce, name="pantau-import-parse", daemon=True)
-    t.start()
+def _parse_in_child(path: Path, observed_at: str, run_id: int | None) -> Iterator[Message]:
+    """``_parse`` in a second process, so parsing and storing use both cores.
+
+    Storing is SQLite's work, parsing is Python's; in one process they share one
+    core (the GIL), in two they overlap. The child is a fresh interpreter
+    (``python -m pantau.importer``), not a fork: the caller may have threads, and
+    its main module is none of our business. Batches arrive pickled through a pipe,
+    whose small buffer keeps memory at a batch or two whatever the file size; if
+    this process dies, the child's next write fails and it exits.
+    """
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pantau.importer", str(path), observed_at, "" if run_id is None else str(run_id)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
     try:
         while True:
-            x = q.get()
-            if x is _DONE:
-                break
-            if isinstance(x, BaseException):
-                raise x
-            yield x
+            try:
+                kind, payload = pickle.load(child.stdout)
+            except EOFError:
+                status = child.wait()
+                raise PantauError(f"{path}: the parsing process stopped unexpectedly (exit status {status})") from None
+            if kind == "error":
+                raise payload
+            if kind == "done":
+                return
+            yield payload
     finally:
-        stop.set()
-        t.join(timeout=5)
+        if child.poll() is None:
+            child.kill()
+        child.stdout.close()
+        child.wait()
 
 
-def _flush(writer, batch: list[Interaction], report: ImportReport, observed_at: str) -> None:
-    res = writer.write(batch, observed_at=observed_at)
-    report.accepted += len(batch)
-    report.new_interactions += res.new_interactions
-    report.new_actors += res.new_actors
+def _child_main(path: str, observed_at: str, run_id: int | None) -> None:
+    """The parsing process: writes ``("batch", Message)`` pickles, then ``("done", None)`` or ``("error", exc)``."""
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr                    # nothing else may write into the pickle stream
+
+    def put(item) -> None:
+        pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+    try:
+        for message in _parse(Path(path), observed_at, run_id):
+            put(("batch", message))
+        put(("done", None))
+    except BrokenPipeError:                    # the importer is gone: nobody to tell
+        os._exit(1)
+    except PantauError as exc:
+        put(("error", exc))
+    except Exception as exc:                   # anything else, as one line the parent can raise
+        put(("error", PantauError(f"{path}: {type(exc).__name__}: {exc}")))
 
 
 def _check_only(path: Path, report: ImportReport) -> None:
@@ -388,3 +410,7 @@ def _audit(db, path: Path, report: ImportReport, strict: bool) -> None:
     with transaction(db):
         audit.write(db, "import", object_type="interactions", object_id=report.run_id,
                     detail={"file": path.name, **_stats(report), "strict": strict, "stored": report.stored})
+
+
+if __name__ == "__main__":       # the parsing process of ``_parse_in_child``
+    _child_main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if sys.argv[3] else None)

@@ -145,3 +145,40 @@ def test_audit_row(db):
     r = import_interactions(db, IMPORTS / "good.jsonl")
     d = json.loads(db.execute("SELECT detail FROM audit_log WHERE action='import'").fetchone()[0])
     assert d["file"] == "good.jsonl" and d["new_interactions"] == 6 and d["accepted"] == r.accepted
+
+
+def _snapshot(db):
+    return [tuple(r) for r in db.execute(
+        "SELECT i.platform, i.natural_key, i.kind, a.actor_key, a.display_name, c.handle, i.text, i.raw "
+        "FROM interactions i JOIN actors a ON a.id=i.actor_id JOIN accounts c ON c.id=i.account_id "
+        "ORDER BY i.platform, i.natural_key")]
+
+
+@pytest.mark.parametrize("name", ["good.jsonl", "bad_lines.jsonl", "good.csv"])
+def test_parsing_in_a_second_process_stores_exactly_what_one_process_does(tmp_path, name):
+    """The parallel path (big files) and the in-process path (small ones) are one importer."""
+    reports, snaps = [], []
+    for parallel in (False, True):
+        d = storage.open_db(tmp_path / f"{parallel}" / "p.db")
+        r = import_interactions(d, IMPORTS / name, parallel=parallel)
+        reports.append((r.lines, r.accepted, r.rejected_total, [str(e) for e in r.rejected],
+                        r.new_interactions, r.new_actors))
+        snaps.append(_snapshot(d))
+        d.close()
+    assert reports[0] == reports[1]
+    assert snaps[0] == snaps[1] and snaps[0]
+
+
+def test_an_error_in_the_parsing_process_reaches_the_user_as_one_line(tmp_path, db):
+    p = tmp_path / "x.csv"
+    p.write_text("platform,kind,actor_handle\nx,like,budi\n")
+    with pytest.raises(InputError, match="x.csv: missing required columns: target_account"):
+        import_interactions(db, p, parallel=True)
+    bad = tmp_path / "mixed.jsonl"
+    line = json.dumps({"platform": "x", "kind": "like", "target_account": "c", "actor_handle": "b", "post_id": "1"})
+    # UTF-8 for longer than the encoding sample, then bytes that are not: a mixed file
+    n = (1 << 20) // len(line) + 1
+    bad.write_bytes((line + "\n").encode() * n + b'{"platform": "x\xff\xfe"}\n')
+    with pytest.raises(InputError, match=r"mixed.jsonl:\d+: cannot be read"):
+        import_interactions(db, bad, parallel=True)
+    assert db.execute("SELECT status FROM runs ORDER BY id DESC").fetchone()[0] == "failed"

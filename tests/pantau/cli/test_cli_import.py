@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 from pantau.cli.workspace import create_workspace
 from tests.conftest import FIXTURES, LOOPBACK_CONFIG, run_pantau
 
@@ -133,8 +135,13 @@ def test_sigkill_mid_import_leaves_a_consistent_db_and_rerun_completes(workspace
                     break
             time.sleep(0.02)
         assert child.poll() is None, "the import finished before it could be killed; make the file bigger"
+        parsers = psutil.Process(child.pid).children(recursive=True)
+        assert parsers, "a file this big is parsed in a second process"
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
+        # the orphaned parsing process notices and exits instead of lingering
+        gone, alive = psutil.wait_procs(parsers, timeout=15)
+        assert not alive
     finally:
         if child.poll() is None:
             child.kill()
