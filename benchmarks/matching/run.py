@@ -161,18 +161,27 @@ def _write_workspace(ds: Dataset, ws: Path) -> None:
     db.close()
 
 
-def _pantau_match(ws: Path, *args: str) -> tuple[float, float, str]:
-    """Run `pantau match` as a user would; wall time and peak RSS of its process tree (polled)."""
+def _pantau_match(ws: Path, *args: str) -> tuple[float, float, float, str]:
+    """Run `pantau match` as a user would; wall time and peak memory of its process tree (polled).
+
+    Two memory figures: the sum of RSS, which counts a page shared by the parent and
+    its forked workers once per process (over-counts), and the sum of PSS, which
+    splits each shared page among its sharers (what the tree really occupies).
+    """
     import psutil
     t0 = time.perf_counter()
     p = subprocess.Popen([str(REPO / ".venv/bin/pantau"), "match", *args], cwd=ws, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     proc = psutil.Process(p.pid)
-    peak = 0
+    peak = peak_pss = 0
+    last_pss = 0.0
     while p.poll() is None:
         try:
-            rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
-            peak = max(peak, rss)
+            procs = [proc] + proc.children(recursive=True)
+            peak = max(peak, sum(c.memory_info().rss for c in procs))
+            if time.perf_counter() - last_pss >= 1.0:      # smaps is slower to read: once a second
+                last_pss = time.perf_counter()
+                peak_pss = max(peak_pss, sum(c.memory_full_info().pss for c in procs))
         except psutil.Error:
             pass
         time.sleep(0.2)
@@ -181,29 +190,52 @@ def _pantau_match(ws: Path, *args: str) -> tuple[float, float, str]:
     if p.returncode != 0:
         print(out, err)
         raise SystemExit("pantau match failed")
-    return secs, peak / 2**20, out.strip()
+    return secs, peak / 2**20, peak_pss / 2**20, out.strip()
 
 
-def scale(name: str, keep: bool) -> None:
+def scale(name: str, keep: bool, reuse: str | None = None) -> None:
     ne, na = SCALES[name]
-    t0 = time.perf_counter()
-    ds = generate(ne, na)
-    print(f"generator: {ds.params}; generated in {time.perf_counter() - t0:.0f} s")
-    tmp = Path(tempfile.mkdtemp(prefix=f"pantau-bench-{name}-"))
-    ws = tmp / "ws"
-    t0 = time.perf_counter()
-    _write_workspace(ds, ws)
-    print(f"workspace {ws} written in {time.perf_counter() - t0:.0f} s")
-    del ds
+    if reuse:
+        # a workspace kept by an earlier run (--keep): its matching state is reset, so the
+        # first run below builds the index and scores every actor as on a fresh workspace
+        ws = Path(reuse)
+        tmp = ws.parent
+        _reset_workspace(ws)
+        print(f"workspace {ws} reused (matching state and index cache cleared)")
+    else:
+        t0 = time.perf_counter()
+        ds = generate(ne, na)
+        print(f"generator: {ds.params}; generated in {time.perf_counter() - t0:.0f} s")
+        tmp = Path(tempfile.mkdtemp(prefix=f"pantau-bench-{name}-"))
+        ws = tmp / "ws"
+        t0 = time.perf_counter()
+        _write_workspace(ds, ws)
+        print(f"workspace {ws} written in {time.perf_counter() - t0:.0f} s")
+        del ds
+    print(f"  {name}: {ne:,} employees x {na:,} actors; load average {os.getloadavg()[0]:.2f} "
+          f"(above ~0.5 on this machine: other jobs were running, label the timings 'loaded')")
     for label, args in (("first run (builds the roster index)", ()), ("re-run --full (index cached)", ("--full",)),
                         ("incremental re-run (nothing changed)", ())):
-        secs, peak, out = _pantau_match(ws, *args)
-        print(f"  pantau match {label}: {secs:.1f} s end to end, peak RSS {peak:.0f} MiB "
-              f"(process tree, forked workers share the index copy-on-write, so this over-counts)")
+        secs, peak, pss, out = _pantau_match(ws, *args)
+        print(f"  pantau match {label}: {secs:.1f} s end to end; peak memory of the process tree: "
+              f"{pss:.0f} MiB PSS (shared pages split among the processes), {peak:.0f} MiB RSS summed "
+              f"(counts the index shared by the forked workers once per process); "
+              f"load average {os.getloadavg()[0]:.2f}")
         print(f"    {out}")
     if not keep:
         import shutil
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _reset_workspace(ws: Path) -> None:
+    import shutil
+    import sqlite3
+    shutil.rmtree(ws / "data" / "cache", ignore_errors=True)
+    db = sqlite3.connect(ws / "data" / "pantau.db")
+    with db:
+        db.execute("DELETE FROM matches")
+        db.execute("DELETE FROM meta WHERE key LIKE 'match_%'")
+    db.close()
 
 
 def linearity(ne: int, na: int) -> None:
@@ -231,12 +263,13 @@ def main() -> None:
     ap.add_argument("size", nargs="?", default="quality")
     ap.add_argument("--sample", type=int, default=5000, help="actors the brute-force baseline scores")
     ap.add_argument("--keep", action="store_true", help="keep the scale workspace")
+    ap.add_argument("--reuse", metavar="WORKSPACE", help="scale: reuse a workspace kept with --keep")
     a = ap.parse_args()
     print(f"pid {os.getpid()}, {time.strftime('%Y-%m-%d %H:%M:%S')}, cpus {os.cpu_count()}")
     if a.what == "quality":
         quality(a.size, a.sample)
     elif a.what == "scale":
-        scale(a.size, a.keep)
+        scale(a.size, a.keep or bool(a.reuse), a.reuse)
     else:
         linearity(*SCALES["city"][:1], 100_000)
 

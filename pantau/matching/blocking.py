@@ -32,11 +32,11 @@ import numpy as np
 from pantau.matching.normalize import variant_key
 
 TAG_SHIFT = 59
-T_RARE, T_PAIR, T_INIT, T_SPACE_FREE, T_PAIR_YEAR, T_ROSTER_INIT = 1, 2, 3, 4, 5, 6
+T_RARE, T_PAIR, T_INIT, T_SPACE_FREE, T_ROSTER_INIT, T_YEAR = 1, 2, 3, 4, 6, 7
 MASK24 = (1 << 24) - 1
 MASK59 = (1 << TAG_SHIFT) - 1
 NAMES = {T_RARE: "rare_token", T_PAIR: "token_pair", T_INIT: "initial_token", T_SPACE_FREE: "space_free",
-         T_PAIR_YEAR: "pair_birth_year", T_ROSTER_INIT: "roster_initial"}
+         T_ROSTER_INIT: "roster_initial", T_YEAR: "birth_year"}
 PAIR_TOKENS = 4     # pairs are formed among the first tokens of a name
 
 
@@ -53,7 +53,7 @@ DEFAULT_KEYS = (
     BlockingKey("initial_token", T_INIT, "an initial and a full token"),
     BlockingKey("roster_initial", T_ROSTER_INIT, "a roster initial found from a full actor token"),
     BlockingKey("space_free", T_SPACE_FREE, "the whole name without spaces"),
-    BlockingKey("pair_birth_year", T_PAIR_YEAR, "a hot token pair with the birth year"),
+    BlockingKey("birth_year", T_YEAR, "any key of a large block, with the birth year"),
     BlockingKey("known_handle", 0, "a handle listed for the employee in the roster"),
 )
 
@@ -126,34 +126,35 @@ def build(roster, model) -> None:
                 rows.append(rows_all[mi])
     if T_SPACE_FREE in enabled:
         keys.append(_k(T_SPACE_FREE, roster.e_compact_h & MASK59)); rows.append(rows_all)
-    # hot pairs are refined by birth year
-    hot_pairs = np.zeros(0, np.int64)
-    if T_PAIR_YEAR in enabled and len(pk):
-        u, c = np.unique(pk, return_counts=True)
-        hot_pairs = u[c > model.max_block]
-        if len(hot_pairs):
-            m = np.isin(pk, hot_pairs)
-            yr = roster.birth_year[pr[m]].astype(np.int64)
-            ok = yr > 1900
-            payload = ((yr[ok] - 1900) << np.int64(48)) | (pk[m][ok] & ((1 << 48) - 1))
-            keys.append(_k(T_PAIR_YEAR, payload)); rows.append(pr[m][ok])
     K = np.concatenate(keys) if keys else np.zeros(0, np.int64)
     R = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, np.int32)
     order = np.argsort(K, kind="stable")
     K, R = K[order], R[order]
-    # the same employee twice under one key (a name repeating a token) counts once
-    u, start, cnt = np.unique(K, return_index=True, return_counts=True)
-    tags_all = (u >> np.int64(TAG_SHIFT)).astype(np.int64)
+    u, start, cnt = _groups(K)
+    refined = 0
+    if T_YEAR in enabled and len(K):
+        # a block too large to score whole for everyone is also indexed by birth year:
+        # an actor whose handle digits suggest a year looks there (Budi Santoso 1985)
+        m = np.repeat(cnt > model.year_refine_min, cnt)
+        yr = roster.birth_year[R[m]].astype(np.int64)
+        ok = yr > 0
+        yk = year_keys(K[m][ok], yr[ok])
+        refined = int(len(yk))
+        K = np.concatenate([K, yk])
+        R = np.concatenate([R, R[m][ok]])
+        order = np.argsort(K, kind="stable")
+        K, R = K[order], R[order]
+        u, start, cnt = _groups(K)
+    tags = (u >> np.int64(TAG_SHIFT)).astype(np.int64)
     # an initial is a weak key: "B + Santoso" may be hundreds of people, which only a
     # birth date could tell apart, so such blocks are left to the other keys
-    hot = (cnt > model.max_block) | ((tags_all == T_INIT) & (cnt > model.max_initial_block))
+    hot = (cnt > model.max_block) | ((tags == T_INIT) & (cnt > model.max_initial_block))
     report = {
         "employees": int(n), "keys": int(len(u)), "entries": int(len(K)), "rare_token_max": int(rare_max),
-        "max_block": int(model.max_block), "hot_blocks_skipped": int(hot.sum()),
-        "hot_pairs_refined_by_year": int(len(hot_pairs)),
-        "by_key": {}, "largest_blocks": [],
+        "max_block": int(model.max_block), "year_refine_min": int(model.year_refine_min),
+        "max_pairs_per_actor": int(model.max_pairs_per_actor), "hot_blocks_skipped": int(hot.sum()),
+        "entries_refined_by_year": refined, "by_key": {}, "largest_blocks": [],
     }
-    tags = (u >> np.int64(TAG_SHIFT)).astype(np.int64)
     for t, name in NAMES.items():
         sel = tags == t
         if sel.any():
@@ -161,13 +162,40 @@ def build(roster, model) -> None:
                                       "largest": int(cnt[sel].max()), "skipped": int((sel & hot).sum())}
     top = np.argsort(-cnt)[:10]
     report["largest_blocks"] = [{"key": NAMES.get(int(tags[i]), "?"), "size": int(cnt[i])} for i in top]
+    # only the blocks that may be scored are kept; the hot ones' entries are dropped too
+    keep_entries = np.repeat(~hot, cnt)
+    roster.block_emp = R[keep_entries]
+    kc = cnt[~hot]
     roster.block_keys = u[~hot]
-    roster.block_start = start[~hot].astype(np.int64)
-    roster.block_count = cnt[~hot].astype(np.int64)
-    roster.block_emp = R
+    roster.block_start = (np.cumsum(kc) - kc).astype(np.int64)
+    roster.block_count = kc.astype(np.int32)
     roster.block_report = report
-    roster.hot_pairs = hot_pairs
     roster.rare_max = rare_max
+
+
+def _groups(K: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(unique keys, first position, count) of a sorted array (``np.unique`` hashes: slower here)."""
+    if not len(K):
+        return K, np.zeros(0, np.int64), np.zeros(0, np.int64)
+    start = np.flatnonzero(np.r_[True, K[1:] != K[:-1]])
+    return K[start], start, np.diff(np.r_[start, len(K)])
+
+
+def unique_sorted(x: np.ndarray) -> np.ndarray:
+    if not len(x):
+        return x
+    s = np.sort(x)
+    return s[np.r_[True, s[1:] != s[:-1]]]
+
+
+_MIX1 = np.int64(-7046029254386353131)      # 0x9E3779B97F4A7C15 as int64: multiplication wraps
+_MIX2 = np.int64(0x2545F4914F6CDD1D)
+
+
+def year_keys(keys: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """A key refined by a birth year (same on the roster and the actor side)."""
+    h = (keys.astype(np.int64) * _MIX1) ^ (years.astype(np.int64) * _MIX2)
+    return (np.int64(T_YEAR) << np.int64(TAG_SHIFT)) | (h & np.int64(MASK59))
 
 
 def actor_keys(batch, roster, model) -> tuple[np.ndarray, np.ndarray]:
@@ -177,7 +205,6 @@ def actor_keys(batch, roster, model) -> tuple[np.ndarray, np.ndarray]:
     count = roster.tok_count
     first = roster.tok_first
     rare_max = roster.rare_max
-    hot_pairs = set(roster.hot_pairs.tolist()) if len(roster.hot_pairs) else set()
     rows: list[int] = []
     keys: list[int] = []
     shift = TAG_SHIFT
@@ -200,14 +227,11 @@ def actor_keys(batch, roster, model) -> tuple[np.ndarray, np.ndarray]:
         ks = []
         if T_RARE in enabled:
             ks += [(T_RARE << shift) | i for i in ids if count[i] <= rare_max]
-        years = [int(y) for y in batch.years[r] if y]
         for a, b in combinations(ids, 2):
             lo, hi = (a, b) if a < b else (b, a)
             pk = (T_PAIR << shift) | (lo << 24) | hi
             if T_PAIR in enabled:
                 ks.append(pk)
-            if years and pk in hot_pairs:
-                ks += [(T_PAIR_YEAR << shift) | ((y - 1900) << 48) | (lo << 24) | hi for y in years]
             if T_ROSTER_INIT in enabled:
                 ks.append((T_ROSTER_INIT << shift) | (int(first[a]) << 24) | b)
                 ks.append((T_ROSTER_INIT << shift) | (int(first[b]) << 24) | a)
@@ -222,26 +246,51 @@ def actor_keys(batch, roster, model) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(rows, dtype=np.int64), np.asarray(keys, dtype=np.int64)
 
 
+def _lookup(block_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    pos = np.minimum(np.searchsorted(block_keys, keys), len(block_keys) - 1)
+    return pos, block_keys[pos] == keys
+
+
 def candidate_pairs(batch, roster, model) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Unique (actor row, employee index) pairs of a batch, known-handle pairs included."""
+    """Unique (actor row, employee index) pairs of a batch, known-handle pairs included.
+
+    Each actor has a budget of ``max_pairs_per_actor`` pairs, spent on its blocks
+    smallest first (the most specific keys); a block that does not fit is not scored,
+    but its birth-year refinement is looked up when the handle's digits suggest a
+    year. So a common name costs at most the budget, never the whole namesake crowd.
+    """
     rows, keys = actor_keys(batch, roster, model)
     stats = Counter()
-    if len(keys) and len(roster.block_keys):
-        pos = np.searchsorted(roster.block_keys, keys)
-        pos = np.minimum(pos, len(roster.block_keys) - 1)
-        found = roster.block_keys[pos] == keys
-        rows, pos = rows[found], pos[found]
-        cnt = roster.block_count[pos]
-        start = roster.block_start[pos]
-        # per-actor cap: smallest blocks first, so a rare key is never crowded out by a hot one
+    bk = roster.block_keys
+    if len(keys) and bk is not None and len(bk):
+        pos, found = _lookup(bk, keys)
+        cnt = np.where(found, roster.block_count[pos], 0)
+        rows_f, pos_f = rows[found], pos[found]
+        if any(k.tag == T_YEAR for k in model.blocking_keys):
+            need = ~found | (cnt > model.year_refine_min)
+            yrs = batch.years[rows[need]]
+            r2 = np.repeat(rows[need], yrs.shape[1])
+            k2 = np.repeat(keys[need], yrs.shape[1])
+            y2 = yrs.ravel()
+            ok = y2 > 0
+            r2 = r2[ok]
+            k2 = year_keys(k2[ok], y2[ok])
+            p2, f2 = _lookup(bk, k2)
+            rows_f = np.concatenate([rows_f, r2[f2]])
+            pos_f = np.concatenate([pos_f, p2[f2]])
+        # a block found twice for one actor (a year read from two digit runs) counts once
+        code = unique_sorted(rows_f * np.int64(len(bk)) + pos_f)
+        rows, pos_f = code // len(bk), code % len(bk)
+        cnt = roster.block_count[pos_f].astype(np.int64)
+        start = roster.block_start[pos_f]
         order = np.lexsort((cnt, rows))
         rows, cnt, start = rows[order], cnt[order], start[order]
         csum = np.cumsum(cnt)
         grp_start = np.r_[0, np.flatnonzero(np.diff(rows)) + 1] if len(rows) else np.zeros(0, np.int64)
         base = np.repeat(csum[grp_start] - cnt[grp_start], np.diff(np.r_[grp_start, len(rows)]))
-        before = csum - cnt - base
-        keep = before < model.max_pairs_per_actor
+        keep = csum - base <= model.max_pairs_per_actor
         stats["pairs_capped"] += int(cnt[~keep].sum())
+        stats["blocks_over_budget"] += int((~keep).sum())
         rows, cnt, start = rows[keep], cnt[keep], start[keep]
         total = int(cnt.sum())
         pa = np.repeat(rows, cnt)
@@ -257,7 +306,7 @@ def candidate_pairs(batch, roster, model) -> tuple[np.ndarray, np.ndarray, dict]
         ke = np.array([x[1] for x in kr], dtype=np.int64)
         pa = np.concatenate([pa, ka])
         pe = np.concatenate([pe, ke])
-    code = np.unique(pa * np.int64(roster.n + 1) + pe)
+    code = unique_sorted(pa * np.int64(roster.n + 1) + pe)
     pa = code // (roster.n + 1)
     pe = code % (roster.n + 1)
     stats["pairs"] += int(len(pa))

@@ -22,7 +22,7 @@ from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, canon_token, f
                                        spell, variant_key)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
@@ -49,6 +49,17 @@ def h64(s: str) -> int:
     """A stable 63-bit hash (Python's ``hash`` changes per process; the index is cached)."""
     b = s.encode()
     return ((zlib.crc32(b) << 31) ^ zlib.crc32(b[::-1] + b"\x01")) & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def _bytes(strings: list[str]) -> np.ndarray:
+    """Fixed-width bytes, not an object array of ``str``.
+
+    Forked workers share the parent's roster copy-on-write; touching a Python string
+    writes its reference count and copies its page, so millions of them made each
+    worker a copy of the roster. A NumPy buffer is never written, so it stays shared.
+    rapidfuzz compares bytes as it compares the (ASCII) text.
+    """
+    return np.array([s.encode() for s in strings], dtype=bytes) if strings else np.zeros(0, dtype="S1")
 
 
 def context_words(text: str | None) -> list[str]:
@@ -160,16 +171,15 @@ class RosterIndex:
     fingerprint: str
     model_version: str
     n: int
-    nips: np.ndarray                    # object array
-    names: np.ndarray                   # object array: the canonical names
+    nips: np.ndarray                    # bytes (S18): no Python object per employee, see ``_bytes``
     tok2id: dict[str, int]
     tok_count: np.ndarray
     tok_idf: np.ndarray                 # bits: log2(n / count)
     tok_first: np.ndarray               # first letter code of each token (a=1)
     tok_len: np.ndarray
     e_tok: np.ndarray                   # n x NT
-    e_sorted: np.ndarray                # object: sorted tokens joined by spaces
-    e_compact: np.ndarray               # object: tokens joined without spaces, in order
+    e_sorted: np.ndarray                # bytes: sorted tokens joined by spaces
+    e_compact: np.ndarray               # bytes: tokens joined without spaces, in order
     e_sorted_h: np.ndarray
     e_compact_h: np.ndarray
     e_var_h: np.ndarray
@@ -190,7 +200,6 @@ class RosterIndex:
     block_count: np.ndarray = field(default=None)
     block_emp: np.ndarray = field(default=None)       # employee indices grouped by key
     block_report: dict = field(default_factory=dict)
-    hot_pairs: np.ndarray = field(default=None)       # token-pair keys refined by birth year
     rare_max: int = 0                                 # the rare-token limit used
 
     @property
@@ -280,10 +289,9 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
 
     return RosterIndex(
         fingerprint=fingerprint, model_version=model_version, n=n,
-        nips=np.array([e.nip for e in employees], dtype=object),
-        names=np.array([" ".join(t) for t in names], dtype=object),
+        nips=_bytes([e.nip for e in employees]),
         tok2id=tok2id, tok_count=tok_count, tok_idf=tok_idf, tok_first=tok_first, tok_len=tok_len,
-        e_tok=e_tok, e_sorted=np.array(sorted_s, dtype=object), e_compact=np.array(compact_s, dtype=object),
+        e_tok=e_tok, e_sorted=_bytes(sorted_s), e_compact=_bytes(compact_s),
         e_sorted_h=e_sorted_h, e_compact_h=e_compact_h, e_var_h=e_var_h, name_count=name_count,
         name_info=name_info, birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
         e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id), known_handles=known,
@@ -306,12 +314,12 @@ class ActorBatch:
     h_tok: np.ndarray
     h_init: np.ndarray
     h_first: np.ndarray
-    d_sorted: np.ndarray       # object
+    d_sorted: np.ndarray       # bytes, like the roster's
     d_sorted_h: np.ndarray
     d_compact_h: np.ndarray
     d_var_h: np.ndarray
-    h_compact: np.ndarray      # object
-    h_sorted: np.ndarray       # object
+    h_compact: np.ndarray      # bytes
+    h_sorted: np.ndarray       # bytes
     h_compact_h: np.ndarray
     h_sorted_h: np.ndarray
     years: np.ndarray          # n x 3
@@ -390,11 +398,11 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
         ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=dt, h_tokens=ht, handles=hs,
         d_tok=_pad(dfull, NT, A_PAD), d_init=_pad(dinit, 3, 0, np.int8), d_first=_pad(dfirst, NT, 0, np.int8),
         h_tok=_pad(hfull, NT, A_PAD), h_init=_pad(hinit, 3, 0, np.int8), h_first=_pad(hfirst, NT, 0, np.int8),
-        d_sorted=np.array(d_sorted, dtype=object),
+        d_sorted=_bytes(d_sorted),
         d_sorted_h=np.array([h64(s) if s else -1 for s in d_sorted], dtype=np.int64),
         d_compact_h=np.array([h64(s) if s else -2 for s in d_compact], dtype=np.int64),
         d_var_h=np.array([h64(variant_key(s)) if s else -3 for s in d_sorted], dtype=np.int64),
-        h_compact=np.array(h_compact, dtype=object), h_sorted=np.array(h_sorted, dtype=object),
+        h_compact=_bytes(h_compact), h_sorted=_bytes(h_sorted),
         h_compact_h=np.array([h64(s) if s else -4 for s in h_compact], dtype=np.int64),
         h_sorted_h=np.array([h64(s) if s else -5 for s in h_sorted], dtype=np.int64),
         years=_pad(years, 3, 0), mds=_pad(mds, 3, 0), fulls=_pad(fulls, 3, 0), claimed=_pad(claimed, 3, 0),

@@ -13,7 +13,7 @@ from pantau.matching import normalize
 from pantau.matching.blocking import DEFAULT_KEYS, BlockingKey
 from pantau.matching.comparisons import DISPLAY_NAME, HANDLE, Comparison
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 
 
 @dataclass
@@ -52,9 +52,10 @@ class MatchModel:
     known_handle_score: float = 100.0
     # blocking
     rare_token_max: int = 0            # 0: max(30, roster/2000)
-    max_block: int = 2000              # a larger block is refined by birth year, never scored whole
+    max_block: int = 2000              # a larger block is not kept (its birth-year refinement is)
     max_initial_block: int = 150       # initial + token blocks are weak keys: smaller limit
-    max_pairs_per_actor: int = 600
+    year_refine_min: int = 32          # a block larger than this is also indexed by birth year
+    max_pairs_per_actor: int = 100     # budget per actor, smallest blocks first; a block that does not fit is skipped
     batch_actors: int = 10000
 
     @property

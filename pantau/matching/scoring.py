@@ -254,7 +254,7 @@ def candidates(f: PairFeatures, s: Scored, keep: np.ndarray, batch: ActorBatch, 
     out = []
     for i in keep.tolist():
         out.append(MatchCandidate(
-            actor_id=int(batch.ids[f.pa[i]]), nip=str(roster.nips[f.pe[i]]),
+            actor_id=int(batch.ids[f.pa[i]]), nip=roster.nips[f.pe[i]].decode(),
             score=round(float(s.score[i]), 1), band=BAND_NAMES[int(s.band[i])],
             features=explain(i, f, s, batch, roster, model)))
     return out
