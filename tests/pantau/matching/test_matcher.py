@@ -126,6 +126,27 @@ def test_hot_blocks_are_refined_by_birth_year_not_scored_whole():
     assert cands and all(c.nip.startswith("1984") for c in cands)
 
 
+def test_a_common_name_costs_at_most_the_pair_budget_and_birth_digits_find_the_employee():
+    # 400 employees share "Budi Santoso" (a national roster has thousands): scoring them all
+    # for every actor so named is what made national scale slow, and picks a namesake at random
+    roster = [emp(f"19{60 + i % 40:02d}{i % 12 + 1:02d}{i % 28 + 1:02d}2010011{i:03d}", "Budi Santoso")
+              for i in range(400)]
+    roster.append(emp("199105052015011999", "Budi Santoso Wirakusuma", "Bappeda", "Perencana"))
+    model = default_model()
+    index = build_index(roster, model)
+    actors = [actor("budisantoso", "Budi Santoso"), actor("budi_santoso75", "Budi Santoso"),
+              actor("bsantoso", "Budi Santoso Wirakusuma")]
+    batch = prepare_actors(actors, [0, 1, 2], index)
+    pa, pe, stats = blocking.candidate_pairs(batch, index, model)
+    assert len(pa) <= 3 * model.max_pairs_per_actor and stats["pairs_capped"] >= 400
+    nips = {r: {roster[e].nip for a, e in zip(pa.tolist(), pe.tolist()) if a == r} for r in range(3)}
+    assert not nips[0]                                     # no year, no lead: 400 namesakes are not one
+    assert len(nips[1]) == 10 and all(n.startswith("1975") for n in nips[1])    # the year narrows the crowd
+    assert "199105052015011999" in nips[2]                 # a rare full name is found
+    cands = match(actors, None, model, index=index)
+    assert [c.nip for c in cands if c.actor_id == 2][:1] == ["199105052015011999"]
+
+
 def test_matching_imports_no_database_scrapy_or_web_code():
     root = Path(__file__).resolve().parents[3] / "pantau" / "matching"
     for path in root.glob("*.py"):
