@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-import pickle
+import shutil
 import subprocess
 import sys
 import time
@@ -21,14 +21,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import orjson
+
 from pantau.errors import InputError, PantauError
 from pantau.roster import LineError, RowError
 from pantau.tabular import csv_unguard, decode_error, header_key, open_text, sniff_delimiter
 from storage.checkpoints import background_checkpoints
 from storage.queries import audit, dumps, transaction, utcnow
-from storage.queries import interactions as interactions_q
 from storage.queries import runs as runs_q
-from storage.records import KINDS, PLATFORMS, Actor, Interaction, normalise_handle
+from storage.records import KINDS, PLATFORMS, Actor, Interaction
+from storage.staging import StagedBatch, Stager, staging_folder, store_staged
 
 #: the columns of DESIGN.md's import table, in export order
 FIELDS = ("platform", "kind", "target_account", "actor_handle", "actor_id", "actor_name", "actor_bio",
@@ -124,8 +126,11 @@ def to_interaction(obj: dict, raw: str | None = None) -> Interaction:
         except ValueError:
             raise _Bad(f"created_at {created_at[:40]!r} is not an ISO 8601 date-time") from None
     actor_id = get("actor_id")
-    actor = Actor(platform, actor_id or normalise_handle(platform, handle), handle, get("actor_name"),
-                  get("actor_bio"), get("actor_url"), actor_id)
+    if actor_id is None:          # normalise_handle, inline: this runs for every line (handle is stripped)
+        actor_key = (handle[1:] if handle[0] == "@" else handle).lower()
+    else:
+        actor_key = actor_id
+    actor = Actor(platform, actor_key, handle, get("actor_name"), get("actor_bio"), get("actor_url"), actor_id)
     return Interaction(platform, kind, target, actor, post_id, post_url, get("interaction_id"),
                        get("parent_id"), get("url"), get("text"), created_at,
                        raw if raw is not None else dumps(obj), "import")
@@ -149,7 +154,7 @@ def _format(path: Path, first: str) -> str:
 
 def _jsonl(text, name: str) -> Iterator[tuple[int, Interaction | None, str | None]]:
     """``(line number, record, None)`` or ``(line number, None, reason)``; blank lines are skipped."""
-    loads = json.loads
+    loads = orjson.loads          # four times faster than json.loads: parsing bounds a big import
     n = 0
     for line in text:
         n += 1
@@ -252,6 +257,7 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
     observed_at = utcnow()        # one observation: every batch of the file shares it
     old_cache = db.execute("PRAGMA cache_size").fetchone()[0]
     status, error = "failed", None
+    folder = None
     try:
         if not path.is_file():
             raise InputError("no such file", file=str(path))
@@ -259,25 +265,29 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
         if parallel is None:
             parallel = size >= PARALLEL_MIN_BYTES
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        folder = staging_folder(db)
         accounts: dict = {}
-        messages = _parse_in_child(path, observed_at, run_id) if parallel else _parse(path, observed_at, run_id)
+        batches = _StagingChild(path, folder) if parallel else _stage(path, folder)
         try:
             with background_checkpoints(db) as ckpt:
-                for batch, pos, lines, rejected_total, errors in messages:
-                    report.lines = lines
-                    report.rejected_total = rejected_total
-                    report.rejected.extend(errors)
-                    if batch is not None:
-                        res = interactions_q.write_prepared(db, batch, accounts)
+                for message in batches:
+                    report.lines = message.lines
+                    report.rejected_total = message.rejected
+                    report.rejected.extend(LineError(str(path), n, reason) for n, reason in message.errors)
+                    if message.batch is not None:
+                        res = store_staged(db, message.batch, observed_at=observed_at, run_id=run_id,
+                                           accounts_cache=accounts)
                         report.accepted += res.interactions
                         report.new_interactions += res.new_interactions
                         report.new_actors += res.new_actors
                         if ckpt is not None:
                             ckpt.poke()
+                        if parallel:
+                            batches.stored()
                     if progress:
-                        progress(pos, size, report.lines)
+                        progress(message.position, size, report.lines)
         finally:
-            messages.close()     # stops the parsing process or generator
+            batches.close()     # stops the parsing process or generator
         if progress:
             progress(size, size, report.lines)
         if report.lines == 0:
@@ -288,6 +298,8 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
         error = str(exc) or type(exc).__name__
         raise
     finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
         try:
             db.execute(f"PRAGMA cache_size = {int(old_cache)}")
         except Exception:    # best effort; the data is already committed
@@ -300,17 +312,23 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
     return report
 
 
-#: what the parser hands the writer after each batch:
-#: (prepared batch or None, bytes read, lines so far, rejected so far, new rejections to report)
-Message = tuple[interactions_q.PreparedBatch | None, int, int, int, list[LineError]]
+@dataclass
+class _Staged:
+    """What the parsing side reports after each batch (the last one may stage nothing)."""
+
+    batch: StagedBatch | None
+    position: int           # bytes of the file read
+    lines: int              # lines read so far
+    rejected: int           # lines rejected so far
+    errors: list            # (line, reason) of rejections not reported before (at most MAX_REPORTED in all)
 
 
-def _parse(path: Path, observed_at: str, run_id: int | None) -> Iterator[Message]:
-    """Read, check and prepare the file batch by batch (in whichever process runs it)."""
+def _stage(path: Path, folder: Path) -> Iterator[_Staged]:
+    """Read, check and stage the file batch by batch (in whichever process runs it)."""
     records, text, raw, size = _read(path)
-    preparer = interactions_q.BatchPreparer(observed_at=observed_at, run_id=run_id, source="import")
+    stager = Stager(folder, source="import")
     lines = rejected = 0
-    errors: list[LineError] = []
+    errors: list = []
     batch: list[Interaction] = []
     try:
         for n, item, reason in records:
@@ -318,70 +336,102 @@ def _parse(path: Path, observed_at: str, run_id: int | None) -> Iterator[Message
             if item is None:
                 rejected += 1
                 if rejected <= MAX_REPORTED:
-                    errors.append(LineError(str(path), n, reason))
+                    errors.append((n, reason))
                 continue
             batch.append(item)
             if len(batch) >= BATCH:
-                yield preparer.prepare(batch), raw.tell(), lines, rejected, errors
+                yield _Staged(stager.stage(batch), raw.tell(), lines, rejected, errors)
                 batch, errors = [], []
-        yield (preparer.prepare(batch) if batch else None), size, lines, rejected, errors
+        yield _Staged(stager.stage(batch) if batch else None, size, lines, rejected, errors)
     except UnicodeDecodeError:
         raise decode_error(path, "its detected encoding", lines + 1) from None
     finally:
         text.close()
 
 
-def _parse_in_child(path: Path, observed_at: str, run_id: int | None) -> Iterator[Message]:
-    """``_parse`` in a second process, so parsing and storing use both cores.
+class _StagingChild:
+    """``_stage`` in a second process, so parsing and storing use both cores.
 
-    Storing is SQLite's work, parsing is Python's; in one process they share one
-    core (the GIL), in two they overlap. The child is a fresh interpreter
-    (``python -m pantau.importer``), not a fork: the caller may have threads, and
-    its main module is none of our business. Batches arrive pickled through a pipe,
-    whose small buffer keeps memory at a batch or two whatever the file size; if
-    this process dies, the child's next write fails and it exits.
+    The child is a fresh interpreter (``python -m pantau.importer``), not a fork: the
+    caller may have threads. It reports each staged batch as one JSON line on stdout
+    and may stage at most ``AHEAD`` batches the importer has not stored yet (one byte
+    on its stdin is one more), so disk use stays small whatever the file size. If the
+    importer dies, the child's stdin closes and it exits.
     """
-    child = subprocess.Popen(
-        [sys.executable, "-m", "pantau.importer", str(path), observed_at, "" if run_id is None else str(run_id)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
-    try:
-        while True:
-            try:
-                kind, payload = pickle.load(child.stdout)
-            except EOFError:
-                status = child.wait()
-                raise PantauError(f"{path}: the parsing process stopped unexpectedly (exit status {status})") from None
-            if kind == "error":
-                raise payload
-            if kind == "done":
+
+    AHEAD = 2
+
+    def __init__(self, path: Path, folder: Path):
+        self.path = path
+        self.child = subprocess.Popen(
+            [sys.executable, "-m", "pantau.importer", str(path), str(folder)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.child.stdin.write(b"." * self.AHEAD)
+        self.child.stdin.flush()
+
+    def __iter__(self) -> Iterator[_Staged]:
+        for line in self.child.stdout:
+            m = json.loads(line)
+            if "error" in m:
+                raise (InputError if m.get("input") else PantauError)(m["error"])
+            if m.get("done"):
                 return
-            yield payload
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.stdout.close()
-        child.wait()
+            b = m["batch"]
+            batch = StagedBatch(Path(b["path"]), b["interactions"], b["actors"],
+                                [tuple(a) for a in b["accounts"]]) if b else None
+            yield _Staged(batch, m["position"], m["lines"], m["rejected"], m["errors"])
+        status = self.child.wait()
+        raise PantauError(f"{self.path}: the parsing process stopped unexpectedly (exit status {status})")
+
+    def stored(self) -> None:
+        try:
+            self.child.stdin.write(b".")
+            self.child.stdin.flush()
+        except BrokenPipeError:      # it has staged everything and exited: no credit needed
+            pass
+
+    def close(self) -> None:
+        if self.child.poll() is None:
+            self.child.kill()
+        for f in (self.child.stdin, self.child.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+        self.child.wait()
 
 
-def _child_main(path: str, observed_at: str, run_id: int | None) -> None:
-    """The parsing process: writes ``("batch", Message)`` pickles, then ``("done", None)`` or ``("error", exc)``."""
-    out = sys.stdout.buffer
-    sys.stdout = sys.stderr                    # nothing else may write into the pickle stream
+def _child_main(path: str, folder: str) -> None:
+    """The parsing process of ``_StagingChild``."""
+    out = sys.stdout
+    sys.stdout = sys.stderr                    # nothing else may write into the message stream
+    credits = sys.stdin.buffer
 
-    def put(item) -> None:
-        pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+    def send(message: dict) -> None:
+        out.write(json.dumps(message, ensure_ascii=False) + "\n")
         out.flush()
 
     try:
-        for message in _parse(Path(path), observed_at, run_id):
-            put(("batch", message))
-        put(("done", None))
-    except BrokenPipeError:                    # the importer is gone: nobody to tell
+        stream = _stage(Path(path), Path(folder))
+        while True:
+            if not credits.read(1):             # the importer is gone
+                os._exit(1)
+            m = next(stream, None)
+            if m is None:
+                break
+            b = m.batch
+            send({"batch": b and {"path": str(b.path), "interactions": b.interactions, "actors": b.actors,
+                                  "accounts": b.accounts},
+                  "position": m.position, "lines": m.lines, "rejected": m.rejected, "errors": m.errors})
+        send({"done": True})
+    except BrokenPipeError:
         os._exit(1)
+    except InputError as exc:
+        send({"error": str(exc), "input": True})
     except PantauError as exc:
-        put(("error", exc))
-    except Exception as exc:                   # anything else, as one line the parent can raise
-        put(("error", PantauError(f"{path}: {type(exc).__name__}: {exc}")))
+        send({"error": str(exc)})
+    except Exception as exc:                   # anything else, as one line the importer can raise
+        send({"error": f"{path}: {type(exc).__name__}: {exc}"})
 
 
 def _check_only(path: Path, report: ImportReport) -> None:
@@ -413,4 +463,4 @@ def _audit(db, path: Path, report: ImportReport, strict: bool) -> None:
 
 
 if __name__ == "__main__":       # the parsing process of ``_parse_in_child``
-    _child_main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if sys.argv[3] else None)
+    _child_main(sys.argv[1], sys.argv[2])

@@ -10,10 +10,8 @@ from storage.queries import chunks, dumps, transaction, utcnow
 from storage.queries import accounts as accounts_q
 from storage.records import Actor, Interaction, Post, normalise_handle
 
-_ACTOR_UPSERT = """
-INSERT INTO actors (platform, actor_key, platform_id, handle, display_name, bio, profile_url,
-                    first_seen, last_seen, changed_at)
-VALUES (?,?,?,?,?,?,?,?,?,?)
+#: what a sighting of a known actor changes (shared with the staged bulk import)
+ACTOR_CONFLICT = """
 ON CONFLICT (platform, actor_key) DO UPDATE SET
     last_seen = excluded.last_seen,
     changed_at = CASE WHEN
@@ -27,6 +25,12 @@ ON CONFLICT (platform, actor_key) DO UPDATE SET
     bio = COALESCE(excluded.bio, actors.bio),
     profile_url = COALESCE(excluded.profile_url, actors.profile_url)
 """
+
+_ACTOR_UPSERT = """
+INSERT INTO actors (platform, actor_key, platform_id, handle, display_name, bio, profile_url,
+                    first_seen, last_seen, changed_at)
+VALUES (?,?,?,?,?,?,?,?,?,?)
+""" + ACTOR_CONFLICT
 
 _INTERACTION_INSERT = """
 INSERT INTO interactions (platform, natural_key, kind, actor_id, account_id, post_id, post_url,
@@ -217,140 +221,6 @@ class InteractionWriter:
             self._actors.clear()
             self._written.clear()
         return res
-
-
-# --- bulk imports ---------------------------------------------------------------------------
-#
-# A file import is split between two processes: one parses lines and turns each batch into
-# plain tuples (``BatchPreparer``), the other only stores them (``write_prepared``). The ids
-# a row needs are looked up by SQLite itself (sub-selects on the natural keys), so the
-# storing process runs no Python per row at all: at a million lines, that per-row Python
-# was a third of the import's time.
-
-_BULK_INSERT = """
-INSERT INTO interactions (platform, natural_key, kind, actor_id, account_id, post_id, post_url,
-    interaction_id, parent_id, url, text, created_at, observed_at, run_id, source, raw)
-VALUES (?1, ?2, ?3,
-    (SELECT id FROM actors WHERE platform = ?1 AND actor_key = ?4),
-    (SELECT id FROM accounts WHERE platform = ?1 AND handle = ?5),
-    ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-ON CONFLICT (platform, natural_key) DO NOTHING
-"""
-
-
-@dataclass
-class PreparedBatch:
-    """One batch of interactions as plain tuples, cheap to pickle between processes.
-
-    ``accounts`` are the target accounts as written (created as 'imported' when unknown),
-    ``actors`` the ``_ACTOR_UPSERT`` rows of actors new or changed since the preparer's
-    last batch, ``rows`` the ``_BULK_INSERT`` rows.
-    """
-
-    accounts: list[tuple[str, str]]
-    actors: list[tuple]
-    rows: list[tuple]
-    actor_count: int = 0
-    run_id: int | None = None      # the run every row names
-
-
-class BatchPreparer:
-    """Turns ``Interaction`` batches into ``PreparedBatch`` es for ``write_prepared``.
-
-    It remembers a hash of every actor it has sent, so an actor seen in many batches of
-    one import is upserted once (all batches share one observation time), unless a
-    later line changes a field.
-    """
-
-    MAX_REMEMBERED = 2_000_000
-
-    def __init__(self, *, observed_at: str, run_id: int | None = None, source: str = "import"):
-        self.observed_at = observed_at
-        self.run_id = run_id
-        self.source = source
-        self._sent: dict[tuple[str, str], int] = {}
-
-    def prepare(self, items: list[Interaction]) -> PreparedBatch:
-        now, run_id, source = self.observed_at, self.run_id, self.source
-        actors: dict[tuple[str, str], list] = {}
-        get = actors.get
-        accounts: dict[tuple[str, str], None] = {}
-        rows = []
-        for it in items:
-            a = it.actor
-            platform = it.platform
-            k = (platform, a.actor_key)
-            cur = get(k)
-            if cur is None:
-                actors[k] = [a.platform_id, a.handle, a.display_name, a.bio, a.profile_url]
-            else:    # two sightings of one actor: later non-empty values win
-                vals = (a.platform_id, a.handle, a.display_name, a.bio, a.profile_url)
-                if tuple(cur) != vals:
-                    for i, v in enumerate(vals):
-                        if v:
-                            cur[i] = v
-            target = it.target_account
-            accounts[(platform, target)] = None
-            raw = it.raw
-            if raw is not None and type(raw) is not str:
-                raw = dumps(raw)
-            rows.append((platform, it.natural_key, it.kind, a.actor_key, normalise_handle(platform, target),
-                         it.post_id, it.post_url, it.interaction_id, it.parent_id, it.url, it.text,
-                         it.created_at, now, run_id, it.source or source, raw))
-        sent = self._sent
-        if len(sent) > self.MAX_REMEMBERED:
-            sent.clear()
-        upserts = []
-        for k, v in actors.items():
-            sig = hash(tuple(v))           # a hash, not the values: memory stays small
-            if sent.get(k) != sig:
-                upserts.append((k[0], k[1], v[0], v[1], v[2], v[3], v[4], now, now, now))
-                sent[k] = sig
-        return PreparedBatch(list(accounts), upserts, rows, len(actors), run_id)
-
-
-def write_prepared(db: Database, batch: PreparedBatch, accounts_cache: dict | None = None) -> WriteResult:
-    """Store one prepared batch in one transaction; see ``BatchPreparer``.
-
-    ``accounts_cache`` (kept by the caller across batches) saves looking up target
-    accounts already known to exist.
-    """
-    res = WriteResult(interactions=len(batch.rows), actors=batch.actor_count)
-    if not batch.rows:
-        return res
-    conn = db.conn
-    cache = accounts_cache if accounts_cache is not None else {}
-    # Every reference a row carries is checked by construction: actor and account ids come
-    # from sub-selects of existing rows (a miss is NULL, which NOT NULL rejects), and the
-    # run id is checked once below. So the per-row foreign-key checks, a tenth of the
-    # insert's cost, are switched off for this transaction (the pragma is per connection
-    # and cannot change inside a transaction).
-    fk = conn.execute("PRAGMA foreign_keys").fetchone()[0]
-    if fk and not conn.in_transaction:
-        conn.execute("PRAGMA foreign_keys = OFF")
-    try:
-        with transaction(db):
-            if batch.run_id is not None and conn.execute(
-                    "SELECT 1 FROM runs WHERE id=?", [batch.run_id]).fetchone() is None:
-                raise ValueError(f"no run {batch.run_id}")
-            for platform, handle in batch.accounts:
-                if (platform, handle) not in cache:
-                    cache[(platform, handle)] = accounts_q.ensure_imported(db, platform, handle)
-            max_actor = conn.execute("SELECT max(id) FROM actors").fetchone()[0] or 0
-            if batch.actors:
-                conn.executemany(_ACTOR_UPSERT, batch.actors)
-            # new actors get ids above the old maximum (we hold the write lock)
-            res.new_actors = conn.execute("SELECT count(*) FROM actors WHERE id > ?", [max_actor]).fetchone()[0]
-            c0 = conn.total_changes
-            conn.executemany(_BULK_INSERT, batch.rows)
-            res.new_interactions = conn.total_changes - c0
-    except BaseException:
-        cache.clear()           # accounts created by the rolled-back transaction are gone
-        raise
-    finally:
-        if fk and not conn.in_transaction:
-            conn.execute("PRAGMA foreign_keys = ON")
-    return res
 
 
 def store(db: Database, items: list[Interaction], *, run_id: int | None = None,
