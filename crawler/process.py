@@ -71,8 +71,8 @@ class CrawlChild:
     config. Until the config names the run's log file, the child's stderr goes
     to an anonymous temporary file (read only to explain a child that died
     early). A child that is never given a config (no account to crawl, another
-    job holds the lock) reads end-of-file on stdin and exits at once; it also
-    dies with its parent.
+    job holds the lock) is killed by :meth:`close`, or leaves on its own when
+    stdin ends; it also dies with its parent.
     """
 
     def __init__(self, env: dict | None = None):
@@ -90,21 +90,29 @@ class CrawlChild:
         self.close()
 
     def close(self) -> None:
-        """Stop a child that was not used (it exits on end-of-file) and free the early log."""
+        """Stop the child if it is still there, and free the early log.
+
+        A child never given a config has only been loading modules: it is killed.
+        One whose crawl the parent gave up on (an error, Ctrl-C) is asked to stop,
+        so Scrapy closes its spiders and commits what it has.
+        """
         proc = self.proc
         if proc.poll() is None:
+            if self.used:
+                proc.terminate()
+            else:
+                proc.kill()
             try:
-                if proc.stdin and not proc.stdin.closed:
-                    proc.stdin.close()
-            except OSError:
-                pass
-            try:
-                proc.wait(10)
+                proc.wait(30)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        if proc.stdout and not proc.stdout.closed:
-            proc.stdout.close()
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream and not stream.closed:
+                    stream.close()
+            except OSError:
+                pass
         self._early.close()
 
     def run(self, config: dict, on_event: Callable[[dict], None] | None = None, *,

@@ -84,6 +84,8 @@ def scrapy_settings(config: dict) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES_BASE": {k: v for k, v in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
                                         if k not in UNUSED_DOWNLOADER_MIDDLEWARES},
         "LOG_LEVEL": config.get("log_level", "INFO"),
+        # the platform string is read from `uname -p` (a subprocess per crawl); the rest stays logged
+        "LOG_VERSIONS": [v for v in _scrapy_defaults.LOG_VERSIONS if v.lower() != "platform"],
         "LOGSTATS_INTERVAL": 0,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "DUPEFILTER_CLASS": "scrapy.dupefilters.RFPDupeFilter",

@@ -315,33 +315,35 @@ class PlatformSpider(scrapy.Spider):
         yield Batch(account_id=account["id"], platform=self.platform, account_cursors=patch,
                     done=True, full_pass=self.full_pass(account))
 
+    def reader(self):
+        """One read-only connection per spider for crawl state (opening one per account cost
+        milliseconds each); closed with the spider. Only the pipeline writes."""
+        db = self.__dict__.get("_reader")
+        if db is None:
+            import storage
+            db = self._reader = storage.open_db(self.config["db_path"], migrate=False)
+        return db
+
+    def closed(self, reason) -> None:
+        db = self.__dict__.pop("_reader", None)
+        if db is not None:
+            db.close()
+
     def load_state(self, account: dict) -> dict[str, dict]:
         """Crawl state of the account's stored posts (read-only; only the pipeline writes)."""
         if account["id"] not in self.post_states:
             states: dict[str, dict] = {}
-            db_path = self.config.get("db_path")
-            if db_path:
-                import storage
+            if self.config.get("db_path"):
                 from storage.queries import interactions as iq
-                db = storage.open_db(db_path, migrate=False)
-                try:
-                    states = iq.post_cursors_of(db, account["id"])
-                finally:
-                    db.close()
+                states = iq.post_cursors_of(self.reader(), account["id"])
             self.post_states[account["id"]] = states
         return self.post_states[account["id"]]
 
     def known_actors(self, account: dict, kind: str) -> set[str]:
-        db_path = self.config.get("db_path")
-        if not db_path:
+        if not self.config.get("db_path"):
             return set()
-        import storage
         from storage.queries import interactions as iq
-        db = storage.open_db(db_path, migrate=False)
-        try:
-            return iq.known_actor_keys(db, account["id"], kind)
-        finally:
-            db.close()
+        return iq.known_actor_keys(self.reader(), account["id"], kind)
 
     def plan_post(self, account: dict, post_id: str, counts: dict[str, int | None]) -> set[str]:
         """Which listings of a post this run fetches: all on a full pass or for a new post, else

@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
-from ruamel.yaml import YAML
 from scrapy_playwright.page import PageMethod
 
 from crawler.spiders.base import PlatformSpider, StopAccount, iso, parse_time
@@ -32,6 +31,8 @@ class ProfileError(ValueError):
 
 def load_profile(name: str, dirs: list[str | Path] | None = None) -> dict:
     """Find ``<name>.yaml`` in the workspace's profiles/ then the crawler's own, and check it."""
+    from ruamel.yaml import YAML      # only web accounts need it: not loaded by every crawl child
+
     for d in [*(dirs or []), PROFILE_DIR]:
         for ext in (".yaml", ".yml"):
             path = Path(d) / f"{name}{ext}"
