@@ -21,7 +21,23 @@ from twisted.internet.error import (ConnectError, ConnectionLost, DNSLookupError
                                     TimeoutError)
 from twisted.web._newclient import ResponseFailed
 
+try:
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover - orjson is a dependency; json works the same, slower
+    _fast_loads = json.loads
+
 log = logging.getLogger(__name__)
+
+
+def loads(body: bytes):
+    """Parse a JSON body: orjson (three times faster; the pages of a listing are most of a
+    no-change crawl's work), json for what orjson refuses (NaN, UTF-16 bodies). Integers past
+    64 bits would come back as floats: no platform sends those (JavaScript cannot read them)."""
+    try:
+        return _fast_loads(body)
+    except ValueError:
+        return json.loads(body)
+
 
 #: set by crawler.process before the crawl starts; read by the browser's request filter
 ALLOWED_HOSTS: list[str] = []
@@ -242,7 +258,7 @@ class RateLimitMiddleware:
                 self._pause(request, min(wait, self.max_wait))
         if request.meta.get("json") and status < 300:
             try:
-                request.meta["_json"] = json.loads(response.body)
+                request.meta["_json"] = loads(response.body)
             except (ValueError, UnicodeDecodeError):
                 wait = self.backoff * 2 ** request.meta.get("pantau_retries", 0)
                 r = self._retry(request, "bad JSON: truncated or malformed body", wait, spider)

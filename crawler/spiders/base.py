@@ -361,8 +361,8 @@ class PlatformSpider(scrapy.Spider):
     def json(self, response) -> Any:
         data = response.meta.get("_json")
         if data is None:
-            import json as _json
-            data = _json.loads(response.body)
+            from crawler.middlewares import loads
+            data = loads(response.body)
         return data
 
     # ---- records ---------------------------------------------------------------------------
