@@ -81,3 +81,41 @@ def test_progress_events_reach_the_parent(workspace, replay):
     acc = next(e for e in events if e["event"] == "account")
     assert acc["handle"] == "@kandidatcontoh@warga.example" and acc["status"] == "ok" and acc["items"] == 16
     assert spiders["mastodon"]["accounts"][0]["new_items"] == 12
+
+
+def test_the_child_log_has_its_phase_times_and_stays_private(workspace, replay):
+    import stat
+
+    serve_mastodon(replay)
+    setup_workspace(workspace, watchlist(replay.url))
+    r = crawl(workspace)
+    assert r.returncode == 0, r.stderr
+    logs = sorted((workspace / "data" / "logs").glob("crawl-*.log"))
+    assert len(logs) == 1
+    text = logs[0].read_text()
+    assert "crawl child: loaded in" in text and "crawl child: crawled in" in text
+    assert "Remote control" not in text          # Scrapy's code-execution server stays off
+    assert stat.S_IMODE(logs[0].stat().st_mode) == 0o600
+
+
+def test_an_early_child_that_is_not_used_is_stopped():
+    from crawler.process import CrawlChild
+    with CrawlChild() as child:
+        proc = child.proc
+        assert proc.poll() is None
+    assert proc.poll() is not None
+
+
+def test_a_child_that_dies_while_loading_is_explained(tmp_path):
+    import os
+
+    import pytest
+
+    from crawler.process import CrawlChildError, run_in_child
+    fake = tmp_path / "fake" / "scrapy"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('this scrapy is broken')\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "fake")}
+    log = tmp_path / "crawl.log"
+    with pytest.raises(CrawlChildError, match="this scrapy is broken"):
+        run_in_child({"accounts": []}, log_path=log, env=env)
