@@ -205,6 +205,13 @@ class MastodonSpider(PlatformSpider):
         if what in ("context", "favourited_by", "reblogged_by") and response.status == 404:
             self.note(acc["id"], "posts gone or private")   # deleted since listed: nothing to fetch
             return []
+        if what == "statuses":
+            looked_up = acc.get("_looked_up")
+            if looked_up is None:
+                acc["_early_failed"] = True     # listed under the stored id: the lookup lists again
+                return []
+            if response.meta.get("for_id") != looked_up:
+                return []                       # an id the lookup has replaced
         return super().on_error_response(response)
 
     def parse_lookup(self, response):
@@ -214,8 +221,9 @@ class MastodonSpider(PlatformSpider):
         kinds = self.kinds(acc)
         base = acc["_base"]
         yield self.batch(acc, platform_id=found)
-        if acc.get("_id") != found:
-            if acc.get("_id"):
+        acc["_looked_up"] = found
+        if acc.get("_id") != found or acc.pop("_early_failed", False):
+            if acc.get("_id") and acc["_id"] != found:
                 self.logger.warning("mastodon %s: account id changed from %s to %s", acc["handle"], acc["_id"], found)
             yield self.statuses_request(acc, found)
         if "follow" in kinds:

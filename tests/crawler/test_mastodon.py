@@ -141,3 +141,26 @@ def test_page_size_setting_is_sent(workspace, replay):
     assert any(q.endswith("favourited_by?limit=3") for q in replay.requests)
     assert any("statuses?limit=3&" in q for q in replay.requests)
     assert len(interactions(workspace)) == 12
+
+
+def test_posts_are_listed_with_the_stored_id_and_a_stale_one_gives_way_to_the_lookup(workspace, replay):
+    import sqlite3
+
+    serve_mastodon(replay)
+    setup_workspace(workspace, watchlist(replay.url))
+    assert crawl(workspace).returncode == 0
+    first = interactions(workspace)
+    assert rows(workspace, "SELECT platform_id FROM accounts") == [(ACCOUNT_ID,)]
+    con = sqlite3.connect(workspace / "data" / "pantau.db")
+    con.execute("UPDATE accounts SET platform_id = '4242'")   # an id the server no longer knows
+    con.commit()
+    con.close()
+    mark = len(replay.requests)
+    r = crawl(workspace)
+    assert r.returncode == 0, r.stdout + r.stderr
+    second = replay.requests[mark:]
+    assert any(q.startswith("/api/v1/accounts/4242/statuses") for q in second), second   # asked at once
+    assert any(q.startswith(f"/api/v1/accounts/{ACCOUNT_ID}/statuses") for q in second), second
+    assert rows(workspace, "SELECT platform_id FROM accounts") == [(ACCOUNT_ID,)]
+    assert account_runs(workspace)[-1]["status"] == "ok"
+    assert interactions(workspace) == first
