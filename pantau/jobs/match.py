@@ -31,7 +31,8 @@ from typing import Callable
 
 import storage
 from pantau.config import Settings
-from pantau.matching import INDEX_FORMAT, RosterIndex, build_index, default_model, match
+from pantau.matching import INDEX_FORMAT, RosterIndex, blocking, default_model, match
+from pantau.matching.index import build_roster
 from pantau.matching.normalize import VERSION as NORM_VERSION
 from pantau.matching.normalize import normalise
 from storage.queries import actors as actors_q
@@ -96,8 +97,10 @@ def load_index(settings: Settings, db, model, *, say: Callable[[str], None]) -> 
         except Exception:          # a damaged cache file is rebuilt, never trusted
             pass
     say("building the roster index")
-    employees = employees_q.active(db)
-    idx = build_index(employees, model, fingerprint=fp)
+    # the records go as soon as the arrays exist: at national scale they are gigabytes,
+    # and sorting the blocking keys needs about as much again
+    idx = build_roster(employees_q.active(db), fingerprint=fp, model_version=model.version)
+    blocking.build(idx, model)
     tmp = path.with_suffix(".tmp")
     old_umask = os.umask(0o077)
     try:

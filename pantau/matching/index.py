@@ -238,11 +238,17 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     tok_len = np.array([len(w) for w in words], dtype=np.int16)
 
     e_tok = _pad([[tok2id[t] for t in toks] for toks in names], NT, E_PAD)
+    # each list of millions of strings is turned into an array and dropped at once (peak memory)
     sorted_s = [" ".join(sorted(t)) for t in names]
-    compact_s = ["".join(t) for t in names]
     e_sorted_h = np.array([h64(s) for s in sorted_s], dtype=np.int64)
-    e_compact_h = np.array([h64(s) for s in compact_s], dtype=np.int64)
     e_var_h = np.array([h64(variant_key(s)) for s in sorted_s], dtype=np.int64)
+    e_sorted = _bytes(sorted_s)
+    del sorted_s
+    compact_s = ["".join(t) for t in names]
+    del names
+    e_compact_h = np.array([h64(s) for s in compact_s], dtype=np.int64)
+    e_compact = _bytes(compact_s)
+    del compact_s
     uniq, inv, cnt = np.unique(e_sorted_h, return_inverse=True, return_counts=True)
     name_count = cnt[inv].astype(np.int32)
     idf_pad = np.append(tok_idf, np.float32(0))
@@ -291,7 +297,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         fingerprint=fingerprint, model_version=model_version, n=n,
         nips=_bytes([e.nip for e in employees]),
         tok2id=tok2id, tok_count=tok_count, tok_idf=tok_idf, tok_first=tok_first, tok_len=tok_len,
-        e_tok=e_tok, e_sorted=_bytes(sorted_s), e_compact=_bytes(compact_s),
+        e_tok=e_tok, e_sorted=e_sorted, e_compact=e_compact,
         e_sorted_h=e_sorted_h, e_compact_h=e_compact_h, e_var_h=e_var_h, name_count=name_count,
         name_info=name_info, birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
         e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id), known_handles=known,
