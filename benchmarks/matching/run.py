@@ -217,8 +217,9 @@ def scale(name: str, keep: bool, reuse: str | None = None) -> None:
     for label, args in (("first run (builds the roster index)", ()), ("re-run --full (index cached)", ("--full",)),
                         ("incremental re-run (nothing changed)", ())):
         secs, peak, pss, out = _pantau_match(ws, *args)
+        pss_text = f"{pss:.0f} MiB" if pss else "n/a (ended before the first reading)"
         print(f"  pantau match {label}: {secs:.1f} s end to end; peak memory of the process tree: "
-              f"{pss:.0f} MiB PSS (shared pages split among the processes), {peak:.0f} MiB RSS summed "
+              f"{pss_text} PSS (shared pages split among the processes), {peak:.0f} MiB RSS summed "
               f"(counts the index shared by the forked workers once per process); "
               f"load average {os.getloadavg()[0]:.2f}")
         print(f"    {out}")
