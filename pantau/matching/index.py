@@ -30,6 +30,7 @@ NTI = 4           # titles kept
 E_PAD = -9        # padding in employee matrices
 A_PAD = -1        # padding in actor matrices
 A_UNKNOWN = -2    # an actor token the roster never uses
+MAX_TEXT = 80     # bytes of a canonical name kept for similarity (six tokens fit)
 
 # Words of unit and position names that say nothing about where someone works.
 CONTEXT_STOPWORDS = {
@@ -57,9 +58,13 @@ def _bytes(strings: list[str]) -> np.ndarray:
     Forked workers share the parent's roster copy-on-write; touching a Python string
     writes its reference count and copies its page, so millions of them made each
     worker a copy of the roster. A NumPy buffer is never written, so it stays shared.
-    rapidfuzz compares bytes as it compares the (ASCII) text.
+    rapidfuzz compares bytes as it compares the (ASCII) text. The width is the longest
+    string, so one absurd roster row must not widen millions: at most ``MAX_TEXT`` bytes
+    are kept (similarity only; the exact-match hashes use the whole text).
     """
-    return np.array([s.encode() for s in strings], dtype=bytes) if strings else np.zeros(0, dtype="S1")
+    if not strings:
+        return np.zeros(0, dtype="S1")
+    return np.array([s.encode()[:MAX_TEXT] for s in strings], dtype=bytes)
 
 
 def context_words(text: str | None) -> list[str]:

@@ -212,3 +212,13 @@ def test_a_handle_only_name_gets_the_allowance_below_the_threshold():
     named = actor("hpn", "Heryanto Nugroho")
     [d] = match([named], ROSTER, default_model(threshold=1, top_k=1))
     assert match([named], ROSTER, default_model(threshold=d.score + 5, top_k=1)) == []
+
+
+def test_roster_strings_are_shared_byte_arrays_of_bounded_width():
+    # forked workers share NumPy buffers; Python strings would be copied page by page
+    odd = emp("198001012005011077", "Budi " + "Sentosa" * 40)
+    index = build_index(ROSTER + [odd])
+    assert index.e_sorted.dtype.kind == "S" and index.e_sorted.itemsize <= 80
+    assert index.nips.dtype.kind == "S"
+    cands = match([actor("budi.sentosa", "Budi " + "Sentosa" * 40)], None, index=index)
+    assert cands and cands[0].nip == "198001012005011077"
