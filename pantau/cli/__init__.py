@@ -42,6 +42,8 @@ class State:
     workspace: Optional[str] = None
     debug: bool = False
     _settings: object = field(default=None, repr=False)
+    #: the crawl child, started by main() before the command line is parsed (``pantau crawl``)
+    crawl_child: object = field(default=None, repr=False)
 
     def settings(self):
         """The workspace settings, loaded once on first use (``init`` needs none)."""
@@ -113,9 +115,24 @@ def register_commands(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; maps exceptions to exit codes."""
-    register_commands(argv if argv is not None else sys.argv[1:])
+    args = argv if argv is not None else sys.argv[1:]
+    if command_word(args) == "crawl":
+        # the crawl child loads Scrapy (half a second) while this process builds the command
+        # line, syncs the watchlists and opens the run; `pantau crawl` hands it its config
+        from pantau.jobs.crawl import start_crawl_child
+        state.crawl_child = start_crawl_child()
+    try:
+        return _main(args)
+    finally:
+        child, state.crawl_child = state.crawl_child, None
+        if child is not None:
+            child.close()
 
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+
+def _main(argv: list[str]) -> int:
+    register_commands(argv)
+
+    debug = "--debug" in argv
     try:
         rv = app(args=argv, prog_name="pantau", standalone_mode=False)
         if isinstance(rv, int):

@@ -22,7 +22,8 @@ def crawl(
     from pantau.jobs.crawl import run_crawl, start_crawl_child
 
     # the crawl child loads Scrapy on the other core while this process syncs the watchlists
-    with start_crawl_child() as child:
+    # (main() starts it before parsing the command line; called another way, it starts here)
+    with (state.crawl_child or start_crawl_child()) as child:
         from rich.table import Table
 
         from pantau.jobs.sync import sync_watchlists
@@ -32,10 +33,13 @@ def crawl(
         settings = state.settings()
         with job_lock(settings.lock_path, job="crawl"):
             db = state.db()
-            runs_q.mark_interrupted(db)
-            sync_watchlists(settings, db)
-            result = run_crawl(settings, db, platform=platform, account=account, trigger="cli",
-                               show_progress=True, child=child)
+            try:
+                runs_q.mark_interrupted(db)
+                sync_watchlists(settings, db)
+                result = run_crawl(settings, db, platform=platform, account=account, trigger="cli",
+                                   show_progress=True, child=child)
+            finally:
+                db.close()
     table = Table(title=f"crawl run {result.run_id}")
     for col in ("platform", "account", "status", "requests", "items", "new", "retries", "errors", "note"):
         table.add_column(col, justify="right" if col in ("requests", "items", "new", "retries", "errors") else "left")
