@@ -217,15 +217,32 @@ def scale(name: str, keep: bool, reuse: str | None = None) -> None:
     for label, args in (("first run (builds the roster index)", ()), ("re-run --full (index cached)", ("--full",)),
                         ("incremental re-run (nothing changed)", ())):
         secs, peak, pss, out = _pantau_match(ws, *args)
-        pss_text = f"{pss:.0f} MiB" if pss else "n/a (ended before the first reading)"
+        pss_text = f"{pss:.0f} MiB" if pss and secs >= 3 else "n/a (run too short for the 1 s PSS reading)"
         print(f"  pantau match {label}: {secs:.1f} s end to end; peak memory of the process tree: "
               f"{pss_text} PSS (shared pages split among the processes), {peak:.0f} MiB RSS summed "
               f"(counts the index shared by the forked workers once per process); "
               f"load average {os.getloadavg()[0]:.2f}")
         print(f"    {out}")
+        st = _last_match_stats(ws)
+        if st.get("actors"):
+            print(f"    candidate pairs scored {st.get('pairs', 0):,} ({st['pairs'] / st['actors']:.1f} per actor), "
+                  f"blocks over the per-actor budget {st.get('blocks_over_budget', 0):,}; CPU seconds in workers: "
+                  f"prepare {st.get('seconds_prepare', 0):.0f}, blocking {st.get('seconds_blocking', 0):.0f}, "
+                  f"scoring {st.get('seconds_scoring', 0):.0f}")
     if not keep:
         import shutil
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _last_match_stats(ws: Path) -> dict:
+    import json
+    import sqlite3
+    db = sqlite3.connect(ws / "data" / "pantau.db")
+    try:
+        row = db.execute("SELECT stats FROM runs WHERE kind = 'match' ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        db.close()
+    return json.loads(row[0]) if row else {}
 
 
 def _reset_workspace(ws: Path) -> None:
