@@ -11,14 +11,20 @@ become a candidate pair when they share one. Keys (tag in the top bits):
 - ``roster_initial``  a roster name written with an initial (M. Rizki) found from a full
   actor token (Muhammad Rizki);
 - ``space_free``  the whole name without spaces (sriwahyuningsih, however it segments);
-- ``pair_birth_year``  a token pair too common to score whole (``max_block``), refined by
-  the birth year the actor's handle digits suggest;
+- ``birth_year``  any of the above whose block is larger than ``year_refine_min``,
+  refined by the employee's birth year; an actor looks it up with the years its
+  handle digits suggest;
 - ``known_handle``  a handle listed for the employee in the roster.
 
 The roster's keys are sorted once into a CSR-like index (key -> employees); an
 actor batch's keys are looked up with one ``searchsorted`` and expanded into pairs
-with NumPy, so no Python code runs per pair. Blocks larger than ``max_block`` are
-never scored whole; they are counted in the block-size report.
+with NumPy, so no Python code runs per pair. Each actor spends a budget of
+``max_pairs_per_actor`` pairs on its blocks, smallest first; a block that does not
+fit is left out (its birth-year refinement may fit). At national scale a common
+name is thousands of employees: without the budget every actor so named cost
+thousands of scored pairs for what is, without corroboration, a lottery among
+namesakes. Blocks larger than ``max_block`` are not kept; they are counted in the
+block-size report.
 """
 
 from __future__ import annotations
