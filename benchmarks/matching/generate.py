@@ -259,6 +259,7 @@ def generate(n_employees: int, n_actors: int, seed: int = SEED) -> Dataset:
     tags: dict[int, set[str]] = {}
     known_p = min(1.0, KNOWN_HANDLE_SHARE * n_employees / max(len(chosen), 1))
     platforms = ["mastodon", "bluesky", "youtube", "web", "instagram", "x", "tiktok", "facebook"]
+    listed: list[tuple[int, int]] = []            # (employee, actor index) whose roster row lists the handle
     for ei in chosen:
         e = employees[ei]
         toks = raw_tokens[ei]
@@ -297,7 +298,7 @@ def generate(n_employees: int, n_actors: int, seed: int = SEED) -> Dataset:
         else:
             display = " ".join(toks).upper()
         if not e.handles and rng.random() < known_p:
-            e.handles = ["@" + handle]
+            listed.append((ei, len(actors)))       # written once the account's platform is known
         bio = None
         if rng.random() < 0.25:
             region = e.unit.split()[-1]
@@ -344,6 +345,7 @@ def generate(n_employees: int, n_actors: int, seed: int = SEED) -> Dataset:
             namesakes += 1
         actors.append(Actor(platform=rng.choice(platforms), actor_key=f"pub{j}", handle=handle,
                             display_name=display or None, bio=bio))
+    platform_handles(actors, employees, listed, random.Random(seed + KNOWN_SEED_OFFSET))
     # shuffle actors so employee accounts are not all first
     order = list(range(len(actors)))
     rng.shuffle(order)
@@ -353,6 +355,74 @@ def generate(n_employees: int, n_actors: int, seed: int = SEED) -> Dataset:
     tags = {pos[k]: v for k, v in tags.items()}
     return Dataset(employees=employees, actors=new_actors, truth=truth, tags=tags, namesakes=namesakes,
                    public=n_public, params={**PARAMS, "employees": n_employees, "actors": n_actors})
+
+
+MASTODON_HOSTS = ["mastodon.social"] * 4 + ["mastodon.id", "kolektiva.social", "mas.to", "mastodon.online"]
+KNOWN_BARE_ONLY = False       # True: every known handle bare, as before model 4 (for before/after figures)
+KNOWN_SEED_OFFSET = 7919      # the handle forms below draw from their own generator: the rest of the set is unchanged
+URL_FORMS = {"instagram": ["https://www.instagram.com/{h}/", "instagram.com/{h}", "https://instagram.com/{h}?igsh=x1"],
+             "x": ["https://x.com/{h}", "https://twitter.com/{h}", "x.com/{h}"],
+             "tiktok": ["https://www.tiktok.com/@{h}", "tiktok.com/@{h}"],
+             "facebook": ["https://www.facebook.com/{h}", "https://m.facebook.com/{h}/", "fb.com/{h}"],
+             "youtube": ["https://www.youtube.com/@{h}", "youtube.com/@{h}"],
+             "bluesky": ["https://bsky.app/profile/{h}"],
+             "mastodon": ["https://{host}/@{u}"]}
+PREFIX_FORMS = {"instagram": ["instagram:{h}", "IG: @{h}", "ig @{h}", "Instagram: {h}"],
+                "x": ["x:{h}", "twitter: @{h}", "Twitter @{h}"], "tiktok": ["tiktok:@{h}", "TikTok: {h}"],
+                "facebook": ["fb:{h}", "Facebook: {h}"], "youtube": ["youtube:@{h}", "YT: {h}"],
+                "bluesky": ["{h}", "bsky:{h}"], "mastodon": ["@{u}@{host}", "mastodon: @{u}@{host}"],
+                "web": ["{h}"]}
+
+
+def platform_handles(actors: list[Actor], employees: list[Employee], listed: list[tuple[int, int]],
+                     rng: random.Random) -> None:
+    """Handles as each platform writes them, unique per platform, and the roster's known handles.
+
+    Mastodon handles carry a server (``user@host``), Bluesky ones a domain, YouTube ones
+    an ``@``; a platform never gives one handle to two accounts, so a public actor whose
+    handle is taken gets a suffix (on another platform the same handle stays: that
+    collision is what a known handle without a platform cannot tell apart). The known
+    handles are written as rosters do: bare (``budisantoso``, ``@budisantoso``), with a
+    platform prefix, as a profile URL, or naming another platform than the one the
+    account was seen on (people reuse a handle; the roster lists the one the office knew).
+    """
+    taken: set[tuple[str, str]] = set()
+    for a in actors:                      # employees' accounts come first: they keep their handle
+        h = a.handle or ""
+        if a.platform == "mastodon":
+            host = rng.choice(MASTODON_HOSTS)
+            u = h
+            while ("mastodon", f"{u.lower()}@{host}") in taken:
+                u = f"{h}{rng.randint(1, 99)}"
+            a.handle = f"{u}@{host}"
+            taken.add(("mastodon", a.handle.lower()))
+            continue
+        if a.platform == "bluesky":
+            h = h.lower()
+        while (a.platform, h.lower()) in taken:
+            h = f"{a.handle}{rng.choice(['_', '.', ''])}{rng.randint(1, 99)}"
+        taken.add((a.platform, h.lower()))
+        a.handle = {"bluesky": f"{h}.bsky.social", "youtube": f"@{h}"}.get(a.platform, h)
+    others = ["instagram", "x", "tiktok", "facebook", "youtube"]
+    for ei, ai in listed:
+        a = actors[ai]
+        p = a.platform
+        h = a.handle.lstrip("@")
+        u, _, host = h.partition("@")
+        if p == "bluesky":
+            u = h[: -len(".bsky.social")]
+        r = rng.random()
+        if r < 0.35 or p == "web" or KNOWN_BARE_ONLY:     # bare: no platform
+            form = rng.choice(["{u}", "@{u}"])
+        elif r < 0.65:
+            form = rng.choice(PREFIX_FORMS[p])
+        elif r < 0.88:
+            form = rng.choice(URL_FORMS[p])
+        else:                                  # the roster lists the same handle on another platform
+            p = rng.choice([o for o in others if o != a.platform])
+            h = u
+            form = rng.choice(PREFIX_FORMS[p] + URL_FORMS[p])
+        employees[ei].handles = [form.format(h=h, u=u, host=host)]
 
 
 def normalise_written(name: str) -> list[str]:

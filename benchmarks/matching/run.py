@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/matching/run.py scale province     # 100,000 x 1,000,000
     .venv/bin/python benchmarks/matching/run.py scale national     # 4,300,000 x 1,000,000 (index cached)
     .venv/bin/python benchmarks/matching/run.py linearity          # 2x actors -> time ratio
+    .venv/bin/python benchmarks/matching/run.py sample national --actors 20000   # quality on the first actors
 
 Prints the generator's fixed parameters and seed, then the figures and the targets.
 """
@@ -142,6 +143,46 @@ def quality(scale: str, sample_n: int) -> None:
           f"reviewer load <= {TARGETS['reviewer_load']}: {'MET' if ok else 'NOT MET'}")
 
 
+def sample(scale: str, n_actors: int) -> None:
+    """Quality on the first ``n_actors`` actors of a large set, in-process (no workspace).
+
+    The whole set is generated (the roster must be the national one: collisions of
+    handles and names depend on its size), but only the first actors are matched.
+    Prints where the strong band's false positives come from (known handles by kind).
+    """
+    ne, na = SCALES[scale]
+    t0 = time.perf_counter()
+    ds = generate(ne, na)
+    print(f"generator: {ds.params}; generated in {time.perf_counter() - t0:.0f} s")
+    ds.actors = ds.actors[:n_actors]
+    subset = set(range(len(ds.actors)))
+    ds.truth = {a: nip for a, nip in ds.truth.items() if a in subset}
+    known = sum(1 for e in ds.employees if e.handles)
+    print(f"  {len(ds.employees):,} employees ({known:,} with known handles), first {len(ds.actors):,} actors "
+          f"({len(ds.truth)} employee accounts); load average {os.getloadavg()[0]:.2f}")
+    model = default_model()
+    t0 = time.perf_counter()
+    index = build_index(ds.employees, model)
+    t_index = time.perf_counter() - t0
+    del ds.employees[:]
+    stats: dict = {}
+    t0 = time.perf_counter()
+    cands = match(ds.actors, None, model, index=index, stats=stats)
+    t_match = time.perf_counter() - t0
+    print(f"pantau.matching (model {model.version}): index {t_index:.0f} s, match {t_match:.1f} s, "
+          f"pairs {stats['pairs']:,}, peak RSS {peak_rss_mib():.0f} MiB")
+    pairs = [(c.actor_id, c.nip, c.band) for c in cands]
+    print_metrics(f"first {len(ds.actors):,} actors", evaluate(pairs, ds, subset))
+    by: dict[str, list[int]] = {}
+    for c in cands:
+        kinds = [f.feature for f in c.features if f.feature.startswith("known_handle")] or ["no known handle"]
+        row = by.setdefault(f"{c.band} / {kinds[0]}", [0, 0])
+        row[0 if ds.truth.get(c.actor_id) == c.nip else 1] += 1
+    print("  pairs by band and known-handle evidence (true / false):")
+    for k in sorted(by):
+        print(f"    {k}: {by[k][0]} / {by[k][1]}")
+
+
 def _write_workspace(ds: Dataset, ws: Path) -> None:
     from pantau.cli.workspace import create_workspace
     from pantau.workspace import open_database, open_settings
@@ -277,15 +318,24 @@ def linearity(ne: int, na: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["quality", "scale", "linearity"])
+    ap.add_argument("what", choices=["quality", "scale", "linearity", "sample"])
     ap.add_argument("size", nargs="?", default="quality")
     ap.add_argument("--sample", type=int, default=5000, help="actors the brute-force baseline scores")
     ap.add_argument("--keep", action="store_true", help="keep the scale workspace")
+    ap.add_argument("--actors", type=int, default=20000, help="sample: the first actors matched")
+    ap.add_argument("--known-bare", action="store_true",
+                    help="every known handle in the roster bare (no platform), as the generator wrote them before")
     ap.add_argument("--reuse", metavar="WORKSPACE", help="scale: reuse a workspace kept with --keep")
     a = ap.parse_args()
+    if a.known_bare:
+        import generate as gen
+        gen.KNOWN_BARE_ONLY = True
+        print("known handles: all bare (--known-bare)")
     print(f"pid {os.getpid()}, {time.strftime('%Y-%m-%d %H:%M:%S')}, cpus {os.cpu_count()}")
     if a.what == "quality":
         quality(a.size, a.sample)
+    elif a.what == "sample":
+        sample(a.size, a.actors)
     elif a.what == "scale":
         scale(a.size, a.keep or bool(a.reuse), a.reuse)
     else:

@@ -306,7 +306,7 @@ def candidate_pairs(batch, roster, model) -> tuple[np.ndarray, np.ndarray, dict]
         pa = np.zeros(0, np.int64)
         pe = np.zeros(0, np.int64)
     stats["pairs_before_dedup"] += int(len(pa))
-    kr = [(r, e) for r, lst in enumerate(batch.known) for e in lst]
+    kr = [(r, e) for r, lst in enumerate(batch.known) for e, _ in lst]
     if kr:
         ka = np.array([x[0] for x in kr], dtype=np.int64)
         ke = np.array([x[1] for x in kr], dtype=np.int64)

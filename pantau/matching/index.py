@@ -18,11 +18,12 @@ from functools import lru_cache
 import numpy as np
 
 from pantau.matching import handles as handles_mod
+from pantau.matching import known as known_mod
 from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, canon_token, fold, normalise,
                                        spell, variant_key)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
@@ -198,7 +199,8 @@ class RosterIndex:
     title2id: dict[str, int]
     e_title: np.ndarray                 # n x NTI
     title_names: list[str]
-    known_handles: dict[str, list[int]]
+    known_exact: dict[str, list[int]]                 # "platform|key" -> employees (platform-qualified)
+    known_user: dict[str, list[tuple[int, str, str]]]  # user part -> (employee, platform or "", key)
     vocab: handles_mod.Vocabulary
     block_keys: np.ndarray = field(default=None)      # sorted unique keys
     block_start: np.ndarray = field(default=None)
@@ -212,8 +214,49 @@ class RosterIndex:
         return math.log2(max(self.n, 2))
 
 
-def known_handle_key(handle: str) -> str:
-    return handles_mod.strip_domain("", handle).lower().strip()
+def known_handle_index(employees: list[Employee]) -> tuple[dict, dict]:
+    """Roster handles, read into (platform, handle): an exact index and one by user name."""
+    exact: dict[str, list[int]] = {}
+    user: dict[str, list[tuple[int, str, str]]] = {}
+    for i, e in enumerate(employees):
+        for h in e.handles or []:
+            k = known_mod.parse_known_handle(h)
+            if k is None:
+                continue
+            if k.platform:
+                exact.setdefault(f"{k.platform}|{k.key}", []).append(i)
+            if k.user:
+                user.setdefault(k.user, []).append((i, k.platform or "", k.key))
+    return exact, user
+
+
+def known_kinds(a: Actor, roster: RosterIndex) -> list[tuple[int, int]]:
+    """(employee, kind) for each employee with a known handle like this actor's; strongest kind per employee.
+
+    Kinds (``known.KNOWN_*``): certain (the handle on its platform, and server for
+    Mastodon), bare (the roster names no platform), no server (Mastodon without one),
+    other server, other platform.
+    """
+    ah = known_mod.actor_handle(a.platform, a.handle)
+    if ah is None or not (roster.known_exact or roster.known_user):
+        return []
+    best: dict[int, int] = {}
+    for e in roster.known_exact.get(f"{ah.platform}|{ah.key}", ()):
+        best[e] = known_mod.KNOWN_CERTAIN
+    for e, platform, key in roster.known_user.get(ah.user, ()):
+        if not platform:
+            kind = known_mod.KNOWN_BARE
+        elif platform != ah.platform:
+            kind = known_mod.KNOWN_OTHER_PLATFORM
+        elif key == ah.key:
+            kind = known_mod.KNOWN_CERTAIN
+        elif platform == "mastodon" and "@" not in key:
+            kind = known_mod.KNOWN_NO_SERVER
+        else:
+            kind = known_mod.KNOWN_OTHER_SERVER
+        if kind < best.get(e, 99):
+            best[e] = kind
+    return list(best.items())
 
 
 def build_roster(employees: list[Employee], *, fingerprint: str = "", model_version: str = "") -> RosterIndex:
@@ -291,12 +334,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         trows.append([title2id[k] for k in ks])
     e_title = _pad(trows, NTI, E_PAD)
 
-    known: dict[str, list[int]] = {}
-    for i, e in enumerate(employees):
-        for h in e.handles or []:
-            k = known_handle_key(h)
-            if k:
-                known.setdefault(k, []).append(i)
+    known_exact, known_user = known_handle_index(employees)
 
     return RosterIndex(
         fingerprint=fingerprint, model_version=model_version, n=n,
@@ -305,7 +343,8 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         e_tok=e_tok, e_sorted=e_sorted, e_compact=e_compact,
         e_sorted_h=e_sorted_h, e_compact_h=e_compact_h, e_var_h=e_var_h, name_count=name_count,
         name_info=name_info, birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
-        e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id), known_handles=known,
+        e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id),
+        known_exact=known_exact, known_user=known_user,
         vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0}),
     )
 
@@ -319,6 +358,7 @@ class ActorBatch:
     d_tokens: list[list[str]]
     h_tokens: list[list[str]]
     handles: list[str]
+    platforms: list[str]
     d_tok: np.ndarray          # n x NT ids of full display-name tokens (A_UNKNOWN if not in roster)
     d_init: np.ndarray         # n x 3 letter codes of display-name initials
     d_first: np.ndarray        # n x NT first-letter codes of full tokens
@@ -342,7 +382,7 @@ class ActorBatch:
     ctx_words: list[list[str]]
     titles: np.ndarray         # n x NTI
     title_text: list[list[str]]
-    known: list[list[int]]     # employee indices whose known handles equal this actor's handle
+    known: list[list[tuple[int, int]]]   # (employee, known.KNOWN_* kind) whose known handles fit this actor's
 
 
 @lru_cache(maxsize=200_000)
@@ -402,11 +442,11 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
         tk = [k for k in dict.fromkeys(title_keys_of(tt)) if k in title2id]
         ttext.append(tk)
         titles.append([title2id[k] for k in tk])
-        kh = known_handle_key(a.handle) if a.handle else ""
-        known.append(roster.known_handles.get(kh, []) if kh else [])
+        known.append(known_kinds(a, roster))
     n = len(actors)
     return ActorBatch(
         ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=dt, h_tokens=ht, handles=hs,
+        platforms=[a.platform for a in actors],
         d_tok=_pad(dfull, NT, A_PAD), d_init=_pad(dinit, 3, 0, np.int8), d_first=_pad(dfirst, NT, 0, np.int8),
         h_tok=_pad(hfull, NT, A_PAD), h_init=_pad(hinit, 3, 0, np.int8), h_first=_pad(hfirst, NT, 0, np.int8),
         d_sorted=_bytes(d_sorted),

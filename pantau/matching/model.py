@@ -13,7 +13,7 @@ from pantau.matching import normalize
 from pantau.matching.blocking import DEFAULT_KEYS, BlockingKey
 from pantau.matching.comparisons import DISPLAY_NAME, HANDLE, Comparison
 
-MODEL_VERSION = "3"
+MODEL_VERSION = "4"
 
 
 @dataclass
@@ -49,7 +49,16 @@ class MatchModel:
     context_max: float = 20.0
     title_points: float = 8.0
     title_max: float = 12.0
+    # known handles (roster ``akun``): certain only on the platform (and Mastodon server) the
+    # roster names. A bare one (no platform) is strong evidence: +known_bare_points and at least
+    # known_bare_min (kept as a lead), strong only when something else agrees. One that names
+    # another platform or server: +known_other_points, at least known_other_min; never strong alone.
     known_handle_score: float = 100.0
+    known_bare_points: float = 20.0
+    known_bare_min: float = 60.0
+    known_other_points: float = 10.0
+    known_other_min: float = 55.0
+    display_fit_min: float = 38.0      # a display-name level of this weight or more fits the name
     # blocking
     rare_token_max: int = 0            # 0: max(30, roster/2000)
     max_block: int = 2000              # a larger block is not kept (its birth-year refinement is)

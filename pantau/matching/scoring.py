@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pantau.matching import known as known_mod
 from pantau.matching.comparisons import PairFeatures
 from pantau.matching.index import ActorBatch, RosterIndex
 from storage.records import Feature, MatchCandidate
@@ -47,7 +48,10 @@ class Scored:
     ctx_hit: np.ndarray         # P x NCA: which actor words matched
     title: np.ndarray
     title_hit: np.ndarray
-    known: np.ndarray
+    known: np.ndarray           # a known handle on its platform: certain
+    known_kind: np.ndarray      # known.KNOWN_* of the pair (0: no known handle involved)
+    known_points: np.ndarray    # points the known handle added
+    display_fits: np.ndarray    # the display name fits the employee's name (a name level, weight >= display_fit_min)
     corroborated: np.ndarray    # evidence independent of the name (birth date, unit words, title, known handle)
     handle_only: np.ndarray     # the handle is the only name shown: the display name is missing or names nobody
 
@@ -122,18 +126,43 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
         for k in range(TE.shape[1]):
             title_hit[:, i] |= col == TE[:, k]
     title = np.minimum(model.title_max, model.title_points * title_hit.sum(1)).astype(np.float32)
-    # known handles
-    known = np.zeros(f.n, bool)
-    kr = [(r, e) for r in np.flatnonzero([bool(k) for k in batch.known]) for e in batch.known[r]]
+    # known handles: certain only on their own platform (and server); a bare or other-platform
+    # one is evidence that a namesake may share (name-shaped handles are picked by many)
+    kind = np.zeros(f.n, np.int8)
+    kr = [(r, e, k) for r in range(batch.n) for e, k in batch.known[r]]
     if kr:
         n1 = np.int64(roster.n + 1)
-        codes = np.array([r * (roster.n + 1) + e for r, e in kr], dtype=np.int64)
-        known = np.isin(pa * n1 + pe, codes)
+        codes = np.array([r * (roster.n + 1) + e for r, e, _ in kr], dtype=np.int64)
+        kinds = np.array([k for _, _, k in kr], dtype=np.int8)
+        order = np.argsort(codes)
+        codes, kinds = codes[order], kinds[order]
+        pc = pa * n1 + pe
+        pos = np.minimum(np.searchsorted(codes, pc), len(codes) - 1)
+        kind = np.where(codes[pos] == pc, kinds[pos], 0).astype(np.int8)
+    known = kind == known_mod.KNOWN_CERTAIN
+    weak_known = (kind == known_mod.KNOWN_BARE) | (kind == known_mod.KNOWN_NO_SERVER)
+    other_known = (kind == known_mod.KNOWN_OTHER_SERVER) | (kind == known_mod.KNOWN_OTHER_PLATFORM)
     raw = name_points + np.where(name_ev, model.name_base, 0.0) + tf + shared + birth + ctx + title
-    score = np.clip(np.where(known, np.maximum(raw, model.known_handle_score), raw), 0, 100).astype(np.float32)
-    corroborated = ((birth_kind >= 1) & (birth_kind <= 3)) | (ctx >= 5) | (title > 0) | known
-    strong = known | ((score >= model.strong_min) & corroborated & name_ev)
-    namesake = name_ev & ((nc >= 2) | (tf <= -6)) & ~strong
+    raw = np.clip(raw, 0, 100)
+    score = np.where(known, np.maximum(raw, model.known_handle_score), raw)
+    score = np.where(weak_known, np.maximum(raw + model.known_bare_points, model.known_bare_min), score)
+    score = np.where(other_known, np.maximum(raw + model.known_other_points, model.known_other_min), score)
+    score = np.clip(score, 0, 100).astype(np.float32)
+    known_points = (score - raw).astype(np.float32)
+    independent = ((birth_kind >= 1) & (birth_kind <= 3)) | (ctx >= 5) | (title > 0)
+    corroborated = independent | known
+    display_fits = np.zeros(f.n, bool)
+    for k, comp in enumerate(model.comparisons):
+        if comp.name == "display_name":
+            display_fits = weights[k] >= model.display_fit_min
+    common = name_ev & ((nc >= 2) | (tf <= -6))
+    # a bare known handle is strong only when something else agrees: birth digits, unit words
+    # or a title, or a display name that fits a name no other employee shares and that is not common
+    weak_agrees = weak_known & (independent | (display_fits & ~common))
+    strong = known | ((score >= model.strong_min) & corroborated & name_ev) | (
+        weak_agrees & (score >= model.strong_min))
+    strong &= ~weak_known | weak_agrees
+    namesake = common & ~strong & ~weak_known
     band = np.where(strong, BAND_STRONG, np.where(namesake, BAND_NAMESAKE, BAND_POSSIBLE)).astype(np.int8)
     # the handle is the only name shown: the display name is missing or reaches only its
     # "else" level (no roster token, not another person's name), while the handle fits the name
@@ -148,7 +177,8 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
             handle_only &= ev
     return Scored(score=score, band=band, levels=levels, weights=weights, name_points=name_points, tf=tf,
                   info=info, shared=shared, birth_kind=birth_kind, birth=birth, ctx=ctx, ctx_hit=ctx_hit,
-                  title=title, title_hit=title_hit, known=known, corroborated=corroborated,
+                  title=title, title_hit=title_hit, known=known, known_kind=kind, known_points=known_points,
+                  display_fits=display_fits, corroborated=corroborated,
                   handle_only=handle_only & (band == BAND_POSSIBLE))
 
 
@@ -180,7 +210,7 @@ def select(f: PairFeatures, s: Scored, model) -> np.ndarray:
     rank = np.arange(len(pa)) - np.repeat(starts, np.diff(np.r_[starts, len(pa)]))
     best = np.repeat(s.score[ok][starts], np.diff(np.r_[starts, len(pa)]))
     keep = (rank < model.top_k) & (s.score[ok] >= best - model.margin)
-    keep &= (rank < model.uncorroborated_top_k) | s.corroborated[ok]
+    keep &= (rank < model.uncorroborated_top_k) | s.corroborated[ok] | (s.known_kind[ok] > 0)
     return ok[keep]
 
 
@@ -193,9 +223,9 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
     r = int(f.pa[i])
     e = int(f.pe[i])
     out: list[Feature] = []
-    if s.known[i]:
-        out.append(Feature("known_handle", "The handle is listed for this employee in the roster (certain)",
-                           float(model.known_handle_score)))
+    kind = int(s.known_kind[i])
+    if kind:
+        out.append(_known_feature(kind, r, e, batch, roster, float(s.known_points[i])))
     ws = [(float(s.weights[k][i]), k) for k in range(len(model.comparisons))]
     best_k = max(ws)[1] if ws else -1
     for k, comp in enumerate(model.comparisons):
@@ -239,14 +269,61 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
         why = (f"{int(roster.name_count[e])} employees share this name" if roster.name_count[e] >= 2
                else "the name is common")
         out.append(Feature("band", f"Namesake: {why}; needs corroboration before any conclusion", 0.0))
+    elif band == "possible" and kind in (known_mod.KNOWN_BARE, known_mod.KNOWN_NO_SERVER):
+        out.append(Feature("band", "Possible: the handle matches a known handle of this employee without a "
+                           "platform to confirm it, and nothing else agrees (no birth date, unit word or title; "
+                           "the display name does not fit a name only this employee has)", 0.0))
+    elif band == "possible" and kind:
+        out.append(Feature("band", "Possible: a known handle of this employee, but listed for another platform "
+                           "or server, and nothing independent confirms it", 0.0))
     elif band == "possible":
         out.append(Feature("band", "Possible: the name fits but nothing independent confirms it", 0.0))
         if s.score[i] < model.threshold:
             out.append(Feature("handle_only", "Kept below the threshold: the handle is the only name the account "
                                "shows and the name is neither common nor shared", 0.0))
+    elif kind == known_mod.KNOWN_CERTAIN:
+        out.append(Feature("band", "Strong: a known handle of this employee on the platform the roster names", 0.0))
+    elif kind in (known_mod.KNOWN_BARE, known_mod.KNOWN_NO_SERVER) and not s.corroborated[i]:
+        out.append(Feature("band", "Strong: a known handle of this employee (no platform given) and a display "
+                           "name that fits a name only this employee has", 0.0))
     else:
         out.append(Feature("band", "Strong: the name fits and independent evidence agrees", 0.0))
     return out
+
+
+_PLATFORM_NAMES = {"x": "X", "youtube": "YouTube", "tiktok": "TikTok", "web": "web"}
+
+
+def _pname(p: str) -> str:
+    return _PLATFORM_NAMES.get(p, p.capitalize())
+
+
+def _known_feature(kind: int, r: int, e: int, batch: ActorBatch, roster: RosterIndex, points: float) -> Feature:
+    """The explanation line of a known handle: how it matched, and why it is certain or only evidence."""
+    platform = batch.platforms[r]
+    ah = known_mod.actor_handle(platform, batch.handles[r])
+    listed = ""
+    for emp, p, key in roster.known_user.get(ah.user if ah else "", ()):
+        if emp == e and p:
+            listed = f"{_pname(p)} '{key}'"
+            break
+    pts = round(points, 1)
+    if kind == known_mod.KNOWN_CERTAIN:
+        return Feature("known_handle", "The handle is listed for this employee in the roster as their "
+                       f"{_pname(platform)} account (certain)", pts)
+    if kind == known_mod.KNOWN_BARE:
+        return Feature("known_handle_bare", "The handle matches a known handle of this employee, but the roster "
+                       "gives no platform to confirm it: strong evidence, not certain (a namesake may use the "
+                       "same handle)", pts)
+    if kind == known_mod.KNOWN_NO_SERVER:
+        return Feature("known_handle_bare", "The handle matches this employee's known Mastodon handle, but the "
+                       "roster gives no server to confirm it: strong evidence, not certain", pts)
+    if kind == known_mod.KNOWN_OTHER_SERVER:
+        return Feature("known_handle_other", f"The user name matches this employee's known handle {listed}, but "
+                       "on another server: weak evidence, another person may hold that name there", pts)
+    return Feature("known_handle_other", f"The handle matches this employee's known handle {listed}, but this "
+                   f"account is on {_pname(platform)}: weak evidence (people reuse handles, and so do namesakes)",
+                   pts)
 
 
 def candidates(f: PairFeatures, s: Scored, keep: np.ndarray, batch: ActorBatch, roster: RosterIndex,

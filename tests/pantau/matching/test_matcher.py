@@ -54,11 +54,60 @@ def test_birth_digits_single_out_one_namesake():
     assert best.score > min(c.score for c in cands[0]) or len(cands[0]) == 1
 
 
-def test_known_handle_is_certain_even_without_a_name():
-    cands = by_actor(match([actor("harto_tani", "Pak Tani")], ROSTER))
+def test_known_handle_on_its_platform_and_server_is_certain_even_without_a_name():
+    roster = ROSTER[:4] + [emp("196512121990031005", "Soeharto Wiryo", "Dinas Pertanian", "Penyuluh",
+                               handles=["@harto_tani@mastodon.example"])] + ROSTER[5:]
+    cands = by_actor(match([actor("harto_tani@mastodon.example", "Pak Tani")], roster))
     [c] = cands[0]
     assert c.nip == "196512121990031005" and c.score == 100 and c.band == "strong"
-    assert c.features[0].feature == "known_handle"
+    assert c.features[0].feature == "known_handle" and "certain" in c.features[0].detail
+
+
+KNOWN = [
+    emp("198803122010011001", "Budi Santoso", "Dinas Pendidikan Kabupaten Sleman", "Guru", handles=["budisantoso"]),
+    emp("198803122010011002", "Budi Santoso", "Dinas Kesehatan", "Perawat"),
+    emp("197101012000011003", "Ratna Samori Halim", "Bappeda", "Perencana", handles=["@rinahalim"]),
+    emp("196512121990031005", "Soeharto Wiryo", "Dinas Pertanian", "Penyuluh",
+        handles=["instagram:harto_tani", "@wiryo@mastodon.example"]),
+]
+
+
+def test_bare_known_handle_without_agreement_is_possible_and_says_why():
+    # a namesake of two employees uses the handle the roster lists without a platform
+    [c] = match([actor("budisantoso", "Budi Santoso", platform="x")], KNOWN)
+    assert c.nip == "198803122010011001" and c.band == "possible" and c.score < 100
+    feats = {f.feature: f for f in c.features}
+    assert "without a platform to confirm it" in feats["band"].detail
+    assert feats["known_handle_bare"].weight > 0 and "no platform" in feats["known_handle_bare"].detail
+    # nothing fits the name either: still a lead, not certain
+    [c] = match([actor("rinahalim", "🌺🌺", platform="tiktok")], KNOWN)
+    assert c.nip == "197101012000011003" and c.band == "possible" and 55 <= c.score < 100
+
+
+def test_bare_known_handle_is_strong_when_something_else_agrees():
+    # the display name fits a name only this employee has
+    [c] = match([actor("rinahalim", "Ratna Samori Halim", platform="instagram")], KNOWN)
+    assert c.band == "strong" and c.score < 100 and "known_handle_bare" in {f.feature for f in c.features}
+    # a shared name, but the unit words of the bio agree
+    cands = match([actor("budisantoso", "Budi Santoso", bio="Guru di Dinas Pendidikan Sleman", platform="x")],
+                  KNOWN)
+    best = max(cands, key=lambda c: c.score)
+    assert best.nip == "198803122010011001" and best.band == "strong"
+
+
+def test_platform_handle_elsewhere_is_weak_and_not_certain():
+    [c] = match([actor("harto_tani", None, platform="x")], KNOWN)
+    assert c.nip == "196512121990031005" and c.band == "possible" and c.score < 80
+    f = next(f for f in c.features if f.feature == "known_handle_other")
+    assert "Instagram 'harto_tani'" in f.detail and "on X" in f.detail
+    [c] = match([actor("harto_tani", None, platform="instagram")], KNOWN)
+    assert c.band == "strong" and c.score == 100
+    # Mastodon: the same user name on another server is another account
+    [c] = match([actor("wiryo@other.example", None, platform="mastodon")], KNOWN)
+    assert c.band == "possible" and c.score < 80
+    assert "another server" in next(f.detail for f in c.features if f.feature == "known_handle_other")
+    [c] = match([actor("wiryo@mastodon.example", None, platform="mastodon")], KNOWN)
+    assert c.band == "strong" and c.score == 100
 
 
 def test_handle_only_initials_old_spelling_and_abbreviation():
