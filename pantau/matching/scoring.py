@@ -312,16 +312,16 @@ def _known_feature(kind: int, r: int, e: int, batch: ActorBatch, roster: RosterI
         return Feature("known_handle", "The handle is listed for this employee in the roster as their "
                        f"{_pname(platform)} account (certain)", pts)
     if kind == known_mod.KNOWN_BARE:
-        return Feature("known_handle_bare", "The handle matches a known handle of this employee, but the roster "
+        return Feature("known_handle:bare", "The handle matches a known handle of this employee, but the roster "
                        "gives no platform to confirm it: strong evidence, not certain (a namesake may use the "
                        "same handle)", pts)
     if kind == known_mod.KNOWN_NO_SERVER:
-        return Feature("known_handle_bare", "The handle matches this employee's known Mastodon handle, but the "
+        return Feature("known_handle:bare", "The handle matches this employee's known Mastodon handle, but the "
                        "roster gives no server to confirm it: strong evidence, not certain", pts)
     if kind == known_mod.KNOWN_OTHER_SERVER:
-        return Feature("known_handle_other", f"The user name matches this employee's known handle {listed}, but "
+        return Feature("known_handle:other", f"The user name matches this employee's known handle {listed}, but "
                        "on another server: weak evidence, another person may hold that name there", pts)
-    return Feature("known_handle_other", f"The handle matches this employee's known handle {listed}, but this "
+    return Feature("known_handle:other", f"The handle matches this employee's known handle {listed}, but this "
                    f"account is on {_pname(platform)}: weak evidence (people reuse handles, and so do namesakes)",
                    pts)
 

@@ -104,3 +104,36 @@ def test_empty_roster_scores_nothing(workspace, db):
     add_actors(db, actor("budi", "Budi Santoso"))
     r = run_match(settings, db)
     assert r.candidates == 0 and r.employees == 0
+
+
+def test_akun_column_forms_decide_certain_or_not(workspace, db, tmp_path):
+    """Roster imported from a CSV with the akun forms offices write; the stored bands follow the platform."""
+    from pantau.roster import import_roster
+    csv = tmp_path / "pegawai.csv"
+    csv.write_text(
+        "nip,nama,unit_kerja,jabatan,akun\n"
+        "198803122010011001,Budi Santoso,Dinas Pendidikan,Guru,https://www.instagram.com/budisantoso/\n"
+        "198803122010011002,Budi Santoso,Dinas Kesehatan,Perawat,\n"
+        "197101012000011003,Ratna Samori Halim,Bappeda,Perencana,rina_h; @rina@mastodon.example\n",
+        encoding="utf-8")
+    import_roster(db, csv)
+    settings = open_settings(workspace)
+    add_actors(db, actor("budisantoso", "Budi Santoso", platform="instagram", key="ig-budi"),
+               actor("budisantoso", "Budi Santoso", platform="x", key="x-budi"),
+               actor("rina_h", "Kucing Oren", platform="tiktok", key="tt-rina"),
+               actor("rina@mastodon.example", None, platform="mastodon", key="m-rina"),
+               actor("rina@other.example", None, platform="mastodon", key="m-other"))
+    time.sleep(1.1)
+    run_match(settings, db)
+    got = {(k, r["nip"]): r for k in ("ig-budi", "x-budi", "tt-rina", "m-rina", "m-other")
+           for r in db.query("SELECT nip, band, score, features FROM matches WHERE actor_id=?", [actor_id(db, k)])}
+    certain = got[("ig-budi", "198803122010011001")]
+    assert certain["band"] == "strong" and certain["score"] == 100
+    elsewhere = got[("x-budi", "198803122010011001")]               # the Instagram handle seen on X
+    assert elsewhere["band"] != "strong" and elsewhere["score"] < 100
+    assert "known_handle:other" in elsewhere["features"]
+    bare = got[("tt-rina", "197101012000011003")]                   # a bare roster handle, nothing else agrees
+    assert bare["band"] == "possible" and "known_handle:bare" in bare["features"]
+    assert got[("m-rina", "197101012000011003")]["score"] == 100
+    other = got[("m-other", "197101012000011003")]                  # same user, another Mastodon server
+    assert other["band"] != "strong" and other["score"] < 100

@@ -78,7 +78,7 @@ def test_bare_known_handle_without_agreement_is_possible_and_says_why():
     assert c.nip == "198803122010011001" and c.band == "possible" and c.score < 100
     feats = {f.feature: f for f in c.features}
     assert "without a platform to confirm it" in feats["band"].detail
-    assert feats["known_handle_bare"].weight > 0 and "no platform" in feats["known_handle_bare"].detail
+    assert feats["known_handle:bare"].weight > 0 and "no platform" in feats["known_handle:bare"].detail
     # nothing fits the name either: still a lead, not certain
     [c] = match([actor("rinahalim", "🌺🌺", platform="tiktok")], KNOWN)
     assert c.nip == "197101012000011003" and c.band == "possible" and 55 <= c.score < 100
@@ -87,7 +87,7 @@ def test_bare_known_handle_without_agreement_is_possible_and_says_why():
 def test_bare_known_handle_is_strong_when_something_else_agrees():
     # the display name fits a name only this employee has
     [c] = match([actor("rinahalim", "Ratna Samori Halim", platform="instagram")], KNOWN)
-    assert c.band == "strong" and c.score < 100 and "known_handle_bare" in {f.feature for f in c.features}
+    assert c.band == "strong" and c.score < 100 and "known_handle:bare" in {f.feature for f in c.features}
     # a shared name, but the unit words of the bio agree
     cands = match([actor("budisantoso", "Budi Santoso", bio="Guru di Dinas Pendidikan Sleman", platform="x")],
                   KNOWN)
@@ -98,14 +98,14 @@ def test_bare_known_handle_is_strong_when_something_else_agrees():
 def test_platform_handle_elsewhere_is_weak_and_not_certain():
     [c] = match([actor("harto_tani", None, platform="x")], KNOWN)
     assert c.nip == "196512121990031005" and c.band == "possible" and c.score < 80
-    f = next(f for f in c.features if f.feature == "known_handle_other")
+    f = next(f for f in c.features if f.feature == "known_handle:other")
     assert "Instagram 'harto_tani'" in f.detail and "on X" in f.detail
     [c] = match([actor("harto_tani", None, platform="instagram")], KNOWN)
     assert c.band == "strong" and c.score == 100
     # Mastodon: the same user name on another server is another account
     [c] = match([actor("wiryo@other.example", None, platform="mastodon")], KNOWN)
     assert c.band == "possible" and c.score < 80
-    assert "another server" in next(f.detail for f in c.features if f.feature == "known_handle_other")
+    assert "another server" in next(f.detail for f in c.features if f.feature == "known_handle:other")
     [c] = match([actor("wiryo@mastodon.example", None, platform="mastodon")], KNOWN)
     assert c.band == "strong" and c.score == 100
 
