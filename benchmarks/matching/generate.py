@@ -391,16 +391,19 @@ def platform_handles(actors: list[Actor], employees: list[Employee], listed: lis
         h = a.handle or ""
         if a.platform == "mastodon":
             host = rng.choice(MASTODON_HOSTS)
-            u = h
+            u, tries = h, 0
             while ("mastodon", f"{u.lower()}@{host}") in taken:
-                u = f"{h}{rng.randint(1, 99)}"
+                tries += 1                    # a popular name: longer suffixes until one is free
+                u = f"{h}{rng.randint(1, 99 * tries * tries)}"
             a.handle = f"{u}@{host}"
             taken.add(("mastodon", a.handle.lower()))
             continue
         if a.platform == "bluesky":
             h = h.lower()
+        tries = 0
         while (a.platform, h.lower()) in taken:
-            h = f"{a.handle}{rng.choice(['_', '.', ''])}{rng.randint(1, 99)}"
+            tries += 1
+            h = f"{a.handle}{rng.choice(['_', '.', ''])}{rng.randint(1, 99 * tries * tries)}"
         taken.add((a.platform, h.lower()))
         a.handle = {"bluesky": f"{h}.bsky.social", "youtube": f"@{h}"}.get(a.platform, h)
     others = ["instagram", "x", "tiktok", "facebook", "youtube"]
