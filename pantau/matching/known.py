@@ -55,6 +55,7 @@ _MAIL_HOSTS = {"gmail.com", "yahoo.com", "yahoo.co.id", "ymail.com", "hotmail.co
                "icloud.com", "rocketmail.com", "googlemail.com", "outlook.co.id", "mail.com", "proton.me",
                "protonmail.com"}
 _PREFIX = re.compile(r"^\s*([a-z]+)\s*(?::|=|\s(?=@))\s*(.+)$", re.I)
+_SUFFIX = re.compile(r"^(.+?)\s*\(\s*([a-z]+)\s*\)$", re.I)      # budisantoso (IG)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _HOSTLIKE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
@@ -130,13 +131,16 @@ def _bluesky_key(h: str) -> str:
 def parse_known_handle(text: str) -> KnownHandle | None:
     """One entry of the ``akun`` column -> (platform or None, normalised handle); None if empty.
 
-    Order matters: a platform prefix (``ig:``), then a URL, then the shapes that name
+    Order matters: a platform prefix (``ig:``) or suffix (``budi (IG)``), then a URL, then the shapes that name
     their platform themselves (``@user@host`` is Mastodon, ``name.bsky.social`` or a
     domain handle is Bluesky); anything else is a bare handle with no platform.
     """
     t = (text or "").strip().strip("<>\"'").strip()
     if not t:
         return None
+    m = _SUFFIX.match(t)
+    if m and m.group(2).lower() in PLATFORM_ALIASES:
+        t = f"{m.group(2)}:{m.group(1)}"
     m = _PREFIX.match(t)
     if m and m.group(1).lower() in PLATFORM_ALIASES and not m.group(2).startswith("//"):
         platform = PLATFORM_ALIASES[m.group(1).lower()]
@@ -150,11 +154,7 @@ def parse_known_handle(text: str) -> KnownHandle | None:
         key = _clean(rest)
         return KnownHandle(platform, key) if key else None
     if "/" in t:
-        hit = _from_url(t)
-        if hit:
-            return hit
-        if _SCHEME.match(t):
-            return None
+        return _from_url(t)          # a profile URL, or a page that names no profile (ignored)
     h = _clean(t)
     if not h:
         return None

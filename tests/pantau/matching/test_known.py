@@ -25,6 +25,8 @@ K = KnownHandle
     ("tiktok:@budi.s", K("tiktok", "budi.s")),
     ("fb: budi.santoso", K("facebook", "budi.santoso")),
     ("YT: budichannel", K("youtube", "budichannel")),
+    ("budisantoso (IG)", K("instagram", "budisantoso")),
+    ("@budi_s (twitter)", K("x", "budi_s")),
     ("bsky:budi", K("bluesky", "budi.bsky.social")),         # a Bluesky handle always has a domain
     ("mastodon: @budi@mastodon.example", K("mastodon", "budi@mastodon.example")),
     ("mastodon:budi", K("mastodon", "budi")),                # no server: cannot be confirmed
@@ -51,6 +53,7 @@ K = KnownHandle
     ("   ", None),
     ("https://www.instagram.com/p/Cx1abc/", None),          # a post, not a profile
     ("https://example.com/about", None),
+    ("t.me/budisantoso", None),                              # a platform Pantau does not know
 ])
 def test_parse_known_handle(text, expected):
     assert parse_known_handle(text) == expected
