@@ -421,10 +421,17 @@ def platform_handles(actors: list[Actor], employees: list[Employee], listed: lis
             form = rng.choice(PREFIX_FORMS[p])
         elif r < 0.88:
             form = rng.choice(URL_FORMS[p])
-        else:                                  # the roster lists the same handle on another platform
-            p = rng.choice([o for o in others if o != a.platform])
-            h = u
-            form = rng.choice(PREFIX_FORMS[p] + URL_FORMS[p])
+        else:
+            # the roster lists the same handle on another platform: one where it is this
+            # employee's (a platform gives a handle to one account), so it is reserved there
+            free = [o for o in others if o != a.platform and (o, u.lower()) not in taken]
+            if free:
+                p = rng.choice(free)
+                taken.add((p, u.lower()))
+                h = u
+                form = rng.choice(PREFIX_FORMS[p] + URL_FORMS[p])
+            else:
+                form = "{u}"
         employees[ei].handles = [form.format(h=h, u=u, host=host)]
 
 
