@@ -10,7 +10,10 @@ The score is a sum of points, each point source one line of the explanation:
   weighs less, a rare one more;
 - shared name: several active employees with exactly this name;
 - corroboration, independent of the name: handle digits against the birth date in
-  the NIP, unit or position words in the bio or handle, titles, a known handle.
+  the NIP, unit or position words in the bio or handle, titles, a known handle on the
+  platform the roster names. A known handle without a platform (or listed for another
+  platform) adds points but is not certain: name-shaped handles (``budisantoso``) are
+  picked by namesakes too, so such a pair is strong only when something else agrees.
 
 Bands: ``strong`` needs the score *and* corroboration (a name alone, however rare,
 is what a namesake also has); ``namesake`` is a name fit that several employees
@@ -52,7 +55,7 @@ class Scored:
     known_kind: np.ndarray      # known.KNOWN_* of the pair (0: no known handle involved)
     known_points: np.ndarray    # points the known handle added
     display_fits: np.ndarray    # the display name fits the employee's name (a name level, weight >= display_fit_min)
-    corroborated: np.ndarray    # evidence independent of the name (birth date, unit words, title, known handle)
+    corroborated: np.ndarray    # evidence independent of the name (birth date, unit words, title, known handle on its platform)
     handle_only: np.ndarray     # the handle is the only name shown: the display name is missing or names nobody
 
 
