@@ -467,5 +467,5 @@ def _audit(db, path: Path, report: ImportReport, strict: bool) -> None:
                     detail={"file": path.name, **_stats(report), "strict": strict, "stored": report.stored})
 
 
-if __name__ == "__main__":       # the parsing process of ``_parse_in_child``
+if __name__ == "__main__":       # the parsing process of ``_StagingChild``
     _child_main(sys.argv[1], sys.argv[2])

@@ -90,6 +90,7 @@ class Stager:
         actors: dict[tuple[str, str], list] = {}
         get = actors.get
         targets = self._targets
+        accounts: set[tuple[str, str]] = set()
         rows = []
         append = rows.append
         source = self.source
@@ -108,6 +109,7 @@ class Stager:
                         if v:
                             cur[i] = v
             tk = (platform, it.target_account)
+            accounts.add(tk)
             account = targets.get(tk)
             if account is None:
                 account = targets[tk] = normalise_handle(platform, it.target_account)
@@ -125,11 +127,11 @@ class Stager:
             if sent.get(k) != sig:
                 upserts.append((k[0], k[1], v[0], v[1], v[2], v[3], v[4]))
                 sent[k] = sig
-        accounts = sorted({(it.platform, it.target_account) for it in items})
         self._count += 1
         path = self.directory / f"batch-{self._count:06d}.db"
-        _write_stage(path, accounts, upserts, rows)
-        return StagedBatch(path, len(rows), len(actors), accounts)
+        targets_of_batch = sorted(accounts)
+        _write_stage(path, targets_of_batch, upserts, rows)
+        return StagedBatch(path, len(rows), len(actors), targets_of_batch)
 
 
 def _write_stage(path: Path, accounts: list, actors: list, rows: list) -> None:

@@ -154,10 +154,9 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     known_points = (score - raw).astype(np.float32)
     independent = ((birth_kind >= 1) & (birth_kind <= 3)) | (ctx >= 5) | (title > 0)
     corroborated = independent | known
-    display_fits = np.zeros(f.n, bool)
-    for k, comp in enumerate(model.comparisons):
-        if comp.name == "display_name":
-            display_fits = weights[k] >= model.display_fit_min
+    by_name = {comp.name: k for k, comp in enumerate(model.comparisons)}
+    d = by_name.get("display_name")
+    display_fits = weights[d] >= model.display_fit_min if d is not None else np.zeros(f.n, bool)
     common = name_ev & ((nc >= 2) | (tf <= -6))
     # a bare known handle is strong only when something else agrees: birth digits, unit words
     # or a title, or a display name that fits a name no other employee shares and that is not common
@@ -170,14 +169,11 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     # the handle is the only name shown: the display name is missing or reaches only its
     # "else" level (no roster token, not another person's name), while the handle fits the name
     handle_only = np.zeros(f.n, bool)
-    for k, comp in enumerate(model.comparisons):
-        if comp.name == "display_name":
-            d_idx = levels[k]
-            handle_only = (d_idx == -1) | (d_idx == len(comp.levels) - 1)
-    for k, comp in enumerate(model.comparisons):
-        if comp.name == "handle":
-            ev = np.array([lvl.name_evidence for lvl in comp.levels] + [False])[levels[k]]
-            handle_only &= ev
+    if d is not None:
+        handle_only = (levels[d] == -1) | (levels[d] == len(model.comparisons[d].levels) - 1)
+    h = by_name.get("handle")
+    if h is not None:
+        handle_only &= np.array([lvl.name_evidence for lvl in model.comparisons[h].levels] + [False])[levels[h]]
     return Scored(score=score, band=band, levels=levels, weights=weights, name_points=name_points, tf=tf,
                   info=info, shared=shared, birth_kind=birth_kind, birth=birth, ctx=ctx, ctx_hit=ctx_hit,
                   title=title, title_hit=title_hit, known=known, known_kind=kind, known_points=known_points,

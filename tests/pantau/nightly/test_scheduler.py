@@ -17,7 +17,7 @@ import pytest
 from pantau.config import load
 from pantau.jobs.schedule import ENV_TEST_INTERVAL, make_trigger
 from tests.conftest import REPO, run_pantau
-from tests.pantau.nightly.conftest import NIPS, add_employees, add_interactions, add_match, write_config
+from tests.pantau.nightly.conftest import NIPS, add_employees, add_interactions, add_match, wait_for, write_config
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -29,15 +29,6 @@ def _scheduler(ws, interval: float) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def _wait_for(cond, timeout=90.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _runs(db):
     return list(db.query("SELECT * FROM runs WHERE kind='nightly' ORDER BY id"))
 
@@ -46,7 +37,7 @@ def test_scheduler_fires_runs_and_stops_on_sigterm(workspace, db):
     write_config(workspace)
     sched = _scheduler(workspace, 2)
     try:
-        _wait_for(lambda: any(r["ended_at"] for r in _runs(db)), what="a scheduled run to finish")
+        wait_for(lambda: any(r["ended_at"] for r in _runs(db)), 90.0, what="a scheduled run to finish")
         sched.send_signal(signal.SIGTERM)
         out, err = sched.communicate(timeout=60)
     finally:
@@ -73,7 +64,7 @@ def test_sigterm_during_a_run_interrupts_it_cleanly(workspace, db, pages):
     add_match(db, "budi", NIPS[0], status="confirmed")   # decisions are sticky: matching keeps it
     sched = _scheduler(workspace, 1)
     try:
-        _wait_for(lambda: any(r["path"].startswith("/slow") for r in server.requests), what="the slow page")
+        wait_for(lambda: any(r["path"].startswith("/slow") for r in server.requests), 90.0, what="the slow page")
         t0 = time.monotonic()
         sched.send_signal(signal.SIGINT)   # Ctrl-C behaves like SIGTERM
         out, err = sched.communicate(timeout=60)
@@ -174,9 +165,8 @@ def test_one_scheduler_per_workspace(workspace, pantau):
     write_config(workspace)
     first = _scheduler(workspace, 3600)
     try:
-        _wait_for(lambda: (workspace / "data" / "logs" / "scheduler.log").exists()
-                  and "scheduler started" in (workspace / "data" / "logs" / "scheduler.log").read_text(),
-                  what="the first scheduler")
+        log = workspace / "data" / "logs" / "scheduler.log"
+        wait_for(lambda: log.exists() and "scheduler started" in log.read_text(), 90.0, what="the first scheduler")
         r = pantau("schedule", timeout=60)
         assert r.returncode == 1
         assert f"(scheduler, pid {first.pid}" in r.stderr and "not starting scheduler" in r.stderr
