@@ -1,0 +1,217 @@
+"""The platform registry: the one place that says what a platform is.
+
+Every layer (records, config defaults, watchlists, known-handle parsing, spiders, capture
+parsers, the sandbox, the docs test) reads this table instead of keeping its own list, so
+adding a platform is one entry here plus its spider or capture parser, fixtures and a docs
+page. It lives in ``storage`` because that is the lowest layer that needs platform names;
+it imports nothing from the project.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+#: how interactions of a platform reach Pantau
+API = "api"            # a spider calls the platform's public or official API
+RENDER = "render"      # a spider renders pages in Chromium through a selector profile
+CAPTURE = "capture"    # a person browses; Pantau reads what their browser received (HAR, Zeeschuimer)
+IMPORT = "import"      # ``pantau import`` of JSONL/CSV made elsewhere (every platform)
+
+ALL_KINDS = ("comment", "reply", "like", "repost", "quote", "follow")
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """One platform and every fact Pantau keeps about it."""
+
+    name: str
+    title: str
+    routes: tuple[str, ...]                      # API / RENDER / CAPTURE; IMPORT is implied for all
+    kinds: tuple[str, ...]                       # the kinds Pantau can collect there
+    handle_pattern: str                          # regex a watchlist handle must match
+    handle_example: str                          # shown in the error when it does not
+    base_url: str | None = None                  # public default origin of the API (spiders)
+    api_key_env: str | None = None               # default environment variable of the key/token
+    aliases: tuple[str, ...] = ()                # prefixes a roster may write: ``ig:budi``
+    hosts: tuple[str, ...] = ()                  # profile hosts (without www./m./mobile.)
+    not_profile: frozenset[str] = frozenset()    # first path words on those hosts that are no profile
+    case_sensitive_ids: bool = False             # keys that are ids, not handles (YouTube channel ids)
+    capture_hosts: tuple[str, ...] = ()          # hosts whose responses a capture parser reads
+    notes: str = ""
+
+    @property
+    def crawled(self) -> bool:
+        """A spider collects it (``pantau crawl``)."""
+        return API in self.routes or RENDER in self.routes
+
+    @property
+    def captured(self) -> bool:
+        return CAPTURE in self.routes
+
+    @property
+    def docs_page(self) -> str:
+        return f"docs/platforms/{self.name}.md"
+
+    def check_handle(self, handle: object) -> str | None:
+        """Why ``handle`` is malformed here, or None."""
+        if not isinstance(handle, str) or not re.match(self.handle_pattern, handle.strip()):
+            return f"malformed {self.name} handle {handle!r}: expected {self.handle_example}"
+        return None
+
+
+_SOCIAL_HANDLE = r"^@?[A-Za-z0-9._]{1,100}$"
+_COMMON_NOT_PROFILE = frozenset({
+    "p", "reel", "reels", "tv", "stories", "explore", "watch", "channel", "c", "user", "profile",
+    "people", "pages", "groups", "share", "hashtag", "i", "intent", "home", "status", "search",
+    "accounts", "direct", "login", "settings", "video", "tag", "music", "discover", "messages",
+    "notifications", "compose", "events", "photo", "photos", "watch", "live", "foryou", "following",
+})
+
+PLATFORMS: dict[str, Platform] = {p.name: p for p in (
+    Platform(
+        name="mastodon", title="Mastodon", routes=(API,),
+        kinds=("comment", "reply", "like", "repost", "follow"),
+        handle_pattern=r"^@?[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*(@[A-Za-z0-9.-]+(:\d+)?)?$",
+        handle_example="a Mastodon handle like @user@server.example",
+        aliases=("mastodon", "masto"),
+        notes="Quotes are not listed: the quotes endpoint answers only the quoted post's author.",
+    ),
+    Platform(
+        name="bluesky", title="Bluesky", routes=(API,), kinds=ALL_KINDS,
+        handle_pattern=r"^(@?([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9-]+|did:(plc|web):[A-Za-z0-9._:%-]+)$",
+        handle_example="a Bluesky handle like name.bsky.social or a DID",
+        base_url="https://public.api.bsky.app", aliases=("bluesky", "bsky"), hosts=("bsky.app",),
+    ),
+    Platform(
+        name="youtube", title="YouTube", routes=(API,), kinds=("comment", "reply"),
+        handle_pattern=r"^(UC[A-Za-z0-9_-]{22}|@[A-Za-z0-9._-]{3,100})$",
+        handle_example="a YouTube channel id (UC...) or @handle",
+        base_url="https://www.googleapis.com", api_key_env="PANTAU_YOUTUBE_API_KEY",
+        aliases=("youtube", "yt"), hosts=("youtube.com", "youtu.be"), case_sensitive_ids=True,
+    ),
+    Platform(
+        name="web", title="Web (rendered pages)", routes=(RENDER,), kinds=("comment", "reply"),
+        handle_pattern=r"^@?[A-Za-z0-9._-]{1,100}$",
+        handle_example="letters, digits, '.', '_' or '-'", aliases=("web",),
+    ),
+    Platform(
+        name="x", title="X (Twitter)", routes=(API, CAPTURE),
+        kinds=("comment", "reply", "like", "repost", "quote", "follow"),
+        handle_pattern=r"^@?[A-Za-z0-9_]{1,15}$",
+        handle_example="an X username like @calonsatu (letters, digits, '_', at most 15)",
+        base_url="https://api.x.com", api_key_env="PANTAU_X_BEARER_TOKEN",
+        aliases=("x", "twitter", "tw"), hosts=("x.com", "twitter.com", "mobile.twitter.com"),
+        capture_hosts=("x.com", "twitter.com"),
+        notes="Replies through recent search cover the last 7 days; followers need Enterprise access.",
+    ),
+    Platform(
+        name="instagram", title="Instagram", routes=(CAPTURE,),
+        kinds=("comment", "reply", "like", "follow"),
+        handle_pattern=r"^@?[A-Za-z0-9._]{1,30}$",
+        handle_example="an Instagram username like calon.satu (letters, digits, '.', '_', at most 30)",
+        aliases=("instagram", "ig", "insta"), hosts=("instagram.com", "instagr.am"),
+        capture_hosts=("instagram.com",),
+    ),
+    Platform(
+        name="tiktok", title="TikTok", routes=(CAPTURE,), kinds=("comment", "reply", "follow"),
+        handle_pattern=r"^@?[A-Za-z0-9._]{1,24}$",
+        handle_example="a TikTok username like @calonsatu (letters, digits, '.', '_', at most 24)",
+        aliases=("tiktok", "tt"), hosts=("tiktok.com",), capture_hosts=("tiktok.com",),
+    ),
+    Platform(
+        name="facebook", title="Facebook", routes=(CAPTURE,), kinds=("comment", "reply"),
+        handle_pattern=r"^@?[A-Za-z0-9.]{1,100}$",
+        handle_example="a Facebook page or profile name (letters, digits, '.') or a numeric id",
+        aliases=("facebook", "fb"), hosts=("facebook.com", "fb.com", "web.facebook.com"),
+        capture_hosts=("facebook.com",),
+    ),
+)}
+
+NAMES: tuple[str, ...] = tuple(PLATFORMS)
+CRAWLED: tuple[str, ...] = tuple(n for n, p in PLATFORMS.items() if p.crawled)
+CAPTURED: tuple[str, ...] = tuple(n for n, p in PLATFORMS.items() if p.captured)
+#: roster prefixes -> platform (``IG: @budi``)
+ALIASES: dict[str, str] = {a: p.name for p in PLATFORMS.values() for a in p.aliases}
+#: profile hosts -> platform
+HOSTS: dict[str, str] = {h: p.name for p in PLATFORMS.values() for h in p.hosts}
+
+
+def get(name: str) -> Platform:
+    """The registry entry of ``name``; a one-line error listing the known ones otherwise."""
+    try:
+        return PLATFORMS[name]
+    except KeyError:
+        raise ValueError(f"unknown platform {name!r} (known: {', '.join(NAMES)})") from None
+
+
+def bare_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    for pre in ("www.", "m.", "mobile.", "web."):
+        if host.startswith(pre) and host[len(pre):] in HOSTS:
+            return host[len(pre):]
+    return host
+
+
+def platform_of_host(host: str) -> str | None:
+    return HOSTS.get(bare_host(host)) or HOSTS.get(host.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRef:
+    platform: str
+    handle: str          # as the platform writes it, without a leading '@' (Mastodon: user@host)
+
+
+def parse_profile_url(text: str) -> ProfileRef | None:
+    """A profile URL -> (platform, handle); None when the URL names no profile.
+
+    ``https://www.instagram.com/calon.satu/`` -> instagram, ``calon.satu``;
+    ``https://x.com/calonsatu`` -> x; ``https://www.tiktok.com/@calonsatu`` -> tiktok;
+    ``https://bsky.app/profile/calon.bsky.social`` -> bluesky;
+    ``https://www.youtube.com/@calon`` -> youtube ``@calon``; ``https://facebook.com/profile.php?id=1``;
+    ``https://mastodon.example/@calon`` -> mastodon ``calon@mastodon.example``.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    u = urlsplit(text if _SCHEME.match(text) else "https://" + text)
+    if u.scheme not in ("http", "https") or not u.hostname:
+        return None
+    host = bare_host(u.hostname)
+    parts = [p for p in u.path.split("/") if p]
+    name = HOSTS.get(host)
+    if name is None:
+        # another host: a fediverse profile (https://mastodon.example/@budi)
+        if parts and parts[0].startswith("@") and len(parts[0]) > 1:
+            user = parts[0][1:]
+            return ProfileRef("mastodon", user if "@" in user else f"{user}@{u.hostname.lower()}")
+        return None
+    plat = PLATFORMS[name]
+    if name == "facebook" and parts[:1] == ["profile.php"]:
+        ids = parse_qs(u.query).get("id")
+        return ProfileRef("facebook", ids[0]) if ids else None
+    if name == "bluesky":
+        if len(parts) >= 2 and parts[0] == "profile":
+            return ProfileRef("bluesky", parts[1].lstrip("@"))
+        return None
+    if name == "youtube":
+        if parts and parts[0].startswith("@"):
+            return ProfileRef("youtube", parts[0])
+        if len(parts) >= 2 and parts[0] in ("channel",):
+            return ProfileRef("youtube", parts[1])
+        if len(parts) >= 2 and parts[0] in ("c", "user"):
+            return ProfileRef("youtube", "@" + parts[1])
+        return None
+    if not parts:
+        return None
+    first = parts[0]
+    if first.lower() in _COMMON_NOT_PROFILE | plat.not_profile:
+        return None
+    handle = first.lstrip("@")
+    if not handle or plat.check_handle(handle):
+        return None
+    return ProfileRef(name, handle)
