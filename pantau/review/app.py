@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI
@@ -98,11 +99,39 @@ def create_app(settings) -> FastAPI:
     return app
 
 
-def serve(settings, host: str | None = None, port: int | None = None) -> None:
-    """Run the app with uvicorn until interrupted (``pantau review``)."""
+def listen(host: str, port: int):
+    """A listening socket on ``host:port``, or a one-line error (a busy port, an unknown address).
+
+    Binding here, before uvicorn starts, lets ``pantau review`` report a busy port in one
+    line instead of printing a success line and then uvicorn's own log and exit status.
+    """
+    import socket
+
+    from pantau.errors import PantauError
+
+    try:
+        family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise PantauError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(addr)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        reason = "the port is already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        raise PantauError(f"cannot listen on {host}:{port}: {reason}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(settings, sock) -> None:
+    """Run the app with uvicorn on the socket of ``listen`` until interrupted (``pantau review``)."""
     import uvicorn
 
     app = create_app(settings)
-    uvicorn.run(app, host=host or settings.review.host, port=settings.review.port if port is None else port,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="info",
-                server_header=False)
+    host, port = sock.getsockname()[:2]
+    config = uvicorn.Config(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                            log_level="info", server_header=False)
+    uvicorn.Server(config).run(sockets=[sock])

@@ -43,6 +43,13 @@ def check_password_policy(password: str) -> str | None:
     return None
 
 
+def check_user_name(name: str) -> str | None:
+    """Why a new sign-in name is refused, or None."""
+    if not name or name != name.strip() or len(name) > 64 or any(c.isspace() for c in name):
+        return "a user name is 1-64 characters without spaces"
+    return None
+
+
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)

@@ -65,3 +65,58 @@ def record_success(db: Database, user_id: int, *, name: str, detail: dict | None
     with transaction(db):
         db.execute("UPDATE users SET failed_logins=0, last_login_at=? WHERE id=?", [utcnow(), user_id])
         audit.write(db, "signin", user=name, object_type="user", object_id=name, detail=detail or {})
+
+
+class LastAdmin(ValueError):
+    """The change would leave no active administrator (nobody could administer the app)."""
+
+
+def _active_admins(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM users WHERE role='admin' AND active=1").fetchone()[0]
+
+
+def _existing(db: Database, name: str) -> dict:
+    user = by_name(db, name)
+    if user is None:
+        raise KeyError(name)
+    return user
+
+
+def set_password(db: Database, name: str, password_hash: str, *, by: str | None = None) -> None:
+    """A new password (its sessions end: they carry the old hash's fingerprint); back-off cleared."""
+    with transaction(db):
+        user = _existing(db, name)
+        db.execute("UPDATE users SET password_hash=?, failed_logins=0, last_failed_at=NULL WHERE id=?",
+                   [password_hash, user["id"]])
+        audit.write(db, "user.passwd", user=by, object_type="user", object_id=name, detail={})
+
+
+def set_role(db: Database, name: str, role: str, *, by: str | None = None) -> bool:
+    """Change a user's role; False when it already had it. The last active admin keeps the role."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+    with transaction(db):
+        user = _existing(db, name)
+        if user["role"] == role:
+            return False
+        if user["role"] == "admin" and user["active"] and _active_admins(db) <= 1:
+            raise LastAdmin(name)
+        db.execute("UPDATE users SET role=? WHERE id=?", [role, user["id"]])
+        audit.write(db, "user.role", user=by, object_type="user", object_id=name,
+                    detail={"from": user["role"], "to": role})
+        return True
+
+
+def set_active(db: Database, name: str, active: bool, *, by: str | None = None) -> bool:
+    """Deactivate (sign-in refused, sessions end, history kept) or reactivate; False when unchanged."""
+    with transaction(db):
+        user = _existing(db, name)
+        if bool(user["active"]) == active:
+            return False
+        if not active and user["role"] == "admin" and _active_admins(db) <= 1:
+            raise LastAdmin(name)
+        db.execute("UPDATE users SET active=?, failed_logins=0, last_failed_at=NULL WHERE id=?",
+                   [1 if active else 0, user["id"]])
+        audit.write(db, "user.enable" if active else "user.disable", user=by, object_type="user",
+                    object_id=name, detail={})
+        return True
