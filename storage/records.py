@@ -168,11 +168,33 @@ class Employee:
 
 @dataclass(slots=True)
 class Feature:
-    """One piece of evidence behind a match score."""
+    """One piece of evidence behind a match score.
+
+    ``code`` and ``params`` say it in a way any language can render
+    (``pantau.matching.evidence.render``); ``detail`` is the same in English, for the
+    CLI and for readers of rows stored before codes existed (their ``code`` is "").
+    """
 
     feature: str
     detail: str
     weight: float
+    code: str = ""
+    params: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """The stored form (one element of ``matches.features``)."""
+        out = {"feature": self.feature, "detail": self.detail, "weight": self.weight}
+        if self.code:
+            out["code"] = self.code
+            out["params"] = self.params
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Feature":
+        """A stored feature; old rows (no code, no params) load with empty ones."""
+        return cls(feature=str(d.get("feature") or ""), detail=str(d.get("detail") or ""),
+                   weight=float(d.get("weight") or 0), code=str(d.get("code") or ""),
+                   params=dict(d.get("params") or {}))
 
 
 @dataclass(slots=True)

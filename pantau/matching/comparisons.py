@@ -130,6 +130,7 @@ class Level:
     condition: Condition | None        # None: the "else" level
     weight: float
     name_evidence: bool = True         # the name fits: frequency and namesake rules apply
+    code: str = ""                     # evidence code suffix: "<comparison>.<code>" in evidence.TEMPLATES
 
 
 @dataclass(frozen=True)
@@ -174,18 +175,18 @@ DISPLAY_NAME = Comparison(
     name="display_name", subject="Display name",
     present=lambda f: f.d_present,
     levels=(
-        Level("equals the roster name", lambda f: f.d_exact, 62.0),
-        Level("equals the roster name in old spelling (j = y)", lambda f: f.d_variant, 58.0),
-        Level("nearly equals the roster name (similarity >= 92)", lambda f: f.d_ratio >= 92, 52.0),
-        Level("contains every roster name token", lambda f: _all_roster_tokens(f.d), 38.0),
-        Level("matches the roster name with initials", lambda f: _initials(f.d), 44.0),
-        Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0),
-        Level("is a shortened form of the roster name", lambda f: _actor_subset(f.d), 38.0),
+        Level("equals the roster name", lambda f: f.d_exact, 62.0, code="exact"),
+        Level("equals the roster name in old spelling (j = y)", lambda f: f.d_variant, 58.0, code="old_spelling"),
+        Level("nearly equals the roster name (similarity >= 92)", lambda f: f.d_ratio >= 92, 52.0, code="near"),
+        Level("contains every roster name token", lambda f: _all_roster_tokens(f.d), 38.0, code="all_tokens"),
+        Level("matches the roster name with initials", lambda f: _initials(f.d), 44.0, code="initials"),
+        Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0, code="similar"),
+        Level("is a shortened form of the roster name", lambda f: _actor_subset(f.d), 38.0, code="shortened"),
         Level("shares one token but is another name", lambda f: (f.d.full_e >= 1) & (f.d_known >= 2), -15.0,
-              name_evidence=False),
-        Level("shares one name token", lambda f: f.d.full_e >= 1, 4.0, name_evidence=False),
-        Level("is another person's name", lambda f: f.d_known >= 2, -20.0, name_evidence=False),
-        Level("differs from the roster name", None, 0.0, name_evidence=False),
+              name_evidence=False, code="other_name_one_token"),
+        Level("shares one name token", lambda f: f.d.full_e >= 1, 4.0, name_evidence=False, code="one_token"),
+        Level("is another person's name", lambda f: f.d_known >= 2, -20.0, name_evidence=False, code="other_name"),
+        Level("differs from the roster name", None, 0.0, name_evidence=False, code="differs"),
     ),
 )
 
@@ -193,13 +194,13 @@ HANDLE = Comparison(
     name="handle", subject="Handle",
     present=lambda f: f.h_present,
     levels=(
-        Level("spells the roster name", lambda f: f.h_exact, 62.0),
-        Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 52.0),
-        Level("contains every roster name token", lambda f: _all_roster_tokens(f.h), 40.0),
-        Level("spells the roster name with initials", lambda f: _initials(f.h), 52.0),
-        Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 40.0),
-        Level("is a shortened form of the roster name", lambda f: _actor_subset(f.h), 42.0),
-        Level("shares one name token", lambda f: f.h.full_e >= 1, 4.0, name_evidence=False),
-        Level("differs from the roster name", None, 0.0, name_evidence=False),
+        Level("spells the roster name", lambda f: f.h_exact, 62.0, code="exact"),
+        Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 52.0, code="near"),
+        Level("contains every roster name token", lambda f: _all_roster_tokens(f.h), 40.0, code="all_tokens"),
+        Level("spells the roster name with initials", lambda f: _initials(f.h), 52.0, code="initials"),
+        Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 40.0, code="similar"),
+        Level("is a shortened form of the roster name", lambda f: _actor_subset(f.h), 42.0, code="shortened"),
+        Level("shares one name token", lambda f: f.h.full_e >= 1, 4.0, name_evidence=False, code="one_token"),
+        Level("differs from the roster name", None, 0.0, name_evidence=False, code="differs"),
     ),
 )

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pantau.matching import evidence
 from pantau.matching import known as known_mod
 from pantau.matching.comparisons import PairFeatures
 from pantau.matching.index import ActorBatch, RosterIndex
@@ -57,6 +58,9 @@ class Scored:
     display_fits: np.ndarray    # the display name fits the employee's name (a name level, weight >= display_fit_min)
     corroborated: np.ndarray    # evidence independent of the name (birth date, unit words, title, known handle on its platform)
     handle_only: np.ndarray     # the handle is the only name shown: the display name is missing or names nobody
+    best_comp: np.ndarray       # index of the comparison that counts fully (the others add a share)
+    name_ev: np.ndarray         # some level says the name fits
+    capped: np.ndarray          # points taken off (or added) to hold the sum within 0..100
 
 
 def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) -> Scored:
@@ -69,17 +73,18 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
         ev = np.array([lvl.name_evidence for lvl in comp.levels] + [False])[idx]
         name_ev |= ev
     W = np.vstack(weights) if weights else np.zeros((1, f.n), np.float32)
-    best = W.max(0)
-    second = np.sort(W, 0)[-2] if len(W) > 1 else np.zeros(f.n, np.float32)
-    # the weaker field adds a share of its support, or all of its contradiction
-    name_points = best + np.where(second > 0, model.second_name_share * second, second)
-    # a display name that reads as a full name leads: a handle is usually made from it, so
-    # "rinahalim" does not outweigh the display name "Rina Samori Halim"
-    if len(weights) > 1:
-        d_w, h_w = weights[0], weights[1]
-        lead = f.d_known >= 2
-        name_points = np.where(lead, d_w + model.second_name_share * np.maximum(h_w, 0), name_points)
-        best = np.where(lead, d_w, best)
+    # the comparison that counts fully: the best level, except that a display name that reads
+    # as a full name leads (a handle is usually made from it, so "rinahalim" does not outweigh
+    # the display name "Rina Samori Halim"); the others add a share of their support, or all
+    # of their contradiction
+    best_comp = W.argmax(0)
+    by_name = {comp.name: k for k, comp in enumerate(model.comparisons)}
+    if "display_name" in by_name and len(weights) > 1:
+        best_comp = np.where(f.d_known >= 2, by_name["display_name"], best_comp)
+    best = np.take_along_axis(W, best_comp[None, :], 0)[0]
+    others = np.where(W > 0, model.second_name_share * W, W)
+    others[best_comp, np.arange(f.n)] = 0.0
+    name_points = best + others.sum(0)
     # information in the matched name: from the field that gave the best level
     # information in the matched name: the field that matched more of it
     info = np.maximum(f.d.info, f.h.info)
@@ -145,8 +150,8 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     known = kind == known_mod.KNOWN_CERTAIN
     weak_known = (kind == known_mod.KNOWN_BARE) | (kind == known_mod.KNOWN_NO_SERVER)
     other_known = (kind == known_mod.KNOWN_OTHER_SERVER) | (kind == known_mod.KNOWN_OTHER_PLATFORM)
-    raw = name_points + np.where(name_ev, model.name_base, 0.0) + tf + shared + birth + ctx + title
-    raw = np.clip(raw, 0, 100)
+    total = name_points + np.where(name_ev, model.name_base, 0.0) + tf + shared + birth + ctx + title
+    raw = np.clip(total, 0, 100)
     score = np.where(known, np.maximum(raw, model.known_handle_score), raw)
     score = np.where(weak_known, np.maximum(raw + model.known_bare_points, model.known_bare_min), score)
     score = np.where(other_known, np.maximum(raw + model.known_other_points, model.known_other_min), score)
@@ -154,7 +159,6 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     known_points = (score - raw).astype(np.float32)
     independent = ((birth_kind >= 1) & (birth_kind <= 3)) | (ctx >= 5) | (title > 0)
     corroborated = independent | known
-    by_name = {comp.name: k for k, comp in enumerate(model.comparisons)}
     d = by_name.get("display_name")
     display_fits = weights[d] >= model.display_fit_min if d is not None else np.zeros(f.n, bool)
     common = name_ev & ((nc >= 2) | (tf <= -6))
@@ -177,7 +181,8 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     return Scored(score=score, band=band, levels=levels, weights=weights, name_points=name_points, tf=tf,
                   info=info, shared=shared, birth_kind=birth_kind, birth=birth, ctx=ctx, ctx_hit=ctx_hit,
                   title=title, title_hit=title_hit, known=known, known_kind=kind, known_points=known_points,
-                  display_fits=display_fits, corroborated=corroborated,
+                  display_fits=display_fits, corroborated=corroborated, best_comp=best_comp, name_ev=name_ev,
+                  capped=(raw - total).astype(np.float32),
                   handle_only=handle_only & (band == BAND_POSSIBLE))
 
 
@@ -213,20 +218,23 @@ def select(f: PairFeatures, s: Scored, model) -> np.ndarray:
     return ok[keep]
 
 
-_BIRTH_TEXT = {1: "match the birth year", 2: "match the birth day and month", 3: "match the full birth date",
-               4: "state a birth year that differs from the one"}
+_BIRTH_CODES = {1: "birth_date.year", 2: "birth_date.day_month", 3: "birth_date.full", 4: "birth_date.contradicts"}
 
 
 def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: RosterIndex, model) -> list[Feature]:
-    """The evidence of one kept pair, readable by a reviewer (never the NIP or the birth date itself)."""
+    """The evidence of one kept pair as evidence codes (never the NIP or the birth date itself).
+
+    The weights add up to the score: each point source is one feature, a score held
+    within 0..100 gets a ``score.capped`` feature with the difference, and the last
+    feature (``score.formed``) lists the parts.
+    """
     r = int(f.pa[i])
     e = int(f.pe[i])
     out: list[Feature] = []
     kind = int(s.known_kind[i])
     if kind:
         out.append(_known_feature(kind, r, e, batch, roster, float(s.known_points[i])))
-    ws = [(float(s.weights[k][i]), k) for k in range(len(model.comparisons))]
-    best_k = max(ws)[1] if ws else -1
+    best_k = int(s.best_comp[i])
     for k, comp in enumerate(model.comparisons):
         lvl = int(s.levels[k][i])
         if lvl < 0:
@@ -237,57 +245,68 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
             continue
         if k != best_k and w > 0:
             w *= model.second_name_share
-        what = comp.subject
-        if comp.name == "handle" and batch.handles[r]:
-            what = f"Handle '{batch.handles[r]}'"
-        out.append(Feature(f"{comp.name}:{lvl}", f"{what} {level.label}", round(w, 1)))
+        params = {"level_points": round(float(s.weights[k][i]), 1)}
+        if comp.name == "handle":
+            params["handle"] = batch.handles[r] or ""
+        if level.code == "call_name":
+            params.update(_call_name_params(f, comp.name, i))
+        out.append(evidence.make(f"{comp.name}:{lvl}", f"{comp.name}.{level.code}", round(w, 1), **params))
+    if s.name_ev[i] and model.name_base:
+        out.append(evidence.make("name_base", "name.base", round(float(model.name_base), 1)))
     if s.tf[i]:
-        bits = float(s.info[i])
-        if s.tf[i] < 0:
-            txt = f"The matched name is common in the roster ({bits:.0f} bits), so it weighs less"
-        else:
-            txt = f"The matched name is rare in the roster ({bits:.0f} bits)"
-        out.append(Feature("frequency", txt, round(float(s.tf[i]), 1)))
+        code = "frequency.common" if s.tf[i] < 0 else "frequency.rare"
+        out.append(evidence.make("frequency", code, round(float(s.tf[i]), 1), bits=round(float(s.info[i]), 1)))
     if s.shared[i]:
-        out.append(Feature("shared_name", f"{int(roster.name_count[e])} active employees share this exact name",
-                           round(float(s.shared[i]), 1)))
+        out.append(evidence.make("shared_name", "shared_name", round(float(s.shared[i]), 1),
+                                 count=int(roster.name_count[e])))
     bk = int(s.birth_kind[i])
     if bk:
-        digits = ", ".join(batch.digits[r])
-        out.append(Feature("birth_date", f"Handle digits '{digits}' {_BIRTH_TEXT[bk]} in the NIP",
-                           float(s.birth[i])))
+        out.append(evidence.make("birth_date", _BIRTH_CODES[bk], round(float(s.birth[i]), 1),
+                                 digits=", ".join(batch.digits[r])))
     if s.ctx[i] > 0:
         words = [w for w, hit in zip(batch.ctx_words[r], s.ctx_hit[i]) if hit]
-        out.append(Feature("unit", "Profile mentions " + ", ".join(f"'{w}'" for w in words)
-                           + " from the employee's unit or position", round(float(s.ctx[i]), 1)))
+        out.append(evidence.make("unit", "unit", round(float(s.ctx[i]), 1), words=words))
     if s.title[i] > 0:
         ts = [t for t, hit in zip(batch.title_text[r], s.title_hit[i]) if hit]
-        out.append(Feature("title", "Title " + ", ".join(ts) + " appears in both", float(s.title[i])))
+        out.append(evidence.make("title", "title", round(float(s.title[i]), 1), titles=ts))
+    capped = round(float(s.capped[i]), 1)
+    if capped:
+        out.append(evidence.make("score_capped", "score.capped", capped,
+                                 total=round(sum(x.weight for x in out), 1)))
     band = BAND_NAMES[int(s.band[i])]
     if band == "namesake":
-        why = (f"{int(roster.name_count[e])} employees share this name" if roster.name_count[e] >= 2
-               else "the name is common")
-        out.append(Feature("band", f"Namesake: {why}; needs corroboration before any conclusion", 0.0))
+        if roster.name_count[e] >= 2:
+            out.append(evidence.make("band", "band.namesake.shared", 0.0, count=int(roster.name_count[e])))
+        else:
+            out.append(evidence.make("band", "band.namesake.common", 0.0))
     elif band == "possible" and kind in (known_mod.KNOWN_BARE, known_mod.KNOWN_NO_SERVER):
-        out.append(Feature("band", "Possible: the handle matches a known handle of this employee without a "
-                           "platform to confirm it, and nothing else agrees (no birth date, unit word or title; "
-                           "the display name does not fit a name only this employee has)", 0.0))
+        out.append(evidence.make("band", "band.possible.known_bare", 0.0))
     elif band == "possible" and kind:
-        out.append(Feature("band", "Possible: a known handle of this employee, but listed for another platform "
-                           "or server, and nothing independent confirms it", 0.0))
+        out.append(evidence.make("band", "band.possible.known_other", 0.0))
     elif band == "possible":
-        out.append(Feature("band", "Possible: the name fits but nothing independent confirms it", 0.0))
+        out.append(evidence.make("band", "band.possible", 0.0))
         if s.score[i] < model.threshold:
-            out.append(Feature("handle_only", "Kept below the threshold: the handle is the only name the account "
-                               "shows and the name is neither common nor shared", 0.0))
+            out.append(evidence.make("handle_only", "band.handle_only", 0.0))
     elif kind == known_mod.KNOWN_CERTAIN:
-        out.append(Feature("band", "Strong: a known handle of this employee on the platform the roster names", 0.0))
+        out.append(evidence.make("band", "band.strong.known", 0.0))
     elif kind in (known_mod.KNOWN_BARE, known_mod.KNOWN_NO_SERVER) and not s.corroborated[i]:
-        out.append(Feature("band", "Strong: a known handle of this employee (no platform given) and a display "
-                           "name that fits a name only this employee has", 0.0))
+        out.append(evidence.make("band", "band.strong.known_bare", 0.0))
     else:
-        out.append(Feature("band", "Strong: the name fits and independent evidence agrees", 0.0))
+        out.append(evidence.make("band", "band.strong", 0.0))
+    parts = [[x.code, x.weight] for x in out if x.weight]
+    total = round(sum(p[1] for p in parts), 1)
+    out.append(evidence.make("score", "score.formed", 0.0, score=total, total=total, parts=parts,
+                             share=float(model.second_name_share), origin=getattr(model, "origin", "prior"),
+                             model=model.version))
     return out
+
+
+def _call_name_params(f: PairFeatures, field: str, i: int) -> dict:
+    pairs = getattr(f, "call_pairs", {}).get(field)
+    if not pairs:
+        return {}
+    call, given = pairs.get(i, ("", ""))
+    return {"call": call, "given": given}
 
 
 _PLATFORM_NAMES = {"x": "X", "youtube": "YouTube", "tiktok": "TikTok", "web": "web"}
@@ -298,39 +317,35 @@ def _pname(p: str) -> str:
 
 
 def _known_feature(kind: int, r: int, e: int, batch: ActorBatch, roster: RosterIndex, points: float) -> Feature:
-    """The explanation line of a known handle: how it matched, and why it is certain or only evidence."""
+    """The known-handle feature: how it matched, and why it is certain or only evidence."""
     platform = batch.platforms[r]
     ah = known_mod.actor_handle(platform, batch.handles[r])
-    listed = ""
+    listed, listed_platform = "", ""
     for emp, p, key in roster.known_user.get(ah.user if ah else "", ()):
         if emp == e and p:
-            listed = f"{_pname(p)} '{key}'"
+            listed, listed_platform = key, _pname(p)
             break
     pts = round(points, 1)
     if kind == known_mod.KNOWN_CERTAIN:
-        return Feature("known_handle", "The handle is listed for this employee in the roster as their "
-                       f"{_pname(platform)} account (certain)", pts)
+        return evidence.make("known_handle", "known_handle.certain", pts, platform=_pname(platform))
     if kind == known_mod.KNOWN_BARE:
-        return Feature("known_handle:bare", "The handle matches a known handle of this employee, but the roster "
-                       "gives no platform to confirm it: strong evidence, not certain (a namesake may use the "
-                       "same handle)", pts)
+        return evidence.make("known_handle:bare", "known_handle.bare", pts)
     if kind == known_mod.KNOWN_NO_SERVER:
-        return Feature("known_handle:bare", "The handle matches this employee's known Mastodon handle, but the "
-                       "roster gives no server to confirm it: strong evidence, not certain", pts)
+        return evidence.make("known_handle:bare", "known_handle.no_server", pts)
     if kind == known_mod.KNOWN_OTHER_SERVER:
-        return Feature("known_handle:other", f"The user name matches this employee's known handle {listed}, but "
-                       "on another server: weak evidence, another person may hold that name there", pts)
-    return Feature("known_handle:other", f"The handle matches this employee's known handle {listed}, but this "
-                   f"account is on {_pname(platform)}: weak evidence (people reuse handles, and so do namesakes)",
-                   pts)
+        return evidence.make("known_handle:other", "known_handle.other_server", pts, listed=listed,
+                             listed_platform=listed_platform)
+    return evidence.make("known_handle:other", "known_handle.other_platform", pts, listed=listed,
+                         listed_platform=listed_platform, platform=_pname(platform))
 
 
 def candidates(f: PairFeatures, s: Scored, keep: np.ndarray, batch: ActorBatch, roster: RosterIndex,
                model) -> list[MatchCandidate]:
     out = []
     for i in keep.tolist():
+        feats = explain(i, f, s, batch, roster, model)
         out.append(MatchCandidate(
             actor_id=int(batch.ids[f.pa[i]]), nip=roster.nips[f.pe[i]].decode(),
-            score=round(float(s.score[i]), 1), band=BAND_NAMES[int(s.band[i])],
-            features=explain(i, f, s, batch, roster, model)))
+            score=feats[-1].params["score"], band=BAND_NAMES[int(s.band[i])],
+            features=feats))
     return out

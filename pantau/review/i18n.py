@@ -134,7 +134,7 @@ def make_environment(lang: str, tz: ZoneInfo) -> Environment:
 def extract():
     """Every message of the app's code and templates (a babel Catalog), for the catalogues and their test."""
     from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
+    from babel.messages.extract import extract_from_dir, extract_python
 
     catalog = Catalog(project="Pantau", charset="utf-8")
     method_map = [("templates/**.html", "jinja2"), ("**.py", "python")]
@@ -143,6 +143,11 @@ def extract():
             str(HERE), method_map, options_map=options, keywords={"_": None, "gettext": None,
                                                                    "ngettext": (1, 2), "N_": None}):
         catalog.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
+    # the matcher's evidence sentences (pantau.matching.evidence) are read by reviewers too
+    evidence = HERE.parent / "matching" / "evidence.py"
+    with evidence.open("rb") as fh:
+        for lineno, _func, message, comments in extract_python(fh, {"N_": None}, [], {}):
+            catalog.add(message, locations=[("../matching/evidence.py", lineno)], auto_comments=comments)
     return catalog
 
 

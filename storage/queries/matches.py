@@ -37,7 +37,7 @@ def upsert_candidates(db: Database, candidates: list[MatchCandidate], *, run_id:
         c0 = db.conn.total_changes
         db.conn.executemany(_UPSERT, [
             (c.actor_id, c.nip, round(float(c.score), 1), c.band, c.explanation,
-             dumps([{"feature": f.feature, "detail": f.detail, "weight": f.weight} for f in c.features]),
+             dumps([f.to_json() for f in c.features]),
              model_version, run_id, now, now) for c in candidates])
         changed = db.conn.total_changes - c0
         res.new = db.execute("SELECT count(*) FROM matches").fetchone()[0] - before_rows

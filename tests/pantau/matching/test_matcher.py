@@ -99,7 +99,7 @@ def test_platform_handle_elsewhere_is_weak_and_not_certain():
     [c] = match([actor("harto_tani", None, platform="x")], KNOWN)
     assert c.nip == "196512121990031005" and c.band == "possible" and c.score < 80
     f = next(f for f in c.features if f.feature == "known_handle:other")
-    assert "Instagram 'harto_tani'" in f.detail and "on X" in f.detail
+    assert "'harto_tani' (Instagram)" in f.detail and "on X" in f.detail
     [c] = match([actor("harto_tani", None, platform="instagram")], KNOWN)
     assert c.band == "strong" and c.score == 100
     # Mastodon: the same user name on another server is another account
