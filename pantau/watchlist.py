@@ -313,6 +313,11 @@ def add(folder: Path, platform: str, handle: str, *, candidate: str, role: str |
             cand["role"] = role
         cand["accounts"] = CommentedSeq()
         cands.append(cand)
+    elif role and cand.get("role") and cand.get("role") != role:
+        # the same name with another role is a mistake or another person: never file it silently
+        raise PantauError(f"candidate {candidate!r} is already in {file} with role {cand.get('role')}, not "
+                          f"{role}: leave out --role (or give --role {cand.get('role')}) to add the account to "
+                          "them, or give another --candidate name for a different candidate")
     elif role and not cand.get("role"):
         cand["role"] = role
     if cand.get("accounts") is None:

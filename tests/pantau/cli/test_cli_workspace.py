@@ -79,3 +79,51 @@ def test_unexpected_errors_are_one_line_and_debug_shows_traceback(pantau, worksp
     assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
     r = pantau("--debug", "status")
     assert r.returncode == 1 and "Traceback" in r.stderr
+
+
+def _readme_quick_start() -> list[list[str]]:
+    """The README's quick-start lines for ``pantau watchlist add``, as argument lists."""
+    import shlex
+    from tests.conftest import REPO
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Quick start for a real workspace", 1)[1].split("```", 2)[1]
+    return [shlex.split(line.split("#", 1)[0] if " #" in line else line)[1:]
+            for line in block.splitlines() if line.startswith("pantau watchlist add")]
+
+
+def test_init_examples_are_never_crawled_and_the_readme_quick_start_adds_its_candidate(tmp_path):
+    ws = tmp_path / "kota"
+    assert run_pantau("init", str(ws)).returncode == 0
+    r = run_pantau("watchlist", "sync", cwd=ws)
+    assert r.returncode == 0, r.stderr
+    st = json.loads(run_pantau("status", "--json", cwd=ws).stdout)
+    assert st["counts"]["accounts"] >= 9 and st["counts"]["accounts_enabled"] == 0   # examples are off
+    (add,) = _readme_quick_start()
+    r = run_pantau(*add, cwd=ws)
+    assert r.returncode == 0, r.stderr
+    candidate = add[add.index("--candidate") + 1]
+    role = add[add.index("--role") + 1]
+    from pantau import watchlist as wl
+    accounts = wl.load(ws / "watchlists").accounts
+    added = [a for a in accounts if a.candidate == candidate]
+    assert [(a.platform, a.role, a.enabled) for a in added] == [(add[2], role, True)]
+    r = run_pantau("watchlist", "sync", cwd=ws)
+    st = json.loads(run_pantau("status", "--json", cwd=ws).stdout)
+    assert st["counts"]["accounts_enabled"] == 1
+
+
+def test_watchlist_add_refuses_a_role_that_contradicts_the_candidate(tmp_path):
+    ws = tmp_path / "kota"
+    assert run_pantau("init", str(ws)).returncode == 0
+    before = (ws / "watchlists" / "example.yaml").read_text()
+    r = run_pantau("watchlist", "add", "mastodon", "@calon@mastodon.example", "--candidate", "Calon Satu",
+                   "--role", "kepala-daerah", cwd=ws)
+    assert r.returncode == 1
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "'Calon Satu' is already in" in r.stderr and "with role capres, not kepala-daerah" in r.stderr
+    assert (ws / "watchlists" / "example.yaml").read_text() == before
+    assert not (ws / "watchlists" / "watchlist.yaml").exists()
+    # the same role, or none, files it under the existing candidate
+    r = run_pantau("watchlist", "add", "mastodon", "@calon@mastodon.example", "--candidate", "Calon Satu",
+                   cwd=ws)
+    assert r.returncode == 0 and "example.yaml" in r.stdout
