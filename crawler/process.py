@@ -8,8 +8,9 @@ log goes to a file.
 
 Config keys: ``db_path``, ``run_id``, ``accounts`` (from
 ``storage.queries.accounts.crawl_targets``), ``crawl`` (the [crawl] values),
-``platforms`` (name -> base_url, api_key_env, storage_state, page_size),
-``profile_dirs`` (folders of selector profiles), optional ``log_level``,
+``platforms`` (name -> base_url, api_key_env, storage_state, page_size,
+monthly_read_cap), ``profile_dirs`` (folders of selector profiles),
+``chromium`` (the browser executable), optional ``log_level``,
 ``log_path`` (the run's log file; set by :meth:`CrawlChild.run`), ``today``
 (tests), ``batch_size``, ``retry_backoff``.
 """

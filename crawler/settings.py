@@ -12,17 +12,12 @@ from typing import Any
 
 from scrapy.settings import default_settings as _scrapy_defaults
 
-#: Debian's Chromium, launched headless (Playwright cannot download its own browsers here).
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from crawler.identity import CHROMIUM_ARGS, USER_AGENT, chromium_path
 
 #: Defaults of the [crawl] section, so the crawler runs from a partial config (tests).
 CRAWL_DEFAULTS: dict[str, Any] = {
     "since": None, "lookback_days": 30, "concurrency": 4, "budget": 2000,
-    "user_agent": "Pantau/0.1 (civil-service neutrality monitor; collects public interactions only)",
+    "user_agent": USER_AGENT,
     "allowed_hosts": [], "autothrottle": True, "download_delay": 0.25, "timeout": 30.0,
     "retries": 3, "max_retry_wait": 900.0, "full_pass_days": 7, "obey_robots": True,
 }
@@ -110,7 +105,7 @@ def scrapy_settings(config: dict) -> dict[str, Any]:
         "EXTENSIONS": {"crawler.extensions.RunStats": 500},
         # the browser download handler is switched on by the web spider only (WebSpider.update_settings)
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
-        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": config.get("chromium", CHROMIUM),
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": config.get("chromium") or chromium_path(),
                                       "args": CHROMIUM_ARGS, "headless": True},
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 2,
         "PLAYWRIGHT_MAX_CONTEXTS": 2,

@@ -16,14 +16,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crawler.identity import USER_AGENT as DEFAULT_USER_AGENT
 from pantau.errors import ConfigError
+from storage import platforms as registry
 
 CONFIG_FILE = "pantau.toml"
 ENV_WORKSPACE = "PANTAU_WORKSPACE"
-DEFAULT_USER_AGENT = (
-    "Pantau/0.1 (civil-service neutrality monitor; collects public interactions only; "
-    "+https://github.com/pantau-asn/pantau)"
-)
 
 
 @dataclass
@@ -58,13 +56,16 @@ class PlatformConfig:
     storage_state: str | None = None     # Playwright storage-state file (rendered sites)
     enabled: bool = True
     page_size: int | None = None
+    monthly_read_cap: int | None = None  # X: posts the access level may read a month (None: no cap)
 
 
+#: settings that apply to one platform only
+PLATFORM_ONLY: dict[str, str] = {"monthly_read_cap": "x"}
+
+#: [platforms.NAME] defaults, from the registry (storage/platforms.py)
 PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
-    "mastodon": {},
-    "bluesky": {"base_url": "https://public.api.bsky.app"},
-    "youtube": {"base_url": "https://www.googleapis.com", "api_key_env": "PANTAU_YOUTUBE_API_KEY"},
-    "web": {},
+    p.name: {k: v for k, v in (("base_url", p.base_url), ("api_key_env", p.api_key_env)) if v}
+    for p in registry.PLATFORMS.values()
 }
 
 
@@ -183,6 +184,7 @@ _CHECKS: dict[str, typing.Callable[[Any], str | None]] = {
     "retention.days": lambda v: None if v >= 1 else "must be at least 1",
     "notify.on": lambda v: None if v in ("never", "always", "failure") else "must be never, always or failure",
     "evidence.per_run_cap": lambda v: None if v >= 0 else "must not be negative",
+    "platforms.x.monthly_read_cap": lambda v: None if v >= 0 else "must not be negative",
     "schedule.timezone": lambda v: _check_tz(v),
     "schedule.cron": lambda v: None if len(v.split()) == 5 else "must be a 5-field cron expression",
 }
@@ -269,12 +271,14 @@ def parse(data: dict, workspace: Path) -> Settings:
         if section == "platforms":
             if not isinstance(value, dict):
                 raise ConfigError(f"{CONFIG_FILE}: [platforms] must be a table of [platforms.NAME]")
-            from storage.records import PLATFORMS
             for pname, pdata in value.items():
-                if pname not in PLATFORMS:
+                if pname not in registry.PLATFORMS:
                     raise ConfigError(f"{CONFIG_FILE}: unknown platform 'platforms.{pname}' "
-                                      f"(known: {', '.join(PLATFORMS)})")
+                                      f"(known: {', '.join(registry.NAMES)})")
                 pc = _build(PlatformConfig, pdata, f"platforms.{pname}", PLATFORM_DEFAULTS.get(pname))
+                for key, only in PLATFORM_ONLY.items():
+                    if isinstance(pdata, dict) and key in pdata and pname != only:
+                        raise ConfigError(f"{CONFIG_FILE}: platforms.{pname}.{key}: applies to [platforms.{only}] only")
                 if pc.base_url and (msg := _check_origin(pc.base_url)):
                     raise ConfigError(f"{CONFIG_FILE}: platforms.{pname}.base_url: {msg}")
                 settings.platforms[pname] = pc

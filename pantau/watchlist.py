@@ -7,7 +7,6 @@ with its file and line.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from pantau.errors import InputError, PantauError
+from storage import platforms as registry
 from storage.records import COLLECT_KINDS, PLATFORMS, Account, normalise_handle
 
 ROLES = ("capres", "cawapres", "dpr", "dpd", "dprd", "kepala-daerah", "partai", "tim-kampanye")
@@ -25,24 +25,39 @@ ACCOUNT_KEYS = ("platform", "handle", "url", "collect", "since", "enabled", "pro
 CANDIDATE_KEYS = ("name", "role", "party", "accounts")
 FILE_KEYS = ("election", "candidates")
 
-_HANDLE_RULES: dict[str, tuple[re.Pattern, str]] = {
-    "mastodon": (re.compile(r"^@?[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*(@[A-Za-z0-9.-]+(:\d+)?)?$"),
-                 "a Mastodon handle like @user@server.example"),
-    "bluesky": (re.compile(r"^(@?([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9-]+|did:(plc|web):[A-Za-z0-9._:%-]+)$"),
-                "a Bluesky handle like name.bsky.social or a DID"),
-    "youtube": (re.compile(r"^(UC[A-Za-z0-9_-]{22}|@[A-Za-z0-9._-]{3,100})$"),
-                "a YouTube channel id (UC...) or @handle"),
-    "web": (re.compile(r"^@?[A-Za-z0-9._-]{1,100}$"), "letters, digits, '.', '_' or '-'"),
-}
-_SOCIAL = (re.compile(r"^@?[A-Za-z0-9._]{1,100}$"), "letters, digits, '.' or '_'")
 
 
 def check_handle(platform: str, handle: str) -> str | None:
-    """Why ``handle`` is malformed for ``platform``, or None."""
-    rule, what = _HANDLE_RULES.get(platform, _SOCIAL)
-    if not isinstance(handle, str) or not rule.match(handle.strip()):
-        return f"malformed {platform} handle {handle!r}: expected {what}"
-    return None
+    """Why ``handle`` is malformed for ``platform``, or None (the rules are the registry's)."""
+    return registry.get(platform).check_handle(handle)
+
+
+def looks_like_url(text: str) -> bool:
+    t = text.strip().lower()
+    return t.startswith(("http://", "https://")) or ("/" in t and "." in t.split("/", 1)[0])
+
+
+def resolve_handle(platform: str | None, handle: str) -> tuple[str, str]:
+    """(platform, handle) of a handle written as the platform writes it or as a profile URL.
+
+    ``instagram, https://www.instagram.com/calon.satu/`` -> ``instagram, calon.satu``;
+    with ``platform`` None the URL names it. A URL of another platform's profile, or
+    one that names no profile, is an error saying so.
+    """
+    if not looks_like_url(handle):
+        if platform is None:
+            raise PantauError(f"{handle!r} is not a profile URL: give the platform too")
+        return platform, handle
+    ref = registry.parse_profile_url(handle)
+    if ref is None:
+        raise PantauError(f"{handle!r} is not a profile URL Pantau knows "
+                          f"(e.g. https://www.instagram.com/NAME/, https://x.com/NAME)")
+    if platform is not None and ref.platform != platform:
+        raise PantauError(f"{handle!r} is a {ref.platform} profile, not {platform}")
+    h = ref.handle
+    if ref.platform == "mastodon":
+        h = "@" + h
+    return ref.platform, h
 
 
 def check_url(url: str) -> str | None:
@@ -167,6 +182,12 @@ def parse_file(path: Path, profiles: set[str] | None = None) -> tuple[list[Accou
                 err(aline, "account without a handle")
                 continue
             handle = str(handle)
+            if looks_like_url(handle):
+                try:
+                    _, handle = resolve_handle(platform, handle)
+                except PantauError as exc:
+                    err(_line(acc, "handle"), str(exc))
+                    continue
             if msg := check_handle(platform, handle):
                 err(_line(acc, "handle"), msg)
                 bad = True
@@ -263,9 +284,13 @@ def _locate(folder: Path, platform: str, handle: str):
 def add(folder: Path, platform: str, handle: str, *, candidate: str, role: str | None = None,
         url: str | None = None, profile: str | None = None, file: Path | None = None,
         profiles: set[str] | None = None) -> Path:
-    """Add an account to a watchlist file, keeping its comments and order. Returns the file."""
+    """Add an account to a watchlist file, keeping its comments and order. Returns the file.
+
+    ``handle`` may be a profile URL of ``platform`` (its handle is written to the file).
+    """
     if platform not in PLATFORMS:
         raise PantauError(f"unknown platform {platform!r} (known: {', '.join(PLATFORMS)})")
+    platform, handle = resolve_handle(platform, handle)
     if msg := check_handle(platform, handle):
         raise PantauError(msg)
     if url and (msg := check_url(url)):
@@ -338,6 +363,8 @@ def add(folder: Path, platform: str, handle: str, *, candidate: str, role: str |
 
 def remove(folder: Path, platform: str, handle: str, *, file: Path | None = None) -> Path:
     """Remove an account from its watchlist file (its history stays in the database)."""
+    if platform in PLATFORMS:
+        platform, handle = resolve_handle(platform, handle)
     found = _locate(folder if file is None else Path(file).parent, platform, handle)
     if not found or (file is not None and Path(found[0]).resolve() != Path(file).resolve()):
         raise PantauError(f"{platform} {handle} is not in {'any watchlist' if file is None else file}")

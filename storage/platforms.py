@@ -53,6 +53,11 @@ class Platform:
         return CAPTURE in self.routes
 
     @property
+    def web_hosts(self) -> tuple[str, ...]:
+        """Hosts of the platform's web pages (never where its API lives), with www./m. forms."""
+        return tuple(f"{pre}{h}" for h in self.hosts for pre in ("", "www.", "m.", "mobile."))
+
+    @property
     def docs_page(self) -> str:
         return f"docs/platforms/{self.name}.md"
 
@@ -99,7 +104,7 @@ PLATFORMS: dict[str, Platform] = {p.name: p for p in (
         handle_example="letters, digits, '.', '_' or '-'", aliases=("web",),
     ),
     Platform(
-        name="x", title="X (Twitter)", routes=(API, CAPTURE),
+        name="x", title="X (Twitter)", routes=(CAPTURE,),   # API: with crawler/spiders/x.py
         kinds=("comment", "reply", "like", "repost", "quote", "follow"),
         handle_pattern=r"^@?[A-Za-z0-9_]{1,15}$",
         handle_example="an X username like @calonsatu (letters, digits, '_', at most 15)",

@@ -12,11 +12,16 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-PLATFORMS_CRAWLED = ("mastodon", "bluesky", "youtube", "web")
-PLATFORMS_IMPORT_ONLY = ("instagram", "tiktok", "x", "facebook")
-PLATFORMS = PLATFORMS_CRAWLED + PLATFORMS_IMPORT_ONLY
+from storage import platforms as _registry
 
-KINDS = ("comment", "reply", "like", "repost", "quote", "follow")
+#: platform names, from the registry (storage/platforms.py), in its order
+PLATFORMS: tuple[str, ...] = _registry.NAMES
+#: platforms a spider collects (``pantau crawl``)
+PLATFORMS_CRAWLED: tuple[str, ...] = _registry.CRAWLED
+#: platforms that reach Pantau only through capture or ``pantau import``
+PLATFORMS_IMPORT_ONLY: tuple[str, ...] = tuple(n for n in PLATFORMS if n not in PLATFORMS_CRAWLED)
+
+KINDS = _registry.ALL_KINDS
 KINDS_WITH_ID = ("comment", "reply", "quote")
 
 #: watchlist ``collect`` values -> interaction kinds

@@ -13,6 +13,7 @@ from typing import Iterable
 from urllib.parse import urlencode
 
 from crawler.spiders.base import PlatformSpider, StopAccount, parse_time
+from storage import platforms as registry
 from storage.records import Actor, Interaction, Post
 
 XRPC = "{base}/xrpc/{method}?{query}"
@@ -107,8 +108,8 @@ def thread_interactions(thread: dict, *, did: str, target: str, origin: str,
 class BlueskySpider(PlatformSpider):
     name = "bluesky"
     platform = "bluesky"
-    DEFAULT_BASE_URL = "https://public.api.bsky.app"
-    WEB_HOSTS = ("bsky.app", "www.bsky.app")
+    DEFAULT_BASE_URL = registry.get("bluesky").base_url
+    WEB_HOSTS = registry.get("bluesky").web_hosts
 
     def site_origin(self, acc: dict) -> str:
         o = self.web_origin(acc, "https://bsky.app")

@@ -18,10 +18,11 @@ from urllib.parse import urlencode
 from scrapy.exceptions import CloseSpider
 
 from crawler.spiders.base import PlatformSpider, StopAccount, html_to_text, parse_time
+from storage import platforms as registry
 from storage.records import Actor, Interaction, Post
 
 API = "{base}/youtube/v3/{method}?{query}"
-DEFAULT_KEY_ENV = "PANTAU_YOUTUBE_API_KEY"
+DEFAULT_KEY_ENV = registry.get("youtube").api_key_env
 
 
 def api(base: str, method: str, key: str, **params) -> str:
@@ -101,8 +102,8 @@ def reply_interactions(comments: list[dict], *, channel_id: str, video_id: str, 
 class YouTubeSpider(PlatformSpider):
     name = "youtube"
     platform = "youtube"
-    DEFAULT_BASE_URL = "https://www.googleapis.com"
-    WEB_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be")
+    DEFAULT_BASE_URL = registry.get("youtube").base_url
+    WEB_HOSTS = registry.get("youtube").web_hosts
 
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)

@@ -10,8 +10,9 @@ from rich.table import Table
 
 from pantau import watchlist as wl
 from pantau.cli import app, console, err_console, state
-from pantau.errors import PantauError
+from pantau.errors import PantauError, UsageError
 from storage.queries import audit
+from storage.records import PLATFORMS
 
 watchlist_app = typer.Typer(help="Watchlists of candidate accounts (watchlists/*.yaml).", no_args_is_help=True)
 app.add_typer(watchlist_app, name="watchlist")
@@ -19,22 +20,29 @@ app.add_typer(watchlist_app, name="watchlist")
 
 @watchlist_app.command("add")
 def add(
-    platform: str = typer.Argument(..., help="mastodon, bluesky, youtube, web, instagram, tiktok, x, facebook."),
-    handle: str = typer.Argument(..., help="The account's handle, e.g. @name@server.example."),
+    platform: str = typer.Argument(..., help=f"{', '.join(PLATFORMS)}; or a profile URL, which names the platform."),
+    handle: Optional[str] = typer.Argument(None, help="The account's handle (@name@server.example, calon.satu) "
+                                                      "or its profile URL (https://www.instagram.com/calon.satu/)."),
     candidate: str = typer.Option(..., "--candidate", help="Candidate the account belongs to."),
     role: Optional[str] = typer.Option(None, "--role", help="capres, cawapres, dpr, dpd, dprd, kepala-daerah, partai, tim-kampanye."),
     url: Optional[str] = typer.Option(None, "--url", help="The account's page; its origin decides where the spider goes."),
     profile: Optional[str] = typer.Option(None, "--profile", help="Selector profile (web only)."),
     file: Optional[Path] = typer.Option(None, "--file", help="Watchlist file (default: the candidate's file, else watchlists/watchlist.yaml)."),
 ) -> None:
-    """Add an account, keeping the file's comments and order.
+    """Add an account, keeping the file's comments and order. The handle may be a profile URL.
 
     Example: pantau watchlist add mastodon @calonsatu@mastodon.example --candidate "Calon Satu" --role capres
+    Example: pantau watchlist add instagram https://www.instagram.com/calon.satu/ --candidate "Calon Satu"
     """
+    if handle is None:
+        if not wl.looks_like_url(platform):
+            raise UsageError("missing HANDLE: give PLATFORM HANDLE, or a profile URL alone")
+        platform, handle = wl.resolve_handle(None, platform)
     s = state.settings()
+    platform, handle = wl.resolve_handle(platform, handle) if platform in PLATFORMS else (platform, handle)
     path = wl.add(s.watchlists_dir, platform, handle, candidate=candidate, role=role, url=url,
                   profile=profile, file=file, profiles=wl.known_profiles(s.workspace))
-    console.print(f"added {platform} {handle} ({candidate}) to {path}")
+    console.print(f"added {platform} {handle} ({candidate}) to {path}", markup=False)
 
 
 @watchlist_app.command("remove")

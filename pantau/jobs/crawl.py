@@ -53,6 +53,7 @@ class CrawlResult:
 
 def child_config(settings: Settings, accounts: list[dict], *, run_id: int, log_level: str = "INFO") -> dict:
     """The plain values the crawl child needs (JSON-able; no pantau objects)."""
+    from pantau.browser import chromium_path
     from storage.records import PLATFORMS_CRAWLED
     c = settings.crawl
     platforms = {}
@@ -61,7 +62,7 @@ def child_config(settings: Settings, accounts: list[dict], *, run_id: int, log_l
         platforms[name] = {
             "base_url": pc.base_url, "api_key_env": pc.api_key_env, "enabled": pc.enabled,
             "storage_state": str(settings.path(pc.storage_state)) if pc.storage_state else None,
-            "page_size": pc.page_size,
+            "page_size": pc.page_size, "monthly_read_cap": pc.monthly_read_cap,
         }
     return {
         "db_path": str(settings.db_path),
@@ -78,6 +79,7 @@ def child_config(settings: Settings, accounts: list[dict], *, run_id: int, log_l
         },
         "platforms": platforms,
         "profile_dirs": [str(settings.workspace / "profiles")],
+        "chromium": chromium_path(),
     }
 
 

@@ -18,35 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
 
-from storage.records import PLATFORMS
+from storage import platforms as registry
 
-#: prefixes a roster may write before a handle -> platform
-PLATFORM_ALIASES: dict[str, str] = {
-    "instagram": "instagram", "ig": "instagram", "insta": "instagram",
-    "x": "x", "twitter": "x", "tw": "x",
-    "tiktok": "tiktok", "tt": "tiktok",
-    "facebook": "facebook", "fb": "facebook",
-    "youtube": "youtube", "yt": "youtube",
-    "mastodon": "mastodon", "masto": "mastodon",
-    "bluesky": "bluesky", "bsky": "bluesky",
-    "web": "web",
-}
-assert set(PLATFORM_ALIASES.values()) <= set(PLATFORMS)
-
-#: profile hosts (``www.``/``m.`` removed) -> platform
-PLATFORM_HOSTS: dict[str, str] = {
-    "instagram.com": "instagram", "instagr.am": "instagram",
-    "x.com": "x", "twitter.com": "x",
-    "tiktok.com": "tiktok",
-    "facebook.com": "facebook", "fb.com": "facebook", "web.facebook.com": "facebook",
-    "youtube.com": "youtube", "youtu.be": "youtube",
-    "bsky.app": "bluesky",
-}
-# path words of those hosts that are not a profile name
-_NOT_PROFILE = {"p", "reel", "reels", "stories", "explore", "watch", "channel", "c", "user", "profile",
-                "people", "pages", "groups", "share", "hashtag", "i", "intent", "home", "status"}
+#: prefixes a roster may write before a handle -> platform (the registry's aliases)
+PLATFORM_ALIASES: dict[str, str] = registry.ALIASES
+#: profile hosts (``www.``/``m.`` removed) -> platform (the registry's hosts)
+PLATFORM_HOSTS: dict[str, str] = registry.HOSTS
 # a dotted handle ending in one of these reads as a Bluesky (custom) domain handle
 _BSKY_TLDS = {"com", "net", "org", "id", "social", "dev", "io", "me", "xyz", "app", "site", "online", "my",
               "co", "info", "biz", "web", "ac", "sch", "go", "or"}
@@ -56,7 +34,6 @@ _MAIL_HOSTS = {"gmail.com", "yahoo.com", "yahoo.co.id", "ymail.com", "hotmail.co
                "protonmail.com"}
 _PREFIX = re.compile(r"^\s*([a-z]+)\s*(?::|=|\s(?=@))\s*(.+)$", re.I)
 _SUFFIX = re.compile(r"^(.+?)\s*\(\s*([a-z]+)\s*\)$", re.I)      # budisantoso (IG)
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _HOSTLIKE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
@@ -92,35 +69,13 @@ def _clean(h: str) -> str:
 
 def _from_url(text: str) -> KnownHandle | None:
     """A profile URL (with or without ``https://``) -> handle; None when it names no profile."""
-    u = urlsplit(text if _SCHEME.match(text) else "https://" + text)
-    host = (u.hostname or "").lower()
-    for pre in ("www.", "m.", "mobile."):
-        if host.startswith(pre):
-            host = host[len(pre):]
-    parts = [p for p in u.path.split("/") if p]
-    platform = PLATFORM_HOSTS.get(host)
-    if platform == "facebook" and parts[:1] == ["profile.php"]:
-        ids = parse_qs(u.query).get("id")
-        return KnownHandle("facebook", ids[0]) if ids else None
-    if platform == "bluesky":
-        if len(parts) >= 2 and parts[0] == "profile":
-            return KnownHandle("bluesky", _bluesky_key(parts[1]))
+    ref = registry.parse_profile_url(text)
+    if ref is None:
         return None
-    if platform == "youtube":
-        if parts and parts[0].startswith("@"):
-            return KnownHandle("youtube", _clean(parts[0]))
-        if len(parts) >= 2 and parts[0] in ("c", "user", "channel"):
-            return KnownHandle("youtube", _clean(parts[1]))
-        return None
-    if platform:
-        if parts and parts[0].lower() not in _NOT_PROFILE:
-            return KnownHandle(platform, _clean(parts[0]))
-        return None
-    # another host: a fediverse profile (https://mastodon.example/@budi) or a web page
-    if parts and parts[0].startswith("@") and len(parts[0]) > 1:
-        user = _clean(parts[0])
-        return KnownHandle("mastodon", user if "@" in user else f"{user}@{host}")
-    return None
+    if ref.platform == "bluesky":
+        return KnownHandle("bluesky", _bluesky_key(ref.handle))
+    key = _clean(ref.handle)
+    return KnownHandle(ref.platform, key) if key else None
 
 
 def _bluesky_key(h: str) -> str:

@@ -34,7 +34,7 @@ ORIGIN = "http://@ORIGIN@"
 LOCAL_DOMAIN = "mastodon.sandbox.test"
 BSKY_SUFFIX = ".bsky.sandbox.test"
 REMOTE_DOMAINS = ["kopdar.example", "nusantara.example", "pasar.example", "balai.example", "warga.example"]
-CRAWLED = ("mastodon", "bluesky", "youtube", "web")
+CRAWLED = ("mastodon", "bluesky", "youtube", "web")   # the platforms World generates content for
 DAY = 86400.0
 
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"          # atproto base32-sortable (TIDs)

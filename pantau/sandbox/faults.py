@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from pantau.sandbox.families import API_PREFIX
 from pantau.sandbox.http import Response, json_response
 from pantau.sandbox.youtube import QUOTA_EXCEEDED, error_body
 
@@ -20,7 +21,7 @@ from pantau.sandbox.youtube import QUOTA_EXCEEDED, error_body
 #: a slow answer; a JSON body cut short; YouTube's daily quota spent (403 quotaExceeded).
 KINDS = ("429", "429-reset", "500", "slow", "truncated", "quota")
 RANDOM_KINDS = ("429", "429-reset", "500", "slow", "truncated")
-API_PREFIXES = ("/api/", "/xrpc/", "/youtube/", "/mikroblog/api/")
+API_PREFIXES = tuple(API_PREFIX.values())
 
 
 @dataclass

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from pantau.sandbox import faults as faults_mod
 from pantau.sandbox.bluesky import Bluesky
 from pantau.sandbox.data import ORIGIN, World
+from pantau.sandbox.families import family_of
 from pantau.sandbox.http import Request, Response, json_response
 from pantau.sandbox.mastodon import Mastodon
 from pantau.sandbox.mikroblog import Mikroblog, robots
@@ -174,12 +175,9 @@ class Sandbox:
             return self.control(req), None
         if path == "/robots.txt":
             return robots(), None
-        if path.startswith("/api/"):
-            family, handler = "mastodon", self.mastodon.handle
-        elif path.startswith("/xrpc/"):
-            family, handler = "bluesky", self.bluesky.handle
-        elif path.startswith("/youtube/"):
-            family, handler = "youtube", self.youtube.handle
+        api = family_of(path)
+        if api in ("mastodon", "bluesky", "youtube"):
+            family, handler = api, getattr(self, api).handle
         elif path.startswith("/mikroblog/"):
             family, handler = ("web" if path.startswith("/mikroblog/api/") else "page"), self.mikroblog.handle
         else:

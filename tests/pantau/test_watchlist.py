@@ -99,3 +99,53 @@ def test_add_new_candidate_to_new_file_and_validation(tmp_path):
         wl.add(tmp_path, "friendster", "z", candidate="Z")
     with pytest.raises(PantauError, match="--url and --profile"):
         wl.add(tmp_path, "web", "z", candidate="Z")
+
+
+@pytest.mark.parametrize("platform, url, handle", [
+    ("instagram", "https://www.instagram.com/calon.satu/", "calon.satu"),
+    ("x", "https://x.com/calonsatu", "calonsatu"),
+    ("tiktok", "https://www.tiktok.com/@calonsatu", "calonsatu"),
+    ("facebook", "https://www.facebook.com/calon.satu", "calon.satu"),
+    ("bluesky", "https://bsky.app/profile/calonsatu.bsky.social", "calonsatu.bsky.social"),
+    ("youtube", "https://www.youtube.com/@calonsatu", "@calonsatu"),
+    ("mastodon", "https://mastodon.example/@calonsatu", "@calonsatu@mastodon.example"),
+])
+def test_add_takes_a_profile_url_of_every_platform(tmp_path, platform, url, handle):
+    path = wl.add(tmp_path, platform, url, candidate="Calon Satu")
+    ws = wl.load(tmp_path)
+    assert ws.errors == []
+    assert [(a.platform, a.handle) for a in ws.accounts] == [(platform, handle)]
+    assert url not in path.read_text()
+    wl.remove(tmp_path, platform, url)
+    assert wl.load(tmp_path).accounts == []
+
+
+def test_a_profile_url_of_another_platform_or_no_profile_is_refused(tmp_path):
+    with pytest.raises(PantauError, match="is a instagram profile, not x"):
+        wl.add(tmp_path, "x", "https://www.instagram.com/calon.satu/", candidate="C")
+    with pytest.raises(PantauError, match="not a profile URL"):
+        wl.add(tmp_path, "instagram", "https://www.instagram.com/p/Cxyz/", candidate="C")
+
+
+def test_a_watchlist_file_may_write_the_handle_as_a_profile_url(tmp_path):
+    write(tmp_path, "a.yaml", "candidates:\n  - name: C\n    accounts:\n"
+          "      - platform: instagram\n        handle: https://www.instagram.com/calon.satu/\n"
+          "      - platform: x\n        handle: https://www.tiktok.com/@calonsatu\n")
+    ws = wl.load(tmp_path)
+    assert [(a.platform, a.handle) for a in ws.accounts] == [("instagram", "calon.satu")]
+    assert len(ws.errors) == 1 and "a.yaml:7:" in ws.errors[0] and "tiktok profile, not x" in ws.errors[0]
+
+
+def test_cli_add_infers_the_platform_from_a_profile_url(tmp_path):
+    from tests.conftest import run_pantau
+    (tmp_path / "pantau.toml").write_text("")
+    (tmp_path / "watchlists").mkdir()
+    r = run_pantau("watchlist", "add", "https://x.com/calonsatu", "--candidate", "Calon Satu", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = run_pantau("watchlist", "add", "instagram", "https://www.instagram.com/calon.satu/",
+                   "--candidate", "Calon Satu", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert [(a.platform, a.handle) for a in wl.load(tmp_path / "watchlists").accounts] == [
+        ("x", "calonsatu"), ("instagram", "calon.satu")]
+    r = run_pantau("watchlist", "add", "calonsatu", "--candidate", "Calon Satu", cwd=tmp_path)
+    assert r.returncode == 2 and "missing HANDLE" in r.stderr
