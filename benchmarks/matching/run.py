@@ -6,6 +6,13 @@
     .venv/bin/python benchmarks/matching/run.py scale national     # 4,300,000 x 1,000,000 (index cached)
     .venv/bin/python benchmarks/matching/run.py linearity          # 2x actors -> time ratio
     .venv/bin/python benchmarks/matching/run.py sample national --actors 20000   # quality on the first actors
+    .venv/bin/python benchmarks/matching/run.py sets quality       # the three labelled sets side by side
+    .venv/bin/python benchmarks/matching/run.py quality --set java # one set (current, java, outer)
+
+Three labelled sets: ``current`` (generate.py, the set the model was built on) and two
+profiles of an independent generator written before any tuning (generate_regional.py:
+``java``, ``outer``; regional names, call names, other handle habits and namesake shares).
+Judge a change by the worst of the three.
 
 Prints the generator's fixed parameters and seed, then the figures and the targets.
 """
@@ -28,11 +35,13 @@ REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
+import generate_regional  # noqa: E402
 from generate import Dataset, generate  # noqa: E402
 
 from pantau.matching import build_index, default_model, match  # noqa: E402
 
-SCALES = {"small": (2_000, 10_000), "quality": (10_000, 50_000), "city": (10_000, 100_000),
+SETS = ("current", "java", "outer")
+SCALES = {"tiny": (2_000, 6_000), "small": (2_000, 10_000), "quality": (10_000, 50_000), "city": (10_000, 100_000),
           "province": (100_000, 1_000_000), "national": (4_300_000, 1_000_000)}
 TARGETS = {"recall": 0.95, "strong_precision": 0.90, "reviewer_load": 3.0}
 
@@ -58,7 +67,7 @@ def evaluate(pairs: list[tuple[int, str, str]], ds: Dataset, actor_subset: set[i
         "bands": {b: sum(1 for p in pairs if p[2] == b) for b in ("strong", "possible", "namesake")},
         "hard": {},
     }
-    for tag in ("handle_only", "initials", "old_spelling"):
+    for tag in sorted({t for ts in ds.tags.values() for t in ts}):
         acts = [a for a in truth if tag in ds.tags.get(a, ())]
         if acts:
             out["hard"][tag] = (sum(1 for a in acts if a in found) / len(acts), len(acts))
@@ -97,10 +106,52 @@ def baseline(ds: Dataset, sample: list[int], thresholds=(80, 86, 90, 95), top_k:
     return {"seconds": secs, "pairs_scored": len(queries) * len(names), "by_threshold": res}
 
 
-def quality(scale: str, sample_n: int) -> None:
+def dataset(name: str, ne: int, na: int) -> Dataset:
+    """One of the labelled sets at a size."""
+    if name == "current":
+        return generate(ne, na)
+    return generate_regional.generate(ne, na, name)
+
+
+def sets(scale: str) -> None:
+    """The three labelled sets side by side: quality and time per set, recall per hard-case tag."""
+    ne, na = SCALES[scale]
+    model = default_model()
+    rows, tags = [], {}
+    for name in SETS:
+        ds = dataset(name, ne, na)
+        t0 = time.perf_counter()
+        cands = match(ds.actors, ds.employees, model)
+        secs = time.perf_counter() - t0
+        m = evaluate([(c.actor_id, c.nip, c.band) for c in cands], ds)
+        rows.append((name, m, secs, ds))
+        for tag, (rec, n) in m["hard"].items():
+            tags.setdefault(tag, {})[name] = (rec, n)
+    print(f"model {model.version} ({getattr(model, 'origin', 'prior')} weights), {ne:,} employees x {na:,} actors")
+    print(f"  {'set':<8} {'recall':>7} {'pairs/true':>10} {'strong prec':>11} {'strong rec':>10} "
+          f"{'true':>6} {'pairs':>7} {'namesakes':>9} {'seconds':>7}")
+    for name, m, secs, ds in rows:
+        print(f"  {name:<8} {m['recall']:>7.3f} {m['reviewer_load']:>10.2f} {m['strong_precision']:>11.3f} "
+              f"{m['strong_recall']:>10.3f} {m['true_accounts']:>6} {m['pairs']:>7} "
+              f"{ds.namesakes / max(ds.public, 1):>9.1%} {secs:>7.1f}")
+    worst = (min(r[1]["recall"] for r in rows), max(r[1]["reviewer_load"] for r in rows),
+             min(r[1]["strong_precision"] for r in rows))
+    ok = (worst[0] >= TARGETS["recall"] and worst[1] <= TARGETS["reviewer_load"]
+          and worst[2] >= TARGETS["strong_precision"])
+    print(f"  {'worst':<8} {worst[0]:>7.3f} {worst[1]:>10.2f} {worst[2]:>11.3f}   targets: recall >= "
+          f"{TARGETS['recall']}, pairs/true <= {TARGETS['reviewer_load']}, strong precision >= "
+          f"{TARGETS['strong_precision']}: {'MET' if ok else 'NOT MET'}")
+    print("  recall per hard-case tag (n):")
+    for tag in sorted(tags):
+        cells = "  ".join(f"{n}: {tags[tag][n][0]:.3f} ({tags[tag][n][1]})" if n in tags[tag] else f"{n}: -"
+                          for n in SETS)
+        print(f"    {tag:<13} {cells}")
+
+
+def quality(scale: str, sample_n: int, set_name: str = "current") -> None:
     ne, na = SCALES[scale]
     t0 = time.perf_counter()
-    ds = generate(ne, na)
+    ds = dataset(set_name, ne, na)
     gen_s = time.perf_counter() - t0
     print(f"generator: {ds.params}")
     print(f"  {len(ds.employees)} employees, {len(ds.actors)} actors, {len(ds.truth)} employee accounts, "
@@ -318,7 +369,8 @@ def linearity(ne: int, na: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["quality", "scale", "linearity", "sample"])
+    ap.add_argument("what", choices=["quality", "scale", "linearity", "sample", "sets"])
+    ap.add_argument("--set", default="current", choices=SETS, help="quality/scale: which labelled set")
     ap.add_argument("size", nargs="?", default="quality")
     ap.add_argument("--sample", type=int, default=5000, help="actors the brute-force baseline scores")
     ap.add_argument("--keep", action="store_true", help="keep the scale workspace")
@@ -333,7 +385,9 @@ def main() -> None:
         print("known handles: all bare (--known-bare)")
     print(f"pid {os.getpid()}, {time.strftime('%Y-%m-%d %H:%M:%S')}, cpus {os.cpu_count()}")
     if a.what == "quality":
-        quality(a.size, a.sample)
+        quality(a.size, a.sample, a.set)
+    elif a.what == "sets":
+        sets(a.size)
     elif a.what == "sample":
         sample(a.size, a.actors)
     elif a.what == "scale":
