@@ -20,6 +20,7 @@ from typing import Iterable, Iterator, TextIO
 
 from pantau.errors import UsageError
 from pantau.tabular import csv_safe
+from pantau.times import DEFAULT_TIMEZONE, local_iso
 from storage.queries import audit, transaction
 from storage.queries import interactions as interactions_q
 from storage.queries import matches as matches_q
@@ -30,35 +31,51 @@ __all__ = ["FORMATS", "WHAT", "csv_safe", "export", "export_interactions", "expo
 FORMATS = ("csv", "jsonl", "xlsx")
 WHAT = ("matches", "interactions")
 XLSX_MAX_ROWS = 1_048_576       # rows per sheet in Excel; more continue on the next sheet
+#: columns holding times: written in one form, ISO 8601 in ``[schedule] timezone`` with its offset
+TIME_COLUMNS = frozenset({"created_at", "observed_at", "first_interaction_at", "last_interaction_at",
+                          "decided_at"})
 
 
-def export_matches(db, fmt: str, out: Path | None, *, status: str | None = None) -> int:
+def _local_times(rows: Iterable[dict], columns: tuple[str, ...], tz: str) -> Iterator[dict]:
+    cols = [c for c in columns if c in TIME_COLUMNS]
+    for r in rows:
+        r = dict(r)
+        for c in cols:
+            r[c] = local_iso(r.get(c), tz)
+        yield r
+
+
+def export_matches(db, fmt: str, out: Path | None, *, status: str | None = None,
+                   tz: str = DEFAULT_TIMEZONE) -> int:
     """Write match candidates (optionally of one status); returns the number of rows."""
     if status is not None and status not in MATCH_STATUSES:
         raise UsageError(f"unknown status {status!r} (one of {', '.join(MATCH_STATUSES)})")
     _check(fmt, out)
-    n = _write(fmt, out, matches_q.EXPORT_COLUMNS, matches_q.for_export(db, status=status), "matches")
+    cols = matches_q.EXPORT_COLUMNS
+    n = _write(fmt, out, cols, _local_times(matches_q.for_export(db, status=status), cols, tz), "matches")
     _audit(db, "matches", fmt, out, n, status)
     return n
 
 
-def export_interactions(db, fmt: str, out: Path | None) -> int:
+def export_interactions(db, fmt: str, out: Path | None, *, tz: str = DEFAULT_TIMEZONE) -> int:
     """Write all interactions in the import format plus ``observed_at`` and ``run_id``."""
     _check(fmt, out)
-    n = _write(fmt, out, interactions_q.EXPORT_COLUMNS, interactions_q.for_export(db), "interactions")
+    cols = interactions_q.EXPORT_COLUMNS
+    n = _write(fmt, out, cols, _local_times(interactions_q.for_export(db), cols, tz), "interactions")
     _audit(db, "interactions", fmt, out, n, None)
     return n
 
 
-def export(db, what: str, fmt: str, out: Path | None, *, status: str | None = None) -> int:
+def export(db, what: str, fmt: str, out: Path | None, *, status: str | None = None,
+           tz: str = DEFAULT_TIMEZONE) -> int:
     """``pantau export WHAT``: the one function the command calls."""
     if what not in WHAT:
         raise UsageError(f"unknown export {what!r} (matches or interactions)")
     if what == "matches":
-        return export_matches(db, fmt, out, status=status)
+        return export_matches(db, fmt, out, status=status, tz=tz)
     if status is not None:
         raise UsageError("--status applies to matches only")
-    return export_interactions(db, fmt, out)
+    return export_interactions(db, fmt, out, tz=tz)
 
 
 def _check(fmt: str, out: Path | None) -> None:

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -30,6 +29,7 @@ from pantau.tabular import csv_unguard, decode_error, header_key, open_text, sni
 from storage.checkpoints import background_checkpoints
 from storage.queries import audit, dumps, transaction, utcnow
 from storage.queries import runs as runs_q
+from pantau.times import DEFAULT_TIMEZONE, Times
 from storage.records import KINDS, PLATFORMS, Actor, Interaction
 from storage.staging import StagedBatch, Stager, staging_folder, store_staged
 
@@ -52,6 +52,8 @@ PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 MAX_REPORTED = 10_000          # rejected lines kept in the report (all are counted)
 _PLATFORMS = frozenset(PLATFORMS)
 _KINDS = frozenset(KINDS)
+#: other words for a kind: the SKB and many tools say "share" for a repost
+KIND_ALIASES = {"share": "repost"}
 
 
 @dataclass
@@ -66,6 +68,8 @@ class ImportReport:
     rejected_total: int = 0    # all rejected lines; ``rejected`` holds the first MAX_REPORTED
     run_id: int | None = None
     seconds: float = 0.0
+    timezone: str = DEFAULT_TIMEZONE
+    local_times: int = 0       # accepted times without a zone, read in ``timezone``
 
     def reject(self, error: RowError) -> None:
         self.rejected_total += 1
@@ -91,7 +95,7 @@ def _clean(name: str, value: Any) -> str | None:
     raise _Bad(f"field {name} must be text, not {type(value).__name__}")
 
 
-def to_interaction(obj: dict, raw: str | None = None) -> Interaction:
+def to_interaction(obj: dict, raw: str | None = None, times: Times | None = None) -> Interaction:
     """One import record -> an ``Interaction``; raises ``_Bad`` with the reason when it cannot."""
     v: dict[str, str] = {}
     for name, x in obj.items():
@@ -115,17 +119,19 @@ def to_interaction(obj: dict, raw: str | None = None) -> Interaction:
             raise _Bad(f"unknown platform {v['platform']!r} (one of {', '.join(PLATFORMS)})")
     if kind not in _KINDS:
         kind = kind.lower()
+        kind = KIND_ALIASES.get(kind, kind)
         if kind not in _KINDS:
-            raise _Bad(f"unknown kind {v['kind']!r} (one of {', '.join(KINDS)})")
+            raise _Bad(f"unknown kind {v['kind']!r} (one of {', '.join(KINDS)}, or share for repost)")
     post_id, post_url = get("post_id"), get("post_url")
     if kind != "follow" and not post_id and not post_url:
         raise _Bad(f"a {kind} needs post_id or post_url")
     created_at = get("created_at")
     if created_at is not None:
         try:
-            _fromiso(created_at)
+            created_at = (times or _DEFAULT_TIMES)(created_at)
         except ValueError:
-            raise _Bad(f"created_at {created_at[:40]!r} is not an ISO 8601 date-time") from None
+            raise _Bad(f"created_at {created_at[:40]!r} is not an ISO 8601 date-time "
+                       "or DD/MM/YYYY HH:MM[:SS]") from None
     actor_id = get("actor_id")
     if actor_id is None:          # normalise_handle, inline: this runs for every line (handle is stripped)
         actor_key = (handle[1:] if handle[0] == "@" else handle).lower()
@@ -137,7 +143,7 @@ def to_interaction(obj: dict, raw: str | None = None) -> Interaction:
                        raw if raw is not None else dumps(obj), "import")
 
 
-_fromiso = datetime.fromisoformat
+_DEFAULT_TIMES = Times(DEFAULT_TIMEZONE)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -153,7 +159,7 @@ def _format(path: Path, first: str) -> str:
     raise InputError("unknown format: give a .jsonl or .csv file (see docs/import.md)", file=str(path))
 
 
-def _jsonl(text, name: str) -> Iterator[tuple[int, Interaction | None, str | None]]:
+def _jsonl(text, name: str, times: Times) -> Iterator[tuple[int, Interaction | None, str | None]]:
     """``(line number, record, None)`` or ``(line number, None, reason)``; blank lines are skipped."""
     loads = orjson.loads          # four times faster than json.loads: parsing bounds a big import
     n = 0
@@ -171,12 +177,12 @@ def _jsonl(text, name: str) -> Iterator[tuple[int, Interaction | None, str | Non
             yield n, None, "not a JSON object"
             continue
         try:
-            yield n, to_interaction(obj, s), None
+            yield n, to_interaction(obj, s, times), None
         except _Bad as exc:
             yield n, None, str(exc)
 
 
-def _csv(text, name: str) -> Iterator[tuple[int, Interaction | None, str | None]]:
+def _csv(text, name: str, times: Times) -> Iterator[tuple[int, Interaction | None, str | None]]:
     header_line = text.readline()
     if not header_line.strip():
         raise InputError("the file is empty", file=name)
@@ -207,12 +213,12 @@ def _csv(text, name: str) -> Iterator[tuple[int, Interaction | None, str | None]
                 if c:
                     obj[f] = csv_unguard(c) if c[0] == "'" else c
         try:
-            yield n, to_interaction(obj), None
+            yield n, to_interaction(obj, None, times), None
         except _Bad as exc:
             yield n, None, str(exc)
 
 
-def _read(path: Path) -> tuple[Iterator, Any, Any, int]:
+def _read(path: Path, times: Times) -> tuple[Iterator, Any, Any, int]:
     """``(records, text file, binary file, size)``; keep the text file referenced until done
     (dropping it would close the binary file under the reader)."""
     if not path.is_file():
@@ -226,31 +232,33 @@ def _read(path: Path) -> tuple[Iterator, Any, Any, int]:
     finally:
         raw.seek(pos)
     fmt = _format(path, first)
-    records = _jsonl(text, str(path)) if fmt == "jsonl" else _csv(text, str(path))
+    records = _jsonl(text, str(path), times) if fmt == "jsonl" else _csv(text, str(path), times)
     return records, text, raw, size
 
 
 def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | None = None,
                         progress: Callable[[int, int, int], None] | None = None,
-                        parallel: bool | None = None) -> ImportReport:
+                        parallel: bool | None = None, tz: str = DEFAULT_TIMEZONE) -> ImportReport:
     """Import a JSONL or CSV file of interactions; see docs/import.md.
 
     ``progress(bytes_read, bytes_total, lines)`` is called after every batch.
     With ``strict`` the file is checked completely first and nothing is stored if
     any line is bad. Without a ``run_id`` the import records its own 'import' run.
     ``parallel`` parses in a second process while this one stores (the default
-    for files of ``PARALLEL_MIN_BYTES`` or more).
+    for files of ``PARALLEL_MIN_BYTES`` or more). Times without a zone are read in ``tz``
+    (``[schedule] timezone``); ``report.local_times`` counts them.
     """
     path = Path(path)
     t0 = time.monotonic()
-    report = ImportReport(file=str(path))
+    Times(tz)                     # an unknown zone fails here, before any work
+    report = ImportReport(file=str(path), timezone=tz)
     if strict:
         _check_only(path, report)
         if report.rejected_total:
             _audit(db, path, report, strict)
             report.seconds = time.monotonic() - t0
             return report
-        report = ImportReport(file=str(path))
+        report = ImportReport(file=str(path), timezone=tz)
     own_run = run_id is None
     if own_run:
         run_id = runs_q.start(db, "import", trigger="cli")
@@ -268,12 +276,13 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         folder = staging_folder(db)
         accounts: dict = {}
-        batches = _StagingChild(path, folder) if parallel else _stage(path, folder)
+        batches = _StagingChild(path, folder, tz) if parallel else _stage(path, folder, tz)
         try:
             with background_checkpoints(db) as ckpt:
                 for message in batches:
                     report.lines = message.lines
                     report.rejected_total = message.rejected
+                    report.local_times = message.local_times
                     report.rejected.extend(LineError(str(path), n, reason) for n, reason in message.errors)
                     if message.batch is not None:
                         res = store_staged(db, message.batch, observed_at=observed_at, run_id=run_id,
@@ -322,11 +331,13 @@ class _Staged:
     lines: int              # lines read so far
     rejected: int           # lines rejected so far
     errors: list            # (line, reason) of rejections not reported before (at most MAX_REPORTED in all)
+    local_times: int = 0    # times without a zone so far
 
 
-def _stage(path: Path, folder: Path) -> Iterator[_Staged]:
+def _stage(path: Path, folder: Path, tz: str = DEFAULT_TIMEZONE) -> Iterator[_Staged]:
     """Read, check and stage the file batch by batch (in whichever process runs it)."""
-    records, text, raw, size = _read(path)
+    times = Times(tz)
+    records, text, raw, size = _read(path, times)
     stager = Stager(folder, source="import")
     lines = rejected = 0
     errors: list = []
@@ -341,9 +352,9 @@ def _stage(path: Path, folder: Path) -> Iterator[_Staged]:
                 continue
             batch.append(item)
             if len(batch) >= BATCH:
-                yield _Staged(stager.stage(batch), raw.tell(), lines, rejected, errors)
+                yield _Staged(stager.stage(batch), raw.tell(), lines, rejected, errors, times.naive)
                 batch, errors = [], []
-        yield _Staged(stager.stage(batch) if batch else None, size, lines, rejected, errors)
+        yield _Staged(stager.stage(batch) if batch else None, size, lines, rejected, errors, times.naive)
     except UnicodeDecodeError:
         raise decode_error(path, "its detected encoding", lines + 1) from None
     finally:
@@ -362,10 +373,10 @@ class _StagingChild:
 
     AHEAD = 2
 
-    def __init__(self, path: Path, folder: Path):
+    def __init__(self, path: Path, folder: Path, tz: str = DEFAULT_TIMEZONE):
         self.path = path
         self.child = subprocess.Popen(
-            [sys.executable, "-m", "pantau.importer", str(path), str(folder)],
+            [sys.executable, "-m", "pantau.importer", str(path), str(folder), tz],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.child.stdin.write(b"." * self.AHEAD)
         self.child.stdin.flush()
@@ -380,7 +391,7 @@ class _StagingChild:
             b = m["batch"]
             batch = StagedBatch(Path(b["path"]), b["interactions"], b["actors"],
                                 [tuple(a) for a in b["accounts"]]) if b else None
-            yield _Staged(batch, m["position"], m["lines"], m["rejected"], m["errors"])
+            yield _Staged(batch, m["position"], m["lines"], m["rejected"], m["errors"], m["local_times"])
         status = self.child.wait()
         raise PantauError(f"{self.path}: the parsing process stopped unexpectedly (exit status {status})")
 
@@ -402,7 +413,7 @@ class _StagingChild:
         self.child.wait()
 
 
-def _child_main(path: str, folder: str) -> None:
+def _child_main(path: str, folder: str, tz: str = DEFAULT_TIMEZONE) -> None:
     """The parsing process of ``_StagingChild``."""
     # Parsing allocates a few objects per field and keeps a batch of them alive, so the
     # cyclic collector would walk ever more objects, a fifth of the parse time. Nothing
@@ -417,7 +428,7 @@ def _child_main(path: str, folder: str) -> None:
         out.flush()
 
     try:
-        stream = _stage(Path(path), Path(folder))
+        stream = _stage(Path(path), Path(folder), tz)
         while True:
             if not credits.read(1):             # the importer is gone
                 os._exit(1)
@@ -427,7 +438,8 @@ def _child_main(path: str, folder: str) -> None:
             b = m.batch
             send({"batch": b and {"path": str(b.path), "interactions": b.interactions, "actors": b.actors,
                                   "accounts": b.accounts},
-                  "position": m.position, "lines": m.lines, "rejected": m.rejected, "errors": m.errors})
+                  "position": m.position, "lines": m.lines, "rejected": m.rejected, "errors": m.errors,
+                  "local_times": m.local_times})
         send({"done": True})
     except BrokenPipeError:
         os._exit(1)
@@ -440,7 +452,8 @@ def _child_main(path: str, folder: str) -> None:
 
 
 def _check_only(path: Path, report: ImportReport) -> None:
-    records, text, raw, _ = _read(path)
+    times = Times(report.timezone)
+    records, text, raw, _ = _read(path, times)
     try:
         for n, item, reason in records:
             report.lines += 1
@@ -452,13 +465,15 @@ def _check_only(path: Path, report: ImportReport) -> None:
         raise decode_error(path, "its detected encoding", report.lines + 1) from None
     finally:
         text.close()
+    report.local_times = times.naive
     if report.lines == 0:
         raise InputError("the file has no interaction lines", file=str(path))
 
 
 def _stats(report: ImportReport) -> dict:
     return {"lines": report.lines, "accepted": report.accepted, "rejected": report.rejected_total,
-            "new_interactions": report.new_interactions, "new_actors": report.new_actors}
+            "new_interactions": report.new_interactions, "new_actors": report.new_actors,
+            "local_times": report.local_times, "timezone": report.timezone}
 
 
 def _audit(db, path: Path, report: ImportReport, strict: bool) -> None:
@@ -468,4 +483,4 @@ def _audit(db, path: Path, report: ImportReport, strict: bool) -> None:
 
 
 if __name__ == "__main__":       # the parsing process of ``_StagingChild``
-    _child_main(sys.argv[1], sys.argv[2])
+    _child_main(*sys.argv[1:4])

@@ -23,5 +23,5 @@ def export(
     """
     from pantau.export import export as run_export
 
-    n = run_export(state.db(), what, format, out, status=status)
+    n = run_export(state.db(), what, format, out, status=status, tz=state.settings().schedule.timezone)
     err_console.print(f"exported {n} {what} as {format} to {out if out else 'stdout'}", soft_wrap=True)

@@ -25,10 +25,18 @@ def import_(
     Example: pantau import instagram-likes.jsonl
     """
     from pantau.importer import import_interactions
+    from pantau.jobs.sync import sync_watchlists
 
+    settings = state.settings()
     db = state.db()
+    try:
+        # a target account that a watchlist has just gained shows its candidate at once
+        sync_watchlists(settings, db)
+    except PantauError as exc:
+        err_console.print(f"warning: watchlists not synced, imported accounts may lack their candidate: {exc}",
+                          soft_wrap=True)
     with _progress(file) as progress:
-        r = import_interactions(db, file, strict=strict, progress=progress)
+        r = import_interactions(db, file, strict=strict, progress=progress, tz=settings.schedule.timezone)
     for e in r.rejected:
         err_console.print(str(e), soft_wrap=True)
     if r.rejected_total > len(r.rejected):
@@ -38,6 +46,9 @@ def import_(
         f"{r.file}: {r.lines} lines, {r.accepted} accepted, {r.rejected_total} rejected; "
         + (f"{r.new_interactions} new interactions, {r.new_actors} new actors ({r.seconds:.1f} s{rate})"
            if r.stored else "nothing stored"))
+    if r.local_times:
+        console.print(f"{r.local_times} times without a time zone were read as {r.timezone} time "
+                      "([schedule] timezone)")
     if r.rejected_total:
         if strict:
             raise PantauError(f"{r.rejected_total} lines rejected; nothing stored (--strict)")

@@ -6,7 +6,10 @@ import csv
 import io
 import json
 import os
+import re
 import stat
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -139,8 +142,18 @@ def test_export_imports_again_unchanged(tmp_path, fmt):
         return [{f: (csv_unguard(r[f]) or None) for f in FIELDS} for r in rows]
 
     assert read(out1) == read(out2)
-    # and the export says what the original file said, formula-looking text and markup included
-    assert sorted(read(out1), key=json.dumps) == sorted(_original_fields(GOOD), key=json.dumps)
+    # and the export says what the original file said, formula-looking text and markup included;
+    # times in one form, the configured zone with its offset (the file's date-only time is local)
+    jakarta = ZoneInfo("Asia/Jakarta")
+
+    def instant(rec):
+        t = datetime.fromisoformat(rec["created_at"]) if rec["created_at"] else None
+        return {**rec, "created_at": t and (t if t.tzinfo else t.replace(tzinfo=jakarta)).timestamp()}
+    exported = read(out1)
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", r["created_at"])
+               for r in exported if r["created_at"])
+    assert sorted(map(instant, exported), key=json.dumps) == sorted(map(instant, _original_fields(GOOD)),
+                                                                     key=json.dumps)
     if fmt == "csv":
         raw = out1.read_text(encoding="utf-8-sig")
         assert "'=HYPERLINK" in raw and "'-5 poin" in raw

@@ -113,6 +113,7 @@ def test_sigkill_mid_import_leaves_a_consistent_db_and_rerun_completes(workspace
     _big_file(big, 120_000)
     # a clean import in another workspace gives the expected counts
     clean = create_workspace(tmp_path / "clean")
+    (clean / "watchlists" / "example.yaml").unlink()     # as in ``workspace`` (import syncs watchlists)
     assert run_pantau("import", str(big), cwd=clean).returncode == 0
     expected = q(clean, "SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM actors), "
                         "(SELECT count(*) FROM accounts)")[0]
@@ -161,3 +162,65 @@ def test_sigkill_mid_import_leaves_a_consistent_db_and_rerun_completes(workspace
     assert f"{expected[0] - stored} new interactions" in p.stdout
     assert q(workspace, "SELECT count(*) - count(DISTINCT platform || natural_key) FROM interactions") == [(0,)]
     assert q(workspace, "SELECT status FROM runs ORDER BY id") == [("running",), ("ok",)]
+
+
+def test_times_without_a_zone_are_read_in_the_schedule_timezone(pantau, workspace, tmp_path):
+    (workspace / "pantau.toml").write_text(LOOPBACK_CONFIG + '[schedule]\ntimezone = "Asia/Makassar"\n')
+    lines = [
+        {"platform": "instagram", "kind": "comment", "target_account": "calon.satu", "actor_handle": "a1",
+         "post_id": "P1", "interaction_id": "c1", "created_at": "2029-01-10T08:15:00"},
+        {"platform": "instagram", "kind": "comment", "target_account": "calon.satu", "actor_handle": "a2",
+         "post_id": "P1", "interaction_id": "c2", "created_at": "10/01/2029 08:15"},
+        {"platform": "instagram", "kind": "comment", "target_account": "calon.satu", "actor_handle": "a3",
+         "post_id": "P1", "interaction_id": "c3", "created_at": "10/01/2029 08:15:30"},
+        {"platform": "instagram", "kind": "comment", "target_account": "calon.satu", "actor_handle": "a4",
+         "post_id": "P1", "interaction_id": "c4", "created_at": "2029-01-10T08:15:00+07:00"},
+        {"platform": "instagram", "kind": "comment", "target_account": "calon.satu", "actor_handle": "a5",
+         "post_id": "P1", "interaction_id": "c5", "created_at": "31/02/2029 08:15"},
+    ]
+    f = tmp_path / "waktu.jsonl"
+    f.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    p = pantau("import", str(f))
+    assert p.returncode == 1
+    assert "waktu.jsonl:line 5: created_at '31/02/2029 08:15' is not an ISO 8601 date-time" in p.stderr
+    assert "3 times without a time zone were read as Asia/Makassar time ([schedule] timezone)" in p.stdout
+    got = dict(q(workspace, "SELECT interaction_id, created_at FROM interactions"))
+    assert got == {"c1": "2029-01-10T00:15:00Z", "c2": "2029-01-10T00:15:00Z", "c3": "2029-01-10T00:15:30Z",
+                   "c4": "2029-01-10T01:15:00Z"}
+    # exports write one form: the configured zone with its offset
+    out = tmp_path / "out.csv"
+    assert pantau("export", "interactions", "--format", "csv", "--out", str(out)).returncode == 0
+    rows = {r["interaction_id"]: r["created_at"] for r in csv.DictReader(io.StringIO(out.read_text("utf-8-sig")))}
+    assert rows == {"c1": "2029-01-10T08:15:00+08:00", "c2": "2029-01-10T08:15:00+08:00",
+                    "c3": "2029-01-10T08:15:30+08:00", "c4": "2029-01-10T09:15:00+08:00"}
+    # and the export imports again without a new interaction
+    p = pantau("import", str(out))
+    assert p.returncode == 0 and "0 new interactions" in p.stdout
+
+
+def test_share_is_a_repost_and_csv_takes_day_first_times(pantau, workspace, tmp_path):
+    f = tmp_path / "bagikan.csv"
+    f.write_text("platform;kind;target_account;actor_handle;post_id;created_at\n"
+                 "facebook;share;calon.satu;budi.s;P9;05/01/2029 21:30\n"
+                 "facebook;SHARE;calon.satu;ani.r;P9;05/01/2029 21:31:05\n", encoding="utf-8")
+    p = pantau("import", str(f))
+    assert p.returncode == 0, p.stderr
+    assert q(workspace, "SELECT kind, created_at FROM interactions ORDER BY created_at") == [
+        ("repost", "2029-01-05T14:30:00Z"), ("repost", "2029-01-05T14:31:05Z")]
+
+
+def test_import_syncs_the_watchlists_first(pantau, workspace):
+    (workspace / "watchlists" / "pilkada.yaml").write_text(
+        "candidates:\n  - name: Calon Satu\n    role: kepala-daerah\n    accounts:\n"
+        "      - {platform: instagram, handle: calonsatu}\n", encoding="utf-8")
+    p = pantau("import", str(IMPORTS / "good.jsonl"))
+    assert p.returncode == 0, p.stderr
+    rows = q(workspace, "SELECT a.platform, a.handle, a.candidate, a.origin, count(i.id) FROM accounts a "
+                        "JOIN interactions i ON i.account_id = a.id WHERE a.handle = 'calonsatu' "
+                        "GROUP BY a.id ORDER BY a.platform")
+    assert [r[:4] for r in rows if r[0] == "instagram"] == [("instagram", "calonsatu", "Calon Satu", "watchlist")]
+    # a broken watchlist does not stop the import; it is named in a warning
+    (workspace / "watchlists" / "pilkada.yaml").write_text("candidates: [", encoding="utf-8")
+    p = pantau("import", str(IMPORTS / "good.jsonl"))
+    assert p.returncode == 0
+    assert p.stderr.startswith("warning: watchlists not synced") and "pilkada.yaml" in p.stderr
