@@ -1,20 +1,24 @@
 """``pantau.toml`` -> one typed ``Settings``. Every default and environment variable name lives here.
 
-Each section is a dataclass; loading checks every key against its fields, so an
-unknown key or a value of the wrong type is a one-line error naming it.
+Each section is a pydantic model: types, ranges and the few custom checks are declared on
+the fields, and pydantic does the checking. Its errors are turned into one line naming
+the key (``pantau.toml: crawl.concurrency: must be between 1 and 64``), because the
+operator reads them in a terminal or a cron mail.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import math
 import tomllib
-import types
-import typing
 from dataclasses import dataclass, field
 from datetime import date
+from ipaddress import ip_network
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from crawler.identity import USER_AGENT as DEFAULT_USER_AGENT
 from pantau.errors import ConfigError
@@ -24,39 +28,82 @@ CONFIG_FILE = "pantau.toml"
 ENV_WORKSPACE = "PANTAU_WORKSPACE"
 
 
-@dataclass
-class StorageConfig:
-    database: str = "data/pantau.db"
-    evidence: str = "data/evidence"
-    logs: str = "data/logs"
-    backups: str = "data/backups"
+def _check_tz(v: str) -> str:
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {v!r}") from None
+    return v
 
 
-@dataclass
-class CrawlConfig:
-    since: date | None = None            # campaign start; default: today - lookback_days
-    lookback_days: int = 30              # older posts are re-checked only within this window
-    concurrency: int = 4                 # requests in flight per domain
-    budget: int = 2000                   # requests per account per run
-    user_agent: str = DEFAULT_USER_AGENT
-    allowed_hosts: list[str] = field(default_factory=list)   # when set, other hosts are refused
+def _check_origin(v: str | None) -> str | None:
+    if v is None:
+        return v
+    u = urlsplit(v)
+    if u.scheme not in ("http", "https") or not u.netloc:
+        raise ValueError("must be an origin like https://host[:port]")
+    if u.path not in ("", "/") or u.query or u.fragment:
+        raise ValueError("must be an origin (scheme://host[:port]) without a path")
+    return v
+
+
+def _check_cron(v: str) -> str:
+    if len(v.split()) != 5:
+        raise ValueError("must be a 5-field cron expression")
+    return v
+
+
+def _check_networks(v: list[str]) -> list[str]:
+    for item in v:
+        try:
+            ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"{item!r} is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)") from None
+    return v
+
+
+Path_ = Annotated[str, Field(min_length=1)]          # a file or folder; "" would mean the workspace itself
+TimeZone = Annotated[str, AfterValidator(_check_tz)]
+Origin = Annotated[str | None, AfterValidator(_check_origin)]
+Networks = Annotated[list[str], AfterValidator(_check_networks)]
+
+
+class Section(BaseModel):
+    """Strict types (no ``"4"`` for 4), no unknown keys, no infinite or NaN numbers."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+class StorageConfig(Section):
+    database: Path_ = "data/pantau.db"
+    evidence: Path_ = "data/evidence"
+    logs: Path_ = "data/logs"
+    backups: Path_ = "data/backups"
+
+
+class CrawlConfig(Section):
+    since: Annotated[date | None, Field(strict=False)] = None   # campaign start; default: today - lookback_days
+    lookback_days: Annotated[int, Field(ge=1, le=3650)] = 30   # older posts are re-checked only within this window
+    concurrency: Annotated[int, Field(ge=1, le=64)] = 4        # requests in flight per domain
+    budget: Annotated[int, Field(ge=1)] = 2000                 # requests per account per run
+    user_agent: Annotated[str, Field(min_length=1)] = DEFAULT_USER_AGENT
+    allowed_hosts: list[str] = Field(default_factory=list)     # when set, other hosts are refused
     autothrottle: bool = True
-    download_delay: float = 0.25
-    timeout: float = 30.0
-    retries: int = 3
-    max_retry_wait: float = 900.0        # longest Retry-After / reset wait honoured in a run
-    full_pass_days: int = 7              # a full pass over the look-back window this often
+    download_delay: Annotated[float, Field(ge=0, le=3600)] = 0.25
+    timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    retries: Annotated[int, Field(ge=0, le=20)] = 3
+    max_retry_wait: Annotated[float, Field(ge=0, le=86400)] = 900.0   # longest Retry-After / reset wait honoured
+    full_pass_days: Annotated[int, Field(ge=1, le=3650)] = 7   # a full pass over the look-back window this often
     obey_robots: bool = True             # the web spider; APIs are not covered by robots.txt
 
 
-@dataclass
-class PlatformConfig:
-    base_url: str | None = None
+class PlatformConfig(Section):
+    base_url: Origin = None
     api_key_env: str | None = None
     storage_state: str | None = None     # Playwright storage-state file (rendered sites)
     enabled: bool = True
-    page_size: int | None = None
-    monthly_read_cap: int | None = None  # X: posts the access level may read a month (None: no cap)
+    page_size: Annotated[int | None, Field(ge=1, le=10_000)] = None
+    monthly_read_cap: Annotated[int | None, Field(ge=0)] = None  # X: posts the access level may read a month
 
 
 #: settings that apply to one platform only
@@ -69,52 +116,54 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass
-class MatchingConfig:
-    threshold: float = 55.0              # minimum score (0-100) of a stored candidate (handle-only: 10 lower)
-    top_k: int = 3                       # candidates kept per actor
-    cache: str = "data/cache"            # roster index cache
+class MatchingConfig(Section):
+    threshold: Annotated[float, Field(ge=0, le=100)] = 55.0   # minimum score of a stored candidate (handle-only: 10 lower)
+    top_k: Annotated[int, Field(ge=1, le=100)] = 3             # candidates kept per actor
+    cache: Path_ = "data/cache"          # roster index cache
 
 
-@dataclass
-class ScheduleConfig:
-    cron: str = "0 2 * * *"
-    timezone: str = "Asia/Jakarta"
+class RosterConfig(Section):
+    #: a re-import that would deactivate more than this share of a source's active employees
+    #: stops and asks for ``--force`` (a cut-off or mangled file must not retire a whole office)
+    max_deactivate_share: Annotated[float, Field(ge=0, le=1)] = 0.2
 
 
-@dataclass
-class ReviewConfig:
-    host: str = "127.0.0.1"
-    port: int = 8765
-    language: str = "id"
+class ScheduleConfig(Section):
+    cron: Annotated[str, AfterValidator(_check_cron)] = "0 2 * * *"
+    timezone: TimeZone = "Asia/Jakarta"
+
+
+class ReviewConfig(Section):
+    host: Annotated[str, Field(min_length=1)] = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8765
+    language: Literal["id", "en"] = "id"
     secret_key_env: str = "PANTAU_SECRET_KEY"
-    page_size: int = 50
-    session_hours: int = 12
+    page_size: Annotated[int, Field(ge=1, le=1000)] = 50
+    session_hours: Annotated[int, Field(ge=1, le=24 * 90)] = 12
+    #: proxies whose X-Forwarded-For is believed (addresses or networks); nobody else's is
+    trusted_proxies: Networks = Field(default_factory=list)
 
 
-@dataclass
-class RetentionConfig:
-    days: int = 180
+class RetentionConfig(Section):
+    days: Annotated[int, Field(ge=1, le=36500)] = 180
 
 
-@dataclass
-class NotifyConfig:
-    on: str = "never"                    # never | always | failure
+class NotifyConfig(Section):
+    on: Literal["never", "always", "failure"] = "never"
     webhook_url: str | None = None
     smtp_host: str | None = None
-    smtp_port: int = 587
+    smtp_port: Annotated[int, Field(ge=1, le=65535)] = 587
     smtp_user: str | None = None
     smtp_password_env: str = "PANTAU_SMTP_PASSWORD"
     smtp_starttls: bool = True
     email_from: str | None = None
-    email_to: list[str] = field(default_factory=list)
+    email_to: list[str] = Field(default_factory=list)
 
 
-@dataclass
-class EvidenceConfig:
+class EvidenceConfig(Section):
     screenshots: bool = True
-    per_run_cap: int = 100
-    timeout: float = 20.0
+    per_run_cap: Annotated[int, Field(ge=0)] = 100
+    timeout: Annotated[float, Field(gt=0, le=3600)] = 20.0
 
 
 @dataclass
@@ -129,6 +178,7 @@ class Settings:
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
     evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
+    roster: RosterConfig = field(default_factory=RosterConfig)
 
     def path(self, value: str | Path) -> Path:
         p = Path(value)
@@ -164,105 +214,89 @@ class Settings:
         return PlatformConfig(**PLATFORM_DEFAULTS.get(name, {}))
 
 
-SECTIONS: dict[str, type] = {
-    "storage": StorageConfig, "crawl": CrawlConfig, "matching": MatchingConfig,
+SECTIONS: dict[str, type[Section]] = {
+    "storage": StorageConfig, "crawl": CrawlConfig, "matching": MatchingConfig, "roster": RosterConfig,
     "schedule": ScheduleConfig, "review": ReviewConfig, "retention": RetentionConfig,
     "notify": NotifyConfig, "evidence": EvidenceConfig,
 }
 
-_CHECKS: dict[str, typing.Callable[[Any], str | None]] = {
-    "crawl.lookback_days": lambda v: None if v >= 1 else "must be at least 1",
-    "crawl.concurrency": lambda v: None if 1 <= v <= 64 else "must be between 1 and 64",
-    "crawl.budget": lambda v: None if v >= 1 else "must be at least 1",
-    "crawl.retries": lambda v: None if 0 <= v <= 20 else "must be between 0 and 20",
-    "crawl.download_delay": lambda v: None if v >= 0 else "must not be negative",
-    "crawl.timeout": lambda v: None if v > 0 else "must be positive",
-    "matching.threshold": lambda v: None if 0 <= v <= 100 else "must be between 0 and 100",
-    "matching.top_k": lambda v: None if v >= 1 else "must be at least 1",
-    "review.port": lambda v: None if 0 <= v <= 65535 else "must be a port number",
-    "review.language": lambda v: None if v in ("id", "en") else "must be 'id' or 'en'",
-    "retention.days": lambda v: None if v >= 1 else "must be at least 1",
-    "notify.on": lambda v: None if v in ("never", "always", "failure") else "must be never, always or failure",
-    "evidence.per_run_cap": lambda v: None if v >= 0 else "must not be negative",
-    "platforms.x.monthly_read_cap": lambda v: None if v >= 0 else "must not be negative",
-    "schedule.timezone": lambda v: _check_tz(v),
-    "schedule.cron": lambda v: None if len(v.split()) == 5 else "must be a 5-field cron expression",
+_TYPE_WORDS = {
+    "int_type": "expected a whole number", "int_from_float": "expected a whole number",
+    "float_type": "expected a number", "bool_type": "expected true or false",
+    "string_type": "expected a string", "list_type": "expected a list",
+    "date_type": "expected a date (YYYY-MM-DD)", "date_from_datetime_parsing": "expected a date (YYYY-MM-DD)",
+    "date_parsing": "expected a date (YYYY-MM-DD)", "date_from_datetime_inexact": "expected a date (YYYY-MM-DD)",
+    "finite_number": "must be a finite number", "string_too_short": "must not be empty",
 }
 
 
-def _check_tz(v: str) -> str | None:
-    try:
-        ZoneInfo(v)
-    except (ZoneInfoNotFoundError, ValueError):
-        return f"unknown time zone {v!r}"
-    return None
+def _bounds(cls: type[Section], key: str) -> tuple[Any, Any, Any]:
+    lo = hi = gt = None
+    for m in cls.model_fields[key].metadata:
+        lo = getattr(m, "ge", lo)
+        hi = getattr(m, "le", hi)
+        gt = getattr(m, "gt", gt)
+    return lo, hi, gt
 
 
-def _check_origin(v: str) -> str | None:
-    from urllib.parse import urlsplit
-    u = urlsplit(v)
-    if u.scheme not in ("http", "https") or not u.netloc:
-        return "must be an origin like https://host[:port]"
-    if u.path not in ("", "/") or u.query or u.fragment:
-        return "must be an origin (scheme://host[:port]) without a path"
-    return None
+def _range_words(cls: type[Section], key: str) -> str:
+    lo, hi, gt = _bounds(cls, key)
+    if gt == 0 and hi is None:
+        return "must be positive"
+    if gt is not None:
+        return f"must be more than {gt:g} and at most {hi:g}" if hi is not None else f"must be more than {gt:g}"
+    if lo is not None and hi is not None:
+        return f"must be between {lo:g} and {hi:g}"
+    if lo == 0:
+        return "must not be negative"
+    if lo is not None:
+        return f"must be at least {lo:g}"
+    return f"must be at most {hi:g}"
 
 
-def _coerce(name: str, tp: Any, value: Any) -> Any:
-    """Check ``value`` against the annotation ``tp``; return it in the field's type."""
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _coerce(name, args[0], value)
-    if origin is list:
-        (inner,) = typing.get_args(tp)
-        if not isinstance(value, list):
-            raise ConfigError(f"{CONFIG_FILE}: {name}: expected a list, got {value!r}")
-        return [_coerce(name, inner, v) for v in value]
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{CONFIG_FILE}: {name}: expected true or false, got {value!r}")
-        return value
-    if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{CONFIG_FILE}: {name}: expected a whole number, got {value!r}")
-        return value
-    if tp is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{CONFIG_FILE}: {name}: expected a number, got {value!r}")
-        return float(value)
-    if tp is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"{CONFIG_FILE}: {name}: expected a string, got {value!r}")
-        return value
-    if tp is date:
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise ConfigError(f"{CONFIG_FILE}: {name}: expected a date (YYYY-MM-DD), got {value!r}")
-    raise ConfigError(f"{CONFIG_FILE}: {name}: unsupported value {value!r}")
+def _one_line(cls: type[Section], prefix: str, exc: ValidationError) -> ConfigError:
+    """The first of pydantic's errors as ``pantau.toml: section.key: reason``."""
+    err = exc.errors(include_url=False)[0]
+    loc = [str(p) for p in err["loc"]]
+    key = loc[0] if loc else ""
+    name = f"{prefix}.{key}" if key else f"[{prefix}]"
+    kind, value = err["type"], err.get("input")
+    if kind == "extra_forbidden":
+        known = ", ".join(sorted(cls.model_fields))
+        return ConfigError(f"{CONFIG_FILE}: unknown key {name!r} (known: {known})")
+    if kind == "model_type":
+        return ConfigError(f"{CONFIG_FILE}: [{prefix}] must be a table")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        reason = _range_words(cls, key)
+    elif kind == "literal_error":
+        options = err["ctx"]["expected"].replace(" or ", ", ").split(", ")
+        reason = ("must be " + ", ".join(options[:-1]) + " or " + options[-1]) if len(options) > 1 \
+            else f"must be {options[0]}"
+    elif kind == "value_error":
+        reason = str(err["ctx"]["error"])
+    elif kind in _TYPE_WORDS:
+        reason = _TYPE_WORDS[kind]
+        if kind != "string_too_short" and not (isinstance(value, float) and not math.isfinite(value)):
+            reason += f", got {_short(value)}"
+    else:
+        reason = err["msg"].split("\n")[0]
+    if len(loc) > 1:                                  # inside a list: which item
+        name += f"[{loc[1]}]"
+    return ConfigError(f"{CONFIG_FILE}: {name}: {reason}")
 
 
-def _build(cls: type, data: Any, prefix: str, defaults: dict | None = None) -> Any:
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _build(cls: type[Section], data: Any, prefix: str, defaults: dict | None = None) -> Section:
     if not isinstance(data, dict):
         raise ConfigError(f"{CONFIG_FILE}: [{prefix}] must be a table")
-    hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}
-    kwargs = dict(defaults or {})
-    for key, value in data.items():
-        name = f"{prefix}.{key}"
-        if key not in known:
-            raise ConfigError(f"{CONFIG_FILE}: unknown key {name!r} (known: {', '.join(sorted(known))})")
-        v = _coerce(name, hints[key], value)
-        check = _CHECKS.get(name)
-        if check and v is not None and (msg := check(v)):
-            raise ConfigError(f"{CONFIG_FILE}: {name}: {msg}")
-        kwargs[key] = v
-    return cls(**kwargs)
+    try:
+        return cls.model_validate({**(defaults or {}), **data})
+    except ValidationError as exc:
+        raise _one_line(cls, prefix, exc) from None
 
 
 def parse(data: dict, workspace: Path) -> Settings:
@@ -275,13 +309,11 @@ def parse(data: dict, workspace: Path) -> Settings:
                 if pname not in registry.PLATFORMS:
                     raise ConfigError(f"{CONFIG_FILE}: unknown platform 'platforms.{pname}' "
                                       f"(known: {', '.join(registry.NAMES)})")
-                pc = _build(PlatformConfig, pdata, f"platforms.{pname}", PLATFORM_DEFAULTS.get(pname))
                 for key, only in PLATFORM_ONLY.items():
                     if isinstance(pdata, dict) and key in pdata and pname != only:
                         raise ConfigError(f"{CONFIG_FILE}: platforms.{pname}.{key}: applies to [platforms.{only}] only")
-                if pc.base_url and (msg := _check_origin(pc.base_url)):
-                    raise ConfigError(f"{CONFIG_FILE}: platforms.{pname}.base_url: {msg}")
-                settings.platforms[pname] = pc
+                settings.platforms[pname] = _build(PlatformConfig, pdata, f"platforms.{pname}",
+                                                   PLATFORM_DEFAULTS.get(pname))
             continue
         cls = SECTIONS.get(section)
         if cls is None:
@@ -302,4 +334,6 @@ def load(workspace: Path) -> Settings:
             raise ConfigError(f"{path}: {exc}") from None
         except UnicodeDecodeError:
             raise ConfigError(f"{path}: not UTF-8 text") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: nested too deeply") from None
     return parse(data, workspace.resolve())

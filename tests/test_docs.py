@@ -1,6 +1,5 @@
 """Every command and every setting is documented (the docs are part of the contract)."""
 
-import dataclasses
 import re
 from pathlib import Path
 
@@ -43,9 +42,9 @@ def test_every_setting_is_in_configuration_md():
     for section, cls in {**config.SECTIONS, "platforms.NAME": config.PlatformConfig}.items():
         if f"[{section}]" not in text:
             missing.append(section)
-        for f in dataclasses.fields(cls):
-            if not re.search(rf"`{f.name}`", text):
-                missing.append(f"{section}.{f.name}")
+        for name in cls.model_fields:
+            if not re.search(rf"`{name}`", text):
+                missing.append(f"{section}.{name}")
     assert missing == []
 
 

@@ -6,10 +6,12 @@ import errno
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pantau.review import auth, csrf
@@ -54,6 +56,32 @@ class SecurityHeaders:
         await self.app(scope, receive, send_wrapper)
 
 
+class HeadAsGet:
+    """``HEAD`` answers exactly like ``GET`` without the body (FastAPI's GET routes refuse HEAD with 405)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_wrapper)
+
+
+def _with_headers(response):
+    for k, v in SECURITY_HEADERS.items():
+        response.headers.setdefault(k, v)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def create_app(settings) -> FastAPI:
     """The review app for ``settings``' workspace (its database is migrated here, once)."""
     from pantau.review.routes import activity, audit, evidence, login, match, queue, reports
@@ -93,9 +121,22 @@ def create_app(settings) -> FastAPI:
         return render(request, "error.html", exc.status_code, title=N_("Error"),
                       message=N_("The request could not be handled."))
 
+    @app.exception_handler(RequestValidationError)
+    @app.exception_handler(OverflowError)
+    async def _bad_request(request: Request, exc: Exception):
+        # a number SQLite cannot hold (an id or page beyond 2**63, a date past 9999-12-31)
+        return render(request, "error.html", 400, title=N_("Error"),
+                      message=N_("The request could not be handled."))
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception):
+        # runs outside every middleware (Starlette's ServerErrorMiddleware): add the headers here
+        return _with_headers(PlainTextResponse("Internal Server Error", status_code=500))
+
     app.add_middleware(SessionMiddleware, secret=review.secret,
                        max_age=int(settings.review.session_hours * 3600))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     return app
 
 
@@ -132,6 +173,7 @@ def serve(settings, sock) -> None:
 
     app = create_app(settings)
     host, port = sock.getsockname()[:2]
-    config = uvicorn.Config(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
-                            log_level="info", server_header=False)
+    # forwarded headers are read by auth.client_ip, from [review] trusted_proxies only
+    config = uvicorn.Config(app, host=host, port=port, proxy_headers=False, log_level="info",
+                            server_header=False)
     uvicorn.Server(config).run(sockets=[sock])

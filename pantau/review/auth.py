@@ -1,16 +1,16 @@
 """Passwords, sign-in with back-off, the signed-in user and role checks.
 
 Passwords are hashed with Argon2id (argon2-cffi defaults). Failed sign-ins are
-slowed down twice over: per account (counted in the users table, so a restart
-does not reset it) and per client address (in memory), each doubling the wait
-after a few failures. While a wait runs, attempts are refused without checking
-the password, which makes guessing slow without locking the owner out for long.
+slowed down twice over: per name (whether or not such a user exists) and per
+client address, both counted in the database, each doubling the wait after a few
+failures. While a wait runs, attempts are refused without checking the password,
+which makes guessing slow without locking the owner out for long.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -19,6 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from starlette.requests import Request
 
 from pantau.review.i18n import N_
+from storage.queries import signin as signin_q
 from storage.queries import users as users_q
 
 MIN_PASSWORD_LENGTH = 10
@@ -70,38 +71,26 @@ def wait_after(failures: int) -> float:
 
 
 class Throttle:
-    """Failed sign-ins per client address (in memory; a restart forgets them)."""
+    """Failed sign-ins per name (whether or not it exists) and per client address, in the database.
+
+    Every attempt is counted before its password is checked, in the transaction that decides
+    whether it may be checked (``storage.queries.signin.claim_attempt``), so parallel attempts
+    cannot skip the back-off, and an unknown name is slowed down exactly like a real one
+    (the answer does not tell which names exist).
+    """
 
     def __init__(self, clock=time.time):
         self.clock = clock
-        self._lock = threading.Lock()
-        self._by_ip: dict[str, tuple[int, float]] = {}
 
-    def wait(self, ip: str) -> float:
-        with self._lock:
-            n, last = self._by_ip.get(ip, (0, 0.0))
-        return max(0.0, last + wait_after(n) - self.clock())
+    @staticmethod
+    def keys(name: str, ip: str) -> list[str]:
+        return [f"name:{name.casefold()[:200]}", f"ip:{ip}"]
 
-    def failed(self, ip: str) -> None:
-        with self._lock:
-            n, _ = self._by_ip.get(ip, (0, 0.0))
-            self._by_ip[ip] = (n + 1, self.clock())
-            if len(self._by_ip) > 100_000:          # bound memory under a spray of addresses
-                self._by_ip.pop(next(iter(self._by_ip)))
+    def claim(self, db, name: str, ip: str) -> float:
+        return signin_q.claim_attempt(db, self.keys(name, ip), self.clock(), wait_after)
 
-    def succeeded(self, ip: str) -> None:
-        with self._lock:
-            self._by_ip.pop(ip, None)
-
-
-def user_wait(user: dict, now: float | None = None) -> float:
-    from pantau.review.i18n import parse_time
-    n = user.get("failed_logins") or 0
-    last = parse_time(user.get("last_failed_at"))
-    if not n or last is None:
-        return 0.0
-    now = time.time() if now is None else now
-    return max(0.0, last.timestamp() + wait_after(n) - now)
+    def succeeded(self, db, name: str, ip: str) -> None:
+        signin_q.clear(db, self.keys(name, ip))
 
 
 @dataclass
@@ -112,29 +101,25 @@ class SignInResult:
 
 
 def sign_in(db, throttle: Throttle, name: str, password: str, ip: str) -> SignInResult:
-    """Check a name and password, honouring both back-offs, and write the audit row."""
+    """Check a name and password, honouring the back-off, and write the audit row."""
     name = name.strip()
-    wait = throttle.wait(ip)
-    user = users_q.by_name(db, name) if name else None
-    if user is not None:
-        wait = max(wait, user_wait(user))
+    wait = throttle.claim(db, name, ip)
     if wait > 0:
         return SignInResult(error=N_("Too many failed sign-ins. Try again in %(seconds)s seconds."),
                             wait=int(wait + 0.999))
+    user = users_q.by_name(db, name) if name else None
     detail = {"ip": ip}
     if user is None or not user["active"]:
         verify_password(_DUMMY_HASH, password)   # same time whether or not the name exists
-        throttle.failed(ip)
         if user is None:
             users_q.record_unknown(db, name, detail=detail)
         else:
             users_q.record_failure(db, user["id"], name=user["name"], detail={**detail, "reason": "inactive"})
         return SignInResult(error=N_("Wrong name or password."))
     if not verify_password(user["password_hash"], password):
-        throttle.failed(ip)
         users_q.record_failure(db, user["id"], name=user["name"], detail={**detail, "reason": "password"})
         return SignInResult(error=N_("Wrong name or password."))
-    throttle.succeeded(ip)
+    throttle.succeeded(db, name, ip)
     if _hasher.check_needs_rehash(user["password_hash"]):
         users_q.set_password_hash(db, user["id"], hash_password(password))
         user = users_q.get(db, user["id"])
@@ -151,7 +136,29 @@ class Forbidden(Exception):
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "-"
+    """The address the back-off counts: the peer, or what a configured proxy says it forwarded for.
+
+    ``X-Forwarded-For`` is read only when the peer is one of ``[review] trusted_proxies``
+    (anyone else could rotate it to escape the back-off); the right-most address that is not
+    itself a trusted proxy is the client.
+    """
+    peer = request.client.host if request.client else "-"
+    trusted = request.app.state.review.trusted_proxies
+    if not trusted or not _in(peer, trusted):
+        return peer
+    forwarded = [a.strip() for h in request.headers.getlist("x-forwarded-for") for a in h.split(",")]
+    for addr in reversed([a for a in forwarded if a]):
+        if not _in(addr, trusted):
+            return addr[:64]
+    return peer
+
+
+def _in(addr: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    return any(ip in n for n in networks)
 
 
 def load_user(request: Request) -> dict | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ import storage
 from pantau.review import auth, csrf
 from pantau.review.i18n import LANGUAGES, make_environment
 from pantau.review.session import load_secret
+from storage.queries import signin as signin_q
 
 LANG_COOKIE = "pantau_lang"
 
@@ -32,22 +34,16 @@ class Review:
         self.envs = {lang: make_environment(lang, self.tz) for lang in LANGUAGES}
         self._local = threading.local()
         self.session_seconds = int(settings.review.session_hours * 3600)
-        self._revoked: dict[str, float] = {}
-        self._revoked_lock = threading.Lock()
+        self.trusted_proxies = [ipaddress.ip_network(p, strict=False) for p in settings.review.trusted_proxies]
 
     def revoke(self, sid: str | None) -> None:
-        """A signed-out session stays dead even if a copy of its cookie survives (until restart or expiry)."""
-        if not sid:
-            return
-        now = time.time()
-        with self._revoked_lock:
-            for k in [k for k, until in self._revoked.items() if until < now]:
-                del self._revoked[k]
-            self._revoked[sid] = now + self.session_seconds
+        """A signed-out session stays dead even if a copy of its cookie survives, across restarts too."""
+        if sid:
+            now = time.time()
+            signin_q.revoke_session(self.db(), sid, now + self.session_seconds, now)
 
     def is_revoked(self, sid: str | None) -> bool:
-        with self._revoked_lock:
-            return bool(sid) and sid in self._revoked
+        return bool(sid) and signin_q.is_revoked(self.db(), sid)
 
     def db(self):
         """This thread's connection (sync routes run in a thread pool; SQLite connections are per thread)."""

@@ -60,15 +60,31 @@ def withdraw_pending(db: Database, actor_ids: list[int], keep: set[tuple[int, st
     return n
 
 
+class DecisionConflict(Exception):
+    """Someone else changed the match since the reviewer loaded it; nothing was saved."""
+
+    def __init__(self, status: str, reviewer: str | None):
+        super().__init__(f"the match is now {status!r} (by {reviewer or '?'})")
+        self.status = status
+        self.reviewer = reviewer
+
+
 def record_decision(db: Database, match_id: int, status: str, *, reviewer: str,
-                    note: str | None = None) -> None:
-    """Set a match's status and write the audit row in the same transaction."""
+                    note: str | None = None, expected: str | None = None) -> None:
+    """Set a match's status and write the audit row in the same transaction.
+
+    With ``expected`` (the status the reviewer saw), a match whose status differs by the time
+    the write lock is held raises ``DecisionConflict``: the check and the write are one
+    transaction, so of two reviewers saving at once exactly one wins.
+    """
     if status not in MATCH_STATUSES:
         raise ValueError(f"unknown status {status!r}")
     with transaction(db):
-        row = db.execute("SELECT status FROM matches WHERE id=?", [match_id]).fetchone()
+        row = db.execute("SELECT status, reviewer FROM matches WHERE id=?", [match_id]).fetchone()
         if row is None:
             raise KeyError(f"no match {match_id}")
+        if expected is not None and row[0] != expected:
+            raise DecisionConflict(row[0], row[1])
         db.execute("UPDATE matches SET status=?, reviewer=?, decided_at=?, note=?, updated_at=? WHERE id=?",
                    [status, reviewer, utcnow(), note, utcnow(), match_id])
         audit.write(db, "match.decide", user=reviewer, object_type="match", object_id=match_id,

@@ -14,11 +14,15 @@ class UserExists(ValueError):
 
 
 def add(db: Database, name: str, password_hash: str, role: str, *, by: str | None = None) -> int:
-    """Create a user and write the ``user.add`` audit row in one transaction."""
+    """Create a user and write the ``user.add`` audit row in one transaction.
+
+    Names are unique regardless of case: ``Admin`` next to ``admin`` would be two accounts
+    a reader takes for one.
+    """
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
     with transaction(db):
-        if db.execute("SELECT 1 FROM users WHERE name=?", [name]).fetchone():
+        if db.execute("SELECT 1 FROM users WHERE name=? COLLATE NOCASE", [name]).fetchone():
             raise UserExists(name)
         cur = db.execute(
             "INSERT INTO users (name, password_hash, role, active, created_at) VALUES (?,?,?,1,?)",
@@ -32,7 +36,10 @@ def get(db: Database, user_id: int) -> dict | None:
 
 
 def by_name(db: Database, name: str) -> dict | None:
-    return next(iter(db.query("SELECT * FROM users WHERE name=?", [name])), None)
+    """The user called ``name``, whatever its case (``Admin`` is ``admin``); an exact match wins
+    in an old database that holds both."""
+    return next(iter(db.query("SELECT * FROM users WHERE name=? COLLATE NOCASE ORDER BY name=? DESC LIMIT 1",
+                              [name, name])), None)
 
 
 def all_users(db: Database) -> list[dict]:

@@ -36,6 +36,19 @@ def test_the_commented_template_and_the_repository_config_load():
     ("[platforms.bluesky]\nbase_url = 'https://h.example/xrpc'\n", "without a path"),
     ("[webhooks]\n", "unknown section [webhooks]"),
     ("[crawl\n", "pantau.toml"),
+    # issue #17.13: accepted before, now refused with the key named
+    ("[review]\nsession_hours = -1\n", "review.session_hours: must be between 1 and 2160"),
+    ("[crawl]\ntimeout = inf\n", "crawl.timeout: must be a finite number"),
+    ("[crawl]\ndownload_delay = nan\n", "crawl.download_delay: must be a finite number"),
+    ('[storage]\ndatabase = ""\n', "storage.database: must not be empty"),
+    ("[crawl]\nretries = 1e400\n", "crawl.retries: expected a whole number"),
+    ("[crawl]\nconcurrency = 99999999999999999999\n", "crawl.concurrency"),
+    ("[review]\ntrusted_proxies = ['proxy.local']\n", "review.trusted_proxies: 'proxy.local' is not an IP"),
+    ("[roster]\nmax_deactivate_share = 1.5\n", "roster.max_deactivate_share: must be between 0 and 1"),
+    ("[notify]\non = 'sometimes'\n", "notify.on: must be 'never', 'always' or 'failure'"),
+    ("[notify]\nemail_to = ['a@b', 3]\n", "notify.email_to[1]: expected a string"),
+    ("crawl = 3\n", "[crawl] must be a table"),
+    ("x = " + "[" * 10_000 + "]" * 10_000 + "\n", "pantau.toml"),
 ])
 def test_bad_config_is_one_line_naming_the_key(tmp_path, toml, message):
     (tmp_path / "pantau.toml").write_text(toml, encoding="utf-8")

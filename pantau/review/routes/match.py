@@ -81,12 +81,14 @@ def decide(request: Request, match_id: int, decision: str = Form(...), note: str
     if decision not in DECISIONS:
         flash(request, N_("Unknown decision."), "error")
         return redirect(match_url(match_id, params))
-    if expected_status and expected_status != m["status"]:
-        flash(request, N_("%(reviewer)s changed this match while you were reading it; nothing was saved. "
-                          "Check the current decision below."), "error", reviewer=m["reviewer"] or "?")
-        return redirect(match_url(match_id, params))
     note = note.strip()[:NOTE_MAX] or None
-    matches_q.record_decision(db, match_id, decision, reviewer=user["name"], note=note)
+    try:
+        matches_q.record_decision(db, match_id, decision, reviewer=user["name"], note=note,
+                                  expected=expected_status or None)
+    except matches_q.DecisionConflict as exc:
+        flash(request, N_("%(reviewer)s changed this match while you were reading it; nothing was saved. "
+                          "Check the current decision below."), "error", reviewer=exc.reviewer or "?")
+        return redirect(match_url(match_id, params))
     flash(request, N_("Saved: %(decision)s."), "ok", decision=decision, match=match_id)
     # after a decision, the next pending match in the same filtered queue
     pending = q.QueueFilter(**{**f.__dict__, "status": "pending"})

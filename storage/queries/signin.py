@@ -1,0 +1,68 @@
+"""Sign-in back-off counters and signed-out sessions (the review app's security state).
+
+Both live in the database rather than in the app's memory: a failed attempt is
+counted in the same ``BEGIN IMMEDIATE`` transaction that decides whether it may be
+checked at all, so parallel attempts queue on the write lock and each sees the
+ones before it; and a restart of ``pantau review`` forgets neither.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Callable, Iterable
+
+from sqlite_utils import Database
+
+from storage.queries import transaction
+
+#: counters idle this long are forgotten (the longest wait is minutes)
+FORGET_AFTER = 24 * 3600.0
+
+
+def claim_attempt(db: Database, keys: Iterable[str], now: float, wait_after: Callable[[int], float]) -> float:
+    """Seconds still to wait before any of ``keys`` may try again, or 0 after counting this attempt.
+
+    An attempt is counted as a failure *before* the password is checked (``clear`` undoes it on
+    success), so a burst of parallel guesses cannot all slip through while none is counted yet.
+    """
+    keys = list(dict.fromkeys(keys))
+    with transaction(db):
+        wait = 0.0
+        rows = {r[0]: (r[1], r[2]) for r in db.execute(
+            "SELECT key, failures, last_failed_at FROM signin_throttle WHERE key IN (%s)"
+            % ",".join("?" * len(keys)), keys)}
+        for key in keys:
+            n, last = rows.get(key, (0, 0.0))
+            wait = max(wait, last + wait_after(n) - now)
+        if wait > 0:
+            return wait
+        db.conn.executemany(
+            "INSERT INTO signin_throttle (key, failures, last_failed_at) VALUES (?, 1, ?) "
+            "ON CONFLICT (key) DO UPDATE SET failures = failures + 1, last_failed_at = excluded.last_failed_at",
+            [(k, now) for k in keys])
+        if random.random() < 0.01:          # keep the table small under a spray of names or addresses
+            db.execute("DELETE FROM signin_throttle WHERE last_failed_at < ?", [now - FORGET_AFTER])
+    return 0.0
+
+
+def clear(db: Database, keys: Iterable[str]) -> None:
+    """A successful sign-in: its counters start again from zero."""
+    keys = list(keys)
+    with transaction(db):
+        db.conn.executemany("DELETE FROM signin_throttle WHERE key = ?", [(k,) for k in keys])
+
+
+def failures(db: Database, key: str) -> int:
+    row = db.execute("SELECT failures FROM signin_throttle WHERE key = ?", [key]).fetchone()
+    return row[0] if row else 0
+
+
+def revoke_session(db: Database, sid: str, expires_at: float, now: float) -> None:
+    """Remember a signed-out session until its cookie would have expired anyway."""
+    with transaction(db):
+        db.execute("INSERT OR REPLACE INTO revoked_sessions (sid, expires_at) VALUES (?, ?)", [sid, expires_at])
+        db.execute("DELETE FROM revoked_sessions WHERE expires_at < ?", [now])
+
+
+def is_revoked(db: Database, sid: str) -> bool:
+    return db.execute("SELECT 1 FROM revoked_sessions WHERE sid = ?", [sid]).fetchone() is not None
