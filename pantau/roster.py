@@ -26,11 +26,14 @@ from storage.records import Employee, mask_nip
 
 #: field -> accepted header spellings (compared through ``header_key``)
 ALIASES: dict[str, tuple[str, ...]] = {
-    "nip": ("nip", "nipbaru"),
-    "name": ("nama", "name", "namalengkap", "namapegawai"),
-    "unit": ("unitkerja", "unit"),
-    "position": ("jabatan", "position"),
-    "handles": ("akun", "handles"),
+    "nip": ("nip", "nipbaru", "nippegawai", "nipasn", "nomorindukpegawai"),
+    "name": ("nama", "name", "namalengkap", "namapegawai", "namaasn", "namapns", "namagelar",
+             "namalengkapgelar", "namadangelar", "fullname"),
+    "unit": ("unitkerja", "unit", "unitorganisasi", "satuankerja", "satker", "opd", "skpd",
+             "perangkatdaerah", "unor", "workunit"),
+    "position": ("jabatan", "position", "namajabatan", "jabatanterakhir", "jobtitle"),
+    "handles": ("akun", "handles", "akunmediasosial", "akunmedsos", "mediasosial", "medsos", "sosmed",
+                "akunsosmed", "socialmedia", "socialmediaaccounts"),
 }
 REQUIRED = ("nip", "name", "unit", "position")
 _SHOWN = {"nip": "nip", "name": "nama (or name)", "unit": "unit_kerja (or unit)",
@@ -43,6 +46,9 @@ _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+")
 _DECIMAL = re.compile(r"\d+[.,]\d*")
 _EXCEL_HINT = ("Excel stored the NIP as a number and lost digits: format the NIP column as "
                "Text and export the file again")
+#: Excel keeps 15 significant digits, so an 18-digit NIP it rounded ends in 000; a real NIP never
+#: does (its last three digits are a serial number counted from 001)
+_ROUNDED = "000"
 
 
 @dataclass
@@ -78,6 +84,7 @@ class RosterReport:
     unchanged: int = 0
     deactivated: int = 0
     stored: bool = False
+    unknown_columns: list[str] = field(default_factory=list)   # header cells Pantau does not read
 
 
 def parse_nip(value: Any) -> tuple[str | None, str | None]:
@@ -87,6 +94,8 @@ def parse_nip(value: Any) -> tuple[str | None, str | None]:
     """
     if type(value) is str and len(value) == 18 and value.isdigit() and value.isascii():
         s = value                    # the common case, checked fast
+        if s.endswith(_ROUNDED):
+            return None, _EXCEL_HINT
     else:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None, "NIP is empty"
@@ -110,6 +119,8 @@ def parse_nip(value: Any) -> tuple[str | None, str | None]:
                           "as a number it dropped digits: format the NIP column as Text)")
         if len(s) > 18:
             return None, f"NIP {mask_nip(s)} has {len(s)} digits, expected 18"
+        if s.endswith(_ROUNDED):
+            return None, _EXCEL_HINT
     if birth_date(s) is None:
         return None, f"NIP {mask_nip(s)}: the first 8 digits are not a valid birth date (YYYYMMDD)"
     return s, None
@@ -231,6 +242,18 @@ def _columns(header: list[Any]) -> dict[str, int]:
     return cols
 
 
+def _shown(cell: Any) -> str:
+    """A header cell fit for a message: long digit runs masked (a NIP must never be echoed), cut short."""
+    return re.sub(r"\d{6,}", lambda m: mask_nip(m.group()), " ".join(str(cell).split()))[:40]
+
+
+def _unknown(header: list[Any], cols: dict[str, int]) -> list[str]:
+    """Header cells no field is read from (unknown names, or a known column given twice)."""
+    used = set(cols.values())
+    return [_shown(h) for i, h in enumerate(header)
+            if i not in used and h is not None and str(h).strip()]
+
+
 def read_roster(path: Path, *, sheet: str | None = None,
                 progress: Callable[[int], None] | None = None) -> tuple[list[Employee], list[RowError]]:
     """Read a roster file into records; rows that cannot be trusted come back as ``RowError``.
@@ -238,6 +261,13 @@ def read_roster(path: Path, *, sheet: str | None = None,
     Raises ``InputError`` for what spoils the whole file: not found, empty, unreadable,
     or required columns missing.
     """
+    employees, errors, _ = _read_roster(path, sheet=sheet, progress=progress)
+    return employees, errors
+
+
+def _read_roster(path: Path, *, sheet: str | None = None, progress: Callable[[int], None] | None = None
+                 ) -> tuple[list[Employee], list[RowError], list[str]]:
+    """``read_roster`` plus the header cells that were not read (for the import summary)."""
     path = Path(path)
     name = str(path)
     rows = _rows(path, sheet)
@@ -285,7 +315,7 @@ def read_roster(path: Path, *, sheet: str | None = None,
         _check_columns(name, cols, header)
     if not employees and not errors:
         raise InputError("no employee rows below the header", file=name)
-    return employees, errors
+    return employees, errors, _unknown(header, cols)
 
 
 def _check_columns(name: str, cols: dict[str, int], header: list[Any]) -> None:
@@ -296,8 +326,7 @@ def _check_columns(name: str, cols: dict[str, int], header: list[Any]) -> None:
         # no known header at all: the row may be data, which must not be echoed (NIPs, names)
         raise InputError(f"no header row with the roster columns in the first {_HEADER_SEARCH_ROWS} rows; "
                          f"required: {'; '.join(_SHOWN[f] for f in REQUIRED)}", file=name)
-    found = ", ".join(re.sub(r"\d{6,}", lambda m: mask_nip(m.group()), str(h))[:40]
-                      for h in header if h not in (None, "")) or "nothing"
+    found = ", ".join(_shown(h) for h in header if h not in (None, "")) or "nothing"
     raise InputError(f"missing required columns: {'; '.join(missing)} (header has: {found})", file=name)
 
 
@@ -343,9 +372,9 @@ def import_roster(db, path: Path, *, sheet: str | None = None, source: str | Non
     """
     path = Path(path)
     source = source or path.name
-    employees, errors = read_roster(path, sheet=sheet, progress=progress)
+    employees, errors, unknown = _read_roster(path, sheet=sheet, progress=progress)
     report = RosterReport(file=str(path), source=source, rows=len(employees) + len(errors),
-                          accepted=len(employees), rejected=errors)
+                          accepted=len(employees), rejected=errors, unknown_columns=unknown)
     keep = {e.nip for e in errors if e.nip}
     with transaction(db):
         if employees and not (strict and errors):
@@ -359,5 +388,5 @@ def import_roster(db, path: Path, *, sheet: str | None = None, source: str | Non
             "file": path.name, "source": source, "rows": report.rows, "accepted": report.accepted,
             "rejected": len(errors), "inserted": report.inserted, "updated": report.updated,
             "unchanged": report.unchanged, "deactivated": report.deactivated, "strict": strict,
-            "stored": report.stored})
+            "stored": report.stored, "unknown_columns": unknown})
     return report

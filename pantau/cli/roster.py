@@ -36,6 +36,8 @@ def roster_import(
         f"{r.file}: {r.rows} rows, {r.accepted} accepted, {len(r.rejected)} rejected; "
         + (f"{r.inserted} new, {r.updated} updated, {r.unchanged} unchanged, {r.deactivated} deactivated "
            f"(source {r.source})" if r.stored else "nothing stored"))
+    if r.unknown_columns:
+        console.print(f"{r.file}: columns not read (Pantau does not know them): {', '.join(r.unknown_columns)}")
     if r.rejected:
         if strict:
             raise PantauError(f"{len(r.rejected)} rows rejected; nothing stored (--strict)")

@@ -83,3 +83,25 @@ def test_reimport_deactivates_the_missing(pantau, workspace, tmp_path):
         ("198503122010011001", 1), ("199001012015012002", 0)]
     audit = rows(workspace, "SELECT detail FROM audit_log WHERE action='roster.import'")
     assert len(audit) == 2 and all("2010011001" not in d for (d,) in audit)
+
+
+def test_excel_rounded_nip_refused_unknown_columns_named_common_headers_read(pantau, workspace, tmp_path):
+    f = tmp_path / "simpeg.csv"
+    f.write_text(
+        "NO;NIP BARU;NAMA PEGAWAI;UNIT KERJA;JABATAN;AKUN MEDIA SOSIAL;KETERANGAN;TGL 198503122010011001\n"
+        "1;198503122010011001;Budi Santoso;Dinas Pendidikan;Guru;ig:budi.s;;\n"
+        "2;198503122010011000;Ani Rahma;Dinas Kesehatan;Bidan;;;\n"
+        "3;199001012015012007;Siti Aminah;Dinas Kesehatan;Perawat;;cuti;\n", encoding="utf-8")
+    p = pantau("roster", "import", str(f))
+    assert p.returncode == 1
+    assert (f"{f}:row 3: Excel stored the NIP as a number and lost digits: format the NIP column as Text "
+            "and export the file again") in p.stderr.splitlines()
+    assert "3 rows, 2 accepted, 1 rejected" in p.stdout
+    assert (f"{f}: columns not read (Pantau does not know them): NO, KETERANGAN, TGL **************1001"
+            in p.stdout.splitlines())
+    assert rows(workspace, "SELECT nip, name, unit, position, handles FROM employees ORDER BY nip") == [
+        ("198503122010011001", "Budi Santoso", "Dinas Pendidikan", "Guru", '["ig:budi.s"]'),
+        ("199001012015012007", "Siti Aminah", "Dinas Kesehatan", "Perawat", "[]")]
+    assert "198503122010011000" not in p.stdout + p.stderr
+    audit = rows(workspace, "SELECT detail FROM audit_log WHERE action='roster.import'")[0][0]
+    assert '"unknown_columns":["NO","KETERANGAN","TGL **************1001"]' in audit
