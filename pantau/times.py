@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pantau.config import ScheduleConfig
 from pantau.errors import PantauError
 
-DEFAULT_TIMEZONE = ScheduleConfig.timezone
+DEFAULT_TIMEZONE: str = ScheduleConfig.model_fields["timezone"].default
 #: what Indonesian-locale Excel and many tools write: 10/01/2029 08:15 or 10/01/2029 08:15:30
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
 _UTC = timezone.utc
