@@ -19,16 +19,17 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import orjson
 
 from pantau.errors import InputError, PantauError
+from pantau.jobs.progress import SILENT, Progress
+from pantau.jobs.stage import StageRun, stage
 from pantau.roster import LineError, RowError
 from pantau.tabular import csv_unguard, decode_error, header_key, open_text, sniff_delimiter
 from storage.checkpoints import background_checkpoints
 from storage.queries import audit, dumps, transaction, utcnow
-from storage.queries import runs as runs_q
 from pantau.times import DEFAULT_TIMEZONE, Times
 from storage.records import KINDS, PLATFORMS, Actor, Interaction
 from storage.staging import StagedBatch, Stager, staging_folder, store_staged
@@ -237,15 +238,16 @@ def _read(path: Path, times: Times) -> tuple[Iterator, Any, Any, int]:
 
 
 def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | None = None,
-                        progress: Callable[[int, int, int], None] | None = None,
-                        parallel: bool | None = None, tz: str = DEFAULT_TIMEZONE) -> ImportReport:
+                        progress: Progress = SILENT, parallel: bool | None = None,
+                        tz: str = DEFAULT_TIMEZONE) -> ImportReport:
     """Import a JSONL or CSV file of interactions; see docs/import.md.
 
-    ``progress(bytes_read, bytes_total, lines)`` is called after every batch.
-    With ``strict`` the file is checked completely first and nothing is stored if
-    any line is bad. Without a ``run_id`` the import records its own 'import' run.
-    ``parallel`` parses in a second process while this one stores (the default
-    for files of ``PARALLEL_MIN_BYTES`` or more). Times without a zone are read in ``tz``
+    Progress is reported in bytes of the file read. With ``strict`` the file is
+    checked completely first and nothing is stored if any line is bad. Without a
+    ``run_id`` the import records its own 'import' run (:func:`pantau.jobs.stage.stage`;
+    imports take no job lock: they rely on SQLite transactions). ``parallel`` parses
+    in a second process while this one stores (the default for files of
+    ``PARALLEL_MIN_BYTES`` or more). Times without a zone are read in ``tz``
     (``[schedule] timezone``); ``report.local_times`` counts them.
     """
     path = Path(path)
@@ -259,13 +261,24 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
             report.seconds = time.monotonic() - t0
             return report
         report = ImportReport(file=str(path), timezone=tz)
-    own_run = run_id is None
-    if own_run:
-        run_id = runs_q.start(db, "import", trigger="cli")
-    report.run_id = run_id
+    try:
+        with stage(db, "import", run_id=run_id, trigger="cli", progress=progress) as run:
+            report.run_id = run.run_id
+            try:
+                _import(db, path, run, report, parallel, tz)
+            finally:
+                report.seconds = time.monotonic() - t0
+                run.stats = _stats(report)
+                run.summary = {"file": path.name, **_stats(report)}
+    finally:
+        _audit(db, path, report, strict)
+    return report
+
+
+def _import(db, path: Path, run: StageRun, report: ImportReport, parallel: bool | None, tz: str) -> None:
     observed_at = utcnow()        # one observation: every batch of the file shares it
     old_cache = db.execute("PRAGMA cache_size").fetchone()[0]
-    status, error = "failed", None
+    progress = run.progress
     folder = None
     try:
         if not path.is_file():
@@ -277,6 +290,7 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
         folder = staging_folder(db)
         accounts: dict = {}
         batches = _StagingChild(path, folder, tz) if parallel else _stage(path, folder, tz)
+        progress.task(f"importing {path.name}", size)
         try:
             with background_checkpoints(db) as ckpt:
                 for message in batches:
@@ -285,7 +299,7 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
                     report.local_times = message.local_times
                     report.rejected.extend(LineError(str(path), n, reason) for n, reason in message.errors)
                     if message.batch is not None:
-                        res = store_staged(db, message.batch, observed_at=observed_at, run_id=run_id,
+                        res = store_staged(db, message.batch, observed_at=observed_at, run_id=run.run_id,
                                            accounts_cache=accounts)
                         report.accepted += res.interactions
                         report.new_interactions += res.new_interactions
@@ -294,19 +308,14 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
                             ckpt.poke()
                         if parallel:
                             batches.stored()
-                    if progress:
-                        progress(message.position, size, report.lines)
+                    progress.advance(message.position, f"{report.lines:,} lines")
         finally:
             batches.close()     # stops the parsing process or generator
-        if progress:
-            progress(size, size, report.lines)
+            progress.finish()
         if report.lines == 0:
             raise InputError("the file has no interaction lines", file=str(path))
         report.stored = report.accepted > 0
-        status = "partial" if report.rejected_total else "ok"
-    except BaseException as exc:
-        error = str(exc) or type(exc).__name__
-        raise
+        run.status = "partial" if report.rejected_total else "ok"
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -314,12 +323,6 @@ def import_interactions(db, path: Path, *, strict: bool = False, run_id: int | N
             db.execute(f"PRAGMA cache_size = {int(old_cache)}")
         except Exception:    # best effort; the data is already committed
             pass
-        report.seconds = time.monotonic() - t0
-        if own_run:
-            runs_q.finish(db, run_id, status, error=error, stats=_stats(report),
-                          summary={"file": path.name, **_stats(report)})
-        _audit(db, path, report, strict)
-    return report
 
 
 @dataclass

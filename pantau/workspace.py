@@ -1,8 +1,10 @@
-"""Finding the workspace: ``--workspace``, then ``PANTAU_WORKSPACE``, then the current folder and its parents."""
+"""The workspace: creating one, and finding it (``--workspace``, then ``PANTAU_WORKSPACE``, then the
+current folder and its parents)."""
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 from pantau.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load
@@ -32,3 +34,23 @@ def open_database(settings: Settings):
     """The workspace database, migrated and private."""
     import storage
     return storage.open_db(settings.db_path)
+
+
+def create_workspace(directory: Path) -> Path:
+    """Write ``pantau.toml``, ``watchlists/example.yaml`` and a private ``data/``; never overwrite."""
+    import storage
+    directory = directory.resolve()
+    if (directory / CONFIG_FILE).exists():
+        raise PantauError(f"{directory / CONFIG_FILE} already exists; not overwriting it")
+    directory.mkdir(parents=True, exist_ok=True)
+    skel = resources.files("pantau") / "skeleton"
+    (directory / CONFIG_FILE).write_text(skel.joinpath("pantau.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (directory / "watchlists").mkdir(exist_ok=True)
+    example = directory / "watchlists" / "example.yaml"
+    if not example.exists():
+        example.write_text(skel.joinpath("example.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    storage.private_dir(directory / "data")
+    gi = directory / ".gitignore"
+    if not gi.exists():
+        gi.write_text("data/\n", encoding="utf-8")
+    return directory

@@ -32,7 +32,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """A fresh workspace whose crawls can only reach loopback; no watchlists."""
-    from pantau.cli.workspace import create_workspace
+    from pantau.workspace import create_workspace
     ws = create_workspace(tmp_path / "ws")
     (ws / "watchlists" / "example.yaml").unlink()
     (ws / "pantau.toml").write_text(LOOPBACK_CONFIG, encoding="utf-8")

@@ -52,3 +52,24 @@ def test_scheduler_imports_only_config_and_jobs():
             names.add(node.module)
     pantau_mods = {n for n in names if n.startswith("pantau")}
     assert all(n == "pantau.config" or n.startswith("pantau.jobs") for n in pantau_mods), pantau_mods
+
+
+def test_only_the_cli_imports_the_cli():
+    """Jobs report through ``pantau.jobs.progress``; nothing below the CLI reaches up into it."""
+    bad = [f"{p.relative_to(ROOT)} imports {m}" for p, m in _imports(ROOT / "pantau")
+           if (m == "pantau.cli" or m.startswith("pantau.cli."))
+           and (ROOT / "pantau" / "cli") not in p.parents and p.name != "__main__.py"]
+    bad += _offending(ROOT / "crawler", ("pantau.cli",)) + _offending(ROOT / "storage", ("pantau.cli",))
+    assert bad == []
+
+
+def test_jobs_do_not_print():
+    """Stages speak through the progress protocol, so a run under cron, a test and a terminal agree."""
+    bad = []
+    for path in sorted((ROOT / "pantau" / "jobs").rglob("*.py")):
+        if path.name == "schedule.py":      # the scheduler process writes its own log file
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
+                bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert bad == []

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from pantau.cli import app, console, state
+from pantau.cli import app, console, err_console, state
 from pantau.errors import PantauError
 
 
@@ -26,20 +26,17 @@ def crawl(
     with (state.crawl_child or start_crawl_child()) as child:
         from rich.table import Table
 
+        from pantau.cli.progress import RichProgress
         from pantau.jobs.sync import sync_watchlists
-        from pantau.lock import job_lock
-        from storage.queries import runs as runs_q
 
         settings = state.settings()
-        with job_lock(settings.lock_path, job="crawl"):
-            db = state.db()
-            try:
-                runs_q.mark_interrupted(db)
-                sync_watchlists(settings, db)
-                result = run_crawl(settings, db, platform=platform, account=account, trigger="cli",
-                                   show_progress=True, child=child)
-            finally:
-                db.close()
+        db = state.db()
+        try:
+            sync_watchlists(settings, db)
+            result = run_crawl(settings, db, platform=platform, account=account, trigger="cli",
+                               progress=RichProgress(err_console), child=child)
+        finally:
+            db.close()
     table = Table(title=f"crawl run {result.run_id}")
     for col in ("platform", "account", "status", "requests", "items", "new", "retries", "errors", "note"):
         table.add_column(col, justify="right" if col in ("requests", "items", "new", "retries", "errors") else "left")

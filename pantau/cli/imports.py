@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
 from pantau.cli import app, console, err_console, state
 from pantau.errors import PantauError
-
-#: without a terminal (logs, cron), a progress line this often
-PROGRESS_EVERY_S = 5.0
 
 
 @app.command("import")
@@ -24,6 +19,7 @@ def import_(
 
     Example: pantau import instagram-likes.jsonl
     """
+    from pantau.cli.progress import RichProgress
     from pantau.importer import import_interactions
     from pantau.jobs.sync import sync_watchlists
 
@@ -35,8 +31,8 @@ def import_(
     except PantauError as exc:
         err_console.print(f"warning: watchlists not synced, imported accounts may lack their candidate: {exc}",
                           soft_wrap=True)
-    with _progress(file) as progress:
-        r = import_interactions(db, file, strict=strict, progress=progress, tz=settings.schedule.timezone)
+    r = import_interactions(db, file, strict=strict, progress=RichProgress(err_console),
+                            tz=settings.schedule.timezone)
     for e in r.rejected:
         err_console.print(str(e), soft_wrap=True)
     if r.rejected_total > len(r.rejected):
@@ -53,28 +49,3 @@ def import_(
         if strict:
             raise PantauError(f"{r.rejected_total} lines rejected; nothing stored (--strict)")
         raise PantauError(f"{r.rejected_total} lines rejected; the {r.accepted} good lines were stored")
-
-
-@contextmanager
-def _progress(file: Path):
-    """A Rich progress bar on a terminal; otherwise a line on stderr every few seconds."""
-    if err_console.is_terminal:
-        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-
-        with Progress(TextColumn("importing"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[lines]} lines"),
-                      TimeRemainingColumn(), console=err_console, transient=True) as bar:
-            task = bar.add_task("import", total=None, lines=0)
-
-            def update(done: int, total: int, lines: int) -> None:
-                bar.update(task, completed=done, total=total, lines=f"{lines:,}")
-            yield update
-        return
-    last = [time.monotonic()]
-
-    def periodic(done: int, total: int, lines: int) -> None:
-        now = time.monotonic()
-        if now - last[0] >= PROGRESS_EVERY_S and done < total:
-            last[0] = now
-            pct = 100.0 * done / total if total else 100.0
-            err_console.print(f"importing {file.name}: {lines:,} lines read ({pct:.0f}%)", soft_wrap=True)
-    yield periodic

@@ -18,16 +18,12 @@ def match(
 
     Example: pantau match --full
     """
+    from pantau.cli.progress import RichProgress
     from pantau.jobs.match import run_match
-    from pantau.lock import job_lock
-    from storage.queries import runs as runs_q
 
     settings = state.settings()
-    with job_lock(settings.lock_path, job="match"):
-        db = state.db()
-        runs_q.mark_interrupted(db)
-        result = run_match(settings, db, full=full, trigger="cli",
-                           progress=lambda msg: err_console.print(f"match: {msg}"))
+    db = state.db()
+    result = run_match(settings, db, full=full, trigger="cli", progress=RichProgress(err_console, "match: "))
     bands = ", ".join(f"{result.bands.get(b, 0)} {b}" for b in ("strong", "possible", "namesake"))
     console.print(
         f"match run {result.run_id}: scored {result.actors_scored} actors against {result.employees} employees "

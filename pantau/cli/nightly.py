@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pantau.cli import app, console, state
+from pantau.cli import app, console, err_console, state
 from pantau.errors import UsageError
 
 
@@ -23,12 +23,13 @@ def run(
 
     Example: pantau run
     """
+    from pantau.cli.progress import RichProgress
     from pantau.jobs.nightly import TRIGGERS, Terminated, nightly
     from pantau.notify import render_text
     if trigger not in TRIGGERS:
         raise UsageError(f"--trigger must be one of {', '.join(TRIGGERS)}")
     try:
-        result = nightly(state.settings(), trigger=trigger, wait=wait, show_progress=True)
+        result = nightly(state.settings(), trigger=trigger, wait=wait, progress=RichProgress(err_console))
     except Terminated:
         from pantau.cli import fail
         fail("terminated; the run is recorded as interrupted and the next run completes it")

@@ -65,7 +65,8 @@ def demo(
 
     if size not in SIZES:
         raise UsageError(f"--size must be small or large, not {size!r}")
-    r = run_demo(directory, seed=seed, size=size, say=lambda m: err_console.print(f"demo: {m}"))
+    from pantau.cli.progress import RichProgress
+    r = run_demo(directory, seed=seed, size=size, progress=RichProgress(err_console, "demo: "))
     console.print("")
     console.print(f"Pantau demo finished in {r.seconds:.1f} s (sandbox seed {seed}, size {size}; all data fictional)")
     console.print(f"  watched accounts: {r.accounts}   employees in the roster: {r.employees}   "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Optional
 
@@ -11,28 +10,8 @@ import typer
 from rich.table import Table
 
 from pantau.cli import app, console, state
-from pantau.config import CONFIG_FILE
+from pantau.workspace import create_workspace
 from pantau.errors import PantauError
-
-
-def create_workspace(directory: Path) -> Path:
-    """Write ``pantau.toml``, ``watchlists/example.yaml`` and a private ``data/``; never overwrite."""
-    import storage
-    directory = directory.resolve()
-    if (directory / CONFIG_FILE).exists():
-        raise PantauError(f"{directory / CONFIG_FILE} already exists; not overwriting it")
-    directory.mkdir(parents=True, exist_ok=True)
-    skel = resources.files("pantau") / "skeleton"
-    (directory / CONFIG_FILE).write_text(skel.joinpath("pantau.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    (directory / "watchlists").mkdir(exist_ok=True)
-    example = directory / "watchlists" / "example.yaml"
-    if not example.exists():
-        example.write_text(skel.joinpath("example.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    storage.private_dir(directory / "data")
-    gi = directory / ".gitignore"
-    if not gi.exists():
-        gi.write_text("data/\n", encoding="utf-8")
-    return directory
 
 
 @app.command()
@@ -56,6 +35,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
 
     s = state.settings()
     db = state.db()
+    runs_q.mark_interrupted(db)     # a run whose process is gone (a killed import) is not "running"
     data = {
         "workspace": str(s.workspace),
         "database": str(s.db_path),

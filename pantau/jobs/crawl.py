@@ -2,8 +2,8 @@
 
 The spiders run in ``python -m crawler.process`` because Twisted's reactor
 cannot restart in one process. This side builds the child's plain JSON config
-from ``Settings`` (the crawler never imports ``pantau``), shows progress on
-stderr, and turns the child's per-account figures into outcomes and a run row.
+from ``Settings`` (the crawler never imports ``pantau``), reports progress through
+the stage's ``Progress``, and turns the child's per-account figures into outcomes and a run row.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pantau.errors import UsageError
+from pantau.jobs.progress import SILENT, Progress
+from pantau.jobs.stage import StageRun, stage
 
 if TYPE_CHECKING:
     from pantau.config import Settings
@@ -83,36 +85,23 @@ def child_config(settings: Settings, accounts: list[dict], *, run_id: int, log_l
     }
 
 
-class _Progress:
-    """Rich progress on stderr (or nothing): accounts finished, requests, items."""
+class _CrawlEvents:
+    """Turns the crawl child's events into the stage's progress: one task, a line per account."""
 
-    def __init__(self, total: int, show: bool):
-        self.show = show
+    def __init__(self, total: int, progress: Progress):
+        self.progress = progress
         self.total = total
-        self.bar = None
         self.figures: dict[str, dict] = {}
-        if show:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            from pantau.cli import err_console
-            self.bar = Progress(TextColumn("crawling"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("{task.fields[info]}"), TimeElapsedColumn(),
-                                console=err_console, transient=False)
-            self.task = self.bar.add_task("crawl", total=total, info="")
-            self.done = 0
+        self.done = 0
 
     def __enter__(self):
-        if self.bar:
-            self.bar.start()
+        self.progress.task("crawling", self.total)
         return self
 
     def __exit__(self, *exc):
-        if self.bar:
-            self.bar.stop()
+        self.progress.finish()
 
     def __call__(self, event: dict) -> None:
-        if not self.bar:
-            return
         if event.get("event") == "progress":
             self.figures[event["spider"]] = event
         elif event.get("event") == "account":
@@ -120,10 +109,10 @@ class _Progress:
             line = f"{event['platform']} {event['handle']}: {event['status']}, {event['items']} items"
             if event.get("message") and event["status"] != "ok":
                 line += f" ({event['message']})"
-            self.bar.console.print(line)
+            self.progress.say(line)
         req = sum(f.get("requests", 0) for f in self.figures.values())
         items = sum(f.get("items", 0) for f in self.figures.values())
-        self.bar.update(self.task, completed=self.done, info=f"{req} requests, {items} items")
+        self.progress.advance(self.done, f"{req} requests, {items} items")
 
 
 def start_crawl_child():
@@ -138,7 +127,7 @@ def start_crawl_child():
 
 
 def run_crawl(settings: Settings, db, *, platform: str | None = None, account: str | None = None,
-              run_id: int | None = None, trigger: str = "cli", show_progress: bool = True,
+              run_id: int | None = None, trigger: str = "cli", progress: Progress = SILENT,
               child=None) -> CrawlResult:
     """Crawl the enabled watched accounts (optionally one platform / one handle).
 
@@ -146,12 +135,11 @@ def run_crawl(settings: Settings, db, *, platform: str | None = None, account: s
     gets an outcome; one that could not be collected is named in ``failures``
     while the others still finish. ``child``: a ``crawler.process.CrawlChild``
     the caller started early (see ``start_crawl_child``), else one is started here.
+    Called on its own it takes the workspace job lock and records a ``crawl`` run
+    (:func:`pantau.jobs.stage.stage`); with ``run_id`` it is a stage of that run.
     """
-    from crawler.process import CrawlChildError, run_in_child
-    from storage import private_dir
     from storage.queries import accounts as accounts_q
-    from storage.queries import runs as runs_q
-    from storage.records import PLATFORMS, PLATFORMS_CRAWLED
+    from storage.records import PLATFORMS
 
     if platform and platform not in PLATFORMS:
         raise UsageError(f"unknown platform {platform!r} (known: {', '.join(PLATFORMS)})")
@@ -159,9 +147,17 @@ def run_crawl(settings: Settings, db, *, platform: str | None = None, account: s
     if account and not targets:
         raise UsageError(f"no enabled watched account {account!r}"
                          + (f" on {platform}" if platform else "") + " (see `pantau watchlist list`)")
-    own_run = run_id is None
-    if own_run:
-        run_id = runs_q.start(db, "crawl", trigger)
+    with stage(db, "crawl", run_id=run_id, trigger=trigger, lock=settings.lock_path, progress=progress) as run:
+        return _crawl(settings, db, run, targets, child)
+
+
+def _crawl(settings: Settings, db, run: StageRun, targets: list, child) -> CrawlResult:
+    from crawler.process import CrawlChildError, run_in_child
+    from storage import private_dir
+    from storage.queries import runs as runs_q
+    from storage.records import PLATFORMS_CRAWLED
+
+    run_id = run.run_id
     result = CrawlResult(run_id=run_id)
     started = time.monotonic()
     crawlable, skipped = [], []
@@ -185,7 +181,7 @@ def run_crawl(settings: Settings, db, *, platform: str | None = None, account: s
         log_path = logs / f"crawl-{run_id}.log"
         config = child_config(settings, crawlable, run_id=run_id)
         try:
-            with _Progress(len(crawlable), show_progress) as progress:
+            with _CrawlEvents(len(crawlable), run.progress) as progress:
                 spiders = run_in_child(config, progress, log_path=log_path, env=os.environ.copy(), child=child)
         except CrawlChildError as exc:
             error = str(exc)
@@ -212,12 +208,12 @@ def run_crawl(settings: Settings, db, *, platform: str | None = None, account: s
         if a.status in ("failed", "budget"):
             result.failures.append(f"{a.platform} {a.handle}: {a.message or a.status}")
     result.seconds = time.monotonic() - started
-    if own_run:
-        status = "failed" if error else ("partial" if result.failures else "ok")
-        runs_q.finish(db, run_id, status, stats={
+    run.status = "failed" if error else ("partial" if result.failures else "ok")
+    run.error = error
+    run.stats = {
             "spiders": result.spiders,
             "requests": result.requests, "new_interactions": result.new_interactions,
-            "seconds": round(result.seconds, 2)},
-            summary={"accounts": len(result.accounts), "failures": result.failures,
-                     "new_interactions": result.new_interactions}, error=error)
+            "seconds": round(result.seconds, 2)}
+    run.summary = {"accounts": len(result.accounts), "failures": result.failures,
+                   "new_interactions": result.new_interactions}
     return result

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from urllib.parse import urlsplit
 
 from pantau.browser import launch_options
 from pantau.config import Settings
+from pantau.jobs.progress import SILENT, Progress
 from storage import files
 from storage.queries import evidence as evidence_q
 
@@ -149,7 +149,7 @@ def _short(exc: BaseException) -> str:
     return text[:300]
 
 
-def _shoot_all(settings: Settings, urls: list[str], show_progress: bool):
+def _shoot_all(settings: Settings, urls: list[str], progress: Progress):
     """Screenshot each url into the evidence store: url -> (stored file, None) or (None, reason)."""
     shot: dict[str, tuple[files.StoredFile | None, str | None]] = {}
     if not urls:
@@ -161,15 +161,14 @@ def _shoot_all(settings: Settings, urls: list[str], show_progress: bool):
                 shot[url] = (files.store_bytes(settings.evidence_dir, camera.shoot(url), "png"), None)
             except Exception as exc:
                 shot[url] = (None, _short(exc))
-            if show_progress and n % 10 == 0:
-                print(f"evidence: {n} pages captured", file=sys.stderr, flush=True)
+            progress.advance(n, f"{n} pages captured")
     finally:
         camera.close()
     return shot
 
 
 def capture_evidence(settings: Settings, db, *, run_id: int | None = None,
-                     show_progress: bool = False) -> EvidenceResult:
+                     progress: Progress = SILENT) -> EvidenceResult:
     """File raw records, then screenshot up to the per-run cap; never raises for a page that fails."""
     t0 = time.monotonic()
     res = EvidenceResult(run_id=run_id)
@@ -200,7 +199,11 @@ def capture_evidence(settings: Settings, db, *, run_id: int | None = None,
     # test runner's): the browser work gets a thread of its own, the database stays here.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence") as pool:
         try:
-            shot = pool.submit(_shoot_all, settings, urls, show_progress).result()
+            progress.task("evidence", len(urls))
+            try:
+                shot = pool.submit(_shoot_all, settings, urls, progress).result()
+            finally:
+                progress.finish()
         except Exception as exc:   # no Chromium, no Playwright: the stage fails, the run goes on
             res.errors.append(f"evidence: could not start the browser: {_short(exc)}")
             res.seconds = time.monotonic() - t0

@@ -31,6 +31,8 @@ from typing import Callable
 
 import storage
 from pantau.config import Settings
+from pantau.jobs.progress import SILENT, Progress
+from pantau.jobs.stage import StageRun, stage
 from pantau.matching import INDEX_FORMAT, RosterIndex, blocking, default_model, match
 from pantau.matching.index import build_roster
 from pantau.matching.normalize import VERSION as NORM_VERSION
@@ -118,73 +120,72 @@ def load_index(settings: Settings, db, model, *, say: Callable[[str], None]) -> 
 
 
 def run_match(settings: Settings, db, *, run_id: int | None = None, full: bool = False,
-              trigger: str = "cli", progress: Callable[[str], None] | None = None) -> MatchResult:
-    """Score new or changed actors against the active roster and store the candidates."""
-    say = progress or (lambda msg: None)
+              trigger: str = "cli", progress: Progress = SILENT) -> MatchResult:
+    """Score new or changed actors against the active roster and store the candidates.
+
+    Called on its own it takes the workspace job lock and records a ``match`` run; with
+    ``run_id`` it is a stage of that run (:func:`pantau.jobs.stage.stage`).
+    """
+    with stage(db, "match", run_id=run_id, trigger=trigger, lock=settings.lock_path, progress=progress) as run:
+        return _match(settings, db, run, full)
+
+
+def _match(settings: Settings, db, run: StageRun, full: bool) -> MatchResult:
+    say = run.progress.say
+    run_id = run.run_id
     t0 = time.perf_counter()
-    own_run = run_id is None
-    if own_run:
-        run_id = runs_q.start(db, "match", trigger)
     started_at = utcnow()
-    try:
-        model = default_model(threshold=settings.matching.threshold, top_k=settings.matching.top_k)
-        last_at = actors_q.meta_get(db, META_LAST_AT)
-        reason = ""
-        if full:
-            reason = "full re-match asked"
-        elif not last_at:
-            reason = "first match"
-        elif actors_q.meta_get(db, META_MODEL) != model.version:
-            reason = "matching model changed"
-        index, cached = load_index(settings, db, model, say=say)
-        if not reason and actors_q.meta_get(db, META_ROSTER_FP) != index.fingerprint:
-            reason = "roster changed"
-        rescore_all = bool(reason)
-        ids, actors = actors_q.for_matching(db, None if rescore_all else last_at)
-        say(f"scoring {len(actors)} actors against {index.n} employees"
-            + (f" ({reason})" if reason else " (new or changed since the last match)"))
-        result = MatchResult(actors_scored=len(actors), candidates=0, new_matches=0, updated_matches=0,
-                             seconds=0.0, run_id=run_id, employees=index.n, full=rescore_all, reason=reason,
-                             index_cached=cached)
-        stats: dict = {}
-        processes = max(1, min(os.cpu_count() or 1, MAX_PROCESSES)) if len(actors) >= 2 * WRITE_BATCH else 1
-        # one pool of forked workers per PARALLEL_WRITE_BATCH actors; candidates are written
-        # (one transaction) after each step, so a killed run loses at most one step
-        step = PARALLEL_WRITE_BATCH if processes > 1 else max(model.batch_actors, WRITE_BATCH)
-        last_report = [time.monotonic()]
+    model = default_model(threshold=settings.matching.threshold, top_k=settings.matching.top_k)
+    last_at = actors_q.meta_get(db, META_LAST_AT)
+    reason = ""
+    if full:
+        reason = "full re-match asked"
+    elif not last_at:
+        reason = "first match"
+    elif actors_q.meta_get(db, META_MODEL) != model.version:
+        reason = "matching model changed"
+    index, cached = load_index(settings, db, model, say=say)
+    if not reason and actors_q.meta_get(db, META_ROSTER_FP) != index.fingerprint:
+        reason = "roster changed"
+    rescore_all = bool(reason)
+    ids, actors = actors_q.for_matching(db, None if rescore_all else last_at)
+    say(f"scoring {len(actors)} actors against {index.n} employees"
+        + (f" ({reason})" if reason else " (new or changed since the last match)"))
+    result = MatchResult(actors_scored=len(actors), candidates=0, new_matches=0, updated_matches=0,
+                         seconds=0.0, run_id=run_id, employees=index.n, full=rescore_all, reason=reason,
+                         index_cached=cached)
+    stats: dict = {}
+    processes = max(1, min(os.cpu_count() or 1, MAX_PROCESSES)) if len(actors) >= 2 * WRITE_BATCH else 1
+    # one pool of forked workers per PARALLEL_WRITE_BATCH actors; candidates are written
+    # (one transaction) after each step, so a killed run loses at most one step
+    step = PARALLEL_WRITE_BATCH if processes > 1 else max(model.batch_actors, WRITE_BATCH)
+    last_report = [time.monotonic()]
 
-        def tick(done: int, total: int, base: int) -> None:
-            now = time.monotonic()
-            if now - last_report[0] >= 2 or base + done == len(actors):
-                last_report[0] = now
-                say(f"scored {base + done}/{len(actors)} actors")
+    def tick(done: int, total: int, base: int) -> None:
+        now = time.monotonic()
+        if now - last_report[0] >= 2 or base + done == len(actors):
+            last_report[0] = now
+            say(f"scored {base + done}/{len(actors)} actors")
 
-        for s in range(0, len(actors), step):
-            part_ids = ids[s:s + step]
-            cands = match(actors[s:s + step], None, model, actor_ids=part_ids, index=index, stats=stats,
-                          progress=lambda d, t, b=s: tick(d, t, b), processes=processes)
-            res = matches_q.upsert_candidates(db, cands, run_id=run_id, model_version=model.version)
-            result.withdrawn += matches_q.withdraw_stale(db, part_ids, {(c.actor_id, c.nip) for c in cands})
-            result.candidates += len(cands)
-            result.new_matches += res.new
-            result.updated_matches += res.updated
-        actors_q.meta_set(db, {META_LAST_AT: started_at, META_MODEL: model.version,
-                               META_ROSTER_FP: index.fingerprint})
-        result.bands = matches_q.counts_by_band(db)
-        result.stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in stats.items()}
-        result.stats["blocking"] = index.block_report
-        result.seconds = round(time.perf_counter() - t0, 3)
-        if own_run:
-            runs_q.finish(db, run_id, "ok", stats=result.stats, summary={
-                "actors_scored": result.actors_scored, "candidates": result.candidates,
-                "new_matches": result.new_matches, "updated_matches": result.updated_matches,
-                "withdrawn": result.withdrawn, "employees": result.employees, "reason": reason,
-                "index_cached": cached, "seconds": result.seconds})
-        return result
-    except BaseException as exc:
-        if own_run:
-            try:
-                runs_q.finish(db, run_id, "failed", error=f"{type(exc).__name__}: {exc}"[:500])
-            except Exception:
-                pass
-        raise
+    for s in range(0, len(actors), step):
+        part_ids = ids[s:s + step]
+        cands = match(actors[s:s + step], None, model, actor_ids=part_ids, index=index, stats=stats,
+                      progress=lambda d, t, b=s: tick(d, t, b), processes=processes)
+        res = matches_q.upsert_candidates(db, cands, run_id=run_id, model_version=model.version)
+        result.withdrawn += matches_q.withdraw_stale(db, part_ids, {(c.actor_id, c.nip) for c in cands})
+        result.candidates += len(cands)
+        result.new_matches += res.new
+        result.updated_matches += res.updated
+    actors_q.meta_set(db, {META_LAST_AT: started_at, META_MODEL: model.version,
+                           META_ROSTER_FP: index.fingerprint})
+    result.bands = matches_q.counts_by_band(db)
+    result.stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in stats.items()}
+    result.stats["blocking"] = index.block_report
+    result.seconds = round(time.perf_counter() - t0, 3)
+    run.stats = result.stats
+    run.summary = {
+        "actors_scored": result.actors_scored, "candidates": result.candidates,
+        "new_matches": result.new_matches, "updated_matches": result.updated_matches,
+        "withdrawn": result.withdrawn, "employees": result.employees, "reason": reason,
+        "index_cached": cached, "seconds": result.seconds}
+    return result

@@ -16,18 +16,15 @@ with exit status 1. The scheduler passes a wait so that a short manual job at
 
 from __future__ import annotations
 
-import signal
-import sys
-import threading
 import time
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from pantau.config import Settings
 from pantau.errors import PantauError
-from pantau.lock import job_lock
+from pantau.jobs.progress import SILENT, Prefixed, Progress
+from pantau.jobs.stage import StageRun, Terminated, stage, sigterm_unwinds  # noqa: F401 (Terminated: the CLI's)
 
 log = logging.getLogger("pantau.nightly")
 
@@ -53,32 +50,6 @@ class NightlyResult:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived: unwind like Ctrl-C so the run row is closed and children are stopped."""
-
-
-@contextmanager
-def sigterm_unwinds():
-    """Turn SIGTERM into an exception in the main thread (systemd, the scheduler and kill send it)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum, frame):
-        raise Terminated(f"signal {signum}")
-
-    old = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
-
-
-def _say(show: bool, text: str) -> None:
-    if show:
-        print(text, file=sys.stderr, flush=True)
 
 
 def _short(exc: BaseException) -> str:
@@ -110,29 +81,34 @@ def _stop_children(timeout: float = 15.0) -> None:
             except psutil.Error:
                 pass
     except Exception as exc:  # never mask the interruption itself
-        print(f"warning: could not stop child processes: {exc}", file=sys.stderr)
+        log.warning("could not stop child processes: %s", exc)
 
 
 def nightly(settings: Settings, *, trigger: str = "cli", wait: float = 0.0,
-            show_progress: bool = False) -> NightlyResult:
+            progress: Progress = SILENT) -> NightlyResult:
     """Run the whole night under the workspace job lock; raise ``LockBusy`` if another job holds it."""
     if trigger not in TRIGGERS:
         raise ValueError(f"unknown trigger {trigger!r}")
-    with job_lock(settings.lock_path, job="nightly run", wait=wait):
-        from pantau.workspace import open_database
-        db = open_database(settings)
-        try:
-            with sigterm_unwinds():
-                return _nightly(settings, db, trigger=trigger, show=show_progress)
-        finally:
-            db.close()
+    from pantau.workspace import open_database
+    db = open_database(settings)
+    try:
+        with stage(db, "nightly", trigger=trigger, lock=settings.lock_path, job="nightly run", wait=wait,
+                   progress=progress) as run:
+            result = _nightly(settings, db, run, trigger=trigger)
+    finally:
+        db.close()
+    if result.status != "interrupted":
+        from pantau.notify import notify
+        notify(settings, result.summary)
+    return result
 
 
-def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResult:
+def _nightly(settings: Settings, db, run: StageRun, *, trigger: str) -> NightlyResult:
     from storage.queries import runs as runs_q
 
-    stale = runs_q.mark_interrupted(db)
-    run_id = runs_q.start(db, "nightly", trigger)
+    stale = run.closed_stale
+    run_id = run.run_id
+    say = run.progress.say
     started_at = runs_q.get(db, run_id)["started_at"]
     summary: dict[str, Any] = {
         "run_id": run_id, "kind": "nightly", "trigger": trigger, "workspace": str(settings.workspace),
@@ -143,12 +119,11 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
     }
     stages: list[StageOutcome] = []
     stats: dict[str, Any] = {}
-    _say(show, f"nightly run #{run_id} started ({trigger})"
-               + (f"; {stale} interrupted run(s) closed" if stale else ""))
+    say(f"nightly run #{run_id} started ({trigger})" + (f"; {stale} interrupted run(s) closed" if stale else ""))
 
-    def stage(name: str, fn: Callable[[], None]) -> None:
+    def step(name: str, fn: Callable[[], None]) -> None:
         out = StageOutcome(name)
-        _say(show, f"[{len(stages) + 1}/{len(STAGES)}] {name} ...")
+        say(f"[{len(stages) + 1}/{len(STAGES)}] {name} ...")
         t0 = time.monotonic()
         try:
             fn()
@@ -160,8 +135,8 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
         out.seconds = round(time.monotonic() - t0, 2)
         stages.append(out)
         summary["stages"][name] = {"ok": out.ok, "seconds": out.seconds, "error": out.error}
-        _say(show, f"[{len(stages)}/{len(STAGES)}] {name}: {'done' if out.ok else 'FAILED: ' + (out.error or '')}"
-                   f" ({out.seconds:.1f} s)")
+        say(f"[{len(stages)}/{len(STAGES)}] {name}: {'done' if out.ok else 'FAILED: ' + (out.error or '')}"
+            f" ({out.seconds:.1f} s)")
 
     def sync() -> None:
         from pantau.jobs.sync import sync_watchlists
@@ -170,7 +145,7 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
 
     def crawl() -> None:
         from pantau.jobs.crawl import run_crawl
-        r = run_crawl(settings, db, run_id=run_id, trigger=trigger, show_progress=show and sys.stderr.isatty())
+        r = run_crawl(settings, db, run_id=run_id, trigger=trigger, progress=run.progress)
         outcomes = list(r.accounts)
         summary["accounts"] = len(outcomes)
         summary["accounts_crawled"] = sum(1 for a in outcomes if a.status == "ok")
@@ -184,14 +159,14 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
 
     def match() -> None:
         from pantau.jobs.match import run_match
-        r = run_match(settings, db, run_id=run_id)
+        r = run_match(settings, db, run_id=run_id, progress=Prefixed(run.progress, "match: "))
         summary["new_matches"] = r.new_matches
         summary["updated_matches"] = r.updated_matches
         stats["match"] = dict(r.__dict__)
 
     def evidence() -> None:
         from pantau.jobs.evidence import capture_evidence
-        r = capture_evidence(settings, db, run_id=run_id, show_progress=show)
+        r = capture_evidence(settings, db, run_id=run_id, progress=run.progress)
         summary["evidence"] = {"screenshots": r.screenshots, "pages": r.pages, "failures": r.failures,
                                "raw": r.raw, "deferred": r.deferred}
         stats["evidence"] = dict(r.__dict__)
@@ -212,33 +187,26 @@ def _nightly(settings: Settings, db, *, trigger: str, show: bool) -> NightlyResu
         summary["new_activity_matches"] = sorted({a["match_id"] for a in activity})
         summary["silent_accounts"] = [f"{s['platform']}/{s['handle']}" for s in runs_q.silent_accounts(db)]
 
-    status = "interrupted"
-    error: str | None = None
+    run.summary, run.stats = summary, stats
     try:
         for name, fn in zip(STAGES, (sync, crawl, match, evidence, retention, tally)):
-            stage(name, fn)
-        if not summary["errors"]:
-            status = "ok"
-        elif all(not s.ok for s in stages if s.name in ("sync", "crawl", "match")):
-            status = "failed"
-        else:
-            status = "partial"
-        error = "; ".join(summary["errors"])[:2000] or None
-    except BaseException as exc:   # Ctrl-C, SIGTERM: stop the children, close the run row, propagate
-        error = f"interrupted ({type(exc).__name__})"
-        summary["errors"].append(error)
+            step(name, fn)
+    except BaseException as exc:   # Ctrl-C, SIGTERM: stop the children; the stage wrapper closes the row
+        run.error = f"interrupted ({type(exc).__name__})"
+        summary["errors"].append(run.error)
+        summary["status"], summary["ok"] = "interrupted", False
         _stop_children()
         raise
-    finally:
-        from storage.queries import utcnow
-        summary["status"] = status
-        summary["ok"] = status == "ok"
-        summary["ended_at"] = utcnow()
-        try:
-            runs_q.finish(db, run_id, status, stats=stats, summary=summary, error=error)
-        except Exception as exc:  # the database itself failing: nothing more we can record
-            print(f"error: could not record the end of run #{run_id}: {exc}", file=sys.stderr)
-    if status != "interrupted":
-        from pantau.notify import notify
-        notify(settings, summary)
+    if not summary["errors"]:
+        status = "ok"
+    elif all(not s.ok for s in stages if s.name in ("sync", "crawl", "match")):
+        status = "failed"
+    else:
+        status = "partial"
+    from storage.queries import utcnow
+    run.status = status
+    run.error = "; ".join(summary["errors"])[:2000] or None
+    summary["status"] = status
+    summary["ok"] = status == "ok"
+    summary["ended_at"] = utcnow()
     return NightlyResult(run_id=run_id, status=status, summary=summary, stages=stages)

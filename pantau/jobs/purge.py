@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from pantau.config import Settings
-from pantau.lock import job_lock
+from pantau.jobs.stage import StageRun, stage
 from storage import files
 from storage.queries import audit, transaction
 from storage.queries import evidence as evidence_q
-from storage.queries import runs as runs_q
 
 BATCH = 1000
 
@@ -92,28 +91,21 @@ def purge(settings: Settings, db, *, dry_run: bool = False, now: datetime | None
     cutoff = cutoff_for(settings.retention.days, now)
     if dry_run:
         return _preview(db, cutoff)
-    if run_id is not None:
-        return _apply(settings, db, cutoff, run_id, own_run=False)
-    with job_lock(settings.lock_path, job="purge"):
-        return _apply(settings, db, cutoff, runs_q.start(db, "purge"), own_run=True)
+    with stage(db, "purge", run_id=run_id, lock=settings.lock_path) as run:
+        return _apply(settings, db, cutoff, run)
 
 
-def _apply(settings: Settings, db, cutoff: str, run_id: int, *, own_run: bool) -> PurgeResult:
+def _apply(settings: Settings, db, cutoff: str, run: StageRun) -> PurgeResult:
     t0 = time.monotonic()
-    res = PurgeResult(cutoff=cutoff, dry_run=False, run_id=run_id)
+    res = PurgeResult(cutoff=cutoff, dry_run=False, run_id=run.run_id)
     try:
         _purge(settings, db, res)
-    except BaseException as exc:
-        if own_run:
-            runs_q.finish(db, run_id, "interrupted" if not isinstance(exc, Exception) else "failed",
-                          summary=_summary(res), error=f"{type(exc).__name__}: {exc}"[:500])
-        raise
+    finally:
+        run.summary = _summary(res)
     res.seconds = round(time.monotonic() - t0, 2)
     with transaction(db):
         audit.write(db, "purge", object_type="retention", object_id=settings.retention.days,
-                    detail={**_summary(res), "run_id": run_id})
-    if own_run:
-        runs_q.finish(db, run_id, "ok", summary=_summary(res))
+                    detail={**_summary(res), "run_id": run.run_id})
     return res
 
 

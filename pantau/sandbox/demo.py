@@ -12,9 +12,9 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from pantau.errors import PantauError
+from pantau.jobs.progress import SILENT, Progress
 from pantau.sandbox.server import WEB_PROFILE, Sandbox, watchlist_yaml
 
 DEMO_PORT = 8900
@@ -82,9 +82,9 @@ def _start_sandbox(seed: int, size: str) -> Sandbox:
 
 
 def run_demo(directory: Path | None = None, *, seed: int = 1, size: str = "small",
-             say: Callable[[str], None] = lambda msg: None, show_progress: bool = True) -> DemoResult:
+             progress: Progress = SILENT) -> DemoResult:
     """Create the workspace and run sync, roster import, crawl and match against the sandbox."""
-    from pantau.cli.workspace import create_workspace
+    from pantau.workspace import create_workspace
     from pantau.config import CONFIG_FILE, load
     from pantau.jobs.crawl import run_crawl
     from pantau.jobs.match import run_match
@@ -94,6 +94,7 @@ def run_demo(directory: Path | None = None, *, seed: int = 1, size: str = "small
     from pantau.watchlist import known_profiles
     from pantau.workspace import open_database
 
+    say = progress.say
     t0 = time.perf_counter()
     temporary = directory is None
     if temporary:
@@ -133,7 +134,7 @@ def run_demo(directory: Path | None = None, *, seed: int = 1, size: str = "small
             sync = sync_watchlists(settings, db)
             say(f"watchlist: {_describe(sync)}")
             say("crawling the sandbox ...")
-            crawl = run_crawl(settings, db, trigger="demo", show_progress=show_progress)
+            crawl = run_crawl(settings, db, trigger="demo", progress=progress)
             result.failures = list(crawl.failures)
             say(f"crawl: {crawl.new_interactions} new interactions")
             say("matching actors against the roster ...")

@@ -31,28 +31,49 @@ def finish(db: Database, run_id: int, status: str, *, stats: dict | None = None,
 def mark_interrupted(db: Database) -> int:
     """Runs left 'running' by a process that is gone become 'interrupted'.
 
-    Called while holding the workspace job lock, so no other crawl, match or run
-    can be going on; a live pid other than ours is an import (imports do not take
-    the lock) and is left alone.
+    Safe to call at any time, with or without the job lock: a run is closed only when
+    the process that opened it is gone (its pid is dead, or now belongs to a process
+    started after the run began). Every stage calls it when it starts, and
+    ``pantau status`` before it shows the runs, so a killed import is not "running" forever.
     """
-    stale = []
-    for run_id, pid in db.execute("SELECT id, pid FROM runs WHERE status='running'").fetchall():
-        if pid == os.getpid():
-            continue
-        if pid:
-            try:
-                os.kill(pid, 0)
-                continue            # still alive
-            except ProcessLookupError:
-                pass
-            except PermissionError:
-                continue            # alive, someone else's
-        stale.append(run_id)
+    stale = [run_id for run_id, pid, started in
+             db.execute("SELECT id, pid, started_at FROM runs WHERE status='running'").fetchall()
+             if not _alive(pid, started)]
     if stale:
         with transaction(db):
-            db.conn.executemany("UPDATE runs SET status='interrupted', ended_at=? WHERE id=?",
+            db.conn.executemany("UPDATE runs SET status='interrupted', ended_at=?, "
+                                "error=COALESCE(error, 'the process ended without closing the run') WHERE id=?",
                                 [(utcnow(), r) for r in stale])
     return len(stale)
+
+
+def _alive(pid: int | None, started_at: str | None) -> bool:
+    """Is the process that opened a run still running? (pids are reused: compare start times)."""
+    if not pid:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        import psutil
+        proc = psutil.Process(pid)
+        created = proc.create_time()
+    except Exception:           # no such process (or psutil cannot tell): gone, unless it is not ours
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    if started_at:
+        from datetime import datetime
+        try:
+            began = datetime.fromisoformat(started_at.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return True
+        if created > began + 2:     # a newer process that got the same pid
+            return False
+    return True
 
 
 def record_account(db: Database, run_id: int, account_id: int, spider: str, *, requests: int = 0,

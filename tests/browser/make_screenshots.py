@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from pantau.cli.workspace import create_workspace
+from pantau.workspace import create_workspace
 from pantau.review.app import create_app
 from storage.queries import matches as matches_q
 from tests.browser.conftest import PASSWORD, USERS, LiveServer, seed_workspace

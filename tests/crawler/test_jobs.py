@@ -19,7 +19,7 @@ def test_run_crawl_returns_outcomes_and_records_the_run(workspace, replay):
     db = open_database(settings)
     try:
         sync_watchlists(settings, db)
-        result = run_crawl(settings, db, trigger="test", show_progress=False)
+        result = run_crawl(settings, db, trigger="test")
         assert result.ok and result.failures == []
         assert result.new_interactions == 12
         by = {(a.platform, a.status) for a in result.accounts}
@@ -29,7 +29,7 @@ def test_run_crawl_returns_outcomes_and_records_the_run(workspace, replay):
         # inside a caller's run (the nightly job): the run stays open for the caller to finish
         from storage.queries import runs as runs_q
         rid = runs_q.start(db, "nightly", "test")
-        again = run_crawl(settings, db, run_id=rid, show_progress=False)
+        again = run_crawl(settings, db, run_id=rid)
         assert again.run_id == rid and again.new_interactions == 0
         assert db.execute("SELECT status FROM runs WHERE id=?", [rid]).fetchone() == ("running",)
     finally:

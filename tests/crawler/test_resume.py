@@ -52,7 +52,7 @@ def test_kill_and_resume_equals_clean_crawl(tmp_path, workspace, replay):
     assert rows(workspace, "SELECT status FROM runs ORDER BY id") == [("interrupted",), ("ok",)]
 
     clean_ws = tmp_path / "clean"
-    from pantau.cli.workspace import create_workspace
+    from pantau.workspace import create_workspace
     create_workspace(clean_ws)
     (clean_ws / "watchlists" / "example.yaml").unlink()
     setup_workspace(clean_ws, synthetic.watchlist(replay.url))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psutil
 
-from pantau.cli.workspace import create_workspace
+from pantau.workspace import create_workspace
 from tests.conftest import FIXTURES, LOOPBACK_CONFIG, run_pantau
 
 IMPORTS = FIXTURES / "imports"
@@ -161,7 +161,7 @@ def test_sigkill_mid_import_leaves_a_consistent_db_and_rerun_completes(workspace
     assert got == expected
     assert f"{expected[0] - stored} new interactions" in p.stdout
     assert q(workspace, "SELECT count(*) - count(DISTINCT platform || natural_key) FROM interactions") == [(0,)]
-    assert q(workspace, "SELECT status FROM runs ORDER BY id") == [("running",), ("ok",)]
+    assert q(workspace, "SELECT status FROM runs ORDER BY id") == [("interrupted",), ("ok",)]   # closed by the re-run
 
 
 def test_times_without_a_zone_are_read_in_the_schedule_timezone(pantau, workspace, tmp_path):

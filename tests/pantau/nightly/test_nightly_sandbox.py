@@ -12,7 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from pantau.cli.workspace import create_workspace
+from pantau.workspace import create_workspace
 from pantau.sandbox.demo import demo_config
 from pantau.sandbox.roster import write_sample_roster
 from pantau.sandbox.server import Sandbox
