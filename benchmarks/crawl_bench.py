@@ -98,7 +98,7 @@ def main() -> int:
     args = ap.parse_args()
     platforms = {p.strip() for p in args.platforms.split(",") if p.strip()} & API_PLATFORMS
 
-    from pantau.cli.workspace import create_workspace
+    from pantau.workspace import create_workspace
     from pantau.sandbox.server import SandboxProcess
 
     tmp = tempfile.TemporaryDirectory(prefix="pantau-crawl-bench-")

@@ -39,7 +39,7 @@ def iso(t: datetime) -> str:
 
 
 def build(ws: Path, n: int, seed: int, page_url: str | None, match_share: float = 0.02) -> dict:
-    from pantau.cli.workspace import create_workspace
+    from pantau.workspace import create_workspace
     from pantau.config import load
     from pantau.workspace import open_database
     from storage.queries import employees as employees_q

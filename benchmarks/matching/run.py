@@ -235,7 +235,7 @@ def sample(scale: str, n_actors: int) -> None:
 
 
 def _write_workspace(ds: Dataset, ws: Path) -> None:
-    from pantau.cli.workspace import create_workspace
+    from pantau.workspace import create_workspace
     from pantau.workspace import open_database, open_settings
     from storage.queries.employees import replace_source
     from storage.queries.interactions import InteractionWriter
