@@ -130,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    from pantau.jobs.stage import Terminated
+
     register_commands(argv)
 
     debug = "--debug" in argv
@@ -160,6 +162,9 @@ def _main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         fail("interrupted")
         return 130
+    except Terminated:
+        fail("terminated; the run is recorded as interrupted and the next run completes it")
+        return 143
     except Exception as exc:  # an unforeseen failure: still one line unless --debug
         if debug:
             raise
