@@ -375,3 +375,46 @@ def remove(folder: Path, platform: str, handle: str, *, file: Path | None = None
     with path.open("w", encoding="utf-8") as fh:
         _yaml().dump(data, fh)
     return path
+
+
+def set_enabled(folder: Path, platform: str, handle: str, enabled: bool) -> tuple[Path, bool]:
+    """Switch crawling of an account on or off in its file, keeping comments and order.
+
+    Returns the file and whether it changed. Turning an account off writes
+    ``enabled: false`` after its handle; on again, ``enabled: true`` (an explicit line
+    a reviewer of the file sees change). History in the database is never touched.
+    """
+    if platform in PLATFORMS:
+        platform, handle = resolve_handle(platform, handle)
+    found = _locate(folder, platform, handle)
+    if not found:
+        raise PantauError(f"{platform} {handle} is not in any watchlist")
+    path, data, cand, i = found
+    acc = cand["accounts"][i]
+    if acc.get("enabled", True) is enabled:
+        return path, False
+    if "enabled" in acc:
+        acc["enabled"] = enabled
+    else:
+        keys = list(acc)
+        acc.insert(keys.index("handle") + 1 if "handle" in keys else len(keys), "enabled", enabled)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        _yaml().dump(data, fh)
+    tmp.replace(path)
+    return path, True
+
+
+def candidates(folder: Path) -> list[tuple[str, str | None]]:
+    """``(name, role)`` of every candidate in the files, for choosing one in a form."""
+    out: dict[str, str | None] = {}
+    for path in files_in(folder):
+        try:
+            data = read_file(path)
+        except InputError:
+            continue
+        if isinstance(data, CommentedMap):
+            for c in data.get("candidates") or []:
+                if isinstance(c, CommentedMap) and isinstance(c.get("name"), str):
+                    out.setdefault(c["name"], c.get("role"))
+    return sorted(out.items())

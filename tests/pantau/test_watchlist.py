@@ -149,3 +149,23 @@ def test_cli_add_infers_the_platform_from_a_profile_url(tmp_path):
         ("x", "calonsatu"), ("instagram", "calon.satu")]
     r = run_pantau("watchlist", "add", "calonsatu", "--candidate", "Calon Satu", cwd=tmp_path)
     assert r.returncode == 2 and "missing HANDLE" in r.stderr
+
+
+def test_set_enabled_keeps_comments_and_round_trips(tmp_path):
+    from pantau.watchlist import candidates, load, set_enabled
+    f = tmp_path / "w.yaml"
+    f.write_text("# pilkada kota\nelection: Pilkada 2029\ncandidates:\n  - name: Calon Satu  # petahana\n"
+                 "    role: kepala-daerah\n    accounts:\n      - platform: instagram\n        handle: calon.satu"
+                 "   # akun resmi\n        url: https://www.instagram.com/calon.satu/\n", encoding="utf-8")
+    path, changed = set_enabled(tmp_path, "instagram", "https://www.instagram.com/calon.satu/", False)
+    assert path == f and changed
+    text = f.read_text()
+    assert "# pilkada kota" in text and "# petahana" in text and "# akun resmi" in text
+    assert text.index("handle: calon.satu") < text.index("enabled: false") < text.index("url:")
+    assert [a.enabled for a in load(tmp_path).accounts] == [False]
+    assert set_enabled(tmp_path, "instagram", "calon.satu", False) == (f, False)
+    set_enabled(tmp_path, "instagram", "@calon.satu", True)
+    assert [a.enabled for a in load(tmp_path).accounts] == [True] and "enabled: true" in f.read_text()
+    assert candidates(tmp_path) == [("Calon Satu", "kepala-daerah")]
+    with pytest.raises(PantauError, match="not in any watchlist"):
+        set_enabled(tmp_path, "x", "nobody", False)

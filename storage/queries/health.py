@@ -1,0 +1,40 @@
+"""What the admin's runs-and-health screen reads: recent runs, failures, interactions per hour."""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+
+def recent_runs(db: Database, limit: int = 20) -> list[dict]:
+    """The latest runs with their summary and stats decoded (newest first)."""
+    rows = list(db.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", [limit]))
+    for r in rows:
+        for k in ("stats", "summary"):
+            try:
+                r[k] = json.loads(r[k] or "{}")
+            except ValueError:
+                r[k] = {}
+    return rows
+
+
+def account_failures(db: Database, runs: int = 10, limit: int = 100) -> list[dict]:
+    """Accounts not collected (failed, budget spent, skipped) in the last ``runs`` runs that crawled."""
+    return list(db.query(
+        """SELECT ar.run_id, ar.status, ar.message, ar.errors, ar.finished_at, a.platform, a.handle, a.candidate
+           FROM account_runs ar JOIN accounts a ON a.id = ar.account_id
+           WHERE ar.status != 'ok'
+             AND ar.run_id IN (SELECT DISTINCT run_id FROM account_runs ORDER BY run_id DESC LIMIT ?)
+           ORDER BY ar.run_id DESC, a.platform, a.handle LIMIT ?""", [runs, limit]))
+
+
+def interactions_per_hour(db: Database, since: str) -> list[tuple[str, int]]:
+    """``(YYYY-MM-DDTHH, count)`` of interactions observed since ``since`` (UTC ISO).
+
+    Grouped by UTC hour on the ``observed_at`` index alone (no table rows read); the caller
+    folds hours into local nights, which works for every whole-hour zone.
+    """
+    return [tuple(r) for r in db.execute(
+        "SELECT substr(observed_at, 1, 13) AS h, count(*) FROM interactions "
+        "WHERE observed_at >= ? GROUP BY h ORDER BY h", [since]).fetchall()]
