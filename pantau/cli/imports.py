@@ -12,13 +12,21 @@ from pantau.errors import PantauError
 
 @app.command("import")
 def import_(
-    file: Path = typer.Argument(..., help="Interactions, .jsonl or .csv (see docs/import.md)."),
+    file: Path = typer.Argument(..., help="Interactions (.jsonl or .csv), a browser HAR (.har) or a Zeeschuimer "
+                                          "export (.ndjson); see docs/import.md and docs/capture.md."),
     strict: bool = typer.Option(False, "--strict", help="Store nothing if any line is bad."),
 ) -> None:
-    """Import interactions (JSON Lines or CSV); importing the same file twice adds nothing.
+    """Import interactions (JSON Lines, CSV, HAR or Zeeschuimer NDJSON); importing the same file twice adds nothing.
 
     Example: pantau import instagram-likes.jsonl
+    Example: pantau import instagram-komentar.har
     """
+    from pantau.capture.job import detect
+
+    fmt = detect(file) if file.is_file() else None
+    if fmt:
+        import_capture_file(file, fmt)
+        return
     from pantau.cli.progress import RichProgress
     from pantau.importer import import_interactions
     from pantau.jobs.sync import sync_watchlists
@@ -49,3 +57,44 @@ def import_(
         if strict:
             raise PantauError(f"{r.rejected_total} lines rejected; nothing stored (--strict)")
         raise PantauError(f"{r.rejected_total} lines rejected; the {r.accepted} good lines were stored")
+
+
+def import_capture_file(file: Path, fmt: str | None = None) -> None:
+    """``pantau import`` of a HAR or Zeeschuimer file (and the import step of ``pantau capture``)."""
+    from pantau.capture.job import import_capture
+    from pantau.jobs.sync import sync_watchlists
+
+    settings = state.settings()
+    db = state.db()
+    sync_watchlists(settings, db)            # interactions land only on accounts the watchlists name
+    r = import_capture(db, file, settings=settings, fmt=fmt)
+    print_capture_report(r)
+
+
+def print_capture_report(r) -> None:
+    """What a capture import found, in a few lines a clerk can read."""
+    console.print(
+        f"{r.file}: {r.entries} {'entries' if r.format == 'har' else 'items'}, {r.platform_responses} from "
+        f"Instagram/TikTok/X/Facebook, {r.recognised} recognised, {r.unrecognised} not recognised"
+        + (f", {r.no_body} saved without content" if r.no_body else "")
+        + (f", {r.failed} failed requests" if r.failed else ""), soft_wrap=True)
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(r.by_kind.items())) or "none"
+    console.print(f"interactions on watched accounts: {r.kept} ({kinds}); {r.new_interactions} new, "
+                  f"{r.new_actors} new actors; {r.evidence_files} new evidence files", soft_wrap=True)
+    for acc, n in sorted(r.by_account.items()):
+        console.print(f"  {acc}: {n}", soft_wrap=True)
+    if r.dropped_unwatched:
+        top = ", ".join(f"{a} ({n})" for a, n in r.unwatched_accounts.most_common(5))
+        console.print(f"dropped {r.dropped_unwatched} interactions on accounts in no watchlist: {top}", soft_wrap=True)
+    if r.own_posts:
+        console.print(f"skipped {r.own_posts} comments by the watched accounts themselves (their posts)",
+                      soft_wrap=True)
+    if r.owner_unknown:
+        console.print(f"dropped {r.owner_unknown} interactions whose post owner the capture does not show "
+                      "(open the post page itself while capturing)", soft_wrap=True)
+    if r.unrecognised:
+        shapes = "; ".join(f"{s} ({n})" for s, n in r.unrecognised_samples.most_common(5))
+        console.print(f"not recognised: {shapes}", soft_wrap=True)
+    if r.no_body:
+        console.print("some responses were saved without their content: in Firefox use "
+                      "'Save All As HAR' after the page finished loading (see docs/capture.md)", soft_wrap=True)

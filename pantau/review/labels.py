@@ -14,4 +14,4 @@ KIND = {
     "quote": N_("Quote"), "follow": N_("Follow"),
 }
 ROLE = {"admin": N_("Administrator"), "reviewer": N_("Reviewer"), "viewer": N_("Viewer")}
-EVIDENCE = {"screenshot": N_("Screenshot"), "raw": N_("Raw record file")}
+EVIDENCE = {"screenshot": N_("Screenshot"), "raw": N_("Raw record file"), "capture": N_("Captured response")}

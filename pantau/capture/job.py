@@ -1,0 +1,390 @@
+"""Importing a capture (HAR or Zeeschuimer export): responses -> interactions + evidence.
+
+The whole file is read and checked before anything is stored: interactions go to
+staging files (``storage.staging``) and recognised responses, their secrets removed, to
+a private staging folder. A truncated or corrupt file therefore stores nothing; a
+complete one is moved in batch by batch (idempotent natural keys: importing it again adds
+nothing), then each recognised response is filed as evidence (content-addressed, 0600)
+and linked to the interactions it gave.
+
+Interactions land on the watched account that owns the post (or, for follows, the
+profile). Who that is comes from the response itself (media owner, video author, tweet
+author), else from another response of the same capture that named the post's owner,
+else from the page the person was on. Interactions on accounts no watchlist names are
+counted and dropped, as are the watched account's own comments (those are posts).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from pantau.capture import har, redact, zeeschuimer
+from pantau.capture.hosts import HostMap
+from pantau.capture.model import Found, Owners, Parsed, Response
+from pantau.capture.parsers import PARSERS
+from pantau.errors import InputError
+from storage import files, private_dir
+from storage.queries import audit, dumps, transaction, utcnow
+from storage.queries import runs as runs_q
+from storage.records import Actor, Interaction, normalise_handle
+from storage.staging import Stager, staging_folder, store_staged
+
+EVIDENCE_KIND = "capture"
+BATCH = 50_000
+#: unrecognised shapes named in the report (all are counted)
+MAX_SHAPES = 20
+
+
+@dataclass
+class CaptureReport:
+    file: str
+    format: str = "har"
+    entries: int = 0                 # HAR entries or Zeeschuimer items read
+    platform_responses: int = 0      # of those, from a captured platform with a body
+    recognised: int = 0
+    unrecognised: int = 0
+    unrecognised_samples: Counter = field(default_factory=Counter)
+    no_body: int = 0                 # platform entries saved without a body
+    failed: int = 0                  # platform requests that failed (4xx, 5xx, aborted)
+    found: int = 0                   # interactions seen in recognised responses
+    kept: int = 0                    # of those, on watched accounts
+    new_interactions: int = 0
+    new_actors: int = 0
+    dropped_unwatched: int = 0
+    unwatched_accounts: Counter = field(default_factory=Counter)
+    owner_unknown: int = 0
+    own_posts: int = 0
+    evidence_files: int = 0
+    by_kind: Counter = field(default_factory=Counter)
+    by_account: Counter = field(default_factory=Counter)
+    by_platform: Counter = field(default_factory=Counter)
+    bytes: int = 0
+    seconds: float = 0.0
+    run_id: int | None = None
+
+    def stats(self) -> dict:
+        return {"format": self.format, "entries": self.entries, "platform_responses": self.platform_responses,
+                "recognised": self.recognised, "unrecognised": self.unrecognised, "no_body": self.no_body,
+                "failed": self.failed, "found": self.found, "kept": self.kept,
+                "new_interactions": self.new_interactions, "new_actors": self.new_actors,
+                "dropped_unwatched": self.dropped_unwatched, "owner_unknown": self.owner_unknown,
+                "own_posts": self.own_posts, "evidence_files": self.evidence_files,
+                "by_kind": dict(self.by_kind), "by_account": dict(self.by_account)}
+
+
+def detect(path: Path) -> str | None:
+    """``har`` or ``zeeschuimer`` when the file is a capture; None for Pantau's own import formats."""
+    suffix = path.suffix.lower()
+    if suffix == ".har":
+        return "har"
+    if suffix in (".ndjson", ".jsonl", ".json"):
+        try:
+            with open(path, "rb") as fh:
+                for line in fh:
+                    if line.strip():
+                        text = line.decode("utf-8", errors="replace")
+                        if zeeschuimer.looks_like(text):
+                            return "zeeschuimer"
+                        if suffix == ".json" and text.lstrip().startswith('{"log"'):
+                            return "har"
+                        return None
+        except OSError:
+            return None
+    return None
+
+
+class _Watched:
+    """The watched accounts: by handle and by platform id."""
+
+    def __init__(self, db):
+        self.by_handle: dict[tuple[str, str], str] = {}
+        self.by_id: dict[tuple[str, str], str] = {}
+        for platform, handle, pid in db.execute(
+                "SELECT platform, handle, platform_id FROM accounts WHERE origin='watchlist' AND enabled=1"):
+            self.by_handle[(platform, handle)] = handle
+            if pid:
+                self.by_id[(platform, str(pid))] = handle
+
+    def account(self, platform: str, handle: str | None, uid: str | None) -> str | None:
+        if handle:
+            a = self.by_handle.get((platform, normalise_handle(platform, handle)))
+            if a:
+                return a
+        if uid:
+            return self.by_id.get((platform, uid))
+        return None
+
+
+class _Evidence:
+    """Recognised responses waiting in the staging folder until the file is known to be whole."""
+
+    def __init__(self, folder: Path):
+        self.folder = private_dir(folder / "responses")
+        self.items: list[tuple[str, str | None, str | None]] = []   # (staged file, source url, captured at)
+        self.linked: set[int] = set()
+
+    def add(self, document: dict, source_url: str | None, captured_at: str | None) -> int:
+        data = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+        idx = len(self.items)
+        path = self.folder / f"{idx:08d}.json"
+        with open(path, "wb", opener=lambda p, f: os.open(p, f, 0o600)) as fh:
+            fh.write(data)
+        self.items.append((str(path), source_url, captured_at))
+        return idx
+
+
+def _response_document(resp: Response, parsed: Parsed) -> dict:
+    body = parsed.evidence if parsed.evidence is not None else resp.body
+    if isinstance(body, str):
+        body = redact.body(body)
+    else:
+        body = json.loads(redact.body(json.dumps(body, ensure_ascii=False)))
+    return {"captured_from": resp.origin, "platform": resp.platform, "request": {"method": resp.method,
+            "url": resp.url}, "status": resp.status, "received_at": resp.started, "page_url": resp.page_url,
+            "mime_type": resp.mime, "shape": parsed.shape, "body": body}
+
+
+def _item_document(item: zeeschuimer.Item, parsed: Parsed) -> dict:
+    data = json.loads(redact.body(json.dumps(item.data, ensure_ascii=False)))
+    return {"captured_from": "zeeschuimer", "platform": item.platform, "source_platform": item.source_platform,
+            "source_url": item.source_url, "page_url": item.page_url, "collected_at": item.collected_at,
+            "shape": parsed.shape, "data": data}
+
+
+def _iso(v: str | None) -> str | None:
+    if not v:
+        return None
+    return v.replace("+00:00", "Z")
+
+
+class _Importer:
+    def __init__(self, db, path: Path, fmt: str, hosts: HostMap, folder: Path):
+        self.db = db
+        self.path = path
+        self.report = CaptureReport(file=str(path), format=fmt)
+        self.hosts = hosts
+        self.owners = Owners()
+        self.watched = _Watched(db)
+        self.stager = Stager(folder, source="capture")
+        self.evidence = _Evidence(folder)
+        self.pending: list[Interaction] = []
+        self.batches = []
+        self.links: list[tuple[str, str, int]] = []           # (platform, natural key, evidence index)
+        self.deferred: list[tuple[Found, str | None, int]] = []
+        self.keys: set[tuple[str, str]] = set()
+
+    # reading ---------------------------------------------------------------------------
+    def read_har(self) -> None:
+        stats = har.HarStats()
+        try:
+            for resp in har.responses(self.path, self.hosts, stats):
+                self.report.platform_responses += 1
+                self.report.by_platform[resp.platform] += 1
+                self._response(resp)
+        finally:
+            self.report.entries = stats.entries
+            self.report.no_body = stats.no_body
+            self.report.failed = stats.failed
+            self.report.bytes = stats.bytes
+
+    def read_zeeschuimer(self) -> None:
+        for item in zeeschuimer.items(self.path):
+            self.report.entries += 1
+            if item.platform is None:
+                self._unknown(f"{item.source_platform} items")
+                continue
+            self.report.platform_responses += 1
+            self.report.by_platform[item.platform] += 1
+            parser = PARSERS[item.platform]
+            try:
+                parsed = parser.parse_item(item, self.owners)
+            except Exception as exc:          # a variant the parser did not expect: counted, not fatal
+                parsed = None
+                self._unknown(f"{item.source_platform} item ({type(exc).__name__})")
+                continue
+            if parsed is None:
+                self._unknown(f"{item.source_platform} item")
+                continue
+            self.report.recognised += 1
+            if parsed.found:
+                idx = self.evidence.add(_item_document(item, parsed), item.source_url or item.page_url,
+                                        item.collected_at)
+                self._found(parsed.found, item.page_url, idx)
+
+    def _unknown(self, sample: str) -> None:
+        self.report.unrecognised += 1
+        if len(self.report.unrecognised_samples) < MAX_SHAPES or sample in self.report.unrecognised_samples:
+            self.report.unrecognised_samples[sample] += 1
+
+    def _response(self, resp: Response) -> None:
+        parser = PARSERS.get(resp.platform)
+        sample = f"{resp.platform} {resp.url.split('?', 1)[0][:120]}"
+        if parser is None:
+            self._unknown(sample)
+            return
+        try:
+            parsed = parser.parse(resp, self.owners)
+        except Exception as exc:              # a variant the parser did not expect: counted, not fatal
+            self._unknown(f"{sample} ({type(exc).__name__})")
+            return
+        if parsed is None:
+            self._unknown(sample)
+            return
+        self.report.recognised += 1
+        if parsed.found:
+            idx = self.evidence.add(_response_document(resp, parsed), resp.url, _iso(resp.started))
+            self._found(parsed.found, resp.page_url, idx)
+
+    # deciding --------------------------------------------------------------------------
+    def _found(self, found: list[Found], page_url: str | None, idx: int) -> None:
+        for f in found:
+            self.report.found += 1
+            owner = self._owner(f)
+            if owner is None:
+                self.deferred.append((f, page_url, idx))
+            else:
+                self._decide(f, owner, idx)
+
+    def _owner(self, f: Found) -> tuple[str | None, str | None] | None:
+        if f.owner:
+            return f.owner, f.owner_id
+        for ref in ((f.owner_id,) if f.owner_id else ()) + f.owner_refs:
+            h = self.owners.owner_of(f.platform, ref)
+            if h:
+                return h, f.owner_id
+        if f.owner_id and (f.platform, f.owner_id) in self.watched.by_id:
+            return None, f.owner_id
+        return None
+
+    def _decide(self, f: Found, owner: tuple[str | None, str | None], idx: int) -> None:
+        handle, oid = owner
+        account = self.watched.account(f.platform, handle, oid)
+        if account is None:
+            self.report.dropped_unwatched += 1
+            self.report.unwatched_accounts[normalise_handle(f.platform, handle) if handle else f"id {oid}"] += 1
+            return
+        if (f.actor_handle and normalise_handle(f.platform, f.actor_handle) == account) or \
+                (f.actor_id and oid and f.actor_id == oid) or \
+                (f.actor_id and self.watched.by_id.get((f.platform, f.actor_id)) == account):
+            self.report.own_posts += 1
+            return
+        raw = f.raw
+        it = Interaction(f.platform, f.kind, account,
+                         Actor(f.platform, f.actor_key, f.actor_handle, f.actor_name, None, f.actor_url, f.actor_id),
+                         f.post_id, f.post_url, f.interaction_id, f.parent_id, f.url, f.text, f.created_at,
+                         dumps(raw) if raw is not None else None, "capture")
+        key = (f.platform, it.natural_key)
+        self.links.append((f.platform, it.natural_key, idx))
+        self.evidence.linked.add(idx)
+        if key in self.keys:        # seen twice in one capture (a page loaded twice): one interaction
+            return
+        self.keys.add(key)
+        self.report.kept += 1
+        self.report.by_kind[f.kind] += 1
+        self.report.by_account[f"{f.platform}/{account}"] += 1
+        self.pending.append(it)
+        if len(self.pending) >= BATCH:
+            self.batches.append(self.stager.stage(self.pending))
+            self.pending = []
+
+    def finish_reading(self) -> None:
+        parsers = PARSERS
+        for f, page_url, idx in self.deferred:
+            owner = self._owner(f)
+            if owner is None:
+                h = parsers[f.platform].page_fallback(f, page_url)
+                owner = (h, f.owner_id) if h else ((None, f.owner_id) if f.owner_id else None)
+            if owner is None:
+                self.report.owner_unknown += 1
+                continue
+            self._decide(f, owner, idx)
+        self.deferred = []
+        if self.pending:
+            self.batches.append(self.stager.stage(self.pending))
+            self.pending = []
+
+    # storing ---------------------------------------------------------------------------
+    def store(self, evidence_root: Path, run_id: int) -> None:
+        observed_at = utcnow()
+        accounts: dict = {}
+        for batch in self.batches:
+            res = store_staged(self.db, batch, observed_at=observed_at, run_id=run_id, accounts_cache=accounts)
+            self.report.new_interactions += res.new_interactions
+            self.report.new_actors += res.new_actors
+        stored: dict[int, files.StoredFile] = {}
+        for idx in sorted(self.evidence.linked):
+            staged, _, _ = self.evidence.items[idx]
+            f = files.store_bytes(evidence_root, Path(staged).read_bytes(), "json")
+            stored[idx] = f
+            if f.new:
+                self.report.evidence_files += 1
+        rows = []
+        for platform, key, idx in self.links:
+            f = stored[idx]
+            _, url, at = self.evidence.items[idx]
+            rows.append((f.sha256, f.path, EVIDENCE_KIND, url, at or observed_at, f.bytes, run_id, platform, key))
+        with transaction(self.db):
+            self.db.conn.executemany(
+                "INSERT INTO evidence (sha256, path, kind, interaction_id, source_url, captured_at, bytes, run_id) "
+                "SELECT ?1, ?2, ?3, i.id, ?4, ?5, ?6, ?7 FROM interactions i WHERE i.platform = ?8 "
+                "AND i.natural_key = ?9 ON CONFLICT (interaction_id, kind, sha256) DO NOTHING", rows)
+
+
+def import_capture(db, path: Path, *, settings=None, hosts: HostMap | None = None, fmt: str | None = None,
+                   run_id: int | None = None, evidence_root: Path | None = None) -> CaptureReport:
+    """Import one HAR or Zeeschuimer file; see docs/capture.md.
+
+    Raises ``InputError`` (and stores nothing) when the file is truncated, corrupt or not a
+    capture. Unrecognised responses, dropped and unattributable interactions are counted
+    in the report.
+    """
+    from pantau.capture.hosts import from_settings
+
+    path = Path(path)
+    t0 = time.monotonic()
+    if not path.is_file():
+        raise InputError("no such file", file=str(path))
+    fmt = fmt or detect(path) or "har"
+    hosts = hosts or from_settings(settings)
+    if evidence_root is None:
+        if settings is None:
+            raise ValueError("import_capture needs settings or evidence_root")
+        evidence_root = settings.evidence_dir
+    folder = staging_folder(db)
+    own_run = run_id is None
+    imp = _Importer(db, path, fmt, hosts, folder)
+    status, error = "failed", None
+    try:
+        if fmt == "zeeschuimer":
+            imp.read_zeeschuimer()
+            if imp.report.entries == 0:
+                raise InputError("the file has no Zeeschuimer items", file=str(path))
+        else:
+            imp.read_har()
+        imp.finish_reading()
+        if own_run:
+            run_id = runs_q.start(db, "import", trigger="cli")
+        imp.report.run_id = run_id
+        imp.store(evidence_root, run_id)
+        status = "ok"
+    except BaseException as exc:
+        error = str(exc) or type(exc).__name__
+        raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        imp.report.seconds = time.monotonic() - t0
+        if own_run and run_id is not None:
+            runs_q.finish(db, run_id, status, error=error, stats=imp.report.stats(),
+                          summary={"file": path.name, **imp.report.stats()})
+        with transaction(db):
+            audit.write(db, "import", object_type="capture", object_id=run_id,
+                        detail={"file": path.name, "stored": status == "ok", "error": error and error[:200],
+                                **imp.report.stats()})
+    return imp.report

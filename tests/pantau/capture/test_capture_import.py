@@ -1,0 +1,205 @@
+"""`pantau import FILE.har|FILE.ndjson`: real CLI, real SQLite, files built from the fixtures' shapes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.pantau.capture import scenario as sc
+
+
+@pytest.fixture
+def ws(workspace: Path) -> Path:
+    (workspace / "watchlists" / "calon.yaml").write_text(sc.WATCHLIST, encoding="utf-8")
+    return workspace
+
+
+def _rows(ws: Path) -> list[dict]:
+    from pantau.workspace import open_database, open_settings
+    db = open_database(open_settings(ws))
+    try:
+        return list(db.query(
+            "SELECT i.id, i.platform, i.kind, i.interaction_id, i.parent_id, i.post_id, i.source, a.handle, "
+            "a.actor_key, acc.handle AS account FROM interactions i JOIN actors a ON a.id = i.actor_id "
+            "JOIN accounts acc ON acc.id = i.account_id"))
+    finally:
+        db.close()
+
+
+def _evidence(ws: Path) -> list[dict]:
+    from pantau.workspace import open_database, open_settings
+    db = open_database(open_settings(ws))
+    try:
+        return list(db.query("SELECT * FROM evidence"))
+    finally:
+        db.close()
+
+
+def _check_expected(rows: list[dict]) -> None:
+    got: dict = {}
+    for r in rows:
+        key = r["interaction_id"] if r["kind"] in ("comment", "reply", "quote") else r["handle"]
+        got.setdefault((r["platform"], r["kind"]), set()).add(key)
+    assert got == sc.EXPECTED
+    ids = {r["interaction_id"] for r in rows}
+    assert not ids & sc.OWN, "the candidate's own comments are posts, not interactions"
+    assert not ids & sc.UNWATCHED
+    accounts = {(r["platform"], r["account"]) for r in rows}
+    assert accounts == {("instagram", "calon.satu"), ("tiktok", "calonsatu"), ("x", "calonsatu"),
+                        ("facebook", "calon.satu")}
+
+
+def _no_secret_anywhere(ws: Path) -> None:
+    hits = []
+    for p in (ws / "data").rglob("*"):
+        if p.is_file() and sc.SECRET.encode() in p.read_bytes():
+            hits.append(str(p))
+    assert hits == []
+
+
+@pytest.mark.parametrize("style,b64", [("chromium", False), ("chromium", True), ("firefox", False)])
+def test_har_import_lands_each_interaction_on_the_watched_account(ws, pantau, tmp_path, style, b64):
+    har = sc.build_har(tmp_path / f"sesi-{style}.har", style=style, b64=b64)
+    r = pantau("import", str(har))
+    assert r.returncode == 0, r.stderr
+    assert "dropped 2 interactions on accounts in no watchlist: akun.lain (2)" in r.stdout
+    assert "skipped 3 comments by the watched accounts themselves" in r.stdout
+    assert "not recognised: x https://x.com/i/api/1.1/jot/client_event.json (1)" in r.stdout
+    rows = _rows(ws)
+    _check_expected(rows)
+    assert {r["source"] for r in rows} == {"capture"}
+    # replies know what they answer
+    by_id = {r["interaction_id"]: r for r in rows}
+    assert by_id["17900000000000012"]["parent_id"] == "17900000000000001"
+    assert by_id["7400000000000020002"]["parent_id"] == "7400000000000020001"
+    assert by_id["1870000000000000013"]["parent_id"] == "1870000000000000011"
+    assert by_id["998877665544002"]["parent_id"] == "998877665544001"
+    # a TikTok commenter the response names only by uid is keyed by that uid
+    assert by_id["7400000000000010002"]["actor_key"] == "6900000000000000002"
+    # every interaction is linked to the response it came from, kept as a private file
+    ev = _evidence(ws)
+    assert {e["interaction_id"] for e in ev} == {r["id"] for r in rows}
+    assert {e["kind"] for e in ev} == {"capture"}
+    root = ws / "data" / "evidence"
+    for e in ev:
+        f = root / e["path"]
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600
+        import hashlib
+        assert hashlib.sha256(f.read_bytes()).hexdigest() == e["sha256"] == f.stem
+        assert e["source_url"].startswith("https://")
+        assert e["captured_at"].startswith("2026-01-02T03:04:05")
+    doc = json.loads((root / next(e["path"] for e in ev if "comment/list/?" in e["source_url"])).read_text())
+    assert "msToken" not in doc["request"]["url"] and "X-Bogus" not in doc["request"]["url"]
+    assert json.loads(doc["body"])["comments"][0]["cid"] == "7400000000000010001"
+    _no_secret_anywhere(ws)
+
+
+def test_reimporting_the_same_har_adds_nothing(ws, pantau, tmp_path):
+    har = sc.build_har(tmp_path / "sesi.har")
+    assert pantau("import", str(har)).returncode == 0
+    before = (len(_rows(ws)), len(_evidence(ws)), sorted(p.name for p in (ws / "data" / "evidence").rglob("*.json")))
+    r = pantau("import", str(har))
+    assert r.returncode == 0, r.stderr
+    assert "; 0 new, 0 new actors; 0 new evidence files" in r.stdout
+    assert (len(_rows(ws)), len(_evidence(ws)),
+            sorted(p.name for p in (ws / "data" / "evidence").rglob("*.json"))) == before
+    # the same session saved by the other browser is the same interactions
+    assert pantau("import", str(sc.build_har(tmp_path / "ff.har", style="firefox"))).returncode == 0
+    assert len(_rows(ws)) == before[0]
+
+
+def test_zeeschuimer_export(ws, pantau, tmp_path):
+    nd = sc.build_zeeschuimer(tmp_path / "zeeschuimer-export.ndjson")
+    r = pantau("import", str(nd))
+    assert r.returncode == 0, r.stderr
+    assert "not recognised: linkedin.com items (1)" in r.stdout
+    rows = _rows(ws)
+    got = {(r["platform"], r["kind"], r["interaction_id"]) for r in rows}
+    assert got == {
+        ("tiktok", "comment", "7400000000000010001"), ("tiktok", "comment", "7400000000000010002"),
+        ("tiktok", "comment", "7400000000000010004"), ("tiktok", "reply", "7400000000000020001"),
+        ("tiktok", "reply", "7400000000000020002"),
+        ("instagram", "comment", "17900000000000001"), ("instagram", "comment", "17900000000000003"),
+        ("instagram", "reply", "17900000000000011"),
+        ("x", "comment", "1870000000000000011"), ("x", "comment", "1870000000000000012"),
+        ("x", "reply", "1870000000000000013"),
+        ("facebook", "comment", "998877665544001"), ("facebook", "comment", "998877665544003"),
+        ("facebook", "reply", "998877665544002")}
+    assert len(_evidence(ws)) == len(rows)
+    # the same comments seen in a HAR later are the same interactions
+    assert pantau("import", str(sc.build_har(tmp_path / "s.har"))).returncode == 0
+    assert {(r["platform"], r["kind"], r["interaction_id"]) for r in _rows(ws)} >= got
+    assert len([r for r in _rows(ws) if r["kind"] in ("comment", "reply")]) == 19
+    assert pantau("import", str(nd)).returncode == 0
+    assert len(_rows(ws)) == 29
+
+
+def test_pantau_jsonl_with_ndjson_suffix_still_imports_as_interactions(ws, pantau, tmp_path):
+    f = tmp_path / "lain.ndjson"
+    f.write_text(json.dumps({"platform": "instagram", "kind": "like", "target_account": "calon.satu",
+                             "actor_handle": "budi", "post_id": "1"}) + "\n", encoding="utf-8")
+    r = pantau("import", str(f))
+    assert r.returncode == 0, r.stderr
+    assert "1 lines, 1 accepted" in r.stdout
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.97])
+def test_truncated_har_stores_nothing(ws, pantau, tmp_path, cut):
+    whole = sc.build_har(tmp_path / "whole.har").read_bytes()
+    bad = tmp_path / "terpotong.har"
+    bad.write_bytes(whole[: int(len(whole) * cut)])
+    r = pantau("import", str(bad))
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "terpotong.har" in lines[0] and "truncated or corrupt HAR" in lines[0]
+    assert "Traceback" not in r.stderr
+    assert _rows(ws) == [] and _evidence(ws) == []
+    assert not list((ws / "data" / "evidence").rglob("*.json"))
+
+
+def test_not_a_har_and_corrupt_zeeschuimer_line(ws, pantau, tmp_path):
+    f = tmp_path / "kosong.har"
+    f.write_text('{"log": {"version": "1.2", "entries": []}}', encoding="utf-8")
+    r = pantau("import", str(f))
+    assert r.returncode == 1 and "kosong.har: no HAR entries" in r.stderr
+    g = tmp_path / "rusak.har"
+    g.write_text("<html>not json</html>", encoding="utf-8")
+    r = pantau("import", str(g))
+    assert r.returncode == 1 and "rusak.har: not a HAR file" in r.stderr
+    nd = sc.build_zeeschuimer(tmp_path / "z.ndjson")
+    lines = nd.read_text(encoding="utf-8").splitlines()
+    nd.write_text("\n".join(lines[:5]) + "\n" + lines[5][: len(lines[5]) // 2], encoding="utf-8")
+    r = pantau("import", str(nd))
+    assert r.returncode == 1
+    assert "z.ndjson:6: malformed JSON" in r.stderr and "truncated" in r.stderr
+    assert _rows(ws) == [] and _evidence(ws) == []
+
+
+def test_unrecognised_shapes_and_missing_bodies_are_counted_not_fatal(ws, pantau, tmp_path):
+    items = sc.entries("firefox", noise=False)
+    items.append(sc.har_entry(f"{sc.IG}/api/v1/media/1/comments/", b'{"weird": [1, 2, 3]}', "application/json",
+                              style="firefox"))
+    items.append(sc.har_entry(f"{sc.TT}/api/comment/list/?aweme_id=5", b'{"comments": "moved"}',
+                              "application/json", style="firefox"))
+    items.append(sc.har_entry(f"{sc.X}/i/api/graphql/q/TweetDetail", b"", "application/json", style="firefox",
+                              with_text=False))
+    items.append(sc.har_entry(f"{sc.TT}/api/comment/list/?aweme_id=6", b"{}", "application/json", status=429))
+    har = tmp_path / "aneh.har"
+    har.write_text(json.dumps(sc.har_document(items, "firefox")), encoding="utf-8")
+    r = pantau("import", str(har))
+    assert r.returncode == 0, r.stderr
+    assert "19 recognised, 2 not recognised, 1 saved without content, 1 failed requests" in r.stdout
+    assert "instagram https://www.instagram.com/api/v1/media/1/comments/ (1)" in r.stdout
+    assert "tiktok https://www.tiktok.com/api/comment/list/ (1)" in r.stdout
+    _check_expected(_rows(ws))
+
+
+def test_stored_captures_are_private(ws, pantau, tmp_path):
+    assert pantau("import", str(sc.build_har(tmp_path / "s.har"))).returncode == 0
+    for p in (ws / "data" / "evidence").rglob("*"):
+        assert stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600), p
+    assert not (ws / "data" / "import-staging").exists() or not any((ws / "data" / "import-staging").iterdir())
