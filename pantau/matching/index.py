@@ -23,7 +23,7 @@ from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, canon_token, f
                                        spell, variant_key)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "3"
+INDEX_FORMAT = "4"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
@@ -171,6 +171,20 @@ def title_keys_of(titles: list[str]) -> list[str]:
 
 
 @dataclass
+class RosterNames:
+    """The employees' canonical names as arrays, one row per employee (what name comparisons read)."""
+
+    tok: np.ndarray                     # n x NT token ids
+    sorted: np.ndarray                  # bytes: sorted tokens joined by spaces
+    compact: np.ndarray                 # bytes: tokens joined without spaces, in order
+    sorted_h: np.ndarray                # hashes of the above (whole text, not cut at MAX_TEXT)
+    compact_h: np.ndarray
+    variant_h: np.ndarray               # hash of the sorted form in old spelling (j -> y)
+    count: np.ndarray                   # employees sharing the canonical name
+    info: np.ndarray                    # bits of information in the name
+
+
+@dataclass
 class RosterIndex:
     """The active roster in array form, plus the blocking index (see ``blocking``)."""
 
@@ -183,14 +197,7 @@ class RosterIndex:
     tok_idf: np.ndarray                 # bits: log2(n / count)
     tok_first: np.ndarray               # first letter code of each token (a=1)
     tok_len: np.ndarray
-    e_tok: np.ndarray                   # n x NT
-    e_sorted: np.ndarray                # bytes: sorted tokens joined by spaces
-    e_compact: np.ndarray               # bytes: tokens joined without spaces, in order
-    e_sorted_h: np.ndarray
-    e_compact_h: np.ndarray
-    e_var_h: np.ndarray
-    name_count: np.ndarray              # employees sharing the canonical name
-    name_info: np.ndarray               # bits of information in the name
+    names: RosterNames
     birth_year: np.ndarray
     birth_md: np.ndarray
     ctx2id: dict[str, int]
@@ -340,9 +347,9 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         fingerprint=fingerprint, model_version=model_version, n=n,
         nips=_bytes([e.nip for e in employees]),
         tok2id=tok2id, tok_count=tok_count, tok_idf=tok_idf, tok_first=tok_first, tok_len=tok_len,
-        e_tok=e_tok, e_sorted=e_sorted, e_compact=e_compact,
-        e_sorted_h=e_sorted_h, e_compact_h=e_compact_h, e_var_h=e_var_h, name_count=name_count,
-        name_info=name_info, birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
+        names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
+                          compact_h=e_compact_h, variant_h=e_var_h, count=name_count, info=name_info),
+        birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
         e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id),
         known_exact=known_exact, known_user=known_user,
         vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0}),

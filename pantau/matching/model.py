@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 
 from pantau.matching import normalize
 from pantau.matching.blocking import DEFAULT_KEYS, BlockingKey
-from pantau.matching.comparisons import DISPLAY_NAME, HANDLE, Comparison
+from pantau.matching.comparisons import DEFAULT as DEFAULT_COMPARISONS
+from pantau.matching.comparisons import Comparison
 
 MODEL_VERSION = "4"
 
 
 @dataclass
 class MatchModel:
-    comparisons: list[Comparison] = field(default_factory=lambda: [DISPLAY_NAME, HANDLE])
+    comparisons: list[Comparison] = field(default_factory=lambda: list(DEFAULT_COMPARISONS))
     blocking_keys: list[BlockingKey] = field(default_factory=lambda: list(DEFAULT_KEYS))
     threshold: float = 55.0            # candidates below this score are not stored
     top_k: int = 3                     # candidates kept per actor
@@ -40,24 +41,6 @@ class MatchModel:
     tf_max: float = 20.0
     shared_name_points: float = -6.0   # per doubling of employees sharing the exact name
     shared_name_min: float = -18.0
-    # corroboration
-    birth_full_date: float = 25.0
-    birth_day_month: float = 15.0
-    birth_year: float = 8.0
-    birth_contradicts: float = -8.0     # a 4-digit year or full date in the handle that is not the birth year
-    context_points_per_bit: float = 2.5   # unit/position words, weighted by their rarity
-    context_max: float = 20.0
-    title_points: float = 8.0
-    title_max: float = 12.0
-    # known handles (roster ``akun``): certain only on the platform (and Mastodon server) the
-    # roster names. A bare one (no platform) is strong evidence: +known_bare_points and at least
-    # known_bare_min (kept as a lead), strong only when something else agrees. One that names
-    # another platform or server: +known_other_points, at least known_other_min; never strong alone.
-    known_handle_score: float = 100.0
-    known_bare_points: float = 20.0
-    known_bare_min: float = 60.0
-    known_other_points: float = 10.0
-    known_other_min: float = 55.0
     display_fit_min: float = 38.0      # a display-name level of this weight or more fits the name
     # blocking
     rare_token_max: int = 0            # 0: max(30, roster/2000)
@@ -66,9 +49,26 @@ class MatchModel:
     year_refine_min: int = 32          # a block larger than this is also indexed by birth year
     max_pairs_per_actor: int = 100     # budget per actor, smallest blocks first; a block that does not fit is skipped
     batch_actors: int = 10000
+    # learned level weights (pantau.matching.learn): comparison name -> one weight per level;
+    # a comparison not named here keeps its declared weights
+    weights: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    origin: str = "prior"              # where the weights come from: prior, em, decisions
+    weights_id: str = ""               # stored learned weights (part of the version)
+
+    def level_weights(self, comp: Comparison) -> tuple[float, ...]:
+        got = self.weights.get(comp.name)
+        if got is not None and len(got) == len(comp.levels):
+            return got
+        return comp.default_weights()
 
     @property
     def version(self) -> str:
+        base = f"n{normalize.VERSION}.m{MODEL_VERSION}"
+        return f"{base}.w{self.weights_id}" if self.weights_id else base
+
+    @property
+    def base_version(self) -> str:
+        """The version without learned weights: learned weights are valid for this one only."""
         return f"n{normalize.VERSION}.m{MODEL_VERSION}"
 
 

@@ -9,11 +9,15 @@ The score is a sum of points, each point source one line of the explanation:
   reference of ``log2(roster size) + tf_bits_over_log2n``: a name many people carry
   weighs less, a rare one more;
 - shared name: several active employees with exactly this name;
-- corroboration, independent of the name: handle digits against the birth date in
-  the NIP, unit or position words in the bio or handle, titles, a known handle on the
-  platform the roster names. A known handle without a platform (or listed for another
-  platform) adds points but is not certain: name-shaped handles (``budisantoso``) are
-  picked by namesakes too, so such a pair is strong only when something else agrees.
+- the other comparisons (role ``add``: birth date, unit words, titles), each its
+  level's points; a level that ``corroborates`` is evidence independent of the name;
+- a known handle (role ``known``): its points, and the score raised to its level's
+  floor. Certain only on the platform the roster names: a bare known handle is strong
+  only when something else agrees (name-shaped handles are picked by namesakes too).
+
+Which comparisons exist and their levels are declared in ``pantau.matching.comparisons``
+(one module each); nothing here names a comparison except the display name's lead
+rule and the bands' use of the known-handle kinds.
 
 Bands: ``strong`` needs the score *and* corroboration (a name alone, however rare,
 is what a namesake also has); ``namesake`` is a name fit that several employees
@@ -29,6 +33,7 @@ import numpy as np
 from pantau.matching import evidence
 from pantau.matching import known as known_mod
 from pantau.matching.comparisons import PairFeatures
+from pantau.matching.comparisons.known_handle import kinds as known_kinds
 from pantau.matching.index import ActorBatch, RosterIndex
 from storage.records import Feature, MatchCandidate
 
@@ -40,52 +45,51 @@ BAND_NAMES = ("strong", "possible", "namesake")
 class Scored:
     score: np.ndarray
     band: np.ndarray
-    levels: list[np.ndarray]
-    weights: list[np.ndarray]
-    name_points: np.ndarray
+    levels: list[np.ndarray]    # per comparison of the model: level index per pair (-1: not applicable)
+    weights: list[np.ndarray]   # per comparison: points per pair (name comparisons before the share)
     tf: np.ndarray
     info: np.ndarray
     shared: np.ndarray
-    birth_kind: np.ndarray      # 0 none, 1 year, 2 day-month, 3 full date
-    birth: np.ndarray
-    ctx: np.ndarray
-    ctx_hit: np.ndarray         # P x NCA: which actor words matched
-    title: np.ndarray
-    title_hit: np.ndarray
-    known: np.ndarray           # a known handle on its platform: certain
     known_kind: np.ndarray      # known.KNOWN_* of the pair (0: no known handle involved)
-    known_points: np.ndarray    # points the known handle added
+    known_points: np.ndarray    # points the known handle added (up to its floor)
     display_fits: np.ndarray    # the display name fits the employee's name (a name level, weight >= display_fit_min)
     corroborated: np.ndarray    # evidence independent of the name (birth date, unit words, title, known handle on its platform)
     handle_only: np.ndarray     # the handle is the only name shown: the display name is missing or names nobody
-    best_comp: np.ndarray       # index of the comparison that counts fully (the others add a share)
+    best_comp: np.ndarray       # index (in model.comparisons) of the name comparison that counts fully
     name_ev: np.ndarray         # some level says the name fits
     capped: np.ndarray          # points taken off (or added) to hold the sum within 0..100
 
 
 def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) -> Scored:
-    pa, pe = f.pa, f.pe
-    levels, weights, name_ev = [], [], np.zeros(f.n, bool)
-    for comp in model.comparisons:
-        idx, w = comp.evaluate(f)
+    comps = model.comparisons
+    levels, weights = [], []
+    for comp in comps:
+        idx, w = comp.evaluate(f, model.level_weights(comp))
         levels.append(idx)
-        weights.append(w)
-        ev = np.array([lvl.name_evidence for lvl in comp.levels] + [False])[idx]
-        name_ev |= ev
-    W = np.vstack(weights) if weights else np.zeros((1, f.n), np.float32)
+        weights.append(w.astype(np.float32))
+    name_k = [k for k, c in enumerate(comps) if c.role == "name"]
+    add_k = [k for k, c in enumerate(comps) if c.role == "add"]
+    known_k = [k for k, c in enumerate(comps) if c.role == "known"]
+    by_name = {c.name: k for k, c in enumerate(comps)}
+    name_ev = np.zeros(f.n, bool)
+    for k in name_k:
+        name_ev |= comps[k].mask("name_evidence")[levels[k]]
     # the comparison that counts fully: the best level, except that a display name that reads
-    # as a full name leads (a handle is usually made from it, so "rinahalim" does not outweigh
-    # the display name "Rina Samori Halim"); the others add a share of their support, or all
-    # of their contradiction
-    best_comp = W.argmax(0)
-    by_name = {comp.name: k for k, comp in enumerate(model.comparisons)}
-    if "display_name" in by_name and len(weights) > 1:
-        best_comp = np.where(f.d_known >= 2, by_name["display_name"], best_comp)
-    best = np.take_along_axis(W, best_comp[None, :], 0)[0]
+    # as a full name and fits leads (a handle is usually made from it, so "rinahalim" does not
+    # outweigh the display name "Rina Samori Halim"); the others add a share of their support,
+    # or all of their contradiction
+    W = np.vstack([weights[k] for k in name_k]) if name_k else np.zeros((1, f.n), np.float32)
+    best_row = W.argmax(0)
+    d = by_name.get("display_name")
+    if d is not None and len(name_k) > 1:
+        d_row = name_k.index(d)
+        lead = (f.d_known >= 2) & (weights[d] > 0)
+        best_row = np.where(lead, d_row, best_row)
+    best_comp = np.array(name_k or [0])[best_row]
+    best = np.take_along_axis(W, best_row[None, :], 0)[0]
     others = np.where(W > 0, model.second_name_share * W, W)
-    others[best_comp, np.arange(f.n)] = 0.0
+    others[best_row, np.arange(f.n)] = 0.0
     name_points = best + others.sum(0)
-    # information in the matched name: from the field that gave the best level
     # information in the matched name: the field that matched more of it
     info = np.maximum(f.d.info, f.h.info)
     exact_any = (f.d_exact | f.h_exact | f.d_variant)
@@ -97,69 +101,25 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     shared = np.where(name_ev & (nc >= 2),
                       np.maximum(model.shared_name_points * np.log2(np.maximum(nc, 1)), model.shared_name_min),
                       0.0).astype(np.float32)
-    # birth date from handle digits
-    by = roster.birth_year[pe]
-    bmd = roster.birth_md[pe]
-    full = (batch.fulls[pa] == (by * 10000 + bmd)[:, None]).any(1) & (by > 0)
-    md = (batch.mds[pa] == bmd[:, None]).any(1) & (bmd > 0)
-    yr = (batch.years[pa] == by[:, None]).any(1) & (by > 0)
-    claimed = batch.claimed[pa]
-    contradicts = (claimed[:, 0] > 0) & ~yr & (by > 0)
-    birth_kind = np.where(full, 3, np.where(md, 2, np.where(yr, 1, np.where(contradicts, 4, 0))))
-    birth = np.array([0.0, model.birth_year, model.birth_day_month, model.birth_full_date,
-                      model.birth_contradicts], dtype=np.float32)[birth_kind]
-    # unit / position words (only pairs whose actor has any)
-    A = batch.ctx[pa]
-    E = roster.e_ctx[pe]
-    ctx_hit = np.zeros(A.shape, bool)
-    e_hit = np.zeros(E.shape, bool)
-    for i in range(A.shape[1]):
-        col = A[:, i]
-        if not (col >= 0).any():
-            continue
-        for k in range(E.shape[1]):
-            m = col == E[:, k]
-            ctx_hit[:, i] |= m
-            e_hit[:, k] |= m
-    idf = np.where(E >= 0, roster.ctx_idf[np.where(E >= 0, E, 0)], 0.0)
-    ctx = np.minimum(model.context_max, model.context_points_per_bit * (idf * e_hit).sum(1)).astype(np.float32)
-    # titles
-    TA = batch.titles[pa]
-    TE = roster.e_title[pe]
-    title_hit = np.zeros(TA.shape, bool)
-    for i in range(TA.shape[1]):
-        col = TA[:, i]
-        if not (col >= 0).any():
-            continue
-        for k in range(TE.shape[1]):
-            title_hit[:, i] |= col == TE[:, k]
-    title = np.minimum(model.title_max, model.title_points * title_hit.sum(1)).astype(np.float32)
-    # known handles: certain only on their own platform (and server); a bare or other-platform
-    # one is evidence that a namesake may share (name-shaped handles are picked by many)
-    kind = np.zeros(f.n, np.int8)
-    kr = [(r, e, k) for r in range(batch.n) for e, k in batch.known[r]]
-    if kr:
-        n1 = np.int64(roster.n + 1)
-        codes = np.array([r * (roster.n + 1) + e for r, e, _ in kr], dtype=np.int64)
-        kinds = np.array([k for _, _, k in kr], dtype=np.int8)
-        order = np.argsort(codes)
-        codes, kinds = codes[order], kinds[order]
-        pc = pa * n1 + pe
-        pos = np.minimum(np.searchsorted(codes, pc), len(codes) - 1)
-        kind = np.where(codes[pos] == pc, kinds[pos], 0).astype(np.int8)
-    known = kind == known_mod.KNOWN_CERTAIN
-    weak_known = (kind == known_mod.KNOWN_BARE) | (kind == known_mod.KNOWN_NO_SERVER)
-    other_known = (kind == known_mod.KNOWN_OTHER_SERVER) | (kind == known_mod.KNOWN_OTHER_PLATFORM)
-    total = name_points + np.where(name_ev, model.name_base, 0.0) + tf + shared + birth + ctx + title
+    independent = np.zeros(f.n, bool)
+    added = np.zeros(f.n, np.float32)
+    for k in add_k:
+        added += weights[k]
+        independent |= comps[k].mask("corroborates")[levels[k]]
+    total = name_points + np.where(name_ev, model.name_base, 0.0) + tf + shared + added
     raw = np.clip(total, 0, 100)
-    score = np.where(known, np.maximum(raw, model.known_handle_score), raw)
-    score = np.where(weak_known, np.maximum(raw + model.known_bare_points, model.known_bare_min), score)
-    score = np.where(other_known, np.maximum(raw + model.known_other_points, model.known_other_min), score)
+    score = raw.copy()
+    known = np.zeros(f.n, bool)
+    for k in known_k:
+        floors = np.array([lvl.floor for lvl in comps[k].levels] + [0.0], np.float32)[levels[k]]
+        hit = floors > 0
+        score = np.where(hit, np.maximum(score + weights[k], floors), score)
+        known |= comps[k].mask("corroborates")[levels[k]]
     score = np.clip(score, 0, 100).astype(np.float32)
     known_points = (score - raw).astype(np.float32)
-    independent = ((birth_kind >= 1) & (birth_kind <= 3)) | (ctx >= 5) | (title > 0)
+    kind = known_kinds(f) if known_k else np.zeros(f.n, np.int8)
+    weak_known = (kind == known_mod.KNOWN_BARE) | (kind == known_mod.KNOWN_NO_SERVER)
     corroborated = independent | known
-    d = by_name.get("display_name")
     display_fits = weights[d] >= model.display_fit_min if d is not None else np.zeros(f.n, bool)
     common = name_ev & ((nc >= 2) | (tf <= -6))
     # a bare known handle is strong only when something else agrees: birth digits, unit words
@@ -174,16 +134,14 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     # "else" level (no roster token, not another person's name), while the handle fits the name
     handle_only = np.zeros(f.n, bool)
     if d is not None:
-        handle_only = (levels[d] == -1) | (levels[d] == len(model.comparisons[d].levels) - 1)
+        handle_only = (levels[d] == -1) | (levels[d] == len(comps[d].levels) - 1)
     h = by_name.get("handle")
     if h is not None:
-        handle_only &= np.array([lvl.name_evidence for lvl in model.comparisons[h].levels] + [False])[levels[h]]
-    return Scored(score=score, band=band, levels=levels, weights=weights, name_points=name_points, tf=tf,
-                  info=info, shared=shared, birth_kind=birth_kind, birth=birth, ctx=ctx, ctx_hit=ctx_hit,
-                  title=title, title_hit=title_hit, known=known, known_kind=kind, known_points=known_points,
-                  display_fits=display_fits, corroborated=corroborated, best_comp=best_comp, name_ev=name_ev,
-                  capped=(raw - total).astype(np.float32),
-                  handle_only=handle_only & (band == BAND_POSSIBLE))
+        handle_only &= comps[h].mask("name_evidence")[levels[h]]
+    return Scored(score=score, band=band, levels=levels, weights=weights, tf=tf, info=info, shared=shared,
+                  known_kind=kind, known_points=known_points, display_fits=display_fits,
+                  corroborated=corroborated, handle_only=handle_only & (band == BAND_POSSIBLE),
+                  best_comp=best_comp, name_ev=name_ev, capped=(raw - total).astype(np.float32))
 
 
 def below_threshold_kept(s: Scored, model) -> np.ndarray:
@@ -218,9 +176,6 @@ def select(f: PairFeatures, s: Scored, model) -> np.ndarray:
     return ok[keep]
 
 
-_BIRTH_CODES = {1: "birth_date.year", 2: "birth_date.day_month", 3: "birth_date.full", 4: "birth_date.contradicts"}
-
-
 def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: RosterIndex, model) -> list[Feature]:
     """The evidence of one kept pair as evidence codes (never the NIP or the birth date itself).
 
@@ -228,29 +183,30 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
     within 0..100 gets a ``score.capped`` feature with the difference, and the last
     feature (``score.formed``) lists the parts.
     """
-    r = int(f.pa[i])
     e = int(f.pe[i])
+    comps = model.comparisons
     out: list[Feature] = []
-    kind = int(s.known_kind[i])
-    if kind:
-        out.append(_known_feature(kind, r, e, batch, roster, float(s.known_points[i])))
+
+    def level_feature(k: int, w: float) -> Feature:
+        comp, lvl = comps[k], int(s.levels[k][i])
+        params = comp.params(f, i, lvl)
+        if comp.role == "name":
+            params["level_points"] = round(float(s.weights[k][i]), 1)
+        return evidence.make(comp.feature_name(lvl), comp.code(lvl), round(w, 1), **params)
+
+    for k, comp in enumerate(comps):                 # a known handle first: it decides most
+        if comp.role == "known" and s.levels[k][i] >= 0 and comps[k].levels[int(s.levels[k][i])].floor > 0:
+            out.append(level_feature(k, float(s.known_points[i])))
     best_k = int(s.best_comp[i])
-    for k, comp in enumerate(model.comparisons):
-        lvl = int(s.levels[k][i])
-        if lvl < 0:
+    for k, comp in enumerate(comps):
+        if comp.role != "name" or s.levels[k][i] < 0:
             continue
-        level = comp.levels[lvl]
         w = float(s.weights[k][i])
         if w == 0:
             continue
         if k != best_k and w > 0:
             w *= model.second_name_share
-        params = {"level_points": round(float(s.weights[k][i]), 1)}
-        if comp.name == "handle":
-            params["handle"] = batch.handles[r] or ""
-        if level.code == "call_name":
-            params.update(_call_name_params(f, comp.name, i))
-        out.append(evidence.make(f"{comp.name}:{lvl}", f"{comp.name}.{level.code}", round(w, 1), **params))
+        out.append(level_feature(k, w))
     if s.name_ev[i] and model.name_base:
         out.append(evidence.make("name_base", "name.base", round(float(model.name_base), 1)))
     if s.tf[i]:
@@ -258,85 +214,43 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
         out.append(evidence.make("frequency", code, round(float(s.tf[i]), 1), bits=round(float(s.info[i]), 1)))
     if s.shared[i]:
         out.append(evidence.make("shared_name", "shared_name", round(float(s.shared[i]), 1),
-                                 count=int(roster.name_count[e])))
-    bk = int(s.birth_kind[i])
-    if bk:
-        out.append(evidence.make("birth_date", _BIRTH_CODES[bk], round(float(s.birth[i]), 1),
-                                 digits=", ".join(batch.digits[r])))
-    if s.ctx[i] > 0:
-        words = [w for w, hit in zip(batch.ctx_words[r], s.ctx_hit[i]) if hit]
-        out.append(evidence.make("unit", "unit", round(float(s.ctx[i]), 1), words=words))
-    if s.title[i] > 0:
-        ts = [t for t, hit in zip(batch.title_text[r], s.title_hit[i]) if hit]
-        out.append(evidence.make("title", "title", round(float(s.title[i]), 1), titles=ts))
+                                 count=int(roster.names.count[e])))
+    for k, comp in enumerate(comps):
+        if comp.role == "add" and s.levels[k][i] >= 0 and s.weights[k][i] != 0:
+            out.append(level_feature(k, float(s.weights[k][i])))
     capped = round(float(s.capped[i]), 1)
     if capped:
         out.append(evidence.make("score_capped", "score.capped", capped,
                                  total=round(sum(x.weight for x in out), 1)))
-    band = BAND_NAMES[int(s.band[i])]
-    if band == "namesake":
-        if roster.name_count[e] >= 2:
-            out.append(evidence.make("band", "band.namesake.shared", 0.0, count=int(roster.name_count[e])))
-        else:
-            out.append(evidence.make("band", "band.namesake.common", 0.0))
-    elif band == "possible" and kind in (known_mod.KNOWN_BARE, known_mod.KNOWN_NO_SERVER):
-        out.append(evidence.make("band", "band.possible.known_bare", 0.0))
-    elif band == "possible" and kind:
-        out.append(evidence.make("band", "band.possible.known_other", 0.0))
-    elif band == "possible":
-        out.append(evidence.make("band", "band.possible", 0.0))
-        if s.score[i] < model.threshold:
-            out.append(evidence.make("handle_only", "band.handle_only", 0.0))
-    elif kind == known_mod.KNOWN_CERTAIN:
-        out.append(evidence.make("band", "band.strong.known", 0.0))
-    elif kind in (known_mod.KNOWN_BARE, known_mod.KNOWN_NO_SERVER) and not s.corroborated[i]:
-        out.append(evidence.make("band", "band.strong.known_bare", 0.0))
-    else:
-        out.append(evidence.make("band", "band.strong", 0.0))
+    out.extend(_band_features(i, s, roster, model, e))
     parts = [[x.code, x.weight] for x in out if x.weight]
     total = round(sum(p[1] for p in parts), 1)
     out.append(evidence.make("score", "score.formed", 0.0, score=total, total=total, parts=parts,
-                             share=float(model.second_name_share), origin=getattr(model, "origin", "prior"),
-                             model=model.version))
+                             share=float(model.second_name_share), origin=model.origin, model=model.version))
     return out
 
 
-def _call_name_params(f: PairFeatures, field: str, i: int) -> dict:
-    pairs = getattr(f, "call_pairs", {}).get(field)
-    if not pairs:
-        return {}
-    call, given = pairs.get(i, ("", ""))
-    return {"call": call, "given": given}
-
-
-_PLATFORM_NAMES = {"x": "X", "youtube": "YouTube", "tiktok": "TikTok", "web": "web"}
-
-
-def _pname(p: str) -> str:
-    return _PLATFORM_NAMES.get(p, p.capitalize())
-
-
-def _known_feature(kind: int, r: int, e: int, batch: ActorBatch, roster: RosterIndex, points: float) -> Feature:
-    """The known-handle feature: how it matched, and why it is certain or only evidence."""
-    platform = batch.platforms[r]
-    ah = known_mod.actor_handle(platform, batch.handles[r])
-    listed, listed_platform = "", ""
-    for emp, p, key in roster.known_user.get(ah.user if ah else "", ()):
-        if emp == e and p:
-            listed, listed_platform = key, _pname(p)
-            break
-    pts = round(points, 1)
+def _band_features(i: int, s: Scored, roster: RosterIndex, model, e: int) -> list[Feature]:
+    band = BAND_NAMES[int(s.band[i])]
+    kind = int(s.known_kind[i])
+    if band == "namesake":
+        if roster.names.count[e] >= 2:
+            return [evidence.make("band", "band.namesake.shared", 0.0, count=int(roster.names.count[e]))]
+        return [evidence.make("band", "band.namesake.common", 0.0)]
+    if band == "possible" and kind in (known_mod.KNOWN_BARE, known_mod.KNOWN_NO_SERVER):
+        return [evidence.make("band", "band.possible.known_bare", 0.0)]
+    if band == "possible" and kind:
+        return [evidence.make("band", "band.possible.known_other", 0.0)]
+    if band == "possible":
+        out = [evidence.make("band", "band.possible", 0.0)]
+        if s.score[i] < model.threshold:
+            out.append(evidence.make("handle_only", "band.handle_only", 0.0))
+        return out
     if kind == known_mod.KNOWN_CERTAIN:
-        return evidence.make("known_handle", "known_handle.certain", pts, platform=_pname(platform))
-    if kind == known_mod.KNOWN_BARE:
-        return evidence.make("known_handle:bare", "known_handle.bare", pts)
-    if kind == known_mod.KNOWN_NO_SERVER:
-        return evidence.make("known_handle:bare", "known_handle.no_server", pts)
-    if kind == known_mod.KNOWN_OTHER_SERVER:
-        return evidence.make("known_handle:other", "known_handle.other_server", pts, listed=listed,
-                             listed_platform=listed_platform)
-    return evidence.make("known_handle:other", "known_handle.other_platform", pts, listed=listed,
-                         listed_platform=listed_platform, platform=_pname(platform))
+        return [evidence.make("band", "band.strong.known", 0.0)]
+    if kind in (known_mod.KNOWN_BARE, known_mod.KNOWN_NO_SERVER) and not s.corroborated[i]:
+        return [evidence.make("band", "band.strong.known_bare", 0.0)]
+    return [evidence.make("band", "band.strong", 0.0)]
 
 
 def candidates(f: PairFeatures, s: Scored, keep: np.ndarray, batch: ActorBatch, roster: RosterIndex,
@@ -346,6 +260,5 @@ def candidates(f: PairFeatures, s: Scored, keep: np.ndarray, batch: ActorBatch, 
         feats = explain(i, f, s, batch, roster, model)
         out.append(MatchCandidate(
             actor_id=int(batch.ids[f.pa[i]]), nip=roster.nips[f.pe[i]].decode(),
-            score=feats[-1].params["score"], band=BAND_NAMES[int(s.band[i])],
-            features=feats))
+            score=feats[-1].params["score"], band=BAND_NAMES[int(s.band[i])], features=feats))
     return out

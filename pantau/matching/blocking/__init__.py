@@ -1,7 +1,8 @@
 """Blocking: candidate pairs come from shared keys, never from all pairs.
 
-Each named key turns a name into a few 64-bit integers; an actor and an employee
-become a candidate pair when they share one. Keys (tag in the top bits):
+Each named key (one module of this package, a ``BlockingKey`` with a roster-side
+and an actor-side function) turns a name into a few 64-bit integers; an actor and
+an employee become a candidate pair when they share one. Keys (tag in the top bits):
 
 - ``rare_token``  a token that at most ``rare_token_max`` employees have (old-spelling
   variants included, so Wahjudi finds Wahyudi);
@@ -30,131 +31,73 @@ block-size report.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 
+from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide
+from pantau.matching.blocking.birth_year import BIRTH_YEAR, BirthYear
+from pantau.matching.blocking.initial_token import INITIAL_TOKEN
+from pantau.matching.blocking.known_handle import KNOWN_HANDLE, KnownHandle
+from pantau.matching.blocking.rare_token import RARE_TOKEN
+from pantau.matching.blocking.roster_initial import ROSTER_INITIAL
+from pantau.matching.blocking.space_free import SPACE_FREE
+from pantau.matching.blocking.token_pair import TOKEN_PAIR
 from pantau.matching.normalize import variant_key
 
-TAG_SHIFT = 59
-T_RARE, T_PAIR, T_INIT, T_SPACE_FREE, T_ROSTER_INIT, T_YEAR = 1, 2, 3, 4, 6, 7
-MASK24 = (1 << 24) - 1
-MASK59 = (1 << TAG_SHIFT) - 1
-NAMES = {T_RARE: "rare_token", T_PAIR: "token_pair", T_INIT: "initial_token", T_SPACE_FREE: "space_free",
-         T_ROSTER_INIT: "roster_initial", T_YEAR: "birth_year"}
-PAIR_TOKENS = 4     # pairs are formed among the first tokens of a name
+DEFAULT_KEYS: tuple[BlockingKey, ...] = (RARE_TOKEN, TOKEN_PAIR, INITIAL_TOKEN, ROSTER_INITIAL, SPACE_FREE,
+                                         BIRTH_YEAR, KNOWN_HANDLE)
+#: tag -> key name, for the block-size report
+NAMES = {k.tag: k.name for k in DEFAULT_KEYS if k.tag}
+# a key whose blocks are weak evidence gets the smaller ``max_initial_block`` limit
+WEAK_TAGS = {INITIAL_TOKEN.tag}
 
-
-@dataclass(frozen=True)
-class BlockingKey:
-    name: str
-    tag: int
-    description: str
-
-
-DEFAULT_KEYS = (
-    BlockingKey("rare_token", T_RARE, "a token few employees have, or its old-spelling variant"),
-    BlockingKey("token_pair", T_PAIR, "two name tokens together"),
-    BlockingKey("initial_token", T_INIT, "an initial and a full token"),
-    BlockingKey("roster_initial", T_ROSTER_INIT, "a roster initial found from a full actor token"),
-    BlockingKey("space_free", T_SPACE_FREE, "the whole name without spaces"),
-    BlockingKey("birth_year", T_YEAR, "any key of a large block, with the birth year"),
-    BlockingKey("known_handle", 0, "a handle listed for the employee in the roster"),
-)
-
-
-def _k(tag: int, payload):
-    return (np.int64(tag) << np.int64(TAG_SHIFT)) | payload
-
-
-def _pair_payload(a, b):
-    lo = np.minimum(a, b).astype(np.int64)
-    hi = np.maximum(a, b).astype(np.int64)
-    return (lo << np.int64(24)) | hi
+__all__ = ["BlockingKey", "DEFAULT_KEYS", "build", "candidate_pairs", "actor_keys", "rare_max_for"]
 
 
 def rare_max_for(model, n: int) -> int:
     return model.rare_token_max or max(30, n // 2000)
 
 
-def variant_ids(roster) -> np.ndarray:
-    """For each token id: the id of its j->y variant, or -1."""
-    out = np.full(len(roster.tok2id), -1, dtype=np.int64)
-    for t, i in roster.tok2id.items():
-        if "j" in t:
-            v = roster.tok2id.get(variant_key(t))
-            if v is not None and v != i:
-                out[i] = v
-    return out
+def _refiner(model) -> BirthYear | None:
+    return next((k for k in model.blocking_keys if isinstance(k, BirthYear)), None)
 
 
 def build(roster, model) -> None:
     """Compute the roster's keys and store the sorted index on ``roster``."""
-    enabled = {k.tag for k in model.blocking_keys}
     n = roster.n
-    tok = roster.e_tok[:, :PAIR_TOKENS].astype(np.int64)
-    rows_all = np.arange(n, dtype=np.int64)
-    rare_max = rare_max_for(model, n)
-    keys, rows = [], []
+    tok = roster.names.tok[:, :PAIR_TOKENS].astype(np.int64)
     valid = tok >= 0
     safe = np.where(valid, tok, 0)
-    count = roster.tok_count[safe]
-    full = valid & (roster.tok_len[safe] > 1)
-    if T_RARE in enabled:
-        var = variant_ids(roster)
-        for j in range(tok.shape[1]):
-            m = valid[:, j] & (count[:, j] <= rare_max)
-            keys.append(_k(T_RARE, tok[m, j])); rows.append(rows_all[m])
-            v = np.where(valid[:, j] & (count[:, j] <= rare_max), var[safe[:, j]], -1)
-            m = v >= 0
-            keys.append(_k(T_RARE, v[m])); rows.append(rows_all[m])
-    pair_keys, pair_rows = [], []
-    for j, k in combinations(range(tok.shape[1]), 2):
-        m = valid[:, j] & valid[:, k]
-        pair_keys.append(_k(T_PAIR, _pair_payload(tok[m, j], tok[m, k]))); pair_rows.append(rows_all[m])
-    pk = np.concatenate(pair_keys) if pair_keys else np.zeros(0, np.int64)
-    pr = np.concatenate(pair_rows) if pair_rows else np.zeros(0, np.int64)
-    if T_PAIR in enabled:
-        keys.append(pk); rows.append(pr)
-    first = roster.tok_first.astype(np.int64)
-    for j in range(tok.shape[1]):
-        for k in range(tok.shape[1]):
-            if j == k:
-                continue
-            m = valid[:, j] & full[:, k]
-            fj = first[safe[m, j]]
-            if T_INIT in enabled:
-                keys.append(_k(T_INIT, (fj << np.int64(24)) | tok[m, k])); rows.append(rows_all[m])
-            if T_ROSTER_INIT in enabled:
-                mi = m & ~full[:, j]
-                keys.append(_k(T_ROSTER_INIT, (first[safe[mi, j]] << np.int64(24)) | tok[mi, k]))
-                rows.append(rows_all[mi])
-    if T_SPACE_FREE in enabled:
-        keys.append(_k(T_SPACE_FREE, roster.e_compact_h & MASK59)); rows.append(rows_all)
+    rare_max = rare_max_for(model, n)
+    rs = RosterSide(roster=roster, model=model, tok=tok, valid=valid, safe=safe, count=roster.tok_count[safe],
+                    full=valid & (roster.tok_len[safe] > 1), first=roster.tok_first.astype(np.int64),
+                    rows=np.arange(n, dtype=np.int64), rare_max=rare_max)
+    keys, rows = [], []
+    for bk in model.blocking_keys:
+        for k, r in bk.roster_keys(rs):
+            keys.append(k)
+            rows.append(r)
     K = np.concatenate(keys) if keys else np.zeros(0, np.int64)
     R = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, np.int32)
     order = np.argsort(K, kind="stable")
     K, R = K[order], R[order]
     u, start, cnt = _groups(K)
     refined = 0
-    if T_YEAR in enabled and len(K):
-        # a block too large to score whole for everyone is also indexed by birth year:
-        # an actor whose handle digits suggest a year looks there (Budi Santoso 1985)
-        m = np.repeat(cnt > model.year_refine_min, cnt)
-        yr = roster.birth_year[R[m]].astype(np.int64)
-        ok = yr > 0
-        yk = year_keys(K[m][ok], yr[ok])
+    year = _refiner(model)
+    if year is not None and len(K):
+        # a block too large to score whole for everyone is also indexed by birth year
+        yk, yr = year.roster_refine(K, R, cnt, roster, model)
         refined = int(len(yk))
         K = np.concatenate([K, yk])
-        R = np.concatenate([R, R[m][ok]])
+        R = np.concatenate([R, yr])
         order = np.argsort(K, kind="stable")
         K, R = K[order], R[order]
         u, start, cnt = _groups(K)
     tags = (u >> np.int64(TAG_SHIFT)).astype(np.int64)
     # an initial is a weak key: "B + Santoso" may be hundreds of people, which only a
     # birth date could tell apart, so such blocks are left to the other keys
-    hot = (cnt > model.max_block) | ((tags == T_INIT) & (cnt > model.max_initial_block))
+    weak = np.isin(tags, list(WEAK_TAGS))
+    hot = (cnt > model.max_block) | (weak & (cnt > model.max_initial_block))
     report = {
         "employees": int(n), "keys": int(len(u)), "entries": int(len(K)), "rare_token_max": int(rare_max),
         "max_block": int(model.max_block), "year_refine_min": int(model.year_refine_min),
@@ -194,26 +137,10 @@ def unique_sorted(x: np.ndarray) -> np.ndarray:
     return s[np.r_[True, s[1:] != s[:-1]]]
 
 
-_MIX1 = np.int64(-7046029254386353131)      # 0x9E3779B97F4A7C15 as int64: multiplication wraps
-_MIX2 = np.int64(0x2545F4914F6CDD1D)
-
-
-def year_keys(keys: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """A key refined by a birth year (same on the roster and the actor side)."""
-    h = (keys.astype(np.int64) * _MIX1) ^ (years.astype(np.int64) * _MIX2)
-    return (np.int64(T_YEAR) << np.int64(TAG_SHIFT)) | (h & np.int64(MASK59))
-
-
-def actor_keys(batch, roster, model) -> tuple[np.ndarray, np.ndarray]:
-    """Keys of each actor in a batch: (row in batch, key). Python per actor, not per pair."""
-    enabled = {k.tag for k in model.blocking_keys}
+def actor_side(batch, roster) -> ActorSide:
+    """Per actor: its roster token ids (display name and handle, old-spelling variants) and initials."""
     tok2id = roster.tok2id
-    count = roster.tok_count
-    first = roster.tok_first
-    rare_max = roster.rare_max
-    rows: list[int] = []
-    keys: list[int] = []
-    shift = TAG_SHIFT
+    side = ActorSide(batch=batch, roster=roster)
     for r in range(batch.n):
         toks = list(dict.fromkeys(batch.d_tokens[r][:PAIR_TOKENS] + batch.h_tokens[r][:PAIR_TOKENS]))
         ids = []
@@ -229,26 +156,20 @@ def actor_keys(batch, roster, model) -> tuple[np.ndarray, np.ndarray]:
                 v = tok2id.get(variant_key(t))
                 if v is not None and v != i:
                     ids.append(v)
-        ids = list(dict.fromkeys(ids))
-        ks = []
-        if T_RARE in enabled:
-            ks += [(T_RARE << shift) | i for i in ids if count[i] <= rare_max]
-        for a, b in combinations(ids, 2):
-            lo, hi = (a, b) if a < b else (b, a)
-            pk = (T_PAIR << shift) | (lo << 24) | hi
-            if T_PAIR in enabled:
-                ks.append(pk)
-            if T_ROSTER_INIT in enabled:
-                ks.append((T_ROSTER_INIT << shift) | (int(first[a]) << 24) | b)
-                ks.append((T_ROSTER_INIT << shift) | (int(first[b]) << 24) | a)
-        if T_INIT in enabled and inits:
-            ks += [(T_INIT << shift) | (L << 24) | i for L in inits for i in ids]
-        if T_SPACE_FREE in enabled:
-            for h in (batch.d_compact_h[r], batch.h_compact_h[r]):
-                if h >= 0:
-                    ks.append((T_SPACE_FREE << shift) | (int(h) & MASK59))
-        rows += [r] * len(ks)
-        keys += ks
+        side.ids.append(list(dict.fromkeys(ids)))
+        side.inits.append(inits)
+    return side
+
+
+def actor_keys(batch, roster, model) -> tuple[np.ndarray, np.ndarray]:
+    """Keys of each actor in a batch: (row in batch, key). Python per actor, not per pair."""
+    side = actor_side(batch, roster)
+    rows: list[int] = []
+    keys: list[int] = []
+    for bk in model.blocking_keys:
+        r, k = bk.actor_keys(side)
+        rows += r
+        keys += k
     return np.asarray(rows, dtype=np.int64), np.asarray(keys, dtype=np.int64)
 
 
@@ -272,15 +193,9 @@ def candidate_pairs(batch, roster, model) -> tuple[np.ndarray, np.ndarray, dict]
         pos, found = _lookup(bk, keys)
         cnt = np.where(found, roster.block_count[pos], 0)
         rows_f, pos_f = rows[found], pos[found]
-        if any(k.tag == T_YEAR for k in model.blocking_keys):
-            need = ~found | (cnt > model.year_refine_min)
-            yrs = batch.years[rows[need]]
-            r2 = np.repeat(rows[need], yrs.shape[1])
-            k2 = np.repeat(keys[need], yrs.shape[1])
-            y2 = yrs.ravel()
-            ok = y2 > 0
-            r2 = r2[ok]
-            k2 = year_keys(k2[ok], y2[ok])
+        year = _refiner(model)
+        if year is not None:
+            r2, k2 = year.actor_refine(rows, keys, ~found | (cnt > model.year_refine_min), batch)
             p2, f2 = _lookup(bk, k2)
             rows_f = np.concatenate([rows_f, r2[f2]])
             pos_f = np.concatenate([pos_f, p2[f2]])
@@ -306,15 +221,16 @@ def candidate_pairs(batch, roster, model) -> tuple[np.ndarray, np.ndarray, dict]
         pa = np.zeros(0, np.int64)
         pe = np.zeros(0, np.int64)
     stats["pairs_before_dedup"] += int(len(pa))
-    kr = [(r, e) for r, lst in enumerate(batch.known) for e, _ in lst]
-    if kr:
-        ka = np.array([x[0] for x in kr], dtype=np.int64)
-        ke = np.array([x[1] for x in kr], dtype=np.int64)
-        pa = np.concatenate([pa, ka])
-        pe = np.concatenate([pe, ke])
+    direct = 0
+    for key in model.blocking_keys:
+        if isinstance(key, KnownHandle):
+            ka, ke = key.direct_pairs(batch)
+            direct += len(ka)
+            pa = np.concatenate([pa, ka])
+            pe = np.concatenate([pe, ke])
     code = unique_sorted(pa * np.int64(roster.n + 1) + pe)
     pa = code // (roster.n + 1)
     pe = code % (roster.n + 1)
     stats["pairs"] += int(len(pa))
-    stats["known_handle_pairs"] += len(kr)
+    stats["known_handle_pairs"] += direct
     return pa, pe, dict(stats)

@@ -1,0 +1,64 @@
+"""A blocking key: a roster-side and an actor-side function that turn names into 64-bit keys.
+
+An actor and an employee become a candidate pair when they share a key. The tag
+(top bits of the key) keeps keys of different kinds apart. A key may instead
+*refine* other keys' large blocks (the birth year), or give pairs directly (a
+known handle). Each key is one module of this package, listed in ``DEFAULT_KEYS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+TAG_SHIFT = 59
+MASK24 = (1 << 24) - 1
+MASK59 = (1 << TAG_SHIFT) - 1
+PAIR_TOKENS = 4     # keys are formed among the first tokens of a name
+
+
+def key(tag: int, payload):
+    """A key array: the tag in the top bits, the payload below."""
+    return (np.int64(tag) << np.int64(TAG_SHIFT)) | payload
+
+
+@dataclass
+class RosterSide:
+    """What every roster-side key function reads, computed once per index build."""
+
+    roster: object
+    model: object
+    tok: np.ndarray          # n x PAIR_TOKENS token ids (int64)
+    valid: np.ndarray
+    safe: np.ndarray
+    count: np.ndarray        # employees with each token
+    full: np.ndarray         # a full token (not an initial)
+    first: np.ndarray        # first-letter code per token id
+    rows: np.ndarray         # 0..n-1
+    rare_max: int
+
+
+@dataclass
+class ActorSide:
+    """What every actor-side key function reads: per actor, its roster token ids and initials."""
+
+    batch: object
+    roster: object
+    ids: list[list[int]] = field(default_factory=list)      # roster token ids (old-spelling variants included)
+    inits: list[set[int]] = field(default_factory=list)     # initials as letter codes
+
+
+@dataclass(frozen=True)
+class BlockingKey:
+    name: str
+    tag: int
+    description: str
+
+    def roster_keys(self, rs: RosterSide) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(keys, employee rows) arrays of the roster."""
+        return []
+
+    def actor_keys(self, side: ActorSide) -> tuple[list[int], list[int]]:
+        """(row in batch, key) lists of a batch of actors."""
+        return [], []

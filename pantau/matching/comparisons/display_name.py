@@ -1,0 +1,25 @@
+"""Display name against the roster name."""
+
+from __future__ import annotations
+
+from pantau.matching.comparisons.base import Comparison, Level
+from pantau.matching.comparisons.names import actor_subset, all_roster_tokens, initials
+
+DISPLAY_NAME = Comparison(
+    name="display_name", subject="Display name", role="name",
+    present=lambda f: f.d_present,
+    levels=(
+        Level("equals the roster name", lambda f: f.d_exact, 62.0, code="exact"),
+        Level("equals the roster name in old spelling (j = y)", lambda f: f.d_variant, 58.0, code="old_spelling"),
+        Level("nearly equals the roster name (similarity >= 92)", lambda f: f.d_ratio >= 92, 52.0, code="near"),
+        Level("contains every roster name token", lambda f: all_roster_tokens(f.d), 38.0, code="all_tokens"),
+        Level("matches the roster name with initials", lambda f: initials(f.d), 44.0, code="initials"),
+        Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0, code="similar"),
+        Level("is a shortened form of the roster name", lambda f: actor_subset(f.d), 38.0, code="shortened"),
+        Level("shares one token but is another name", lambda f: (f.d.full_e >= 1) & (f.d_known >= 2), -15.0,
+              name_evidence=False, code="other_name_one_token"),
+        Level("shares one name token", lambda f: f.d.full_e >= 1, 4.0, name_evidence=False, code="one_token"),
+        Level("is another person's name", lambda f: f.d_known >= 2, -20.0, name_evidence=False, code="other_name"),
+        Level("differs from the roster name", None, 0.0, name_evidence=False, code="differs"),
+    ),
+)

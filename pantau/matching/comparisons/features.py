@@ -1,0 +1,121 @@
+"""Pair features: every measurement of a batch of (actor, employee) pairs, as arrays.
+
+The comparisons (one module each in this package) read these arrays; nothing here
+decides a level or a weight. Work is column by column over whole arrays, never
+pair by pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from pantau.matching.index import ActorBatch, RosterIndex
+
+INITIAL_BITS = 3.0
+
+
+@dataclass
+class TokenOverlap:
+    """How the actor's tokens from one field cover the employee's name tokens."""
+
+    n_a: np.ndarray          # actor full tokens
+    n_init: np.ndarray       # actor initials
+    n_e: np.ndarray          # employee tokens
+    full_a: np.ndarray       # actor full tokens equal to an employee token
+    full_e: np.ndarray       # employee tokens equal to an actor token
+    init_a: np.ndarray       # actor initials that stand for an unmatched employee token
+    covered_e: np.ndarray    # employee tokens matched fully or by an initial
+    roster_init: np.ndarray  # roster initials (M. Rizki) covered by an actor full token
+    info: np.ndarray         # bits of the employee tokens matched fully
+
+
+def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.ndarray,
+                  roster: RosterIndex) -> TokenOverlap:
+    """Column by column (a few dozen whole-array operations), never pair by pair."""
+    P, ka = A.shape
+    ke = E.shape[1]
+    e_valid = E >= 0
+    safe = np.where(e_valid, E, 0)
+    e_first = np.where(e_valid, roster.tok_first[safe], -1)
+    e_is_init = e_valid & (roster.tok_len[safe] == 1)
+    a_used = [A[:, i] != -1 for i in range(ka)]
+    a_cols = [A[:, i] for i in range(ka) if a_used[i].any()]
+    e_full = np.zeros((P, ke), bool)
+    a_hit = np.zeros(P, np.int64)
+    for col in a_cols:
+        hit = np.zeros(P, bool)
+        for k in range(ke):
+            m = col == E[:, k]
+            e_full[:, k] |= m
+            hit |= m
+        a_hit += hit
+    init_cols = [A_init[:, i] for i in range(A_init.shape[1]) if (A_init[:, i] > 0).any()]
+    e_by_init = np.zeros((P, ke), bool)
+    init_a = np.zeros(P, np.int64)
+    for col in init_cols:
+        hit = np.zeros(P, bool)
+        for k in range(ke):
+            m = (col == e_first[:, k]) & (col > 0) & ~e_full[:, k]
+            e_by_init[:, k] |= m
+            hit |= m
+        init_a += hit
+    e_init_cov = np.zeros((P, ke), bool)
+    if e_is_init.any():
+        for i in range(A_first.shape[1]):
+            col = A_first[:, i]
+            for k in range(ke):
+                e_init_cov[:, k] |= (col == e_first[:, k]) & (col > 0) & e_is_init[:, k]
+        e_init_cov &= ~e_full
+    covered = e_full | e_by_init | e_init_cov
+    idf = np.where(e_valid, roster.tok_idf[safe], 0.0)
+    return TokenOverlap(
+        n_a=sum(u.astype(np.int64) for u in a_used) if ka else np.zeros(P, np.int64),
+        n_init=(A_init > 0).sum(1), n_e=e_valid.sum(1),
+        full_a=a_hit, full_e=e_full.sum(1), init_a=init_a, covered_e=covered.sum(1),
+        roster_init=e_init_cov.sum(1),
+        # an initial says about one letter's worth (~3 bits), however rare the token it stands for
+        info=(idf * e_full).sum(1) + INITIAL_BITS * (init_a + e_init_cov.sum(1)),
+    )
+
+
+class PairFeatures:
+    """Every measurement of a batch of pairs, as arrays aligned with ``pa``/``pe``."""
+
+    def __init__(self, batch: ActorBatch, roster: RosterIndex, pa: np.ndarray, pe: np.ndarray,
+                 workers: int = -1):
+        self.batch, self.roster = batch, roster
+        self.pa, self.pe = pa, pe
+        self.cache: dict = {}            # comparisons keep what they computed for the pairs here
+        self.n = len(pa)
+        self.d = token_overlap(batch.d_tok[pa], batch.d_init[pa], batch.d_first[pa], roster.names.tok[pe], roster)
+        self.h = token_overlap(batch.h_tok[pa], batch.h_init[pa], batch.h_first[pa], roster.names.tok[pe], roster)
+        self.d_present = batch.d_sorted_h[pa] >= 0
+        # a display name that reads as a person's name: two or more words, one of them a roster
+        # name token ("Herman Sasiwan"); "Hamba Allah" or "Pejuang Rupiah" are not
+        known = (batch.d_tok[pa] >= 0).sum(1)
+        words = (batch.d_tok[pa] != -1).sum(1)
+        self.d_known = np.where((known >= 1) & (words >= 2), words, 0)
+        self.h_present = batch.h_compact_h[pa] >= 0
+        self.d_exact = (batch.d_sorted_h[pa] == roster.names.sorted_h[pe]) | (
+            batch.d_compact_h[pa] == roster.names.compact_h[pe])
+        self.d_variant = batch.d_var_h[pa] == roster.names.variant_h[pe]
+        self.h_exact = (batch.h_compact_h[pa] == roster.names.compact_h[pe]) | (
+            batch.h_sorted_h[pa] == roster.names.sorted_h[pe])
+        es = roster.names.sorted[pe]
+        if self.n:
+            self.d_ratio = process.cpdist(batch.d_sorted[pa], es, scorer=fuzz.ratio, workers=workers,
+                                          dtype=np.float32)
+            hc = process.cpdist(batch.h_compact[pa], roster.names.compact[pe], scorer=fuzz.ratio,
+                                workers=workers, dtype=np.float32)
+            hs = process.cpdist(batch.h_sorted[pa], es, scorer=fuzz.ratio, workers=workers, dtype=np.float32)
+            self.h_ratio = np.maximum(hc, hs)
+        else:
+            self.d_ratio = np.zeros(0, np.float32)
+            self.h_ratio = np.zeros(0, np.float32)
+        self.name_count = roster.names.count[pe]
+        self.name_info = roster.names.info[pe]
+
+

@@ -1,0 +1,28 @@
+"""Handle (segmented into name tokens) against the roster name."""
+
+from __future__ import annotations
+
+from pantau.matching.comparisons.base import Comparison, Level
+from pantau.matching.comparisons.features import PairFeatures
+from pantau.matching.comparisons.names import actor_subset, all_roster_tokens, initials
+
+
+class HandleComparison(Comparison):
+    def params(self, f: PairFeatures, i: int, level: int) -> dict:
+        return {"handle": f.batch.handles[int(f.pa[i])] or ""}
+
+
+HANDLE = HandleComparison(
+    name="handle", subject="Handle", role="name",
+    present=lambda f: f.h_present,
+    levels=(
+        Level("spells the roster name", lambda f: f.h_exact, 62.0, code="exact"),
+        Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 52.0, code="near"),
+        Level("contains every roster name token", lambda f: all_roster_tokens(f.h), 40.0, code="all_tokens"),
+        Level("spells the roster name with initials", lambda f: initials(f.h), 52.0, code="initials"),
+        Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 40.0, code="similar"),
+        Level("is a shortened form of the roster name", lambda f: actor_subset(f.h), 42.0, code="shortened"),
+        Level("shares one name token", lambda f: f.h.full_e >= 1, 4.0, name_evidence=False, code="one_token"),
+        Level("differs from the roster name", None, 0.0, name_evidence=False, code="differs"),
+    ),
+)
