@@ -166,6 +166,22 @@ class EvidenceConfig(Section):
     timeout: Annotated[float, Field(gt=0, le=3600)] = 20.0
 
 
+class TipsConfig(Section):
+    """Citizen reports (laporan warga), the public form ``/lapor``: off until asked for."""
+
+    enabled: bool = False
+    folder: Path_ = "data/tips"                                     # reporters' images, re-encoded (private)
+    client_limit: Annotated[int, Field(ge=1)] = 10                  # reports per client within address_minutes
+    address_minutes: Annotated[int, Field(ge=1, le=1440)] = 60      # salted address hashes kept (memory only)
+    total_per_hour: Annotated[int, Field(ge=1)] = 200               # reports the whole form accepts per hour
+    status_limit: Annotated[int, Field(ge=1)] = 30                  # receipt-code look-ups per client
+    max_links: Annotated[int, Field(ge=1, le=50)] = 10
+    max_images: Annotated[int, Field(ge=0, le=10)] = 5
+    max_image_mb: Annotated[float, Field(gt=0, le=20)] = 5.0        # per image, as uploaded
+    max_image_pixels: Annotated[int, Field(ge=1, le=100_000_000)] = 40_000_000   # decompression bombs
+    max_text: Annotated[int, Field(ge=100, le=50_000)] = 5000       # characters of "what happened"
+
+
 @dataclass
 class Settings:
     workspace: Path
@@ -179,6 +195,7 @@ class Settings:
     notify: NotifyConfig = field(default_factory=NotifyConfig)
     evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)
+    tips: TipsConfig = field(default_factory=TipsConfig)
 
     def path(self, value: str | Path) -> Path:
         p = Path(value)
@@ -195,6 +212,10 @@ class Settings:
     @property
     def evidence_dir(self) -> Path:
         return self.path(self.storage.evidence)
+
+    @property
+    def tips_dir(self) -> Path:
+        return self.path(self.tips.folder)
 
     @property
     def logs_dir(self) -> Path:
@@ -217,7 +238,7 @@ class Settings:
 SECTIONS: dict[str, type[Section]] = {
     "storage": StorageConfig, "crawl": CrawlConfig, "matching": MatchingConfig, "roster": RosterConfig,
     "schedule": ScheduleConfig, "review": ReviewConfig, "retention": RetentionConfig,
-    "notify": NotifyConfig, "evidence": EvidenceConfig,
+    "notify": NotifyConfig, "evidence": EvidenceConfig, "tips": TipsConfig,
 }
 
 _TYPE_WORDS = {

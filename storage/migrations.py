@@ -61,4 +61,61 @@ def m0003_reliability_signin(db: Database) -> None:
         db.execute("CREATE UNIQUE INDEX IF NOT EXISTS users_name_nocase ON users(name COLLATE NOCASE)")
 
 
+@migrations(name="tips_0001_tables")
+def m_tips_0001_tables(db: Database) -> None:
+    """Citizen reports (``/lapor``): the report, its re-encoded images, and what reviewers linked it to.
+
+    No address of the reporter is stored here (rate limiting keeps salted hashes in memory only).
+    """
+    for stmt in _statements(TIPS_V1):
+        db.execute(stmt)
+
+
+TIPS_V1 = """
+CREATE TABLE tips (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,          -- the receipt code the reporter got (XXXX-XXXX-XXXX)
+    received_at TEXT NOT NULL,
+    language TEXT,                      -- the form's language when sent
+    links TEXT NOT NULL DEFAULT '[]',   -- JSON list of http(s) URLs, as given
+    person_name TEXT,                   -- who the reporter thinks it is (all optional)
+    person_nip TEXT,
+    person_unit TEXT,
+    what TEXT NOT NULL,                 -- what happened
+    contact TEXT,                       -- optional; only reviewers and the admin's export see it
+    status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','checking','closed')),
+    verdict TEXT CHECK (verdict IN ('valid','invalid','duplicate')),
+    duplicate_of INTEGER REFERENCES tips(id),
+    nip TEXT REFERENCES employees(nip), -- the employee a reviewer linked it to
+    reviewer TEXT,
+    note TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX tips_status ON tips(status, received_at);
+CREATE INDEX tips_nip ON tips(nip);
+
+CREATE TABLE tip_images (
+    id INTEGER PRIMARY KEY,
+    tip_id INTEGER NOT NULL REFERENCES tips(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,                 -- relative to [tips] folder
+    format TEXT NOT NULL,               -- png | jpeg | webp (after re-encoding)
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    UNIQUE (tip_id, position)
+);
+
+CREATE TABLE tip_refs (
+    tip_id INTEGER NOT NULL REFERENCES tips(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('interaction','match')),
+    ref_id INTEGER NOT NULL,
+    linked_by TEXT NOT NULL,
+    linked_at TEXT NOT NULL,
+    PRIMARY KEY (tip_id, kind, ref_id)
+);
+CREATE INDEX tip_refs_ref ON tip_refs(kind, ref_id);
+"""
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -84,15 +84,20 @@ def _with_headers(response):
 
 def create_app(settings) -> FastAPI:
     """The review app for ``settings``' workspace (its database is migrated here, once)."""
-    from pantau.review.routes import activity, audit, evidence, login, match, queue, reports
+    from pantau.review.routes import activity, audit, evidence, login, match, queue, reports, tips
+    from pantau.review.tips_guard import BodyTooLarge, TipsGuard
     from pantau.review.routes import settings as settings_routes
 
     review = Review(settings)
     app = FastAPI(title="Pantau", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(csrf.protect)])
     app.state.review = review
-    for module in (login, queue, match, evidence, activity, audit, reports, settings_routes):
+    for module in (login, queue, match, evidence, activity, audit, reports, settings_routes, tips):
         app.include_router(module.router)
+    if settings.tips.enabled:
+        app.include_router(tips.public)
+    for env in review.envs.values():
+        env.globals["tips_enabled"] = settings.tips.enabled
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(auth.SignInRequired)
@@ -109,6 +114,14 @@ def create_app(settings) -> FastAPI:
     async def _csrf(request: Request, exc: csrf.CSRFError):
         return render(request, "error.html", 403, title=N_("Request refused"),
                       message=N_("The form was stale or did not come from this site. Reload the page and try again."))
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(request: Request, exc: BodyTooLarge):
+        tips_config = settings.tips
+        response = render(request, "lapor_refused.html", 413, why="size", minutes=1,
+                          max_mb=tips_config.max_image_mb, max_images=tips_config.max_images)
+        response.headers["Connection"] = "close"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
@@ -133,6 +146,7 @@ def create_app(settings) -> FastAPI:
         # runs outside every middleware (Starlette's ServerErrorMiddleware): add the headers here
         return _with_headers(PlainTextResponse("Internal Server Error", status_code=500))
 
+    app.add_middleware(TipsGuard, review=review)       # inside the session: refusals are rendered pages
     app.add_middleware(SessionMiddleware, secret=review.secret,
                        max_age=int(settings.review.session_hours * 3600))
     app.add_middleware(SecurityHeaders)

@@ -15,3 +15,5 @@ KIND = {
 }
 ROLE = {"admin": N_("Administrator"), "reviewer": N_("Reviewer"), "viewer": N_("Viewer")}
 EVIDENCE = {"screenshot": N_("Screenshot"), "raw": N_("Raw record file"), "capture": N_("Captured response")}
+TIP_STATUS = {"new": N_("New"), "checking": N_("Being checked"), "closed": N_("Closed")}
+TIP_VERDICT = {"valid": N_("Valid"), "invalid": N_("Invalid"), "duplicate": N_("Duplicate")}

@@ -35,6 +35,11 @@ class Review:
         self._local = threading.local()
         self.session_seconds = int(settings.review.session_hours * 3600)
         self.trusted_proxies = [ipaddress.ip_network(p, strict=False) for p in settings.review.trusted_proxies]
+        from pantau.tips import RateLimiter
+        from pantau.tips.known import RosterCache
+        self.tip_limiter = RateLimiter.from_settings(settings.tips, bucket="report")
+        self.status_limiter = RateLimiter.from_settings(settings.tips, bucket="status")
+        self.roster_cache = RosterCache()
 
     def revoke(self, sid: str | None) -> None:
         """A signed-out session stays dead even if a copy of its cookie survives, across restarts too."""

@@ -1,0 +1,72 @@
+"""The admin's own export of citizen reports (CSV, XLSX): the one place contact details leave the app.
+
+Every cell is stranger-written text: CSV cells that a spreadsheet would run as a
+formula get a leading ``'``; XLSX cells are stored as strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Iterable
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from pantau.review.i18n import N_
+from pantau.review.labels import TIP_STATUS, TIP_VERDICT
+from pantau.review.reports import csv_safe
+
+MEDIA = {"csv": "text/csv; charset=utf-8",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+COLUMNS = {
+    "id": N_("Report"), "code": N_("Receipt code"), "received_at": N_("Received"), "status": N_("Status"),
+    "verdict": N_("Decision"), "duplicate_of": N_("Duplicate of"), "links": N_("Links"),
+    "person_name": N_("Name given"), "person_nip": N_("NIP given"), "person_unit": N_("Unit given"),
+    "what": N_("What happened"), "contact": N_("Reporter's contact"), "nip": N_("NIP"),
+    "employee_name": N_("Employee"), "images": N_("Images"), "reviewer": N_("Reviewer"), "note": N_("Note"),
+    "updated_at": N_("Updated"),
+}
+NUMERIC = {"id", "duplicate_of", "images"}
+
+
+def _words(rows: Iterable[dict], translate):
+    """Stored codes (status, decision) in the reader's language."""
+    for r in rows:
+        r["status"] = translate(TIP_STATUS[r["status"]]) if r["status"] in TIP_STATUS else r["status"]
+        r["verdict"] = translate(TIP_VERDICT[r["verdict"]]) if r["verdict"] in TIP_VERDICT else r["verdict"]
+        yield r
+
+
+def write(rows: Iterable[dict], fmt: str, translate) -> tuple[bytes, int]:
+    header = [translate(v) for v in COLUMNS.values()]
+    rows = _words(rows, translate)
+    n = 0
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(header)
+        for r in rows:
+            w.writerow([r[c] if c in NUMERIC and r[c] is not None else csv_safe(r[c]) for c in COLUMNS])
+            n += 1
+        return ("\ufeff" + buf.getvalue()).encode("utf-8"), n
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(translate(N_("Citizen reports"))[:31])
+    bold = Font(bold=True)
+
+    def cell(value, *, numeric=False, head=False):
+        c = WriteOnlyCell(ws, value=value if numeric and value is not None else ("" if value is None else str(value)))
+        if not numeric:
+            c.data_type = "s"
+        if head:
+            c.font = bold
+        return c
+
+    ws.append([cell(h, head=True) for h in header])
+    for r in rows:
+        ws.append([cell(r[c], numeric=c in NUMERIC) for c in COLUMNS])
+        n += 1
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), n

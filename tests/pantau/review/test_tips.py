@@ -1,0 +1,386 @@
+"""The public form /lapor and the reviewers' triage, through the real app (TestClient)."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from PIL import Image
+
+from pantau.review.app import create_app
+from pantau.review.demo import make_nip
+from pantau.workspace import open_settings
+from tests.pantau.review.conftest import Env, csrf_of
+from tests.pantau.tips import images as make
+
+MASTODON_ACTOR = "https://mastodon.example/@bambang.suryono"
+TIPS_CONFIG = "\n[tips]\nenabled = true\nclient_limit = {client}\ntotal_per_hour = {total}\n"
+
+
+def tips_env(env, *, client: int = 10, total: int = 200, enabled: bool = True) -> Env:
+    ws = env.settings.workspace
+    text = (ws / "pantau.toml").read_text(encoding="utf-8")
+    extra = TIPS_CONFIG.format(client=client, total=total)
+    (ws / "pantau.toml").write_text(text + (extra if enabled else ""), encoding="utf-8")
+    settings = open_settings(ws)
+    return Env(settings, env.db, env.data, create_app(settings))
+
+
+@pytest.fixture
+def tenv(env):
+    return tips_env(env)
+
+
+def form_fields(**over) -> dict:
+    fields = {"links": MASTODON_ACTOR + "\nhttps://mastodon.example/@calonsatu/1001",
+              "what": "Pak Bambang menyukai dan mengomentari unggahan kampanye Calon Satu.",
+              "person_name": "Bambang Suryono", "person_nip": "", "person_unit": "Dinas Pendidikan",
+              "contact": "0812-0000-1111", "website": ""}
+    fields.update(over)
+    return fields
+
+
+def submit(client, files=(), token: str | None = "auto", **over):
+    page = client.get("/lapor")
+    data = form_fields(**over)
+    if token == "auto":
+        data["csrf_token"] = csrf_of(page.text)
+    elif token is not None:
+        data["csrf_token"] = token
+    upload = [("images", (name, content, ctype)) for name, content, ctype in files] or None
+    return client.post("/lapor", data=data, files=upload, follow_redirects=False)
+
+
+def receipt(client, response) -> str:
+    assert response.status_code == 303, response.text[:2000]
+    assert response.headers["location"] == "/lapor/terkirim"
+    page = client.get("/lapor/terkirim")
+    import re
+    return re.search(r'id="receipt-code">([A-Z0-9-]+)<', page.text).group(1)
+
+
+def tip_rows(env):
+    return list(env.db.query("SELECT * FROM tips ORDER BY id"))
+
+
+def test_the_form_is_404_unless_switched_on(env):
+    off = tips_env(env, enabled=False)
+    c = off.client()
+    assert c.get("/lapor").status_code == 404
+    assert c.post("/lapor", data={"links": "https://x.com/a"}).status_code in (404, 405)
+    assert c.get("/lapor/status").status_code == 404
+    assert tip_rows(env) == []
+
+
+def test_a_report_is_stored_and_the_reporter_sees_only_its_status(tenv):
+    c = tenv.client()
+    page = c.get("/lapor")
+    assert page.status_code == 200
+    assert 'lang="id"' in page.text and "Laporkan ASN yang tidak netral" in page.text
+    assert 'name="website"' in page.text and 'enctype="multipart/form-data"' in page.text
+    assert "<script" not in page.text                      # works without JavaScript
+    r = submit(c, files=[("bukti.jpg", make.jpeg_with_gps(), "image/jpeg"), ("b.png", make.png(), "image/png")])
+    code = receipt(c, r)
+    [tip] = tip_rows(tenv)
+    assert tip["code"] == code and tip["status"] == "new" and tip["contact"] == "0812-0000-1111"
+    assert tip["person_name"] == "Bambang Suryono"
+    assert c.get("/lapor/terkirim", follow_redirects=False).status_code == 303   # shown once
+    token = csrf_of(c.get("/lapor/status").text)
+    r = c.post("/lapor/status", data={"code": code.lower().replace("-", " "), "csrf_token": token})
+    assert r.status_code == 200 and "Diterima" in r.text
+    assert "Bambang" not in r.text and "0812" not in r.text and "mastodon.example" not in r.text
+    r = c.post("/lapor/status", data={"code": "AAAA-BBBB-CCCC", "csrf_token": token})
+    assert r.status_code == 404 and "Tidak ada laporan" in r.text
+    audit = tenv.audit("tip.receive")
+    assert len(audit) == 1 and "Bambang" not in audit[0]["detail"] and "0812" not in audit[0]["detail"]
+
+
+def test_status_words_follow_the_reviewers_steps(tenv):
+    c = tenv.client()
+    code = receipt(c, submit(c))
+    tip_id = tip_rows(tenv)[0]["id"]
+
+    def public_status():
+        token = csrf_of(c.get("/lapor/status").text)
+        return c.post("/lapor/status", data={"code": code, "csrf_token": token}).text
+    assert "Diterima" in public_status()
+    rev = tenv.client("reviewer")
+    token = csrf_of(rev.get(f"/tips/{tip_id}").text)
+    rev.post(f"/tips/{tip_id}/verdict", data={"verdict": "valid", "csrf_token": token})
+    assert "Sedang diperiksa" in public_status()
+    rev.post(f"/tips/{tip_id}/status", data={"status": "closed", "csrf_token": token})
+    page = public_status()
+    assert "Selesai" in page and "valid" not in page.lower().replace("invalid", "")
+
+
+def test_gps_exif_is_gone_from_the_stored_image(tenv):
+    c = tenv.client()
+    receipt(c, submit(c, files=[("foto.jpg", make.jpeg_with_gps(), "image/jpeg")]))
+    [row] = list(tenv.db.query("SELECT * FROM tip_images"))
+    path = tenv.settings.tips_dir / row["path"]
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    data = path.read_bytes()
+    img = Image.open(io.BytesIO(data))
+    assert img.format == "JPEG" and img.getexif().get_ifd(0x8825) == {} and dict(img.getexif()) == {}
+    assert b"Rahasia Kamera" not in data and b"secret comment" not in data
+
+
+@pytest.mark.parametrize("name,content,ctype", [
+    ("gambar.svg", make.SVG, "image/svg+xml"),
+    ("gambar.png", make.HTML, "image/png"),                   # HTML pretending to be a PNG
+    ("halaman.html", make.HTML, "text/html"),
+    ("foto.jpg", make.png_bomb(), "image/jpeg"),               # a bomb, mislabeled too
+], ids=["svg", "html-as-png", "html", "bomb"])
+def test_refused_files_store_nothing_and_say_why(tenv, name, content, ctype):
+    c = tenv.client()
+    r = submit(c, files=[("ok.png", make.png(), "image/png"), (name, content, ctype)])
+    assert r.status_code == 400
+    assert 'role="alert"' in r.text
+    if name.endswith(".jpg"):
+        assert "Gambar ke-2 terlalu besar ukuran pikselnya" in r.text
+    else:
+        assert "Berkas ke-2 bukan gambar PNG, JPEG, atau WebP" in r.text
+    assert "Pak Bambang menyukai" in r.text                    # what was typed is kept
+    assert tip_rows(tenv) == [] and not list(tenv.db.query("SELECT * FROM tip_images"))
+    assert not tenv.settings.tips_dir.exists() or not any(tenv.settings.tips_dir.rglob("*.*"))
+
+
+def test_an_oversized_image_is_refused(tenv):
+    c = tenv.client()
+    big = make.png() + b"\0" * (5 * 1_048_576 + 10)
+    r = submit(c, files=[("besar.png", big, "image/png")])
+    assert r.status_code == 400 and "lebih besar dari 5.0 MB" in r.text
+    assert tip_rows(tenv) == []
+
+
+def test_more_images_than_allowed_are_refused(tenv):
+    c = tenv.client()
+    r = submit(c, files=[(f"{i}.png", make.png(), "image/png") for i in range(6)])
+    assert r.status_code == 400 and "paling banyak 5 gambar" in r.text
+    assert tip_rows(tenv) == []
+
+
+def test_a_body_over_the_cap_is_refused_before_it_is_read(tenv):
+    c = tenv.client()
+    token = csrf_of(c.get("/lapor").text)
+    blob = b"\0" * (5 * 5 * 1_048_576 + 600_000)
+    t0 = time.perf_counter()
+    r = c.post("/lapor", data={**form_fields(), "csrf_token": token},
+               files=[("images", ("x.png", blob, "image/png"))], follow_redirects=False)
+    assert r.status_code == 413 and "Laporan terlalu besar" in r.text
+    assert time.perf_counter() - t0 < 5
+    assert tip_rows(tenv) == []
+
+
+def test_links_must_be_http(tenv):
+    c = tenv.client()
+    r = submit(c, links="javascript:alert(1)")
+    assert r.status_code == 400 and "harus diawali http:// atau https://" in r.text
+    assert tip_rows(tenv) == []
+
+
+def test_missing_or_wrong_csrf_token_is_refused(tenv):
+    c = tenv.client()
+    assert submit(c, token=None).status_code == 403
+    assert submit(c, token="forged").status_code == 403
+    other = tenv.client()
+    foreign = csrf_of(other.get("/lapor").text)
+    assert submit(c, token=foreign).status_code == 403
+    assert tip_rows(tenv) == []
+    status = c.post("/lapor/status", data={"code": "AAAA-BBBB-CCCC"})
+    assert status.status_code == 403
+
+
+def test_cross_site_post_is_refused_even_with_the_token(tenv):
+    c = tenv.client()
+    token = csrf_of(c.get("/lapor").text)
+    r = c.post("/lapor", data={**form_fields(), "csrf_token": token}, headers={"Origin": "https://evil.example"},
+               follow_redirects=False)
+    assert r.status_code == 403 and tip_rows(tenv) == []
+
+
+def test_the_honeypot_gets_a_fake_receipt_and_stores_nothing(tenv):
+    c = tenv.client()
+    code = receipt(c, submit(c, website="http://spam.example"))
+    assert tip_rows(tenv) == []
+    token = csrf_of(c.get("/lapor/status").text)
+    assert c.post("/lapor/status", data={"code": code, "csrf_token": token}).status_code == 404
+
+
+def test_a_burst_of_100_is_limited_and_reviewers_still_work(env):
+    tenv = tips_env(env, client=5, total=200)
+    c = tenv.client()
+    reviewer = tenv.client("reviewer")
+    codes = []
+    t0 = time.perf_counter()
+    for _ in range(100):
+        codes.append(submit(c).status_code)
+        if len(codes) % 20 == 0:
+            t = time.perf_counter()
+            assert reviewer.get("/").status_code == 200
+            assert reviewer.get("/tips").status_code == 200
+            assert time.perf_counter() - t < 2
+    assert time.perf_counter() - t0 < 60
+    assert codes.count(303) == 5 and codes.count(429) == 95
+    assert len(tip_rows(tenv)) == 5
+    r = submit(c)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0 and "Terlalu banyak laporan" in r.text
+    assert c.get("/lapor").status_code == 200                  # the form itself still answers
+
+
+def test_the_overall_limit_holds_across_clients(env):
+    tenv = tips_env(env, client=100, total=3)
+    statuses = [submit(tenv.client()).status_code for _ in range(5)]
+    assert statuses == [303, 303, 303, 429, 429]
+
+
+# --- triage ----------------------------------------------------------------------------------------
+
+def test_reports_are_hidden_from_signed_out_users_and_viewers(tenv):
+    c = tenv.client()
+    receipt(c, submit(c, files=[("a.png", make.png(), "image/png")]))
+    tip_id = tip_rows(tenv)[0]["id"]
+    image_id = tenv.db.execute("SELECT id FROM tip_images").fetchone()[0]
+    for url in ("/tips", f"/tips/{tip_id}", f"/tips/{tip_id}/images/{image_id}", "/tips/export.csv"):
+        r = c.get(url, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login"), url
+        assert tenv.client("viewer").get(url, follow_redirects=False).status_code == 403, url
+    assert tenv.client("reviewer").get("/tips/export.csv").status_code == 403      # contacts: admins only
+
+
+def test_triage_shows_what_pantau_knows_and_every_step_is_audited(tenv):
+    c = tenv.client()
+    receipt(c, submit(c, files=[("a.png", make.png(), "image/png")]))
+    tip_id = tip_rows(tenv)[0]["id"]
+    rev = tenv.client("reviewer")
+    queue = rev.get("/tips")
+    assert queue.status_code == 200 and f"/tips/{tip_id}" in queue.text and "Pak Bambang" in queue.text
+    page = rev.get(f"/tips/{tip_id}")
+    assert page.status_code == 200
+    assert "0812-0000-1111" in page.text                          # reviewers see the contact
+    assert "Menyebut akun bambang.suryono@mastodon.example di mastodon." in page.text
+    assert "Akun calon yang dipantau: Calon Satu." in page.text
+    assert "Pantau mengumpulkan" in page.text
+    assert "Drs. Bambang Suryono, M.Si." in page.text              # the matcher found the roster entry
+    image_id = tenv.db.execute("SELECT id FROM tip_images").fetchone()[0]
+    img = rev.get(f"/tips/{tip_id}/images/{image_id}")
+    assert img.status_code == 200 and img.headers["content-type"] == "image/png"
+    assert "sandbox" in img.headers["content-security-policy"]
+    assert tenv.audit("tip.view")
+    token = csrf_of(page.text)
+    nip = make_nip(1)
+    r = rev.post(f"/tips/{tip_id}/employee", data={"nip": nip, "csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    match_id = tenv.data.match_ids[0]
+    rev.post(f"/tips/{tip_id}/link", data={"kind": "match", "ref_id": match_id, "csrf_token": token})
+    interaction = tenv.db.execute("SELECT id FROM interactions ORDER BY id LIMIT 1").fetchone()[0]
+    rev.post(f"/tips/{tip_id}/link", data={"kind": "interaction", "ref_id": interaction, "csrf_token": token})
+    rev.post(f"/tips/{tip_id}/verdict", data={"verdict": "valid", "note": "cek", "csrf_token": token})
+    tip = tip_rows(tenv)[0]
+    assert tip["nip"] == nip and tip["verdict"] == "valid" and tip["status"] == "checking"
+    assert tip["reviewer"] == "rudi"
+    from storage.queries.tips import tips_for_employee
+    [source] = tips_for_employee(tenv.db, nip)
+    assert source["id"] == tip_id and "contact" not in source
+    for action in ("tip.link_employee", "tip.link", "tip.verdict"):
+        rows = tenv.audit(action)
+        assert rows and rows[-1]["user"] == "rudi", action
+    assert len(tenv.audit("tip.link")) == 2
+    page = rev.get(f"/tips/{tip_id}").text
+    assert "Ditautkan ke laporan ini" in page
+
+
+def test_duplicate_needs_an_existing_other_report(tenv):
+    c = tenv.client()
+    receipt(c, submit(c))
+    receipt(c, submit(c))
+    first, second = (t["id"] for t in tip_rows(tenv))
+    rev = tenv.client("reviewer")
+    page = rev.get(f"/tips/{second}").text
+    assert f'href="/tips/{first}"' in page                        # the same links: a likely duplicate
+    token = csrf_of(page)
+    rev.post(f"/tips/{second}/verdict", data={"verdict": "duplicate", "duplicate_of": str(second),
+                                              "csrf_token": token})
+    assert tip_rows(tenv)[1]["verdict"] is None
+    rev.post(f"/tips/{second}/verdict", data={"verdict": "duplicate", "duplicate_of": f"#{first}",
+                                              "csrf_token": token})
+    t = tip_rows(tenv)[1]
+    assert t["verdict"] == "duplicate" and t["duplicate_of"] == first and t["status"] == "closed"
+
+
+def test_add_the_named_account_to_a_watchlist(tenv):
+    c = tenv.client()
+    receipt(c, submit(c, links="https://x.com/calonlima/status/123"))
+    tip_id = tip_rows(tenv)[0]["id"]
+    rev = tenv.client("reviewer")
+    page = rev.get(f"/tips/{tip_id}").text
+    assert "Menyebut akun calonlima di x." in page
+    token = csrf_of(page)
+    r = rev.post(f"/tips/{tip_id}/watchlist", data={"platform": "x", "handle": "calonlima", "candidate": "Calon Lima",
+                                                    "role": "dpr", "url": "https://x.com/calonlima",
+                                                    "csrf_token": token})
+    assert r.status_code == 200
+    from pantau import watchlist
+    ws = watchlist.load(tenv.settings.watchlists_dir)
+    assert [(a.platform, a.handle, a.candidate) for a in ws.accounts] == [("x", "calonlima", "Calon Lima")]
+    [row] = tenv.audit("tip.watchlist_add")
+    assert row["user"] == "rudi" and "calonlima" in row["detail"]
+    r = rev.post(f"/tips/{tip_id}/watchlist", data={"platform": "x", "handle": "calonlima", "candidate": "Calon Lima",
+                                                    "csrf_token": token})
+    assert "sudah ada di daftar pantauan" in r.text
+    assert len(tenv.audit("tip.watchlist_add")) == 1
+
+
+def test_record_an_interaction_by_hand_with_the_images_as_evidence(tenv):
+    c = tenv.client()
+    receipt(c, submit(c, files=[("a.jpg", make.jpeg_with_gps(), "image/jpeg"), ("b.png", make.png(), "image/png")]))
+    tip_id = tip_rows(tenv)[0]["id"]
+    rev = tenv.client("reviewer")
+    token = csrf_of(rev.get(f"/tips/{tip_id}").text)
+    account_id = tenv.db.execute("SELECT id FROM accounts WHERE platform='mastodon'").fetchone()[0]
+    r = rev.post(f"/tips/{tip_id}/record", data={
+        "account_id": account_id, "kind": "comment", "actor_handle": "@pak.bambang@mastodon.example",
+        "actor_name": "Pak Bambang", "post_url": "https://mastodon.example/@calonsatu/1001",
+        "text": "Lanjutkan pak!", "created_at": "2029-01-05 10:30", "csrf_token": token})
+    assert r.status_code == 200 and "dicatat dengan gambar laporan" in r.text
+    [i] = list(tenv.db.query("SELECT * FROM interactions WHERE source='tip'"))
+    assert i["kind"] == "comment" and i["text"] == "Lanjutkan pak!"
+    ev = list(tenv.db.query("SELECT * FROM evidence WHERE interaction_id=?", [i["id"]]))
+    assert len(ev) == 2 and all((tenv.settings.evidence_dir / e["path"]).is_file() for e in ev)
+    data = (tenv.settings.evidence_dir / ev[0]["path"]).read_bytes()
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825) == {}
+    assert tenv.db.execute("SELECT count(*) FROM tip_refs WHERE tip_id=? AND kind='interaction'",
+                           [tip_id]).fetchone()[0] == 1
+    [row] = tenv.audit("tip.record_interaction")
+    assert row["user"] == "rudi"
+    r = rev.post(f"/tips/{tip_id}/record", data={"account_id": account_id, "kind": "comment", "actor_handle": "x",
+                                                 "post_url": "javascript:alert(1)", "csrf_token": token})
+    assert "harus diawali http" in r.text
+
+
+def test_admin_export_carries_contacts_and_is_formula_safe(tenv):
+    c = tenv.client()
+    receipt(c, submit(c, contact="=HYPERLINK(\"http://evil.example\")"))
+    admin = tenv.client("admin")
+    r = admin.get("/tips/export.csv")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    text = r.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "Kontak pelapor" in text
+    x = admin.get("/tips/export.xlsx")
+    from openpyxl import load_workbook
+    ws = load_workbook(io.BytesIO(x.content)).active
+    values = [c.value for c in ws[2]]
+    assert '=HYPERLINK("http://evil.example")' in values
+    assert ws.cell(2, list(ws.iter_rows(max_row=1, values_only=True))[0].index("Kontak pelapor") + 1).data_type == "s"
+    assert [r["detail"] for r in tenv.audit("tip.export")]
+
+
+def test_english_form(tenv):
+    c = tenv.client()
+    token = csrf_of(c.get("/lapor").text)
+    c.post("/language", data={"lang": "en", "next": "/lapor", "csrf_token": token})
+    page = c.get("/lapor")
+    assert "Report a civil servant who is not neutral" in page.text and 'lang="en"' in page.text
+    r = submit(c, links="ftp://x.example/a")
+    assert "must start with http:// or https://" in r.text
