@@ -32,7 +32,6 @@ from pantau.capture.parsers import PARSERS
 from pantau.errors import InputError
 from storage import files, private_dir
 from storage.queries import audit, dumps, transaction, utcnow
-from storage.queries import runs as runs_q
 from storage.records import Actor, Interaction, normalise_handle
 from storage.staging import Stager, staging_folder, store_staged
 
@@ -62,6 +61,7 @@ class CaptureReport:
     owner_unknown: int = 0
     own_posts: int = 0
     evidence_files: int = 0
+    screenshots: int = 0             # page screenshots linked to the interactions received on that page
     by_kind: Counter = field(default_factory=Counter)
     by_account: Counter = field(default_factory=Counter)
     by_platform: Counter = field(default_factory=Counter)
@@ -75,7 +75,7 @@ class CaptureReport:
                 "failed": self.failed, "found": self.found, "kept": self.kept,
                 "new_interactions": self.new_interactions, "new_actors": self.new_actors,
                 "dropped_unwatched": self.dropped_unwatched, "owner_unknown": self.owner_unknown,
-                "own_posts": self.own_posts, "evidence_files": self.evidence_files,
+                "own_posts": self.own_posts, "evidence_files": self.evidence_files, "screenshots": self.screenshots,
                 "by_kind": dict(self.by_kind), "by_account": dict(self.by_account)}
 
 
@@ -128,15 +128,17 @@ class _Evidence:
     def __init__(self, folder: Path):
         self.folder = private_dir(folder / "responses")
         self.items: list[tuple[str, str | None, str | None]] = []   # (staged file, source url, captured at)
+        self.pages: list[str | None] = []                             # the page each was received on
         self.linked: set[int] = set()
 
-    def add(self, document: dict, source_url: str | None, captured_at: str | None) -> int:
+    def add(self, document: dict, source_url: str | None, captured_at: str | None, page_url: str | None) -> int:
         data = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
         idx = len(self.items)
         path = self.folder / f"{idx:08d}.json"
         with open(path, "wb", opener=lambda p, f: os.open(p, f, 0o600)) as fh:
             fh.write(data)
         self.items.append((str(path), source_url, captured_at))
+        self.pages.append(page_url)
         return idx
 
 
@@ -156,6 +158,11 @@ def _item_document(item: zeeschuimer.Item, parsed: Parsed) -> dict:
     return {"captured_from": "zeeschuimer", "platform": item.platform, "source_platform": item.source_platform,
             "source_url": item.source_url, "page_url": item.page_url, "collected_at": item.collected_at,
             "shape": parsed.shape, "data": data}
+
+
+def _page_key(url: str) -> str:
+    """Pages compared without scheme case, query or trailing slash."""
+    return url.split("?", 1)[0].rstrip("/").lower()
 
 
 def _iso(v: str | None) -> str | None:
@@ -215,7 +222,7 @@ class _Importer:
             self.report.recognised += 1
             if parsed.found:
                 idx = self.evidence.add(_item_document(item, parsed), item.source_url or item.page_url,
-                                        item.collected_at)
+                                        item.collected_at, item.page_url)
                 self._found(parsed.found, item.page_url, idx)
 
     def _unknown(self, sample: str) -> None:
@@ -239,7 +246,7 @@ class _Importer:
             return
         self.report.recognised += 1
         if parsed.found:
-            idx = self.evidence.add(_response_document(resp, parsed), resp.url, _iso(resp.started))
+            idx = self.evidence.add(_response_document(resp, parsed), resp.url, _iso(resp.started), resp.page_url)
             self._found(parsed.found, resp.page_url, idx)
 
     # deciding --------------------------------------------------------------------------
@@ -311,7 +318,7 @@ class _Importer:
             self.pending = []
 
     # storing ---------------------------------------------------------------------------
-    def store(self, evidence_root: Path, run_id: int) -> None:
+    def store(self, evidence_root: Path, run_id: int, screenshots=()) -> None:
         observed_at = utcnow()
         accounts: dict = {}
         for batch in self.batches:
@@ -330,6 +337,23 @@ class _Importer:
             f = stored[idx]
             _, url, at = self.evidence.items[idx]
             rows.append((f.sha256, f.path, EVIDENCE_KIND, url, at or observed_at, f.bytes, run_id, platform, key))
+        # a screenshot of a page documents the interactions of the responses received on it
+        by_page: dict[str, list[tuple[str, str]]] = {}
+        for platform, key, idx in self.links:
+            page = self.evidence.pages[idx]
+            if page:
+                by_page.setdefault(_page_key(page), []).append((platform, key))
+        for shot in screenshots:
+            keys = by_page.get(_page_key(redact.url(shot.page_url)))
+            if not keys:
+                continue
+            f = files.store_bytes(evidence_root, Path(shot.path).read_bytes(), "png")
+            if f.new:
+                self.report.evidence_files += 1
+            self.report.screenshots += 1
+            for platform, key in dict.fromkeys(keys):
+                rows.append((f.sha256, f.path, "screenshot", redact.url(shot.page_url), shot.captured_at, f.bytes,
+                             run_id, platform, key))
         with transaction(self.db):
             self.db.conn.executemany(
                 "INSERT INTO evidence (sha256, path, kind, interaction_id, source_url, captured_at, bytes, run_id) "
@@ -338,14 +362,17 @@ class _Importer:
 
 
 def import_capture(db, path: Path, *, settings=None, hosts: HostMap | None = None, fmt: str | None = None,
-                   run_id: int | None = None, evidence_root: Path | None = None) -> CaptureReport:
+                   run_id: int | None = None, evidence_root: Path | None = None,
+                   trigger: str = "cli", screenshots=()) -> CaptureReport:
     """Import one HAR or Zeeschuimer file; see docs/capture.md.
 
     Raises ``InputError`` (and stores nothing) when the file is truncated, corrupt or not a
     capture. Unrecognised responses, dropped and unattributable interactions are counted
-    in the report.
+    in the report. The storing part runs as an ``import`` stage (its own run row unless
+    ``run_id`` names an outer run).
     """
     from pantau.capture.hosts import from_settings
+    from pantau.jobs.stage import stage
 
     path = Path(path)
     t0 = time.monotonic()
@@ -358,9 +385,8 @@ def import_capture(db, path: Path, *, settings=None, hosts: HostMap | None = Non
             raise ValueError("import_capture needs settings or evidence_root")
         evidence_root = settings.evidence_dir
     folder = staging_folder(db)
-    own_run = run_id is None
     imp = _Importer(db, path, fmt, hosts, folder)
-    status, error = "failed", None
+    stored, error = False, None
     try:
         if fmt == "zeeschuimer":
             imp.read_zeeschuimer()
@@ -369,22 +395,21 @@ def import_capture(db, path: Path, *, settings=None, hosts: HostMap | None = Non
         else:
             imp.read_har()
         imp.finish_reading()
-        if own_run:
-            run_id = runs_q.start(db, "import", trigger="cli")
-        imp.report.run_id = run_id
-        imp.store(evidence_root, run_id)
-        status = "ok"
+        with stage(db, "import", run_id=run_id, trigger=trigger) as run:
+            imp.report.run_id = run.run_id
+            imp.store(evidence_root, run.run_id, screenshots)
+            imp.report.seconds = time.monotonic() - t0
+            run.stats = imp.report.stats()
+            run.summary = {"file": path.name, **imp.report.stats()}
+        stored = True
     except BaseException as exc:
         error = str(exc) or type(exc).__name__
         raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         imp.report.seconds = time.monotonic() - t0
-        if own_run and run_id is not None:
-            runs_q.finish(db, run_id, status, error=error, stats=imp.report.stats(),
-                          summary={"file": path.name, **imp.report.stats()})
         with transaction(db):
-            audit.write(db, "import", object_type="capture", object_id=run_id,
-                        detail={"file": path.name, "stored": status == "ok", "error": error and error[:200],
+            audit.write(db, "import", object_type="capture", object_id=imp.report.run_id,
+                        detail={"file": path.name, "stored": stored, "error": error and error[:200],
                                 **imp.report.stats()})
     return imp.report

@@ -83,7 +83,7 @@ def fail(message: str) -> None:
 #: tests/pantau/cli/test_cli_lazy.py keeps this table complete.
 COMMAND_MODULES = {
     "init": "workspace", "status": "workspace", "watchlist": "watchlist", "roster": "roster",
-    "import": "imports", "crawl": "crawl", "run": "nightly", "schedule": "nightly", "cron": "nightly",
+    "import": "imports", "capture": "capture", "crawl": "crawl", "run": "nightly", "schedule": "nightly", "cron": "nightly",
     "match": "match", "export": "export", "review": "review", "user": "review", "backup": "ops",
     "purge": "ops", "sandbox": "sandbox", "demo": "sandbox",
 }
