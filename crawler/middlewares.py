@@ -1,9 +1,12 @@
-"""Downloader middlewares: the allowed-hosts guard, the per-account budget, rate limits and retries.
+"""Downloader middlewares: the allowed-hosts guard, the per-account budget, retries with waits.
 
-Scrapy's own RetryMiddleware retries at once and ignores ``Retry-After``; this
-one waits as the server asks (``Retry-After``, ``X-RateLimit-Reset`` as ISO 8601,
-``RateLimit-Reset`` as epoch seconds), pauses the whole host meanwhile, caps each
-wait at ``[crawl] max_retry_wait`` and counts every retry per account.
+Each reads its settings once in ``from_crawler`` and counts per account in
+``crawler.stats`` (``crawler.accountstats``). Retries are Scrapy's own
+(``RETRY_TIMES``, ``RETRY_HTTP_CODES``, ``RETRY_EXCEPTIONS``, ``get_retry_request``)
+plus what Scrapy's ``RetryMiddleware`` does not do: it waits as the server asks
+(``Retry-After``, ``X-RateLimit-Reset`` as ISO 8601, ``RateLimit-Reset`` as epoch
+seconds), pauses the whole host meanwhile, caps each wait at ``[crawl]
+max_retry_wait``, and retries a JSON body that does not parse (cut short).
 """
 
 from __future__ import annotations
@@ -16,10 +19,15 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest, NotConfigured
-from twisted.internet.error import (ConnectError, ConnectionLost, DNSLookupError, TCPTimedOutError,
-                                    TimeoutError)
-from twisted.web._newclient import ResponseFailed
+from scrapy.downloadermiddlewares.retry import RetryMiddleware as ScrapyRetryMiddleware
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.python import global_object_name
+from scrapy.utils.response import response_status_message
+
+from crawler import accountstats
+from crawler.exceptions import Refused
+from crawler.hosts import host_allowed
 
 try:
     from orjson import loads as _fast_loads
@@ -39,46 +47,11 @@ def loads(body: bytes):
         return json.loads(body)
 
 
-#: set by crawler.process before the crawl starts; read by the browser's request filter
-ALLOWED_HOSTS: list[str] = []
-
-
-def host_allowed(url: str, allowed: list[str]) -> bool:
-    if not allowed:
-        return True
-    host = (urlsplit(url).hostname or "").lower()
-    return host in allowed
-
-
-def abort_browser_request(request) -> bool:
-    """Playwright's own sub-requests (scripts, XHR) obey the allowed-hosts guard too.
-
-    Images, fonts and media are not needed to read comments, so they are skipped.
-    """
-    if request.resource_type in ("image", "media", "font"):
-        return True
-    if request.url.startswith(("data:", "blob:", "about:")):
-        return False
-    return not host_allowed(request.url, ALLOWED_HOSTS)
-
-
-class Refused(IgnoreRequest):
-    """A request Pantau will not send (other host, budget spent); the reason names why."""
-
-
-def _stats(spider, request):
-    """The per-account figures of the request's account (see PlatformSpider.stats_for)."""
-    aid = request.meta.get("account_id")
-    if aid is None or not hasattr(spider, "stats_for"):
-        return None
-    return spider.stats_for(aid)
-
-
 class AllowedHostsMiddleware:
     """When ``[crawl] allowed_hosts`` is set, every request to another host is refused."""
 
     def __init__(self, allowed: list[str]):
-        self.allowed = allowed
+        self.allowed = [h.lower() for h in allowed]
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -98,28 +71,25 @@ class AllowedHostsMiddleware:
 class BudgetMiddleware:
     """Each account may send at most ``[crawl] budget`` requests a run (retries included)."""
 
-    def __init__(self, budget: int, crawler):
+    def __init__(self, budget: int, stats):
         self.budget = budget
-        self.crawler = crawler
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("PANTAU_BUDGET", 2000), crawler)
+        return cls(crawler.settings.getint("PANTAU_BUDGET", 2000), crawler.stats)
 
     def process_request(self, request, spider=None):
-        spider = spider or self.crawler.spider
-        st = _stats(spider, request)
-        if st is None:
+        aid = request.meta.get("account_id")
+        if aid is None:
             return None
-        if st["requests"] >= self.budget:
-            st["budget_spent"] = True
-            raise Refused(f"request budget of {self.budget} spent")
-        st["requests"] += 1
-        self.crawler.stats.inc_value("pantau/requests")
+        if accountstats.get(self.stats, aid, "requests") >= self.budget:
+            raise Refused(f"request budget of {self.budget} spent", status="budget")
+        accountstats.inc(self.stats, aid, "requests")
         return None
 
 
-def _parse_wait(headers, now: float) -> float | None:
+def parse_wait(headers, now: float) -> float | None:
     """Seconds to wait according to ``Retry-After`` or the rate-limit reset headers."""
     def h(name):
         v = headers.get(name)
@@ -173,35 +143,36 @@ def _remaining(headers) -> int | None:
     return None
 
 
-RETRY_EXCEPTIONS = (TimeoutError, TCPTimedOutError, ConnectError, ConnectionLost, DNSLookupError,
-                    ResponseFailed, IOError)
+class RetryMiddleware(ScrapyRetryMiddleware):
+    """Scrapy's retries, waiting as the server asks, counted per account; JSON checked.
 
+    Retried: the statuses of ``RETRY_HTTP_CODES`` (429 and 5xx), every exception
+    of ``RETRY_EXCEPTIONS`` (Scrapy's list: timeouts, refused and lost
+    connections, a body cut off mid-way, ``ResponseDataLossError``), and a body
+    that a request marked ``meta['json']`` cannot parse. The wait before a retry
+    is the server's (``Retry-After`` or a reset header) or exponential backoff
+    (``PANTAU_RETRY_BACKOFF`` × 2^n); the host is paused meanwhile. A wait over
+    ``PANTAU_MAX_RETRY_WAIT`` gives up at once.
 
-class RateLimitMiddleware:
-    """429 and 5xx with waits the server asks for; transient errors with backoff; JSON checked.
-
-    A response whose request says ``meta['json']`` is parsed here once (the
-    result rides in ``meta['_json']``), so a truncated body is retried like a
-    network error instead of failing in the spider.
+    A parsed body rides in ``meta['_json']`` (the spider does not parse twice);
+    one that still does not parse after the last retry sets ``meta['_json_error']``.
     """
 
-    RETRY_STATUSES = {500, 502, 503, 504, 522, 524, 408}
-
-    def __init__(self, crawler):
-        s = crawler.settings
-        self.crawler = crawler
-        self.retries = s.getint("PANTAU_RETRIES", 3)
-        self.max_wait = s.getfloat("PANTAU_MAX_RETRY_WAIT", 900.0)
-        self.backoff = s.getfloat("PANTAU_RETRY_BACKOFF", 0.5)
+    def __init__(self, settings, stats):
+        super().__init__(settings)
+        self.stats = stats
+        self.max_wait = settings.getfloat("PANTAU_MAX_RETRY_WAIT", 900.0)
+        self.backoff = settings.getfloat("PANTAU_RETRY_BACKOFF", 0.5)
         self.paused_until: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        o = cls(crawler.settings, crawler.stats)
+        o.crawler = crawler
+        return o
 
     async def process_request(self, request, spider=None):
-        host = urlsplit(request.url).netloc
-        until = self.paused_until.get(host)
+        until = self.paused_until.get(urlsplit(request.url).netloc)
         if until:
             delay = until - time.time()
             if delay > 0:
@@ -212,66 +183,61 @@ class RateLimitMiddleware:
         host = urlsplit(request.url).netloc
         self.paused_until[host] = max(self.paused_until.get(host, 0.0), time.time() + wait)
 
-    def _retry(self, request, reason: str, wait: float, spider):
-        n = request.meta.get("pantau_retries", 0) + 1
-        st = _stats(spider, request)
-        if n > self.retries:
-            if st is not None:
-                st["last_error"] = f"gave up after {self.retries} retries: {reason}"
-            return None
+    def _backoff(self, request) -> float:
+        return self.backoff * 2 ** request.meta.get("retry_times", 0)
+
+    def retry_after(self, request, reason: str | Exception, wait: float | None):
+        """The retry of ``request`` after ``wait`` seconds (None: backoff), or None to give up."""
+        aid = request.meta.get("account_id")
+        label = reason if isinstance(reason, str) else global_object_name(type(reason)) + (
+            f": {reason}" if str(reason) else "")
+        if wait is None:
+            wait = self._backoff(request)
         if wait > self.max_wait:
-            if st is not None:
-                st["last_error"] = (f"{reason}: the server asks to wait {wait:.0f} s, "
-                                    f"more than [crawl] max_retry_wait ({self.max_wait:.0f} s)")
+            if aid is not None:
+                accountstats.last_error(self.stats, aid, (
+                    f"{label}: the server asks to wait {wait:.0f} s, more than [crawl] max_retry_wait "
+                    f"({self.max_wait:.0f} s)"))
             return None
-        if st is not None:
-            st["retries"] += 1
-        self.crawler.stats.inc_value("pantau/retries")
-        self.crawler.stats.inc_value(f"pantau/retries/{reason.split(':')[0]}")
-        log.info("retry %d/%d of %s in %.1f s (%s)", n, self.retries, request.url, wait, reason)
+        new = get_retry_request(request, spider=self.crawler.spider, reason=reason,
+                                max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+                                give_up_log_level=self.give_up_log_level)
+        if new is None:
+            if aid is not None:
+                accountstats.last_error(self.stats, aid, f"gave up after {self.max_retry_times} retries: {label}")
+            return None
+        if aid is not None:
+            accountstats.inc(self.stats, aid, "retries")
+        log.info("retry %d/%d of %s in %.1f s (%s)", new.meta["retry_times"], self.max_retry_times,
+                 request.url, wait, label)
         self._pause(request, wait)
-        r = request.replace(dont_filter=True)
-        r.meta["pantau_retries"] = n
-        r.meta.pop("_json", None)
-        return r
+        new.meta.pop("_json", None)
+        new.meta.pop("_json_error", None)
+        return new
 
     def process_response(self, request, response, spider=None):
-        spider = spider or self.crawler.spider
-        now = time.time()
+        if request.meta.get("dont_retry", False):
+            return response
         status = response.status
-        if status == 429:
-            wait = _parse_wait(response.headers, now)
-            if wait is None:
-                wait = self.backoff * 2 ** request.meta.get("pantau_retries", 0)
-            r = self._retry(request, "429: rate limited", wait, spider)
-            return r or response
-        if status in self.RETRY_STATUSES:
-            wait = _parse_wait(response.headers, now)
-            if wait is None:
-                wait = self.backoff * 2 ** request.meta.get("pantau_retries", 0)
-            r = self._retry(request, f"{status}: server error", wait, spider)
-            return r or response
+        if status in self.retry_http_codes:
+            wait = parse_wait(response.headers, time.time())
+            return self.retry_after(request, response_status_message(status), wait) or response
         remaining = _remaining(response.headers)
         if remaining is not None and remaining <= 0:
-            wait = _parse_wait(response.headers, now)
+            wait = parse_wait(response.headers, time.time())
             if wait:
                 self._pause(request, min(wait, self.max_wait))
         if request.meta.get("json") and status < 300:
             try:
                 request.meta["_json"] = loads(response.body)
             except (ValueError, UnicodeDecodeError):
-                wait = self.backoff * 2 ** request.meta.get("pantau_retries", 0)
-                r = self._retry(request, "bad JSON: truncated or malformed body", wait, spider)
+                r = self.retry_after(request, "bad JSON: truncated or malformed body", None)
                 if r is not None:
                     return r
                 request.meta["_json_error"] = "the body is not valid JSON (truncated?)"
         return response
 
     def process_exception(self, request, exception, spider=None):
-        if isinstance(exception, IgnoreRequest):
-            return None
-        if isinstance(exception, RETRY_EXCEPTIONS) or "timeout" in type(exception).__name__.lower():
-            spider = spider or self.crawler.spider
-            wait = self.backoff * 2 ** request.meta.get("pantau_retries", 0)
-            return self._retry(request, f"network: {type(exception).__name__}", wait, spider)
+        if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry", False):
+            return self.retry_after(request, exception, None)
         return None

@@ -1,4 +1,9 @@
-"""Validate, then store in batches; each cursor advances in the transaction that stores its records."""
+"""Validate, then store in batches; each cursor advances in the transaction that stores its records.
+
+The pipeline talks to nothing but the database, ``crawler.stats`` (new items
+and errors per account) and the ``account_failed`` signal (a batch with an
+invalid record completes nothing, so the spider keeps that account's cursors).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,11 @@ import logging
 import time
 from collections import defaultdict
 
-from scrapy import signals
+from scrapy import signals as scrapy_signals
 from scrapy.exceptions import DropItem
 
 import storage
+from crawler import accountstats, signals
 from crawler.items import Batch
 from storage.queries import accounts as accounts_q
 from storage.queries import interactions as interactions_q
@@ -56,7 +62,7 @@ class StorePipeline:
         self.last_flush = time.monotonic()
         self.db = None
         self.writer = None
-        crawler.signals.connect(self.flush, signal=signals.spider_idle)
+        crawler.signals.connect(self.flush, signal=scrapy_signals.spider_idle)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -78,7 +84,6 @@ class StorePipeline:
             self.db = None
 
     def process_item(self, item, spider=None):
-        spider = spider or self.crawler.spider
         problems = validate(item)
         if problems:
             if isinstance(item, Batch):
@@ -86,14 +91,14 @@ class StorePipeline:
                 item.interactions = [it for it in item.interactions if not validate(
                     Batch(item.account_id, item.platform, interactions=[it]))]
                 item.posts = [p for p in item.posts if isinstance(p, Post) and p.post_id]
-                st = spider.stats_for(item.account_id)
-                st["errors"] += len(problems)
+                accountstats.inc(self.crawler.stats, item.account_id, "errors", len(problems))
                 # a batch with bad records does not complete anything
                 item.account_cursors = None
                 item.post_cursors = {}
                 item.done = False
-                spider._failed.add(("account", item.account_id))
-                st["message"] = st["message"] or f"dropped invalid record: {problems[0]}"
+                self.crawler.signals.send_catch_log(signals.account_failed, account_id=item.account_id,
+                                                    status="failed",
+                                                    message=f"dropped invalid record: {problems[0]}")
             self.crawler.stats.inc_value("pantau/dropped", len(problems))
             for p in problems[:5]:
                 log.warning("dropped: %s", p)
@@ -108,21 +113,18 @@ class StorePipeline:
     def flush(self, spider=None):
         if not self.buffer or self.db is None:
             return
-        spider = self.crawler.spider
         buffer, self.buffer, self.buffered = self.buffer, [], 0
         groups: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
         for b in buffer:
             g = groups[b.account_id]
             g[0].extend(b.interactions)
             g[1].extend(b.posts)
-        new_total = 0
         with transaction(self.db):
             for aid, (items, posts) in groups.items():
                 if not items and not posts:
                     continue
                 res = self.writer.write(items, posts)
-                spider.stats_for(aid)["new_items"] += res.new_interactions
-                new_total += res.new_interactions
+                accountstats.inc(self.crawler.stats, aid, "new_items", res.new_interactions)
             for b in buffer:
                 for post_id, patch in b.post_cursors.items():
                     interactions_q.merge_post_cursors(self.db, b.platform, post_id, patch)
@@ -130,5 +132,4 @@ class StorePipeline:
                     accounts_q.merge_cursors(self.db, b.account_id, b.account_cursors or {},
                                              platform_id=b.platform_id, crawled=b.done,
                                              full_pass=b.done and b.full_pass)
-        self.crawler.stats.inc_value("pantau/new_items", new_total)
         self.last_flush = time.monotonic()

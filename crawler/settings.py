@@ -12,6 +12,7 @@ from typing import Any
 
 from scrapy.settings import default_settings as _scrapy_defaults
 
+from crawler.hosts import BrowserRequestFilter
 from crawler.identity import CHROMIUM_ARGS, USER_AGENT, chromium_path
 
 #: Defaults of the [crawl] section, so the crawler runs from a partial config (tests).
@@ -37,7 +38,7 @@ UNUSED_EXTENSIONS = frozenset({
 })
 UNUSED_DOWNLOADER_MIDDLEWARES = frozenset({
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware",       # crawler.middlewares.RateLimitMiddleware retries
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware",       # crawler.middlewares.RetryMiddleware extends it
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
 })
 
@@ -55,7 +56,6 @@ def scrapy_settings(config: dict) -> dict[str, Any]:
         context["storage_state"] = storage_state
     s: dict[str, Any] = {
         "BOT_NAME": "pantau",
-        "SPIDER_MODULES": ["crawler.spiders"],
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "USER_AGENT": c["user_agent"],
         "ROBOTSTXT_OBEY": False,            # the web spider turns it on for itself
@@ -84,9 +84,11 @@ def scrapy_settings(config: dict) -> dict[str, Any]:
         "LOGSTATS_INTERVAL": 0,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "DUPEFILTER_CLASS": "scrapy.dupefilters.RFPDupeFilter",
-        # our own retry middleware replaces Scrapy's (which ignores Retry-After)
-        "RETRY_ENABLED": False,
-        "PANTAU_RETRIES": c["retries"],
+        # Scrapy's retries (RETRY_EXCEPTIONS and RETRY_HTTP_CODES as Scrapy lists them, 429 included),
+        # through crawler.middlewares.RetryMiddleware, which adds the waits the server asks for
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": c["retries"],
+        "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
         "PANTAU_MAX_RETRY_WAIT": c["max_retry_wait"],
         "PANTAU_RETRY_BACKOFF": float(config.get("retry_backoff", 0.5)),
         "PANTAU_BUDGET": c["budget"],
@@ -95,12 +97,19 @@ def scrapy_settings(config: dict) -> dict[str, Any]:
         "PANTAU_DB_PATH": config.get("db_path"),
         "PANTAU_RUN_ID": config.get("run_id"),
         "PANTAU_BATCH_SIZE": int(config.get("batch_size", 5000)),
+        # what spiders read in from_crawler (PlatformSpider.configure)
+        "PANTAU_LOOKBACK_DAYS": int(c["lookback_days"]),
+        "PANTAU_FULL_PASS_DAYS": int(c["full_pass_days"]),
+        "PANTAU_SINCE": c["since"],
+        "PANTAU_TODAY": config.get("today"),
+        "PANTAU_PLATFORMS": config.get("platforms") or {},
+        "PANTAU_PROFILE_DIRS": list(config.get("profile_dirs") or []),
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.AllowedHostsMiddleware": 50,
             "crawler.middlewares.BudgetMiddleware": 60,
-            "crawler.middlewares.RateLimitMiddleware": 560,
+            "crawler.middlewares.RetryMiddleware": 550,
         },
-        "SPIDER_MIDDLEWARES": {},
+        "SPIDER_MIDDLEWARES": {"crawler.spidermiddlewares.AccountStatusMiddleware": 100},
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
         "EXTENSIONS": {"crawler.extensions.RunStats": 500},
         # the browser download handler is switched on by the web spider only (WebSpider.update_settings)
@@ -111,6 +120,6 @@ def scrapy_settings(config: dict) -> dict[str, Any]:
         "PLAYWRIGHT_MAX_CONTEXTS": 2,
         "PLAYWRIGHT_CONTEXTS": {"default": context},
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": c["timeout"] * 1000,
-        "PLAYWRIGHT_ABORT_REQUEST": "crawler.middlewares.abort_browser_request",
+        "PLAYWRIGHT_ABORT_REQUEST": BrowserRequestFilter(c["allowed_hosts"]),
     }
     return s

@@ -73,3 +73,59 @@ def test_jobs_do_not_print():
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
                 bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert bad == []
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def _crawler_import_graph() -> dict[str, set[str]]:
+    """crawler module -> the crawler modules it imports (anywhere in the file), most specific name."""
+    files = {_module_name(p): p for p in (ROOT / "crawler").rglob("*.py")}
+    graph: dict[str, set[str]] = {m: set() for m in files}
+    for me, path in files.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [f"{node.module}.{a.name}" for a in node.names] + [node.module]
+            for name in names:
+                while name and name not in files:
+                    name = name.rpartition(".")[0]
+                if name and name != me and name != "crawler":
+                    graph[me].add(name)
+    return graph
+
+
+def test_no_import_cycle_between_crawler_modules():
+    """Components coordinate through settings, stats and signals (crawler/signals.py), not by
+    importing each other both ways; the child's entry point imports the rest, nothing imports it."""
+    graph = _crawler_import_graph()
+    assert graph["crawler.spiders.base"] and graph["crawler.child"]      # the walk sees imports
+    assert not any("crawler.child" in deps for deps in graph.values())
+    cycles = []
+    for start in graph:
+        stack, seen = [(start, [start])], {start}
+        while stack:
+            node, path = stack.pop()
+            for nxt in graph[node]:
+                if nxt == start:
+                    cycles.append(" -> ".join(path + [start]))
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, path + [nxt]))
+    assert cycles == []
+
+
+def test_crawler_keeps_no_state_in_module_globals():
+    """No ``global`` statement in the crawler: per-crawl state lives in the crawler's settings, stats
+    and components (two crawls in one process must not see each other's)."""
+    offenders = []
+    for path in sorted((ROOT / "crawler").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Global):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} global {', '.join(node.names)}")
+    assert offenders == []

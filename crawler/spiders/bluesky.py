@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Iterable
 from urllib.parse import urlencode
 
-from crawler.spiders.base import PlatformSpider, StopAccount, parse_time
+from crawler.spiders.api import ApiSpider
+from crawler.spiders.base import StopAccount, parse_time
 from storage import platforms as registry
 from storage.records import Actor, Interaction, Post
 
@@ -105,7 +106,7 @@ def thread_interactions(thread: dict, *, did: str, target: str, origin: str,
     return out, again
 
 
-class BlueskySpider(PlatformSpider):
+class BlueskySpider(ApiSpider):
     name = "bluesky"
     platform = "bluesky"
     DEFAULT_BASE_URL = registry.get("bluesky").base_url

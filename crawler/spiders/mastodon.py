@@ -14,7 +14,8 @@ import re
 from typing import Iterable
 from urllib.parse import quote, urlsplit
 
-from crawler.spiders.base import (PlatformSpider, StopAccount, html_to_text, parse_time)
+from crawler.spiders.api import ApiSpider
+from crawler.spiders.base import StopAccount, html_to_text, parse_time
 from storage.records import Actor, Interaction, Post
 
 # ---- endpoints ---------------------------------------------------------------------------
@@ -158,7 +159,7 @@ def thread_interactions(context: dict, *, watched_account_id: str, queried_id: s
     return out, again
 
 
-class MastodonSpider(PlatformSpider):
+class MastodonSpider(ApiSpider):
     name = "mastodon"
     platform = "mastodon"
     DEFAULT_BASE_URL = None

@@ -220,8 +220,13 @@ class WebSpider(PlatformSpider):
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", min(2, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2)),
                      priority="spider")
 
+    def configure(self, settings) -> None:
+        super().configure(settings)
+        self.budget = settings.getint("PANTAU_BUDGET", 2000)
+        self.profile_dirs = settings.getlist("PANTAU_PROFILE_DIRS")
+
     async def start(self):
-        budget = int((self.config.get("crawl") or {}).get("budget", 2000))
+        budget = self.budget
         state = self.pconf.get("storage_state")
         for acc in self.accounts.values():
             if state and not Path(state).is_file():
@@ -231,7 +236,7 @@ class WebSpider(PlatformSpider):
                 self.fail_account(acc["id"], "a web account needs a url (the page to read)")
                 continue
             try:
-                profile = load_profile(acc.get("profile") or "", self.config.get("profile_dirs"))
+                profile = load_profile(acc.get("profile") or "", self.profile_dirs)
             except ProfileError as exc:
                 self.fail_account(acc["id"], str(exc))
                 continue
@@ -253,8 +258,7 @@ class WebSpider(PlatformSpider):
         acc = self.accounts[response.meta["account_id"]]
         methods = response.meta.get("playwright_page_methods") or []
         clicks = methods[-1].result if methods and isinstance(methods[-1].result, int) else 0
-        st = self.stats_for(acc["id"])
-        st["requests"] += clicks
+        self.count(acc["id"], "requests", clicks)
         profile = acc["_profile"]
         posts, items = parse_page(response.text, profile, page_url=response.url,
                                   target=acc.get("display_handle") or acc["handle"],

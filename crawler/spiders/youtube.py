@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 
 from scrapy.exceptions import CloseSpider
 
-from crawler.spiders.base import PlatformSpider, StopAccount, html_to_text, parse_time
+from crawler.spiders.api import ApiSpider
+from crawler.spiders.base import StopAccount, html_to_text, parse_time
 from storage import platforms as registry
 from storage.records import Actor, Interaction, Post
 
@@ -99,14 +100,14 @@ def reply_interactions(comments: list[dict], *, channel_id: str, video_id: str, 
     return out
 
 
-class YouTubeSpider(PlatformSpider):
+class YouTubeSpider(ApiSpider):
     name = "youtube"
     platform = "youtube"
     DEFAULT_BASE_URL = registry.get("youtube").base_url
     WEB_HOSTS = registry.get("youtube").web_hosts
 
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
+    def configure(self, settings) -> None:
+        super().configure(settings)
         self.key_env = self.pconf.get("api_key_env") or DEFAULT_KEY_ENV
         self.key = os.environ.get(self.key_env) or None
         self.stopped: str | None = None
@@ -151,7 +152,7 @@ class YouTubeSpider(PlatformSpider):
     def stop_for_the_day(self, message: str):
         self.stopped = message
         for aid in self.accounts:
-            if aid not in self.finished:
+            if not self.is_finished(aid):
                 self.fail_account(aid, message)
         raise CloseSpider(message)
 

@@ -1,6 +1,6 @@
 """Stage: crawl the watched accounts (Scrapy, in a child process) and record how each went.
 
-The spiders run in ``python -m crawler.process`` because Twisted's reactor
+The spiders run in ``python -m crawler.child`` because Twisted's reactor
 cannot restart in one process. This side builds the child's plain JSON config
 from ``Settings`` (the crawler never imports ``pantau``), reports progress through
 the stage's ``Progress``, and turns the child's per-account figures into outcomes and a run row.
@@ -116,7 +116,7 @@ class _CrawlEvents:
 
 
 def start_crawl_child():
-    """Start the crawl child now, before its config is known (``crawler.process.CrawlChild``).
+    """Start the crawl child now, before its config is known (``crawler.process.CrawlChild``, which runs ``python -m crawler.child``).
 
     It loads Python and Scrapy on the other core while the caller syncs the
     watchlists and opens the run; use it as a context manager (an unused child

@@ -4,8 +4,11 @@ Routes match a path and a subset of the query (the most specific match wins);
 ``Link`` headers of the recordings are rewritten to this server's origin.
 Faults are injected per path prefix: ``429`` (Retry-After), ``429-reset``
 (only ``X-RateLimit-Reset``, ISO 8601), ``429-epoch`` (only ``RateLimit-Reset``,
-epoch seconds), ``500``, ``slow`` and ``truncated`` (a cut JSON body). Every
-request is logged, so tests can count what a crawl asked for.
+epoch seconds), ``500``, ``slow``, ``truncated`` (a complete answer whose JSON
+body is cut short), ``cut`` (the full ``Content-Length`` announced, half the
+body sent, the connection closed: Scrapy's ``ResponseDataLossError``) and
+``drop`` (the connection closed before any answer). Every request is logged,
+so tests can count what a crawl asked for.
 """
 
 from __future__ import annotations
@@ -146,10 +149,17 @@ class ReplayServer:
                 return self._send(h, 500, json_h, b'{"error":"InternalServerError"}')
             if kind == "slow":
                 time.sleep(fault.get("wait", 1.5))
+            if kind == "drop":
+                h.close_connection = True
+                return None
         resp = self._route(u.path, query)
         if resp is None:
             return self._send(h, 404, json_h, b'{"error":"Record not found"}')
         status, headers, body = resp
         if fault and fault["kind"] == "truncated" and len(body) > 10:
             body = body[: len(body) // 2]
+        if fault and fault["kind"] == "cut" and len(body) > 10:
+            h.close_connection = True
+            return self._send(h, status, {**headers, "Connection": "close"}, body[: len(body) // 2],
+                              length=len(body))
         self._send(h, status, headers, body)

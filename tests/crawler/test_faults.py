@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from crawler.middlewares import _parse_wait
+from crawler.middlewares import parse_wait as _parse_wait
 from tests.crawler.conftest import account_runs, crawl, interactions, setup_workspace
 from tests.crawler.test_bluesky import serve_bluesky
 from tests.crawler.test_bluesky import watchlist as bluesky_watchlist
@@ -24,7 +24,7 @@ def test_wait_headers_parsed():
     assert _parse_wait(Headers({}), now) is None
 
 
-@pytest.mark.parametrize("kind", ["429", "429-reset", "500", "slow", "truncated"])
+@pytest.mark.parametrize("kind", ["429", "429-reset", "500", "slow", "truncated", "cut", "drop"])
 def test_mastodon_fault_is_survived(workspace, replay, kind):
     serve_mastodon(replay)
     # hit the statuses listing, the busiest path, twice
@@ -35,7 +35,12 @@ def test_mastodon_fault_is_survived(workspace, replay, kind):
     assert r.returncode == 0, r.stdout + r.stderr
     assert len(interactions(workspace)) == 12
     ar = account_runs(workspace)[-1]
-    if kind != "slow":
+    assert ar["status"] == "ok" and ar["errors"] == 0, ar
+    if kind == "drop":
+        # Twisted's connection pool may itself resend a request whose reused connection closed
+        # before answering; whatever it leaves over is Pantau's retry
+        assert 1 <= ar["retries"] <= 2, ar
+    elif kind != "slow":
         assert ar["retries"] == 2, ar
     if kind.startswith("429"):
         assert time.monotonic() - t0 >= 1.0      # it waited as told

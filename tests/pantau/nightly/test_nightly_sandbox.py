@@ -147,7 +147,7 @@ def test_killed_mid_crawl_then_a_clean_complete_run(sandbox, reference, tmp_path
     try:
         wait_for(lambda: _count(ws) > 0, timeout=120.0, what="the crawl to store something")
         children = psutil.Process(victim.pid).children(recursive=True)
-        assert any("crawler.process" in " ".join(c.cmdline()) for c in children)
+        assert any("crawler.child" in " ".join(c.cmdline()) for c in children)
         if how == "whole process group":
             os.killpg(victim.pid, signal.SIGKILL)
         else:
