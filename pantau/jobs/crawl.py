@@ -116,7 +116,8 @@ class _CrawlEvents:
 
 
 def start_crawl_child():
-    """Start the crawl child now, before its config is known (``crawler.process.CrawlChild``, which runs ``python -m crawler.child``).
+    """Start the crawl child now, before its config is known (``crawler.process.CrawlChild``,
+    which runs ``python -m crawler.child``).
 
     It loads Python and Scrapy on the other core while the caller syncs the
     watchlists and opens the run; use it as a context manager (an unused child

@@ -18,9 +18,11 @@ from pantau.sandbox.http import Response, json_response
 from pantau.sandbox.youtube import QUOTA_EXCEEDED, error_body
 
 #: 429 with Retry-After: 1; 429 without Retry-After but with a reset one second ahead; a 500;
-#: a slow answer; a JSON body cut short; YouTube's daily quota spent (403 quotaExceeded).
-KINDS = ("429", "429-reset", "500", "slow", "truncated", "quota")
-RANDOM_KINDS = ("429", "429-reset", "500", "slow", "truncated")
+#: a slow answer; a complete answer whose JSON body is cut short; an answer cut off mid-body
+#: (the full Content-Length announced, half sent, the connection closed: a client's data-loss
+#: error); the connection closed before any answer; YouTube's daily quota spent (403 quotaExceeded).
+KINDS = ("429", "429-reset", "500", "slow", "truncated", "cut", "drop", "quota")
+RANDOM_KINDS = ("429", "429-reset", "500", "slow", "truncated", "cut", "drop")
 API_PREFIXES = tuple(API_PREFIX.values())
 
 

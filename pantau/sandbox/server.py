@@ -136,7 +136,8 @@ class Sandbox:
         return watchlist_yaml(self.world, self.url)
 
     def inject(self, kind: str, count: int = 1, path_prefix: str = "") -> None:
-        """Serve ``kind`` (429, 429-reset, 500, slow, truncated, quota) to the next ``count`` matching requests."""
+        """Serve ``kind`` (429, 429-reset, 500, slow, truncated, cut, drop, quota) to the next ``count``
+        matching requests."""
         self.faults.inject(kind, count, path_prefix)
 
     def advance(self, platform: str | None = None, handle: str | None = None) -> dict:
@@ -297,9 +298,16 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "truncated" and len(payload) > 1:
             payload = payload[: max(1, len(payload) // 2)]
         sb._count(resp, fault)
+        if fault == "drop":             # the connection closes before any answer
+            self.close_connection = True
+            return
+        length = len(payload)
+        if fault == "cut" and len(payload) > 1:     # the full length announced, half sent, then closed
+            payload = payload[: max(1, len(payload) // 2)]
+            self.close_connection = True
         reason = self.responses.get(resp.status, ("",))[0]
         head = [f"HTTP/1.1 {resp.status} {reason}", f"Content-Type: {resp.content_type}",
-                f"Content-Length: {len(payload)}", f"Server: {self.server_version}"]
+                f"Content-Length: {length}", f"Server: {self.server_version}"]
         for k, v in resp.headers:
             head.append(f"{k}: {v.replace(ORIGIN, origin)}")
         if self.close_connection:

@@ -55,5 +55,15 @@ def account_runs(ws: Path) -> list[dict]:
         con.close()
 
 
+def full_pass_due(ws: Path) -> None:
+    """Make the weekly full pass due now (as if ``[crawl] full_pass_days`` had gone by)."""
+    con = sqlite3.connect(ws / "data" / "pantau.db")
+    try:
+        con.execute("UPDATE accounts SET last_full_pass_at = NULL")
+        con.commit()
+    finally:
+        con.close()
+
+
 def load_fixture(name: str) -> dict:
     return json.loads((Path(__file__).resolve().parent.parent / "fixtures" / name).read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.crawler import synthetic
-from tests.crawler.conftest import account_runs, crawl, interactions, setup_workspace
+from tests.crawler.conftest import account_runs, crawl, full_pass_due, interactions, setup_workspace
 
 
 def test_changed_counts_only_are_refetched_and_full_pass_rereads(workspace, replay):
@@ -30,7 +30,7 @@ def test_changed_counts_only_are_refetched_and_full_pass_rereads(workspace, repl
     assert account_runs(workspace)[-1]["new_items"] == 1
 
     # a full pass (due every full_pass_days) reads every post of the window again
-    setup_workspace(workspace, synthetic.watchlist(replay.url), "lookback_days = 120\nfull_pass_days = 0\n")
+    full_pass_due(workspace)
     mark = len(replay.requests)
     assert crawl(workspace).returncode == 0
     assert sum("/context" in q for q in replay.requests[mark:]) == 12

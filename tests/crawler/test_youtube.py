@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crawler.spiders.youtube import error_reason, reply_interactions, thread_interactions
-from tests.crawler.conftest import account_runs, crawl, interactions, load_fixture, rows, setup_workspace
+from tests.crawler.conftest import account_runs, crawl, full_pass_due, interactions, load_fixture, rows, setup_workspace
 
 CHANNEL = "UCq7KandidatContohX3mR9w"
 KEY = {"PANTAU_YOUTUBE_API_KEY": "TEST-API-KEY"}
@@ -146,8 +146,9 @@ def test_the_full_pass_asks_again_about_videos_with_comments_disabled(workspace,
     serve_youtube(replay)
     _serve_statistics(replay, {"kC7dBt2Qx9A": "9", "pL4mVw8Rz1E": "0", "Zt5nHs0Yq3K": None,
                                "aB2cD3eF4gH": "0", "xY9wV8uT7sR": "0"})
-    setup_workspace(workspace, watchlist(replay.url), "lookback_days = 400\nfull_pass_days = 0\n")
+    setup_workspace(workspace, watchlist(replay.url), "lookback_days = 400\n")
     disabled = "/youtube/v3/commentThreads?part=snippet%2Creplies&videoId=Zt5nHs0Yq3K"
     assert crawl(workspace, env=KEY).returncode == 0
+    full_pass_due(workspace)
     assert crawl(workspace, env=KEY).returncode == 0
     assert replay.count(disabled) == 2
