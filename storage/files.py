@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,8 @@ def store_bytes(root: Path, data: bytes, ext: str) -> StoredFile:
     private_dir(target.parent)
     if target.exists() and target.stat().st_size == len(data):
         return StoredFile(digest, rel, len(data), False)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # unique per writer: two threads storing the same content at once must not share a temporary file
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
