@@ -51,6 +51,8 @@ TEMPLATES: dict[str, str] = {
     # display-name comparison levels
     "display_name.exact": N_("Display name equals the roster name"),
     "display_name.old_spelling": N_("Display name equals the roster name in old spelling (j = y)"),
+    "display_name.core": N_("Display name equals the roster name without its regional parts (I, Ni, Wayan, Ida "
+                            "Bagus, br.)"),
     "display_name.near": N_("Display name nearly equals the roster name (similarity >= 92)"),
     "display_name.reversed": N_("Display name has the roster name's parts in another order"),
     "display_name.all_tokens": N_("Display name contains every roster name token"),
@@ -64,6 +66,8 @@ TEMPLATES: dict[str, str] = {
     "display_name.differs": N_("Display name differs from the roster name"),
     # handle comparison levels
     "handle.exact": N_("Handle '{handle}' spells the roster name"),
+    "handle.core": N_("Handle '{handle}' spells the roster name without its regional parts (I, Ni, Wayan, Ida "
+                      "Bagus, br.)"),
     "handle.near": N_("Handle '{handle}' nearly spells the roster name (similarity >= 92)"),
     "handle.all_tokens": N_("Handle '{handle}' contains every roster name token"),
     "handle.initials": N_("Handle '{handle}' spells the roster name with initials"),

@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from pantau.matching.normalize import FAMILIES, canon_token, fold, spell
+from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, spell
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
 _DOMAIN_SUFFIXES = (".bsky.social",)
@@ -24,6 +24,15 @@ _CHUNK = re.compile(r"[a-z]+|[0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _MAX_WORD = 16
 _VOWELS = set("aeiou")
+# Words people put around the name in a handle (pak_budi, budisantoso_official, itsbudi,
+# sitichannel): forms of address and account words. They are segmented like words and
+# then dropped, so the rest of the handle compares as the name it is.
+AFFIX_WORDS = {w for w in FRONT_TITLES if len(w) >= 2} | {
+    "official", "ofc", "offc", "real", "its", "iam", "im", "the", "mr", "mrs", "channel", "chanel", "tv",
+    "vlog", "vlogs", "yt", "ig", "tiktok", "fb", "asli", "resmi", "akun", "new", "baru", "id", "indo", "ind",
+    "gallery", "shop", "story", "daily", "real", "personal", "pribadi", "ku", "nya",
+}
+AFFIXES = {t for w in AFFIX_WORDS for t in canon_token(w) if len(t) >= 2}
 
 
 @dataclass(slots=True)
@@ -32,6 +41,7 @@ class HandleInfo:
     digits: list[str] = field(default_factory=list)     # digit runs, in order
     compact: str = ""                                     # letters only, spelling rules applied
     unknown: list[str] = field(default_factory=list)    # letter runs no vocabulary word explains
+    affixes: list[str] = field(default_factory=list)    # words around the name (pak_, _official) dropped
 
     @property
     def initials(self) -> list[str]:
@@ -50,6 +60,9 @@ class Vocabulary:
         for abbr, full in FAMILIES.items():
             if full in self.cost and abbr not in self.cost and len(abbr) > 1:
                 self.cost[abbr] = self.cost[full] + 1.0
+        for w in AFFIXES:                  # an affix costs like a rare word: a name token wins a tie
+            if len(w) > 1 and w not in self.cost:
+                self.cost[w] = logt + 1.0
         self.initial_cost = logt + 2.0     # about as costly as a word seen once
         self.unknown_cost = logt + 4.0     # per letter: prefer any word or initial
         self.prefixes = {w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)}
@@ -186,5 +199,10 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "") -> Handle
             elif len(u) >= 2:
                 info.tokens.extend(canon_token(u))
     info.tokens = list(dict.fromkeys(info.tokens))      # "ngatijo_ngatijo" says one name once
+    names = [t for t in info.tokens if t not in AFFIXES]
+    if names and any(len(t) > 1 for t in names) and len(names) < len(info.tokens):
+        info.affixes = [t for t in info.tokens if t in AFFIXES]
+        info.tokens = names
+        info.unknown = [u for u in info.unknown if u not in AFFIXES]
     info.compact = "".join(spell(c) for c in letters)
     return info

@@ -19,11 +19,11 @@ import numpy as np
 
 from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
-from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, canon_token, fold, normalise,
+from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, canon_token, core_tokens, fold, normalise,
                                        spell, variant_key)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "4"
+INDEX_FORMAT = "5"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
@@ -180,6 +180,7 @@ class RosterNames:
     sorted_h: np.ndarray                # hashes of the above (whole text, not cut at MAX_TEXT)
     compact_h: np.ndarray
     variant_h: np.ndarray               # hash of the sorted form in old spelling (j -> y)
+    core_h: np.ndarray                  # hash of the sorted name without regional parts (normalize.core_tokens)
     count: np.ndarray                   # employees sharing the canonical name
     info: np.ndarray                    # bits of information in the name
 
@@ -297,6 +298,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     sorted_s = [" ".join(sorted(t)) for t in names]
     e_sorted_h = np.array([h64(s) for s in sorted_s], dtype=np.int64)
     e_var_h = np.array([h64(variant_key(s)) for s in sorted_s], dtype=np.int64)
+    e_core_h = np.array([h64(" ".join(sorted(core_tokens(t)))) for t in names], dtype=np.int64)
     e_sorted = _bytes(sorted_s)
     del sorted_s
     compact_s = ["".join(t) for t in names]
@@ -348,7 +350,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         nips=_bytes([e.nip for e in employees]),
         tok2id=tok2id, tok_count=tok_count, tok_idf=tok_idf, tok_first=tok_first, tok_len=tok_len,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
-                          compact_h=e_compact_h, variant_h=e_var_h, count=name_count, info=name_info),
+                          compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count, info=name_info),
         birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
         e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id),
         known_exact=known_exact, known_user=known_user,

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-VERSION = "2"
+VERSION = "3"
 
 # Front titles (closed list, compact lower-case form). Ambiguous one-letter ones
 # (h = Haji or an initial, r = Raden or an initial) count as titles only when at
@@ -41,6 +41,8 @@ FRONT_TITLES = {
     # forms of address people put in display names
     "pak", "bapak", "bu", "ibu", "mas", "mbak", "kak", "bang", "abang", "om", "tante", "cak", "kang", "teh",
     "ayah", "bunda", "mama", "papa", "abah", "umi", "ummi", "abi", "mami", "papi", "eyang", "mbah", "opa", "oma",
+    # regional forms of address (Bali, Minang, Sunda, Chinese-Indonesian, Java)
+    "bli", "gek", "uda", "uni", "ceu", "ko", "koh", "ci", "cik", "mbok", "ning", "inang", "ito",
 }
 FRONT_AMBIGUOUS = {"h", "r", "t"}
 
@@ -55,9 +57,10 @@ BACK_TITLES = {
     "mtr", "mars", "msp", "dr", "drs", "spog", "sppd", "spa", "spb", "spm", "sprad", "spkk", "sps",
     "spp", "spjp", "span", "spthtkl", "spkj", "spot", "spu", "spmk", "sppk", "spkfr", "mkm",
     "mmr", "mmkes", "mtp", "ssy", "sos", "ners", "bsc", "ba", "llm", "mbiomed", "mpdkons",
+    "apt", "lc", "amapd", "amakep",
 }
 # Back titles that are also plausible name tokens: removed only after a comma or when written with a dot.
-_BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars"}
+_BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars", "lc"}
 
 # Abbreviations and variant families -> one canonical spelling. Keys are in the
 # form the spelling rules produce (so 'mochammad' arrives as 'mohamad').
@@ -177,6 +180,28 @@ def canon_token(word: str) -> tuple[str, ...]:
         if parts is not None:
             return parts
     return (s,)
+
+
+# Regional name parts that say little about who someone is: Balinese gender, birth-order and
+# caste words (I Wayan, Ni Luh Putu, Ida Bagus, Anak Agung, Cokorda), Buton/Bugis La/Wa, the Batak
+# boru marker. People drop them in display names and handles (Wirawan for I Nyoman Wirawan).
+REGIONAL_PARTS = {"i", "ni", "luh", "wayan", "putu", "gede", "made", "kadek", "nengah", "nyoman", "komang",
+                  "ketut", "gusti", "ngurah", "ida", "anak", "agung", "cokorda", "cokorde", "desak", "la", "wa",
+                  "br", "boru"}
+# ... and words that are regional parts only right after one of them (Ida Bagus, Gusti Ayu)
+_REGIONAL_AFTER = {"bagus", "ayu"}
+
+
+def core_tokens(tokens: list[str]) -> list[str]:
+    """A name without its regional parts (``i nyoman wirawan`` -> ``wirawan``); the name itself
+    when nothing else would be left."""
+    out, prev_part = [], False
+    for t in tokens:
+        part = t in REGIONAL_PARTS or (prev_part and t in _REGIONAL_AFTER)
+        if not part:
+            out.append(t)
+        prev_part = part
+    return out or list(tokens)
 
 
 def variant_key(text: str) -> str:

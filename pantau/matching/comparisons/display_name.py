@@ -11,6 +11,8 @@ DISPLAY_NAME = Comparison(
     levels=(
         Level("equals the roster name", lambda f: f.d_exact, 62.0, code="exact"),
         Level("equals the roster name in old spelling (j = y)", lambda f: f.d_variant, 58.0, code="old_spelling"),
+        Level("equals the roster name without its regional parts (I, Ni, Wayan, Ida Bagus, br.)",
+              lambda f: f.d_core, 56.0, code="core"),
         Level("nearly equals the roster name (similarity >= 92)", lambda f: f.d_ratio >= 92, 52.0, code="near"),
         Level("contains every roster name token", lambda f: all_roster_tokens(f.d), 38.0, code="all_tokens"),
         Level("matches the roster name with initials", lambda f: initials(f.d), 44.0, code="initials"),

@@ -102,6 +102,10 @@ class PairFeatures:
         self.d_exact = (batch.d_sorted_h[pa] == roster.names.sorted_h[pe]) | (
             batch.d_compact_h[pa] == roster.names.compact_h[pe])
         self.d_variant = batch.d_var_h[pa] == roster.names.variant_h[pe]
+        # the account dropped the roster name's regional parts (Wirawan for I Nyoman Wirawan);
+        # an account that has other ones (I Made Wirawan) is another person
+        self.d_core = batch.d_sorted_h[pa] == roster.names.core_h[pe]
+        self.h_core = batch.h_sorted_h[pa] == roster.names.core_h[pe]
         self.h_exact = (batch.h_compact_h[pa] == roster.names.compact_h[pe]) | (
             batch.h_sorted_h[pa] == roster.names.sorted_h[pe])
         es = roster.names.sorted[pe]

@@ -17,6 +17,8 @@ HANDLE = HandleComparison(
     present=lambda f: f.h_present,
     levels=(
         Level("spells the roster name", lambda f: f.h_exact, 62.0, code="exact"),
+        Level("spells the roster name without its regional parts (I, Ni, Wayan, Ida Bagus, br.)",
+              lambda f: f.h_core, 56.0, code="core"),
         Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 52.0, code="near"),
         Level("contains every roster name token", lambda f: all_roster_tokens(f.h), 40.0, code="all_tokens"),
         Level("spells the roster name with initials", lambda f: initials(f.h), 52.0, code="initials"),
