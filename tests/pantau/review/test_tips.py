@@ -384,3 +384,30 @@ def test_english_form(tenv):
     assert "Report a civil servant who is not neutral" in page.text and 'lang="en"' in page.text
     r = submit(c, links="ftp://x.example/a")
     assert "must start with http:// or https://" in r.text
+
+
+def test_receipt_lookups_are_rate_limited(env):
+    ws = env.settings.workspace
+    cfg = ws / "pantau.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\n[tips]\nenabled = true\nstatus_limit = 3\n", encoding="utf-8")
+    settings = open_settings(ws)
+    tenv = Env(settings, env.db, env.data, create_app(settings))
+    c = tenv.client()
+    token = csrf_of(c.get("/lapor/status").text)
+    answers = [c.post("/lapor/status", data={"code": f"AAAA-BBBB-CCC{i}", "csrf_token": token}).status_code
+               for i in range(5)]
+    assert answers == [404, 404, 404, 429, 429]
+    assert submit(c).status_code == 303                       # reports have their own budget
+
+
+def test_a_report_never_reaches_a_spider_on_its_own(tenv):
+    accounts_before = list(tenv.db.query("SELECT id, platform, handle, enabled FROM accounts ORDER BY id"))
+    files_before = sorted(p.name for p in tenv.settings.watchlists_dir.glob("*"))
+    c = tenv.client()
+    receipt(c, submit(c, links="https://x.com/calonbaru\nhttps://bsky.app/profile/baru.bsky.social"))
+    rev = tenv.client("reviewer")
+    tip_id = tip_rows(tenv)[0]["id"]
+    assert rev.get(f"/tips/{tip_id}").status_code == 200          # looking at it changes nothing either
+    assert list(tenv.db.query("SELECT id, platform, handle, enabled FROM accounts ORDER BY id")) == accounts_before
+    assert sorted(p.name for p in tenv.settings.watchlists_dir.glob("*")) == files_before
+    assert tenv.db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
