@@ -361,7 +361,8 @@ def _employee(cells: list[Any], cols: dict[str, int],
 
 
 def import_roster(db, path: Path, *, sheet: str | None = None, source: str | None = None,
-                  strict: bool = False, progress: Callable[[int], None] | None = None) -> RosterReport:
+                  strict: bool = False, progress: Callable[[int], None] | None = None,
+                  by: str | None = None) -> RosterReport:
     """Read ``path`` and make it the whole of ``source`` in the database.
 
     Rows are rejected one by one and the good ones stored; with ``strict`` any bad
@@ -384,7 +385,7 @@ def import_roster(db, path: Path, *, sheet: str | None = None, source: str | Non
             report.inserted, report.updated = res.inserted, res.updated
             report.unchanged, report.deactivated = res.unchanged, res.deactivated
             report.stored = True
-        audit.write(db, "roster.import", object_type="roster", object_id=source, detail={
+        audit.write(db, "roster.import", user=by, object_type="roster", object_id=source, detail={
             "file": path.name, "source": source, "rows": report.rows, "accepted": report.accepted,
             "rejected": len(errors), "inserted": report.inserted, "updated": report.updated,
             "unchanged": report.unchanged, "deactivated": report.deactivated, "strict": strict,

@@ -9,7 +9,7 @@ from storage.queries import accounts as accounts_q
 from storage.queries import audit
 
 
-def sync_watchlists(settings: Settings, db) -> accounts_q.SyncResult:
+def sync_watchlists(settings: Settings, db, *, by: str | None = None) -> accounts_q.SyncResult:
     """Mirror ``watchlists/`` into the database; refuse (changing nothing) if a file is invalid.
 
     Refusing protects history: a typo that hides an account must not disable it.
@@ -19,6 +19,6 @@ def sync_watchlists(settings: Settings, db) -> accounts_q.SyncResult:
         more = f" (and {len(ws.errors) - 1} more; see `pantau watchlist validate`)" if len(ws.errors) > 1 else ""
         raise InputError(ws.errors[0] + more)
     result = accounts_q.sync(db, ws.accounts)
-    audit.write(db, "watchlist.sync", object_type="accounts",
+    audit.write(db, "watchlist.sync", user=by, object_type="accounts",
                 detail={"files": [p.name for p in ws.files], **result.__dict__})
     return result

@@ -87,12 +87,14 @@ def create_app(settings) -> FastAPI:
     from pantau.review.routes import activity, audit, evidence, login, match, queue, reports, tips
     from pantau.review.tips_guard import BodyTooLarge, TipsGuard
     from pantau.review.routes import settings as settings_routes
+    from pantau.review.routes import admin_roster, admin_runs, admin_settings, admin_users, admin_watchlists
 
     review = Review(settings)
     app = FastAPI(title="Pantau", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(csrf.protect)])
     app.state.review = review
-    for module in (login, queue, match, evidence, activity, audit, reports, settings_routes, tips):
+    for module in (login, queue, match, evidence, activity, audit, reports, settings_routes, tips,
+                   admin_runs, admin_users, admin_watchlists, admin_roster, admin_settings):
         app.include_router(module.router)
     if settings.tips.enabled:
         app.include_router(tips.public)

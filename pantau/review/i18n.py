@@ -128,6 +128,15 @@ def make_environment(lang: str, tz: ZoneInfo) -> Environment:
     env.globals["urlencode"] = urlencode
     from pantau.review import labels
     env.globals["labels"] = labels
+
+    def platform_title(name: str) -> str:
+        """A platform's name as the reader knows it (the registry's title; words translated)."""
+        if name in labels.PLATFORM_TITLE:
+            return translations(lang).gettext(labels.PLATFORM_TITLE[name])
+        from storage import platforms as registry
+        p = registry.PLATFORMS.get(name)
+        return p.title if p else name
+    env.globals["platform_title"] = platform_title
     return env
 
 

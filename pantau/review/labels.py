@@ -17,3 +17,65 @@ ROLE = {"admin": N_("Administrator"), "reviewer": N_("Reviewer"), "viewer": N_("
 EVIDENCE = {"screenshot": N_("Screenshot"), "raw": N_("Raw record file"), "capture": N_("Captured response")}
 TIP_STATUS = {"new": N_("New"), "checking": N_("Being checked"), "closed": N_("Closed")}
 TIP_VERDICT = {"valid": N_("Valid"), "invalid": N_("Invalid"), "duplicate": N_("Duplicate")}
+#: candidate roles of the watchlist files (pantau.watchlist.ROLES)
+CANDIDATE_ROLE = {
+    "capres": N_("Presidential candidate"), "cawapres": N_("Vice-presidential candidate"),
+    "dpr": N_("DPR candidate"), "dpd": N_("DPD candidate"), "dprd": N_("DPRD candidate"),
+    "kepala-daerah": N_("Regional head candidate"), "partai": N_("Political party"),
+    "tim-kampanye": N_("Campaign team"),
+}
+#: platform names that are words, not names
+PLATFORM_TITLE = {"web": N_("Web (rendered pages)")}
+RUN_KIND = {"crawl": N_("Crawl"), "match": N_("Matching"), "nightly": N_("Nightly run"),
+            "import": N_("Import"), "purge": N_("Retention purge"), "capture": N_("Capture")}
+RUN_STATUS = {"running": N_("Running"), "ok": N_("Finished"), "partial": N_("Finished with rejected lines"),
+              "failed": N_("Failed"), "interrupted": N_("Interrupted")}
+ACCOUNT_STATUS = {"ok": N_("Collected"), "failed": N_("Failed"), "budget": N_("Request budget spent"),
+                  "skipped": N_("Skipped")}
+TRIGGER = {"cli": N_("command line"), "schedule": N_("scheduler"), "cron": N_("cron"), "demo": N_("demo"),
+           "test": N_("test"), "web": N_("review app")}
+
+#: the audit log in people's words: what happened, to what, with which details
+AUDIT_ACTION = {
+    "match.decide": N_("Decision on a possible match"),
+    "signin": N_("Signed in"),
+    "signin.failed": N_("Sign-in refused"),
+    "user.add": N_("User added"),
+    "user.passwd": N_("Password set"),
+    "user.role": N_("Role changed"),
+    "user.disable": N_("User deactivated"),
+    "user.enable": N_("User reactivated"),
+    "roster.import": N_("Roster imported"),
+    "import": N_("Interactions imported"),
+    "export": N_("Exported"),
+    "watchlist.sync": N_("Watchlists synced to the database"),
+    "watchlist.add": N_("Account added to a watchlist"),
+    "watchlist.enable": N_("Account switched on"),
+    "watchlist.disable": N_("Account switched off"),
+    "backup": N_("Database backed up"),
+    "purge": N_("Retention period applied"),
+}
+AUDIT_OBJECT = {
+    "match": N_("possible match"), "user": N_("user"), "roster": N_("roster source"),
+    "interactions": N_("interactions"), "accounts": N_("accounts"), "account": N_("account"),
+    "report": N_("report"), "matches": N_("matches"), "database": N_("database"),
+    "retention": N_("retention days"),
+}
+AUDIT_DETAIL = {
+    "from": N_("before"), "to": N_("after"), "note": N_("note"), "ip": N_("address"), "reason": N_("reason"),
+    "role": N_("role"), "file": N_("file"), "source": N_("source"), "rows": N_("rows"),
+    "accepted": N_("accepted"), "rejected": N_("rejected"), "inserted": N_("new"), "updated": N_("updated"),
+    "unchanged": N_("unchanged"), "deactivated": N_("deactivated"), "strict": N_("strict"),
+    "stored": N_("stored"), "unknown_columns": N_("columns not read"), "format": N_("format"),
+    "unit": N_("unit"), "status": N_("status"), "out": N_("written to"), "report": N_("report"),
+    "lines": N_("lines"), "new_interactions": N_("new interactions"), "new_actors": N_("new accounts seen"),
+    "local_times": N_("times without a zone"), "timezone": N_("time zone"), "files": N_("files"),
+    "added": N_("added"), "disabled": N_("switched off"), "candidate": N_("candidate"), "url": N_("address"),
+    "bytes": N_("bytes"), "pages": N_("pages"), "integrity": N_("integrity check"), "run_id": N_("run"),
+    "interactions": N_("interactions"), "actors": N_("accounts"), "matches": N_("possible matches"),
+    "evidence": N_("evidence files"), "employees": N_("employees"), "via": N_("through"),
+}
+AUDIT_REASON = {"password": N_("wrong password"), "inactive": N_("deactivated user"),
+                "unknown user": N_("unknown name")}
+AUDIT_VIA = {"web": N_("the review app"), "cli": N_("the command line")}
+YES_NO = {True: N_("yes"), False: N_("no")}

@@ -38,3 +38,23 @@ def interactions_per_hour(db: Database, since: str) -> list[tuple[str, int]]:
     return [tuple(r) for r in db.execute(
         "SELECT substr(observed_at, 1, 13) AS h, count(*) FROM interactions "
         "WHERE observed_at >= ? GROUP BY h ORDER BY h", [since]).fetchall()]
+
+
+def roster_sources(db: Database) -> list[dict]:
+    """Employees per roster source: active and inactive."""
+    return list(db.query(
+        "SELECT source, sum(active) AS active, count(*) - sum(active) AS inactive FROM employees "
+        "GROUP BY source ORDER BY source"))
+
+
+def roster_imports(db: Database, limit: int = 10) -> list[dict]:
+    """The latest roster imports from the audit log, details decoded."""
+    rows = list(db.query(
+        "SELECT at, user, object_id, detail FROM audit_log WHERE action='roster.import' ORDER BY id DESC LIMIT ?",
+        [limit]))
+    for r in rows:
+        try:
+            r["detail"] = json.loads(r["detail"] or "{}")
+        except ValueError:
+            r["detail"] = {}
+    return rows

@@ -43,7 +43,8 @@ def by_name(db: Database, name: str) -> dict | None:
 
 
 def all_users(db: Database) -> list[dict]:
-    return list(db.query("SELECT id, name, role, active, last_login_at, created_at FROM users ORDER BY name"))
+    return list(db.query("SELECT id, name, role, active, last_login_at, created_at, failed_logins FROM users "
+                         "ORDER BY name"))
 
 
 def set_password_hash(db: Database, user_id: int, password_hash: str) -> None:
@@ -89,13 +90,14 @@ def _existing(db: Database, name: str) -> dict:
     return user
 
 
-def set_password(db: Database, name: str, password_hash: str, *, by: str | None = None) -> None:
+def set_password(db: Database, name: str, password_hash: str, *, by: str | None = None) -> bool:
     """A new password (its sessions end: they carry the old hash's fingerprint); back-off cleared."""
     with transaction(db):
         user = _existing(db, name)
         db.execute("UPDATE users SET password_hash=?, failed_logins=0, last_failed_at=NULL WHERE id=?",
                    [password_hash, user["id"]])
         audit.write(db, "user.passwd", user=by, object_type="user", object_id=name, detail={})
+        return True
 
 
 def set_role(db: Database, name: str, role: str, *, by: str | None = None) -> bool:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Depends, Request
 
-from pantau.review import auth
+from pantau.review import auth, labels
+from pantau.review.auditwords import describe
+from pantau.review.i18n import translations
 from pantau.review.routes.queue import page_number
-from pantau.review.web import render, review_of
+from pantau.review.web import language, render, review_of
 from storage.queries import review as q
 
 router = APIRouter()
@@ -22,12 +22,10 @@ def audit(request: Request, user: dict = Depends(auth.admin)):
     who = request.query_params.get("user") or None
     page = page_number(request)
     rows, total = q.audit_page(db, action=action, user=who, limit=PAGE, offset=(page - 1) * PAGE)
-    for r in rows:
-        try:
-            detail = json.loads(r["detail"] or "{}")
-        except ValueError:
-            detail = {"detail": r["detail"]}
-        r["detail_items"] = sorted(detail.items()) if isinstance(detail, dict) else [("detail", detail)]
+    gettext = translations(language(request)).gettext
+    rows = [describe(r, gettext) for r in rows]
     params = {k: v for k, v in (("action", action), ("user", who)) if v}
     return render(request, "audit.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE)),
-                  actions=q.audit_actions(db), action=action or "", who=who or "", filter_params=params)
+                  actions=[(a, gettext(labels.AUDIT_ACTION[a]) if a in labels.AUDIT_ACTION else a)
+                           for a in q.audit_actions(db)],
+                  action=action or "", who=who or "", filter_params=params)
