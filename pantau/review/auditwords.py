@@ -37,6 +37,12 @@ def _value(action: str, key: str, value, _: Gettext) -> str:
         return _(labels.AUDIT_REASON[text])
     if key == "via" and text in labels.AUDIT_VIA:
         return _(labels.AUDIT_VIA[text])
+    if key == "status" and action.startswith("tip.") and text in labels.TIP_STATUS:
+        return _(labels.TIP_STATUS[text])
+    if key == "verdict" and text in labels.TIP_VERDICT:
+        return _(labels.TIP_VERDICT[text])
+    if key == "kind" and text in labels.KIND:
+        return _(labels.KIND[text])
     if key == "status" and text in labels.STATUS:
         return _(labels.STATUS[text])
     return text
@@ -47,6 +53,8 @@ def who(user: str, _: Gettext) -> str:
         return _("command line (%(who)s)") % {"who": user[4:]}
     if user == "cli":
         return _("command line")
+    if user == "public":
+        return _("the public form")
     return user or ""
 
 

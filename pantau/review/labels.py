@@ -54,12 +54,22 @@ AUDIT_ACTION = {
     "watchlist.disable": N_("Account switched off"),
     "backup": N_("Database backed up"),
     "purge": N_("Retention period applied"),
+    "tip.receive": N_("Citizen report received"),
+    "tip.view": N_("Citizen report opened"),
+    "tip.verdict": N_("Citizen report judged"),
+    "tip.status": N_("Citizen report status changed"),
+    "tip.link_employee": N_("Citizen report linked to an employee"),
+    "tip.link": N_("Citizen report linked"),
+    "tip.unlink": N_("Citizen report link removed"),
+    "tip.export": N_("Citizen reports exported"),
+    "tip.watchlist_add": N_("Account from a citizen report added to a watchlist"),
+    "tip.record_interaction": N_("Interaction recorded from a citizen report"),
 }
 AUDIT_OBJECT = {
     "match": N_("possible match"), "user": N_("user"), "roster": N_("roster source"),
     "interactions": N_("interactions"), "accounts": N_("accounts"), "account": N_("account"),
     "report": N_("report"), "matches": N_("matches"), "database": N_("database"),
-    "retention": N_("retention days"),
+    "retention": N_("retention days"), "tip": N_("citizen report"), "capture": N_("capture"),
 }
 AUDIT_DETAIL = {
     "from": N_("before"), "to": N_("after"), "note": N_("note"), "ip": N_("address"), "reason": N_("reason"),
@@ -74,6 +84,9 @@ AUDIT_DETAIL = {
     "bytes": N_("bytes"), "pages": N_("pages"), "integrity": N_("integrity check"), "run_id": N_("run"),
     "interactions": N_("interactions"), "actors": N_("accounts"), "matches": N_("possible matches"),
     "evidence": N_("evidence files"), "employees": N_("employees"), "via": N_("through"),
+    "links": N_("links"), "verdict": N_("verdict"), "duplicate_of": N_("duplicate of"),
+    "nip_last4": N_("NIP ending"), "linked": N_("linked"), "kind": N_("kind"), "id": N_("number"),
+    "platform": N_("platform"), "handle": N_("account"), "interaction": N_("interaction"),
 }
 AUDIT_REASON = {"password": N_("wrong password"), "inactive": N_("deactivated user"),
                 "unknown user": N_("unknown name")}

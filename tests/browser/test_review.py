@@ -63,8 +63,9 @@ def test_work_the_queue_with_the_keyboard(page, live):
     # the audit page shows the decisions
     page.goto(live.url + "/audit?action=match.decide")
     table = page.locator("#audit").inner_text()
-    assert table.count("match.decide") == 3 and "confirmed" in table and "escalated" in table
-    assert f"match {ids[0]}" in table
+    assert table.count("Keputusan atas kemungkinan kecocokan") == 3
+    assert "Orang yang sama" in table and "Ragu (dieskalasi)" in table and "match.decide" not in table
+    assert f"kemungkinan kecocokan {ids[0]}" in table
     # the queue counts moved
     page.goto(live.url + "/")
     assert page.locator("#tab-confirmed .count").inner_text() == "1"

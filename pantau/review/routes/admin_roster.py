@@ -62,7 +62,7 @@ async def upload(request: Request, file: UploadFile = File(None), source: str = 
         return render(request, "admin_roster.html", 400, **_context(
             request, error=N_("A roster is a .csv or .xlsx file."), file_name=name))
     review = review_of(request)
-    folder = storage.private_dir(review.settings.data_dir / "uploads" / secrets.token_hex(8))
+    folder = storage.private_dir(storage.private_dir(review.settings.data_dir / "uploads") / secrets.token_hex(8))
     path = folder / name
     try:
         size = 0
