@@ -248,3 +248,16 @@ def test_audit_log_speaks_peoples_words(env):
             assert w in text, (lang, w)
         assert "match.decide" not in text and "None" not in text and "signin" not in text
         assert "user.add" not in text
+
+
+def test_every_audit_action_written_anywhere_has_words():
+    """A new audit action needs a label in pantau/review/labels.py AUDIT_ACTION (both catalogues)."""
+    from pantau.review import labels
+    from tests.conftest import REPO
+    found = set()
+    for folder in ("pantau", "storage", "crawler"):
+        for path in (REPO / folder).rglob("*.py"):
+            found |= set(re.findall(r"audit(?:_q)?\.write\(\s*\w+,\s*\"([a-z_.]+)\"", path.read_text("utf-8")))
+            found |= set(re.findall(r"\"(user\.(?:enable|disable))\"", path.read_text("utf-8")))
+    assert len(found) > 15
+    assert sorted(found - set(labels.AUDIT_ACTION)) == []
