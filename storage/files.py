@@ -28,13 +28,18 @@ def relative_path(sha256: str, ext: str) -> str:
     return f"{sha256[:2]}/{sha256}.{ext.lstrip('.')}"
 
 
-def store_bytes(root: Path, data: bytes, ext: str) -> StoredFile:
-    """Write ``data`` under ``root`` by its SHA-256; atomic (temporary file, then rename)."""
+def store_bytes(root: Path, data: bytes, ext: str, *, fsync: bool = True) -> StoredFile:
+    """Write ``data`` under ``root`` by its SHA-256; atomic (temporary file, then rename).
+
+    ``fsync=False`` is for callers storing thousands of files at once: they flush once
+    (``os.sync()``) before committing the rows that name them.
+    """
     digest = hashlib.sha256(data).hexdigest()
     rel = relative_path(digest, ext)
     target = root / rel
-    private_dir(root)
-    private_dir(target.parent)
+    if not target.parent.is_dir():
+        private_dir(root)
+        private_dir(target.parent)
     if target.exists() and target.stat().st_size == len(data):
         return StoredFile(digest, rel, len(data), False)
     # unique per writer: two threads storing the same content at once must not share a temporary file
@@ -43,8 +48,9 @@ def store_bytes(root: Path, data: bytes, ext: str) -> StoredFile:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -123,23 +123,36 @@ class _Watched:
 
 
 class _Evidence:
-    """Recognised responses waiting in the staging folder until the file is known to be whole."""
+    """Recognised responses waiting in the staging folder until the file is known to be whole.
+
+    One append-only file (private) holds them all: a capture has thousands, and creating a
+    file for each costs more than parsing them.
+    """
 
     def __init__(self, folder: Path):
-        self.folder = private_dir(folder / "responses")
-        self.items: list[tuple[str, str | None, str | None]] = []   # (staged file, source url, captured at)
+        path = private_dir(folder) / "responses.bin"
+        self.fh = open(os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600), "w+b")
+        self.items: list[tuple[int, int, str | None, str | None]] = []   # (offset, length, source url, captured at)
         self.pages: list[str | None] = []                             # the page each was received on
         self.linked: set[int] = set()
 
     def add(self, document: dict, source_url: str | None, captured_at: str | None, page_url: str | None) -> int:
         data = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
         idx = len(self.items)
-        path = self.folder / f"{idx:08d}.json"
-        with open(path, "wb", opener=lambda p, f: os.open(p, f, 0o600)) as fh:
-            fh.write(data)
-        self.items.append((str(path), source_url, captured_at))
+        self.fh.seek(0, os.SEEK_END)
+        offset = self.fh.tell()
+        self.fh.write(data)
+        self.items.append((offset, len(data), source_url, captured_at))
         self.pages.append(page_url)
         return idx
+
+    def read(self, idx: int) -> bytes:
+        offset, length, _, _ = self.items[idx]
+        self.fh.seek(offset)
+        return self.fh.read(length)
+
+    def close(self) -> None:
+        self.fh.close()
 
 
 def _response_document(resp: Response, parsed: Parsed) -> dict:
@@ -327,15 +340,14 @@ class _Importer:
             self.report.new_actors += res.new_actors
         stored: dict[int, files.StoredFile] = {}
         for idx in sorted(self.evidence.linked):
-            staged, _, _ = self.evidence.items[idx]
-            f = files.store_bytes(evidence_root, Path(staged).read_bytes(), "json")
+            f = files.store_bytes(evidence_root, self.evidence.read(idx), "json", fsync=False)
             stored[idx] = f
             if f.new:
                 self.report.evidence_files += 1
         rows = []
         for platform, key, idx in self.links:
             f = stored[idx]
-            _, url, at = self.evidence.items[idx]
+            _, _, url, at = self.evidence.items[idx]
             rows.append((f.sha256, f.path, EVIDENCE_KIND, url, at or observed_at, f.bytes, run_id, platform, key))
         # a screenshot of a page documents the interactions of the responses received on it
         by_page: dict[str, list[tuple[str, str]]] = {}
@@ -347,13 +359,15 @@ class _Importer:
             keys = by_page.get(_page_key(redact.url(shot.page_url)))
             if not keys:
                 continue
-            f = files.store_bytes(evidence_root, Path(shot.path).read_bytes(), "png")
+            f = files.store_bytes(evidence_root, Path(shot.path).read_bytes(), "png", fsync=False)
             if f.new:
                 self.report.evidence_files += 1
             self.report.screenshots += 1
             for platform, key in dict.fromkeys(keys):
                 rows.append((f.sha256, f.path, "screenshot", redact.url(shot.page_url), shot.captured_at, f.bytes,
                              run_id, platform, key))
+        if stored:
+            os.sync()        # the files are on disk before the rows naming them (one flush, not one a file)
         with transaction(self.db):
             self.db.conn.executemany(
                 "INSERT INTO evidence (sha256, path, kind, interaction_id, source_url, captured_at, bytes, run_id) "
@@ -406,6 +420,7 @@ def import_capture(db, path: Path, *, settings=None, hosts: HostMap | None = Non
         error = str(exc) or type(exc).__name__
         raise
     finally:
+        imp.evidence.close()
         shutil.rmtree(folder, ignore_errors=True)
         imp.report.seconds = time.monotonic() - t0
         with transaction(db):
