@@ -49,6 +49,7 @@ TEMPLATES: dict[str, str] = {
                                       "({listed_platform}), but this account is on {platform}: weak evidence "
                                       "(people reuse handles, and so do namesakes)"),
     # display-name comparison levels
+    "display_name.typo": N_("Display name equals the roster name but for a typo"),
     "display_name.exact": N_("Display name equals the roster name"),
     "display_name.old_spelling": N_("Display name equals the roster name in old spelling (j = y)"),
     "display_name.core": N_("Display name equals the roster name without its regional parts (I, Ni, Wayan, Ida "
@@ -58,6 +59,8 @@ TEMPLATES: dict[str, str] = {
     "display_name.all_tokens": N_("Display name contains every roster name token"),
     "display_name.initials": N_("Display name matches the roster name with initials"),
     "display_name.call_name": N_("Display name is a call name of the roster name ('{call}' for '{given}')"),
+    "display_name.call_name_alone": N_("Display name is only a call name of the roster name ('{call}' for "
+                                       "'{given}'), which several given names share"),
     "display_name.similar": N_("Display name resembles the roster name (similarity >= 85)"),
     "display_name.shortened": N_("Display name is a shortened form of the roster name"),
     "display_name.other_name_one_token": N_("Display name shares one token but is another name"),
@@ -73,6 +76,8 @@ TEMPLATES: dict[str, str] = {
     "handle.initials": N_("Handle '{handle}' spells the roster name with initials"),
     "handle.call_name": N_("Handle '{handle}' contains a call name of the roster name ('{call}' for "
                            "'{given}')"),
+    "handle.call_name_alone": N_("Handle '{handle}' is only a call name of the roster name ('{call}' for "
+                                 "'{given}'), which several given names share"),
     "handle.typo_tokens": N_("Handle '{handle}' spells the roster name with a typo"),
     "handle.similar": N_("Handle '{handle}' resembles the roster name (similarity >= 85)"),
     "handle.shortened": N_("Handle '{handle}' is a shortened form of the roster name"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, spell
 
@@ -42,6 +43,7 @@ class HandleInfo:
     compact: str = ""                                     # letters only, spelling rules applied
     unknown: list[str] = field(default_factory=list)    # letter runs no vocabulary word explains
     affixes: list[str] = field(default_factory=list)    # words around the name (pak_, _official) dropped
+    typos: int = 0                                        # letter runs read as a roster token one edit away
 
     @property
     def initials(self) -> list[str]:
@@ -60,9 +62,9 @@ class Vocabulary:
         for abbr, full in FAMILIES.items():
             if full in self.cost and abbr not in self.cost and len(abbr) > 1:
                 self.cost[abbr] = self.cost[full] + 1.0
-        for w in AFFIXES:                  # an affix costs like a rare word: a name token wins a tie
-            if len(w) > 1 and w not in self.cost:
-                self.cost[w] = logt + 1.0
+        for w in AFFIXES:                  # a long affix inside a run-together handle (budiofficial)
+            if len(w) >= 4 and w not in self.cost:
+                self.cost[w] = logt + 3.0
         self.initial_cost = logt + 2.0     # about as costly as a word seen once
         self.unknown_cost = logt + 4.0     # per letter: prefer any word or initial
         self.prefixes = {w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)}
@@ -151,8 +153,13 @@ def strip_domain(platform: str, handle: str) -> str:
     return h
 
 
-def analyse(handle: str | None, vocab: Vocabulary, platform: str = "") -> HandleInfo:
-    """Name tokens, digits and the space-free form of a handle."""
+def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
+            fix: Callable[[str], str | None] | None = None) -> HandleInfo:
+    """Name tokens, digits and the space-free form of a handle.
+
+    ``fix``, when given, reads a run of letters the vocabulary does not explain as the
+    roster token one edit away (``prnomo`` -> ``purnomo``; see ``typos.py``).
+    """
     if not handle:
         return HandleInfo()
     h = fold(strip_domain(platform, handle))
@@ -194,6 +201,11 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "") -> Handle
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")
         for u in unknown:
+            c = fix(u) if fix is not None and len(u) >= 5 else None
+            if c is not None:
+                info.tokens.append(c)
+                info.typos += 1
+                continue
             if len(u) <= 3 and not _VOWELS.intersection(u):
                 info.tokens.extend(u)             # "heryanto.pn": initials, not a word
             elif len(u) >= 2:

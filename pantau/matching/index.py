@@ -17,13 +17,15 @@ from functools import lru_cache
 
 import numpy as np
 
+from pantau.matching import callnames
 from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
+from pantau.matching import typos
 from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, canon_token, core_tokens, fold, normalise,
                                        spell, variant_key)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "5"
+INDEX_FORMAT = "7"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
@@ -152,6 +154,10 @@ def claimed_years(digits: list[str]) -> list[int]:
     return out[:3]
 
 
+def _variant_sorted(tokens: list[str]) -> str:
+    return " ".join(sorted(variant_key(t) for t in tokens))
+
+
 def _pad(rows: list[list[int]], width: int, pad: int, dtype=np.int32) -> np.ndarray:
     out = np.full((len(rows), width), pad, dtype=dtype)
     for i, r in enumerate(rows):
@@ -198,6 +204,10 @@ class RosterIndex:
     tok_idf: np.ndarray                 # bits: log2(n / count)
     tok_first: np.ndarray               # first letter code of each token (a=1)
     tok_len: np.ndarray
+    tok_call: np.ndarray                # V x callnames.FORMS call-form ids of each token (-1 padded)
+    call_extra: dict[str, int]          # call forms that are not roster tokens -> their ids
+    typo_h: np.ndarray                  # one-letter deletions of roster tokens, hashed and sorted (typos.py)
+    typo_ids: np.ndarray                # ... the token each came from
     names: RosterNames
     birth_year: np.ndarray
     birth_md: np.ndarray
@@ -293,11 +303,14 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     tok_first = np.array([ord(w[0]) - 96 if w and "a" <= w[0] <= "z" else 27 for w in words], dtype=np.int8)
     tok_len = np.array([len(w) for w in words], dtype=np.int16)
 
+    tok_call, call_extra = callnames.build(tok2id, tok_len)
+    typo_h, typo_ids = typos.build(tok2id, tok_count)
     e_tok = _pad([[tok2id[t] for t in toks] for toks in names], NT, E_PAD)
     # each list of millions of strings is turned into an array and dropped at once (peak memory)
     sorted_s = [" ".join(sorted(t)) for t in names]
     e_sorted_h = np.array([h64(s) for s in sorted_s], dtype=np.int64)
-    e_var_h = np.array([h64(variant_key(s)) for s in sorted_s], dtype=np.int64)
+    # the old-spelling key is sorted after the j -> y change: "jusrizal nofni" -> "nofni yusrizal"
+    e_var_h = np.array([h64(_variant_sorted(t)) for t in names], dtype=np.int64)
     e_core_h = np.array([h64(" ".join(sorted(core_tokens(t)))) for t in names], dtype=np.int64)
     e_sorted = _bytes(sorted_s)
     del sorted_s
@@ -349,6 +362,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         fingerprint=fingerprint, model_version=model_version, n=n,
         nips=_bytes([e.nip for e in employees]),
         tok2id=tok2id, tok_count=tok_count, tok_idf=tok_idf, tok_first=tok_first, tok_len=tok_len,
+        tok_call=tok_call, call_extra=call_extra, typo_h=typo_h, typo_ids=typo_ids,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
                           compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count, info=name_info),
         birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
@@ -371,6 +385,10 @@ class ActorBatch:
     d_tok: np.ndarray          # n x NT ids of full display-name tokens (A_UNKNOWN if not in roster)
     d_init: np.ndarray         # n x 3 letter codes of display-name initials
     d_first: np.ndarray        # n x NT first-letter codes of full tokens
+    d_call: np.ndarray         # n x NT call-form ids of the full tokens (callnames.call_id; -1 none)
+    h_call: np.ndarray
+    d_typo: np.ndarray         # a display-name token was read as the roster token one edit away
+    h_typo: np.ndarray
     h_tok: np.ndarray
     h_init: np.ndarray
     h_first: np.ndarray
@@ -382,6 +400,7 @@ class ActorBatch:
     h_sorted: np.ndarray       # bytes
     h_compact_h: np.ndarray
     h_sorted_h: np.ndarray
+    h_var_h: np.ndarray        # the handle's sorted tokens in the roster's old-spelling key (j -> y)
     years: np.ndarray          # n x 3
     mds: np.ndarray            # n x 3
     fulls: np.ndarray          # n x 3
@@ -412,12 +431,42 @@ def _ids(tokens: list[str], tok2id: dict[str, int]) -> tuple[list[int], list[int
     return full, init, first
 
 
+_ID2TOK: dict[int, list[str]] = {}
+
+
+def _fix_typos(tokens: list[str], roster: RosterIndex) -> tuple[list[str], bool]:
+    """Tokens the roster does not know, read as the roster token one edit away (typos.py)."""
+    tok2id = roster.tok2id
+    if all(len(t) < typos.MIN_LEN or t in tok2id or t in roster.call_extra for t in tokens):
+        return tokens, False
+    words = _ID2TOK.get(id(roster))
+    if words is None:
+        _ID2TOK.clear()
+        words = _ID2TOK[id(roster)] = list(tok2id)
+    out, fixed = [], False
+    for t in tokens:
+        if len(t) >= typos.MIN_LEN and t not in tok2id and t not in roster.call_extra:
+            c = typos.correct(t, roster.typo_h, roster.typo_ids, roster.tok_count, words.__getitem__)
+            if c is not None:
+                out.append(c)
+                fixed = True
+                continue
+        out.append(t)
+    return list(dict.fromkeys(out)), fixed
+
+
 def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> ActorBatch:
     """Normalise display names, analyse handles, collect digits, words and titles of a batch."""
     tok2id = roster.tok2id
     vocab = roster.vocab
     dt, ht, hs = [], [], []
     dfull, dinit, dfirst, hfull, hinit, hfirst = [], [], [], [], [], []
+    dcall, hcall = [], []
+    dtypo, htypo = [], []
+
+    def fix(run: str) -> str | None:
+        return _fix_typos([run], roster)[0][0] if run not in roster.call_extra else None
+    call_extra = roster.call_extra
     d_sorted, d_compact, h_compact, h_sorted = [], [], [], []
     years, mds, fulls, digits, ctx, ctxw, titles, ttext, known = [], [], [], [], [], [], [], [], []
     claimed: list[list[int]] = []
@@ -425,16 +474,26 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
     title2id = roster.title2id
     for a in actors:
         nd = _normalised(a.display_name) if a.display_name else None
-        d = nd[0].split()[:NT] if nd else []
-        info = handles_mod.analyse(a.handle, vocab, a.platform)
+        d = nd[0].split() if nd else []
+        if len(d) > 1 and any(t in handles_mod.AFFIXES for t in d):     # "Budi (akun pribadi)"
+            d = [t for t in d if t not in handles_mod.AFFIXES] or d
+        d = d[:NT]
+        info = handles_mod.analyse(a.handle, vocab, a.platform, fix)
         h = info.tokens[:NT]
+        d_fixed = False              # display names are typed with care; "near" catches the rest
+        h, h_fixed = _fix_typos(h, roster)
+        h_fixed = h_fixed or info.typos > 0
+        dtypo.append(d_fixed)
+        htypo.append(h_fixed)
         dt.append(d)
         ht.append(h)
         hs.append(a.handle or "")
         f, i, fi = _ids(d, tok2id)
         dfull.append(f); dinit.append(i); dfirst.append(fi)
+        dcall.append([callnames.call_id(t, tok2id, call_extra) for t in d if len(t) > 1])
         f, i, fi = _ids(h, tok2id)
         hfull.append(f); hinit.append(i); hfirst.append(fi)
+        hcall.append([callnames.call_id(t, tok2id, call_extra) for t in h if len(t) > 1])
         d_sorted.append(" ".join(sorted(d)))
         d_compact.append("".join(d))
         h_compact.append("".join(t for t in h))
@@ -457,14 +516,17 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
         ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=dt, h_tokens=ht, handles=hs,
         platforms=[a.platform for a in actors],
         d_tok=_pad(dfull, NT, A_PAD), d_init=_pad(dinit, 3, 0, np.int8), d_first=_pad(dfirst, NT, 0, np.int8),
+        d_call=_pad(dcall, NT, -1), h_call=_pad(hcall, NT, -1),
+        d_typo=np.array(dtypo, dtype=bool), h_typo=np.array(htypo, dtype=bool),
         h_tok=_pad(hfull, NT, A_PAD), h_init=_pad(hinit, 3, 0, np.int8), h_first=_pad(hfirst, NT, 0, np.int8),
         d_sorted=_bytes(d_sorted),
         d_sorted_h=np.array([h64(s) if s else -1 for s in d_sorted], dtype=np.int64),
         d_compact_h=np.array([h64(s) if s else -2 for s in d_compact], dtype=np.int64),
-        d_var_h=np.array([h64(variant_key(s)) if s else -3 for s in d_sorted], dtype=np.int64),
+        d_var_h=np.array([h64(_variant_sorted(t)) if t else -3 for t in dt], dtype=np.int64),
         h_compact=_bytes(h_compact), h_sorted=_bytes(h_sorted),
         h_compact_h=np.array([h64(s) if s else -4 for s in h_compact], dtype=np.int64),
         h_sorted_h=np.array([h64(s) if s else -5 for s in h_sorted], dtype=np.int64),
+        h_var_h=np.array([h64(_variant_sorted(t)) if t else -8 for t in ht], dtype=np.int64),
         years=_pad(years, 3, 0), mds=_pad(mds, 3, 0), fulls=_pad(fulls, 3, 0), claimed=_pad(claimed, 3, 0),
         digits=digits,
         ctx=_pad(ctx, NCA, A_PAD), ctx_words=ctxw, titles=_pad(titles, NTI, A_PAD), title_text=ttext,

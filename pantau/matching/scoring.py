@@ -91,7 +91,7 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     others[best_row, np.arange(f.n)] = 0.0
     name_points = best + others.sum(0)
     # information in the matched name: the field that matched more of it
-    info = np.maximum(f.d.info, f.h.info)
+    info = np.maximum(f.d.info + f.d.call_info, f.h.info + f.h.call_info)
     exact_any = (f.d_exact | f.h_exact | f.d_variant)
     info = np.where(exact_any, f.name_info, info)
     ref = roster.log2n + model.tf_bits_over_log2n

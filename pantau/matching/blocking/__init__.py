@@ -36,6 +36,7 @@ import numpy as np
 
 from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide
 from pantau.matching.blocking.birth_year import BIRTH_YEAR, BirthYear
+from pantau.matching.blocking.call_name import CALL_NAME
 from pantau.matching.blocking.initial_token import INITIAL_TOKEN
 from pantau.matching.blocking.known_handle import KNOWN_HANDLE, KnownHandle
 from pantau.matching.blocking.rare_token import RARE_TOKEN
@@ -45,11 +46,11 @@ from pantau.matching.blocking.token_pair import TOKEN_PAIR
 from pantau.matching.normalize import variant_key
 
 DEFAULT_KEYS: tuple[BlockingKey, ...] = (RARE_TOKEN, TOKEN_PAIR, INITIAL_TOKEN, ROSTER_INITIAL, SPACE_FREE,
-                                         BIRTH_YEAR, KNOWN_HANDLE)
+                                         CALL_NAME, BIRTH_YEAR, KNOWN_HANDLE)
 #: tag -> key name, for the block-size report
 NAMES = {k.tag: k.name for k in DEFAULT_KEYS if k.tag}
 # a key whose blocks are weak evidence gets the smaller ``max_initial_block`` limit
-WEAK_TAGS = {INITIAL_TOKEN.tag}
+WEAK_TAGS = {INITIAL_TOKEN.tag, CALL_NAME.tag}
 
 __all__ = ["BlockingKey", "DEFAULT_KEYS", "build", "candidate_pairs", "actor_keys", "rare_max_for"]
 

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from pantau.matching.comparisons.base import Comparison, Level
-from pantau.matching.comparisons.names import actor_subset, all_roster_tokens, initials
+from pantau.matching.comparisons.features import PairFeatures
+from pantau.matching.comparisons.names import (actor_subset, all_roster_tokens, call_name, call_name_alone,
+                                               call_params, initials)
 
-DISPLAY_NAME = Comparison(
+class DisplayNameComparison(Comparison):
+    def params(self, f: PairFeatures, i: int, level: int) -> dict:
+        return call_params(f, self.name, i) if self.levels[level].code.startswith("call_name") else {}
+
+
+DISPLAY_NAME = DisplayNameComparison(
     name="display_name", subject="Display name", role="name",
     present=lambda f: f.d_present,
     levels=(
+        Level("equals the roster name but for a typo", lambda f: (f.d_exact | f.d_variant) & f.d_typo, 52.0,
+              code="typo"),
         Level("equals the roster name", lambda f: f.d_exact, 62.0, code="exact"),
         Level("equals the roster name in old spelling (j = y)", lambda f: f.d_variant, 58.0, code="old_spelling"),
         Level("equals the roster name without its regional parts (I, Ni, Wayan, Ida Bagus, br.)",
@@ -18,6 +27,10 @@ DISPLAY_NAME = Comparison(
         Level("matches the roster name with initials", lambda f: initials(f.d), 44.0, code="initials"),
         Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0, code="similar"),
         Level("is a shortened form of the roster name", lambda f: actor_subset(f.d), 38.0, code="shortened"),
+        Level("uses a call name of the roster name and another of its tokens (Yanto Siregar)",
+              lambda f: call_name(f.d), 46.0, code="call_name"),
+        Level("uses only a call name of the roster name (Yanto)", lambda f: call_name_alone(f.d), 34.0,
+              code="call_name_alone"),
         Level("shares one token but is another name", lambda f: (f.d.full_e >= 1) & (f.d_known >= 2), -15.0,
               name_evidence=False, code="other_name_one_token"),
         Level("shares one name token", lambda f: f.d.full_e >= 1, 4.0, name_evidence=False, code="one_token"),

@@ -30,6 +30,9 @@ class TokenOverlap:
     covered_e: np.ndarray    # employee tokens matched fully or by an initial
     roster_init: np.ndarray  # roster initials (M. Rizki) covered by an actor full token
     info: np.ndarray         # bits of the employee tokens matched fully
+    call_a: np.ndarray = None   # actor tokens that are a call name of an unmatched roster token
+    call_e: np.ndarray = None   # P x NT: roster tokens so called
+    call_info: np.ndarray = None
 
 
 def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.ndarray,
@@ -81,6 +84,36 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     )
 
 
+CALL_DISCOUNT_BITS = 3.0   # a call form could stand for several given names: it says less than the name
+
+
+def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, roster: RosterIndex,
+                 o: TokenOverlap) -> None:
+    """Actor tokens that are a call name of a roster token (Yanto for Heryanto), into ``o``."""
+    P, ka = A_call.shape
+    ke = E.shape[1]
+    o.call_a = np.zeros(P, np.int64)
+    o.call_e = np.zeros((P, ke), bool)
+    o.call_info = np.zeros(P, np.float32)
+    cols = [j for j in range(ka) if (A_call[:, j] >= 0).any()]
+    if not cols or not P:
+        return
+    e_valid = E >= 0
+    EC = roster.tok_call[np.where(e_valid, E, 0)]
+    EC = np.where(e_valid[:, :, None], EC, -1)
+    for j in cols:
+        col = A_call[:, j]
+        full = (A[:, j][:, None] == E).any(1)
+        hit = np.zeros(P, bool)
+        for k in range(ke):
+            m = (EC[:, k, :] == col[:, None]).any(1) & (col >= 0) & ~full
+            o.call_e[:, k] |= m
+            hit |= m
+        o.call_a += hit
+    idf = np.where(e_valid, roster.tok_idf[np.where(e_valid, E, 0)], 0.0)
+    o.call_info = np.maximum((idf * o.call_e).sum(1) - CALL_DISCOUNT_BITS * o.call_e.sum(1), 0).astype(np.float32)
+
+
 class PairFeatures:
     """Every measurement of a batch of pairs, as arrays aligned with ``pa``/``pe``."""
 
@@ -92,6 +125,8 @@ class PairFeatures:
         self.n = len(pa)
         self.d = token_overlap(batch.d_tok[pa], batch.d_init[pa], batch.d_first[pa], roster.names.tok[pe], roster)
         self.h = token_overlap(batch.h_tok[pa], batch.h_init[pa], batch.h_first[pa], roster.names.tok[pe], roster)
+        call_overlap(batch.d_call[pa], batch.d_tok[pa], roster.names.tok[pe], roster, self.d)
+        call_overlap(batch.h_call[pa], batch.h_tok[pa], roster.names.tok[pe], roster, self.h)
         self.d_present = batch.d_sorted_h[pa] >= 0
         # a display name that reads as a person's name: two or more words, one of them a roster
         # name token ("Herman Sasiwan"); "Hamba Allah" or "Pejuang Rupiah" are not
@@ -102,12 +137,14 @@ class PairFeatures:
         self.d_exact = (batch.d_sorted_h[pa] == roster.names.sorted_h[pe]) | (
             batch.d_compact_h[pa] == roster.names.compact_h[pe])
         self.d_variant = batch.d_var_h[pa] == roster.names.variant_h[pe]
+        self.d_typo = batch.d_typo[pa]           # a token was read as the roster token one edit away
+        self.h_typo = batch.h_typo[pa]
         # the account dropped the roster name's regional parts (Wirawan for I Nyoman Wirawan);
         # an account that has other ones (I Made Wirawan) is another person
         self.d_core = batch.d_sorted_h[pa] == roster.names.core_h[pe]
         self.h_core = batch.h_sorted_h[pa] == roster.names.core_h[pe]
         self.h_exact = (batch.h_compact_h[pa] == roster.names.compact_h[pe]) | (
-            batch.h_sorted_h[pa] == roster.names.sorted_h[pe])
+            batch.h_sorted_h[pa] == roster.names.sorted_h[pe]) | (batch.h_var_h[pa] == roster.names.variant_h[pe])
         es = roster.names.sorted[pe]
         if self.n:
             self.d_ratio = process.cpdist(batch.d_sorted[pa], es, scorer=fuzz.ratio, workers=workers,

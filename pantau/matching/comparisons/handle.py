@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from pantau.matching.comparisons.base import Comparison, Level
 from pantau.matching.comparisons.features import PairFeatures
-from pantau.matching.comparisons.names import actor_subset, all_roster_tokens, initials
+from pantau.matching.comparisons.names import (actor_subset, all_roster_tokens, call_name, call_name_alone,
+                                               call_params, initials)
 
 
 class HandleComparison(Comparison):
     def params(self, f: PairFeatures, i: int, level: int) -> dict:
-        return {"handle": f.batch.handles[int(f.pa[i])] or ""}
+        out = {"handle": f.batch.handles[int(f.pa[i])] or ""}
+        if self.levels[level].code.startswith("call_name"):
+            out.update(call_params(f, self.name, i))
+        return out
 
 
 HANDLE = HandleComparison(
     name="handle", subject="Handle", role="name",
     present=lambda f: f.h_present,
     levels=(
+        Level("spells the roster name with a typo", lambda f: f.h_exact & f.h_typo, 52.0, code="typo_tokens"),
         Level("spells the roster name", lambda f: f.h_exact, 62.0, code="exact"),
         Level("spells the roster name without its regional parts (I, Ni, Wayan, Ida Bagus, br.)",
               lambda f: f.h_core, 56.0, code="core"),
@@ -24,6 +29,10 @@ HANDLE = HandleComparison(
         Level("spells the roster name with initials", lambda f: initials(f.h), 52.0, code="initials"),
         Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 40.0, code="similar"),
         Level("is a shortened form of the roster name", lambda f: actor_subset(f.h), 42.0, code="shortened"),
+        Level("uses a call name of the roster name and another of its tokens (Yanto Siregar)",
+              lambda f: call_name(f.h), 46.0, code="call_name"),
+        Level("uses only a call name of the roster name (Yanto)", lambda f: call_name_alone(f.h), 34.0,
+              code="call_name_alone"),
         Level("shares one name token", lambda f: f.h.full_e >= 1, 4.0, name_evidence=False, code="one_token"),
         Level("differs from the roster name", None, 0.0, name_evidence=False, code="differs"),
     ),

@@ -22,3 +22,38 @@ def actor_subset(o: TokenOverlap) -> np.ndarray:
     """Every actor token is a roster token or its initial, but the roster name has more tokens."""
     return ((o.full_a + o.init_a + o.roster_init >= o.n_a + o.n_init) & (o.full_a >= 1)
             & (o.n_a + o.n_init >= 2) & (o.n_e > o.n_a + o.n_init))
+
+
+def call_name(o: TokenOverlap) -> np.ndarray:
+    """A call name of a roster token and another roster token, nothing else (Yanto Siregar)."""
+    return (o.call_a >= 1) & (o.full_a >= 1) & (o.full_a + o.call_a >= o.n_a)
+
+
+def call_name_alone(o: TokenOverlap) -> np.ndarray:
+    """Only call names of roster tokens (Yanto, Pak Yanto)."""
+    return (o.call_a >= 1) & (o.full_a == 0) & (o.call_a >= o.n_a)
+
+
+def call_params(f, field: str, i: int) -> dict:
+    """Which actor token is a call name of which roster token, for the evidence sentence."""
+    from pantau.matching.callnames import call_forms
+    r, e = int(f.pa[i]), int(f.pe[i])
+    tokens = f.batch.d_tokens[r] if field == "display_name" else f.batch.h_tokens[r]
+    id2tok = _id2tok(f.roster)
+    given = [id2tok[t] for t in f.roster.names.tok[e] if t >= 0]
+    for t in tokens:
+        for g in given:
+            if t in call_forms(g):
+                return {"call": t, "given": g}
+    return {"call": "", "given": ""}
+
+
+_ID2TOK: dict[int, list[str]] = {}
+
+
+def _id2tok(roster) -> list[str]:
+    got = _ID2TOK.get(id(roster))
+    if got is None:
+        _ID2TOK.clear()
+        got = _ID2TOK[id(roster)] = list(roster.tok2id)
+    return got
