@@ -11,12 +11,16 @@ comments and anything appended after the image data are not carried over.
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 FORMATS = ("png", "jpeg", "webp")
+#: images decoded at once, process-wide: a burst of reports each near the pixel limit must not
+#: hold gigabytes of pixels at the same time (the rest wait their turn)
+DECODING = threading.BoundedSemaphore(2)
 
 
 class ImageRefused(ValueError):
@@ -57,6 +61,11 @@ def sniff(data: bytes) -> str | None:
 
 def clean_image(data: bytes, *, max_bytes: int, max_pixels: int) -> CleanImage:
     """Check one upload and return it decoded and re-encoded, or raise ``ImageRefused``."""
+    with DECODING:
+        return _clean(data, max_bytes=max_bytes, max_pixels=max_pixels)
+
+
+def _clean(data: bytes, *, max_bytes: int, max_pixels: int) -> CleanImage:
     if not data:
         raise ImageRefused("image.empty")
     if len(data) > max_bytes:
