@@ -28,7 +28,7 @@ CANDIDATE_ROLE = {
 PLATFORM_TITLE = {"web": N_("Web (rendered pages)")}
 RUN_KIND = {"crawl": N_("Crawl"), "match": N_("Matching"), "nightly": N_("Nightly run"),
             "import": N_("Import"), "purge": N_("Retention purge"), "capture": N_("Capture")}
-RUN_STATUS = {"running": N_("Running"), "ok": N_("Finished"), "partial": N_("Finished with rejected lines"),
+RUN_STATUS = {"running": N_("Running"), "ok": N_("Finished"), "partial": N_("Finished with problems"),
               "failed": N_("Failed"), "interrupted": N_("Interrupted")}
 ACCOUNT_STATUS = {"ok": N_("Collected"), "failed": N_("Failed"), "budget": N_("Request budget spent"),
                   "skipped": N_("Skipped")}

@@ -29,15 +29,15 @@ def account_failures(db: Database, runs: int = 10, limit: int = 100) -> list[dic
            ORDER BY ar.run_id DESC, a.platform, a.handle LIMIT ?""", [runs, limit]))
 
 
-def interactions_per_hour(db: Database, since: str) -> list[tuple[str, int]]:
-    """``(YYYY-MM-DDTHH, count)`` of interactions observed since ``since`` (UTC ISO).
+def interactions_per_hour(db: Database, since: str, until: str = "9999") -> list[tuple[str, int]]:
+    """``(YYYY-MM-DDTHH, count)`` of interactions observed from ``since`` to before ``until`` (UTC ISO).
 
     Grouped by UTC hour on the ``observed_at`` index alone (no table rows read); the caller
     folds hours into local nights, which works for every whole-hour zone.
     """
     return [tuple(r) for r in db.execute(
         "SELECT substr(observed_at, 1, 13) AS h, count(*) FROM interactions "
-        "WHERE observed_at >= ? GROUP BY h ORDER BY h", [since]).fetchall()]
+        "WHERE observed_at >= ? AND observed_at < ? GROUP BY h ORDER BY h", [since, until]).fetchall()]
 
 
 def roster_sources(db: Database) -> list[dict]:

@@ -6,7 +6,7 @@ library, and it prints.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from fastapi import APIRouter, Depends, Request
 
@@ -58,12 +58,17 @@ def admin_home(request: Request, user: dict = Depends(auth.admin)):
 def runs(request: Request, user: dict = Depends(auth.admin)):
     review = review_of(request)
     db = review.db()
-    now = datetime.now(timezone.utc)
-    today = now.astimezone(review.tz).date()
+    today = datetime.now(timezone.utc).astimezone(review.tz).date()
+    try:        # ?until=YYYY-MM-DD looks at older nights
+        today = min(today, date.fromisoformat(request.query_params.get("until", "")))
+    except ValueError:
+        pass
     first = datetime.combine(today - timedelta(days=NIGHTS - 1), datetime.min.time(), review.tz)
     since = first.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
-    series = nights(health_q.interactions_per_hour(db, since), review.tz, today)
+    until = datetime.combine(today + timedelta(days=1), datetime.min.time(), review.tz)
+    series = nights(health_q.interactions_per_hour(db, since, until.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")),
+                    review.tz, today)
     return render(request, "admin_runs.html", runs=health_q.recent_runs(db, RUNS),
                   accounts=status_q.accounts_overview(db), failures=health_q.account_failures(db),
                   silent=runs_q.silent_accounts(db), chart=chart(series), nights=NIGHTS,
-                  admin_tab="runs", filter_params={})
+                  until=today, admin_tab="runs", filter_params={})
