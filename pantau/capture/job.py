@@ -23,7 +23,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+
+import orjson
 
 from pantau.capture import har, redact, zeeschuimer
 from pantau.capture.hosts import HostMap
@@ -31,7 +32,7 @@ from pantau.capture.model import Found, Owners, Parsed, Response
 from pantau.capture.parsers import PARSERS
 from pantau.errors import InputError
 from storage import files, private_dir
-from storage.queries import audit, dumps, transaction, utcnow
+from storage.queries import audit, transaction, utcnow
 from storage.records import Actor, Interaction, normalise_handle
 from storage.staging import Stager, staging_folder, store_staged
 
@@ -299,7 +300,8 @@ class _Importer:
         it = Interaction(f.platform, f.kind, account,
                          Actor(f.platform, f.actor_key, f.actor_handle, f.actor_name, None, f.actor_url, f.actor_id),
                          f.post_id, f.post_url, f.interaction_id, f.parent_id, f.url, f.text, f.created_at,
-                         dumps(raw) if raw is not None else None, "capture")
+                         redact.body(orjson.dumps(raw, default=str).decode()) if raw is not None else None,
+                         "capture")
         key = (f.platform, it.natural_key)
         self.links.append((f.platform, it.natural_key, idx))
         self.evidence.linked.add(idx)

@@ -139,7 +139,7 @@ def parse(resp: Response, owners: Owners) -> Parsed | None:
     for d in docs:
         _walk(d, found, set(), None, resp.page_url)
     if not found:
-        if any("comment_rendering_instance_for_feed_location" in (resp.body or "")[:5_000_000] for _ in (0,)):
+        if "comment_rendering_instance_for_feed_location" in (resp.body or ""):
             return Parsed("Feedback (no comments)")
         return None
     return Parsed("Feedback comments", found)
