@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from pantau.matching import RosterIndex, blocking, default_model, match
 from pantau.matching.index import build_roster
@@ -31,6 +32,27 @@ class LinkInfo:
     matches: list[dict] = field(default_factory=list)        # the actor's match candidates
 
 
+def url_forms(url: str) -> list[str]:
+    """The forms one address is stored under elsewhere: with or without ``www.``/``m.``, query,
+    fragment and trailing slash, over http or https (a shared link often carries tracking)."""
+    try:
+        u = urlsplit(url.strip())
+    except ValueError:
+        return [url]
+    host = (u.hostname or "").lower()
+    bare = host[4:] if host.startswith("www.") else host[2:] if host.startswith("m.") else host
+    port = f":{u.port}" if u.port else ""
+    paths = {u.path or "/", (u.path or "/").rstrip("/") or "/", (u.path.rstrip("/") + "/")}
+    out = [url.strip()]
+    for scheme in ("https", "http"):
+        for h in (bare, "www." + bare):
+            for path in paths:
+                out.append(urlunsplit((scheme, h + port, path, "", "")))
+                if u.query:
+                    out.append(urlunsplit((scheme, h + port, path, u.query, "")))
+    return list(dict.fromkeys(out))
+
+
 def links_known(db, links: list[str]) -> list[LinkInfo]:
     out = []
     for url in links:
@@ -40,8 +62,9 @@ def links_known(db, links: list[str]) -> list[LinkInfo]:
             info.platform, info.handle = ref.platform, ref.handle
             info.account = tips_q.watched_account(db, ref.platform, ref.handle)
             info.actor = tips_q.actor_by_handle(db, ref.platform, ref.handle)
-        info.post = tips_q.post_by_url(db, url)
-        info.interactions = tips_q.interactions_by_url(db, url)
+        forms = url_forms(url)
+        info.post = tips_q.post_by_url(db, forms)
+        info.interactions = tips_q.interactions_by_url(db, forms)
         if info.actor is not None:
             info.matches = tips_q.matches_of_actor(db, info.actor["id"])
             seen = {i["id"] for i in info.interactions}

@@ -259,22 +259,25 @@ def actor_by_handle(db: Database, platform: str, handle: str) -> dict | None:
         [platform, h.lower() if platform != "youtube" else h, h.lower()])), None)
 
 
-def post_by_url(db: Database, url: str) -> dict | None:
+def post_by_url(db: Database, urls: list[str]) -> dict | None:
+    """A stored post at one of ``urls`` (the forms of one address)."""
+    q = ",".join("?" * len(urls))
     return next(iter(db.query(
         "SELECT p.id, p.platform, p.post_id, p.url, p.text, COALESCE(acc.display_handle, acc.handle) AS account_handle, "
         "acc.candidate, (SELECT count(*) FROM interactions i WHERE i.platform = p.platform AND i.post_id = p.post_id) "
-        "AS interactions FROM posts p LEFT JOIN accounts acc ON acc.id = p.account_id WHERE p.url = ? LIMIT 1",
-        [url])), None)
+        f"AS interactions FROM posts p LEFT JOIN accounts acc ON acc.id = p.account_id WHERE p.url IN ({q}) LIMIT 1",
+        urls)), None)
 
 
-def interactions_by_url(db: Database, url: str, *, limit: int = 20) -> list[dict]:
-    """Interactions whose own link or whose post's link is ``url``."""
+def interactions_by_url(db: Database, urls: list[str], *, limit: int = 20) -> list[dict]:
+    """Interactions whose own link or whose post's link is one of ``urls``."""
+    q = ",".join("?" * len(urls))
     return list(db.query(
         "SELECT i.id, i.platform, i.kind, i.text, i.url, i.post_url, i.created_at, i.observed_at, "
         "a.id AS actor_id, a.handle AS actor_handle, a.display_name AS actor_name, "
         "COALESCE(acc.display_handle, acc.handle) AS account_handle, acc.candidate "
         "FROM interactions i JOIN actors a ON a.id = i.actor_id JOIN accounts acc ON acc.id = i.account_id "
-        "WHERE i.url = ? OR i.post_url = ? ORDER BY i.observed_at DESC LIMIT ?", [url, url, limit]))
+        f"WHERE i.url IN ({q}) OR i.post_url IN ({q}) ORDER BY i.observed_at DESC LIMIT ?", [*urls, *urls, limit]))
 
 
 def actor_interactions(db: Database, actor_id: int, *, limit: int = 20) -> list[dict]:

@@ -411,3 +411,13 @@ def test_a_report_never_reaches_a_spider_on_its_own(tenv):
     assert list(tenv.db.query("SELECT id, platform, handle, enabled FROM accounts ORDER BY id")) == accounts_before
     assert sorted(p.name for p in tenv.settings.watchlists_dir.glob("*")) == files_before
     assert tenv.db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+def test_a_shared_post_link_finds_the_interactions_collected_on_that_post(tenv):
+    post_url, n = tenv.db.execute("SELECT post_url, count(*) FROM interactions WHERE post_url IS NOT NULL "
+                                  "GROUP BY post_url ORDER BY 2 DESC LIMIT 1").fetchone()
+    c = tenv.client()
+    receipt(c, submit(c, links=post_url.replace("https://", "https://www.") + "?utm_source=whatsapp"))
+    tip_id = tip_rows(tenv)[0]["id"]
+    page = tenv.client("reviewer").get(f"/tips/{tip_id}").text
+    assert page.count('name="kind" value="interaction"') == n

@@ -101,3 +101,12 @@ def test_addresses_are_kept_only_as_salted_hashes():
     assert rl.key("192.0.2.44") in held
     other = RateLimiter(client_limit=3, window_seconds=60, total_per_hour=10)
     assert other.key("192.0.2.44") != rl.key("192.0.2.44")       # the salt is per process
+
+
+def test_a_shared_link_is_looked_up_in_the_forms_it_is_stored_under():
+    from pantau.tips.known import url_forms
+    forms = url_forms("https://m.facebook.com/calon/posts/1/?utm_source=wa#c")
+    assert "https://facebook.com/calon/posts/1" in forms
+    assert "https://www.facebook.com/calon/posts/1/" in forms
+    assert "https://facebook.com/calon/posts/1/?utm_source=wa" in forms
+    assert forms[0] == "https://m.facebook.com/calon/posts/1/?utm_source=wa#c"
