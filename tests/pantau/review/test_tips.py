@@ -421,3 +421,24 @@ def test_a_shared_post_link_finds_the_interactions_collected_on_that_post(tenv):
     tip_id = tip_rows(tenv)[0]["id"]
     page = tenv.client("reviewer").get(f"/tips/{tip_id}").text
     assert page.count('name="kind" value="interaction"') == n
+
+
+def test_a_streamed_body_without_length_is_cut_off_at_the_cap(tenv):
+    c = tenv.client()
+    token = csrf_of(c.get("/lapor").text)
+    boundary = "pantauBOUNDARY"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"images\"; filename=\"x.png\"\r\n"
+            f"Content-Type: image/png\r\n\r\n").encode()
+    sent = []
+
+    def body():
+        yield head
+        for _ in range(40):                                   # 40 MB, more than the 25.5 MB cap
+            sent.append(1)
+            yield b"\0" * 1_048_576
+        yield f"\r\n--{boundary}--\r\n".encode()
+    r = c.post("/lapor", content=body(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+               follow_redirects=False)
+    assert r.status_code == 413 and "Laporan terlalu besar" in r.text
+    assert tip_rows(tenv) == []
