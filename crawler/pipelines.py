@@ -19,6 +19,7 @@ from crawler import accountstats, signals
 from crawler.items import Batch
 from storage.queries import accounts as accounts_q
 from storage.queries import interactions as interactions_q
+from storage.cleaning import clean_interaction
 from storage.queries import transaction
 from storage.records import KINDS, Interaction, Post
 
@@ -84,6 +85,10 @@ class StorePipeline:
             self.db = None
 
     def process_item(self, item, spider=None):
+        if isinstance(item, Batch):
+            # stranger-written text is stored without control characters (storage.cleaning)
+            item.interactions = [clean_interaction(it) if isinstance(it, Interaction) else it
+                                 for it in item.interactions]
         problems = validate(item)
         if problems:
             if isinstance(item, Batch):

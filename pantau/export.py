@@ -21,6 +21,7 @@ from typing import Iterable, Iterator, TextIO
 from pantau.errors import UsageError
 from pantau.tabular import csv_safe
 from pantau.times import DEFAULT_TIMEZONE, local_iso
+from storage.cleaning import free_text
 from storage.queries import audit, transaction
 from storage.queries import interactions as interactions_q
 from storage.queries import matches as matches_q
@@ -109,15 +110,21 @@ def _csv(f: TextIO, columns: tuple[str, ...], rows: Iterable[dict]) -> int:
     w.writerow(columns)
     n = 0
     for r in rows:
-        w.writerow([csv_safe(r.get(c)) for c in columns])
+        w.writerow([csv_safe(_plain(r.get(c))) for c in columns])
         n += 1
     return n
+
+
+def _plain(value):
+    """Text without control characters (line breaks and tabs kept): what the importers store, and
+    what a terminal may show when the export goes to stdout (no escape sequences)."""
+    return free_text(value) if type(value) is str else value
 
 
 def _jsonl(f: TextIO, columns: tuple[str, ...], rows: Iterable[dict]) -> int:
     n = 0
     for r in rows:
-        f.write(json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False, separators=(",", ":")))
+        f.write(json.dumps({c: _plain(r.get(c)) for c in columns}, ensure_ascii=False, separators=(",", ":")))
         f.write("\n")
         n += 1
     return n

@@ -27,7 +27,9 @@ from pantau.errors import InputError, PantauError
 from pantau.jobs.progress import SILENT, Progress
 from pantau.jobs.stage import StageRun, stage
 from pantau.roster import LineError, RowError
-from pantau.tabular import csv_unguard, decode_error, header_key, open_text, sniff_delimiter
+from pantau.tabular import (CSVRecords, csv_unguard, decode_error, header_key, not_text_reason, open_text,
+                            sniff_delimiter, too_long, undecodable)
+from storage.cleaning import CONTROL, free_text, one_line
 from storage.checkpoints import background_checkpoints
 from storage.queries import audit, dumps, transaction, utcnow
 from pantau.times import DEFAULT_TIMEZONE, Times
@@ -83,6 +85,14 @@ class _Bad(Exception):
 
 
 _ALL_SET = frozenset(_ALL)
+#: the longest value kept per field; a longer one refuses its line (no real record comes close)
+FIELD_LIMITS: dict[str, int] = {
+    "platform": 64, "kind": 64, "target_account": 512, "actor_handle": 512, "actor_id": 512,
+    "actor_name": 1_000, "actor_bio": 20_000, "actor_url": 4_096, "post_url": 4_096, "post_id": 512,
+    "text": 200_000, "created_at": 64, "interaction_id": 512, "parent_id": 512, "url": 4_096,
+}
+#: fields that may hold line breaks (in a CSV, quoted values over several lines)
+_FREE_TEXT = frozenset({"text", "actor_bio"})
 
 
 def _clean(name: str, value: Any) -> str | None:
@@ -97,16 +107,28 @@ def _clean(name: str, value: Any) -> str | None:
 
 
 def to_interaction(obj: dict, raw: str | None = None, times: Times | None = None) -> Interaction:
-    """One import record -> an ``Interaction``; raises ``_Bad`` with the reason when it cannot."""
+    """One import record -> an ``Interaction``; raises ``_Bad`` with the reason when it cannot.
+
+    At the door: a field over its limit (``FIELD_LIMITS``) or an identifier holding a control
+    character refuses the line; names and texts lose their control characters.
+    """
     v: dict[str, str] = {}
     for name, x in obj.items():
         if name in _ALL_SET:
             if type(x) is str:
                 x = x.strip()
-                if x:
-                    v[name] = x
             elif x is not None:
                 x = _clean(name, x)
+            if x:
+                if len(x) > FIELD_LIMITS[name]:
+                    raise _Bad(too_long(name, x, FIELD_LIMITS[name]))
+                if not x.isprintable() and CONTROL.search(x):
+                    if name in _FREE_TEXT:
+                        x = free_text(x)
+                    elif name == "actor_name":
+                        x = one_line(x).strip()
+                    else:
+                        raise _Bad(f"field {name} contains a control character")
                 if x:
                     v[name] = x
     get = v.get
@@ -160,7 +182,8 @@ def _format(path: Path, first: str) -> str:
     raise InputError("unknown format: give a .jsonl or .csv file (see docs/import.md)", file=str(path))
 
 
-def _jsonl(text, name: str, times: Times) -> Iterator[tuple[int, Interaction | None, str | None]]:
+def _jsonl(text, name: str, times: Times,
+           encoding: str = "utf-8") -> Iterator[tuple[int, Interaction | None, str | None]]:
     """``(line number, record, None)`` or ``(line number, None, reason)``; blank lines are skipped."""
     loads = orjson.loads          # four times faster than json.loads: parsing bounds a big import
     n = 0
@@ -172,7 +195,10 @@ def _jsonl(text, name: str, times: Times) -> Iterator[tuple[int, Interaction | N
         try:
             obj = loads(s)
         except ValueError as exc:
-            yield n, None, f"malformed JSON ({exc.args[0].split(':')[0]})"
+            if undecodable(s):
+                yield n, None, not_text_reason(encoding)
+            else:
+                yield n, None, f"malformed JSON ({exc.args[0].split(':')[0]})"
             continue
         if type(obj) is not dict:
             yield n, None, "not a JSON object"
@@ -183,7 +209,8 @@ def _jsonl(text, name: str, times: Times) -> Iterator[tuple[int, Interaction | N
             yield n, None, str(exc)
 
 
-def _csv(text, name: str, times: Times) -> Iterator[tuple[int, Interaction | None, str | None]]:
+def _csv(text, name: str, times: Times,
+         encoding: str = "utf-8") -> Iterator[tuple[int, Interaction | None, str | None]]:
     header_line = text.readline()
     if not header_line.strip():
         raise InputError("the file is empty", file=name)
@@ -199,11 +226,12 @@ def _csv(text, name: str, times: Times) -> Iterator[tuple[int, Interaction | Non
     missing = [f for f in REQUIRED if f not in seen]
     if missing:
         raise InputError(f"missing required columns: {', '.join(missing)}", file=name)
-    reader = csv.reader(text, delimiter=delimiter)
-    start = 2
-    for cells in reader:
-        n = start
-        start = reader.line_num + 2       # reader counts from after the header line
+    multiline = {i for i, f in cols if f in _FREE_TEXT}
+    for n, cells, bad in CSVRecords(text, delimiter, first_line=2, encoding=encoding, width=len(header),
+                                    multiline=multiline):
+        if bad is not None:
+            yield n, None, bad
+            continue
         if not cells or not any(cells):
             continue
         obj = {}
@@ -233,7 +261,7 @@ def _read(path: Path, times: Times) -> tuple[Iterator, Any, Any, int]:
     finally:
         raw.seek(pos)
     fmt = _format(path, first)
-    records = _jsonl(text, str(path), times) if fmt == "jsonl" else _csv(text, str(path), times)
+    records = (_jsonl if fmt == "jsonl" else _csv)(text, str(path), times, encoding)
     return records, text, raw, size
 
 

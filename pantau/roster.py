@@ -19,8 +19,9 @@ from typing import Any, Callable, Iterable, Iterator
 
 from pantau.errors import InputError
 from pantau.matching import normalize
-from pantau.tabular import decode_error, detect_encoding, header_key, sniff_delimiter
-from storage.queries import audit, transaction
+from pantau.tabular import CSVRecords, decode_error, detect_encoding, header_key, sniff_delimiter, too_long
+from storage.cleaning import one_line
+from storage.queries import audit, savepoint, transaction
 from storage.queries import employees as employees_q
 from storage.records import Employee, mask_nip
 
@@ -40,6 +41,10 @@ _SHOWN = {"nip": "nip", "name": "nama (or name)", "unit": "unit_kerja (or unit)"
           "position": "jabatan (or position)", "handles": "akun (or handles)"}
 _KNOWN = {alias: f for f, aliases in ALIASES.items() for alias in aliases}
 _HEADER_SEARCH_ROWS = 20
+#: the longest cell kept per column (longer is a broken export, never a real name or unit)
+FIELD_LIMITS = {"name": 300, "unit": 500, "position": 500, "handles": 2000}
+#: Excel's own limit for a cell; a longer text in a workbook was not written by Excel
+XLSX_CELL_MAX = 32_767
 
 _SPACED_NIP = re.compile(r"\d[\d\s]*\d")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+")
@@ -84,6 +89,7 @@ class RosterReport:
     unchanged: int = 0
     deactivated: int = 0
     stored: bool = False
+    refused: str | None = None      # why nothing was stored although rows were good (too many deactivated)
     unknown_columns: list[str] = field(default_factory=list)   # header cells Pantau does not read
 
 
@@ -149,15 +155,16 @@ def _text(value: Any) -> str | None:
         elif isinstance(value, date):
             value = value.isoformat()
         value = str(value)
-    return " ".join(value.split()) or None
+    return " ".join(one_line(value).split()) or None
 
 
 def _handles(value: Any) -> list[str]:
     if not value:
         return []
     out: list[str] = []
-    for part in re.split(r"[;\n]", _text(value) or ""):
-        h = part.strip()
+    raw = value if isinstance(value, str) else (_text(value) or "")
+    for part in re.split(r"[;\r\n]", raw):      # one per line in a cell, or ;-separated
+        h = _text(part)
         if h and h not in out:
             out.append(h)
     return out
@@ -169,14 +176,18 @@ def _blank(cells: Iterable[Any]) -> bool:
 
 # --- reading rows -----------------------------------------------------------------------
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    """``(line number, cells)`` of every record; the number is the record's first physical line."""
+def _csv_rows(path: Path) -> CSVRecords:
+    """``(line number, cells, reason)`` of every record; the number is the record's first physical line.
+
+    A record that cannot be a row (an unclosed quote, bytes in another encoding) comes with a
+    reason instead of cells, and reading goes on at the line after it (``tabular.CSVRecords``).
+    """
     data = path.read_bytes()
     if not data.strip(b"\x00\r\n\t \xef\xbb\xbf\xff\xfe"):
         raise InputError("the file is empty", file=str(path))
     encoding = detect_encoding(data[: 1 << 20])
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding, errors="strict" if encoding == "utf-16" else "surrogateescape")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise decode_error(path, encoding, line) from None
@@ -185,21 +196,18 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     delimiter = max(lines, key=lambda l: sum(1 for c in re.split(r"[,;\t]", l) if header_key(c) in _KNOWN),
                     default="")
     delimiter = sniff_delimiter(delimiter, _KNOWN)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
+    return CSVRecords(io.StringIO(text, newline=""), delimiter, encoding=encoding)
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any], str | None]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
     from zipfile import BadZipFile
 
+    check_xlsx_cells(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, SyntaxError, ValueError) as exc:
         raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=str(path)) from None
     try:
         if sheet is None:
@@ -212,13 +220,49 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]
             raise InputError(f"no sheet named {sheet!r}; sheets: {', '.join(wb.sheetnames)}", file=str(path))
         if getattr(ws, "reset_dimensions", None):
             ws.reset_dimensions()     # some writers store wrong dimensions; read what is there
-        for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield n, list(row)
+        try:
+            for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield n, list(row), None
+        except (SyntaxError, ValueError, TypeError, KeyError) as exc:      # ParseError is a SyntaxError
+            raise InputError(f"the sheet {ws.title!r} is damaged and cannot be read "
+                             f"({type(exc).__name__}: {str(exc)[:80]}); save it again from Excel, or as CSV",
+                             file=str(path)) from None
     finally:
         wb.close()
 
 
-def _rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
+def check_xlsx_cells(path: Path) -> None:
+    """Refuse a workbook holding a text longer than Excel's cell limit, before openpyxl reads it.
+
+    openpyxl keeps every shared string and each cell's text whole in memory, so one
+    300 MB cell cost 872 MiB. The sheet and string parts are scanned in 1 MiB pieces
+    for a run of text that long (constant memory), which no Excel-written file has.
+    """
+    import zipfile
+
+    long_text = re.compile(rb">[^<]{%d,}" % (XLSX_CELL_MAX * 4 + 1))    # 4 bytes: the longest UTF-8 character
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if not (info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"):
+                    continue
+                carry = b""
+                with z.open(info) as f:
+                    while chunk := f.read(1 << 20):
+                        block = carry + chunk
+                        if long_text.search(block):
+                            raise InputError(f"{info.filename} holds a text longer than Excel's {XLSX_CELL_MAX:,}-"
+                                             "character cell limit: the workbook was not written by Excel or is "
+                                             "damaged; export the roster again", file=str(path))
+                        cut = block.rfind(b"<")
+                        carry = block[cut:] if cut >= 0 else block[-(XLSX_CELL_MAX * 4 + 1):]
+                        if len(carry) > XLSX_CELL_MAX * 4 + 1:
+                            carry = carry[-(XLSX_CELL_MAX * 4 + 1):]
+    except (zipfile.BadZipFile, OSError, RuntimeError, zipfile.LargeZipFile) as exc:
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=str(path)) from None
+
+
+def _rows(path: Path, sheet: str | None) -> Iterable[tuple[int, list[Any] | None, str | None]]:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError("no such file", file=str(path))
@@ -279,7 +323,10 @@ def _read_roster(path: Path, *, sheet: str | None = None, progress: Callable[[in
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     try:
-        for n, cells in rows:
+        for n, cells, bad in rows:
+            if bad is not None:
+                errors.append(RowError(name, n, bad))
+                continue
             if header is None:
                 if _blank(cells):
                     continue
@@ -290,6 +337,9 @@ def _read_roster(path: Path, *, sheet: str | None = None, progress: Callable[[in
                 if "nip" in found or scanned >= _HEADER_SEARCH_ROWS:
                     header, cols = cells, found
                     _check_columns(name, cols, cells)
+                    if isinstance(rows, CSVRecords):      # now the reader knows what a whole row is
+                        rows.width = len(header)
+                        rows.multiline = frozenset(i for f, i in cols.items() if f == "handles")
                 continue
             if _blank(cells):
                 continue
@@ -350,6 +400,10 @@ def _employee(cells: list[Any], cols: dict[str, int],
     name = _text(cell("name"))
     if not name:
         return None, f"NIP {mask_nip(nip)}: the name is empty", nip
+    for f, limit in FIELD_LIMITS.items():
+        v = cell(f)
+        if isinstance(v, str) and (why := too_long(_SHOWN[f].split(" ")[0], v, limit)):
+            return None, f"NIP {mask_nip(nip)}: {why}", nip
     norm = normalize.normalise(name)
     if not norm.text:
         return None, f"NIP {mask_nip(nip)}: the name has no letters", nip
@@ -360,16 +414,28 @@ def _employee(cells: list[Any], cols: dict[str, int],
     ), None, nip
 
 
+class _TooManyDeactivated(Exception):
+    pass
+
+
+#: fewer deactivations than this never need --force (a small office's turnover is not a cut-off file)
+DEACTIVATE_GUARD_MIN = 10
+
+
 def import_roster(db, path: Path, *, sheet: str | None = None, source: str | None = None,
                   strict: bool = False, progress: Callable[[int], None] | None = None,
-                  by: str | None = None) -> RosterReport:
+                  by: str | None = None, force: bool = False,
+                  max_deactivate_share: float = 0.2) -> RosterReport:
     """Read ``path`` and make it the whole of ``source`` in the database.
 
     Rows are rejected one by one and the good ones stored; with ``strict`` any bad
     row stores nothing. A file with no good row stores nothing either: it would
     otherwise deactivate the whole source. NIPs of rows rejected for reasons other
     than the NIP itself are not deactivated (a typo in a name must not hide the
-    person's history). One transaction: a crash leaves the previous roster intact.
+    person's history). A re-import that would deactivate more than
+    ``max_deactivate_share`` of the source's active employees stores nothing unless
+    ``force`` (``report.refused`` says why): a cut-off file must not retire an office.
+    One transaction: a crash leaves the previous roster intact.
     """
     path = Path(path)
     source = source or path.name
@@ -381,13 +447,26 @@ def import_roster(db, path: Path, *, sheet: str | None = None, source: str | Non
         if employees and not (strict and errors):
             for e in employees:
                 e.source = source
-            res = employees_q.replace_source(db, employees, source, keep=keep)
-            report.inserted, report.updated = res.inserted, res.updated
-            report.unchanged, report.deactivated = res.unchanged, res.deactivated
-            report.stored = True
+            before = employees_q.active_count(db, source)
+            try:
+                with savepoint(db):
+                    res = employees_q.replace_source(db, employees, source, keep=keep)
+                    if (not force and res.deactivated >= DEACTIVATE_GUARD_MIN
+                            and res.deactivated > max_deactivate_share * before):
+                        raise _TooManyDeactivated()
+            except _TooManyDeactivated:
+                report.refused = (f"the file would deactivate {res.deactivated:,} of the {before:,} active employees "
+                                  f"of source {source!r} (more than {max_deactivate_share:.0%}, [roster] "
+                                  "max_deactivate_share); nothing stored. Check that the file is whole, or "
+                                  "run again with --force")
+            else:
+                report.inserted, report.updated = res.inserted, res.updated
+                report.unchanged, report.deactivated = res.unchanged, res.deactivated
+                report.stored = True
         audit.write(db, "roster.import", user=by, object_type="roster", object_id=source, detail={
             "file": path.name, "source": source, "rows": report.rows, "accepted": report.accepted,
             "rejected": len(errors), "inserted": report.inserted, "updated": report.updated,
             "unchanged": report.unchanged, "deactivated": report.deactivated, "strict": strict,
-            "stored": report.stored, "unknown_columns": unknown})
+            "stored": report.stored, "unknown_columns": unknown, "force": force,
+            "refused": bool(report.refused)})
     return report

@@ -18,12 +18,15 @@ from ruamel.yaml.error import YAMLError
 
 from pantau.errors import InputError, PantauError
 from storage import platforms as registry
+from storage.cleaning import has_control
 from storage.records import COLLECT_KINDS, PLATFORMS, Account, normalise_handle
 
 ROLES = ("capres", "cawapres", "dpr", "dpd", "dprd", "kepala-daerah", "partai", "tim-kampanye")
 ACCOUNT_KEYS = ("platform", "handle", "url", "collect", "since", "enabled", "profile")
 CANDIDATE_KEYS = ("name", "role", "party", "accounts")
 FILE_KEYS = ("election", "candidates")
+#: the largest watchlist file read (a real one is a few KiB: about 100 bytes per account)
+MAX_FILE_BYTES = 512 * 1024
 
 
 
@@ -104,12 +107,26 @@ def files_in(folder: Path) -> list[Path]:
 
 
 def read_file(path: Path):
+    """The YAML of one watchlist file (comments kept), or an ``InputError`` naming the file.
+
+    Files over ``MAX_FILE_BYTES`` are refused before parsing: the round-trip parser that keeps
+    comments takes about 9 s and 100 MiB per MiB of YAML, and a real watchlist is a few KiB.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", file=str(path)) from None
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"the file is {size / 2**20:.1f} MiB; a watchlist file may be at most "
+                         f"{MAX_FILE_BYTES // 2**10:,} KiB (split it into several files)", file=str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", file=str(path)) from None
     try:
         data = _yaml().load(text)
+    except RecursionError:
+        raise InputError("the YAML is nested too deeply to be a watchlist", file=str(path)) from None
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -155,6 +172,9 @@ def parse_file(path: Path, profiles: set[str] | None = None) -> tuple[list[Accou
         name = cand.get("name")
         if not name or not isinstance(name, str):
             err(cline, "candidate without a name")
+        for k in ("name", "party"):
+            if isinstance(cand.get(k), str) and has_control(cand.get(k)):
+                err(_line(cand, k), f"{k} contains a control character")
         role = cand.get("role")
         if role is not None and role not in ROLES:
             err(_line(cand, "role"), f"unknown role {role!r} (known: {', '.join(ROLES)})")
@@ -182,6 +202,10 @@ def parse_file(path: Path, profiles: set[str] | None = None) -> tuple[list[Accou
                 err(aline, "account without a handle")
                 continue
             handle = str(handle)
+            if has_control(handle) or (isinstance(acc.get("url"), str) and has_control(acc.get("url"))):
+                err(_line(acc, "handle" if has_control(handle) else "url"),
+                    f"{'handle' if has_control(handle) else 'url'} contains a control character")
+                continue
             if looks_like_url(handle):
                 try:
                     _, handle = resolve_handle(platform, handle)
@@ -290,6 +314,9 @@ def add(folder: Path, platform: str, handle: str, *, candidate: str, role: str |
     """
     if platform not in PLATFORMS:
         raise PantauError(f"unknown platform {platform!r} (known: {', '.join(PLATFORMS)})")
+    for what, value in (("handle", handle), ("candidate", candidate), ("url", url)):
+        if has_control(value):
+            raise PantauError(f"the {what} contains a control character")
     platform, handle = resolve_handle(platform, handle)
     if msg := check_handle(platform, handle):
         raise PantauError(msg)

@@ -74,7 +74,8 @@ def root(
 
 def fail(message: str) -> None:
     """Report an error in one line on stderr."""
-    err_console.print(f"error: {message}", soft_wrap=True)
+    from storage.cleaning import terminal_safe
+    err_console.print(f"error: {terminal_safe(' '.join(str(message).splitlines()))}", soft_wrap=True)
 
 
 #: The first word of a command line -> the module (``pantau/cli/<module>.py``) that registers it.

@@ -8,6 +8,7 @@ import typer
 
 from pantau.cli import app, console, err_console, state
 from pantau.errors import PantauError
+from storage.cleaning import terminal_safe
 
 
 @app.command("import")
@@ -42,7 +43,7 @@ def import_(
     r = import_interactions(db, file, strict=strict, progress=RichProgress(err_console),
                             tz=settings.schedule.timezone)
     for e in r.rejected:
-        err_console.print(str(e), soft_wrap=True)
+        err_console.print(terminal_safe(e), soft_wrap=True)
     if r.rejected_total > len(r.rejected):
         err_console.print(f"... and {r.rejected_total - len(r.rejected)} more rejected lines", soft_wrap=True)
     rate = f", {r.lines / r.seconds:,.0f} lines/s" if r.seconds > 0 and r.lines else ""

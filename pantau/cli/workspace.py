@@ -12,6 +12,7 @@ from rich.table import Table
 from pantau.cli import app, console, state
 from pantau.workspace import create_workspace
 from pantau.errors import PantauError
+from storage.cleaning import terminal_safe
 
 
 @app.command()
@@ -60,15 +61,18 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
         console.print("matches: " + ", ".join(f"{k} {v}" for k, v in sorted(data["matches"].items())))
     t = Table("run", "kind", "trigger", "started", "ended", "status", title="Last runs")
     for r in data["runs"]:
-        t.add_row(str(r["id"]), r["kind"], r["trigger"], r["started_at"], r["ended_at"] or "", r["status"])
+        t.add_row(str(r["id"]), r["kind"], terminal_safe(r["trigger"]), r["started_at"], r["ended_at"] or "",
+                  r["status"])
     console.print(t)
     t = Table("platform", "account", "candidate", "enabled", "interactions", "last collected", "last run items",
               title="Accounts")
     for a in data["accounts"]:
-        t.add_row(a["platform"], a["handle"], a["candidate"] or "", "yes" if a["enabled"] else "no",
+        # handles and names come from files and platforms: shown with control characters made visible
+        t.add_row(a["platform"], terminal_safe(a["handle"]), terminal_safe(a["candidate"] or ""),
+                  "yes" if a["enabled"] else "no",
                   str(a["interactions"]), a["last_collected_at"] or "never",
                   "" if a["last_items"] is None else str(a["last_items"]))
     console.print(t)
     for a in data["silent_accounts"]:
-        console.print(f"warning: {a['platform']} {a['handle']} yielded nothing in run {a['run_id']} "
+        console.print(f"warning: {a['platform']} {terminal_safe(a['handle'])} yielded nothing in run {a['run_id']} "
                       f"after {a['previous_items']} items before: check its selector profile or the API")

@@ -47,3 +47,18 @@ def transaction(db):
         raise
     else:
         conn.commit()
+
+
+@contextmanager
+def savepoint(db):
+    """A nested step inside a transaction that can be undone alone (``ROLLBACK TO``)."""
+    conn = db.conn
+    conn.execute("SAVEPOINT step")
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK TO step")
+        conn.execute("RELEASE step")
+        raise
+    else:
+        conn.execute("RELEASE step")

@@ -86,6 +86,10 @@ def replace_source(db: Database, employees: list[Employee], source: str,
     return res
 
 
+def active_count(db: Database, source: str) -> int:
+    return db.execute("SELECT count(*) FROM employees WHERE source=? AND active=1", [source]).fetchone()[0]
+
+
 def active(db: Database) -> list[Employee]:
     """Active employees as records, for the matcher."""
     out = []

@@ -179,6 +179,8 @@ def test_an_error_in_the_parsing_process_reaches_the_user_as_one_line(tmp_path, 
     # UTF-8 for longer than the encoding sample, then bytes that are not: a mixed file
     n = (1 << 20) // len(line) + 1
     bad.write_bytes((line + "\n").encode() * n + b'{"platform": "x\xff\xfe"}\n')
-    with pytest.raises(InputError, match=r"mixed.jsonl:\d+: cannot be read"):
-        import_interactions(db, bad, parallel=True)
-    assert db.execute("SELECT status FROM runs ORDER BY id DESC").fetchone()[0] == "failed"
+    # issue #17.2: the file is UTF-8; the one line that is not is refused with its true number
+    r = import_interactions(db, bad, parallel=True)
+    assert [(e.row, e.reason[:19]) for e in r.rejected] == [(n + 1, "not utf-8 text like")]
+    assert r.accepted == n
+    assert db.execute("SELECT status FROM runs ORDER BY id DESC").fetchone()[0] == "partial"
