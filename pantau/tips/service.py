@@ -35,8 +35,7 @@ class ImageCheck:
 def check_images(uploads: list[tuple[str, bytes]], tips_config) -> ImageCheck:
     """Each upload (name, bytes) cleaned, or a problem naming its position; empty file inputs are skipped."""
     out = ImageCheck()
-    uploads = [(n, d) for n, d in uploads if d or n]
-    uploads = [(n, d) for n, d in uploads if not (not d and not n)]
+    uploads = [(n, d) for n, d in uploads if d or n]       # a file input left empty sends no name, no bytes
     if len(uploads) > tips_config.max_images:
         out.problems.append(Problem("images", "image.too_many", {"max": tips_config.max_images}))
         return out
