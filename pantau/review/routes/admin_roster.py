@@ -85,8 +85,12 @@ def _import(request: Request, path, name: str, source: str, sheet: str, strict: 
     gettext = translations(language(request)).gettext
     source = " ".join(source.split())[:100] or name
     try:
-        report = import_roster(review_of(request).db(), path, sheet=sheet.strip() or None, source=source,
-                               strict=strict, by=user["name"])
+        review = review_of(request)
+        report = import_roster(review.db(), path, sheet=sheet.strip() or None, source=source,
+                               strict=strict, by=user["name"],
+                               max_deactivate_share=review.settings.roster.max_deactivate_share)
+        if report.refused:       # it would retire too much of the source: the CLI's --force decides
+            raise PantauError(f"{name}: {report.refused}")
     except PantauError as exc:
         # the whole file was refused (no header, missing columns, unreadable): one line, as the CLI says it
         reason = str(exc).replace(str(path), name)
