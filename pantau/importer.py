@@ -91,7 +91,7 @@ FIELD_LIMITS: dict[str, int] = {
     "actor_name": 1_000, "actor_bio": 20_000, "actor_url": 4_096, "post_url": 4_096, "post_id": 512,
     "text": 200_000, "created_at": 64, "interaction_id": 512, "parent_id": 512, "url": 4_096,
 }
-#: fields that may hold line breaks (in a CSV, quoted values over several lines)
+#: fields whose line breaks are kept (other fields lose theirs with the other control characters)
 _FREE_TEXT = frozenset({"text", "actor_bio"})
 
 
@@ -226,9 +226,7 @@ def _csv(text, name: str, times: Times,
     missing = [f for f in REQUIRED if f not in seen]
     if missing:
         raise InputError(f"missing required columns: {', '.join(missing)}", file=name)
-    multiline = {i for i, f in cols if f in _FREE_TEXT}
-    for n, cells, bad in CSVRecords(text, delimiter, first_line=2, encoding=encoding, width=len(header),
-                                    multiline=multiline):
+    for n, cells, bad in CSVRecords(text, delimiter, first_line=2, encoding=encoding, width=len(header)):
         if bad is not None:
             yield n, None, bad
             continue

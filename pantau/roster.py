@@ -339,7 +339,6 @@ def _read_roster(path: Path, *, sheet: str | None = None, progress: Callable[[in
                     _check_columns(name, cols, cells)
                     if isinstance(rows, CSVRecords):      # now the reader knows what a whole row is
                         rows.width = len(header)
-                        rows.multiline = frozenset(i for f, i in cols.items() if f == "handles")
                 continue
             if _blank(cells):
                 continue

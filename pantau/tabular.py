@@ -189,21 +189,19 @@ class CSVRecords:
 
     ``csv.reader`` alone lets one unclosed ``"`` swallow the rest of a file into a single
     value. Here a record is refused, on its own first line, when it spans lines and is not
-    well formed (``csv`` in strict mode), has a line break in a column that never holds one,
-    has another number of cells than the header, or spans over ``MAX_RECORD_LINES``;
+    well formed (``csv`` in strict mode: a quote open at the end of the file, or text after a
+    closing quote), has another number of cells than the header, or spans over ``MAX_RECORD_LINES``;
     reading then starts again on the line after it, so only that row is lost. A cell over
     ``CELL_MAX`` and bytes that do not decode also refuse their record only.
-    ``width`` (the header's cells) and ``multiline`` (columns that may hold line breaks)
-    may be set once the header is known.
+    ``width`` (the header's cells) may be set once the header is known.
     """
 
     def __init__(self, lines: Iterable[str], delimiter: str, *, first_line: int = 1, encoding: str = "utf-8",
-                 width: int | None = None, multiline: Iterable[int] = ()):
+                 width: int | None = None):
         self.lines = _Lines(lines, first_line)
         self.delimiter = delimiter
         self.encoding = encoding
         self.width = width
-        self.multiline = frozenset(multiline)
 
     def __iter__(self) -> Iterator[tuple[int, list[str] | None, str | None]]:
         src = self.lines
@@ -242,10 +240,6 @@ class CSVRecords:
             list(csv.reader(io.StringIO(raw, newline=""), delimiter=self.delimiter, strict=True))
         except csv.Error:
             return 'unbalanced quote: a " opened on this line is not closed properly; the line is skipped'
-        for i, c in enumerate(cells):
-            if i not in self.multiline and ("\n" in c or "\r" in c):
-                return ('unbalanced quote: a quoted value runs over several lines (an unclosed "?); '
-                        "the line is skipped")
         if len(taken) > 1 and self.width is not None and len(cells) != self.width:
             return (f"unbalanced quote: a quoted value runs over {len(taken)} lines and the record has "
                     f"{len(cells)} cells, the header {self.width}; the line is skipped")

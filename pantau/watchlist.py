@@ -172,9 +172,11 @@ def parse_file(path: Path, profiles: set[str] | None = None) -> tuple[list[Accou
         name = cand.get("name")
         if not name or not isinstance(name, str):
             err(cline, "candidate without a name")
-        for k in ("name", "party"):
-            if isinstance(cand.get(k), str) and has_control(cand.get(k)):
-                err(_line(cand, k), f"{k} contains a control character")
+        hostile = [k for k in ("name", "party") if isinstance(cand.get(k), str) and has_control(cand.get(k))]
+        for k in hostile:
+            err(_line(cand, k), f"{k} contains a control character")
+        if hostile:
+            continue
         role = cand.get("role")
         if role is not None and role not in ROLES:
             err(_line(cand, "role"), f"unknown role {role!r} (known: {', '.join(ROLES)})")

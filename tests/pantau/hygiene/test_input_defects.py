@@ -181,11 +181,13 @@ def test_roster_cells_lose_control_characters(tmp_path):
 def test_watchlist_with_control_characters_is_an_error_naming_the_line(tmp_path):
     p = tmp_path / "w.yaml"
     p.write_text('election: x\ncandidates:\n  - name: "Calon\\x1b[2J"\n    accounts:\n'
-                 '      - platform: mastodon\n        handle: "@calon\\x00@m.example"\n', encoding="utf-8")
+                 '      - platform: mastodon\n        handle: "@calon@m.example"\n'
+                 '  - name: Calon Dua\n    accounts:\n'
+                 '      - platform: mastodon\n        handle: "@dua\\x00@m.example"\n', encoding="utf-8")
     accounts, errors = parse_file(p)
     assert accounts == []
     assert any(e.startswith(f"{p}:3: name contains a control character") for e in errors), errors
-    assert any(e.startswith(f"{p}:6: handle contains a control character") for e in errors), errors
+    assert any(e.startswith(f"{p}:10: handle contains a control character") for e in errors), errors
 
 
 def test_the_spider_pipeline_cleans_what_platforms_send(tmp_path):
