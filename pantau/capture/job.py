@@ -299,6 +299,8 @@ class _Importer:
                 (f.actor_id and self.watched.by_id.get((f.platform, f.actor_id)) == account):
             self.report.own_posts += 1
             return
+        if f.post_id is None and f.kind != "follow":
+            f.post_id = self.owners.post_id(f.platform, f.owner_refs)
         raw = f.raw
         it = Interaction(f.platform, f.kind, account,
                          Actor(f.platform, f.actor_key, f.actor_handle, f.actor_name, None, f.actor_url, f.actor_id),

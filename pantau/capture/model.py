@@ -58,6 +58,19 @@ class Owners:
 
     posts: dict[str, str] = field(default_factory=dict)    # "platform:post id or shortcode" -> owner handle
     users: dict[str, str] = field(default_factory=dict)    # "platform:user id" -> handle
+    ids: dict[str, str] = field(default_factory=dict)      # "platform:shortcode" -> the post's id
+
+    def alias(self, platform: str, code: str | None, post_id: str | None) -> None:
+        """A post known by two names (Instagram's shortcode and media id): one post id for both."""
+        if code and post_id:
+            self.ids[f"{platform}:{code}"] = post_id
+
+    def post_id(self, platform: str, refs) -> str | None:
+        for ref in refs:
+            pid = self.ids.get(f"{platform}:{ref}")
+            if pid:
+                return pid
+        return None
 
     def post(self, platform: str, ref: str | None, owner: str | None) -> None:
         if ref and owner:

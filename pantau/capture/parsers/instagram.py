@@ -86,10 +86,11 @@ class _Walker:
     def _media_of(self, d: dict) -> _Media | None:
         code = s(d.get("code")) or s(d.get("shortcode"))
         mid = _mid(d.get("pk")) or _mid(d.get("id"))
-        if not code or not mid:
+        if not code:
             return None
         uid, handle, _ = _user(d.get("owner") if isinstance(d.get("owner"), dict) else d.get("user"))
         m = _Media(mid, code, handle, uid)
+        self.owners.alias(PLATFORM, code, mid)
         if handle:
             self.owners.post(PLATFORM, mid, handle)
             self.owners.post(PLATFORM, code, handle)
@@ -206,7 +207,8 @@ def parse(resp: Response, owners: Owners) -> Parsed | None:
     docs, from_html = documents(resp.body, resp.mime)
     if not docs:
         return None
-    page_handle, page_code = page_owner(resp.page_url)
+    # a page's own HTML is about that page (its Referer is the page before)
+    page_handle, page_code = page_owner(resp.url if from_html else resp.page_url)
     w = _Walker(resp, owners)
     path = resp.url.split("?", 1)[0]
     if (m := _MEDIA_COMMENTS.search(path)):

@@ -83,7 +83,8 @@ ENTRIES = [
 
 #: what the scenario must give on the watched accounts (natural facts tests check)
 EXPECTED = {
-    ("instagram", "comment"): {"17900000000000001", "17900000000000003", "17900000000000021", "17900000000000031"},
+    ("instagram", "comment"): {"17900000000000001", "17900000000000003", "17900000000000004", "17900000000000021",
+                               "17900000000000031"},
     ("instagram", "reply"): {"17900000000000011", "17900000000000012", "17900000000000022", "17900000000000032"},
     ("instagram", "like"): {"yanti.kusuma", "budi_santoso88", "bambang.w"},
     ("instagram", "follow"): {"eko.saputra", "rina.marlina"},

@@ -132,9 +132,9 @@ def test_zeeschuimer_export(ws, pantau, tmp_path):
     # the same comments seen in a HAR later are the same interactions
     assert pantau("import", str(sc.build_har(tmp_path / "s.har"))).returncode == 0
     assert {(r["platform"], r["kind"], r["interaction_id"]) for r in _rows(ws)} >= got
-    assert len([r for r in _rows(ws) if r["kind"] in ("comment", "reply")]) == 19
+    assert len([r for r in _rows(ws) if r["kind"] in ("comment", "reply")]) == 20
     assert pantau("import", str(nd)).returncode == 0
-    assert len(_rows(ws)) == 29
+    assert len(_rows(ws)) == 30
 
 
 def test_pantau_jsonl_with_ndjson_suffix_still_imports_as_interactions(ws, pantau, tmp_path):
@@ -202,3 +202,25 @@ def test_stored_captures_are_private(ws, pantau, tmp_path):
     for p in (ws / "data" / "evidence").rglob("*"):
         assert stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600), p
     assert not (ws / "data" / "import-staging").exists() or not any((ws / "data" / "import-staging").iterdir())
+
+
+def test_a_post_seen_by_shortcode_and_by_media_id_is_one_post(ws, pantau, tmp_path):
+    """Likes keyed by post: the post page names both the shortcode and the media id, so a like
+    seen on a list that names the post only by shortcode is the same like as by media id."""
+    from tests.pantau.capture.scenario import har_document, har_entry
+    likes_by_code = {"data": {"shortcode_media": {"shortcode": "C9xAbCdEfGh", "edge_liked_by": {"edges": [
+        {"node": {"id": "6600000010", "username": "yanti.kusuma", "full_name": "Yanti Kusuma"}}]}}}}
+    items = [har_entry(e[1], (sc.FIXTURES / e[0]).read_bytes(), "text/html" if e[0].endswith("html") else
+                       "application/json", page=e[2]) for e in sc.ENTRIES if e[0] in (
+        "instagram/post_page.html", "instagram/v1_likers.json")]
+    items.append(har_entry(f"{sc.IG}/graphql/query/?query_hash=d5d763b1", json.dumps(likes_by_code).encode(),
+                           "application/json", page=f"{sc.IG}/p/C9xAbCdEfGh/"))
+    har = tmp_path / "likes.har"
+    har.write_text(json.dumps(har_document(items)), encoding="utf-8")
+    r = pantau("import", str(har))
+    assert r.returncode == 0, r.stderr
+    assert "interactions on watched accounts: 3 (1 comment, 2 like); 3 new" in r.stdout
+    assert "does not show" not in r.stdout
+    likes = [r for r in _rows(ws) if r["kind"] == "like"]
+    assert sorted(r["handle"] for r in likes) == ["budi_santoso88", "yanti.kusuma"]
+    assert {r["post_id"] for r in likes} == {sc.MID}
