@@ -118,4 +118,20 @@ CREATE TABLE tip_refs (
 CREATE INDEX tip_refs_ref ON tip_refs(kind, ref_id);
 """
 
+@migrations(name="matching_0001_weights")
+def m_matching_0001_weights(db: Database) -> None:
+    """Learned matching weights (EM over the workspace, refits from decisions), one row per fit."""
+    db.execute("""
+    CREATE TABLE match_weights (
+        id INTEGER PRIMARY KEY,
+        base_version TEXT NOT NULL,       -- the model version the weights are valid for (n3.m5)
+        origin TEXT NOT NULL CHECK (origin IN ('em','decisions')),
+        fit TEXT NOT NULL,                -- JSON: weights, m, u, lambda, pairs, labels, held back, AUCs
+        kept INTEGER NOT NULL,            -- 0: a refit that was not better; the weights in force stayed
+        roster_fingerprint TEXT,
+        created_at TEXT NOT NULL
+    )""")
+    db.execute("CREATE INDEX match_weights_version ON match_weights(base_version, kept, id)")
+
+
 SCHEMA_VERSION = len(migrations._migrations)

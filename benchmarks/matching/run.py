@@ -113,21 +113,73 @@ def dataset(name: str, ne: int, na: int) -> Dataset:
     return generate_regional.generate(ne, na, name)
 
 
-def sets(scale: str) -> None:
+def learned_model(ds: Dataset, base, index, decisions: int = 0):
+    """The model a workspace of this set would use: EM over a sample of its actors, as ``pantau match`` does;
+    with ``decisions`` > 0, also a refit from that many simulated reviewer decisions (truth as labels)."""
+    import dataclasses
+
+    from pantau.matching import learn
+    from pantau.matching.comparisons import PairFeatures
+    from pantau.matching.index import prepare_actors
+    from pantau.matching.scoring import score_pairs
+    from pantau.matching import blocking
+    step = max(1, len(ds.actors) // 20_000)
+    sample = ds.actors[::step][:20_000]
+    batch = prepare_actors(sample, list(range(len(sample))), index)
+    pa, pe, _ = blocking.candidate_pairs(batch, index, base)
+    f = PairFeatures(batch, index, pa, pe)
+    s = score_pairs(f, batch, index, base)
+    fit = learn.fit_em(base, s.levels, s.score)
+    model = dataclasses.replace(base, weights={k: tuple(v) for k, v in fit.weights.items()}, origin="em",
+                                weights_id="bench")
+    if decisions:
+        cands = match(ds.actors, None, model, index=index)
+        rng = np.random.default_rng(11)
+        picked = rng.choice(len(cands), size=min(decisions, len(cands)), replace=False)
+        lab = [(cands[i].actor_id, cands[i].nip) for i in picked]
+        nip_pos = {e.nip: i for i, e in enumerate(ds.employees)} if ds.employees else {
+            n.decode(): i for i, n in enumerate(index.nips)}
+        acts = sorted({a for a, _ in lab})
+        pos = {a: k for k, a in enumerate(acts)}
+        b2 = prepare_actors([ds.actors[a] for a in acts], acts, index)
+        f2 = PairFeatures(b2, index, np.array([pos[a] for a, _ in lab]), np.array([nip_pos[n] for _, n in lab]))
+        y = np.array([1 if ds.truth.get(a) == n else 0 for a, n in lab])
+        test = np.array([learn.held_back(a, n) for a, n in lab])
+        s_now = score_pairs(f2, b2, index, model)
+        refit = learn.fit_decisions(model, s_now.levels, y, ~test, fit)
+        cand = dataclasses.replace(model, weights={k: tuple(v) for k, v in refit.weights.items()},
+                                   origin="decisions")
+        s_new = score_pairs(f2, b2, index, cand)
+        ok, why = learn.better(s_now.score[test], s_new.score[test], y[test], model.threshold)
+        print(f"    decisions refit: {len(lab)} labels ({int(y.sum())} confirmed), {int(test.sum())} held back: "
+              f"{why}: {'kept' if ok else 'not kept'}")
+        if ok:
+            model = cand
+    return model
+
+
+def sets(scale: str, weights: str = "prior", decisions: int = 0) -> None:
     """The three labelled sets side by side: quality and time per set, recall per hard-case tag."""
     ne, na = SCALES[scale]
-    model = default_model()
+    base = default_model()
+    model = base
     rows, tags = [], {}
     for name in SETS:
         ds = dataset(name, ne, na)
         t0 = time.perf_counter()
-        cands = match(ds.actors, ds.employees, model)
+        index = build_index(ds.employees, base)
+        if weights != "prior":
+            model = learned_model(ds, base, index, decisions)
+            moved = {c.name: [round(a - b, 1) for a, b in zip(model.level_weights(c), c.default_weights())]
+                     for c in model.comparisons if model.weights.get(c.name)}
+            print(f"  {name}: {model.origin} weights, shifts from the declared ones: {moved}")
+        cands = match(ds.actors, None, model, index=index)
         secs = time.perf_counter() - t0
         m = evaluate([(c.actor_id, c.nip, c.band) for c in cands], ds)
         rows.append((name, m, secs, ds))
         for tag, (rec, n) in m["hard"].items():
             tags.setdefault(tag, {})[name] = (rec, n)
-    print(f"model {model.version} ({getattr(model, 'origin', 'prior')} weights), {ne:,} employees x {na:,} actors")
+    print(f"model {base.version} ({weights} weights), {ne:,} employees x {na:,} actors")
     print(f"  {'set':<8} {'recall':>7} {'pairs/true':>10} {'strong prec':>11} {'strong rec':>10} "
           f"{'true':>6} {'pairs':>7} {'namesakes':>9} {'seconds':>7}")
     for name, m, secs, ds in rows:
@@ -371,6 +423,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("what", choices=["quality", "scale", "linearity", "sample", "sets"])
     ap.add_argument("--set", default="current", choices=SETS, help="quality/scale: which labelled set")
+    ap.add_argument("--weights", default="prior", choices=["prior", "em"], help="sets: declared or EM weights")
+    ap.add_argument("--decisions", type=int, default=0, help="sets --weights em: simulated reviewer decisions")
     ap.add_argument("size", nargs="?", default="quality")
     ap.add_argument("--sample", type=int, default=5000, help="actors the brute-force baseline scores")
     ap.add_argument("--keep", action="store_true", help="keep the scale workspace")
@@ -387,7 +441,7 @@ def main() -> None:
     if a.what == "quality":
         quality(a.size, a.sample, a.set)
     elif a.what == "sets":
-        sets(a.size)
+        sets(a.size, a.weights, a.decisions)
     elif a.what == "sample":
         sample(a.size, a.actors)
     elif a.what == "scale":

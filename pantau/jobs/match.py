@@ -31,6 +31,7 @@ from typing import Callable
 
 import storage
 from pantau.config import Settings
+from pantau.jobs import match_model
 from pantau.jobs.progress import SILENT, Progress
 from pantau.jobs.stage import StageRun, stage
 from pantau.matching import INDEX_FORMAT, RosterIndex, blocking, default_model, match
@@ -47,6 +48,7 @@ META_LAST_AT = "match_last_at"
 META_MODEL = "match_model_version"
 META_ROSTER_CHANGED = "roster_changed_at"
 META_ROSTER_FP = "match_roster_fingerprint"
+META_LEARNED = "match_learned_version"      # the model version whose weights were last learned
 WRITE_BATCH = 20_000
 PARALLEL_WRITE_BATCH = 200_000
 MAX_PROCESSES = 4          # actor preparation is Python: large runs fork this many workers
@@ -65,6 +67,8 @@ class MatchResult:
     full: bool = False
     reason: str = ""
     index_cached: bool = False
+    model_version: str = ""
+    learned: list[str] = field(default_factory=list)
     bands: dict[str, int] = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
 
@@ -120,22 +124,34 @@ def load_index(settings: Settings, db, model, *, say: Callable[[str], None]) -> 
 
 
 def run_match(settings: Settings, db, *, run_id: int | None = None, full: bool = False,
-              trigger: str = "cli", progress: Progress = SILENT) -> MatchResult:
+              trigger: str = "cli", progress: Progress = SILENT, learn: bool = False) -> MatchResult:
     """Score new or changed actors against the active roster and store the candidates.
 
     Called on its own it takes the workspace job lock and records a ``match`` run; with
-    ``run_id`` it is a stage of that run (:func:`pantau.jobs.stage.stage`).
+    ``run_id`` it is a stage of that run (:func:`pantau.jobs.stage.stage`). Weights are
+    learned (``jobs.match_model.learn``) on the first run of a model version and when
+    ``learn`` is asked; the model in force is the declared one with them.
     """
     with stage(db, "match", run_id=run_id, trigger=trigger, lock=settings.lock_path, progress=progress) as run:
-        return _match(settings, db, run, full)
+        return _match(settings, db, run, full, learn)
 
 
-def _match(settings: Settings, db, run: StageRun, full: bool) -> MatchResult:
+def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = False) -> MatchResult:
     say = run.progress.say
     run_id = run.run_id
     t0 = time.perf_counter()
     started_at = utcnow()
-    model = default_model(threshold=settings.matching.threshold, top_k=settings.matching.top_k)
+    base = default_model(threshold=settings.matching.threshold, top_k=settings.matching.top_k)
+    index, cached = load_index(settings, db, base, say=say)
+    learned: list[str] = []
+    if learn or actors_q.meta_get(db, META_LEARNED) != base.base_version:
+        _, everyone = actors_q.for_matching(db, None)
+        model, lr = match_model.learn(db, index, base, everyone, say=lambda m: (learned.append(m), say(m)))
+        learned += lr.notes
+        del everyone
+        actors_q.meta_set(db, {META_LEARNED: base.base_version})
+    else:
+        model = match_model.model_in_force(db, base)
     last_at = actors_q.meta_get(db, META_LAST_AT)
     reason = ""
     if full:
@@ -144,7 +160,6 @@ def _match(settings: Settings, db, run: StageRun, full: bool) -> MatchResult:
         reason = "first match"
     elif actors_q.meta_get(db, META_MODEL) != model.version:
         reason = "matching model changed"
-    index, cached = load_index(settings, db, model, say=say)
     if not reason and actors_q.meta_get(db, META_ROSTER_FP) != index.fingerprint:
         reason = "roster changed"
     rescore_all = bool(reason)
@@ -153,7 +168,7 @@ def _match(settings: Settings, db, run: StageRun, full: bool) -> MatchResult:
         + (f" ({reason})" if reason else " (new or changed since the last match)"))
     result = MatchResult(actors_scored=len(actors), candidates=0, new_matches=0, updated_matches=0,
                          seconds=0.0, run_id=run_id, employees=index.n, full=rescore_all, reason=reason,
-                         index_cached=cached)
+                         index_cached=cached, model_version=model.version, learned=learned)
     stats: dict = {}
     processes = max(1, min(os.cpu_count() or 1, MAX_PROCESSES)) if len(actors) >= 2 * WRITE_BATCH else 1
     # one pool of forked workers per PARALLEL_WRITE_BATCH actors; candidates are written
@@ -187,5 +202,6 @@ def _match(settings: Settings, db, run: StageRun, full: bool) -> MatchResult:
         "actors_scored": result.actors_scored, "candidates": result.candidates,
         "new_matches": result.new_matches, "updated_matches": result.updated_matches,
         "withdrawn": result.withdrawn, "employees": result.employees, "reason": reason,
-        "index_cached": cached, "seconds": result.seconds}
+        "index_cached": cached, "seconds": result.seconds, "model_version": model.version,
+        "learned": learned}
     return result

@@ -47,6 +47,21 @@ def iter_for_matching(db: Database, changed_since: str | None = None,
                             bio=r[6], profile_url=r[7])) for r in rows]
 
 
+def by_ids(db: Database, ids: list[int]) -> dict[int, Actor]:
+    """Actors by id, in the order asked (for re-comparing decided pairs)."""
+    out: dict[int, Actor] = {}
+    for s in range(0, len(ids), 500):
+        part = ids[s:s + 500]
+        rows = {r[0]: r for r in db.execute(f"SELECT {_COLUMNS} FROM actors WHERE id IN ({','.join('?' * len(part))})",
+                                            part).fetchall()}
+        for i in part:
+            r = rows.get(i)
+            if r is not None:
+                out[i] = Actor(platform=r[1], actor_key=r[2], platform_id=r[3], handle=r[4], display_name=r[5],
+                               bio=r[6], profile_url=r[7])
+    return out
+
+
 def meta_get(db: Database, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key=?", [key]).fetchone()
     return row[0] if row else None

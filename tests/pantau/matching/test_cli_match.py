@@ -32,6 +32,16 @@ def test_pantau_match_cli(workspace, db, pantau):
     assert p.returncode == 0 and "scored 2 actors" in p.stdout and "0 new" in p.stdout
     assert db.execute("SELECT count(*) FROM matches").fetchone()[0] == 3
     assert db.execute("SELECT count(*) FROM runs WHERE kind='match' AND status='ok'").fetchone()[0] == 3
+    # a workspace this small has too few pairs to learn from: the declared weights stay, and say so
+    p = pantau("match", "--explain-model")
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[0].startswith("model n") and "declared weights (no learned weights yet)" in lines[0]
+    assert "display_name (name):" in p.stdout and "equals the roster name" in p.stdout
+    assert "known_handle (known):" in p.stdout and "at least 100" in p.stdout
+    assert db.execute("SELECT count(*) FROM runs WHERE kind='match'").fetchone()[0] == 3   # matched nothing
+    p = pantau("match", "--learn")
+    assert p.returncode == 0 and "EM skipped" not in p.stdout        # notes go to the run summary, not stdout
 
 
 def test_pantau_match_refuses_while_another_job_runs(workspace, pantau):
