@@ -34,7 +34,7 @@ from storage.queries import runs as runs_q  # noqa: E402
 from storage.queries import users as users_q  # noqa: E402
 
 PAGES = [
-    ("runs and health (30 nights, 1M interactions)", "/admin/runs?until=2029-01-28"),
+    ("runs and health (30 nights of runs, 1M interactions)", "/admin/runs?until=2029-01-28"),
     ("runs and health (today: no recent data)", "/admin/runs"),
     ("users", "/admin/users"),
     ("watchlists", "/admin/watchlists"),
@@ -64,6 +64,10 @@ def main() -> int:
             for a in accounts:
                 runs_q.record_account(db, rid, a, "bench", requests=10, items=500, new_items=50)
             runs_q.finish(db, rid, "ok", summary={"new_interactions": 1000, "errors": []})
+    # spread them over the nights the data was observed in (two a night, 19:00 UTC = 02:00 WIB)
+    with db.conn:
+        db.execute("UPDATE runs SET started_at = printf('2029-01-%02dT19:00:00Z', 1 + (id % 28)), "
+                   "ended_at = printf('2029-01-%02dT19:30:00Z', 1 + (id % 28)) WHERE trigger='schedule'")
     n_i = db.execute("SELECT count(*) FROM interactions").fetchone()[0]
     db.close()
     with tempfile.TemporaryDirectory() as ws:

@@ -14,7 +14,6 @@ from pantau.review import auth
 from pantau.review.web import redirect, render, review_of
 from storage.queries import health as health_q
 from storage.queries import runs as runs_q
-from storage.queries import status as status_q
 
 router = APIRouter()
 NIGHTS = 30
@@ -69,6 +68,6 @@ def runs(request: Request, user: dict = Depends(auth.admin)):
     series = nights(health_q.interactions_per_hour(db, since, until.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")),
                     review.tz, today)
     return render(request, "admin_runs.html", runs=health_q.recent_runs(db, RUNS),
-                  accounts=status_q.accounts_overview(db), failures=health_q.account_failures(db),
+                  accounts=health_q.accounts(db), failures=health_q.account_failures(db),
                   silent=runs_q.silent_accounts(db), chart=chart(series), nights=NIGHTS,
                   until=today, admin_tab="runs", filter_params={})

@@ -16,7 +16,7 @@ from pantau.review.i18n import N_
 from pantau.review.web import flash, redirect, render, review_of
 from storage import platforms as registry
 from storage.queries import audit as audit_q
-from storage.queries import status as status_q
+from storage.queries import health as health_q
 from storage.queries import transaction
 
 router = APIRouter()
@@ -42,7 +42,7 @@ def watchlists(request: Request, user: dict = Depends(auth.admin)):
     review = review_of(request)
     settings = review.settings
     ws = wl.load(settings.watchlists_dir, wl.known_profiles(settings.workspace))
-    stored = {(a["platform"], a["handle"]): a for a in status_q.accounts_overview(review.db())}
+    stored = {(a["platform"], a["handle"]): a for a in health_q.accounts(review.db())}
     rows = [{"a": a, "db": stored.get((a.platform, a.key))} for a in ws.accounts]
     return render(request, "admin_watchlists.html", rows=rows, errors=ws.errors,
                   files=[p.name for p in ws.files], platforms=FORM_PLATFORMS, roles=wl.ROLES,

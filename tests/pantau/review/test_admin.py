@@ -220,8 +220,11 @@ def test_runs_and_health(env):
     page = c.get("/admin/runs").text
     assert page.count('class="bar"') == 30
     today = re.findall(r'data-day="([\d-]+)" data-count="(\d+)"', page)[-1]
-    total = db.execute("SELECT count(*) FROM interactions").fetchone()[0]
-    assert int(today[1]) == total > 0
+    assert int(today[1]) == 40                     # what today's runs reported: 40 + 0 (+ a failed crawl)
+    # older nights: ?until= moves the window; nothing was collected a year ago
+    old = c.get("/admin/runs?until=2020-01-31").text
+    days = re.findall(r'data-day="([\d-]+)" data-count="(\d+)"', old)
+    assert days[-1] == ("2020-01-31", "0") and days[0][0] == "2020-01-02"
     runs_table = re.search(r'<table class="admin-table" id="runs">(.*?)</table>', page, re.S).group(1)
     assert runs_table.count('class="run ') == 3 and "Proses malam" in runs_table and "penjadwal" in runs_table
     assert "Gagal" in runs_table and "1 account(s) not collected" in runs_table
