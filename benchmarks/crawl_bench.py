@@ -66,6 +66,18 @@ def child_phases(ws: Path) -> str:
     return "; ".join(lines)
 
 
+def live_threads(db: Path) -> tuple[int, int]:
+    """(accounts, threads) whose live threads the last run re-read (the accounts' notes)."""
+    con = sqlite3.connect(db)
+    try:
+        notes = [m for (m,) in con.execute(
+            "SELECT message FROM account_runs WHERE run_id = (SELECT max(run_id) FROM account_runs) "
+            "AND message LIKE '%live threads re-read: %'")]
+    finally:
+        con.close()
+    return len(notes), sum(int(m.split("live threads re-read: ")[1].split(";")[0]) for m in notes)
+
+
 def cpu_of(pid: int) -> float:
     import psutil
     t = psutil.Process(pid).cpu_times()
@@ -95,6 +107,8 @@ def main() -> int:
     ap.add_argument("--platforms", default=",".join(sorted(API_PLATFORMS)),
                     help="comma-separated subset of mastodon,bluesky,youtube (default: all three)")
     ap.add_argument("--recrawls", type=int, default=3, help="no-change re-crawls to time (median reported)")
+    ap.add_argument("--live-thread-days", type=float, default=None,
+                    help="[crawl] live_thread_days of the benchmark's workspace (default: Pantau's default)")
     args = ap.parse_args()
     platforms = {p.strip() for p in args.platforms.split(",") if p.strip()} & API_PLATFORMS
 
@@ -115,7 +129,9 @@ def main() -> int:
             f"concurrency = {args.concurrency}\n"
             "download_delay = 0.0\n"
             "autothrottle = false\n"
-            "budget = 1000000\n", encoding="utf-8")
+            "budget = 1000000\n"
+            + (f"live_thread_days = {args.live_thread_days}\n" if args.live_thread_days is not None else ""),
+            encoding="utf-8")
         totals = sb.totals()
         expected = sum(v for p, kinds in totals.items() if p in platforms for v in kinds.values())
         print(f"sandbox size={args.size} seed={args.seed}: {n_accounts} accounts of {', '.join(sorted(platforms))}, "
@@ -164,6 +180,8 @@ def main() -> int:
               "(figures are wall-clock; a shared machine slows them: label them idle or loaded)")
         by = sb.stats().get("by_endpoint", {})
         print("last re-crawl's requests by endpoint:", dict(sorted(by.items(), key=lambda kv: -kv[1])[:10]))
+        accounts, threads = live_threads(db)
+        print(f"last re-crawl re-read {threads} live threads of {accounts} accounts ([crawl] live_threads)")
     tmp.cleanup()
     return 0 if ok else 1
 

@@ -20,7 +20,8 @@ CRAWL_DEFAULTS: dict[str, Any] = {
     "since": None, "lookback_days": 30, "concurrency": 4, "budget": 2000,
     "user_agent": USER_AGENT,
     "allowed_hosts": [], "autothrottle": True, "download_delay": 0.25, "timeout": 30.0,
-    "retries": 3, "max_retry_wait": 900.0, "full_pass_days": 7, "obey_robots": True,
+    "retries": 3, "max_retry_wait": 900.0, "full_pass_days": 7, "live_thread_days": 2.0, "live_threads": 5,
+    "obey_robots": True,
 }
 
 
@@ -100,6 +101,8 @@ def scrapy_settings(config: dict) -> dict[str, Any]:
         # what spiders read in from_crawler (PlatformSpider.configure)
         "PANTAU_LOOKBACK_DAYS": int(c["lookback_days"]),
         "PANTAU_FULL_PASS_DAYS": int(c["full_pass_days"]),
+        "PANTAU_LIVE_THREAD_DAYS": float(c["live_thread_days"]),
+        "PANTAU_LIVE_THREADS": int(c["live_threads"]),
         "PANTAU_SINCE": c["since"],
         "PANTAU_TODAY": config.get("today"),
         "PANTAU_PLATFORMS": config.get("platforms") or {},

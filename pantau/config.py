@@ -94,6 +94,8 @@ class CrawlConfig(Section):
     retries: Annotated[int, Field(ge=0, le=20)] = 3
     max_retry_wait: Annotated[float, Field(ge=0, le=86400)] = 900.0   # longest Retry-After / reset wait honoured
     full_pass_days: Annotated[int, Field(ge=1, le=3650)] = 7   # a full pass over the look-back window this often
+    live_thread_days: Annotated[float, Field(ge=0, le=3650)] = 2.0   # threads active this recently: re-read nightly
+    live_threads: Annotated[int, Field(ge=0, le=100_000)] = 5   # at most this many per account, most recent first
     obey_robots: bool = True             # the web spider; APIs are not covered by robots.txt
 
 

@@ -103,6 +103,7 @@ def reply_interactions(comments: list[dict], *, channel_id: str, video_id: str, 
 class YouTubeSpider(ApiSpider):
     name = "youtube"
     platform = "youtube"
+    REPLY_COUNT_IS_DIRECT = False       # commentCount counts top-level comments and replies together
     DEFAULT_BASE_URL = registry.get("youtube").base_url
     WEB_HOSTS = registry.get("youtube").web_hosts
 

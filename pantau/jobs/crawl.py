@@ -77,6 +77,7 @@ def child_config(settings: Settings, accounts: list[dict], *, run_id: int, log_l
             "allowed_hosts": list(c.allowed_hosts), "autothrottle": c.autothrottle,
             "download_delay": c.download_delay, "timeout": c.timeout, "retries": c.retries,
             "max_retry_wait": c.max_retry_wait, "full_pass_days": c.full_pass_days,
+            "live_thread_days": c.live_thread_days, "live_threads": c.live_threads,
             "obey_robots": c.obey_robots,
         },
         "platforms": platforms,

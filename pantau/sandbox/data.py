@@ -648,6 +648,50 @@ class World:
                 self._advanced_until = max(self._advanced_until, clock[0])
             return {"batch": self.batch, "accounts": out}
 
+    def deep_reply(self, platform: str | None = None, stem: str | None = None) -> dict:
+        """One reply deep in a live thread under an older post, and nothing else.
+
+        For each Mastodon and Bluesky account: among its posts older than three days,
+        the one whose thread heard from someone most recently; under the deepest
+        comment or reply by someone else in it, a new reply. The post's own reply
+        count (direct replies only, as on those platforms) does not move: only a
+        crawler that re-reads live threads finds it before the weekly full pass.
+        """
+        with self.lock:
+            base = max(time.time() - 30, self.anchor + 90, self._advanced_until + 1)
+            out: dict[str, dict] = {}
+            for w in self.crawlable():
+                if w.platform not in ("mastodon", "bluesky") or (platform and w.platform != platform) \
+                        or (stem and w.stem != stem):
+                    continue
+                c = self.content(w)
+                rng = random.Random(f"pantau-sandbox:{self.seed}:deep-reply:{self._advanced_until}:{w.key}")
+                best = None                      # (latest activity, post, deepest node, its depth)
+                for post in c.posts:
+                    if post.t >= self.anchor - 3 * DAY:
+                        continue
+                    stack = [(n, 1) for n in post.children]
+                    latest, deepest = None, None
+                    while stack:
+                        n, d = stack.pop()
+                        stack.extend((k, d + 1) for k in n.children)
+                        if n.author == -1 or n.hidden:
+                            continue
+                        latest = n.t if latest is None else max(latest, n.t)
+                        if deepest is None or d > deepest[1]:
+                            deepest = (n, d)
+                    if deepest is not None and (best is None or latest > best[0]):
+                        best = (latest, post, deepest[0], deepest[1])
+                if best is None:
+                    continue
+                _, post, parent, depth = best
+                base += 0.25
+                node = self._node(c, self._author(rng), base, self._text(rng, names.REPLY_TEMPLATES), "reply", parent)
+                out[f"{w.platform}:{w.handle}"] = {"post": post.pid, "reply": node.pid, "depth": depth + 1,
+                                                   "thread_active_at": best[0]}
+            self._advanced_until = max(self._advanced_until, base)
+            return {"accounts": out}
+
     # figures -----------------------------------------------------------------
     def totals(self) -> dict[str, dict[str, int]]:
         """Interactions the world holds per platform and kind (generates every account).

@@ -148,6 +148,14 @@ class Sandbox:
             stem = h.split("@")[0].removesuffix(".bsky.sandbox.test")
         return self.world.advance(platform, stem)
 
+    def deep_reply(self, platform: str | None = None, handle: str | None = None) -> dict:
+        """A reply deep in a live thread under an older post (see World.deep_reply)."""
+        stem = None
+        if handle:
+            h = handle.strip().lstrip("@").lower()
+            stem = h.split("@")[0].removesuffix(".bsky.sandbox.test")
+        return self.world.deep_reply(platform, stem)
+
     def totals(self) -> dict:
         return self.world.totals()
 
@@ -233,6 +241,9 @@ class Sandbox:
                                   "random_rate": self.faults.rate}, endpoint="control", family="control")
         if path == "/_sandbox/advance" and req.method == "POST":
             return json_response(self.advance(data.get("platform"), data.get("handle")), endpoint="control",
+                                 family="control")
+        if path == "/_sandbox/deep-reply" and req.method == "POST":
+            return json_response(self.deep_reply(data.get("platform"), data.get("handle")), endpoint="control",
                                  family="control")
         if path == "/_sandbox/totals":
             return json_response(self.totals(), endpoint="control", family="control")
@@ -383,6 +394,9 @@ class SandboxProcess:
 
     def reset_stats(self) -> None:
         self._call("/_sandbox/stats/reset", {})
+
+    def deep_reply(self, platform: str | None = None, handle: str | None = None) -> dict:
+        return json.loads(self._call("/_sandbox/deep-reply", {"platform": platform, "handle": handle}))
 
     def totals(self) -> dict:
         return json.loads(self._call("/_sandbox/totals"))

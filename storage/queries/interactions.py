@@ -284,3 +284,15 @@ def known_actor_keys(db: Database, account_id: int, kind: str, post_id: str | No
         sql += " AND i.post_id=?"
         params.append(post_id)
     return {r[0] for r in db.execute(sql, params)}
+
+
+
+def thread_activity(db: Database, account_id: int) -> dict[str, tuple[str | None, str | None]]:
+    """post id -> (the post's time, its newest stored comment or reply's time or None), ISO 8601
+    as the platform wrote them. Spiders re-read live threads every night, because a reply deep
+    in a thread moves no count of the post."""
+    return {r[0]: (r[1], r[2]) for r in db.execute(
+        "SELECT p.post_id, p.created_at, t.latest FROM posts p LEFT JOIN ("
+        " SELECT post_id, max(created_at) AS latest FROM interactions"
+        " WHERE account_id = ? AND kind IN ('comment', 'reply') GROUP BY post_id"
+        ") t ON t.post_id = p.post_id WHERE p.account_id = ?", [account_id, account_id])}
