@@ -337,7 +337,7 @@ def _pantau_match(ws: Path, *args: str) -> tuple[float, float, float, str]:
     return secs, peak / 2**20, peak_pss / 2**20, out.strip()
 
 
-def scale(name: str, keep: bool, reuse: str | None = None) -> None:
+def scale(name: str, keep: bool, reuse: str | None = None, set_name: str = "current") -> None:
     ne, na = SCALES[name]
     if reuse:
         # a workspace kept by an earlier run (--keep): its matching state is reset, so the
@@ -348,7 +348,7 @@ def scale(name: str, keep: bool, reuse: str | None = None) -> None:
         print(f"workspace {ws} reused (matching state and index cache cleared)")
     else:
         t0 = time.perf_counter()
-        ds = generate(ne, na)
+        ds = dataset(set_name, ne, na)
         print(f"generator: {ds.params}; generated in {time.perf_counter() - t0:.0f} s")
         tmp = Path(tempfile.mkdtemp(prefix=f"pantau-bench-{name}-"))
         ws = tmp / "ws"
@@ -445,7 +445,7 @@ def main() -> None:
     elif a.what == "sample":
         sample(a.size, a.actors)
     elif a.what == "scale":
-        scale(a.size, a.keep or bool(a.reuse), a.reuse)
+        scale(a.size, a.keep or bool(a.reuse), a.reuse, a.set)
     else:
         linearity(*SCALES["city"][:1], 100_000)
 
