@@ -1,9 +1,10 @@
 """Call names (nama panggilan) derived from the structure of a given name, never from a list of people.
 
 Indonesians are called by a part of their given name: the last two syllables
-(Heryanto -> Yanto, Kartini -> Tini, Fransiska -> Siska), the name without its first
-syllable (Suparman -> Parman, Sulastri -> Lastri), or the first two syllables
-(Hendrawan -> Hendra). The rules follow Indonesian syllable structure (a boundary
+(Heryanto -> Yanto, Kartini -> Tini, Fransiska -> Siska) or the name without its first
+syllable (Suparman -> Parman, Sulastri -> Lastri), or the first two syllables (Hendrawan ->
+Hendra). The blocking key indexes the first two kinds only (the third is mostly another
+given name already, and the index must stay small at national scale). The rules follow Indonesian syllable structure (a boundary
 before a consonant that a vowel follows; ng, ny, kh, sy stay whole) as described in
 public grammars of Indonesian nicknames; they were written from those, not from any
 labelled set. A call form shorter than three letters, or not two letters shorter
@@ -18,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 FORMS = 3
+BLOCKING_FORMS = 2       # forms the blocking key indexes (the index stays small at national scale)
 _DIGRAPHS = ("ng", "ny", "kh", "sy")
 _VOWELS = set("aeiou")
 

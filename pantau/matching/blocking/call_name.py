@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from pantau.matching.blocking.base import TAG_SHIFT, ActorSide, BlockingKey, RosterSide, key
-from pantau.matching.callnames import FORMS
+from pantau.matching.callnames import BLOCKING_FORMS
 
 
 class CallName(BlockingKey):
@@ -16,8 +16,8 @@ class CallName(BlockingKey):
         calls = np.where(rs.valid[:, :, None], calls, -1).astype(np.int64)
         n_full = rs.full.sum(1)
         ncol = rs.tok.shape[1]
-        for j in range(ncol):
-            for c in range(FORMS):
+        for j in range(min(ncol, 2)):            # call names come from the given names: the first two
+            for c in range(BLOCKING_FORMS):
                 cid = calls[:, j, c]
                 has = cid >= 0
                 if not has.any():
