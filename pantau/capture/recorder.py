@@ -1,10 +1,17 @@
 """Recording what a person views: Chromium with a private profile, a HAR and screenshots.
 
 ``pantau capture`` opens Debian's Chromium through Playwright with a persistent profile
-under ``data/`` (so the person signs in once, themselves), and records every response
-into a HAR and a screenshot of each page the person opens, until they close the window.
-Pantau itself sends nothing: it opens the one URL the person gave, if any, and then only
-watches. Tests drive the same recorder headless through a ``browse`` function.
+under ``data/`` (so the person signs in once, themselves), and records the responses of the
+captured platforms into a HAR, entry by entry as they arrive, and a screenshot of each page
+the person opens, until they close the window. Pantau itself sends nothing: it opens the
+one URL the person gave, if any, and then only watches; a body is read from the browser's
+own memory (DevTools protocol), not fetched again. Tests drive the same recorder headless
+through a ``browse`` function.
+
+Playwright's own ``record_har`` writes its file only when Pantau closes the context; a
+person closing the window ends the browser first and that file would never be written.
+So the HAR is written here as responses come, and secrets are left out of it from the
+start: no cookies, tokens or POST bodies ever reach the disk (``redact``).
 """
 
 from __future__ import annotations
@@ -16,7 +23,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+import base64
+import json
+
 from pantau.browser import CHROMIUM_ARGS, chromium_path
+from pantau.capture import redact
+from pantau.capture.hosts import HostMap
 from storage import private_dir
 
 #: headed: no --headless; the rest of Pantau's flags keep Chromium from talking to Google
@@ -54,7 +66,83 @@ def _write_private(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
-def record(*, profile_dir: Path, out_dir: Path, url: str | None = None, headless: bool = False,
+class HarWriter:
+    """A HAR 1.2 file written one entry at a time (0600), closed into valid JSON at the end."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8")
+        self.fh.write('{"log": {"version": "1.2", "creator": {"name": "Pantau capture", "version": "1"}, '
+                      '"pages": [], "entries": [\n')
+        self.count = 0
+
+    def add(self, entry: dict) -> None:
+        self.fh.write((",\n" if self.count else "") + json.dumps(entry, ensure_ascii=False))
+        self.fh.flush()
+        self.count += 1
+
+    def close(self) -> None:
+        if not self.fh.closed:
+            self.fh.write("\n]}}\n")
+            self.fh.close()
+
+
+def har_entry(response) -> dict | None:
+    """A Playwright response as a HAR entry without secrets (headers, query tokens, POST body)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    req = response.request
+    try:
+        body = response.body()
+    except PlaywrightError:          # redirects, aborted or evicted bodies
+        body = None
+    try:
+        req_headers = req.all_headers()
+        resp_headers = response.all_headers()
+    except PlaywrightError:
+        req_headers, resp_headers = req.headers, response.headers
+    mime = resp_headers.get("content-type", "")
+    content: dict = {"size": len(body) if body is not None else -1, "mimeType": mime}
+    if body is not None:
+        content["text"] = base64.b64encode(body).decode("ascii")
+        content["encoding"] = "base64"
+    request = {"method": req.method, "url": redact.url(req.url), "httpVersion": "",
+               "headers": [{"name": k, "value": v} for k, v in redact.headers(req_headers).items()],
+               "queryString": [], "cookies": [], "headersSize": -1, "bodySize": -1}
+    variables = _post_variables(req)
+    if variables is not None:
+        request["postData"] = {"mimeType": "application/x-www-form-urlencoded",
+                               "params": [{"name": "variables", "value": variables}]}
+    return {"startedDateTime": _now(), "time": 0, "request": request,
+            "response": {"status": response.status, "statusText": response.status_text, "httpVersion": "",
+                         "headers": [{"name": k, "value": v} for k, v in redact.headers(resp_headers).items()],
+                         "cookies": [], "content": content, "redirectURL": "", "headersSize": -1, "bodySize": -1},
+            "cache": {}, "timings": {"send": 0, "wait": 0, "receive": 0}}
+
+
+def _post_variables(req) -> str | None:
+    """Only the GraphQL ``variables`` of a POST (which post it is about); the rest holds tokens."""
+    from urllib.parse import parse_qsl
+    try:
+        data = req.post_data
+    except Exception:
+        return None
+    if not data:
+        return None
+    if data.lstrip().startswith("{"):
+        try:
+            v = json.loads(data).get("variables")
+        except (ValueError, AttributeError):
+            return None
+        return json.dumps(v) if isinstance(v, dict) else None
+    for k, v in parse_qsl(data):
+        if k == "variables":
+            return v
+    return None
+
+
+def record(*, profile_dir: Path, out_dir: Path, hosts: HostMap, url: str | None = None, headless: bool = False,
            browse: Callable | None = None, user_agent: str | None = None,
            status: Callable[[str], None] = lambda s: None) -> Recording:
     """Record until every window is closed (or, with ``browse``, until it returns).
@@ -72,12 +160,12 @@ def record(*, profile_dir: Path, out_dir: Path, url: str | None = None, headless
     rec = Recording(har=out_dir / f"capture-{stamp}.har")
     shots_dir = rec.shots_dir = private_dir(out_dir / f"screenshots-{stamp}")
     t0 = time.monotonic()
-    old_umask = os.umask(0o077)            # the HAR Playwright writes holds the person's cookies: 0600
+    old_umask = os.umask(0o077)            # whatever Chromium writes under data/ is private
+    writer = HarWriter(rec.har)
     try:
         with sync_playwright() as pw:
             options = dict(executable_path=chromium_path(), headless=headless,
                            args=list(CHROMIUM_ARGS) if headless else _HEADED_ARGS,
-                           record_har_path=str(rec.har), record_har_content="embed",
                            service_workers="block", accept_downloads=False)
             if headless:
                 options["viewport"] = {"width": 1280, "height": 900}
@@ -87,6 +175,15 @@ def record(*, profile_dir: Path, out_dir: Path, url: str | None = None, headless
                 options["user_agent"] = user_agent
             context = pw.chromium.launch_persistent_context(str(profile_dir), **options)
             shot_of: dict = {}
+
+            def on_response(response) -> None:
+                if hosts.platform(response.url) is None:
+                    return                 # other sites, CDNs: not read, not kept
+                entry = har_entry(response)
+                if entry is not None:
+                    writer.add(entry)
+
+            context.on("response", on_response)
 
             def snap(page) -> None:
                 """A screenshot of a page whose address changed since the last one (after it loaded)."""
@@ -130,12 +227,11 @@ def record(*, profile_dir: Path, out_dir: Path, url: str | None = None, headless
             finally:
                 rec.pages = len(rec.shots)
                 try:
-                    context.close()            # writes the HAR
+                    context.close()
                 except PlaywrightError:
-                    pass
+                    pass               # the person closed the window: the browser is gone already
     finally:
+        writer.close()
         os.umask(old_umask)
-    if rec.har.exists():
-        os.chmod(rec.har, 0o600)
     rec.seconds = time.monotonic() - t0
     return rec

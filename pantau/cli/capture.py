@@ -51,7 +51,9 @@ def capture(
     out = settings.data_dir / "captures"
     console.print("Chromium opens now: sign in yourself if asked, open the posts and their comments, likes "
                   "and followers, then close the window.", soft_wrap=True)
+    from pantau.capture.hosts import from_settings
     rec = recorder.record(profile_dir=settings.data_dir / "browser-profile", out_dir=out, url=url,
+                          hosts=from_settings(settings), user_agent=None,
                           status=lambda s: err_console.print(s, soft_wrap=True))
     if not rec.har.exists():
         raise PantauError("Chromium closed before anything was recorded")
@@ -61,8 +63,7 @@ def capture(
 
 
 def import_recording(rec):
-    """Import a recording, then delete the raw HAR (it holds the person's cookies); the
-    recognised responses, stripped of secrets, are kept as evidence."""
+    """Import a recording, then delete it (the recognised responses are kept as evidence)."""
     from pantau.capture.job import import_capture
     from pantau.jobs.sync import sync_watchlists
 
