@@ -26,3 +26,5 @@ class Batch:
     #: the account's crawl finished cleanly: stamp ``last_crawled_at`` (and the full pass)
     done: bool = False
     full_pass: bool = False
+    #: (month YYYY-MM, posts read) that count against a platform's monthly read cap (X)
+    reads: tuple[str, int] | None = None

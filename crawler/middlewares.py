@@ -116,6 +116,12 @@ def parse_wait(headers, now: float) -> float | None:
                 return _epoch_or_delta(float(reset), now)
             except ValueError:
                 pass
+    reset = h("x-rate-limit-reset")         # X: epoch seconds (X sends no Retry-After)
+    if reset:
+        try:
+            return _epoch_or_delta(float(reset), now)
+        except ValueError:
+            pass
     reset = h("RateLimit-Reset")            # Bluesky: epoch seconds
     if reset:
         try:
@@ -133,7 +139,7 @@ def _epoch_or_delta(value: float, now: float) -> float:
 
 
 def _remaining(headers) -> int | None:
-    for name in ("X-RateLimit-Remaining", "RateLimit-Remaining"):
+    for name in ("X-RateLimit-Remaining", "RateLimit-Remaining", "x-rate-limit-remaining"):
         v = headers.get(name)
         if v is not None:
             try:
@@ -225,8 +231,8 @@ class RetryMiddleware(ScrapyRetryMiddleware):
         remaining = _remaining(response.headers)
         if remaining is not None and remaining <= 0:
             wait = parse_wait(response.headers, time.time())
-            if wait:
-                self._pause(request, min(wait, self.max_wait))
+            if wait and wait <= self.max_wait:     # a longer wait: the next 429 says so, the account is deferred
+                self._pause(request, wait)
         if request.meta.get("json") and status < 300:
             try:
                 request.meta["_json"] = loads(response.body)

@@ -20,6 +20,7 @@ from crawler.items import Batch
 from storage.queries import accounts as accounts_q
 from storage.queries import interactions as interactions_q
 from storage.cleaning import clean_interaction
+from storage.queries import reads as reads_q
 from storage.queries import transaction
 from storage.records import KINDS, Interaction, Post
 
@@ -131,6 +132,8 @@ class StorePipeline:
                 res = self.writer.write(items, posts)
                 accountstats.inc(self.crawler.stats, aid, "new_items", res.new_interactions)
             for b in buffer:
+                if b.reads:
+                    reads_q.add(self.db, b.platform, *b.reads)
                 for post_id, patch in b.post_cursors.items():
                     interactions_q.merge_post_cursors(self.db, b.platform, post_id, patch)
                 if b.account_cursors is not None or b.platform_id or b.done:

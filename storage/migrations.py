@@ -134,4 +134,12 @@ def m_matching_0001_weights(db: Database) -> None:
     db.execute("CREATE INDEX match_weights_version ON match_weights(base_version, kept, id)")
 
 
+@migrations(name="platform_reads")
+def m_platform_reads(db: Database) -> None:
+    """Posts read per platform and month: X's monthly read cap is a budget the spider plans with."""
+    db.execute("CREATE TABLE IF NOT EXISTS platform_reads ("
+               "platform TEXT NOT NULL, month TEXT NOT NULL, reads INTEGER NOT NULL DEFAULT 0, "
+               "updated_at TEXT, PRIMARY KEY (platform, month))")
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -41,6 +41,7 @@ class Platform:
     not_profile: frozenset[str] = frozenset()    # first path words on those hosts that are no profile
     case_sensitive_ids: bool = False             # keys that are ids, not handles (YouTube channel ids)
     capture_hosts: tuple[str, ...] = ()          # hosts whose responses a capture parser reads
+    skip_without_key: bool = False               # no key: its accounts are skipped (capture still works)
     notes: str = ""
 
     @property
@@ -104,7 +105,7 @@ PLATFORMS: dict[str, Platform] = {p.name: p for p in (
         handle_example="letters, digits, '.', '_' or '-'", aliases=("web",),
     ),
     Platform(
-        name="x", title="X (Twitter)", routes=(CAPTURE,),   # API: with crawler/spiders/x.py
+        name="x", title="X (Twitter)", routes=(API, CAPTURE), skip_without_key=True,
         kinds=("comment", "reply", "like", "repost", "quote", "follow"),
         handle_pattern=r"^@?[A-Za-z0-9_]{1,15}$",
         handle_example="an X username like @calonsatu (letters, digits, '_', at most 15)",

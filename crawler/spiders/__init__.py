@@ -8,8 +8,9 @@ registry entry has no spider here.
 from crawler.spiders.bluesky import BlueskySpider
 from crawler.spiders.mastodon import MastodonSpider
 from crawler.spiders.web import WebSpider
+from crawler.spiders.x import XSpider
 from crawler.spiders.youtube import YouTubeSpider
 
-SPIDERS = {cls.platform: cls for cls in (MastodonSpider, BlueskySpider, YouTubeSpider, WebSpider)}
+SPIDERS = {cls.platform: cls for cls in (MastodonSpider, BlueskySpider, YouTubeSpider, WebSpider, XSpider)}
 
 __all__ = ["SPIDERS"]

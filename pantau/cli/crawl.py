@@ -44,6 +44,8 @@ def crawl(
         table.add_row(a.platform, a.handle, a.status, str(a.requests), str(a.items), str(a.new_items),
                       str(a.retries), str(a.errors), a.message or "")
     console.print(table)
+    for note in result.notes:
+        console.print(note, markup=False)
     console.print(f"{result.new_interactions} new interactions from {len(result.accounts)} accounts "
                   f"in {result.seconds:.1f} s")
     if result.failures:

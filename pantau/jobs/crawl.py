@@ -47,6 +47,8 @@ class CrawlResult:
     requests: int = 0
     #: per-spider figures (requests, responses, retries, new items, close reason) for the caller's run row
     spiders: dict = field(default_factory=dict)
+    #: one line per group of accounts skipped for the same reason (no token), for the summary
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -84,6 +86,14 @@ def child_config(settings: Settings, accounts: list[dict], *, run_id: int, log_l
         "profile_dirs": [str(settings.workspace / "profiles")],
         "chromium": chromium_path(),
     }
+
+
+def no_key_message(platform: str, env: str | None) -> str:
+    """Why a platform that needs the user's own key was skipped, and what to do instead."""
+    from storage import platforms as registry
+    p = registry.get(platform)
+    return (f"no {p.title} token: set {env} to crawl {platform} through its API "
+            f"(without one, its interactions come in by capture or `pantau import`)")
 
 
 class _CrawlEvents:
@@ -156,21 +166,28 @@ def run_crawl(settings: Settings, db, *, platform: str | None = None, account: s
 def _crawl(settings: Settings, db, run: StageRun, targets: list, child) -> CrawlResult:
     from crawler.process import CrawlChildError, run_in_child
     from storage import private_dir
+    from storage import platforms as registry
     from storage.queries import runs as runs_q
     from storage.records import PLATFORMS_CRAWLED
 
     run_id = run.run_id
     result = CrawlResult(run_id=run_id)
     started = time.monotonic()
-    crawlable, skipped = [], []
+    crawlable, skipped, no_key = [], [], {}
     for t in targets:
         pc = settings.platform(t["platform"])
         if t["platform"] not in PLATFORMS_CRAWLED:
             skipped.append((t, "no spider for this platform: use `pantau import`"))
         elif not pc.enabled:
             skipped.append((t, f"[platforms.{t['platform']}] enabled = false"))
+        elif registry.get(t["platform"]).skip_without_key and not os.environ.get(pc.api_key_env or ""):
+            why = no_key_message(t["platform"], pc.api_key_env)
+            skipped.append((t, why))
+            no_key[why] = no_key.get(why, 0) + 1
         else:
             crawlable.append(t)
+    for why, n in no_key.items():      # one line for all accounts skipped for want of the user's token
+        result.notes.append(f"{n} account(s) skipped: {why}")
     for t, why in skipped:
         runs_q.record_account(db, run_id, t["id"], t["platform"], status="skipped", message=why)
         db.conn.commit()

@@ -34,7 +34,9 @@ ORIGIN = "http://@ORIGIN@"
 LOCAL_DOMAIN = "mastodon.sandbox.test"
 BSKY_SUFFIX = ".bsky.sandbox.test"
 REMOTE_DOMAINS = ["kopdar.example", "nusantara.example", "pasar.example", "balai.example", "warga.example"]
-CRAWLED = ("mastodon", "bluesky", "youtube", "web")   # the platforms World generates content for
+CRAWLED = ("mastodon", "bluesky", "youtube", "web", "x")   # the platforms World generates content for
+SOCIAL = ("mastodon", "bluesky", "x")                     # likes, reposts and followers
+X_EPOCH_MS = 1288834974657                                 # Twitter snowflake epoch
 DAY = 86400.0
 
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"          # atproto base32-sortable (TIDs)
@@ -160,6 +162,11 @@ class Actor:
     def web_handle(self) -> str:
         return self.stem
 
+    @property
+    def x_username(self) -> str:
+        """Letters, digits and '_' only, at most 15 characters (X's rule)."""
+        return re.sub(r"[^A-Za-z0-9_]", "_", self.stem)[:15]
+
 
 @dataclass
 class Watched:
@@ -183,6 +190,7 @@ class Watched:
         return {
             "mastodon": f"@{self.stem}@{LOCAL_DOMAIN}", "bluesky": self.stem + BSKY_SUFFIX,
             "youtube": "@" + self.stem, "instagram": self.stem + ".official",
+            "x": re.sub(r"[^A-Za-z0-9_]", "_", self.stem)[:15],
         }.get(self.platform, self.stem)
 
     @property
@@ -192,7 +200,7 @@ class Watched:
     def url_path(self) -> str | None:
         return {
             "mastodon": f"/@{self.stem}", "bluesky": f"/profile/{self.stem}{BSKY_SUFFIX}",
-            "youtube": f"/@{self.stem}", "web": f"/mikroblog/{self.stem}",
+            "youtube": f"/@{self.stem}", "web": f"/mikroblog/{self.stem}", "x": f"/{self.handle}",
         }.get(self.platform)
 
 
@@ -364,6 +372,10 @@ class World:
             if i % 4 == 0:
                 platforms.append(("web", None))
             specs.append((display, roles[i % len(roles)], parties[i % len(parties)], stem, platforms))
+        # X accounts come last, so every other account keeps the index (and ids) it had before
+        x_specs = [(cand, role, party, stem, [("x", None)]) for cand, role, party, stem, _ in specs
+                   if stem != "calontiga"]
+        specs = [(c, r, p, st, [pl for pl in pls if pl[0] != "x"]) for c, r, p, st, pls in specs] + x_specs
         idx = 0
         for cand, role, party, stem, platforms in specs:
             for platform, collect in platforms:
@@ -411,6 +423,9 @@ class World:
                 pid = str((int(node.t * 1000) << 16) | (w.idx << 10) | (node.seq & 1023))
             elif platform == "bluesky":
                 pid = tid(int(node.t * 1_000_000), w.idx)
+            elif platform == "x":
+                # a snowflake: milliseconds since X's epoch, the account's index as the worker id
+                pid = str(((int(node.t * 1000) - X_EPOCH_MS) << 22) | ((w.idx & 1023) << 12) | (node.seq & 4095))
             elif platform == "youtube":
                 if node.kind == "post":
                     pid = YT_ALPHABET[w.idx] + yt_chars(self.seed, w.idx, salt, n=10)
@@ -426,7 +441,7 @@ class World:
             if pid not in c.nodes:
                 break
             attempt += 1
-            if platform in ("mastodon", "bluesky"):
+            if platform in ("mastodon", "bluesky", "x"):
                 node.t += 0.001
         node.pid = pid
         c.nodes[pid] = node
@@ -490,7 +505,7 @@ class World:
         ages = sorted((rng.uniform(0.1, 28) if rng.random() < 0.87 else rng.uniform(31, 58)) * DAY
                       for _ in range(n_posts))
         times = [self.anchor - a for a in reversed(ages)]
-        social = w.platform in ("mastodon", "bluesky")
+        social = w.platform in SOCIAL
         max_depth = {"youtube": 2, "web": 3}.get(w.platform, 6)
         first_of_platform = next(x for x in self.watched if x.platform == w.platform).idx == w.idx
         busy_idx = n_posts // 2 if (w.platform != "web" and (p.busy_everywhere or first_of_platform)) else -1
@@ -512,7 +527,7 @@ class World:
                 if rng.random() < 0.25:     # the account continues its own thread
                     self._node(c, -1, self._later(rng, t + 60, until),
                                names.fill(rng.choice(names.SELF_REPLY_TEMPLATES), rng), "reply", post)
-            if w.platform == "bluesky":
+            if w.platform in ("bluesky", "x"):
                 for _ in range(rng.randint(*p.quotes)):
                     q = self._node(c, self._author(rng), self._later(rng, t + 60, until),
                                    self._text(rng, names.QUOTE_TEMPLATES), "quote")
@@ -607,7 +622,7 @@ class World:
                 old = [n for n in c.posts if self.anchor - 20 * DAY < n.t < self.anchor - 3 * DAY
                        and not n.comments_disabled]
                 target = rng.choice(old) if old else c.posts[0]
-                social = w.platform in ("mastodon", "bluesky")
+                social = w.platform in SOCIAL
                 for _ in range(2):
                     self._node(c, self._author(rng), tick(), self._text(rng, names.COMMENT_TEMPLATES), "reply", target)
                     added["comment"] += 1
@@ -632,7 +647,7 @@ class World:
                         c.counter += 1
                         c.followers.append(Event(a, tick(), w_offset(w) + c.counter))
                         added["follow"] += 1
-                if w.platform == "bluesky":
+                if w.platform in ("bluesky", "x"):
                     q = self._node(c, self._author(rng), tick(), self._text(rng, names.QUOTE_TEMPLATES), "quote")
                     q.reblog_of = target
                     target.quotes.append(q)
@@ -692,6 +707,14 @@ class World:
             self._advanced_until = max(self._advanced_until, base)
             return {"accounts": out}
 
+    def x_search_start(self) -> float:
+        """Where the sandbox's X recent search reaches back to: midnight UTC six days ago.
+
+        X's own window slides (now minus 7 days); a fixed start inside it keeps
+        what a crawl finds and what ``totals`` counts the same all day.
+        """
+        return self.anchor - 6 * DAY
+
     # figures -----------------------------------------------------------------
     def totals(self) -> dict[str, dict[str, int]]:
         """Interactions the world holds per platform and kind (generates every account).
@@ -713,6 +736,8 @@ class World:
                     stack.extend(n.children)
                     if n.author == -1 or n.hidden:
                         continue
+                    if w.platform == "x" and n.t < self.x_search_start():
+                        continue                   # X's recent search reaches back 7 days only
                     k["comment" if n.parent.author == -1 else "reply"] += 1
                 hidden = 0 if w.platform != "bluesky" else 1
                 k["like"] += sum(1 for e in post.likes if not (hidden and self.actors[e.actor].bsky_hidden))

@@ -19,6 +19,10 @@ from pantau.sandbox.server import WEB_PROFILE, Sandbox, watchlist_yaml
 
 DEMO_PORT = 8900
 DEMO_KEY = "sandbox-demo-key"
+#: a Basic-level token as far as the sandbox can tell: followers answer 403, as on X
+DEMO_X_TOKEN = "sandbox-demo-token"
+#: environment variables the demo sets for its crawl when they are not set (the crawl child inherits them)
+DEMO_ENV = {"PANTAU_YOUTUBE_API_KEY": DEMO_KEY, "PANTAU_X_BEARER_TOKEN": DEMO_X_TOKEN}
 
 
 def demo_config(url: str) -> str:
@@ -48,6 +52,10 @@ api_key_env = "PANTAU_YOUTUBE_API_KEY"   # any non-empty key works on the sandbo
 
 [platforms.web]
 base_url = "{url}"
+
+[platforms.x]
+base_url = "{url}"
+api_key_env = "PANTAU_X_BEARER_TOKEN"    # any non-empty token works on the sandbox (followers: 403, as Basic access)
 """
 
 
@@ -107,19 +115,19 @@ def run_demo(directory: Path | None = None, *, seed: int = 1, size: str = "small
     say(f"workspace {ws}")
     sandbox = _start_sandbox(seed, size)
     result = DemoResult(ws, temporary, sandbox.url)
-    old_key = os.environ.get("PANTAU_YOUTUBE_API_KEY")
+    set_env = [k for k in DEMO_ENV if not os.environ.get(k)]
     try:
         say(f"sandbox (seed {seed}, size {size}) on {sandbox.url}")
         (ws / "pantau.toml").write_text(demo_config(sandbox.url), encoding="utf-8")
         (ws / "watchlists" / "example.yaml").unlink(missing_ok=True)
         platforms = None
         if WEB_PROFILE not in known_profiles(ws):
-            platforms = {"mastodon", "bluesky", "youtube", "instagram"}
+            platforms = {"mastodon", "bluesky", "youtube", "instagram", "x"}
             result.notes.append(f"selector profile {WEB_PROFILE!r} not found: the microblog accounts were left out")
         (ws / "watchlists" / "sandbox.yaml").write_text(
             watchlist_yaml(sandbox.world, sandbox.url, platforms=platforms), encoding="utf-8")
-        if not old_key:   # the crawl's child process inherits it; restored afterwards
-            os.environ["PANTAU_YOUTUBE_API_KEY"] = DEMO_KEY
+        for k in set_env:   # the crawl's child process inherits them; removed afterwards
+            os.environ[k] = DEMO_ENV[k]
         settings = load(ws)
         db = open_database(settings)
         try:
@@ -145,8 +153,8 @@ def run_demo(directory: Path | None = None, *, seed: int = 1, size: str = "small
             db.close()
     finally:
         sandbox.stop()
-        if not old_key:
-            os.environ.pop("PANTAU_YOUTUBE_API_KEY", None)
+        for k in set_env:
+            os.environ.pop(k, None)
     result.seconds = time.perf_counter() - t0
     return result
 

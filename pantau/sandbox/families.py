@@ -13,6 +13,7 @@ API_PREFIX: dict[str, str] = {
     "bluesky": "/xrpc/",
     "youtube": "/youtube/",
     "web": "/mikroblog/api/",
+    "x": "/2/",
 }
 
 

@@ -17,11 +17,12 @@ from pantau.sandbox.families import API_PREFIX
 from pantau.sandbox.http import Response, json_response
 from pantau.sandbox.youtube import QUOTA_EXCEEDED, error_body
 
-#: 429 with Retry-After: 1; 429 without Retry-After but with a reset one second ahead; a 500;
-#: a slow answer; a complete answer whose JSON body is cut short; an answer cut off mid-body
-#: (the full Content-Length announced, half sent, the connection closed: a client's data-loss
-#: error); the connection closed before any answer; YouTube's daily quota spent (403 quotaExceeded).
-KINDS = ("429", "429-reset", "500", "slow", "truncated", "cut", "drop", "quota")
+#: 429 with Retry-After: 1 (X: never a Retry-After); 429 without Retry-After but with a reset one
+#: second ahead; a 500 (X: 503); a 503; a slow answer; a complete answer whose JSON body is cut
+#: short; an answer cut off mid-body (the full Content-Length announced, half sent, the connection
+#: closed: a client's data-loss error); the connection closed before any answer; the platform's
+#: quota spent (YouTube: 403 quotaExceeded for the day; X: 429 usage-capped for the month).
+KINDS = ("429", "429-reset", "500", "503", "slow", "truncated", "cut", "drop", "quota")
 RANDOM_KINDS = ("429", "429-reset", "500", "slow", "truncated", "cut", "drop")
 API_PREFIXES = tuple(API_PREFIX.values())
 
@@ -101,7 +102,17 @@ def iso_reset(t: float) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond:06d}Z"
 
 
+#: X's answers (docs.x.com: rate limits, usage caps; problem JSON)
+X_TOO_MANY = {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}
+X_UNAVAILABLE = {"title": "Service Unavailable", "detail": "Service Unavailable", "type": "about:blank", "status": 503}
+X_USAGE_CAPPED = {"title": "UsageCapExceeded", "detail": "Usage cap exceeded: Monthly product cap",
+                  "type": "https://api.twitter.com/2/problems/usage-capped", "period": "Monthly", "scope": "Product"}
+
+
 def rate_headers(family: str, limit: int, remaining: int, reset: float, window: float) -> list[tuple[str, str]]:
+    if family == "x":       # epoch seconds, no Retry-After ever
+        return [("x-rate-limit-limit", str(limit)), ("x-rate-limit-remaining", str(remaining)),
+                ("x-rate-limit-reset", str(math.ceil(reset)))]
     if family == "mastodon":
         return [("X-RateLimit-Limit", str(limit)), ("X-RateLimit-Remaining", str(remaining)),
                 ("X-RateLimit-Reset", iso_reset(reset))]
@@ -114,6 +125,14 @@ def rate_headers(family: str, limit: int, remaining: int, reset: float, window: 
 def error_response(kind: str, family: str, *, limit: int, window: float) -> Response:
     """The response a platform sends for a fault of ``kind`` (not for slow or truncated)."""
     now = time.time()
+    if family == "x":
+        if kind in ("429", "429-reset"):
+            r = json_response(X_TOO_MANY, 429, family=family)
+            r.headers += rate_headers("x", limit, 0, now + 1.0, window)
+            return r
+        if kind == "quota":
+            return json_response(X_USAGE_CAPPED, 429, family=family)
+        return json_response(X_UNAVAILABLE, 503, family=family)
     if kind in ("429", "429-reset"):
         reset = now + 1.0
         if family == "mastodon":
@@ -136,6 +155,8 @@ def error_response(kind: str, family: str, *, limit: int, window: float) -> Resp
         return r
     if kind == "quota":
         return json_response(QUOTA_EXCEEDED, 403, family=family, content_type="application/json; charset=UTF-8")
+    if kind == "503":
+        return json_response({"error": "Service Unavailable"}, 503, family=family)
     # 500
     if family == "mastodon":
         return json_response({"error": "Internal Server Error"}, 500, family=family)
@@ -151,6 +172,8 @@ def rate_limited(family: str, *, limit: int, reset: float, window: float) -> Res
     """A platform's own throttle answer: no Retry-After, wait until the reset."""
     if family == "bluesky":
         r = json_response({"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, 429, family=family)
+    elif family == "x":
+        r = json_response(X_TOO_MANY, 429, family=family)
     else:
         r = json_response({"error": "Too many requests"}, 429, family=family, content_type="application/json")
     r.headers += rate_headers(family, limit, 0, reset, window)

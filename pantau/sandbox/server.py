@@ -27,11 +27,14 @@ from pantau.sandbox.http import Request, Response, json_response
 from pantau.sandbox.mastodon import Mastodon
 from pantau.sandbox.mikroblog import Mikroblog, robots
 from pantau.sandbox.pages import Pages
+from pantau.sandbox.x import X
 from pantau.sandbox.youtube import YouTube
 
 _ORIGIN_B = ORIGIN.encode()
 WEB_PROFILE = "sandbox-mikroblog"
 COLLECT_ORDER = ("comments", "likes", "reposts", "quotes", "follows")
+#: platforms whose answers carry rate-limit headers (each in its own spelling)
+RATE_LIMITED = ("mastodon", "bluesky", "x")
 
 
 def _q(s: str) -> str:
@@ -84,6 +87,7 @@ class Sandbox:
         self.mastodon = Mastodon(self.world)
         self.bluesky = Bluesky(self.world)
         self.youtube = YouTube(self.world, youtube_key)
+        self.x = X(self.world)
         self.mikroblog = Mikroblog(self.world)
         self.pages = Pages(self.world, self.mastodon, self.bluesky, self.youtube)
         self.faults = faults_mod.Faults(seed, fault_rate if faults else 0.0)
@@ -185,7 +189,7 @@ class Sandbox:
         if path == "/robots.txt":
             return robots(), None
         api = family_of(path)
-        if api in ("mastodon", "bluesky", "youtube"):
+        if api in ("mastodon", "bluesky", "youtube", "x"):
             family, handler = api, getattr(self, api).handle
         elif path.startswith("/mikroblog/"):
             family, handler = ("web" if path.startswith("/mikroblog/api/") else "page"), self.mikroblog.handle
@@ -194,15 +198,15 @@ class Sandbox:
         fault = self.faults.take(path)
         limiter = self.limiter
         remaining, reset, exceeded = (0, 0.0, False)
-        if family in ("mastodon", "bluesky"):
+        if family in RATE_LIMITED:
             remaining, reset, exceeded = limiter.hit(family)
         if exceeded and fault is None:
             resp = faults_mod.rate_limited(family, limit=limiter.limit, reset=reset, window=limiter.window)
-        elif fault in ("429", "429-reset", "500", "quota"):
+        elif fault in ("429", "429-reset", "500", "503", "quota"):
             resp = faults_mod.error_response(fault, family, limit=limiter.limit, window=limiter.window)
         else:
             resp = handler(req)
-            if family in ("mastodon", "bluesky"):
+            if family in RATE_LIMITED:
                 resp.headers += faults_mod.rate_headers(family, limiter.limit, remaining, reset, limiter.window)
         resp.family = resp.family or family
         if not resp.endpoint:

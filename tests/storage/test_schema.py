@@ -26,6 +26,7 @@ def test_migrations_are_recorded_and_reopen_is_a_no_op(tmp_path):
     applied = [r["name"] for r in db.query("SELECT name FROM _sqlite_migrations")]
     assert applied[:2] == ["0001_initial", "0002_review_indexes"]
     assert len(applied) == len(set(applied)) == storage.SCHEMA_VERSION
+    assert "platform_reads" in applied
 
 
 def test_audit_log_is_append_only(tmp_path):

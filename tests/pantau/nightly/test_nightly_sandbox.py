@@ -22,7 +22,8 @@ from tests.pantau.nightly.conftest import wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
-ENV = {"PANTAU_YOUTUBE_API_KEY": "sandbox-test-key", "PYTHONUNBUFFERED": "1"}
+ENV = {"PANTAU_YOUTUBE_API_KEY": "sandbox-test-key", "PANTAU_X_BEARER_TOKEN": "sandbox-test-token",
+       "PYTHONUNBUFFERED": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,7 @@ def _full_night_then_new_activity(sandbox, tmp_path):
     (run,) = nightly_runs(db)
     s = json.loads(run["summary"])
     assert run["status"] == "ok" and s["errors"] == []
-    assert s["accounts"] == 9 and s["accounts_crawled"] == 8 and s["accounts_skipped"] == 1   # instagram
+    assert s["accounts"] == 11 and s["accounts_crawled"] == 10 and s["accounts_skipped"] == 1   # instagram
     n = db.execute("SELECT count(*) FROM interactions").fetchone()[0]
     assert s["new_interactions"] == n > 500
     assert s["new_matches"] == db.execute("SELECT count(*) FROM matches").fetchone()[0] > 0
@@ -97,10 +98,10 @@ def _full_night_then_new_activity(sandbox, tmp_path):
     assert s["evidence"]["raw"] == db.execute(
         "SELECT count(*) FROM interactions i WHERE EXISTS (SELECT 1 FROM matches m WHERE m.actor_id=i.actor_id)"
     ).fetchone()[0]
-    for line in ("accounts crawled: 8 of 9", f"new interactions: {n}",
+    for line in ("accounts crawled: 10 of 11", f"new interactions: {n}",
                  f"new possible matches: {s['new_matches']}"):
         assert line in r.stdout
-    assert db.execute("SELECT count(*) FROM account_runs WHERE run_id=?", [run["id"]]).fetchone()[0] == 9
+    assert db.execute("SELECT count(*) FROM account_runs WHERE run_id=?", [run["id"]]).fetchone()[0] == 11
 
     # a reviewer confirms every candidate; the candidates' accounts see new activity
     for m in list(db.query("SELECT id FROM matches WHERE status='pending'")):

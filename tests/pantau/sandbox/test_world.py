@@ -177,7 +177,7 @@ def test_sandbox_process_and_cli(tmp_path):
         line = proc.stdout.readline()
         assert "Pantau sandbox (seed 5, size small) on http://127.0.0.1:" in line
         url = line.split(" on ")[1].strip()
-        assert httpx.get(url + "/_sandbox/health").json() == {"ok": True, "seed": 5, "size": "small", "accounts": 8}
+        assert httpx.get(url + "/_sandbox/health").json() == {"ok": True, "seed": 5, "size": "small", "accounts": 10}
     finally:
         proc.terminate()
         proc.wait(10)

@@ -1,0 +1,275 @@
+"""The X API v2 spider: payload functions on docs.x.com shapes, and `pantau crawl` against the sandbox X API."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from crawler.spiders.x import (ReadBudget, actor_from_user, conversation_interactions, problem_text, snowflake_time,
+                               tweet_counts)
+from tests.crawler.conftest import account_runs, crawl, interactions, rows, setup_workspace
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "x"
+TOKEN = {"PANTAU_X_BEARER_TOKEN": "sandbox-basic-token"}
+ENTERPRISE = {"PANTAU_X_BEARER_TOKEN": "enterprise-sandbox-token"}
+
+
+def fixture(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+# ---- payloads -----------------------------------------------------------------------------
+def test_conversation_search_gives_comments_and_replies():
+    items, skipped = conversation_interactions(
+        fixture("search_recent.conversation.json"), uid="1102323333", target="TheOriginalAuthor",
+        origin="https://x.com", conversation="1279944223114900000", own_root=True)
+    got = {(i.interaction_id, i.kind, i.actor.actor_key, i.post_id, i.parent_id) for i in items}
+    assert got == {
+        # in reply to the author's own reply: a comment on that reply
+        ("1280169177479744444", "comment", "63044444", "1280155225706433333", "1280155225706433333"),
+        # in reply to the first post: a comment on it
+        ("1279988127112144896", "comment", "2244994945", "1279944223114900000", "1279944223114900000"),
+        # in reply to a commenter: a reply, on the conversation's first post
+        ("1279999425132560384", "reply", "11185222", "1279944223114900000", "1279988127112144896"),
+    }
+    assert skipped == 0                      # the author's own reply is a post, not left out
+    by_id = {i.interaction_id: i for i in items}
+    assert by_id["1280169177479744444"].actor.handle == "ThirdPerson"
+    assert by_id["1280169177479744444"].url == "https://x.com/ThirdPerson/status/1280169177479744444"
+    assert by_id["1279999425132560384"].created_at == "2020-07-06T02:11:40.000Z"
+
+
+def test_in_someone_elses_thread_only_comments_count():
+    items, skipped = conversation_interactions(
+        fixture("search_recent.conversation.json"), uid="2244994945", target="TwitterDev",
+        origin="https://x.com", conversation="1279944223114900000", own_root=False)
+    assert [(i.interaction_id, i.kind, i.post_id) for i in items] == [
+        ("1279999425132560384", "comment", "1279988127112144896")]
+    assert skipped == 2
+
+
+def test_users_quotes_counts_and_problems_in_docs_shapes():
+    likers = fixture("liking_users.json")["data"]
+    a = actor_from_user(likers[0], "https://x.com")
+    assert (a.actor_key, a.handle, a.display_name, a.profile_url) == (
+        "17874544", "TwitterSupport", "Twitter Support", "https://x.com/TwitterSupport")
+    q = fixture("quote_tweets.json")["data"][0]
+    assert tweet_counts(q) == {"replies": 4, "likes": 87, "reposts": 12, "quotes": 2}
+    assert snowflake_time("1460323737035677698").isoformat().startswith("2021-11-15T19:08:05")
+    assert problem_text(fixture("followers.client_not_enrolled.403.json"), 403) == \
+        "403 Client Forbidden: client-not-enrolled"
+    assert problem_text(fixture("users_by_username.not_found.json"), 200).startswith(
+        "200 Not Found Error: Could not find user with username: [calon_hilang]")
+    assert problem_text(fixture("usage_capped.429.json"), 429).startswith("429 UsageCapExceeded")
+
+
+def test_read_budget_reserves_and_settles():
+    b = ReadBudget(cap=250, spent_before=100)
+    assert b.reserve(100) and not b.reserve(100) and b.left == 50
+    b.settle(100, 7)
+    assert b.left == 143 and not b.reserve(10)       # closed: nothing older is read after a refusal
+    assert ReadBudget(250, 0).reserve(100) and ReadBudget(250, 0).reserve(250)
+    assert ReadBudget(None, 10**9).reserve(10**6)
+
+
+# ---- the sandbox answers in the documented shapes ---------------------------------------
+def _shape(obj):
+    if isinstance(obj, dict):
+        return {k: _shape(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_shape(obj[0])] if obj else []
+    return type(obj).__name__
+
+
+def test_sandbox_answers_in_the_fixtures_shapes(sandbox):
+    import httpx
+    c = httpx.Client(base_url=sandbox.url, headers={"Authorization": "Bearer t"})
+    user = c.get("/2/users/by/username/calonsatu", params={"user.fields": "created_at,description,public_metrics"})
+    assert user.headers["x-rate-limit-remaining"].isdigit() and user.headers["x-rate-limit-reset"].isdigit()
+    assert "retry-after" not in user.headers
+    want = _shape(fixture("users_by_username.json"))
+    want["data"]["public_metrics"]["like_count"] = "int"
+    assert set(_shape(user.json())["data"]) >= set(want["data"]) - {"public_metrics"}
+    uid = user.json()["data"]["id"]
+    tl = c.get(f"/2/users/{uid}/tweets", params={"max_results": 100, "exclude": "retweets",
+                                                 "tweet.fields": "created_at,public_metrics,conversation_id"}).json()
+    busiest = max(tl["data"], key=lambda t: t["public_metrics"]["like_count"] + t["public_metrics"]["quote_count"])
+    likers = c.get(f"/2/tweets/{busiest['id']}/liking_users", params={"max_results": 2, "user.fields": "created_at"})
+    assert set(likers.json()) == {"data", "meta"} and set(likers.json()["meta"]) == {"result_count", "next_token"}
+    assert set(likers.json()["data"][0]) == {"id", "name", "username", "created_at"}
+    quotes = c.get(f"/2/tweets/{busiest['id']}/quote_tweets",
+                   params={"max_results": 10, "expansions": "author_id", "tweet.fields": "author_id,created_at"}).json()
+    assert set(quotes) >= {"data", "includes", "meta"} and "users" in quotes["includes"]
+    gone = c.get("/2/users/by/username/calon_hilang").json()
+    assert _shape(gone) == _shape(fixture("users_by_username.not_found.json"))
+    followers = c.get(f"/2/users/{uid}/followers")
+    assert followers.status_code == 403 and followers.json()["reason"] == "client-not-enrolled"
+    assert httpx.get(sandbox.url + f"/2/users/{uid}/tweets").status_code == 401
+    old = c.get("/2/tweets/search/recent", params={"query": f"conversation_id:{busiest['id']}",
+                                                   "start_time": "2020-01-01T00:00:00Z"})
+    assert old.status_code == 400 and old.json()["title"] == "Invalid Request"
+
+
+# ---- the spider against the sandbox --------------------------------------------------------
+@pytest.fixture(scope="module")
+def sandbox():
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1) as sb:
+        yield sb
+
+
+def x_watchlist(sb) -> str:
+    from pantau.sandbox.server import watchlist_yaml
+    return watchlist_yaml(sb.world, sb.url, {"x"})
+
+
+def by_kind(ws) -> Counter:
+    return Counter(k for p, k, *_ in interactions(ws) if p == "x")
+
+
+def test_crawl_collects_what_the_api_lists_then_recrawls_little(workspace, sandbox):
+    setup_workspace(workspace, x_watchlist(sandbox))
+    sandbox.reset_stats()
+    r = crawl(workspace, env=TOKEN)
+    assert r.returncode == 0, r.stdout + r.stderr
+    first = sandbox.stats()["requests"]
+    want = dict(sandbox.totals()["x"])
+    got = by_kind(workspace)
+    assert got["follow"] == 0                        # a Basic token: followers are Enterprise only
+    assert {k: got[k] for k in want if k != "follow"} == {k: n for k, n in want.items() if k != "follow"}
+    runs = account_runs(workspace)
+    assert {a["status"] for a in runs} == {"ok"}
+    assert all("Enterprise access only" in a["message"] for a in runs)
+    assert any("older than 7 days" in a["message"] for a in runs)
+    reads = rows(workspace, "SELECT platform, reads FROM platform_reads")
+    assert reads and reads[0][0] == "x" and reads[0][1] >= want["quote"] + want["comment"] + want["reply"]
+    # the text of strangers is kept as written
+    assert rows(workspace, "SELECT count(*) FROM interactions WHERE platform='x' AND kind='comment' AND text LIKE '%<%'")
+
+    before = interactions(workspace)
+    sandbox.reset_stats()
+    r2 = crawl(workspace, env=TOKEN)
+    assert r2.returncode == 0, r2.stdout + r2.stderr
+    second = sandbox.stats()
+    assert interactions(workspace) == before
+    assert second["requests"] < first * 0.10, (second, first)
+    assert "x.followers" not in second["by_endpoint"]          # the 403 is remembered until the full pass
+    assert set(second["by_endpoint"]) <= {"x.users_by_username", "x.user_tweets", "x.tweets"}
+
+    # new activity: a new post with a like and a comment, more on an old post
+    added = sandbox.advance("x")
+    r3 = crawl(workspace, env=TOKEN)
+    assert r3.returncode == 0, r3.stdout + r3.stderr
+    got3 = by_kind(workspace)
+    new = Counter()
+    for acc in added["accounts"].values():
+        new.update(acc["added"])
+    for kind in ("comment", "reply", "like", "repost", "quote"):
+        assert got3[kind] == got[kind] + new[kind], kind
+    # the new post came through since_id, the old one's counts through the lookup
+    assert rows(workspace, "SELECT count(*) FROM posts WHERE platform='x' AND post_id IN (%s)" % ",".join(
+        "?" * len(added["accounts"])), [a["new_post"] for a in added["accounts"].values()]) == [(2,)]
+
+
+def test_enterprise_access_lists_followers(workspace, sandbox):
+    setup_workspace(workspace, x_watchlist(sandbox))
+    r = crawl(workspace, env=ENTERPRISE)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert by_kind(workspace)["follow"] == sandbox.totals()["x"]["follow"]
+
+
+def test_without_a_token_x_is_skipped_in_one_line(workspace, sandbox):
+    setup_workspace(workspace, x_watchlist(sandbox))
+    r = crawl(workspace, env={"PANTAU_X_BEARER_TOKEN": ""})
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = [ln for ln in r.stdout.splitlines() if "account(s) skipped" in ln]
+    assert len(lines) == 1 and "PANTAU_X_BEARER_TOKEN" in lines[0] and "capture" in lines[0]
+    assert {a["status"] for a in account_runs(workspace)} == {"skipped"}
+    assert sandbox.stats()["requests"] >= 0 and by_kind(workspace) == Counter()
+
+
+@pytest.mark.parametrize("kind", ["429-reset", "503", "500", "truncated"])
+def test_faults_are_survived(workspace, kind):
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=2) as sb:
+        setup_workspace(workspace, x_watchlist(sb), "max_retry_wait = 30.0\n")
+        sb.inject(kind, count=3, path_prefix="/2/tweets/")
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 0, r.stdout + r.stderr
+        want = {k: n for k, n in sb.totals()["x"].items() if k != "follow"}
+        got = by_kind(workspace)
+        assert {k: got[k] for k in want} == want
+        assert sum(a["retries"] for a in account_runs(workspace)) == 3
+        assert sb.faults.served[kind] == 3
+
+
+def test_a_rate_limit_longer_than_the_run_allows_defers_the_account(workspace):
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=3) as sb:
+        setup_workspace(workspace, x_watchlist(sb), "max_retry_wait = 0.2\n")
+        sb.inject("429-reset", count=1, path_prefix="/2/users/")
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 1
+        runs = account_runs(workspace)
+        deferred = [a for a in runs if a["status"] == "budget"]
+        assert len(deferred) == 1 and "deferred to the next run" in deferred[0]["message"]
+        assert "x-rate-limit" not in r.stderr.lower() or "deferred" in r.stderr
+        # the next run, with the limit gone, collects it
+        r2 = crawl(workspace, env=TOKEN)
+        assert r2.returncode == 0, r2.stdout + r2.stderr
+        want = {k: n for k, n in sb.totals()["x"].items() if k != "follow"}
+        got = by_kind(workspace)
+        assert {k: got[k] for k in want} == want
+
+
+def test_monthly_read_cap_is_spent_newest_first_and_the_rest_waits(workspace):
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1) as sb:
+        setup_workspace(workspace, x_watchlist(sb), "[platforms.x]\nmonthly_read_cap = 120\npage_size = 20\n")
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 1
+        assert "monthly read cap reached" in r.stdout + r.stderr
+        (spent,) = rows(workspace, "SELECT reads FROM platform_reads WHERE platform='x'")[0]
+        assert 0 < spent <= 120
+        runs = account_runs(workspace)
+        assert any(a["status"] == "budget" and "left for a later run" in a["message"] for a in runs)
+        # newest first: the newest stored post of some account was listed completely, older ones wait
+        posts = rows(workspace, "SELECT account_id, post_id, cursors FROM posts WHERE platform='x'")
+        complete = {p for _, p, c in posts if "seen" in json.loads(c or "{}")}
+        newest = {}
+        for aid, p, _ in posts:
+            if aid not in newest or int(p) > int(newest[aid]):
+                newest[aid] = p
+        assert complete & set(newest.values())
+        assert len(complete) < len(posts)
+        # the next run of the month spends what is left, never more than the cap, and says what waits
+        r2 = crawl(workspace, env=TOKEN)
+        assert r2.returncode == 1 and "monthly read cap reached" in r2.stdout + r2.stderr
+        assert spent < rows(workspace, "SELECT reads FROM platform_reads WHERE platform='x'")[0][0] <= 120
+        # a larger cap: the rest comes in, nothing twice
+        (workspace / "pantau.toml").write_text((workspace / "pantau.toml").read_text().replace(
+            "monthly_read_cap = 120", "monthly_read_cap = 100000"))
+        r3 = crawl(workspace, env=TOKEN)
+        assert r3.returncode == 0, r3.stdout + r3.stderr
+        want = {k: n for k, n in sb.totals()["x"].items() if k != "follow"}
+        got = by_kind(workspace)
+        assert {k: got[k] for k in want} == want
+
+
+def test_usage_capped_answer_defers_and_a_missing_user_fails(workspace):
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1) as sb:
+        wl = x_watchlist(sb) + ("  - name: Calon Hilang\n    accounts:\n      - platform: x\n"
+                                f"        handle: calon_hilang\n        url: {sb.url}/calon_hilang\n")
+        setup_workspace(workspace, wl)
+        # X answers usage-capped until the month ends: the retries get it too
+        sb.inject("quota", count=4, path_prefix="/2/users/by/username/calonsatu")
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 1
+        runs = {a["handle"]: a for a in account_runs(workspace)}
+        assert runs["calonsatu"]["status"] == "budget" and "usage cap" in runs["calonsatu"]["message"]
+        assert runs["calon_hilang"]["status"] == "failed" and "Not Found Error" in runs["calon_hilang"]["message"]
+        assert runs["calondua"]["status"] == "ok"
