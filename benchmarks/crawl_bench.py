@@ -1,8 +1,9 @@
 """Crawl benchmark: the API spiders against the sandbox, end to end through `pantau crawl`.
 
 Prints interactions stored per second for the first (full) crawl of the API
-sources (Mastodon, Bluesky, YouTube) and the time of a no-change re-crawl as a
-fraction of the first. Targets: >= 2,000 interactions/s; re-crawl < 10%.
+sources (Mastodon, Bluesky, YouTube by default; ``--platforms x`` for the X API
+v2 spider, with an Enterprise-level sandbox token so followers are listed too)
+and the time of a no-change re-crawl as a fraction of the first. Targets: >= 2,000 interactions/s; re-crawl < 10%.
 The re-crawl runs ``--recrawls`` times (nothing changes between them); the
 median is the figure, every run is printed, with the load average around each
 phase (label the figures idle or loaded) and the crawl child's own phase times.
@@ -12,6 +13,7 @@ AutoThrottle) in its pantau.toml; Pantau's defaults stay polite. Only
 127.0.0.1 is contacted (allowed_hosts).
 
     .venv/bin/python benchmarks/crawl_bench.py --size large
+    .venv/bin/python benchmarks/crawl_bench.py --size large --platforms x
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-API_PLATFORMS = {"mastodon", "bluesky", "youtube"}
+API_PLATFORMS = {"mastodon", "bluesky", "youtube", "x"}
+DEFAULT_PLATFORMS = "bluesky,mastodon,youtube"
 
 
-def api_watchlist(yaml_text: str, platforms: set[str] = API_PLATFORMS) -> tuple[str, int]:
+def api_watchlist(yaml_text: str, platforms: set[str] = frozenset(DEFAULT_PLATFORMS.split(","))) -> tuple[str, int]:
     """The sandbox's watchlist restricted to the API platforms; returns (yaml, accounts)."""
     from io import StringIO
 
@@ -87,7 +90,8 @@ def cpu_of(pid: int) -> float:
 def crawl(ws: Path) -> tuple[float, float, subprocess.CompletedProcess]:
     """Wall time, CPU time (the CLI and its crawl child; the sandbox runs apart) and the result."""
     import resource
-    env = {**os.environ, "PANTAU_YOUTUBE_API_KEY": "sandbox-key", "COLUMNS": "200"}
+    env = {**os.environ, "PANTAU_YOUTUBE_API_KEY": "sandbox-key", "PANTAU_X_BEARER_TOKEN": "enterprise-bench-token",
+           "COLUMNS": "200"}
     env.pop("PANTAU_WORKSPACE", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -104,8 +108,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--workspace", type=Path, default=None, help="keep the workspace here (default: temporary)")
-    ap.add_argument("--platforms", default=",".join(sorted(API_PLATFORMS)),
-                    help="comma-separated subset of mastodon,bluesky,youtube (default: all three)")
+    ap.add_argument("--platforms", default=DEFAULT_PLATFORMS,
+                    help=f"comma-separated subset of {','.join(sorted(API_PLATFORMS))} (default: {DEFAULT_PLATFORMS})")
     ap.add_argument("--recrawls", type=int, default=3, help="no-change re-crawls to time (median reported)")
     ap.add_argument("--live-thread-days", type=float, default=None,
                     help="[crawl] live_thread_days of the benchmark's workspace (default: Pantau's default)")

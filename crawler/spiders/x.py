@@ -26,7 +26,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterable
 from urllib.parse import quote, urlencode
 
-from crawler.spiders.base import PlatformSpider, StopAccount, iso, parse_time
+from crawler import accountstats
+from crawler.spiders.api import ApiSpider
+from crawler.spiders.base import StopAccount, iso, parse_time
 from storage import platforms as registry
 from storage.records import Actor, Interaction, Post
 
@@ -163,7 +165,7 @@ class ReadBudget:
         self.spent += read
 
 
-class XSpider(PlatformSpider):
+class XSpider(ApiSpider):
     name = "x"
     platform = "x"
     DEFAULT_BASE_URL = PLATFORM.base_url
@@ -172,18 +174,21 @@ class XSpider(PlatformSpider):
 
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
+        self.budget: ReadBudget | None = None
+        self.left_for_later: dict[int, int] = {}
+
+    def configure(self, settings) -> None:
+        super().configure(settings)
         self.key_env = self.pconf.get("api_key_env") or PLATFORM.api_key_env
         self.token = (os.environ.get(self.key_env) or "").strip()
         self.month = self.now.strftime("%Y-%m")
-        self.budget: ReadBudget | None = None
-        self.left_for_later: dict[int, int] = {}
 
     # ---- the read budget ----------------------------------------------------------------
     def read_budget(self) -> ReadBudget:
         if self.budget is None:
             spent = 0
             cap = self.pconf.get("monthly_read_cap")
-            if cap is not None and self.config.get("db_path"):
+            if cap is not None and self.db_path:
                 from storage.queries import reads as reads_q
                 spent = reads_q.spent(self.reader(), "x", self.month)
             self.budget = ReadBudget(cap, spent)
@@ -207,11 +212,14 @@ class XSpider(PlatformSpider):
         if not n:
             return
         b = self.read_budget()
-        st = self.stats_for(aid)
-        if st["status"] in ("ok", "budget") and (not st["message"] or st["message"].startswith("X monthly")):
-            st["status"] = "budget"
-            st["message"] = (f"X monthly read cap reached ({b.spent_before + b.spent} of {b.cap} posts read in "
-                             f"{self.month}): {n} listing(s) left for a later run (the newest posts were read first)")
+        stats = self.crawler.stats
+        old = accountstats.get(stats, aid, "message", None)
+        if accountstats.status(stats, aid) in ("ok", "budget") and (not old or old.startswith("X monthly")):
+            # set, not recorded once: the count of what waits grows while the run goes on
+            stats.set_value(accountstats.key(aid, "status"), "budget")
+            stats.set_value(accountstats.key(aid, "message"), (
+                f"X monthly read cap reached ({b.spent_before + b.spent} of {b.cap} posts read in {self.month}): "
+                f"{n} listing(s) left for a later run (the newest posts were read first)"))
 
     def account_complete(self, account: dict) -> Iterable:
         """As any account, except that a timeline cut short by the cap does not move ``since_id``."""

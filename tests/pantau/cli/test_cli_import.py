@@ -83,6 +83,7 @@ def test_export_import_round_trip_through_the_cli(pantau, workspace, tmp_path):
     assert pantau("import", str(IMPORTS / "good.jsonl")).returncode == 0
     assert pantau("export", "interactions", "--out", str(tmp_path / "e1.csv")).returncode == 0
     other = create_workspace(tmp_path / "other")
+    (other / "watchlists" / "example.yaml").unlink()     # no watched accounts, as in the first one
     (other / "pantau.toml").write_text(LOOPBACK_CONFIG)
     p = run_pantau("import", str(tmp_path / "e1.csv"), cwd=other)
     assert p.returncode == 0, p.stderr
