@@ -458,7 +458,7 @@ class XSpider(ApiSpider):
                     pass
                 elif conv == tid or conv in seen or conv in self.load_state(acc):
                     searched.add(conv)          # a conversation the account started
-                    req = self.search(acc, conv, True, tid)
+                    req = self.search(acc, conv, True, tid, since_id=self.newest_reply(acc, conv))
                     if req is not None:
                         requests.append(req)
                         n += 1
@@ -488,12 +488,23 @@ class XSpider(ApiSpider):
         yield self.batch(acc, posts=posts, post_cursors=post_cursors, reads=reads)
         yield from requests
 
-    def search(self, acc: dict, conversation: str, own_root: bool, post: str, token: str | None = None):
+    def newest_reply(self, acc: dict, conversation: str) -> str | None:
+        """The newest reply a complete search of the conversation saw (not on a full pass, which
+        searches whole conversations again for replies X indexed late)."""
+        if self.full_pass(acc):
+            return None
+        return (self.load_state(acc).get(conversation) or {}).get("newest_reply")
+
+    def search(self, acc: dict, conversation: str, own_root: bool, post: str, token: str | None = None,
+               since_id: str | None = None, newest: str | None = None):
+        """Recent search of one conversation; with ``since_id`` only replies newer than the newest
+        seen (a live thread re-read each night costs a request, no reads, when nothing is new)."""
         params = {"query": f"conversation_id:{conversation}", "max_results": max(10, self.page(PAGE)),
                   "expansions": "author_id", "tweet.fields": TWEET_FIELDS, "user.fields": USER_FIELDS,
-                  "next_token": token}
+                  "since_id": since_id, "next_token": token}
         return self.post_request("/2/tweets/search/recent", params, self.parse_search, acc, post=post,
-                                 meta={"conversation": conversation, "own_root": own_root}, what="replies (search)")
+                                 meta={"conversation": conversation, "own_root": own_root, "since_id": since_id,
+                                       "newest": newest}, what="replies (search)")
 
     def quotes(self, acc: dict, tid: str, url: str, expected: int | None, token: str | None = None):
         size = max(10, min(self.page(PAGE), expected or PAGE))
@@ -513,10 +524,16 @@ class XSpider(ApiSpider):
             conversation=meta["conversation"], own_root=meta["own_root"])
         if skipped:
             self.note(acc["id"], "replies in others' threads left out", skipped)
-        yield self.batch(acc, items, reads=reads)
+        newest = meta.get("newest") or (data.get("meta") or {}).get("newest_id")
         token = (data.get("meta") or {}).get("next_token")
+        done = {}
+        if not token and newest and meta["own_root"]:
+            # the conversation is read to its end: later runs ask only for what is newer
+            done = {meta["conversation"]: {"newest_reply": newest}}
+        yield self.batch(acc, items, reads=reads, post_cursors=done)
         if token and not acc.get("_deferred"):
-            req = self.search(acc, meta["conversation"], meta["own_root"], meta["post_key"], token)
+            req = self.search(acc, meta["conversation"], meta["own_root"], meta["post_key"], token,
+                              since_id=meta.get("since_id"), newest=newest)
             if req is not None:
                 yield req
 

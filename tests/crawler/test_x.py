@@ -150,14 +150,24 @@ def test_crawl_collects_what_the_api_lists_then_recrawls_little(workspace, sandb
     assert rows(workspace, "SELECT count(*) FROM interactions WHERE platform='x' AND kind='comment' AND text LIKE '%<%'")
 
     before = interactions(workspace)
+    (reads1,) = rows(workspace, "SELECT reads FROM platform_reads")[0]
     sandbox.reset_stats()
     r2 = crawl(workspace, env=TOKEN)
     assert r2.returncode == 0, r2.stdout + r2.stderr
     second = sandbox.stats()
     assert interactions(workspace) == before
-    assert second["requests"] < first * 0.10, (second, first)
-    assert "x.followers" not in second["by_endpoint"]          # the 403 is remembered until the full pass
-    assert set(second["by_endpoint"]) <= {"x.users_by_username", "x.user_tweets", "x.tweets"}
+    by = second["by_endpoint"]
+    assert "x.followers" not in by                    # the 403 is remembered until the full pass
+    assert set(by) <= {"x.users_by_username", "x.user_tweets", "x.tweets", "x.search_recent"}
+    # per account: the user, new posts since the newest seen, one lookup of the window's posts,
+    # and at most [crawl] live_threads (5) live conversations searched for newer replies only
+    assert by["x.users_by_username"] == by["x.user_tweets"] == by["x.tweets"] == 2
+    assert by.get("x.search_recent", 0) <= 2 * 5
+    assert second["requests"] < first * 0.25, (second, first)
+    # the reads it cost: the looked-up posts of the look-back window, nothing from the searches
+    (window,) = rows(workspace, "SELECT count(*) FROM posts WHERE platform='x' "
+                                "AND created_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-30 days')")[0]
+    assert rows(workspace, "SELECT reads FROM platform_reads")[0][0] - reads1 == window
 
     # new activity: a new post with a like and a comment, more on an old post
     added = sandbox.advance("x")
