@@ -70,7 +70,10 @@ def describe(row: dict, _: Gettext) -> dict:
     details = [(_(labels.AUDIT_DETAIL[k]) if k in labels.AUDIT_DETAIL else k, _value(action, k, v, _))
                for k, v in detail.items() if v is not None and v != "" and v != []]
     obj_type = row.get("object_type")
+    obj_id = row.get("object_id")
+    if obj_type == "report" and obj_id in labels.STATUS:        # the report of confirmed cases
+        obj_id = _(labels.STATUS[obj_id])
     obj = " ".join(x for x in ((_(labels.AUDIT_OBJECT[obj_type]) if obj_type in labels.AUDIT_OBJECT
-                                 else obj_type), row.get("object_id")) if x)
+                                 else obj_type), obj_id) if x)
     return {**row, "what": _(labels.AUDIT_ACTION[action]) if action in labels.AUDIT_ACTION else action,
             "who": who(row.get("user") or "", _), "object": obj, "details": details}

@@ -87,6 +87,8 @@ AUDIT_DETAIL = {
     "links": N_("links"), "verdict": N_("verdict"), "duplicate_of": N_("duplicate of"),
     "nip_last4": N_("NIP ending"), "linked": N_("linked"), "kind": N_("kind"), "id": N_("number"),
     "platform": N_("platform"), "handle": N_("account"), "interaction": N_("interaction"),
+    "cutoff": N_("older than"), "evidence_rows": N_("evidence records"), "by_platform": N_("per platform"),
+    "error": N_("error"), "recognised": N_("recognised"), "unrecognised": N_("not recognised"),
 }
 AUDIT_REASON = {"password": N_("wrong password"), "inactive": N_("deactivated user"),
                 "unknown user": N_("unknown name")}

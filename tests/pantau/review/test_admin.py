@@ -264,3 +264,26 @@ def test_every_audit_action_written_anywhere_has_words():
             found |= set(re.findall(r"\"(user\.(?:enable|disable))\"", path.read_text("utf-8")))
     assert len(found) > 15
     assert sorted(found - set(labels.AUDIT_ACTION)) == []
+
+
+def test_audit_words_for_every_kind_of_detail():
+    from pantau.review.auditwords import describe
+    from pantau.review.i18n import translations
+    row = {"at": "2029-01-10T01:00:00Z", "user": "cli:root", "action": "roster.import", "object_type": "roster",
+           "object_id": "bkd", "detail": '{"file": "p.csv", "strict": false, "stored": true, "note": null, '
+                                         '"unknown_columns": ["NO", "KET"], "rows": 3, "empty": ""}'}
+    for lang, want in (("id", {"who": "baris perintah (root)", "what": "Daftar pegawai diimpor",
+                               "object": "sumber daftar pegawai bkd",
+                               "details": [("berkas", "p.csv"), ("ketat", "tidak"), ("disimpan", "ya"),
+                                           ("kolom tidak dibaca", "NO, KET"), ("baris", "3")]}),
+                       ("en", {"who": "command line (root)", "what": "Roster imported",
+                               "object": "roster source bkd",
+                               "details": [("file", "p.csv"), ("strict", "no"), ("stored", "yes"),
+                                           ("columns not read", "NO, KET"), ("rows", "3")]})):
+        d = describe(row, translations(lang).gettext)
+        assert {k: d[k] for k in want} == want
+    role = describe({"user": "ani", "action": "user.role", "object_type": "user", "object_id": "rudi",
+                     "detail": '{"from": "reviewer", "to": "admin"}'}, translations("id").gettext)
+    assert role["details"] == [("sebelum", "Peninjau"), ("sesudah", "Administrator")]
+    unknown = describe({"user": "x", "action": "someday.new", "detail": '{"k": 1}'}, translations("en").gettext)
+    assert unknown["what"] == "someday.new" and unknown["details"] == [("k", "1")]       # shown, never dropped
