@@ -184,6 +184,34 @@ class TipsConfig(Section):
     max_text: Annotated[int, Field(ge=100, le=50_000)] = 5000       # characters of "what happened"
 
 
+REPORT_NUMBER_FIELDS = ("year", "month", "day", "nip4")
+
+
+def _check_number(v: str) -> str:
+    import string
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"not a valid pattern ({exc})") from None
+    unknown = sorted(names - set(REPORT_NUMBER_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown placeholder {{{unknown[0]}}} (known: "
+                         + ", ".join("{" + f + "}" for f in REPORT_NUMBER_FIELDS) + ")")
+    return v
+
+
+class ReportConfig(Section):
+    """The office that signs case reports (BKN's channel and Bawaslu's Model A.1 want an official letter)."""
+
+    letterhead: list[str] = Field(default_factory=list)    # lines at the top: government, office, address
+    number: Annotated[str, AfterValidator(_check_number)] = ""   # {year} {month} {day} {nip4} are filled in
+    place: str = ""                      # city written before the date above the signature
+    signatory_name: str = ""
+    signatory_title: str = ""            # e.g. "Inspektur Daerah"
+    signatory_nip: str = ""
+    language: Literal["", "id", "en"] = ""     # '' = [review] language
+
+
 @dataclass
 class Settings:
     workspace: Path
@@ -198,6 +226,7 @@ class Settings:
     evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)
     tips: TipsConfig = field(default_factory=TipsConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
     def path(self, value: str | Path) -> Path:
         p = Path(value)
@@ -240,7 +269,7 @@ class Settings:
 SECTIONS: dict[str, type[Section]] = {
     "storage": StorageConfig, "crawl": CrawlConfig, "matching": MatchingConfig, "roster": RosterConfig,
     "schedule": ScheduleConfig, "review": ReviewConfig, "retention": RetentionConfig,
-    "notify": NotifyConfig, "evidence": EvidenceConfig, "tips": TipsConfig,
+    "notify": NotifyConfig, "evidence": EvidenceConfig, "tips": TipsConfig, "report": ReportConfig,
 }
 
 _TYPE_WORDS = {

@@ -35,10 +35,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "position": ("jabatan", "position", "namajabatan", "jabatanterakhir", "jobtitle"),
     "handles": ("akun", "handles", "akunmediasosial", "akunmedsos", "mediasosial", "medsos", "sosmed",
                 "akunsosmed", "socialmedia", "socialmediaaccounts"),
+    "rank": ("pangkat", "rank"),
+    "grade": ("golongan", "gol", "golru", "golonganruang", "grade"),
+    "agency": ("instansi", "namainstansi", "agency"),
 }
 REQUIRED = ("nip", "name", "unit", "position")
 _SHOWN = {"nip": "nip", "name": "nama (or name)", "unit": "unit_kerja (or unit)",
-          "position": "jabatan (or position)", "handles": "akun (or handles)"}
+          "position": "jabatan (or position)", "handles": "akun (or handles)",
+          "rank": "pangkat (or rank)", "grade": "golongan (or grade)", "agency": "instansi (or agency)"}
 _KNOWN = {alias: f for f, aliases in ALIASES.items() for alias in aliases}
 _HEADER_SEARCH_ROWS = 20
 #: the longest cell kept per column (longer is a broken export, never a real name or unit)
@@ -410,6 +414,7 @@ def _employee(cells: list[Any], cols: dict[str, int],
         nip=nip, name=name, name_norm=norm.text, norm_version=normalize.VERSION,
         titles=list(norm.titles), unit=_text(cell("unit")), position=_text(cell("position")),
         handles=_handles(cell("handles")), birth_date=f"{nip[0:4]}-{nip[4:6]}-{nip[6:8]}",
+        rank=_text(cell("rank")), grade=_text(cell("grade")), agency=_text(cell("agency")),
     ), None, nip
 
 

@@ -140,6 +140,15 @@ def m_platform_reads(db: Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS platform_reads ("
                "platform TEXT NOT NULL, month TEXT NOT NULL, reads INTEGER NOT NULL DEFAULT 0, "
                "updated_at TEXT, PRIMARY KEY (platform, month))")
+@migrations(name="cases_0001_reports")
+def m_cases_0001_reports(db: Database) -> None:
+    """Case reports: the roster's rank, grade and agency, reviewers' full names, a case's audit trail."""
+    db.execute("ALTER TABLE employees ADD COLUMN rank TEXT")        # pangkat
+    db.execute("ALTER TABLE employees ADD COLUMN grade TEXT")       # golongan/ruang
+    db.execute("ALTER TABLE employees ADD COLUMN agency TEXT")      # instansi
+    db.execute("ALTER TABLE users ADD COLUMN full_name TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS audit_log_object ON audit_log(object_type, object_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS matches_status_nip ON matches(status, nip, score)")
 
 
 SCHEMA_VERSION = len(migrations._migrations)

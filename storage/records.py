@@ -169,6 +169,9 @@ class Employee:
     birth_date: str | None = None
     active: bool = True
     source: str = ""
+    rank: str | None = None             # pangkat, e.g. "Penata Muda"
+    grade: str | None = None            # golongan/ruang, e.g. "III/a"
+    agency: str | None = None           # instansi
 
 
 @dataclass(slots=True)

@@ -86,7 +86,7 @@ COMMAND_MODULES = {
     "init": "workspace", "status": "workspace", "watchlist": "watchlist", "roster": "roster",
     "import": "imports", "capture": "capture", "crawl": "crawl", "run": "nightly", "schedule": "nightly", "cron": "nightly",
     "match": "match", "export": "export", "review": "review", "user": "review", "backup": "ops",
-    "purge": "ops", "sandbox": "sandbox", "demo": "sandbox",
+    "purge": "ops", "sandbox": "sandbox", "demo": "sandbox", "report": "report",
 }
 
 

@@ -2,4 +2,5 @@
 
 from pantau.cli import (  # noqa: F401
     workspace, watchlist, roster, imports, capture, crawl, nightly, match, export, review, ops, sandbox,
+    report,
 )

@@ -22,6 +22,9 @@ def export(
     Example: pantau export matches --format xlsx --status confirmed --out confirmed.xlsx
     """
     from pantau.export import export as run_export
+    from pantau.wording import for_settings
 
-    n = run_export(state.db(), what, format, out, status=status, tz=state.settings().schedule.timezone)
+    settings = state.settings()
+    n = run_export(state.db(), what, format, out, status=status, tz=settings.schedule.timezone,
+                   wording=for_settings(settings))
     err_console.print(f"exported {n} {what} as {format} to {out if out else 'stdout'}", soft_wrap=True)

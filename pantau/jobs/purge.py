@@ -25,23 +25,9 @@ from pantau.config import Settings
 from pantau.jobs.stage import StageRun, stage
 from storage import files
 from storage.queries import audit, transaction
-from storage.queries import evidence as evidence_q
+from storage.queries import retention as retention_q
 
 BATCH = 1000
-
-_UNMATCHED_OLD_INTERACTIONS = """
-SELECT i.id FROM interactions i
-WHERE i.observed_at < :cutoff
-  AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.actor_id = i.actor_id)
-"""
-
-_UNMATCHED_OLD_ACTORS = """
-SELECT a.id FROM actors a
-WHERE a.last_seen < :cutoff
-  AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.actor_id = a.id)
-  AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.actor_id = a.id)
-"""
-
 
 @dataclass
 class PurgeResult:
@@ -63,21 +49,8 @@ def cutoff_for(days: int, now: datetime | None = None) -> str:
 
 def _preview(db, cutoff: str) -> PurgeResult:
     res = PurgeResult(cutoff=cutoff, dry_run=True)
-    for platform, n in db.execute(
-            f"SELECT platform, count(*) FROM interactions WHERE id IN ({_UNMATCHED_OLD_INTERACTIONS}) "
-            "GROUP BY platform ORDER BY platform", {"cutoff": cutoff}):
-        res.by_platform[platform] = n
-        res.interactions += n
-    # actors that will have no interaction left once those are gone
-    res.actors = db.execute(f"""
-        SELECT count(*) FROM actors a
-        WHERE a.last_seen < :cutoff
-          AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.actor_id = a.id)
-          AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.actor_id = a.id AND i.observed_at >= :cutoff)
-    """, {"cutoff": cutoff}).fetchone()[0]
-    res.evidence_rows = db.execute(
-        f"SELECT count(*) FROM evidence WHERE interaction_id IN ({_UNMATCHED_OLD_INTERACTIONS})",
-        {"cutoff": cutoff}).fetchone()[0]
+    res.by_platform, res.actors, res.evidence_rows = retention_q.preview(db, cutoff)
+    res.interactions = sum(res.by_platform.values())
     return res
 
 
@@ -116,32 +89,22 @@ def _summary(res: PurgeResult) -> dict:
 
 
 def _purge(settings: Settings, db, res: PurgeResult) -> None:
-    conn = db.conn
     while True:
-        orphans: list[str] = []
         with transaction(db):
-            ids = [r[0] for r in conn.execute(_UNMATCHED_OLD_INTERACTIONS + " LIMIT :n",
-                                              {"cutoff": res.cutoff, "n": BATCH})]
-            if not ids:
-                break
-            q = ",".join("?" * len(ids))
-            for platform, n in conn.execute(
-                    f"SELECT platform, count(*) FROM interactions WHERE id IN ({q}) GROUP BY platform", ids):
-                res.by_platform[platform] = res.by_platform.get(platform, 0) + n
-            before = conn.total_changes
-            orphans = evidence_q.delete_for_interactions(db, ids)
-            res.evidence_rows += conn.total_changes - before
-            conn.execute(f"DELETE FROM interactions WHERE id IN ({q})", ids)
-            res.interactions += len(ids)
+            by_platform, evidence_rows, orphans = retention_q.delete_interaction_batch(db, res.cutoff, BATCH)
+        if not by_platform:
+            break
+        for platform, n in by_platform.items():
+            res.by_platform[platform] = res.by_platform.get(platform, 0) + n
+            res.interactions += n
+        res.evidence_rows += evidence_rows
         # files go only after the rows are gone for good: a crash in between leaves a
         # stray file (harmless), never a row pointing at nothing
         for rel in orphans:
             res.evidence_files += files.remove(settings.evidence_dir, rel)
     while True:
         with transaction(db):
-            ids = [r[0] for r in conn.execute(_UNMATCHED_OLD_ACTORS + " LIMIT :n",
-                                              {"cutoff": res.cutoff, "n": BATCH})]
-            if not ids:
-                break
-            conn.execute(f"DELETE FROM actors WHERE id IN ({','.join('?' * len(ids))})", ids)
-            res.actors += len(ids)
+            n = retention_q.delete_actor_batch(db, res.cutoff, BATCH)
+        if not n:
+            break
+        res.actors += n

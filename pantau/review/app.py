@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pantau.review import auth, csrf
+from pantau.review import auth, csrf, filters
 from pantau.review.i18n import HERE, N_
 from pantau.review.session import SessionMiddleware
 from pantau.review.web import Review, redirect, render
@@ -84,7 +84,7 @@ def _with_headers(response):
 
 def create_app(settings) -> FastAPI:
     """The review app for ``settings``' workspace (its database is migrated here, once)."""
-    from pantau.review.routes import activity, audit, evidence, login, match, queue, reports, tips
+    from pantau.review.routes import activity, audit, cases, evidence, login, match, queue, reports, tips
     from pantau.review.tips_guard import BodyTooLarge, TipsGuard
     from pantau.review.routes import settings as settings_routes
     from pantau.review.routes import admin_roster, admin_runs, admin_settings, admin_users, admin_watchlists
@@ -93,7 +93,7 @@ def create_app(settings) -> FastAPI:
     app = FastAPI(title="Pantau", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(csrf.protect)])
     app.state.review = review
-    for module in (login, queue, match, evidence, activity, audit, reports, settings_routes, tips,
+    for module in (login, queue, match, cases, evidence, activity, audit, reports, settings_routes, tips,
                    admin_runs, admin_users, admin_watchlists, admin_roster, admin_settings):
         app.include_router(module.router)
     if settings.tips.enabled:
@@ -124,6 +124,10 @@ def create_app(settings) -> FastAPI:
                           max_mb=tips_config.max_image_mb, max_images=tips_config.max_images)
         response.headers["Connection"] = "close"
         return response
+    @app.exception_handler(filters.BadFilter)
+    async def _bad_filter(request: Request, exc: filters.BadFilter):
+        return render(request, "error.html", 400, title=filters.BAD_FILTER_TITLE,
+                      message=filters.BAD_FILTER_MESSAGE, params={"name": exc.name, "value": exc.value})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

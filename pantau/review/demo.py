@@ -21,6 +21,7 @@ from pantau.matching.normalize import VERSION, normalise
 from storage import private_dir, private_path
 from storage.queries import accounts as accounts_q
 from storage.queries import employees as employees_q
+from storage.queries import evidence as evidence_q
 from storage.queries import matches as matches_q
 from storage.queries import review as review_q
 from storage.queries import utcnow
@@ -244,12 +245,63 @@ def seed(db, *, evidence_dir: Path | None = None, hostile: bool = False, extra_e
             for iid in review_q.interaction_ids(db, aid)[:2]:
                 raw = json.dumps({"interaction": iid, "captured": "demo"}, indent=2).encode()
                 rel, sha = _store_file(evidence_dir, raw, ".json")
-                out.evidence_ids.append(review_q.add_evidence(
-                    db, interaction_id=iid, kind="raw", path=rel, sha256=sha, nbytes=len(raw),
+                out.evidence_ids.append(evidence_q.add(
+                    db, interaction_id=iid, kind="raw", path=rel, sha256=sha, size=len(raw),
                     source_url=None, captured_at=utcnow()))
                 png = _png(360, 160, iid)
                 rel, sha = _store_file(evidence_dir, png, ".png")
-                out.evidence_ids.append(review_q.add_evidence(
-                    db, interaction_id=iid, kind="screenshot", path=rel, sha256=sha, nbytes=len(png),
+                out.evidence_ids.append(evidence_q.add(
+                    db, interaction_id=iid, kind="screenshot", path=rel, sha256=sha, size=len(png),
                     source_url=f"https://mastodon.example/post/{iid}", captured_at=utcnow()))
+    return out
+
+
+@dataclass
+class SecondAccounts:
+    """Ids of :func:`add_more_accounts`: the first person's accounts on other platforms."""
+
+    match_ids: list[int] = field(default_factory=list)
+    actor_ids: list[int] = field(default_factory=list)
+
+
+def add_more_accounts(db, *, observed_at: str | None = None) -> SecondAccounts:
+    """Give the first demo person two more accounts, so one case spans three platforms.
+
+    A Bluesky account and a YouTube channel without a handle (YouTube channels
+    often have none: the app must show the channel's name, not ``None``), each
+    with interactions on other candidates' accounts.
+    """
+    out = SecondAccounts()
+    name = PEOPLE[0][0]
+    emp = normalise(name).text
+    bsky = Actor(platform="bluesky", actor_key="did:plc:bambangsuryono2029", handle="bambangs.bsky.social",
+                 display_name="Bambang S.", bio="ASN. Pendidik.", profile_url="https://bsky.app/profile/bambangs.bsky.social")
+    yt = Actor(platform="youtube", actor_key="UCbambangSuryono000000001", handle=None,
+               display_name="Bambang Suryono", profile_url="https://www.youtube.com/channel/UCbambangSuryono000000001")
+    dua, tiga = _account_for("bluesky"), _account_for("youtube")
+    items = [
+        Interaction(platform="bluesky", kind="repost", target_account=dua.handle, actor=bsky,
+                    post_id="bluesky-post-3", post_url=f"{dua.url}/post/3", created_at="2028-12-14T03:15:00Z",
+                    raw={"repost": "bluesky-post-3"}),
+        Interaction(platform="bluesky", kind="quote", target_account=dua.handle, actor=bsky,
+                    post_id="bluesky-post-3", post_url=f"{dua.url}/post/3", interaction_id="bsky-quote-1",
+                    url="https://bsky.app/profile/bambangs.bsky.social/post/q1",
+                    text="Program yang bagus, saya dukung penuh.", created_at="2028-12-14T04:00:00Z",
+                    raw={"quote": "q1"}),
+        Interaction(platform="youtube", kind="comment", target_account=tiga.handle, actor=yt,
+                    post_id="youtube-post-2", post_url=f"{tiga.url}/post/2", interaction_id="yt-c-1",
+                    url=f"{tiga.url}/post/2#c-yt-c-1", text="Hidup Calon Tiga! Maju terus.",
+                    created_at="2028-12-16T12:30:00Z", raw={"comment": "yt-c-1"}),
+    ]
+    posts = [Post(platform="bluesky", post_id="bluesky-post-3", account=dua.handle, url=f"{dua.url}/post/3"),
+             Post(platform="youtube", post_id="youtube-post-2", account=tiga.handle, url=f"{tiga.url}/post/2")]
+    InteractionWriter(db, source="crawl").write(items, posts, observed_at=observed_at)
+    candidates = []
+    for actor, score, band in ((bsky, 84.0, "possible"), (yt, 80.5, "possible")):
+        aid = review_q.actor_id(db, actor.platform, actor.actor_key)
+        out.actor_ids.append(aid)
+        candidates.append(MatchCandidate(actor_id=aid, nip=make_nip(1), score=score, band=band, features=[
+            Feature("display_name", f"display name '{actor.display_name}' ~ roster name '{emp}'", round(score * 0.6))]))
+    matches_q.upsert_candidates(db, candidates, model_version="demo")
+    out.match_ids = [review_q.match_id(db, c.actor_id, c.nip) for c in candidates]
     return out

@@ -1,35 +1,24 @@
 """Confirmed cases per unit as CSV and XLSX, for sending on to the inspectorate.
 
 Cells hold text written by strangers (names, handles, notes): CSV cells that a
-spreadsheet would run as a formula get a leading ``'`` (``pantau.export.csv_safe``
-when that module is there, the same rule otherwise) and XLSX cells are always
-stored as strings, never as formulas.
+spreadsheet would run as a formula get a leading ``'`` (``pantau.tabular.csv_safe``)
+and the workbook comes from ``pantau.spreadsheet``, the one XLSX writer, which
+stores text as strings and drops the control characters XLSX cannot hold.
+Values are in the reader's language and times in the workspace's zone with their
+offset (``pantau.wording``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Iterable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from pantau.review.i18n import N_
-from storage.queries.review import CASE_COLUMNS
-
-try:
-    from pantau.export import csv_safe
-except ImportError:  # pragma: no cover - until pantau.export lands
-    _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-    def csv_safe(value) -> str:
-        if value is None:
-            return ""
-        s = str(value)
-        return "'" + s if s.startswith(_FORMULA_START) else s
+from pantau.spreadsheet import Sheet, write_workbook
+from pantau.tabular import csv_safe
+from pantau.wording import Wording
+from storage.queries.review import CASE_COLUMNS, CASE_INTERACTION_COLUMNS
 
 HEADERS = {
     "match_id": N_("Match"), "unit": N_("Unit"), "nip": N_("NIP"), "employee_name": N_("Employee"),
@@ -38,67 +27,60 @@ HEADERS = {
     "band": N_("Band"), "interactions": N_("Interactions"),
     "first_interaction_at": N_("First interaction"), "last_interaction_at": N_("Last interaction"),
     "reviewer": N_("Reviewer"), "decided_at": N_("Decided at"), "note": N_("Note"),
-    "explanation": N_("Why it matched"),
+    "explanation": N_("Why it matched"), "kind": N_("Kind"), "candidate": N_("Candidate"),
+    "target_account": N_("Candidate account"), "text": N_("Text"), "url": N_("Link"),
+    "post_url": N_("The candidate's post"), "created_at": N_("Time on the platform"),
+    "observed_at": N_("Collected"),
 }
 NUMERIC = {"match_id", "score", "interactions"}
+TIMES = {"first_interaction_at", "last_interaction_at", "decided_at", "created_at", "observed_at"}
 
 
-def write_csv(rows: Iterable[dict], translate) -> tuple[bytes, int]:
+def _values(r: dict, columns: tuple[str, ...], w: Wording) -> list:
+    out = []
+    for c in columns:
+        v = r.get(c)
+        if c in TIMES:
+            v = w.time(v)
+        elif c == "band":
+            v = w.band(v)
+        elif c == "kind":
+            v = w.kind(v)
+        elif c == "explanation":
+            v = w.explanation(r.get("features"), v)
+        out.append(v)
+    return out
+
+
+def write_csv(rows: Iterable[dict], w: Wording) -> tuple[bytes, int]:
     """UTF-8 with BOM (so Excel reads the accents), formula-safe; returns (bytes, rows)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([translate(HEADERS[c]) for c in CASE_COLUMNS])
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow([w.gettext(HEADERS[c]) for c in CASE_COLUMNS])
     n = 0
     for r in rows:
-        w.writerow([r[c] if c in NUMERIC and r[c] is not None else csv_safe(r[c]) for c in CASE_COLUMNS])
+        out.writerow([v if c in NUMERIC and v is not None else csv_safe(v)
+                      for c, v in zip(CASE_COLUMNS, _values(r, CASE_COLUMNS, w))])
         n += 1
     return ("\ufeff" + buf.getvalue()).encode("utf-8"), n
 
 
-def sheet_title(unit: str, used: set[str], fallback: str) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\ , unique."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", unit).strip()[:31] or fallback[:31]
-    title, i = base, 2
-    while title.lower() in used:
-        suffix = f" ({i})"
-        title = base[:31 - len(suffix)] + suffix
-        i += 1
-    used.add(title.lower())
-    return title
-
-
-def write_xlsx(rows: Iterable[dict], translate, *, by_unit: bool = True) -> tuple[bytes, int]:
-    """A summary sheet, then one sheet per unit; every text cell stored as a string."""
-    wb = Workbook(write_only=True)
+def write_xlsx(rows: Iterable[dict], interactions: Iterable[dict], w: Wording) -> tuple[bytes, int]:
+    """A summary sheet, one sheet per unit, then every interaction of those cases."""
     groups: dict[str, list[dict]] = {}
     for r in rows:
-        groups.setdefault(r["unit"] if by_unit else "", []).append(r)
-    bold = Font(bold=True)
-    no_unit = translate(N_("(no unit)"))
-
-    def cell(ws, value, *, header=False, numeric=False):
-        if numeric and value is not None:
-            c = WriteOnlyCell(ws, value=value)
-        else:
-            c = WriteOnlyCell(ws, value="" if value is None else str(value))
-            c.data_type = "s"                  # never a formula, whatever the text starts with
-        if header:
-            c.font = bold
-        return c
-
-    summary = wb.create_sheet(translate(N_("Summary"))[:31])
-    summary.append([cell(summary, translate(HEADERS["unit"]), header=True),
-                    cell(summary, translate(N_("Confirmed cases")), header=True)])
+        groups.setdefault(r["unit"], []).append(r)
+    _ = w.gettext
+    no_unit = _(N_("(no unit)"))
+    numeric = frozenset(i for i, c in enumerate(CASE_COLUMNS) if c in NUMERIC)
+    sheets = [Sheet(_(N_("Summary")), [_(HEADERS["unit"]), _(N_("Confirmed cases"))],
+                    [[unit or no_unit, len(items)] for unit, items in groups.items()], frozenset({1}))]
     for unit, items in groups.items():
-        summary.append([cell(summary, unit or no_unit), cell(summary, len(items), numeric=True)])
-    used = {summary.title.lower()}
-    n = 0
-    for unit, items in groups.items():
-        ws = wb.create_sheet(sheet_title(unit or no_unit, used, translate(N_("Cases"))))
-        ws.append([cell(ws, translate(HEADERS[c]), header=True) for c in CASE_COLUMNS])
-        for r in items:
-            ws.append([cell(ws, r[c], numeric=c in NUMERIC) for c in CASE_COLUMNS])
-            n += 1
+        sheets.append(Sheet(unit or no_unit, [_(HEADERS[c]) for c in CASE_COLUMNS],
+                            [_values(r, CASE_COLUMNS, w) for r in items], numeric))
+    sheets.append(Sheet(_(N_("Interactions")), [_(HEADERS[c]) for c in CASE_INTERACTION_COLUMNS],
+                        (_values(r, CASE_INTERACTION_COLUMNS, w) for r in interactions),
+                        frozenset({0})))
     out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), n
+    write_workbook(out, sheets)
+    return out.getvalue(), sum(len(items) for items in groups.values())

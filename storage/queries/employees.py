@@ -13,22 +13,26 @@ from storage.records import Employee
 
 _UPSERT = """
 INSERT INTO employees (nip, name, name_norm, norm_version, titles, unit, position, handles,
-                       birth_date, active, source, imported_at, updated_at)
-VALUES (?,?,?,?,?,?,?,?,?,1,?,?,?)
+                       birth_date, active, source, imported_at, updated_at, rank, grade, agency)
+VALUES (?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?)
 ON CONFLICT (nip) DO UPDATE SET
     name = excluded.name, name_norm = excluded.name_norm, norm_version = excluded.norm_version,
     titles = excluded.titles, unit = excluded.unit, position = excluded.position,
     handles = excluded.handles, birth_date = excluded.birth_date, active = 1,
     source = excluded.source, imported_at = excluded.imported_at,
+    rank = excluded.rank, grade = excluded.grade, agency = excluded.agency,
     updated_at = CASE WHEN employees.name IS NOT excluded.name OR employees.unit IS NOT excluded.unit
         OR employees.position IS NOT excluded.position OR employees.handles IS NOT excluded.handles
         OR employees.active = 0 OR employees.name_norm IS NOT excluded.name_norm
         OR employees.titles IS NOT excluded.titles OR employees.source IS NOT excluded.source
+        OR employees.rank IS NOT excluded.rank OR employees.grade IS NOT excluded.grade
+        OR employees.agency IS NOT excluded.agency
         THEN excluded.updated_at ELSE employees.updated_at END
 """
 
 #: the columns whose change makes a re-imported row "updated"
-_COMPARED = ("name", "name_norm", "titles", "unit", "position", "handles", "active", "source")
+_COMPARED = ("name", "name_norm", "titles", "unit", "position", "handles", "active", "source",
+             "rank", "grade", "agency")
 
 
 @dataclass
@@ -61,11 +65,13 @@ def replace_source(db: Database, employees: list[Employee], source: str,
         rows = []
         for e in employees:
             row = (e.nip, e.name, e.name_norm, e.norm_version, dumps(e.titles) if e.titles else "[]",
-                   e.unit, e.position, dumps(e.handles) if e.handles else "[]", e.birth_date, source, now, now)
+                   e.unit, e.position, dumps(e.handles) if e.handles else "[]", e.birth_date, source, now, now,
+                   e.rank, e.grade, e.agency)
             old = existing.get(e.nip)
             if old is None:
                 res.inserted += 1
-            elif old == (e.name, e.name_norm, row[4], e.unit, e.position, row[7], 1, source):
+            elif old == (e.name, e.name_norm, row[4], e.unit, e.position, row[7], 1, source,
+                         e.rank, e.grade, e.agency):
                 res.unchanged += 1
             else:
                 res.updated += 1

@@ -105,7 +105,7 @@ def for_export(db: Database, status: str | None = None):
                AS first_interaction_at,
            (SELECT max(COALESCE(i.created_at, i.observed_at)) FROM interactions i WHERE i.actor_id = m.actor_id)
                AS last_interaction_at,
-           m.explanation, m.band
+           m.explanation, m.band, m.features
     FROM matches m JOIN employees e ON e.nip = m.nip JOIN actors a ON a.id = m.actor_id
     """
     params = []
@@ -113,6 +113,27 @@ def for_export(db: Database, status: str | None = None):
         sql += " WHERE m.status = ?"
         params.append(status)
     sql += " ORDER BY m.score DESC, m.id"
+    yield from db.query(sql, params)
+
+
+INTERACTION_COLUMNS = ("match_id", "nip", "employee_name", "platform", "actor_handle", "kind", "candidate",
+                       "target_account", "text", "url", "post_url", "created_at", "observed_at")
+
+
+def interactions_for_export(db: Database, status: str | None = None):
+    """Every interaction of the accounts of exported matches, in the matches' order."""
+    sql = """
+    SELECT m.id AS match_id, m.nip, e.name AS employee_name, i.platform, a.handle AS actor_handle, i.kind,
+           acc.candidate, COALESCE(acc.display_handle, acc.handle) AS target_account, i.text,
+           i.url, i.post_url, i.created_at, i.observed_at
+    FROM matches m JOIN employees e ON e.nip = m.nip JOIN actors a ON a.id = m.actor_id
+    JOIN interactions i ON i.actor_id = m.actor_id JOIN accounts acc ON acc.id = i.account_id
+    """
+    params = []
+    if status:
+        sql += " WHERE m.status = ?"
+        params.append(status)
+    sql += " ORDER BY m.score DESC, m.id, COALESCE(i.created_at, i.observed_at), i.id"
     yield from db.query(sql, params)
 
 

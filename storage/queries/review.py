@@ -16,36 +16,29 @@ from storage.records import BANDS, MATCH_STATUSES, PLATFORMS
 
 @dataclass
 class QueueFilter:
-    """The queue's filters; empty values mean "any". ``status`` defaults to pending."""
+    """The queue's filters; empty values mean "any". ``status`` defaults to pending.
+
+    Parsing them from a request is the web layer's job (``pantau.review.filters``);
+    here they only become SQL.
+    """
 
     status: str | None = "pending"
+    q: str | None = None                # name, NIP (whole or last digits) or handle
     unit: str | None = None
     platform: str | None = None
     account: int | None = None          # watched account id: the actor interacted with it
+    candidate: str | None = None        # a candidate, on any of their accounts
+    kind: str | None = None             # the actor has an interaction of this kind
     band: str | None = None
     score_min: float | None = None
     score_max: float | None = None
     date_from: date | None = None       # matches raised on or after this day
     date_to: date | None = None         # ... and on or before this day
-
-    @classmethod
-    def from_params(cls, params) -> "QueueFilter":
-        """Build from query parameters, dropping values that do not parse (never an error page)."""
-        f = cls()
-        status = params.get("status")
-        if status is not None:
-            f.status = status if status in MATCH_STATUSES else None
-        f.unit = params.get("unit") or None
-        p = params.get("platform")
-        f.platform = p if p in PLATFORMS else None
-        b = params.get("band")
-        f.band = b if b in BANDS else None
-        f.account = _int(params.get("account"))
-        f.score_min = _float(params.get("score_min"))
-        f.score_max = _float(params.get("score_max"))
-        f.date_from = _date(params.get("date_from"))
-        f.date_to = _date(params.get("date_to"))
-        return f
+    interaction_from: date | None = None    # an interaction (platform time) on or after this day
+    interaction_to: date | None = None      # ... and on or before this day
+    reviewer: str | None = None
+    decided_from: date | None = None
+    decided_to: date | None = None
 
     def params(self) -> dict[str, str]:
         """Query parameters that rebuild this filter (status is always present: '' = all)."""
@@ -62,28 +55,32 @@ class QueueFilter:
     def active(self) -> bool:
         d = asdict(self)
         d.pop("status")
+        d.pop("q")
         return any(v not in (None, "") for v in d.values())
 
 
-def _int(v) -> int | None:
-    try:
-        return int(v) if v not in (None, "") else None
-    except ValueError:
-        return None
+def _day_after(d: date) -> str:
+    return (d + timedelta(days=1)).isoformat()
 
 
-def _float(v) -> float | None:
-    try:
-        return float(v) if v not in (None, "") else None
-    except ValueError:
-        return None
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _date(v) -> date | None:
-    try:
-        return date.fromisoformat(v) if v else None
-    except ValueError:
-        return None
+def _search_terms(text: str) -> tuple[str, list]:
+    """Matches whose employee or account fits ``text``: a NIP (whole or its last digits), a name, a handle."""
+    text = text.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and len(digits) == len(text.replace(" ", "")):
+        if len(digits) == 18:
+            return "m.nip = ?", [digits]
+        return "m.nip IN (SELECT nip FROM employees WHERE nip LIKE ?)", ["%" + digits]
+    words = text.split()
+    pattern = _like(text.lstrip("@"))
+    by_name = " AND ".join(["name LIKE ? ESCAPE '\\'"] * len(words))
+    return (f"(m.nip IN (SELECT nip FROM employees WHERE {by_name})"
+            " OR m.actor_id IN (SELECT id FROM actors WHERE handle LIKE ? ESCAPE '\\'"
+            " OR display_name LIKE ? ESCAPE '\\'))"), [*(_like(w) for w in words), pattern, pattern]
 
 
 def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[list[str], list, set[str]]:
@@ -94,6 +91,10 @@ def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[list[str], list
     if with_status and f.status:
         terms.append("m.status = ?")
         params.append(f.status)
+    if f.q and f.q.strip():
+        term, p = _search_terms(f.q)
+        terms.append(term)
+        params += p
     if f.unit:
         terms.append("e.unit = ?")
         params.append(f.unit)
@@ -106,6 +107,23 @@ def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[list[str], list
         # a list subquery: with an (account_id, actor_id) index it reads one index range once
         terms.append("m.actor_id IN (SELECT i.actor_id FROM interactions i WHERE i.account_id = ?)")
         params.append(f.account)
+    if f.candidate:
+        terms.append("m.actor_id IN (SELECT i.actor_id FROM interactions i WHERE i.account_id IN "
+                     "(SELECT id FROM accounts WHERE candidate = ?))")
+        params.append(f.candidate)
+    if f.kind or f.interaction_from or f.interaction_to:
+        sub, sub_params = [], []
+        if f.kind:
+            sub.append("i.kind = ?")
+            sub_params.append(f.kind)
+        if f.interaction_from:
+            sub.append("COALESCE(i.created_at, i.observed_at) >= ?")
+            sub_params.append(f.interaction_from.isoformat())
+        if f.interaction_to:
+            sub.append("COALESCE(i.created_at, i.observed_at) < ?")
+            sub_params.append(_day_after(f.interaction_to))
+        terms.append("m.actor_id IN (SELECT i.actor_id FROM interactions i WHERE " + " AND ".join(sub) + ")")
+        params += sub_params
     if f.band:
         terms.append("m.band = ?")
         params.append(f.band)
@@ -120,7 +138,16 @@ def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[list[str], list
         params.append(f.date_from.isoformat())
     if f.date_to:
         terms.append("m.created_at < ?")
-        params.append((f.date_to + timedelta(days=1)).isoformat())
+        params.append(_day_after(f.date_to))
+    if f.reviewer:
+        terms.append("m.reviewer = ?")
+        params.append(f.reviewer)
+    if f.decided_from:
+        terms.append("m.decided_at >= ?")
+        params.append(f.decided_from.isoformat())
+    if f.decided_to:
+        terms.append("m.decided_at < ?")
+        params.append(_day_after(f.decided_to))
     return terms, params, joins
 
 
@@ -140,7 +167,7 @@ def _sql_where(terms: list[str]) -> str:
 _QUEUE_COLUMNS = """
     m.id, m.score, m.band, m.status, m.created_at, m.reviewer, m.decided_at, m.actor_id,
     e.name AS employee_name, e.unit, e.position, e.active AS employee_active,
-    a.platform, a.handle, a.display_name,
+    a.platform, a.handle, a.display_name, a.actor_key,
     (SELECT count(*) FROM interactions i WHERE i.actor_id = m.actor_id) AS interactions,
     (SELECT max(i.observed_at) FROM interactions i WHERE i.actor_id = m.actor_id) AS last_observed_at
 """
@@ -159,7 +186,14 @@ def queue(db: Database, f: QueueFilter, *, limit: int = 50, offset: int = 0) -> 
     sql = ("SELECT " + _QUEUE_COLUMNS + " FROM (" + page + ") AS page"
            " JOIN matches m ON m.id = page.id JOIN employees e ON e.nip = m.nip"
            " JOIN actors a ON a.id = m.actor_id ORDER BY m.score DESC, m.id")
-    return list(db.query(sql, [*params, limit, offset]))
+    rows = list(db.query(sql, [*params, limit, offset]))
+    from storage.queries.cases import actors_activity
+    activity = actors_activity(db, [r["actor_id"] for r in rows])
+    for r in rows:
+        act = activity.get(r["actor_id"], {})
+        r["candidates"] = sorted(act.get("candidates", ()))
+        r["kinds"] = sorted(act.get("kinds", ()))
+    return rows
 
 
 def status_counts(db: Database, f: QueueFilter) -> dict[str, int]:
@@ -246,7 +280,7 @@ def evidence_for(db: Database, interaction_ids: list[int]) -> dict[int, list[dic
         part = interaction_ids[i:i + 500]
         q = ",".join("?" * len(part))
         for r in db.query(
-                f"SELECT id, interaction_id, kind, source_url, captured_at, bytes, sha256 FROM evidence "
+                f"SELECT id, interaction_id, kind, source_url, captured_at, bytes, sha256, path FROM evidence "
                 f"WHERE interaction_id IN ({q}) AND error IS NULL AND path IS NOT NULL ORDER BY id", part):
             out.setdefault(r["interaction_id"], []).append(r)
     return out
@@ -349,8 +383,9 @@ def confirmed_cases(db: Database, unit: str | None = None):
                AS first_interaction_at,
            (SELECT max(COALESCE(i.created_at, i.observed_at)) FROM interactions i WHERE i.actor_id = m.actor_id)
                AS last_interaction_at,
-           m.reviewer, m.decided_at, m.note, m.explanation
+           COALESCE(u.full_name, m.reviewer) AS reviewer, m.decided_at, m.note, m.explanation, m.features
     FROM matches m JOIN employees e ON e.nip = m.nip JOIN actors a ON a.id = m.actor_id
+    LEFT JOIN users u ON u.name = m.reviewer
     WHERE m.status = 'confirmed'
     """
     params = []
@@ -358,6 +393,29 @@ def confirmed_cases(db: Database, unit: str | None = None):
         sql += " AND COALESCE(e.unit, '') = ?"
         params.append(unit)
     sql += " ORDER BY 2, m.score DESC, m.id"
+    yield from db.query(sql, params)
+
+
+CASE_INTERACTION_COLUMNS = ("match_id", "nip", "employee_name", "platform", "actor_handle", "kind",
+                            "candidate", "target_account", "text", "url", "post_url", "created_at",
+                            "observed_at")
+
+
+def confirmed_case_interactions(db: Database, unit: str | None = None):
+    """Every interaction of confirmed accounts (of one unit), case by case, oldest first."""
+    sql = """
+    SELECT m.id AS match_id, m.nip, e.name AS employee_name, i.platform, a.handle AS actor_handle, i.kind,
+           acc.candidate, COALESCE(acc.display_handle, acc.handle) AS target_account, i.text, i.url,
+           i.post_url, i.created_at, i.observed_at
+    FROM matches m JOIN employees e ON e.nip = m.nip JOIN actors a ON a.id = m.actor_id
+    JOIN interactions i ON i.actor_id = m.actor_id JOIN accounts acc ON acc.id = i.account_id
+    WHERE m.status = 'confirmed'
+    """
+    params = []
+    if unit is not None:
+        sql += " AND COALESCE(e.unit, '') = ?"
+        params.append(unit)
+    sql += " ORDER BY COALESCE(e.unit, ''), m.score DESC, m.id, COALESCE(i.created_at, i.observed_at), i.id"
     yield from db.query(sql, params)
 
 
@@ -370,21 +428,6 @@ def actor_id(db: Database, platform: str, actor_key: str) -> int | None:
 
 def interaction_ids(db: Database, actor_id: int) -> list[int]:
     return [r[0] for r in db.execute("SELECT id FROM interactions WHERE actor_id=? ORDER BY id", [actor_id])]
-
-
-def add_evidence(db: Database, *, interaction_id: int, kind: str, path: str, sha256: str, nbytes: int,
-                 source_url: str | None, captured_at: str) -> int:
-    """Record one evidence file (the nightly evidence job has its own writer; this one serves demos and tests)."""
-    from storage.queries import transaction
-    with transaction(db):
-        cur = db.execute(
-            "INSERT INTO evidence (sha256, path, kind, interaction_id, source_url, captured_at, bytes) "
-            "VALUES (?,?,?,?,?,?,?) ON CONFLICT (interaction_id, kind, sha256) DO NOTHING",
-            [sha256, path, kind, interaction_id, source_url, captured_at, nbytes])
-        if cur.rowcount:
-            return cur.lastrowid
-        return db.execute("SELECT id FROM evidence WHERE interaction_id=? AND kind=? AND sha256=?",
-                          [interaction_id, kind, sha256]).fetchone()[0]
 
 
 def match_id(db: Database, actor_id: int, nip: str) -> int | None:

@@ -102,7 +102,7 @@ def test_export_confirmed_cases(page, live):
         page.click("#export-all-xlsx")
     assert dl.value.suggested_filename.endswith(".xlsx")
     wb = load_workbook(io.BytesIO(open(dl.value.path(), "rb").read()))
-    assert wb.sheetnames[0] == "Ringkasan" and len(wb.sheetnames) == 4
+    assert wb.sheetnames[0] == "Ringkasan" and wb.sheetnames[-1] == "Interaksi" and len(wb.sheetnames) == 5
     exports = live.audit("export")
     assert [e["user"] for e in exports] == ["rudi", "rudi"]
     # the printable case report, with its evidence picture loaded
@@ -157,7 +157,7 @@ def test_script_in_a_comment_and_a_display_name_stays_text(page, live):
     assert page.locator("#actor img, #interactions svg, #actor script").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
     page.locator("details.raw summary").first.click()
-    for url in ("/", f"/matches/{mid}/report", "/?platform=mastodon"):
+    for url in ("/", f"/cases/{demo.make_nip(999)}", "/?platform=mastodon", "/?view=cases&q=budi"):
         page.goto(live.url + url)
     page.goto(f"{live.url}/matches/{mid}")
     page.wait_for_timeout(300)

@@ -11,6 +11,8 @@ import stat
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import re
+
 import pytest
 
 import storage
@@ -19,6 +21,7 @@ from pantau.export import csv_safe, export, export_interactions, export_matches
 from pantau.importer import import_interactions
 from pantau.tabular import csv_unguard
 from storage.queries import interactions as iq
+from storage.queries import transaction
 from storage.queries import matches as mq
 from storage.records import Employee, Feature, MatchCandidate
 from tests.conftest import FIXTURES
@@ -157,3 +160,64 @@ def test_export_imports_again_unchanged(tmp_path, fmt):
     if fmt == "csv":
         raw = out1.read_text(encoding="utf-8-sig")
         assert "'=HYPERLINK" in raw and "'-5 poin" in raw
+
+
+def test_matches_xlsx_reads_back_in_indonesian_with_interactions_and_local_times(db, tmp_path):
+    from openpyxl import load_workbook
+    actor_id = with_match(db)
+    with transaction(db):        # a display name with control characters openpyxl refuses to write
+        db.execute("UPDATE actors SET display_name=? WHERE id=?", ["Budi\x07 San\x1btoso\x00", actor_id])
+    mq.record_decision(db, db.execute("SELECT id FROM matches").fetchone()[0], "confirmed", reviewer="rudi")
+    out = tmp_path / "m.xlsx"
+    assert export_matches(db, "xlsx", out) == 1
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["matches", "interactions"]
+    ws = wb["matches"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:P2"
+    assert all(ws.column_dimensions[c].width >= 8 for c in "ABCDEFGHIJKLMNOP")
+    row = {h.value: c.value for h, c in zip(ws[1], ws[2])}
+    assert row["status"] == "Orang yang sama" and row["band"] == "Kuat"
+    assert row["actor_name"] == "Budi Santoso"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", row["first_interaction_at"])
+    inter = wb["interactions"]
+    header = [c.value for c in inter[1]]
+    assert tuple(header) == mq.INTERACTION_COLUMNS and inter.freeze_panes == "A2"
+    rows = [dict(zip(header, [c.value for c in r])) for r in inter.iter_rows(min_row=2)]
+    assert len(rows) == 1 and rows[0]["nip"] == "198503122010011001"
+    assert rows[0]["kind"] in ("Komentar", "Balasan", "Suka", "Bagikan ulang", "Kutipan", "Mengikuti")
+    assert rows[0]["created_at"].endswith("+07:00") and rows[0]["observed_at"].endswith("+07:00")
+    assert inter.auto_filter.ref == f"A1:M{len(rows) + 1}"
+
+
+def test_interactions_xlsx_in_another_zone_and_language(db, tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from openpyxl import load_workbook
+
+    from pantau.wording import Wording
+    import_interactions(db, GOOD)
+    out = tmp_path / "i.xlsx"
+    assert export_interactions(db, "xlsx", out, wording=Wording("en", ZoneInfo("Asia/Jayapura"))) == 6
+    ws = load_workbook(out)["interactions"]
+    header = [c.value for c in ws[1]]
+    recs = [dict(zip(header, [c.value for c in r])) for r in ws.iter_rows(min_row=2)]
+    assert {r["kind"] for r in recs} <= {"Comment", "Reply", "Like", "Repost", "Quote", "Follow"}
+    assert all(r["observed_at"].endswith("+09:00") for r in recs)
+
+
+def test_one_xlsx_writer_splits_long_sheets_and_never_writes_formulas(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from pantau import spreadsheet
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 4)
+    out = tmp_path / "w.xlsx"
+    with out.open("wb") as f:
+        counts = spreadsheet.write_workbook(f, [spreadsheet.Sheet(
+            "data", ["n", "text"], ([i, f"=SUM(A{i})\x0b"] for i in range(7)), frozenset({0}))])
+    assert counts == {"data": 7}
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["data", "data (2)", "data (3)"]
+    cells = [c for ws in wb for c in ws.iter_rows(min_row=2)]
+    assert [r[0].value for r in cells] == list(range(7))
+    assert all(r[1].data_type == "s" and r[1].value.startswith("=SUM(") and "\x0b" not in r[1].value
+               for r in cells)

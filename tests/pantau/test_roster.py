@@ -254,3 +254,24 @@ def test_a_file_without_header_is_refused_without_echoing_its_rows(tmp_path):
     msg = str(exc.value)
     assert "no header row" in msg and "r.csv" in msg
     assert "2010011001" not in msg and "Budi" not in msg
+
+
+def test_optional_rank_grade_and_agency_columns(tmp_path, db):
+    """``pangkat``, ``golongan`` and ``instansi`` are kept for the case report; a change counts as an update."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.active.append(["NIP", "Nama", "Unit Kerja", "Jabatan", "Pangkat", "Golongan", "Instansi"])
+    wb.active.append(["198503122010011001", "Budi", "Dinas A", "Staf", "Penata Muda", "III/a", "Pemkot Contoh"])
+    wb.active.append(["199001012015012002", "Siti", "Dinas B", "Staf", None, None, None])
+    wb.save(tmp_path / "r.xlsx")
+    assert import_roster(db, tmp_path / "r.xlsx").inserted == 2
+    e = employees(db)
+    assert (e["198503122010011001"]["rank"], e["198503122010011001"]["grade"],
+            e["198503122010011001"]["agency"]) == ("Penata Muda", "III/a", "Pemkot Contoh")
+    assert e["199001012015012002"]["rank"] is None
+    csv_file = tmp_path / "r.csv"
+    csv_file.write_text("nip;nama;unit;jabatan;pangkat;golongan;instansi\n"
+                        "198503122010011001;Budi;Dinas A;Staf;Penata Muda Tk. I;III/b;Pemkot Contoh\n")
+    rep = import_roster(db, csv_file, source="r.xlsx")
+    assert (rep.updated, rep.deactivated) == (1, 1)
+    assert employees(db)["198503122010011001"]["grade"] == "III/b"

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 
-from pantau.review import auth
+from pantau.review import auth, filters
 from pantau.review.highlight import explain
 from pantau.review.i18n import N_
 from pantau.review.web import flash, redirect, render, review_of
@@ -52,11 +52,8 @@ def match_url(match_id: int, params: dict) -> str:
 def match_page(request: Request, match_id: int, user: dict = Depends(auth.signed_in)):
     db = review_of(request).db()
     m = load_match(db, match_id)
-    f = q.QueueFilter.from_params(request.query_params)
-    try:
-        ipage = max(1, int(request.query_params.get("ipage", "1")))
-    except ValueError:
-        ipage = 1
+    f = filters.queue_filter(request.query_params)
+    ipage = filters.page_number(request.query_params, "ipage")
     prev_id, next_id = q.neighbours(db, f, m["score"], m["id"])
     params = f.params()
     ctx = match_context(db, m, interactions_limit=INTERACTIONS_PER_PAGE,
@@ -76,7 +73,7 @@ def decide(request: Request, match_id: int, decision: str = Form(...), note: str
            user: dict = Depends(auth.reviewer)):
     db = review_of(request).db()
     m = load_match(db, match_id)
-    f = q.QueueFilter.from_params(dict(parse_qsl(filter_query, keep_blank_values=True)))
+    f = filters.queue_filter(dict(parse_qsl(filter_query, keep_blank_values=True)))
     params = f.params()
     if decision not in DECISIONS:
         flash(request, N_("Unknown decision."), "error")

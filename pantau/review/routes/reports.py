@@ -1,4 +1,4 @@
-"""Reports: confirmed cases per unit (CSV, XLSX) and a printable report of one case."""
+"""Reports: confirmed cases per unit (CSV, XLSX); the case report of one employee is in ``cases``."""
 
 from __future__ import annotations
 
@@ -9,16 +9,14 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
 from pantau.review import auth
-from pantau.review.i18n import translations
 from pantau.review.reports import write_csv, write_xlsx
-from pantau.review.routes.match import load_match, match_context
 from pantau.review.web import language, render, review_of
+from pantau.wording import for_settings
 from storage.queries import audit as audit_q
 from storage.queries import review as q
 from storage.queries import transaction
 
 router = APIRouter()
-CASE_REPORT_INTERACTIONS = 500
 
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -45,23 +43,14 @@ def export_confirmed(request: Request, fmt: str, user: dict = Depends(auth.revie
     review = review_of(request)
     db = review.db()
     unit = request.query_params.get("unit")          # absent: all units; '' : employees without a unit
-    gettext = translations(language(request)).gettext
+    w = for_settings(review.settings, language(request))
     rows = q.confirmed_cases(db, unit)
-    data, n = write_csv(rows, gettext) if fmt == "csv" else write_xlsx(rows, gettext)
+    if fmt == "csv":
+        data, n = write_csv(rows, w)
+    else:
+        data, n = write_xlsx(rows, q.confirmed_case_interactions(db, unit), w)
     with transaction(db):
         audit_q.write(db, "export", user=user["name"], object_type="report", object_id="confirmed",
                       detail={"format": fmt, "unit": unit, "rows": n})
     return Response(data, media_type=MEDIA[fmt], headers={
         "Content-Disposition": f'attachment; filename="{_filename(unit, fmt)}"'})
-
-
-@router.get("/matches/{match_id}/report")
-def case_report(request: Request, match_id: int, user: dict = Depends(auth.signed_in)):
-    db = review_of(request).db()
-    m = load_match(db, match_id)
-    ctx = match_context(db, m, interactions_limit=CASE_REPORT_INTERACTIONS)
-    with transaction(db):
-        audit_q.write(db, "export", user=user["name"], object_type="match", object_id=match_id,
-                      detail={"format": "html", "report": "case"})
-    return render(request, "case_report.html", **ctx, printed_by=user["name"],
-                  printed_at=datetime.now().astimezone().isoformat(), filter_params={})

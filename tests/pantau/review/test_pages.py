@@ -58,12 +58,19 @@ def test_queue_filters(env, query, expect):
     assert want and got == want
 
 
-def test_queue_date_filter_and_bad_values_are_ignored(env):
+def test_queue_date_filter_and_bad_values_are_refused(env):
     c = env.client("viewer")
     assert queue_ids(c.get("/?date_from=2000-01-01&date_to=2000-01-02").text) == []
     assert len(queue_ids(c.get("/?date_from=2000-01-01").text)) == len(SCORES) + 1
-    r = c.get("/?score_min=abc&date_from=yesterday&account=x&platform=<b>")
-    assert r.status_code == 200 and len(queue_ids(r.text)) == len(SCORES) + 1
+    for query, name in [("score_min=abc", "score_min"), ("date_from=yesterday", "date_from"),
+                        ("account=x", "account"), ("platform=<b>", "platform"), ("score_max=1e999", "score_max"),
+                        ("kind=poke", "kind"), ("status=maybe", "status"), ("view=grid", "view"),
+                        ("interaction_to=2029-02-30", "interaction_to"), ("decided_from=x", "decided_from"),
+                        ("page=0", "page"), ("band=huge", "band")]:
+        r = c.get("/?" + query)
+        assert r.status_code == 400, query
+        assert f"“{name}”" in r.text and "tidak sah" in r.text, query
+    assert "<b>" not in c.get("/?platform=<b>").text
 
 
 def test_queue_pagination(env):
@@ -122,7 +129,9 @@ def test_evidence_served_by_id_only_inside_the_evidence_folder(env):
 def test_hostile_text_is_escaped_and_script_links_are_not_links(env):
     c = env.client("admin")
     m = env.data.hostile_match_id
-    for url in (f"/matches/{m}", "/", f"/matches/{m}/report"):
+    decide(c, m, "confirmed", note='<script>alert("xss-note")</script>')
+    for url in (f"/matches/{m}", "/?status=", f"/matches/{m}/report", f"/cases/{demo.make_nip(999)}",
+                "/?view=cases&status="):
         html = c.get(url).text
         assert "<script>alert" not in html and "<img src=x" not in html and "<svg onload" not in html
         assert "&lt;script&gt;alert(&#34;xss-name&#34;)&lt;/script&gt;" in html
@@ -178,7 +187,7 @@ def test_exports_are_formula_safe_per_unit_and_audited(env):
     assert notes[demo.make_nip(999)] == "'+1-2"
     r = c.get("/reports/confirmed.xlsx?unit=Dinas+Pendidikan")
     wb = load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames == ["Ringkasan", "Dinas Pendidikan"]
+    assert wb.sheetnames == ["Ringkasan", "Dinas Pendidikan", "Interaksi"]
     ws = wb["Dinas Pendidikan"]
     values = [[cell.value for cell in row] for row in ws.iter_rows()]
     assert len(values) == 2 and values[1][2] == demo.make_nip(1)
@@ -194,12 +203,17 @@ def test_exports_are_formula_safe_per_unit_and_audited(env):
 def test_case_report_is_printable_and_audited(env):
     c = env.client("viewer")
     m = env.data.match_ids[0]
+    assert c.get(f"/matches/{m}/report").status_code == 404          # nothing confirmed yet: no report
+    decide(env.client("reviewer"), m, "confirmed", note="Foto profil sama")
     r = c.get(f"/matches/{m}/report")
-    assert r.status_code == 200 and "Laporan kasus" in r.text and 'class="report"' in r.text
+    assert r.status_code == 200 and str(r.url).endswith(f"/cases/{demo.make_nip(1)}/report")
+    assert "Laporan dugaan pelanggaran netralitas ASN" in r.text and 'class="report"' in r.text
+    assert demo.make_nip(1) in r.text and "Foto profil sama" in r.text and "WIB (+07:00)" in r.text
     assert f'<img src="/evidence/{env.data.evidence_ids[1]}"' in r.text
-    css = c.get("/static/app.css").text
-    assert "@media print" in css
-    assert env.audit("export")[-1]["object_id"] == str(m)
+    assert 'id="report-pdf"' not in r.text                          # a viewer may read, not download
+    assert "@media print" in c.get("/static/app.css").text and "@page" in c.get("/static/report.css").text
+    last = env.audit("export")[-1]
+    assert last["object_type"] == "case" and last["object_id"] == "**************" + demo.make_nip(1)[-4:]
 
 
 def test_language_switch_and_locale_dates(env):

@@ -1,0 +1,172 @@
+"""The case report of one employee, as HTML and as PDF (Chromium's print-to-PDF).
+
+A case is an employee with the accounts reviewers confirmed as theirs. The
+report carries what BKN's public reporting channel and Bawaslu's form Model A.1
+ask for: who is reported (NIP, name, position, rank and grade, agency, unit),
+each event (kind, candidate and account, text, link, time in the workspace's
+zone with its offset), the evidence with its capture time and SHA-256, the
+reviewer's full name and decision time, and the office's letterhead, letter
+number and signatory from ``[report]``.
+
+The app's download and ``pantau report case NIP --out FILE.pdf`` both come from
+here. The PDF is printed by Chromium from the rendered HTML with JavaScript off
+and every network request refused: the page holds strangers' text and must not
+run or fetch anything; screenshots are embedded as data.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from pantau.errors import PantauError
+from pantau.wording import Wording, for_settings
+from storage.queries import audit as audit_q
+from storage.queries import cases as cases_q
+from storage.queries import review as review_q
+from storage.queries import transaction
+from storage.records import mask_nip
+
+REPORT_INTERACTIONS = 1000          # events listed in one report (the newest)
+EMBEDDED_SCREENSHOTS = 40           # screenshots shown as pictures; the rest are listed with their hash
+SCREENSHOT_MAX_BYTES = 2_000_000
+
+
+class NoCase(PantauError):
+    """The NIP names no employee, or no account of theirs is confirmed."""
+
+
+@dataclass
+class Case:
+    employee: dict
+    accounts: list[dict]
+    interactions: list[dict]
+    interaction_total: int
+    evidence: dict[int, list[dict]]
+    decisions: list[dict]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def load_case(db, nip: str, *, confirmed_only: bool = True, limit: int = REPORT_INTERACTIONS,
+              offset: int = 0) -> Case:
+    """Everything a case page or report shows; ``confirmed_only`` keeps the accounts judged the person's."""
+    emp = cases_q.employee(db, nip)
+    if emp is None:
+        raise NoCase(f"no employee with NIP {mask_nip(nip)} in the roster")
+    accounts = cases_q.case_matches(db, nip, status="confirmed" if confirmed_only else None)
+    if confirmed_only and not accounts:
+        raise NoCase(f"NIP {mask_nip(nip)}: no account of this employee is confirmed yet; "
+                     "decide their matches in the review app first")
+    actor_ids = [a["actor_id"] for a in accounts]
+    interactions = cases_q.case_interactions(db, actor_ids, limit=limit, offset=offset)
+    decisions = cases_q.decisions(db, [a["id"] for a in accounts])
+    for d in decisions:
+        try:
+            detail = json.loads(d["detail"] or "{}")
+        except ValueError:
+            detail = {}
+        d.update({"from": detail.get("from"), "to": detail.get("to"), "note": detail.get("note")})
+    return Case(
+        employee=emp, accounts=accounts, interactions=interactions,
+        interaction_total=cases_q.interaction_count(db, actor_ids),
+        evidence=review_q.evidence_for(db, [i["id"] for i in interactions]),
+        decisions=decisions,
+    )
+
+
+def letter_number(pattern: str, nip: str, when: datetime) -> str:
+    """``[report] number`` with its placeholders filled in (checked when the config is read)."""
+    if not pattern:
+        return ""
+    return pattern.format(year=f"{when:%Y}", month=f"{when:%m}", day=f"{when:%d}", nip4=nip[-4:])
+
+
+def _embed_screenshots(case: Case, evidence_dir: Path | None) -> None:
+    """Screenshots as data: URIs, so the printed page needs no request (and shows nothing else)."""
+    if evidence_dir is None:
+        return
+    root = evidence_dir.resolve()
+    shown = 0
+    for items in case.evidence.values():
+        for ev in items:
+            if ev["kind"] != "screenshot" or shown >= EMBEDDED_SCREENSHOTS:
+                continue
+            path = ev.get("path")
+            if not path:
+                continue
+            p = (root / path).resolve()
+            if not p.is_relative_to(root) or not p.is_file() or p.stat().st_size > SCREENSHOT_MAX_BYTES:
+                continue
+            mime = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                    ".webp": "image/webp"}.get(p.suffix.lower())
+            if mime:
+                ev["data_uri"] = f"data:{mime};base64," + base64.b64encode(p.read_bytes()).decode()
+                shown += 1
+
+
+def render_html(case: Case, settings, *, wording: Wording | None = None, printed_by: str = "",
+                for_print: bool = True, now: datetime | None = None) -> str:
+    """The report as one self-contained HTML document in the report's language."""
+    from pantau.review.i18n import HERE, make_environment
+
+    w = wording or report_wording(settings)
+    now = now or datetime.now(timezone.utc)
+    local_now = now.astimezone(w.tz)
+    if for_print:
+        _embed_screenshots(case, settings.evidence_dir)
+    env = make_environment(w.lang, w.tz)
+    return env.get_template("case_report_doc.html").render(
+        case=case, emp=case.employee, report=settings.report, w=w, printed_by=printed_by,
+        printed_at=w.time(now), number=letter_number(settings.report.number, case.employee["nip"], local_now),
+        today=local_now.date(), for_print=for_print,
+        report_css=Markup((HERE / "static" / "report.css").read_text(encoding="utf-8")) if for_print else "")
+
+
+def report_wording(settings) -> Wording:
+    return for_settings(settings, settings.report.language or None)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Print ``html`` to an A4 PDF with the workspace's Chromium; no script runs, no request leaves."""
+    from playwright.sync_api import sync_playwright
+
+    from pantau.browser import launch_options
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(**launch_options())
+        try:
+            context = browser.new_context(java_script_enabled=False, offline=True)
+            context.route("**/*", lambda route: route.abort())
+            page = context.new_page()
+            page.set_content(html, wait_until="load")
+            return page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
+                            margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+        finally:
+            browser.close()
+
+
+def case_pdf(db, settings, nip: str, *, printed_by: str) -> bytes:
+    """The PDF of one employee's case, written to the audit log as an export."""
+    case = load_case(db, nip)
+    pdf = html_to_pdf(render_html(case, settings, printed_by=printed_by))
+    with transaction(db):
+        audit_q.write(db, "export", user=printed_by or None, object_type="case", object_id=mask_nip(nip),
+                      detail={"format": "pdf", "report": "case", "accounts": len(case.accounts),
+                              "interactions": min(case.interaction_total, REPORT_INTERACTIONS)})
+    return pdf
+
+
+def write_case_pdf(db, settings, nip: str, out: Path, *, printed_by: str) -> int:
+    """``pantau report case``: the PDF written privately (0600) and whole; returns its size."""
+    from pantau.export import private_file
+
+    pdf = case_pdf(db, settings, nip, printed_by=printed_by)
+    with private_file(out, binary=True) as f:
+        f.write(pdf)
+    return len(pdf)

@@ -1,0 +1,139 @@
+"""A case is a person: the case page, the queue by cases, search and the new filters (TestClient level)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pantau.review import demo
+from storage.queries import matches as matches_q
+from tests.pantau.review.test_pages import queue_ids
+
+NIP1 = demo.make_nip(1)
+
+
+def case_nips(html: str) -> list[str]:
+    return re.findall(r'<tr class="row" data-href="/cases/(\d{18})"', html)
+
+
+@pytest.fixture
+def more(env):
+    return demo.add_more_accounts(env.db)
+
+
+def test_case_page_shows_every_account_interaction_decision_and_note(env, more):
+    first = env.data.match_ids[0]
+    matches_q.record_decision(env.db, first, "confirmed", reviewer="rudi", note="Foto profil sama")
+    matches_q.record_decision(env.db, more.match_ids[1], "escalated", reviewer="ani", note="Perlu cek unit")
+    c = env.client("viewer")
+    html = c.get(f"/cases/{NIP1}").text
+    # three accounts on three platforms, the YouTube channel without a handle shown by its name
+    for text in ("@bambang.suryono@mastodon.example", "bambangs.bsky.social", ">Bambang Suryono</a>"):
+        assert text in html, text
+    assert ">None<" not in html and "None" not in re.sub(r"<[^>]+>", " ", html)
+    # interactions of all three, with kind, candidate, text and link
+    for text in ("Calon Satu", "Calon Dua", "Calon Tiga", "Hidup Calon Tiga! Maju terus.",
+                 "Program yang bagus, saya dukung penuh.", "Kutipan"):
+        assert text in html, text
+    assert 'href="https://bsky.app/profile/bambangs.bsky.social/post/q1"' in html
+    # decisions with notes, reviewer and time
+    assert "Foto profil sama" in html and "Perlu cek unit" in html
+    assert html.count('class="badge status-confirmed"') >= 2 and "status-escalated" in html
+    assert 'id="nav-report"' in html and 'id="nav-report-pdf"' not in html      # a viewer: no download
+    assert 'id="nav-report-pdf"' in env.client("reviewer").get(f"/cases/{NIP1}").text
+    assert c.get("/cases/123").status_code == 404
+    assert c.get("/cases/198001012000011999").status_code == 404
+
+
+def test_queue_shows_cases_or_pairs_with_candidates_and_kinds(env, more):
+    c = env.client("viewer")
+    pairs = c.get("/?status=").text
+    assert len(queue_ids(pairs)) == len(demo.PEOPLE) + 1 + 2
+    # a pair row names the candidates the account interacted with and the kinds
+    row = pairs[pairs.index(f'data-href="/matches/{more.match_ids[1]}'):]
+    row = row[:row.index("</tr>")]
+    assert "Calon Tiga" in row and "Komentar" in row and "Bambang Suryono" in row and "None" not in row
+    cases = c.get("/?view=cases&status=").text
+    nips = case_nips(cases)
+    assert len(nips) == len(set(nips)) == len(demo.PEOPLE) + 1          # one row per employee
+    row = cases[cases.index(f'data-href="/cases/{NIP1}"'):]
+    row = row[:row.index("</tr>")]
+    for text in ("Calon Satu", "Calon Dua", "Calon Tiga", "Kutipan", "Komentar", "bambangs.bsky.social"):
+        assert text in row, text
+    assert re.search(r'id="view-cases" class="tab current"', cases)
+    assert "13 kasus" in cases
+    # the cases view keeps its mode through the status tabs and pagination
+    tab = re.search(r'<a href="([^"]*)" class="tab[^"]*" id="tab-pending"', cases).group(1)
+    assert "view=cases" in tab and "status=pending" in tab
+
+
+@pytest.mark.parametrize("q, expect_nips", [
+    ("Bambang", [NIP1]),
+    ("bambang suryono", [NIP1]),
+    (NIP1, [NIP1]),
+    (NIP1[-4:], None),                        # last digits: at least this employee
+    ("bambangs.bsky", [NIP1]),
+    ("@bambang.suryono@mastodon.example", [NIP1]),
+    ("Wahyuningsih", [demo.make_nip(2)]),
+    ("100%_", []),                            # LIKE wildcards are literal
+])
+def test_search_by_name_nip_and_handle(env, more, q, expect_nips):
+    c = env.client("viewer")
+    r = c.get("/", params={"q": q, "status": "", "view": "cases"})
+    assert r.status_code == 200
+    nips = case_nips(r.text)
+    if expect_nips is None:
+        assert NIP1 in nips and all(n.endswith(q) for n in nips)
+    else:
+        assert nips == expect_nips
+    pairs = c.get("/", params={"q": q, "status": ""}).text
+    if expect_nips == [NIP1]:
+        assert set(queue_ids(pairs)) <= {env.data.match_ids[0], *more.match_ids} and queue_ids(pairs)
+
+
+def test_filters_candidate_kind_dates_reviewer_decision_date(env, more):
+    c = env.client("viewer")
+    matches_q.record_decision(env.db, env.data.match_ids[2], "rejected", reviewer="rudi")
+    # candidate across platforms: Calon Tiga is on YouTube only
+    got = set(queue_ids(c.get("/?status=&candidate=Calon+Tiga").text))
+    want = {env.data.match_ids[i] for i, p in enumerate(demo.PEOPLE) if p[6] == "youtube"} | {more.match_ids[1]}
+    assert got == want
+    # kind: quotes only by the Bluesky account
+    assert queue_ids(c.get("/?status=&kind=quote").text) == [more.match_ids[0]]
+    # interaction date range (platform time, in days)
+    got = set(queue_ids(c.get("/?status=&interaction_from=2028-12-14&interaction_to=2028-12-14").text))
+    assert more.match_ids[0] in got and more.match_ids[1] not in got
+    assert queue_ids(c.get("/?status=&interaction_from=2031-01-01").text) == []
+    # reviewer and decision date
+    assert queue_ids(c.get("/?status=&reviewer=rudi").text) == [env.data.match_ids[2]]
+    today = env.db.execute("SELECT substr(decided_at, 1, 10) FROM matches WHERE id=?",
+                           [env.data.match_ids[2]]).fetchone()[0]
+    assert queue_ids(c.get(f"/?status=&decided_from={today}&decided_to={today}").text) == [env.data.match_ids[2]]
+    assert queue_ids(c.get("/?status=&decided_to=2000-01-01").text) == []
+    # the filters survive into the cases view
+    assert case_nips(c.get("/?status=&view=cases&kind=quote").text) == [NIP1]
+
+
+def test_app_xlsx_survives_control_characters_and_has_an_interactions_sheet(env, more):
+    import io
+
+    from openpyxl import load_workbook
+
+    from storage.queries import transaction
+    with transaction(env.db):
+        env.db.execute("UPDATE actors SET display_name=? WHERE id=?", ["Bambang\x07 S\x1b.", more.actor_ids[0]])
+    matches_q.record_decision(env.db, more.match_ids[0], "confirmed", reviewer="rudi", note="=1+1")
+    r = env.client("reviewer").get("/reports/confirmed.xlsx")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames[-1] == "Interaksi"
+    unit = wb[demo.UNITS[0]]
+    assert unit.freeze_panes == "A2" and unit.auto_filter.ref
+    header = [c.value for c in unit[1]]
+    row = dict(zip(header, [c.value for c in unit[2]]))
+    assert row["Nama tampilan"] == "Bambang S." and row["Catatan"] == "=1+1"
+    assert row["Kategori"] == "Mungkin" and row["Diputuskan pada"].endswith("+07:00")
+    inter = wb["Interaksi"]
+    kinds = {c.value for c in inter["F"][1:]}
+    assert kinds == {"Bagikan ulang", "Kutipan"}
