@@ -171,7 +171,9 @@ def listen(host: str, port: int):
     from pantau.errors import PantauError
 
     try:
-        family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        # as uvicorn does: IPv6 only for an IPv6 address ("localhost" is 127.0.0.1, not ::1)
+        family, kind, proto, _, addr = socket.getaddrinfo(
+            host, port, socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)[0]
     except socket.gaierror as exc:
         raise PantauError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     sock = socket.socket(family, kind, proto)
