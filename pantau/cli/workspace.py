@@ -22,7 +22,8 @@ def init(directory: Path = typer.Argument(Path("."), help="Folder of the new wor
     Example: pantau init ~/pantau-kota
     """
     ws = create_workspace(directory)
-    console.print(f"new workspace in {ws}: edit pantau.toml and watchlists/, then `pantau roster import FILE`")
+    console.print(f"new workspace in {ws}: edit pantau.toml, add candidate accounts with `pantau watchlist add` "
+                  "(watchlists/example.yaml holds switched-off sandbox examples), then `pantau roster import FILE`")
 
 
 @app.command()
