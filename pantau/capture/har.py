@@ -93,6 +93,36 @@ def _header(headers, name: str) -> str | None:
     return None
 
 
+def pages(path: Path) -> dict[str, str]:
+    """``page id -> URL`` from ``log.pages`` (Chromium titles its pages with their URL).
+
+    Both browsers write ``pages`` before ``entries``: the scan stops at the entries, so it
+    costs nothing on a large file. A HAR with its pages after the entries has none here.
+    """
+    out: dict[str, str] = {}
+    try:
+        with open(path, "rb") as fh:
+            builder = None
+            for prefix, event, value in ijson.parse(fh, buf_size=64 * 1024):
+                if prefix == "log.entries":
+                    break
+                if prefix == "log.pages" and event == "start_array":
+                    continue
+                if prefix == "log.pages.item" and event == "start_map":
+                    builder = ijson.ObjectBuilder()
+                if builder is not None:
+                    builder.event(event, value)
+                    if prefix == "log.pages.item" and event == "end_map":
+                        page = builder.value
+                        builder = None
+                        title = page.get("title") if isinstance(page, dict) else None
+                        if isinstance(title, str) and title.startswith(("http://", "https://")):
+                            out[str(page.get("id"))] = title
+    except (ijson.common.JSONError, UnicodeDecodeError, OSError):
+        pass                     # the entries' pass reports what is wrong with the file
+    return out
+
+
 def responses(path: Path, hosts: HostMap, stats: HarStats) -> Iterator[Response]:
     """Every platform response of the HAR with a body; raises ``InputError`` when the file is not
     a whole HAR (the caller has stored nothing yet)."""
@@ -106,6 +136,7 @@ def responses(path: Path, hosts: HostMap, stats: HarStats) -> Iterator[Response]
         if not head.startswith(b"{"):
             raise InputError("not a HAR file (it does not start with a JSON object)", file=name)
         fh.seek(0)
+        page_urls = pages(path)
         try:
             for entry in ijson.items(fh, "log.entries.item", use_float=True, buf_size=READ_CHUNK):
                 stats.entries += 1
@@ -132,7 +163,7 @@ def responses(path: Path, hosts: HostMap, stats: HarStats) -> Iterator[Response]
                     stats.no_body += 1
                     continue
                 stats.bytes += len(body)
-                referer = _header(request.get("headers"), "referer")
+                referer = _header(request.get("headers"), "referer") or page_urls.get(str(entry.get("pageref")))
                 yield Response(platform=platform, url=redact.url(url), method=str(request.get("method") or "GET"),
                                status=status, started=entry.get("startedDateTime"),
                                page_url=redact.url(referer) if referer else None, mime=mime, body=body,

@@ -224,3 +224,31 @@ def test_a_post_seen_by_shortcode_and_by_media_id_is_one_post(ws, pantau, tmp_pa
     likes = [r for r in _rows(ws) if r["kind"] == "like"]
     assert sorted(r["handle"] for r in likes) == ["budi_santoso88", "yanti.kusuma"]
     assert {r["post_id"] for r in likes} == {sc.MID}
+
+
+def test_without_referer_the_page_of_the_entry_names_the_owner(ws, pantau, tmp_path):
+    """A HAR without Referer headers: Chromium's ``pages[].title`` (the page URL) via ``pageref``."""
+    from tests.pantau.capture.scenario import har_entry
+    items = []
+    for fixture, url, page in (("tiktok/comment_list_reply.json", f"{sc.TT}/api/comment/list/reply/?comment_id=1",
+                                f"{sc.TT}/@calonsatu/video/7400000000000000001"),
+                               ("x/retweeters.json", f"{sc.X}/i/api/graphql/q/Retweeters",
+                                f"{sc.X}/calonsatu/status/1870000000000000001/retweets")):
+        body = json.loads((sc.FIXTURES / fixture).read_text(encoding="utf-8"))
+        for c in body.get("comments") or ():
+            c.pop("share_info")                       # the response itself does not name the owner
+        e = har_entry(url, json.dumps(body).encode(), "application/json")
+        e["request"]["headers"] = [h for h in e["request"]["headers"] if h["name"].lower() != "referer"]
+        e["pageref"] = f"page_{len(items)}"
+        items.append((e, page))
+    doc = {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"},
+                   "pages": [{"startedDateTime": "2026-01-02T03:04:00.000Z", "id": e["pageref"], "title": page,
+                              "pageTimings": {}} for e, page in items],
+                   "entries": [e for e, _ in items]}}
+    har = tmp_path / "tanpa-referer.har"
+    har.write_text(json.dumps(doc), encoding="utf-8")
+    r = pantau("import", str(har))
+    assert r.returncode == 0, r.stderr
+    got = {(r["platform"], r["kind"], r["account"]) for r in _rows(ws)}
+    assert got == {("tiktok", "reply", "calonsatu"), ("x", "repost", "calonsatu")}
+    assert len(_rows(ws)) == 4
