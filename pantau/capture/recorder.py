@@ -48,6 +48,7 @@ class Recording:
     har: Path
     shots: list[Shot] = field(default_factory=list)
     shots_dir: Path | None = None
+    entries: int = 0              # platform responses recorded
     pages: int = 0
     seconds: float = 0.0
 
@@ -232,6 +233,7 @@ def record(*, profile_dir: Path, out_dir: Path, hosts: HostMap, url: str | None 
                     pass               # the person closed the window: the browser is gone already
     finally:
         writer.close()
+        rec.entries = writer.count
         os.umask(old_umask)
     rec.seconds = time.monotonic() - t0
     return rec

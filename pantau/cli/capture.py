@@ -55,8 +55,9 @@ def capture(
     rec = recorder.record(profile_dir=settings.data_dir / "browser-profile", out_dir=out, url=url,
                           hosts=from_settings(settings), user_agent=None,
                           status=lambda s: err_console.print(s, soft_wrap=True))
-    if not rec.har.exists():
-        raise PantauError("Chromium closed before anything was recorded")
+    if rec.entries == 0:
+        discard(rec)
+        raise PantauError("nothing recorded: no page of Instagram, TikTok, X or Facebook was opened")
     console.print(f"recorded {rec.pages} pages in {rec.seconds:.0f} s; importing", soft_wrap=True)
     report = import_recording(rec)
     print_capture_report(report)
@@ -71,7 +72,12 @@ def import_recording(rec):
     db = state.db()
     sync_watchlists(settings, db)
     report = import_capture(db, rec.har, settings=settings, fmt="har", screenshots=rec.shots)
+    discard(rec)
+    return report
+
+
+def discard(rec) -> None:
+    """The recording and its screenshots, once imported (what matters is kept as evidence)."""
     rec.har.unlink(missing_ok=True)
     if rec.shots_dir is not None:
         shutil.rmtree(rec.shots_dir, ignore_errors=True)
-    return report

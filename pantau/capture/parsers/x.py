@@ -132,7 +132,9 @@ class _Tweets:
         actor = dict(actor_key=uid or handle.lower(), actor_handle=handle, actor_name=name,
                      actor_url=f"https://x.com/{handle}" if handle else None, actor_id=uid)
         url = f"https://x.com/{handle or 'i/web'}/status/{tid}"
-        text = legacy.get("full_text") or legacy.get("text")
+        note = ((t.get("note_tweet") or {}).get("note_tweet_results") or {}).get("result") \
+            if isinstance(t.get("note_tweet"), dict) else None
+        text = (note.get("text") if isinstance(note, dict) else None) or legacy.get("full_text") or legacy.get("text")
         created = _time(legacy.get("created_at"))
         if r is not None:
             rid = s(r.get("rest_id")) or s(r["legacy"].get("id_str"))

@@ -121,6 +121,7 @@ def test_recorded_browsing_is_imported_with_screenshots_and_no_secrets(workspace
     assert sc.SECRET not in rec.har.read_text(encoding="utf-8"), "the recording itself holds no secret"
     urls = [e["request"]["url"] for e in har["log"]["entries"]]
     assert any("/api/comment/list/" in u for u in urls) and any("/likers/" in u for u in urls)
+    assert rec.entries == len(urls) >= 5          # two pages, three JSON responses (favicons may add more)
 
     monkeypatch.setattr(state, "workspace", str(workspace))
     monkeypatch.setattr(state, "_settings", None)
