@@ -132,11 +132,12 @@ def responses(path: Path, hosts: HostMap, stats: HarStats) -> Iterator[Response]
     except OSError as exc:
         raise InputError(f"cannot read it: {exc.strerror}", file=name) from None
     with fh:
-        head = fh.read(64).lstrip()
-        if not head.startswith(b"{"):
+        head = fh.read(64)
+        start = 3 if head.startswith(b"\xef\xbb\xbf") else 0      # a byte-order mark some tools write
+        if not head[start:].lstrip().startswith(b"{"):
             raise InputError("not a HAR file (it does not start with a JSON object)", file=name)
-        fh.seek(0)
-        page_urls = pages(path)
+        fh.seek(start)
+        page_urls = pages(path) if start == 0 else {}
         try:
             for entry in ijson.items(fh, "log.entries.item", use_float=True, buf_size=READ_CHUNK):
                 stats.entries += 1

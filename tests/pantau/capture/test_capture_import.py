@@ -252,3 +252,11 @@ def test_without_referer_the_page_of_the_entry_names_the_owner(ws, pantau, tmp_p
     got = {(r["platform"], r["kind"], r["account"]) for r in _rows(ws)}
     assert got == {("tiktok", "reply", "calonsatu"), ("x", "repost", "calonsatu")}
     assert len(_rows(ws)) == 4
+
+
+def test_a_har_with_a_byte_order_mark(ws, pantau, tmp_path):
+    har = sc.build_har(tmp_path / "bom.har", noise=False)
+    har.write_bytes(b"\xef\xbb\xbf" + har.read_bytes())
+    r = pantau("import", str(har))
+    assert r.returncode == 0, r.stderr
+    _check_expected(_rows(ws))
