@@ -271,7 +271,8 @@ class _Importer:
         for f in found:
             self.report.found += 1
             owner = self._owner(f)
-            if owner is None:
+            # a like or repost is keyed by its post: wait for the post's id if only its shortcode is known yet
+            if owner is None or (f.post_id is None and f.kind in ("like", "repost")):
                 self.deferred.append((f, page_url, idx))
             else:
                 self._decide(f, owner, idx)
