@@ -84,7 +84,7 @@ class Throttle:
 
     @staticmethod
     def keys(name: str, ip: str) -> list[str]:
-        return [f"name:{name.casefold()[:200]}", f"ip:{ip}"]
+        return [signin_q.name_key(name), signin_q.ip_key(ip)]
 
     def claim(self, db, name: str, ip: str) -> float:
         return signin_q.claim_attempt(db, self.keys(name, ip), self.clock(), wait_after)

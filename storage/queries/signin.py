@@ -19,6 +19,15 @@ from storage.queries import transaction
 FORGET_AFTER = 24 * 3600.0
 
 
+def name_key(name: str) -> str:
+    """The back-off counter of a user name, whatever its case (names are unique regardless of case)."""
+    return f"name:{name.strip().casefold()[:200]}"
+
+
+def ip_key(ip: str) -> str:
+    return f"ip:{ip}"
+
+
 def claim_attempt(db: Database, keys: Iterable[str], now: float, wait_after: Callable[[int], float]) -> float:
     """Seconds still to wait before any of ``keys`` may try again, or 0 after counting this attempt.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from storage.queries import audit, transaction, utcnow
+from storage.queries import audit, signin, transaction, utcnow
 
 ROLES = ("admin", "reviewer", "viewer")
 
@@ -96,6 +96,7 @@ def set_password(db: Database, name: str, password_hash: str, *, by: str | None 
         user = _existing(db, name)
         db.execute("UPDATE users SET password_hash=?, failed_logins=0, last_failed_at=NULL WHERE id=?",
                    [password_hash, user["id"]])
+        db.execute("DELETE FROM signin_throttle WHERE key = ?", [signin.name_key(user["name"])])
         audit.write(db, "user.passwd", user=by, object_type="user", object_id=name, detail={})
         return True
 
@@ -126,6 +127,7 @@ def set_active(db: Database, name: str, active: bool, *, by: str | None = None) 
             raise LastAdmin(name)
         db.execute("UPDATE users SET active=?, failed_logins=0, last_failed_at=NULL WHERE id=?",
                    [1 if active else 0, user["id"]])
+        db.execute("DELETE FROM signin_throttle WHERE key = ?", [signin.name_key(user["name"])])
         audit.write(db, "user.enable" if active else "user.disable", user=by, object_type="user",
                     object_id=name, detail={})
         return True
