@@ -23,7 +23,8 @@ from storage.queries import signin as signin_q
 from storage.queries import users as users_q
 
 MIN_PASSWORD_LENGTH = 10
-FREE_FAILURES = 3          # failures allowed before waits start
+FREE_FAILURES = 3          # failures of one name allowed before waits start
+IP_FREE_FAILURES = 10      # failures from one address (across names) allowed before waits start
 MAX_WAIT = 300.0           # seconds
 ROLE_RANK = {"viewer": 0, "reviewer": 1, "admin": 2}
 
@@ -70,27 +71,34 @@ def wait_after(failures: int) -> float:
     return min(2.0 ** (failures - FREE_FAILURES), MAX_WAIT)
 
 
+def ip_wait_after(failures: int) -> float:
+    """The same doubling for one client address, after ``IP_FREE_FAILURES`` free failures."""
+    if failures < IP_FREE_FAILURES:
+        return 0.0
+    return min(2.0 ** (failures - IP_FREE_FAILURES), MAX_WAIT)
+
+
 class Throttle:
     """Failed sign-ins per name (whether or not it exists) and per client address, in the database.
 
     Every attempt is counted before its password is checked, in the transaction that decides
     whether it may be checked (``storage.queries.signin.claim_attempt``), so parallel attempts
     cannot skip the back-off, and an unknown name is slowed down exactly like a real one
-    (the answer does not tell which names exist).
+    (the answer does not tell which names exist). An address gets more free failures than a
+    name (``IP_FREE_FAILURES``): several people may sign in at once from one office network,
+    while guessing one account's password is stopped after ``FREE_FAILURES``.
     """
 
     def __init__(self, clock=time.time):
         self.clock = clock
 
-    @staticmethod
-    def keys(name: str, ip: str) -> list[str]:
-        return [signin_q.name_key(name), signin_q.ip_key(ip)]
-
     def claim(self, db, name: str, ip: str) -> float:
-        return signin_q.claim_attempt(db, self.keys(name, ip), self.clock(), wait_after)
+        return signin_q.claim_attempt(db, {signin_q.name_key(name): wait_after,
+                                           signin_q.ip_key(ip): ip_wait_after}, self.clock())
 
     def succeeded(self, db, name: str, ip: str) -> None:
-        signin_q.clear(db, self.keys(name, ip))
+        signin_q.clear(db, [signin_q.name_key(name)])
+        signin_q.release(db, [signin_q.ip_key(ip)])
 
 
 @dataclass

@@ -28,19 +28,20 @@ def ip_key(ip: str) -> str:
     return f"ip:{ip}"
 
 
-def claim_attempt(db: Database, keys: Iterable[str], now: float, wait_after: Callable[[int], float]) -> float:
+def claim_attempt(db: Database, keys: dict[str, Callable[[int], float]], now: float) -> float:
     """Seconds still to wait before any of ``keys`` may try again, or 0 after counting this attempt.
 
-    An attempt is counted as a failure *before* the password is checked (``clear`` undoes it on
-    success), so a burst of parallel guesses cannot all slip through while none is counted yet.
+    ``keys`` maps each counter to its wait after N failures. An attempt is counted as a failure
+    *before* the password is checked (``release`` or ``clear`` undo it on success), so a burst of
+    parallel guesses cannot all slip through while none is counted yet.
     """
-    keys = list(dict.fromkeys(keys))
+    names = list(keys)
     with transaction(db):
         wait = 0.0
         rows = {r[0]: (r[1], r[2]) for r in db.execute(
             "SELECT key, failures, last_failed_at FROM signin_throttle WHERE key IN (%s)"
-            % ",".join("?" * len(keys)), keys)}
-        for key in keys:
+            % ",".join("?" * len(names)), names)}
+        for key, wait_after in keys.items():
             n, last = rows.get(key, (0, 0.0))
             wait = max(wait, last + wait_after(n) - now)
         if wait > 0:
@@ -48,17 +49,25 @@ def claim_attempt(db: Database, keys: Iterable[str], now: float, wait_after: Cal
         db.conn.executemany(
             "INSERT INTO signin_throttle (key, failures, last_failed_at) VALUES (?, 1, ?) "
             "ON CONFLICT (key) DO UPDATE SET failures = failures + 1, last_failed_at = excluded.last_failed_at",
-            [(k, now) for k in keys])
+            [(k, now) for k in names])
         if random.random() < 0.01:          # keep the table small under a spray of names or addresses
             db.execute("DELETE FROM signin_throttle WHERE last_failed_at < ?", [now - FORGET_AFTER])
     return 0.0
 
 
 def clear(db: Database, keys: Iterable[str]) -> None:
-    """A successful sign-in: its counters start again from zero."""
+    """The right password for a name: its counter starts again from zero."""
     keys = list(keys)
     with transaction(db):
         db.conn.executemany("DELETE FROM signin_throttle WHERE key = ?", [(k,) for k in keys])
+
+
+def release(db: Database, keys: Iterable[str]) -> None:
+    """Undo one counted attempt that succeeded (an address keeps the failures of others behind it)."""
+    keys = list(keys)
+    with transaction(db):
+        db.conn.executemany("UPDATE signin_throttle SET failures = max(0, failures - 1) WHERE key = ?",
+                            [(k,) for k in keys])
 
 
 def failures(db: Database, key: str) -> int:

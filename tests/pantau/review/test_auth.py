@@ -74,12 +74,12 @@ def test_repeated_failures_per_user_are_slowed_down(env):
     r = sign_in(c, "rudi")
     assert r.status_code == 303
     assert users_q.by_name(env.db, "rudi")["failed_logins"] == 0
-    assert env.db.execute("SELECT count(*) FROM signin_throttle").fetchone()[0] == 0
+    assert env.db.execute("SELECT count(*) FROM signin_throttle WHERE key LIKE 'name:%'").fetchone()[0] == 0
 
 
 def test_repeated_failures_per_address_are_slowed_down(env):
     c = env.client()
-    for i in range(3):
+    for i in range(10):
         assert sign_in(c, f"guess{i}", password="wrong-password-x").status_code == 401
     r = sign_in(c, "ani")                        # a real user, right password, same address
     assert r.status_code == 429
