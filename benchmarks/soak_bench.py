@@ -232,8 +232,8 @@ def main() -> int:
     errors = [e for t in threads for e in t.errors]
     locked = sum(t.locked for t in threads)
     conflicts = sum(t.conflicts for t in threads)
-    print(f"decisions saved {told}, refused as decided by someone else {conflicts}, lost {lost}, "
-          f"re-decided matches {twice}")
+    print(f"decisions saved {told}, refused as decided by someone else {conflicts}, lost {lost}; "
+          f"{twice} changed a decision the reviewer saw on the page")
     print(f"answers >= 500: {len(errors)}; 'database is locked' seen by a reviewer: {locked}; integrity: {integrity}")
     for e in errors[:10]:
         print("  " + e)
