@@ -172,6 +172,13 @@ class XSpider(ApiSpider):
     WEB_HOSTS = PLATFORM.web_hosts
     HANDLED_STATUSES = (400, 401, 403, 404, 410, 429)
 
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        # a lookup of 100 ids is a URL of about 2,300 characters, which X accepts and Scrapy's
+        # default limit (2,083) would drop without a word
+        settings.set("URLLENGTH_LIMIT", max(settings.getint("URLLENGTH_LIMIT", 2083), 4096), priority="spider")
+
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
         self.budget: ReadBudget | None = None

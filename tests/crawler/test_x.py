@@ -283,3 +283,15 @@ def test_usage_capped_answer_defers_and_a_missing_user_fails(workspace):
         assert runs["calonsatu"]["status"] == "budget" and "usage cap" in runs["calonsatu"]["message"]
         assert runs["calon_hilang"]["status"] == "failed" and "Not Found Error" in runs["calon_hilang"]["message"]
         assert runs["calondua"]["status"] == "ok"
+
+
+def test_a_lookup_of_100_ids_is_not_dropped_for_its_length():
+    from scrapy.settings import Settings
+
+    from crawler.spiders.x import LOOKUP_IDS, TWEET_FIELDS, XSpider
+    s = Settings({"URLLENGTH_LIMIT": 2083})
+    XSpider.update_settings(s)
+    from urllib.parse import urlencode
+    url = "https://api.x.com/2/tweets?" + urlencode({"ids": ",".join(["2129365140968220288"] * LOOKUP_IDS),
+                                                     "tweet.fields": TWEET_FIELDS})
+    assert 2083 < len(url) <= s.getint("URLLENGTH_LIMIT")
