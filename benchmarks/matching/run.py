@@ -113,6 +113,58 @@ def dataset(name: str, ne: int, na: int) -> Dataset:
     return generate_regional.generate(ne, na, name)
 
 
+def cli(set_name: str, scale: str) -> None:
+    """A labelled set scored exactly as an independent checker does: through the CLI only.
+
+    ``pantau init``, ``pantau roster import roster.csv``, ``pantau import interactions.jsonl``,
+    ``pantau match``, ``pantau export matches --format csv``; the export is scored against the truth.
+    """
+    import csv
+    import json
+    import shutil
+    ne, na = SCALES[scale]
+    ds = dataset(set_name, ne, na)
+    tmp = Path(tempfile.mkdtemp(prefix="pantau-cli-bench-"))
+    ws = tmp / "ws"
+    exe = str(REPO / ".venv/bin/pantau")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+
+    def run(*args: str) -> str:
+        t0 = time.perf_counter()
+        p = subprocess.run([exe, *args], cwd=ws if ws.exists() else tmp, capture_output=True, text=True, env=env)
+        if p.returncode != 0:
+            raise SystemExit(f"pantau {' '.join(args)} failed: {p.stderr.strip()[-500:]}")
+        print(f"  pantau {' '.join(args)}: {time.perf_counter() - t0:.1f} s")
+        return p.stdout
+
+    run("init", str(ws))
+    with open(tmp / "roster.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["nip", "nama", "unit_kerja", "jabatan", "akun"])
+        for e in ds.employees:
+            w.writerow([e.nip, e.name, e.unit or "", e.position or "", "; ".join(e.handles or [])])
+    with open(tmp / "interactions.jsonl", "w", encoding="utf-8") as fh:
+        for a in ds.actors:
+            fh.write(json.dumps({"platform": a.platform, "kind": "follow", "target_account": "calonsatu",
+                                 "actor_handle": a.handle, "actor_name": a.display_name, "actor_bio": a.bio},
+                                ensure_ascii=False) + "\n")
+    run("roster", "import", str(tmp / "roster.csv"))
+    run("import", str(tmp / "interactions.jsonl"))
+    print("   ", run("match").strip())
+    out = tmp / "matches.csv"
+    run("export", "matches", "--format", "csv", "--out", str(out))
+    key = {(a.platform, (a.handle or "").lstrip("@").lower()): i for i, a in enumerate(ds.actors)}
+    pairs = []
+    with open(out, newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            h = (r["actor_handle"] or "").lstrip("'").lstrip("@").lower()
+            i = key.get((r["platform"], h))
+            if i is not None:
+                pairs.append((i, r["nip"].lstrip("'"), r["band"]))
+    print_metrics(f"{set_name} through the CLI ({ne:,} x {na:,})", evaluate(pairs, ds))
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def learned_model(ds: Dataset, base, index, decisions: int = 0):
     """The model a workspace of this set would use: EM over a sample of its actors, as ``pantau match`` does;
     with ``decisions`` > 0, also a refit from that many simulated reviewer decisions (truth as labels)."""
@@ -421,7 +473,7 @@ def linearity(ne: int, na: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["quality", "scale", "linearity", "sample", "sets"])
+    ap.add_argument("what", choices=["quality", "scale", "linearity", "sample", "sets", "cli"])
     ap.add_argument("--set", default="current", choices=SETS, help="quality/scale: which labelled set")
     ap.add_argument("--weights", default="prior", choices=["prior", "em"], help="sets: declared or EM weights")
     ap.add_argument("--decisions", type=int, default=0, help="sets --weights em: simulated reviewer decisions")
@@ -442,6 +494,8 @@ def main() -> None:
         quality(a.size, a.sample, a.set)
     elif a.what == "sets":
         sets(a.size, a.weights, a.decisions)
+    elif a.what == "cli":
+        cli(a.set, a.size)
     elif a.what == "sample":
         sample(a.size, a.actors)
     elif a.what == "scale":

@@ -431,7 +431,7 @@ def _ids(tokens: list[str], tok2id: dict[str, int]) -> tuple[list[int], list[int
     return full, init, first
 
 
-_ID2TOK: dict[int, list[str]] = {}
+_MISSING = object()
 
 
 def _fix_typos(tokens: list[str], roster: RosterIndex) -> tuple[list[str], bool]:
@@ -439,14 +439,19 @@ def _fix_typos(tokens: list[str], roster: RosterIndex) -> tuple[list[str], bool]
     tok2id = roster.tok2id
     if all(len(t) < typos.MIN_LEN or t in tok2id or t in roster.call_extra for t in tokens):
         return tokens, False
-    words = _ID2TOK.get(id(roster))
+    # per-index caches live on the index object (an id() could be reused by the next index)
+    words = roster.__dict__.get("_words")
     if words is None:
-        _ID2TOK.clear()
-        words = _ID2TOK[id(roster)] = list(tok2id)
+        words = roster.__dict__["_words"] = list(tok2id)
+    memo = roster.__dict__.setdefault("_typo_memo", {})
     out, fixed = [], False
     for t in tokens:
         if len(t) >= typos.MIN_LEN and t not in tok2id and t not in roster.call_extra:
-            c = typos.correct(t, roster.typo_h, roster.typo_ids, roster.tok_count, words.__getitem__)
+            c = memo.get(t, _MISSING)
+            if c is _MISSING:
+                c = typos.correct(t, roster.typo_h, roster.typo_ids, roster.tok_count, words.__getitem__)
+                if len(memo) < 200_000:
+                    memo[t] = c
             if c is not None:
                 out.append(c)
                 fixed = True

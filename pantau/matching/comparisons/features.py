@@ -99,17 +99,22 @@ def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, roster: Roste
     if not cols or not P:
         return
     e_valid = E >= 0
-    EC = roster.tok_call[np.where(e_valid, E, 0)]
-    EC = np.where(e_valid[:, :, None], EC, -1)
     for j in cols:
         col = A_call[:, j]
-        full = (A[:, j][:, None] == E).any(1)
-        hit = np.zeros(P, bool)
+        # only pairs where this actor token may be a call name: it has a call id and is not
+        # itself one of the employee's tokens (most pairs share their tokens outright)
+        rows = np.flatnonzero((col >= 0) & ~(A[:, j][:, None] == E).any(1))
+        if not len(rows):
+            continue
+        c = col[rows][:, None]
+        Er = E[rows]
+        hit = np.zeros(len(rows), bool)
         for k in range(ke):
-            m = (EC[:, k, :] == col[:, None]).any(1) & (col >= 0) & ~full
-            o.call_e[:, k] |= m
+            ek = Er[:, k]
+            m = (roster.tok_call[np.where(ek >= 0, ek, 0)] == c).any(1) & (ek >= 0)
+            o.call_e[rows, k] |= m
             hit |= m
-        o.call_a += hit
+        o.call_a[rows] += hit
     idf = np.where(e_valid, roster.tok_idf[np.where(e_valid, E, 0)], 0.0)
     o.call_info = np.maximum((idf * o.call_e).sum(1) - CALL_DISCOUNT_BITS * o.call_e.sum(1), 0).astype(np.float32)
 

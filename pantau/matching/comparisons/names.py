@@ -48,12 +48,8 @@ def call_params(f, field: str, i: int) -> dict:
     return {"call": "", "given": ""}
 
 
-_ID2TOK: dict[int, list[str]] = {}
-
-
 def _id2tok(roster) -> list[str]:
-    got = _ID2TOK.get(id(roster))
+    got = roster.__dict__.get("_words")          # a cache on the index object itself
     if got is None:
-        _ID2TOK.clear()
-        got = _ID2TOK[id(roster)] = list(roster.tok2id)
+        got = roster.__dict__["_words"] = list(roster.tok2id)
     return got
