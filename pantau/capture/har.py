@@ -39,6 +39,8 @@ class HarStats:
     failed: int = 0           # platform entries whose request failed (status 0 or >= 400)
     bytes: int = 0
     by_platform: dict[str, int] = field(default_factory=dict)
+    position: int = 0         # bytes of the file read so far (for progress)
+    tick: object = None       # called now and then with the stats (progress)
 
 
 def _decode(content: dict) -> str | None:
@@ -141,6 +143,9 @@ def responses(path: Path, hosts: HostMap, stats: HarStats) -> Iterator[Response]
         try:
             for entry in ijson.items(fh, "log.entries.item", use_float=True, buf_size=READ_CHUNK):
                 stats.entries += 1
+                if stats.tick is not None and stats.entries % 64 == 0:
+                    stats.position = fh.tell()
+                    stats.tick(stats)
                 if not isinstance(entry, dict):
                     raise InputError(f"entry {stats.entries} is not an object", file=name)
                 request = entry.get("request") or {}

@@ -205,14 +205,18 @@ class _Importer:
         self.keys: set[tuple[str, str]] = set()
 
     # reading ---------------------------------------------------------------------------
-    def read_har(self) -> None:
+    def read_har(self, progress) -> None:
         stats = har.HarStats()
+        size = self.path.stat().st_size
+        progress.task(f"reading {self.path.name}", size)
+        stats.tick = lambda st: progress.advance(st.position, f"{st.entries:,} entries, {self.report.kept:,} kept")
         try:
             for resp in har.responses(self.path, self.hosts, stats):
                 self.report.platform_responses += 1
                 self.report.by_platform[resp.platform] += 1
                 self._response(resp)
         finally:
+            progress.finish()
             self.report.entries = stats.entries
             self.report.no_body = stats.no_body
             self.report.failed = stats.failed
@@ -388,7 +392,7 @@ class _Importer:
 
 def import_capture(db, path: Path, *, settings=None, hosts: HostMap | None = None, fmt: str | None = None,
                    run_id: int | None = None, evidence_root: Path | None = None,
-                   trigger: str = "cli", screenshots=()) -> CaptureReport:
+                   trigger: str = "cli", screenshots=(), progress=None) -> CaptureReport:
     """Import one HAR or Zeeschuimer file; see docs/capture.md.
 
     Raises ``InputError`` (and stores nothing) when the file is truncated, corrupt or not a
@@ -397,7 +401,10 @@ def import_capture(db, path: Path, *, settings=None, hosts: HostMap | None = Non
     ``run_id`` names an outer run).
     """
     from pantau.capture.hosts import from_settings
+    from pantau.jobs.progress import SILENT
     from pantau.jobs.stage import stage
+
+    progress = progress or SILENT
 
     path = Path(path)
     t0 = time.monotonic()
@@ -418,9 +425,9 @@ def import_capture(db, path: Path, *, settings=None, hosts: HostMap | None = Non
             if imp.report.entries == 0:
                 raise InputError("the file has no Zeeschuimer items", file=str(path))
         else:
-            imp.read_har()
+            imp.read_har(progress)
         imp.finish_reading()
-        with stage(db, "import", run_id=run_id, trigger=trigger) as run:
+        with stage(db, "import", run_id=run_id, trigger=trigger, progress=progress) as run:
             imp.report.run_id = run.run_id
             imp.store(evidence_root, run.run_id, screenshots)
             imp.report.seconds = time.monotonic() - t0

@@ -71,7 +71,9 @@ def import_recording(rec):
     settings = state.settings()
     db = state.db()
     sync_watchlists(settings, db)
-    report = import_capture(db, rec.har, settings=settings, fmt="har", screenshots=rec.shots)
+    from pantau.cli.progress import RichProgress
+    report = import_capture(db, rec.har, settings=settings, fmt="har", screenshots=rec.shots,
+                            progress=RichProgress(err_console))
     discard(rec)
     return report
 

@@ -68,7 +68,8 @@ def import_capture_file(file: Path, fmt: str | None = None) -> None:
     settings = state.settings()
     db = state.db()
     sync_watchlists(settings, db)            # interactions land only on accounts the watchlists name
-    r = import_capture(db, file, settings=settings, fmt=fmt)
+    from pantau.cli.progress import RichProgress
+    r = import_capture(db, file, settings=settings, fmt=fmt, progress=RichProgress(err_console))
     print_capture_report(r)
 
 
