@@ -30,6 +30,7 @@ from pantau.wording import Wording, for_settings
 from storage.queries import audit as audit_q
 from storage.queries import cases as cases_q
 from storage.queries import review as review_q
+from storage.queries import tips as tips_q
 from storage.queries import transaction
 from storage.records import mask_nip
 
@@ -51,6 +52,7 @@ class Case:
     evidence: dict[int, list[dict]]
     decisions: list[dict]
     extra: dict[str, Any] = field(default_factory=dict)
+    tips: list[dict] = field(default_factory=list)       # citizen reports a reviewer linked (a source)
 
 
 def load_case(db, nip: str, *, confirmed_only: bool = True, limit: int = REPORT_INTERACTIONS,
@@ -76,7 +78,7 @@ def load_case(db, nip: str, *, confirmed_only: bool = True, limit: int = REPORT_
         employee=emp, accounts=accounts, interactions=interactions,
         interaction_total=cases_q.interaction_count(db, actor_ids),
         evidence=review_q.evidence_for(db, [i["id"] for i in interactions]),
-        decisions=decisions,
+        decisions=decisions, tips=tips_q.tips_for_employee(db, nip),
     )
 
 

@@ -41,7 +41,7 @@ def case_page(request: Request, nip: str, user: dict = Depends(auth.signed_in)):
     ipage = filters.page_number(request.query_params, "ipage")
     case = _case(db, _nip(nip), confirmed_only=False, limit=INTERACTIONS_PER_PAGE,
                  offset=(ipage - 1) * INTERACTIONS_PER_PAGE)
-    if not case.accounts:
+    if not case.accounts and not case.tips:          # a citizen report alone makes a case worth opening
         raise HTTPException(404)
     w = for_settings(review_of(request).settings, language(request))
     return render(request, "case.html", case=case, emp=case.employee, w=w, ipage=ipage,

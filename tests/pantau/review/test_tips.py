@@ -442,3 +442,50 @@ def test_a_streamed_body_without_length_is_cut_off_at_the_cap(tenv):
                follow_redirects=False)
     assert r.status_code == 413 and "Laporan terlalu besar" in r.text
     assert tip_rows(tenv) == []
+
+
+def test_a_linked_report_is_a_source_of_the_case_and_its_report(tenv):
+    import shutil
+    import subprocess
+
+    from storage.queries import matches as matches_q
+    c = tenv.client()
+    receipt(c, submit(c, files=[("a.png", make.png(), "image/png")]))
+    tip_id = tip_rows(tenv)[0]["id"]
+    nip = make_nip(1)
+    rev = tenv.client("reviewer")
+    token = csrf_of(rev.get(f"/tips/{tip_id}").text)
+    rev.post(f"/tips/{tip_id}/employee", data={"nip": nip, "csrf_token": token})
+    assert f'href="/cases/{nip}"' in rev.get(f"/tips/{tip_id}").text
+    case = rev.get(f"/cases/{nip}")
+    assert case.status_code == 200 and f'id="tip-source-{tip_id}"' in case.text
+    assert "Pak Bambang menyukai" in case.text and f'href="/tips/{tip_id}"' in case.text
+    assert "0812-0000-1111" not in case.text                       # the contact never leaves the report's page
+    viewer = tenv.client("viewer").get(f"/cases/{nip}").text
+    assert f'id="tip-source-{tip_id}"' in viewer and "Pak Bambang menyukai" not in viewer
+    assert f'href="/tips/{tip_id}"' not in viewer
+    matches_q.record_decision(tenv.db, tenv.data.match_ids[0], "confirmed", reviewer="rudi")
+    report = rev.get(f"/cases/{nip}/report")
+    assert report.status_code == 200
+    assert "Laporan warga yang ditautkan ke kasus ini" in report.text and f"#{tip_id}" in report.text
+    assert MASTODON_ACTOR in report.text
+    assert "0812-0000-1111" not in report.text and "Pak Bambang menyukai" not in report.text
+    if shutil.which("pdftotext"):
+        pdf = rev.get(f"/cases/{nip}/report.pdf")
+        assert pdf.status_code == 200
+        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True).stdout
+        text = text.decode()
+        assert "Laporan warga yang ditautkan ke kasus ini" in text and "0812-0000-1111" not in text
+
+
+def test_an_employee_named_only_by_a_report_has_a_case_page(tenv):
+    c = tenv.client()
+    receipt(c, submit(c))
+    tip_id = tip_rows(tenv)[0]["id"]
+    nip = make_nip(105)                                            # an employee with no match at all
+    assert tenv.db.execute("SELECT count(*) FROM matches WHERE nip=?", [nip]).fetchone()[0] == 0
+    rev = tenv.client("reviewer")
+    token = csrf_of(rev.get(f"/tips/{tip_id}").text)
+    rev.post(f"/tips/{tip_id}/employee", data={"nip": nip, "csrf_token": token})
+    page = rev.get(f"/cases/{nip}")
+    assert page.status_code == 200 and f'id="tip-source-{tip_id}"' in page.text
