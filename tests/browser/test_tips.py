@@ -148,6 +148,12 @@ def test_triage_a_report(page, tips_live, tmp_path, lang):
     page.locator("table.people tr", has_text="Drs. Bambang Suryono").locator("button.link-employee").click()
     page.wait_for_url(f"{tips_live.url}/tips/{tip_id}")
     assert words["linked"] in page.locator("#tip-employee").inner_text()
+    page.click("#tip-case")                                             # the report is a source of the case
+    page.wait_for_url(re.compile(r"/cases/\d{18}$"))
+    assert page.locator(f"#tip-source-{tip_id}").is_visible()
+    assert XSS in page.locator(f"#tip-source-{tip_id} .text").inner_text()
+    page.go_back()
+    page.wait_for_url(f"{tips_live.url}/tips/{tip_id}")
     # the account named by the second link goes on a watchlist for the next crawl
     block = page.locator(".tip-known", has_text="x.com/calonlima")
     block.locator("summary").click()
