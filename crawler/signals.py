@@ -3,7 +3,7 @@
 Sent with ``crawler.signals.send_catch_log(signal, ...)``; receivers connect
 in ``from_crawler`` (or the spider in ``from_crawler``). Figures travel in
 ``crawler.stats`` (see ``crawler.accountstats``), events in these signals:
-no component reaches into another's attributes.
+no component changes another's state.
 """
 
 #: An account could not be (fully) collected. Arguments: ``account_id``, ``status``
