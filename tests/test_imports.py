@@ -129,3 +129,17 @@ def test_crawler_keeps_no_state_in_module_globals():
             if isinstance(node, ast.Global):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} global {', '.join(node.names)}")
     assert offenders == []
+
+
+def test_the_parents_side_of_a_crawl_loads_no_scrapy():
+    """``pantau crawl`` imports ``crawler.process`` (and its ``crawler.events``) to start the child
+    early: they must not load Scrapy or Twisted, which only the child needs."""
+    bad = []
+    for name in ("process.py", "events.py"):
+        path = ROOT / "crawler" / name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            mods = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            bad += [f"crawler/{name} imports {m}" for m in mods
+                    if m.split(".")[0] in ("scrapy", "twisted") or m in ("crawler.child", "crawler.extensions")]
+    assert bad == []
