@@ -126,6 +126,11 @@ def _walk(obj: Any, out: list[Found], seen: set, parent: str | None, page_url: s
                                                       "replies", "comment_rendering_instance"):
                 _walk(v, out, seen, f.interaction_id if f else parent, page_url)
         return
+    if obj.get("__typename") == "Feedback":
+        # a comment's own Feedback (``feedback:POST_COMMENT``) holds its replies
+        decoded = _b64(s(obj.get("id"))) or ""
+        if decoded.startswith("feedback:") and "_" in decoded:
+            parent = decoded.rsplit("_", 1)[1] or parent
     for v in obj.values():
         if isinstance(v, (dict, list)):
             _walk(v, out, seen, parent, page_url)

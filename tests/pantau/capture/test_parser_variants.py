@@ -85,3 +85,20 @@ def test_facebook_preferred_body_and_permalink_owner_by_id():
     p = facebook.parse(_resp("facebook", "https://www.facebook.com/api/graphql/", {"data": {"node": node}}), Owners())
     (f,) = p.found
     assert (f.kind, f.interaction_id, f.post_id, f.owner, f.owner_id) == ("comment", "20", "10", None, "444")
+
+
+def test_facebook_replies_loaded_on_their_own_know_their_parent():
+    """``Depth1CommentsListPaginationQuery``: the parent comment's Feedback with its replies."""
+    import base64
+    b = lambda s: base64.b64encode(s.encode()).decode()  # noqa: E731
+    reply = {"__typename": "Comment", "id": b("comment:10_31"), "legacy_fbid": "31", "depth": 1,
+             "body": {"text": "setuju"}, "author": {"id": "5", "name": "Lia", "url": "https://www.facebook.com/lia.x"},
+             "created_time": 1767225600,
+             "feedback": {"__typename": "Feedback", "id": b("feedback:10_31"),
+                          "url": "https://www.facebook.com/calon.satu/posts/pfbid0X?comment_id=30&reply_comment_id=31"}}
+    body = {"data": {"node": {"__typename": "Feedback", "id": b("feedback:10_30"),
+                              "replies_connection": {"edges": [{"node": reply}]}}}}
+    p = facebook.parse(_resp("facebook", "https://www.facebook.com/api/graphql/", body), Owners())
+    (f,) = p.found
+    assert (f.kind, f.interaction_id, f.parent_id, f.owner, f.actor_handle) == ("reply", "31", "30", "calon.satu",
+                                                                               "lia.x")
