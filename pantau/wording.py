@@ -40,37 +40,12 @@ def features_of(value: Any) -> list[dict]:
 
 
 def render_feature(feature: dict, gettext: Callable[[str], str]) -> str:
-    """One piece of evidence as a sentence in the reader's language.
+    """One piece of evidence as a sentence in the reader's language (``pantau.matching.evidence``).
 
-    Evidence stored as a code with parameters (``code``, ``params``) is rendered
-    by the matcher's catalogue (``pantau.matching.evidence.render``); evidence of
-    an older model without a code keeps its stored sentence.
+    A row stored before evidence had codes keeps its stored (English) sentence.
     """
-    if feature.get("code"):
-        try:
-            from pantau.matching.evidence import render
-        except ImportError:  # pragma: no cover - until the evidence catalogue lands
-            render = None
-        if render is not None:
-            return render(_FeatureView(feature), gettext)
-    return str(feature.get("detail") or "")
-
-
-class _FeatureView:
-    """Attribute access to a stored feature dict, the shape ``render`` reads."""
-
-    def __init__(self, d: dict):
-        self._d = d
-
-    def __getattr__(self, name: str):
-        try:
-            return self._d[name] if name != "params" else (self._d.get("params") or {})
-        except KeyError:
-            if name in ("feature", "detail", "code"):
-                return ""
-            if name in ("weight", "points"):
-                return 0.0
-            raise AttributeError(name) from None
+    from pantau.matching.evidence import render
+    return render(feature, gettext)
 
 
 @dataclass

@@ -73,6 +73,27 @@ COMMENTS = [
 ]
 
 
+def demo_features(score: float, band: str, *, handle: str) -> list[Feature]:
+    """Evidence as the matcher stores it (codes and parameters) whose points add up to ``score``."""
+    from pantau.matching import evidence as ev
+    display = round(score * 0.55, 1)
+    handle_pts = round(score * 0.2, 1)
+    feats = [ev.make("display_name:exact", "display_name.exact", display),
+             ev.make("handle:all_tokens", "handle.all_tokens", handle_pts, handle=handle),
+             ev.make("name_base", "name.base", round(score - display - handle_pts, 1))]
+    if band == "namesake":
+        feats.append(ev.make("band", "band.namesake.common", 0.0))
+    elif band == "strong":
+        feats.append(ev.make("band", "band.strong", 0.0))
+    else:
+        feats.append(ev.make("band", "band.possible", 0.0))
+    parts = [[f.code, f.weight] for f in feats if f.weight]
+    total = round(sum(p[1] for p in parts), 1)
+    feats.append(ev.make("score", "score.formed", 0.0, score=total, total=total, parts=parts, share=0.5,
+                         origin="prior", model="demo"))
+    return feats
+
+
 @dataclass
 class DemoData:
     match_ids: list[int] = field(default_factory=list)          # in PEOPLE order
@@ -222,16 +243,13 @@ def seed(db, *, evidence_dir: Path | None = None, hostile: bool = False, extra_e
         aid = review_q.actor_id(db, platform, _actor_key(platform, handle))
         out.actor_ids.append(aid)
         emp = normalise(name).text
-        features = [Feature("display_name", f"display name '{display}' ~ roster name '{emp}'", round(score * 0.6)),
-                    Feature("handle", f"handle '{handle}' contains name parts of '{emp}'", round(score * 0.3))]
-        if band == "namesake":
-            features.append(Feature("common_name", f"'{emp}' is a common name in the roster", -15))
+        features = demo_features(score, band, handle=handle)
         candidates.append(MatchCandidate(actor_id=aid, nip=make_nip(i + 1), score=score, band=band,
                                          features=features))
     if hostile:
         aid = review_q.actor_id(db, "mastodon", "budi.santoso@evil.example")
-        candidates.append(MatchCandidate(actor_id=aid, nip=make_nip(999), score=88.0, band="strong", features=[
-            Feature("display_name", f"display name {XSS_NAME} ~ 'budi santoso'", 60)]))
+        candidates.append(MatchCandidate(actor_id=aid, nip=make_nip(999), score=88.0, band="strong",
+                                         features=demo_features(88.0, "strong", handle=XSS_NAME)))
     matches_q.upsert_candidates(db, candidates, model_version="demo")
     for c in candidates:
         mid = review_q.match_id(db, c.actor_id, c.nip)
@@ -300,8 +318,8 @@ def add_more_accounts(db, *, observed_at: str | None = None) -> SecondAccounts:
     for actor, score, band in ((bsky, 84.0, "possible"), (yt, 80.5, "possible")):
         aid = review_q.actor_id(db, actor.platform, actor.actor_key)
         out.actor_ids.append(aid)
-        candidates.append(MatchCandidate(actor_id=aid, nip=make_nip(1), score=score, band=band, features=[
-            Feature("display_name", f"display name '{actor.display_name}' ~ roster name '{emp}'", round(score * 0.6))]))
+        candidates.append(MatchCandidate(actor_id=aid, nip=make_nip(1), score=score, band=band,
+                                         features=demo_features(score, band, handle=actor.handle or "")))
     matches_q.upsert_candidates(db, candidates, model_version="demo")
     out.match_ids = [review_q.match_id(db, c.actor_id, c.nip) for c in candidates]
     return out

@@ -1,19 +1,23 @@
 """Why a match was proposed, with the matching parts of the names marked.
 
-The matcher stores its evidence as ``matches.features`` (feature, detail,
-weight). Here the reviewer sees it next to the two names, with the words they
-share marked in both: equal after normalisation (titles, old spellings and
-case removed), close (fuzzy ratio >= 85), or an initial that fits. All text is
-escaped before marking: it was written by strangers.
+The matcher stores its evidence as ``matches.features`` (feature, code, params,
+weight); each is rendered in the reader's language (``pantau.matching.evidence``)
+and the weights add up to the score, which the page shows as a sum. The reviewer
+sees it next to the two names, with the words they share marked in both: equal
+after normalisation (titles, old spellings and case removed), close (fuzzy ratio
+>= 85), or, in names only, an initial that fits. All text is escaped before
+marking: it was written by strangers.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from markupsafe import Markup, escape
 from rapidfuzz import fuzz
 
+from pantau.matching.evidence import family_label, render
 from pantau.matching.normalize import normalise
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -28,21 +32,27 @@ def _tokens(text: str | None) -> list[str]:
     return normalise(text or "").text.split() if text else []
 
 
-def _fits(word: str, targets: list[str]) -> bool:
+def _fits(word: str, targets: list[str], initials: bool = True) -> bool:
     if not word:
         return False
     for t in targets:
         if word == t:
             return True
-        if len(word) == 1 and t.startswith(word):
-            return True                                  # an initial
+        if len(word) == 1:
+            if initials and t.startswith(word):
+                return True                              # an initial
+            continue
         if len(word) >= 3 and len(t) >= 3 and fuzz.ratio(word, t) >= FUZZY:
             return True
     return False
 
 
-def mark_words(text: str | None, targets: list[str]) -> Markup:
-    """``text`` escaped, with each word that fits one of ``targets`` in <mark>."""
+def mark_words(text: str | None, targets: list[str], *, initials: bool = True) -> Markup:
+    """``text`` escaped, with each word that fits one of ``targets`` in <mark>.
+
+    ``initials``: a single letter fits a name part it begins (``S.`` for Slamet). True
+    for names; false for sentences, where "a" or "I" are words, not initials.
+    """
     if not text:
         return Markup("")
     out = []
@@ -50,7 +60,7 @@ def mark_words(text: str | None, targets: list[str]) -> Markup:
     for m in _WORD.finditer(text):
         out.append(escape(text[pos:m.start()]))
         word = m.group(0)
-        if _fits(_norm_word(word), targets):
+        if _fits(_norm_word(word), targets, initials):
             out.append(Markup("<mark>%s</mark>") % word)
         else:
             out.append(escape(word))
@@ -89,7 +99,7 @@ def _mark_name(name: str | None, targets: list[str]) -> Markup:
     return mark_words(main, targets) + escape(comma + rest)
 
 
-def explain(m: dict) -> dict:
+def explain(m: dict, gettext: Callable[[str], str] = lambda s: s) -> dict:
     """Marked names and the stored features of one match (a row of ``storage.queries.review.match``)."""
     emp = _tokens(m.get("employee_name"))
     actor_words = _tokens(m.get("display_name"))
@@ -101,6 +111,8 @@ def explain(m: dict) -> dict:
         _fits(w, [t]) for w in actor_words + handle_words if len(w) > 1)]
     targets_for_employee = actor_words + handle_words + shared
     features = []
+    total = 0.0
+    formed = None
     for f in m.get("features_list") or []:
         if not isinstance(f, dict):
             continue
@@ -108,16 +120,27 @@ def explain(m: dict) -> dict:
             weight = float(f.get("weight") or 0)
         except (TypeError, ValueError):
             weight = 0.0
+        sentence = render(f, gettext)
+        if f.get("code") == "score.formed":
+            formed = sentence                    # the footer: how the points make the score
+            continue
+        total += weight
         features.append({
             "feature": str(f.get("feature") or ""),
-            "detail": mark_words(str(f.get("detail") or ""), emp),
+            "label": family_label(f, gettext),
+            "detail": mark_words(sentence, emp, initials=False),
             "weight": weight,
+            "coded": bool(f.get("code")),
         })
+    score = float(m.get("score") or 0)
     return {
         "display_name": mark_words(m.get("display_name"), emp),
         "handle": mark_substrings(m.get("handle"), emp) if handle else Markup(""),
         "employee_name": _mark_name(m.get("employee_name"), targets_for_employee),
         "shared": list(dict.fromkeys(shared)),
         "features": features,
+        "points": round(total, 1),
+        "adds_up": abs(round(total, 1) - score) < 0.06,
+        "formed": formed,
         "explanation": m.get("explanation") or "",
     }

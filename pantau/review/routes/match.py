@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 
 from pantau.review import auth, filters
 from pantau.review.highlight import explain
-from pantau.review.i18n import N_
-from pantau.review.web import flash, redirect, render, review_of
+from pantau.review.i18n import N_, translations
+from pantau.review.web import flash, language, redirect, render, review_of
 from storage.queries import matches as matches_q
 from storage.queries import review as q
 
@@ -32,11 +32,11 @@ def load_match(db, match_id: int) -> dict:
     return m
 
 
-def match_context(db, m: dict, *, interactions_limit: int, offset: int = 0) -> dict:
+def match_context(db, m: dict, *, interactions_limit: int, offset: int = 0, gettext=lambda s: s) -> dict:
     interactions = q.actor_interactions(db, m["actor_id"], limit=interactions_limit, offset=offset)
     return {
         "m": m,
-        "why": explain(m),
+        "why": explain(m, gettext),
         "interactions": interactions,
         "interaction_total": q.actor_interaction_count(db, m["actor_id"]),
         "evidence": q.evidence_for(db, [i["id"] for i in interactions]),
@@ -57,7 +57,7 @@ def match_page(request: Request, match_id: int, user: dict = Depends(auth.signed
     prev_id, next_id = q.neighbours(db, f, m["score"], m["id"])
     params = f.params()
     ctx = match_context(db, m, interactions_limit=INTERACTIONS_PER_PAGE,
-                        offset=(ipage - 1) * INTERACTIONS_PER_PAGE)
+                        offset=(ipage - 1) * INTERACTIONS_PER_PAGE, gettext=translations(language(request)).gettext)
     return render(
         request, "match.html", **ctx, filter_params=params, filter_query=urlencode(params),
         prev_url=match_url(prev_id, params) if prev_id else None,

@@ -137,3 +137,16 @@ def test_app_xlsx_survives_control_characters_and_has_an_interactions_sheet(env,
     inter = wb["Interaksi"]
     kinds = {c.value for c in inter["F"][1:]}
     assert kinds == {"Bagikan ulang", "Kutipan"}
+
+
+def test_single_letters_in_sentences_are_not_marked_as_initials():
+    from pantau.review.highlight import explain, mark_words
+    targets = ["slamet", "riyadi"]
+    assert str(mark_words("S. Riyadi", targets)) == "<mark>S</mark>. <mark>Riyadi</mark>"     # a name: an initial
+    sentence = mark_words("Handle 's riyadi' is a shortened form", targets, initials=False)
+    assert "<mark>s</mark>" not in str(sentence) and "<mark>riyadi</mark>" in str(sentence)
+    m = {"employee_name": "Slamet Riyadi, S.Sos.", "display_name": "S. Riyadi", "handle": "sriyadi", "score": 5.0,
+         "features_list": [{"feature": "x", "detail": "a s r Riyadi", "weight": 5.0}]}
+    why = explain(m)
+    assert str(why["features"][0]["detail"]) == "a s r <mark>Riyadi</mark>"
+    assert why["points"] == 5.0 and why["adds_up"]

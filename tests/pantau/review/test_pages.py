@@ -92,7 +92,10 @@ def test_match_page_shows_actor_employee_why_and_interactions(env):
     assert bio in html and "https://mastodon.example/@bambang.suryono" in html
     assert "<mark>Bambang</mark> <mark>Suryono</mark>" in html          # display name marked
     assert "<mark>bambang</mark>.<mark>suryono</mark>" in html          # handle marked
-    assert '<td title="display_name">Nama tampilan</td>' in html        # feature named in the reader's language
+    assert '<td title="display_name:exact">Nama tampilan</td>' in html  # feature named in the reader's language
+    # how the score is formed: the points add up to it, shown as a sum
+    assert re.search(r'id="score-sum"><strong>%.1f</strong>' % score, html)
+    assert 'id="score-old-model"' not in html and 'id="score-formed"' in html
     assert 'class="badge kind-comment"' in html
     ev = env.data.evidence_ids
     assert f'<img src="/evidence/{ev[1]}"' in html and f'href="/evidence/{ev[0]}"' in html
