@@ -143,15 +143,30 @@ def _post_variables(req) -> str | None:
     return None
 
 
-def record(*, profile_dir: Path, out_dir: Path, hosts: HostMap, url: str | None = None, headless: bool = False,
-           browse: Callable | None = None, user_agent: str | None = None,
-           status: Callable[[str], None] = lambda s: None) -> Recording:
+def record(**kwargs) -> Recording:
     """Record until every window is closed (or, with ``browse``, until it returns).
 
     ``browse(context, page, snap)`` is for tests only: it plays the person (``snap(page)``
     takes the screenshot a page change would). The HAR and the
-    screenshots are written under ``out_dir`` (0700; files 0600).
+    screenshots are written under ``out_dir`` (0700; files 0600). Keyword arguments
+    are those of :func:`_record`.
+
+    Playwright's sync API refuses to run where an asyncio loop is running (a caller's,
+    or a test runner's): then the browser gets a thread of its own, as evidence capture does.
     """
+    import asyncio
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _record(**kwargs)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="capture") as pool:
+        return pool.submit(_record, **kwargs).result()
+
+
+def _record(*, profile_dir: Path, out_dir: Path, hosts: HostMap, url: str | None = None, headless: bool = False,
+            browse: Callable | None = None, user_agent: str | None = None,
+            status: Callable[[str], None] = lambda s: None) -> Recording:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
