@@ -34,6 +34,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
     """
     from storage.queries import runs as runs_q
     from storage.queries import status as status_q
+    from storage.queries import tips as tips_q
 
     s = state.settings()
     db = state.db()
@@ -46,6 +47,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
         "runs": runs_q.recent(db, 5),
         "accounts": status_q.accounts_overview(db),
         "silent_accounts": runs_q.silent_accounts(db),
+        "tips": tips_q.counts(db),
     }
     for r in data["runs"]:
         r["stats"] = json.loads(r["stats"] or "{}")
@@ -60,6 +62,8 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
     console.print(t)
     if data["matches"]:
         console.print("matches: " + ", ".join(f"{k} {v}" for k, v in sorted(data["matches"].items())))
+    if any(data["tips"].values()):
+        console.print("citizen reports: " + ", ".join(f"{k} {v}" for k, v in data["tips"].items()))
     t = Table("run", "kind", "trigger", "started", "ended", "status", title="Last runs")
     for r in data["runs"]:
         t.add_row(str(r["id"]), r["kind"], terminal_safe(r["trigger"]), r["started_at"], r["ended_at"] or "",

@@ -127,3 +127,14 @@ def test_watchlist_add_refuses_a_role_that_contradicts_the_candidate(tmp_path):
     r = run_pantau("watchlist", "add", "mastodon", "@calon@mastodon.example", "--candidate", "Calon Satu",
                    cwd=ws)
     assert r.returncode == 0 and "example.yaml" in r.stdout
+
+
+def test_status_counts_citizen_reports(pantau, workspace):
+    from pantau.workspace import open_database, open_settings
+    from storage.queries import tips as tips_q
+    db = open_database(open_settings(workspace))
+    tips_q.add(db, code="AAAA-BBBB-CCCC", links=["https://x.com/a"], what="sesuatu terjadi di sini")
+    db.close()
+    st = json.loads(pantau("status", "--json").stdout)
+    assert st["tips"] == {"new": 1, "checking": 0, "closed": 0}
+    assert "citizen reports: new 1, checking 0, closed 0" in pantau("status").stdout
