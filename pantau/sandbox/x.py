@@ -12,6 +12,8 @@ Conduct of the real API the sandbox keeps: a bearer token is required (401
 without); recent search reaches back a fixed window (``World.x_search_start``,
 inside X's 7 days); followers answer 403 ``client-not-enrolled`` unless the
 token starts with ``enterprise`` (only Enterprise access lists followers);
+liking users answer 403 ``Unsupported Authentication`` to a token starting with
+``app-only`` (as reported for app-only tokens);
 liking users carry no time; ids are snowflakes (time in the high bits).
 """
 
@@ -73,6 +75,12 @@ CLIENT_NOT_ENROLLED = {
     "registration_url": "https://developer.twitter.com/en/docs/projects/overview",
     "title": "Client Forbidden", "required_enrollment": "Appropriate Level of API Access",
     "reason": "client-not-enrolled", "type": PROBLEMS + "client-forbidden"}
+#: what app-only tokens were reported to get from liking_users (December 2024; X's spec lists user context only)
+UNSUPPORTED_AUTH = {
+    "title": "Unsupported Authentication",
+    "detail": "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported "
+              "authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].",
+    "type": PROBLEMS + "unsupported-authentication", "status": 403}
 
 
 class X:
@@ -338,6 +346,8 @@ class X:
         return out
 
     def liking_users(self, req: Request, tid: str) -> dict:
+        if req.headers.get("authorization", "")[7:].strip().startswith("app-only"):
+            raise ApiError(403, UNSUPPORTED_AUTH)
         try:
             c, n = self._post(tid)
         except ApiError as exc:

@@ -295,3 +295,14 @@ def test_a_lookup_of_100_ids_is_not_dropped_for_its_length():
     url = "https://api.x.com/2/tweets?" + urlencode({"ids": ",".join(["2129365140968220288"] * LOOKUP_IDS),
                                                      "tweet.fields": TWEET_FIELDS})
     assert 2083 < len(url) <= s.getint("URLLENGTH_LIMIT")
+
+
+def test_a_403_on_one_listing_is_a_note_on_it(workspace, sandbox):
+    setup_workspace(workspace, x_watchlist(sandbox))
+    r = crawl(workspace, env={"PANTAU_X_BEARER_TOKEN": "app-only-sandbox-token"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    got = by_kind(workspace)
+    assert got["like"] == 0 and got["repost"] == sandbox.totals()["x"]["repost"] and got["comment"] > 0
+    runs = account_runs(workspace)
+    assert {a["status"] for a in runs} == {"ok"}
+    assert all("liking_users: 403 Unsupported Authentication" in a["message"] for a in runs)
