@@ -26,7 +26,7 @@ ACCOUNT_KEYS = ("platform", "handle", "url", "collect", "since", "enabled", "pro
 CANDIDATE_KEYS = ("name", "role", "party", "accounts")
 FILE_KEYS = ("election", "candidates")
 #: the largest watchlist file read (a real one is a few KiB: about 100 bytes per account)
-MAX_FILE_BYTES = 512 * 1024
+MAX_FILE_BYTES = 256 * 1024
 
 
 
@@ -110,7 +110,8 @@ def read_file(path: Path):
     """The YAML of one watchlist file (comments kept), or an ``InputError`` naming the file.
 
     Files over ``MAX_FILE_BYTES`` are refused before parsing: the round-trip parser that keeps
-    comments takes about 9 s and 100 MiB per MiB of YAML, and a real watchlist is a few KiB.
+    comments takes seconds per 100 KiB (500 KiB: 15 s and 104 MiB, ``benchmarks/hostile_input_bench.py``;
+    10 MB took 88 s and 1 GiB), and a real watchlist is a few KiB.
     """
     try:
         size = path.stat().st_size

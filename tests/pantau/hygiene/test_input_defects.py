@@ -287,7 +287,7 @@ def test_a_10_mb_watchlist_is_refused_quickly(tmp_path):
     t0 = time.monotonic()
     accounts, errors = parse_file(p)
     assert time.monotonic() - t0 < 1.0
-    assert accounts == [] and len(errors) == 1 and "at most 512 KiB" in errors[0]
+    assert accounts == [] and len(errors) == 1 and "at most 256 KiB" in errors[0]
 
 
 def test_an_xlsx_cell_longer_than_excel_allows_is_refused_before_reading(tmp_path):
