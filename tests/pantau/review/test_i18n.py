@@ -63,3 +63,10 @@ def test_translations_are_compiled_from_po_at_start_up():
     assert t.gettext("Sign in") == "Masuk"
     assert t.ngettext("%(num)s match", "%(num)s matches", 2) == "%(num)s kecocokan"
     assert translations("en").gettext("Sign in") == "Sign in"
+
+
+def test_catalogues_parse_cleanly():
+    """A merge that drops an entry's msgstr line makes babel swallow the next entry: refuse it."""
+    for lang in LANGUAGES:
+        with (LOCALES / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+            read_po(fh, locale=lang, abort_invalid=True)
