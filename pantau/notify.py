@@ -41,8 +41,9 @@ def render_text(summary: dict) -> str:
         f"workspace: {summary.get('workspace', '')}",
         f"started {summary.get('started_at', '?')}, ended {summary.get('ended_at', '?')}",
         f"accounts crawled: {summary.get('accounts_crawled', 0)} of {summary.get('accounts', 0)}"
-        + (f" ({summary['accounts_skipped']} skipped: no spider or platform disabled)"
+        + (f" ({summary['accounts_skipped']} skipped: no spider, no token or platform disabled)"
            if summary.get("accounts_skipped") else ""),
+        *summary.get("crawl_notes", []),
         f"new interactions: {summary.get('new_interactions', 0)}",
         f"new possible matches: {summary.get('new_matches', 0)}",
         f"new activity of confirmed people: {summary.get('new_activity', 0)} interaction(s) "

@@ -26,6 +26,19 @@ def init(directory: Path = typer.Argument(Path("."), help="Folder of the new wor
                   "(watchlists/example.yaml holds switched-off sandbox examples), then `pantau roster import FILE`")
 
 
+def _platform_reads(settings, db) -> list[dict]:
+    """This month's posts read per platform that counts them (X), beside its cap."""
+    from datetime import datetime, timezone
+
+    from storage.queries import reads as reads_q
+    month = datetime.now(timezone.utc).strftime("%Y-%m")
+    out = []
+    for platform, reads in reads_q.of_month(db, month).items():
+        out.append({"platform": platform, "month": month, "reads": reads,
+                    "cap": settings.platform(platform).monthly_read_cap})
+    return out
+
+
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """Counts per table, the last runs, and when each account was last collected.
@@ -48,6 +61,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
         "accounts": status_q.accounts_overview(db),
         "silent_accounts": runs_q.silent_accounts(db),
         "tips": tips_q.counts(db),
+        "platform_reads": _platform_reads(s, db),
     }
     for r in data["runs"]:
         r["stats"] = json.loads(r["stats"] or "{}")
@@ -64,6 +78,9 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
         console.print("matches: " + ", ".join(f"{k} {v}" for k, v in sorted(data["matches"].items())))
     if any(data["tips"].values()):
         console.print("citizen reports: " + ", ".join(f"{k} {v}" for k, v in data["tips"].items()))
+    for r in data["platform_reads"]:
+        cap = f" of the monthly_read_cap {r['cap']:,}" if r["cap"] is not None else " (no monthly_read_cap set)"
+        console.print(f"{r['platform']} posts read in {r['month']}: {r['reads']:,}{cap}")
     t = Table("run", "kind", "trigger", "started", "ended", "status", title="Last runs")
     for r in data["runs"]:
         t.add_row(str(r["id"]), r["kind"], terminal_safe(r["trigger"]), r["started_at"], r["ended_at"] or "",

@@ -150,6 +150,7 @@ def _nightly(settings: Settings, db, run: StageRun, *, trigger: str) -> NightlyR
         summary["accounts"] = len(outcomes)
         summary["accounts_crawled"] = sum(1 for a in outcomes if a.status == "ok")
         summary["accounts_skipped"] = sum(1 for a in outcomes if a.status == "skipped")
+        summary["crawl_notes"] = list(r.notes)     # e.g. X accounts skipped for want of a token, in one line
         summary["accounts_failed"] = [f"{a.platform}/{a.handle}: {a.status}" + (f" ({a.message})" if a.message else "")
                                       for a in outcomes if a.status in ("failed", "budget")]
         summary["new_interactions"] = r.new_interactions

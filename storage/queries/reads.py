@@ -22,3 +22,9 @@ def add(db: Database, platform: str, month: str, n: int) -> None:
     db.execute("INSERT INTO platform_reads (platform, month, reads, updated_at) VALUES (?, ?, ?, ?) "
                "ON CONFLICT (platform, month) DO UPDATE SET reads = reads + excluded.reads, "
                "updated_at = excluded.updated_at", [platform, month, int(n), now])
+
+
+def of_month(db: Database, month: str) -> dict[str, int]:
+    """platform -> posts read in ``month``."""
+    return {r[0]: int(r[1]) for r in db.execute(
+        "SELECT platform, reads FROM platform_reads WHERE month=? ORDER BY platform", [month])}

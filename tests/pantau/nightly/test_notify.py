@@ -196,3 +196,12 @@ def test_a_dead_webhook_does_not_fail_the_run(pantau, workspace):
     assert "Pantau nightly run #1" in r.stdout
     assert "webhook notification failed" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_the_summary_names_accounts_skipped_for_want_of_a_token_in_one_line():
+    from pantau.notify import render_text
+    note = ("2 account(s) skipped: no X (Twitter) token: set PANTAU_X_BEARER_TOKEN to crawl x through its API "
+            "(without one, its interactions come in by capture or `pantau import`)")
+    text = render_text({"accounts": 5, "accounts_crawled": 3, "accounts_skipped": 2, "crawl_notes": [note]})
+    assert "accounts crawled: 3 of 5 (2 skipped: no spider, no token or platform disabled)" in text
+    assert text.splitlines().count(note) == 1
