@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import shutil
+import time
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
@@ -45,6 +46,17 @@ def roster(request: Request, user: dict = Depends(auth.admin)):
     return render(request, "admin_roster.html", **_context(request))
 
 
+def _remove_stale(uploads) -> None:
+    """Uploads a killed app left behind (an import never takes an hour) are personal data: remove them."""
+    cutoff = time.time() - 3600
+    for entry in uploads.iterdir():
+        try:
+            if entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            pass
+
+
 def _safe_name(name: str | None) -> str:
     base = re.sub(r"[^A-Za-z0-9._ -]+", "_", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
     return base[:100] or "roster.csv"
@@ -62,7 +74,9 @@ async def upload(request: Request, file: UploadFile = File(None), source: str = 
         return render(request, "admin_roster.html", 400, **_context(
             request, error=N_("A roster is a .csv or .xlsx file."), file_name=name))
     review = review_of(request)
-    folder = storage.private_dir(storage.private_dir(review.settings.data_dir / "uploads") / secrets.token_hex(8))
+    uploads = storage.private_dir(review.settings.data_dir / "uploads")
+    _remove_stale(uploads)
+    folder = storage.private_dir(uploads / secrets.token_hex(8))
     path = folder / name
     try:
         size = 0

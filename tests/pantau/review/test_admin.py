@@ -148,6 +148,11 @@ def upload(c, name, data, **fields):
 
 
 def test_roster_upload_reports_each_row_and_strict_stores_nothing(env):
+    import os
+    stale = env.settings.data_dir / "uploads" / "left-by-a-killed-app"
+    stale.mkdir(parents=True)
+    (stale / "pegawai.csv").write_text("198503122010011001;Budi")
+    os.utime(stale, (1, 1))
     c = env.client("admin")
     before = env.db.execute("SELECT count(*) FROM employees").fetchone()[0]
     bad = ("NIP;NAMA PEGAWAI;UNIT KERJA;JABATAN;KETERANGAN\n"
