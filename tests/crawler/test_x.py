@@ -309,3 +309,26 @@ def test_a_403_on_one_listing_is_a_note_on_it(workspace, sandbox):
     runs = account_runs(workspace)
     assert {a["status"] for a in runs} == {"ok"}
     assert all("liking_users: 403 Unsupported Authentication" in a["message"] for a in runs)
+
+
+def test_without_the_tweets_lookup_a_recrawl_reads_the_windows_timeline(workspace):
+    from pantau.sandbox.server import Sandbox
+    from pantau.sandbox.x import ApiError
+    with Sandbox(size="small", seed=4) as sb:
+        setup_workspace(workspace, x_watchlist(sb))
+        assert crawl(workspace, env=TOKEN).returncode == 0
+        before = interactions(workspace)
+
+        def gone(req):
+            raise ApiError(404, {"errors": [{"message": "Sorry, that page does not exist", "code": 34}]})
+        sb.x.tweets_lookup = gone
+        added = sb.advance("x")
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert all("tweets lookup unavailable" in a["message"] for a in account_runs(workspace) if a["run_id"] == 2)
+        got = by_kind(workspace)
+        new = Counter()
+        for acc in added["accounts"].values():
+            new.update(acc["added"])
+        assert before < interactions(workspace)
+        assert got["like"] == Counter(k for p, k, *_ in before if p == "x")["like"] + new["like"]
