@@ -117,3 +117,17 @@ def test_own_rate_limit_answers_429_until_reset():
             assert c.get(LOOKUP, acct="calonsatu").status_code == 200
         finally:
             c.close()
+
+
+def test_cut_and_drop_break_the_connection_the_way_a_client_sees_data_loss():
+    with Sandbox(port=0) as sb:
+        sb.inject("cut", count=1, path_prefix="/api/v1/accounts/lookup")
+        sb.inject("drop", count=1, path_prefix="/api/v1/accounts/lookup")
+        with httpx.Client(base_url=sb.url) as c:
+            with pytest.raises(httpx.RemoteProtocolError, match="incomplete|peer closed"):
+                c.get(LOOKUP, params={"acct": "calonsatu"})         # cut: fewer bytes than announced
+        with httpx.Client(base_url=sb.url) as c:
+            with pytest.raises(httpx.RemoteProtocolError):
+                c.get(LOOKUP, params={"acct": "calonsatu"})         # drop: closed before any answer
+            assert c.get(LOOKUP, params={"acct": "calonsatu"}).status_code == 200
+        assert sb.stats()["faults"] == {"cut": 1, "drop": 1}
