@@ -388,7 +388,7 @@ def _stage(path: Path, folder: Path, tz: str = DEFAULT_TIMEZONE) -> Iterator[_St
     """Read, check and stage the file batch by batch (in whichever process runs it)."""
     times = Times(tz)
     records, text, raw, size = _read(path, times)
-    stager = Stager(folder, source="import")
+    stager = Stager(folder, source="import", cleaned=True)     # to_interaction cleaned every line
     lines = rejected = 0
     errors: list = []
     batch: list[Interaction] = []

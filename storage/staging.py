@@ -27,6 +27,7 @@ from storage import private_dir
 from storage.queries import dumps, transaction
 from storage.queries import accounts as accounts_q
 from storage.queries.interactions import ACTOR_CONFLICT, WriteResult
+from storage.cleaning import clean_interaction
 from storage.records import Interaction, normalise_handle
 
 _STAGE_DDL = (
@@ -79,14 +80,19 @@ class Stager:
 
     MAX_REMEMBERED = 2_000_000
 
-    def __init__(self, directory: Path, *, source: str = "import"):
+    def __init__(self, directory: Path, *, source: str = "import", cleaned: bool = False):
         self.directory = directory
         self.source = source
+        #: the caller has already taken control characters out (``storage.cleaning``); every
+        #: other way in (captures, future formats) is cleaned here, at the last door
+        self.cleaned = cleaned
         self._count = 0
         self._sent: dict[tuple[str, str], int] = {}
         self._targets: dict[tuple[str, str], str] = {}
 
     def stage(self, items: list[Interaction]) -> StagedBatch:
+        if not self.cleaned:
+            items = [clean_interaction(it) for it in items]
         actors: dict[tuple[str, str], list] = {}
         get = actors.get
         targets = self._targets

@@ -247,3 +247,72 @@ def test_any_toml_text_loads_or_is_one_line(text):
         config.load(d)
     except ConfigError as exc:
         assert "pantau.toml" in str(exc).splitlines()[0]
+
+
+# --- captures (HAR, Zeeschuimer NDJSON) -------------------------------------------------------
+
+def _capture_workspace() -> Path:
+    from pantau.workspace import create_workspace
+    from tests.pantau.capture import scenario as sc
+    ws = create_workspace(_tmp() / "ws")
+    (ws / "watchlists" / "example.yaml").unlink()
+    (ws / "watchlists" / "calon.yaml").write_text(sc.WATCHLIST, encoding="utf-8")
+    return ws
+
+
+def _replace_text(node, texts, i=[0]):
+    """Every comment text and display name of a captured payload replaced by the drawn texts, in turn."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("text", "nickname", "full_name", "full_text", "name") and isinstance(v, str):
+                node[k] = texts[i[0] % len(texts)]
+                i[0] += 1
+            else:
+                _replace_text(v, texts, i)
+    elif isinstance(node, list):
+        for v in node:
+            _replace_text(v, texts, i)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(ANY_TEXT.filter(lambda t: t.strip()), min_size=1, max_size=4))
+def test_a_capture_with_any_text_is_stored_without_control_characters(texts):
+    from pantau.workspace import open_database
+    from tests.conftest import run_pantau
+    from tests.pantau.capture import scenario as sc
+    ws = _capture_workspace()
+    items = sc.zeeschuimer_items()
+    _replace_text(items, texts)
+    nd = ws.parent / "export.ndjson"
+    nd.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in items), encoding="utf-8",
+                  errors="surrogatepass")
+    r = run_pantau("--workspace", str(ws), "import", str(nd), timeout=120)
+    assert "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert r.returncode in (0, 1) and r.stderr.count("error:") <= 1
+    db = open_database(config.load(ws))
+    try:
+        for row in db.execute("SELECT a.handle, a.display_name, a.bio, i.text FROM interactions i "
+                              "JOIN actors a ON a.id = i.actor_id"):
+            for value in row[:3]:
+                assert not value or CONTROL.search(value) is None, row
+            assert not row[3] or CONTROL.search(row[3].replace("\n", "").replace("\t", "")) is None, row
+    finally:
+        db.close()
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.one_of(st.binary(max_size=300), st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), ANY_TEXT),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(
+        st.sampled_from(["log", "entries", "request", "response", "content", "text", "url", "mimeType"]),
+        inner, max_size=4)), max_leaves=12).map(lambda x: json.dumps(x).encode())))
+def test_any_har_bytes_are_imported_or_one_line_refused(body):
+    from tests.conftest import run_pantau
+    ws = _capture_workspace()
+    har = ws.parent / "x.har"
+    har.write_bytes(body)
+    r = run_pantau("--workspace", str(ws), "import", str(har), timeout=120)
+    assert "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert r.returncode in (0, 1, 2)
+    if r.returncode:
+        assert [line for line in r.stderr.splitlines() if line.startswith("error:")], r.stderr
