@@ -33,7 +33,9 @@ def test_call_names_come_from_syllables_not_from_a_list():
 
 
 def test_a_call_name_with_the_family_name_is_found_and_explained():
-    c = best(actor("yanto_siregar", "Yanto Siregar"))
+    # a call name and the family name: a lead once something independent agrees (the unit)
+    assert best(actor("yanto_siregar", "Yanto Siregar")) is None
+    c = best(actor("yanto_siregar", "Yanto Siregar", bio="Penyuluh di Dinas Pertanian"))
     assert c is not None and c.nip == "198203022010011001"
     f = next(f for f in c.features if f.code == "display_name.call_name")
     assert f.params["call"] == "yanto" and f.params["given"] == "heryanto"
