@@ -463,13 +463,15 @@ def test_a_linked_report_is_a_source_of_the_case_and_its_report(tenv):
     assert "0812-0000-1111" not in case.text                       # the contact never leaves the report's page
     viewer = tenv.client("viewer").get(f"/cases/{nip}").text
     assert f'id="tip-source-{tip_id}"' in viewer and "Pak Bambang menyukai" not in viewer
+    assert "mastodon.example/@calonsatu/1001" not in viewer
     assert f'href="/tips/{tip_id}"' not in viewer
     matches_q.record_decision(tenv.db, tenv.data.match_ids[0], "confirmed", reviewer="rudi")
     report = rev.get(f"/cases/{nip}/report")
     assert report.status_code == 200
     assert "Laporan warga yang ditautkan ke kasus ini" in report.text and f"#{tip_id}" in report.text
-    assert MASTODON_ACTOR in report.text
+    # nothing the reporter gave goes out in a report: not the contact, the words or the links
     assert "0812-0000-1111" not in report.text and "Pak Bambang menyukai" not in report.text
+    assert "mastodon.example/@calonsatu/1001" not in report.text
     if shutil.which("pdftotext"):
         pdf = rev.get(f"/cases/{nip}/report.pdf")
         assert pdf.status_code == 200
