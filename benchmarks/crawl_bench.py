@@ -134,7 +134,9 @@ def main() -> int:
             "download_delay = 0.0\n"
             "autothrottle = false\n"
             "budget = 1000000\n"
-            + (f"live_thread_days = {args.live_thread_days}\n" if args.live_thread_days is not None else ""),
+            + (f"live_thread_days = {args.live_thread_days}\n" if args.live_thread_days is not None else "")
+            # X's token goes only to its base_url, never where a watchlist url points
+            + f'[platforms.x]\nbase_url = "{sb.url}"\n',
             encoding="utf-8")
         totals = sb.totals()
         expected = sum(v for p, kinds in totals.items() if p in platforms for v in kinds.values())

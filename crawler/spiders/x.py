@@ -287,6 +287,12 @@ class XSpider(ApiSpider):
             yield self.api(f"/2/users/by/username/{quote(username)}", {"user.fields": "public_metrics," + USER_FIELDS},
                            self.parse_user, acc, meta={"what": "user"})
 
+    def base_url(self, account: dict) -> str | None:
+        """Only ``[platforms.x] base_url`` (default ``https://api.x.com``): the bearer token goes
+        nowhere else, so a watchlist ``url`` (reviewed like code, but written by people) can
+        never steer it to another host."""
+        return (self.pconf.get("base_url") or self.DEFAULT_BASE_URL or "").rstrip("/")
+
     def target(self, acc: dict) -> str:
         return acc.get("display_handle") or acc["handle"]
 

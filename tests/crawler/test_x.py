@@ -121,6 +121,12 @@ def sandbox():
         yield sb
 
 
+def setup_x(ws, sb, wl: str | None = None, crawl_extra: str = "", x_extra: str = "") -> None:
+    """A workspace whose X requests go to the sandbox: the token goes only to [platforms.x] base_url."""
+    setup_workspace(ws, x_watchlist(sb) if wl is None else wl,
+                    crawl_extra + f'[platforms.x]\nbase_url = "{sb.url}"\n' + x_extra)
+
+
 def x_watchlist(sb) -> str:
     from pantau.sandbox.server import watchlist_yaml
     return watchlist_yaml(sb.world, sb.url, {"x"})
@@ -131,7 +137,7 @@ def by_kind(ws) -> Counter:
 
 
 def test_crawl_collects_what_the_api_lists_then_recrawls_little(workspace, sandbox):
-    setup_workspace(workspace, x_watchlist(sandbox))
+    setup_x(workspace, sandbox)
     sandbox.reset_stats()
     r = crawl(workspace, env=TOKEN)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -188,14 +194,14 @@ def test_crawl_collects_what_the_api_lists_then_recrawls_little(workspace, sandb
 
 
 def test_enterprise_access_lists_followers(workspace, sandbox):
-    setup_workspace(workspace, x_watchlist(sandbox))
+    setup_x(workspace, sandbox)
     r = crawl(workspace, env=ENTERPRISE)
     assert r.returncode == 0, r.stdout + r.stderr
     assert by_kind(workspace)["follow"] == sandbox.totals()["x"]["follow"]
 
 
 def test_without_a_token_x_is_skipped_in_one_line(workspace, sandbox):
-    setup_workspace(workspace, x_watchlist(sandbox))
+    setup_x(workspace, sandbox)
     r = crawl(workspace, env={"PANTAU_X_BEARER_TOKEN": ""})
     assert r.returncode == 0, r.stdout + r.stderr
     lines = [ln for ln in r.stdout.splitlines() if "account(s) skipped" in ln]
@@ -208,7 +214,7 @@ def test_without_a_token_x_is_skipped_in_one_line(workspace, sandbox):
 def test_faults_are_survived(workspace, kind):
     from pantau.sandbox.server import Sandbox
     with Sandbox(size="small", seed=2) as sb:
-        setup_workspace(workspace, x_watchlist(sb), "max_retry_wait = 30.0\n")
+        setup_x(workspace, sb, crawl_extra="max_retry_wait = 30.0\n")
         sb.inject(kind, count=3, path_prefix="/2/tweets/")
         r = crawl(workspace, env=TOKEN)
         assert r.returncode == 0, r.stdout + r.stderr
@@ -222,7 +228,7 @@ def test_faults_are_survived(workspace, kind):
 def test_a_rate_limit_longer_than_the_run_allows_defers_the_account(workspace):
     from pantau.sandbox.server import Sandbox
     with Sandbox(size="small", seed=3) as sb:
-        setup_workspace(workspace, x_watchlist(sb), "max_retry_wait = 0.2\n")
+        setup_x(workspace, sb, crawl_extra="max_retry_wait = 0.2\n")
         sb.inject("429-reset", count=1, path_prefix="/2/users/")
         r = crawl(workspace, env=TOKEN)
         assert r.returncode == 1
@@ -241,7 +247,7 @@ def test_a_rate_limit_longer_than_the_run_allows_defers_the_account(workspace):
 def test_monthly_read_cap_is_spent_newest_first_and_the_rest_waits(workspace):
     from pantau.sandbox.server import Sandbox
     with Sandbox(size="small", seed=1) as sb:
-        setup_workspace(workspace, x_watchlist(sb), "[platforms.x]\nmonthly_read_cap = 120\npage_size = 20\n")
+        setup_x(workspace, sb, x_extra="monthly_read_cap = 120\npage_size = 20\n")
         r = crawl(workspace, env=TOKEN)
         assert r.returncode == 1
         assert "monthly read cap reached" in r.stdout + r.stderr
@@ -277,7 +283,7 @@ def test_usage_capped_answer_defers_and_a_missing_user_fails(workspace):
     with Sandbox(size="small", seed=1) as sb:
         wl = x_watchlist(sb) + ("  - name: Calon Hilang\n    accounts:\n      - platform: x\n"
                                 f"        handle: calon_hilang\n        url: {sb.url}/calon_hilang\n")
-        setup_workspace(workspace, wl)
+        setup_x(workspace, sb, wl)
         # X answers usage-capped until the month ends: the retries get it too
         sb.inject("quota", count=4, path_prefix="/2/users/by/username/calonsatu")
         r = crawl(workspace, env=TOKEN)
@@ -301,7 +307,7 @@ def test_a_lookup_of_100_ids_is_not_dropped_for_its_length():
 
 
 def test_a_403_on_one_listing_is_a_note_on_it(workspace, sandbox):
-    setup_workspace(workspace, x_watchlist(sandbox))
+    setup_x(workspace, sandbox)
     r = crawl(workspace, env={"PANTAU_X_BEARER_TOKEN": "app-only-sandbox-token"})
     assert r.returncode == 0, r.stdout + r.stderr
     got = by_kind(workspace)
@@ -315,7 +321,7 @@ def test_without_the_tweets_lookup_a_recrawl_reads_the_windows_timeline(workspac
     from pantau.sandbox.server import Sandbox
     from pantau.sandbox.x import ApiError
     with Sandbox(size="small", seed=4) as sb:
-        setup_workspace(workspace, x_watchlist(sb))
+        setup_x(workspace, sb)
         assert crawl(workspace, env=TOKEN).returncode == 0
         before = interactions(workspace)
 
@@ -332,3 +338,13 @@ def test_without_the_tweets_lookup_a_recrawl_reads_the_windows_timeline(workspac
             new.update(acc["added"])
         assert before < interactions(workspace)
         assert got["like"] == Counter(k for p, k, *_ in before if p == "x")["like"] + new["like"]
+
+
+def test_the_token_goes_only_to_the_configured_api_never_where_a_watchlist_url_points(workspace, sandbox):
+    from pantau.sandbox.server import Sandbox, watchlist_yaml
+    with Sandbox(size="small", seed=1) as elsewhere:
+        setup_x(workspace, sandbox, wl=watchlist_yaml(elsewhere.world, elsewhere.url, {"x"}))
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert elsewhere.stats()["requests"] == 0
+        assert by_kind(workspace)["like"] == sandbox.totals()["x"]["like"]
