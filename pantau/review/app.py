@@ -193,7 +193,10 @@ def serve(settings, sock) -> None:
     """Run the app with uvicorn on the socket of ``listen`` until interrupted (``pantau review``)."""
     import uvicorn
 
+    from pantau.review.tips_guard import hide_reporter_addresses
+
     app = create_app(settings)
+    hide_reporter_addresses()          # no reporter's address in the access log
     host, port = sock.getsockname()[:2]
     # forwarded headers are read by auth.client_ip, from [review] trusted_proxies only
     config = uvicorn.Config(app, host=host, port=port, proxy_headers=False, log_level="info",

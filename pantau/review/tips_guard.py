@@ -10,6 +10,8 @@ runs past the cap without declaring its length is cut off while it streams.
 
 from __future__ import annotations
 
+import logging
+
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,6 +19,26 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 REPORT_PATH = "/lapor"
 STATUS_PATH = "/lapor/status"
 FIELDS_ALLOWANCE = 512 * 1024          # the text fields and multipart framing
+
+
+class ReporterAddressFilter(logging.Filter):
+    """uvicorn's access log without the client address of the public form's requests.
+
+    The reporter's address is kept nowhere (the rate limiter holds a salted hash, briefly);
+    an access log line would keep it for as long as the log. Other lines are untouched.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and str(args[2]).startswith(REPORT_PATH):
+            record.args = ("-", *args[1:])
+        return True
+
+
+def hide_reporter_addresses() -> None:
+    log = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, ReporterAddressFilter) for f in log.filters):
+        log.addFilter(ReporterAddressFilter())
 
 
 class BodyTooLarge(Exception):

@@ -491,3 +491,39 @@ def test_an_employee_named_only_by_a_report_has_a_case_page(tenv):
     rev.post(f"/tips/{tip_id}/employee", data={"nip": nip, "csrf_token": token})
     page = rev.get(f"/cases/{nip}")
     assert page.status_code == 200 and f'id="tip-source-{tip_id}"' in page.text
+
+
+def test_pantau_review_logs_no_reporter_address(workspace):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+    cfg = workspace / "pantau.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\n[tips]\nenabled = true\n", encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "pantau", "review", "--port", str(port)], cwd=workspace,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 30
+        while True:
+            try:
+                if httpx.get(base + "/lapor", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.time() < deadline and proc.poll() is None, "pantau review did not start"
+            time.sleep(0.2)
+        assert httpx.post(base + "/lapor/status", data={"code": "x"}).status_code == 403
+        assert httpx.get(base + "/login").status_code == 200
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=20)[0]
+    lapor = [line for line in out.splitlines() if "/lapor" in line and "HTTP/1.1" in line]
+    assert len(lapor) >= 2 and not any("127.0.0.1" in line for line in lapor), out
+    assert any("127.0.0.1" in line and "/login" in line for line in out.splitlines())

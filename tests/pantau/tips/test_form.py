@@ -110,3 +110,19 @@ def test_a_shared_link_is_looked_up_in_the_forms_it_is_stored_under():
     assert "https://www.facebook.com/calon/posts/1/" in forms
     assert "https://facebook.com/calon/posts/1/?utm_source=wa" in forms
     assert forms[0] == "https://m.facebook.com/calon/posts/1/?utm_source=wa#c"
+
+
+def test_the_access_log_keeps_no_reporter_address():
+    import logging
+
+    from pantau.review.tips_guard import ReporterAddressFilter
+    f = ReporterAddressFilter()
+
+    def line(path):
+        rec = logging.LogRecord("uvicorn.access", logging.INFO, "x", 1, '%s - "%s %s HTTP/%s" %d',
+                                ("203.0.113.9:5555", "POST", path, "1.1", 303), None)
+        assert f.filter(rec)
+        return rec.getMessage()
+    assert "203.0.113.9" not in line("/lapor") and "203.0.113.9" not in line("/lapor/status")
+    assert line("/lapor").startswith('- - "POST /lapor')
+    assert "203.0.113.9" in line("/login")                    # other pages keep their address
