@@ -111,7 +111,10 @@ async def report_submit(request: Request, _: None = Depends(_enabled)):
     checked = await run_in_threadpool(service.check_images, uploads, tips)
     problems += checked.problems
     if problems:
-        return _form_page(request, 400, values=values, problems=problems)
+        # typed text comes back so nothing is lost, but never more of it than the form takes
+        echo = {k: v[:tips.max_text if k == "what" else tips.max_links * 2002 if k == "links" else 200]
+                for k, v in values.items() if k != tip_form.HONEYPOT}
+        return _form_page(request, 400, values=echo, problems=problems)
     lang = language(request)
     received = await run_in_threadpool(
         lambda: service.store(review.db(), review.settings.tips_dir, submission, checked.images, language=lang))
