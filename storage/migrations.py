@@ -151,4 +151,11 @@ def m_cases_0001_reports(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS matches_status_nip ON matches(status, nip, score)")
 
 
+@migrations(name="tips_0002_erase")
+def m_tips_0002_erase(db: Database) -> None:
+    """An administrator may erase what a reporter gave (spam, or on request); the row and its code stay."""
+    db.execute("ALTER TABLE tips ADD COLUMN erased_at TEXT")
+    db.execute("ALTER TABLE tips ADD COLUMN erased_by TEXT")
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -64,6 +64,7 @@ AUDIT_ACTION = {
     "tip.export": N_("Citizen reports exported"),
     "tip.watchlist_add": N_("Account from a citizen report added to a watchlist"),
     "tip.record_interaction": N_("Interaction recorded from a citizen report"),
+    "tip.erase": N_("Citizen report erased"),
 }
 AUDIT_OBJECT = {
     "match": N_("possible match"), "user": N_("user"), "roster": N_("roster source"),

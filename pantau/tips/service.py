@@ -84,6 +84,12 @@ def image_path(folder: Path, row: dict) -> Path | None:
 
 # --- reviewers' actions ------------------------------------------------------------------------
 
+def erase(settings, db, tip_id: int, *, user: str) -> int:
+    """Erase a report's content and delete its image files; returns how many files went."""
+    orphans = tips_q.erase(db, tip_id, user=user)
+    return sum(files.remove(settings.tips_dir, p) for p in orphans)
+
+
 class ActionError(ValueError):
     """A reviewer's action that cannot be done; ``code`` names why (translated by the app)."""
 

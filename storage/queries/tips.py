@@ -119,6 +119,27 @@ def set_verdict(db: Database, tip_id: int, verdict: str, *, reviewer: str, dupli
                             "note": bool(note)})
 
 
+def erase(db: Database, tip_id: int, *, user: str) -> list[str]:
+    """Remove everything the reporter gave (text, names, links, contact, images) and close the report.
+
+    The row stays, so the receipt code still answers "closed" and links to cases and
+    interactions keep their meaning. Returns the image paths no other report uses, for the
+    caller to delete after the commit.
+    """
+    with transaction(db):
+        paths = [r[0] for r in db.execute("SELECT path FROM tip_images WHERE tip_id=?", [tip_id])]
+        db.execute("DELETE FROM tip_images WHERE tip_id=?", [tip_id])
+        orphans = [p for p in dict.fromkeys(paths)
+                   if db.execute("SELECT 1 FROM tip_images WHERE path=? LIMIT 1", [p]).fetchone() is None]
+        now = utcnow()
+        db.execute("UPDATE tips SET what='', links='[]', person_name=NULL, person_nip=NULL, person_unit=NULL, "
+                   "contact=NULL, status='closed', erased_at=?, erased_by=?, updated_at=? WHERE id=?",
+                   [now, user, now, tip_id])
+        audit.write(db, "tip.erase", user=user, object_type="tip", object_id=tip_id,
+                    detail={"images": len(paths)})
+    return orphans
+
+
 def set_status(db: Database, tip_id: int, status: str, *, reviewer: str) -> None:
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")

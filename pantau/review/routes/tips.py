@@ -244,6 +244,19 @@ def set_verdict(request: Request, tip_id: int, verdict: str = Form(...), duplica
     return _back(tip_id)
 
 
+@router.post("/tips/{tip_id}/erase")
+def erase(request: Request, tip_id: int, confirm: str = Form(""), user: dict = Depends(auth.admin)):
+    review = review_of(request)
+    db = review.db()
+    _tip(db, tip_id)
+    if confirm != "yes":
+        flash(request, N_("Tick the box to confirm that the report is to be erased."), "error")
+        return _back(tip_id)
+    service.erase(review.settings, db, tip_id, user=user["name"])
+    flash(request, N_("The report was erased: its text, names, links, contact and images are gone."), "ok")
+    return _back(tip_id)
+
+
 @router.post("/tips/{tip_id}/status")
 def set_status(request: Request, tip_id: int, status: str = Form(...), user: dict = Depends(auth.reviewer)):
     db = review_of(request).db()

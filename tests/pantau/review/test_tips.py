@@ -527,3 +527,33 @@ def test_pantau_review_logs_no_reporter_address(workspace):
     lapor = [line for line in out.splitlines() if "/lapor" in line and "HTTP/1.1" in line]
     assert len(lapor) >= 2 and not any("127.0.0.1" in line for line in lapor), out
     assert any("127.0.0.1" in line and "/login" in line for line in out.splitlines())
+
+
+def test_an_admin_erases_what_the_reporter_gave(tenv):
+    c = tenv.client()
+    code = receipt(c, submit(c, files=[("a.png", make.png(), "image/png"), ("b.jpg", make.jpeg_with_gps(), "image/jpeg")]))
+    receipt(c, submit(c, files=[("a.png", make.png(), "image/png")]))      # the same picture in another report
+    first, second = (t["id"] for t in tip_rows(tenv))
+    paths = [r[0] for r in tenv.db.execute("SELECT path FROM tip_images WHERE tip_id=? ORDER BY position", [first])]
+    rev = tenv.client("reviewer")
+    token = csrf_of(rev.get(f"/tips/{first}").text)
+    assert 'id="erase-form"' not in rev.get(f"/tips/{first}").text
+    assert rev.post(f"/tips/{first}/erase", data={"confirm": "yes", "csrf_token": token},
+                    follow_redirects=False).status_code == 403
+    admin = tenv.client("admin")
+    token = csrf_of(admin.get(f"/tips/{first}").text)
+    admin.post(f"/tips/{first}/erase", data={"csrf_token": token})                 # not confirmed: nothing happens
+    assert tip_rows(tenv)[0]["contact"] == "0812-0000-1111"
+    r = admin.post(f"/tips/{first}/erase", data={"confirm": "yes", "csrf_token": token})
+    assert r.status_code == 200 and 'id="tip-erased"' in r.text
+    t = tip_rows(tenv)[0]
+    assert (t["what"], t["links"], t["contact"], t["person_name"], t["status"]) == ("", "[]", None, None, "closed")
+    assert t["erased_by"] == "ani"
+    assert not (tenv.settings.tips_dir / paths[1]).exists()                       # the JPEG was only here
+    assert (tenv.settings.tips_dir / paths[0]).exists()                           # the PNG is in report 2 too
+    assert tenv.db.execute("SELECT count(*) FROM tip_images WHERE tip_id=?", [second]).fetchone()[0] == 1
+    assert "Pak Bambang" not in admin.get(f"/tips/{first}").text
+    [row] = tenv.audit("tip.erase")
+    assert row["user"] == "ani" and "Bambang" not in row["detail"]
+    token = csrf_of(c.get("/lapor/status").text)
+    assert "Selesai" in c.post("/lapor/status", data={"code": code, "csrf_token": token}).text
