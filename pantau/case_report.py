@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import base64
 import json
+import queue
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -134,23 +137,80 @@ def report_wording(settings) -> Wording:
     return for_settings(settings, settings.report.language or None)
 
 
+def _print(browser, html: str) -> bytes:
+    context = browser.new_context(java_script_enabled=False, offline=True)
+    try:
+        context.route("**/*", lambda route: route.abort())
+        page = context.new_page()
+        page.set_content(html, wait_until="load")
+        return page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
+                        margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+    finally:
+        context.close()
+
+
 def html_to_pdf(html: str) -> bytes:
-    """Print ``html`` to an A4 PDF with the workspace's Chromium; no script runs, no request leaves."""
-    from playwright.sync_api import sync_playwright
+    """Print ``html`` to an A4 PDF with the workspace's Chromium; no script runs, no request leaves.
 
-    from pantau.browser import launch_options
+    Printed in a thread of its own: Playwright's sync API refuses a thread that runs an
+    event loop (a caller inside an async framework or a test's browser session).
+    """
+    printer = PdfPrinter()
+    try:
+        return printer.pdf(html)
+    finally:
+        printer.close()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(**launch_options())
-        try:
-            context = browser.new_context(java_script_enabled=False, offline=True)
-            context.route("**/*", lambda route: route.abort())
-            page = context.new_page()
-            page.set_content(html, wait_until="load")
-            return page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
-                            margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
-        finally:
-            browser.close()
+
+class PdfPrinter:
+    """One Chromium kept open in a thread of its own, for a server that prints many reports.
+
+    Starting Playwright and Chromium costs about a second, more than printing a
+    usual report; the review app keeps one browser and prints one report at a time
+    through it (a fresh context each, so nothing carries over). Playwright's sync
+    API is bound to the thread that started it, hence the worker thread.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def pdf(self, html: str, timeout: float = 120) -> bytes:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="pantau-pdf", daemon=True)
+                self._thread.start()
+        job: Future = Future()
+        self._jobs.put((html, job))
+        return job.result(timeout)
+
+    def close(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        from pantau.browser import launch_options
+
+        with sync_playwright() as p:
+            browser = None
+            while True:
+                item = self._jobs.get()
+                if item is None:
+                    break
+                html, job = item
+                try:
+                    if browser is None or not browser.is_connected():
+                        browser = p.chromium.launch(**launch_options())
+                    job.set_result(_print(browser, html))
+                except BaseException as exc:  # the caller gets it; the next job starts a new browser
+                    job.set_exception(exc)
+                    browser = None
+            if browser is not None:
+                browser.close()
 
 
 def case_pdf(db, settings, nip: str, *, printed_by: str) -> bytes:

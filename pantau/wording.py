@@ -77,15 +77,23 @@ class Wording:
     def time(self, value: Any) -> str:
         return iso_local(value, self.tz)
 
+    @cached_property
+    def _months(self) -> dict[int, str]:
+        return dict(babel.dates.get_month_names("abbreviated", locale=self.lang))
+
     def report_time(self, value: Any) -> str:
-        """A time for a printed report: local date and clock, zone name and offset (``1 Des 2028 16.00 WIB (+07:00)``)."""
+        """A time for a printed report: local date and clock, zone name and offset (``1 Des 2028 16:00 WIB (+07:00)``).
+
+        Written from babel's month names rather than a babel pattern per call: a report
+        prints thousands of times.
+        """
         dt = parse_time(value)
         if dt is None:
             return "" if value in (None, "") else str(value)
         local = dt.astimezone(self.tz)
         offset = local.strftime("%z")
         offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
-        text = babel.dates.format_datetime(local, "d MMM y HH:mm", tzinfo=self.tz, locale=self.lang)
+        text = f"{local.day} {self._months[local.month]} {local.year} {local:%H:%M}"
         name = local.tzname() or ""
         return f"{text} {name} ({offset})" if name and not name.startswith(("+", "-")) else f"{text} ({offset})"
 

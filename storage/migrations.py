@@ -158,4 +158,21 @@ def m_tips_0002_erase(db: Database) -> None:
     db.execute("ALTER TABLE tips ADD COLUMN erased_by TEXT")
 
 
+@migrations(name="cases_0002_filter_indexes")
+def m_cases_0002_filter_indexes(db: Database) -> None:
+    """Indexes for the queue's interaction filters (kind, date range), reviewer and decision date, cases view.
+
+    The interaction filters ask "which actors have an interaction of this kind / in
+    these days"; each index answers that from one range of index entries (the time is
+    the platform's, else when collected, the same expression the filter uses).
+    """
+    db.execute("CREATE INDEX IF NOT EXISTS interactions_kind_time ON interactions("
+               "kind, COALESCE(created_at, observed_at), actor_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS interactions_time ON interactions("
+               "COALESCE(created_at, observed_at), actor_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS matches_reviewer ON matches(reviewer, status, decided_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS matches_decided ON matches(decided_at, status)")
+    db.execute("CREATE INDEX IF NOT EXISTS matches_nip_score ON matches(nip, score, status)")
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import logging
+import re
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI
@@ -189,6 +191,18 @@ def listen(host: str, port: int):
     return sock
 
 
+class MaskNips(logging.Filter):
+    """Access-log lines never hold a whole NIP: case pages (``/cases/NIP``) and searches carry one."""
+
+    _NIP = re.compile(r"(?<!\d)\d{14}(\d{4})(?!\d)")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(self._NIP.sub(r"**************\1", a) if isinstance(a, str) else a
+                                for a in record.args)
+        return True
+
+
 def serve(settings, sock) -> None:
     """Run the app with uvicorn on the socket of ``listen`` until interrupted (``pantau review``)."""
     import uvicorn
@@ -201,4 +215,9 @@ def serve(settings, sock) -> None:
     # forwarded headers are read by auth.client_ip, from [review] trusted_proxies only
     config = uvicorn.Config(app, host=host, port=port, proxy_headers=False, log_level="info",
                             server_header=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)           # the Config sets up uvicorn's loggers; then the filter
+    logging.getLogger("uvicorn.access").addFilter(MaskNips())
+    try:
+        server.run(sockets=[sock])
+    finally:
+        app.state.review.close()

@@ -78,9 +78,12 @@ def demo_features(score: float, band: str, *, handle: str) -> list[Feature]:
     from pantau.matching import evidence as ev
     display = round(score * 0.55, 1)
     handle_pts = round(score * 0.2, 1)
-    feats = [ev.make("display_name:exact", "display_name.exact", display),
-             ev.make("handle:all_tokens", "handle.all_tokens", handle_pts, handle=handle),
-             ev.make("name_base", "name.base", round(score - display - handle_pts, 1))]
+    if not handle:                          # a channel without a handle: the display name carries it
+        display, handle_pts = round(score * 0.75, 1), 0.0
+    feats = [ev.make("display_name:exact", "display_name.exact", display)]
+    if handle:
+        feats.append(ev.make("handle:all_tokens", "handle.all_tokens", handle_pts, handle=handle))
+    feats.append(ev.make("name_base", "name.base", round(score - display - handle_pts, 1)))
     if band == "namesake":
         feats.append(ev.make("band", "band.namesake.common", 0.0))
     elif band == "strong":

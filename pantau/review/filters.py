@@ -85,11 +85,17 @@ def _date(params: Mapping[str, str], name: str) -> date | None:
 
 
 def queue_filter(params: Mapping[str, str]) -> QueueFilter:
-    """The filter a request asks for (status defaults to pending; ``status=`` means all)."""
+    """The filter a request asks for.
+
+    Status defaults to pending, ``status=`` means all; a search (``q``) without a status
+    looks through every status: whoever is searched for is wanted whatever was decided.
+    """
     f = QueueFilter()
+    f.q = _text(params, "q")
     if "status" in params:
         f.status = _choice(params, "status", MATCH_STATUSES)
-    f.q = _text(params, "q")
+    elif f.q:
+        f.status = None
     f.unit = _text(params, "unit")
     f.platform = _choice(params, "platform", PLATFORMS)
     f.account = _int(params, "account")

@@ -33,6 +33,7 @@ class Review:
         self.page_size = max(1, settings.review.page_size)
         self.envs = {lang: make_environment(lang, self.tz) for lang in LANGUAGES}
         self._local = threading.local()
+        self._printer = None
         self.session_seconds = int(settings.review.session_hours * 3600)
         self.trusted_proxies = [ipaddress.ip_network(p, strict=False) for p in settings.review.trusted_proxies]
         from pantau.tips import RateLimiter
@@ -49,6 +50,19 @@ class Review:
 
     def is_revoked(self, sid: str | None) -> bool:
         return bool(sid) and signin_q.is_revoked(self.db(), sid)
+
+    @property
+    def printer(self):
+        """The app's PDF printer (one Chromium, started at the first case-report PDF)."""
+        if self._printer is None:
+            from pantau.case_report import PdfPrinter
+            self._printer = PdfPrinter()
+        return self._printer
+
+    def close(self) -> None:
+        """Stop what the app started besides its threads' connections (the PDF printer's Chromium)."""
+        if self._printer is not None:
+            self._printer.close()
 
     def db(self):
         """This thread's connection (sync routes run in a thread pool; SQLite connections are per thread)."""

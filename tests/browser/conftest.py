@@ -29,6 +29,7 @@ class LiveServer:
     """uvicorn in a thread; ``stop()`` asks it to exit and waits."""
 
     def __init__(self, app):
+        self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
@@ -47,6 +48,7 @@ class LiveServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.app.state.review.close()          # the PDF printer's Chromium, if a test started it
 
 
 @dataclass

@@ -69,8 +69,7 @@ def case_report_pdf(request: Request, nip: str, user: dict = Depends(auth.review
     db = review.db()
     case = _case(db, _nip(nip))
     w = for_settings(review.settings, language(request))
-    pdf = case_report.html_to_pdf(case_report.render_html(case, review.settings, wording=w,
-                                                          printed_by=user["name"]))
+    pdf = review.printer.pdf(case_report.render_html(case, review.settings, wording=w, printed_by=user["name"]))
     with transaction(db):
         audit_q.write(db, "export", user=user["name"], object_type="case", object_id=mask_nip(nip),
                       detail={"format": "pdf", "report": "case"})

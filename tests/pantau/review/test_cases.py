@@ -150,3 +150,22 @@ def test_single_letters_in_sentences_are_not_marked_as_initials():
     why = explain(m)
     assert str(why["features"][0]["detail"]) == "a s r <mark>Riyadi</mark>"
     assert why["points"] == 5.0 and why["adds_up"]
+
+
+def test_access_log_lines_hold_no_whole_nip():
+    import logging
+
+    from pantau.review.app import MaskNips
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", f"/cases/{NIP1}/report.pdf?q={NIP1}", "1.1", 200), None)
+    assert MaskNips().filter(record)
+    line = record.getMessage()
+    assert NIP1 not in line and line.count("*" * 14 + NIP1[-4:]) == 2
+
+
+def test_a_search_looks_through_every_status(env):
+    matches_q.record_decision(env.db, env.data.match_ids[0], "confirmed", reviewer="rudi")
+    c = env.client("viewer")
+    assert queue_ids(c.get(f"/?q={NIP1}").text) == [env.data.match_ids[0]]               # decided, still found
+    assert queue_ids(c.get(f"/?q={NIP1}&status=pending").text) == []                      # unless asked
+    assert 'name="status"' not in c.get("/?q=x").text.split('id="search-form"')[1].split("</form>")[0]
