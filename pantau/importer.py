@@ -112,8 +112,8 @@ def to_interaction(obj: dict, raw: str | None = None, times: Times | None = None
 
     At the door (``check``): a field over its limit (``FIELD_LIMITS``) or an identifier holding
     a control character refuses the line; names and texts lose their control characters. The
-    JSONL reader skips the check for lines that cannot hold either (short, printable, no
-    ``\\u00`` escape): it is a fifth of the parse time otherwise.
+    JSONL reader skips the check for lines that cannot hold either (short, no escape, no raw
+    DEL or C1 character): it is a fifth of the parse time otherwise.
     """
     v: dict[str, str] = {}
     for name, x in obj.items():
@@ -172,7 +172,7 @@ def _at_the_door(v: dict[str, str]) -> None:
             raise _Bad(too_long(name, x, FIELD_LIMITS[name]))
         if not x.isprintable() and CONTROL.search(x):
             if name in _FREE_TEXT:
-                x = free_text(x)
+                x = free_text(x).strip()      # stripped again: what was inside a control may now end it
             elif name == "actor_name":
                 x = one_line(x).strip()
             else:
@@ -183,8 +183,9 @@ def _at_the_door(v: dict[str, str]) -> None:
                 del v[name]
 
 
-#: a JSON line this short, printable and without a \u00XX escape holds no control character and no
-#: field over its limit (the smallest limit that matters is 512; platform, kind, created_at are parsed)
+#: a JSON line this short, without a backslash (every escape: \n, \b, \u0000 ...), DEL or a raw C1
+#: character holds no control character (JSON has none unescaped) and no field over its limit (the
+#: smallest that matters is 512; platform, kind and created_at are checked by parsing)
 _CHECK_ABOVE = 500
 
 
@@ -224,7 +225,7 @@ def _jsonl(text, name: str, times: Times,
             continue
         try:
             yield n, to_interaction(obj, s, times,
-                                    len(s) > _CHECK_ABOVE or "\\u00" in s or "\x7f" in s
+                                    len(s) > _CHECK_ABOVE or "\\" in s or "\x7f" in s
                                     or (not s.isascii() and CONTROL.search(s) is not None)), None
         except _Bad as exc:
             yield n, None, str(exc)

@@ -159,12 +159,14 @@ def test_control_characters_are_stripped_from_names_and_refused_in_identifiers(d
         {"platform": "x", "kind": "like", "target_account": "calon", "actor_handle": "u2",
          "actor_url": "https://x.com/u2\x00", "post_id": "p1"},
         {"platform": "x", "kind": "like", "target_account": "calon", "actor_handle": "u\x1b3", "post_id": "p1"},
+        {"platform": "x", "kind": "like", "target_account": "calon", "actor_handle": "u\b4", "post_id": "p1"},
     ]
     p = tmp_path / "i.jsonl"
     p.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
     r = import_interactions(db, p)
     assert [(e.row, e.reason) for e in r.rejected] == [
-        (2, "field actor_url contains a control character"), (3, "field actor_handle contains a control character")]
+        (2, "field actor_url contains a control character"), (3, "field actor_handle contains a control character"),
+        (4, "field actor_handle contains a control character")]          # JSON's short escape \b
     name, = db.execute("SELECT display_name FROM actors").fetchone()
     assert name == "Budi[31m Santoso"
     text, = db.execute("SELECT text FROM interactions").fetchone()
