@@ -6,8 +6,10 @@ with hundreds of thousands of matches; ``benchmarks/review_bench.py`` checks it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
+from typing import Iterator
 
 from sqlite_utils import Database
 
@@ -83,6 +85,65 @@ def _search_terms(text: str) -> tuple[str, list]:
             " OR display_name LIKE ? ESCAPE '\\'))"), [*(_like(w) for w in words), pattern, pattern]
 
 
+def _actor_subqueries(f: QueueFilter) -> list[tuple[str, list]]:
+    """The filters on what an actor did (account, candidate, kind, days), each a query of actor ids."""
+    out: list[tuple[str, list]] = []
+    if f.account is not None:
+        # with an (account_id, actor_id) index it reads one index range once
+        out.append(("SELECT i.actor_id FROM interactions i WHERE i.account_id = ?", [f.account]))
+    if f.candidate:
+        out.append(("SELECT i.actor_id FROM interactions i WHERE i.account_id IN "
+                    "(SELECT id FROM accounts WHERE candidate = ?)", [f.candidate]))
+    if f.kind or f.interaction_from or f.interaction_to:
+        sub, sub_params = [], []
+        if f.kind:
+            sub.append("i.kind = ?")
+            sub_params.append(f.kind)
+        if f.interaction_from:
+            sub.append("COALESCE(i.created_at, i.observed_at) >= ?")
+            sub_params.append(f.interaction_from.isoformat())
+        if f.interaction_to:
+            sub.append("COALESCE(i.created_at, i.observed_at) < ?")
+            sub_params.append(_day_after(f.interaction_to))
+        out.append(("SELECT i.actor_id FROM interactions i WHERE " + " AND ".join(sub), sub_params))
+    return out
+
+
+_SCOPE_TABLE = "_queue_actors"
+
+
+@contextmanager
+def scoped(db: Database, f: QueueFilter) -> Iterator[QueueFilter]:
+    """``f`` with its interaction filters materialised as a temporary table of actor ids.
+
+    A page asks the same filter several times (the rows, the counts per status, the
+    neighbours); the actors that did something (a kind, on a candidate's account, in
+    some days) are looked up in the interactions once, into a keyed table, instead of
+    once per query. The table is the connection's own (per thread) and emptied after.
+    """
+    subs = _actor_subqueries(f)
+    if not subs:
+        yield f
+        return
+    sql = " INTERSECT ".join(sub for sub, _ in subs)
+    params = [p for _, ps in subs for p in ps]
+    conn = db.conn
+    outer = conn.in_transaction
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_SCOPE_TABLE} (actor_id INTEGER PRIMARY KEY)")
+    conn.execute(f"DELETE FROM temp.{_SCOPE_TABLE}")
+    conn.execute(f"INSERT OR IGNORE INTO temp.{_SCOPE_TABLE} (actor_id) {sql}", params)
+    if not outer:
+        conn.commit()          # no transaction left open on a reading connection
+    scoped_f = replace(f)
+    scoped_f.actor_table = _SCOPE_TABLE
+    try:
+        yield scoped_f
+    finally:
+        conn.execute(f"DELETE FROM temp.{_SCOPE_TABLE}")
+        if not outer:
+            conn.commit()
+
+
 def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[list[str], list, set[str]]:
     """WHERE terms, their parameters, and the tables they need joined (e, a)."""
     terms: list[str] = []
@@ -103,27 +164,13 @@ def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[list[str], list
         terms.append("a.platform = ?")
         params.append(f.platform)
         joins.add("a")
-    if f.account is not None:
-        # a list subquery: with an (account_id, actor_id) index it reads one index range once
-        terms.append("m.actor_id IN (SELECT i.actor_id FROM interactions i WHERE i.account_id = ?)")
-        params.append(f.account)
-    if f.candidate:
-        terms.append("m.actor_id IN (SELECT i.actor_id FROM interactions i WHERE i.account_id IN "
-                     "(SELECT id FROM accounts WHERE candidate = ?))")
-        params.append(f.candidate)
-    if f.kind or f.interaction_from or f.interaction_to:
-        sub, sub_params = [], []
-        if f.kind:
-            sub.append("i.kind = ?")
-            sub_params.append(f.kind)
-        if f.interaction_from:
-            sub.append("COALESCE(i.created_at, i.observed_at) >= ?")
-            sub_params.append(f.interaction_from.isoformat())
-        if f.interaction_to:
-            sub.append("COALESCE(i.created_at, i.observed_at) < ?")
-            sub_params.append(_day_after(f.interaction_to))
-        terms.append("m.actor_id IN (SELECT i.actor_id FROM interactions i WHERE " + " AND ".join(sub) + ")")
-        params += sub_params
+    if getattr(f, "actor_table", None):
+        # the interaction filters, materialised once for this request (``scoped``)
+        terms.append(f"m.actor_id IN (SELECT actor_id FROM temp.{f.actor_table})")
+    else:
+        for sub, sub_params in _actor_subqueries(f):
+            terms.append(f"m.actor_id IN ({sub})")
+            params += sub_params
     if f.band:
         terms.append("m.band = ?")
         params.append(f.band)

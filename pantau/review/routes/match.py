@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from urllib.parse import parse_qsl, urlencode
 
@@ -54,7 +55,8 @@ def match_page(request: Request, match_id: int, user: dict = Depends(auth.signed
     m = load_match(db, match_id)
     f = filters.queue_filter(request.query_params)
     ipage = filters.page_number(request.query_params, "ipage")
-    prev_id, next_id = q.neighbours(db, f, m["score"], m["id"])
+    with q.scoped(db, f) as sf:
+        prev_id, next_id = q.neighbours(db, sf, m["score"], m["id"])
     params = f.params()
     ctx = match_context(db, m, interactions_limit=INTERACTIONS_PER_PAGE,
                         offset=(ipage - 1) * INTERACTIONS_PER_PAGE, gettext=translations(language(request)).gettext)
@@ -88,10 +90,11 @@ def decide(request: Request, match_id: int, decision: str = Form(...), note: str
         return redirect(match_url(match_id, params))
     flash(request, N_("Saved: %(decision)s."), "ok", decision=decision, match=match_id)
     # after a decision, the next pending match in the same filtered queue
-    pending = q.QueueFilter(**{**f.__dict__, "status": "pending"})
-    _, next_id = q.neighbours(db, pending, m["score"], m["id"])
-    if next_id is None:
-        next_id = q.first_in_queue(db, pending)
+    pending = dataclasses.replace(f, status="pending")
+    with q.scoped(db, pending) as sp:
+        _, next_id = q.neighbours(db, sp, m["score"], m["id"])
+        if next_id is None:
+            next_id = q.first_in_queue(db, sp)
     if next_id is None:
         return redirect("/?" + urlencode(pending.params()))
     return redirect(match_url(next_id, pending.params()))

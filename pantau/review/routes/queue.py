@@ -26,17 +26,18 @@ def queue(request: Request, user: dict = Depends(auth.signed_in)):
     view = filters.view(params)
     page = page_number(request)
     size = review.page_size
-    if view == "cases":
-        rows = cases_q.cases_page(db, f, limit=size, offset=(page - 1) * size)
-        counts = cases_q.case_counts(db, f)
-        # an employee with pairs of two statuses counts under both tabs, so "all" is its own count
-        total = counts.get(f.status, 0) if f.status else cases_q.case_total(db, f)
-        all_count = total if not f.status else None
-    else:
-        rows = q.queue(db, f, limit=size, offset=(page - 1) * size)
-        counts = q.status_counts(db, f)
-        total = counts.get(f.status, 0) if f.status else sum(counts.values())   # one count query, not two
-        all_count = sum(counts.values())
+    with q.scoped(db, f) as sf:
+        if view == "cases":
+            rows = cases_q.cases_page(db, sf, limit=size, offset=(page - 1) * size)
+            counts = cases_q.case_counts(db, sf)
+            # an employee with pairs of two statuses counts under both tabs, so "all" is its own count
+            total = counts.get(f.status, 0) if f.status else cases_q.case_total(db, sf)
+            all_count = total if not f.status else None
+        else:
+            rows = q.queue(db, sf, limit=size, offset=(page - 1) * size)
+            counts = q.status_counts(db, sf)
+            total = counts.get(f.status, 0) if f.status else sum(counts.values())   # one count query, not two
+            all_count = sum(counts.values())
     filter_params = f.params()
     if view != "pairs":
         filter_params["view"] = view
