@@ -172,9 +172,9 @@ def _at_the_door(v: dict[str, str]) -> None:
             raise _Bad(too_long(name, x, FIELD_LIMITS[name]))
         if not x.isprintable() and CONTROL.search(x):
             if name in _FREE_TEXT:
-                x = free_text(x).strip()      # stripped again: what was inside a control may now end it
+                x = (free_text(x) or "").strip()    # stripped again: what was inside a control may now end it
             elif name == "actor_name":
-                x = one_line(x).strip()
+                x = (one_line(x) or "").strip()
             else:
                 raise _Bad(f"field {name} contains a control character")
             if x:

@@ -159,7 +159,7 @@ def _text(value: Any) -> str | None:
         elif isinstance(value, date):
             value = value.isoformat()
         value = str(value)
-    return " ".join(one_line(value).split()) or None
+    return " ".join((one_line(value) or "").split()) or None
 
 
 def _handles(value: Any) -> list[str]:

@@ -9,6 +9,9 @@ uses these functions, so what is stored, shown and exported is the same clean te
   every other control character (C0, DEL, C1) is removed;
 - free text (comments, bios): line breaks and tabs are kept (``\\r\\n`` and a lone
   ``\\r`` become ``\\n``), every other control character is removed.
+
+A value that needed cleaning is also stripped (None when nothing is left), so that what is
+stored comes back the same through an export and an import.
 """
 
 from __future__ import annotations
@@ -35,14 +38,14 @@ def one_line(value: str | None) -> str | None:
     """A name, unit, handle or URL without control characters (None stays None)."""
     if not value or value.isprintable():
         return value
-    return CONTROL.sub("", _LINE_SPACE.sub(" ", value))
+    return CONTROL.sub("", _LINE_SPACE.sub(" ", value)).strip() or None
 
 
 def free_text(value: str | None) -> str | None:
     """A comment or bio: line breaks and tabs kept, every other control character removed."""
     if not value or value.isprintable():
         return value
-    return _TEXT_DROP.sub("", _CR.sub("\n", value))
+    return _TEXT_DROP.sub("", _CR.sub("\n", value)).strip() or None
 
 
 def terminal_safe(value: object) -> str:

@@ -135,7 +135,7 @@ def test_any_text_round_trips_through_export_and_import(pairs, fmt):
         assert r.accepted == len(pairs) and r.rejected == []
         stored = _texts(a)
         for (handle, name, text), (n, t) in zip(stored, pairs):
-            assert name == (one_line(n).strip() or None) and text == (free_text(t).strip() or None)
+            assert name == ((one_line(n) or "").strip() or None) and text == ((free_text(t) or "").strip() or None)
         out = d / f"out.{fmt}"
         export_interactions(a, fmt, out)
         r2 = import_interactions(b, out, parallel=False)
