@@ -17,6 +17,7 @@ from typing import Iterable
 from pantau.review.i18n import N_
 from pantau.spreadsheet import Sheet, write_workbook
 from pantau.tabular import csv_safe
+from storage.cleaning import free_text
 from pantau.wording import Wording
 from storage.queries.review import CASE_COLUMNS, CASE_INTERACTION_COLUMNS
 
@@ -59,7 +60,8 @@ def write_csv(rows: Iterable[dict], w: Wording) -> tuple[bytes, int]:
     out.writerow([w.gettext(HEADERS[c]) for c in CASE_COLUMNS])
     n = 0
     for r in rows:
-        out.writerow([v if c in NUMERIC and v is not None else csv_safe(v)
+        # control characters stored before they were cleaned at the door never reach the file
+        out.writerow([v if c in NUMERIC and v is not None else csv_safe(free_text(v) if type(v) is str else v)
                       for c, v in zip(CASE_COLUMNS, _values(r, CASE_COLUMNS, w))])
         n += 1
     return ("\ufeff" + buf.getvalue()).encode("utf-8"), n

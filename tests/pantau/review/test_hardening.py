@@ -180,3 +180,25 @@ def test_colleagues_signing_in_at_once_from_one_address_are_not_throttled(env):
         codes = list(pool.map(lambda cn: _post_login(env, cn[0], cn[1], PASSWORD), clients))
     assert codes == [303] * 6
     assert env.db.execute("SELECT max(failures) FROM signin_throttle").fetchone()[0] in (None, 0)
+
+
+def test_the_apps_xlsx_download_survives_control_characters_stored_before(env):
+    """#17.4: a NUL in a confirmed account's URL (stored before the door was shut) made the
+    app's XLSX download fail with 500 for everyone."""
+    mid = env.data.match_ids[0]
+    matches_q.record_decision(env.db, mid, "confirmed", reviewer="rudi")
+    env.db.execute("UPDATE actors SET profile_url = ?, display_name = ? "
+                   "WHERE id = (SELECT actor_id FROM matches WHERE id = ?)",
+                   ["https://x.example/a\x00b", "Nama\x1b[2J", mid])
+    env.db.conn.commit()
+    c = env.client("reviewer")
+    r = c.get("/reports/confirmed.xlsx")
+    assert r.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    cells = [str(v) for ws in load_workbook(BytesIO(r.content), read_only=True).worksheets
+             for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert any("x.example/ab" in v for v in cells) and not any("\x00" in v or "\x1b" in v for v in cells)
+    r = c.get("/reports/confirmed.csv")
+    assert r.status_code == 200 and b"\x00" not in r.content and b"\x1b" not in r.content
