@@ -152,7 +152,7 @@ def explain_model(db, base: MatchModel) -> list[str]:
         m = fit.m.get(comp.name) if fit else None
         u = fit.u.get(comp.name) if fit else None
         for k, lvl in enumerate(comp.levels):
-            mu = f"  m {m[k]:.4f} u {u[k]:.4f}" if m and u and k < len(m) else ""
+            mu = f"  m {m[k]:.3g} u {u[k]:.3g}" if m and u and k < len(m) else ""
             moved = f" (declared {declared[k]:g})" if force[k] != declared[k] else ""
             unit = " per bit" if comp.name == "unit" and k < len(comp.levels) - 1 else ""
             floor = f", at least {lvl.floor:g}" if lvl.floor else ""
