@@ -164,7 +164,7 @@ def _n(sql: str):
 # --- the matrix ---------------------------------------------------------------------------------
 
 def _import(base, tmp):
-    f = big_import_file(tmp / "big.jsonl", 300_000)
+    f = big_import_file(tmp / "big.jsonl", 160_000)     # two batches of the importer
     return base, ("import", str(f)), lambda ws: _n("SELECT count(*) FROM interactions")(ws) > 0
 
 
@@ -188,9 +188,9 @@ def _evidence(crawled, tmp):
 
 
 def _purge(crawled, tmp):
-    """The crawled workspace plus 200,000 old imported interactions nobody matched: much to purge."""
+    """The crawled workspace plus 100,000 old imported interactions nobody matched: much to purge."""
     ws = copy(crawled, tmp / "prep")
-    r = pantau(ws, "import", str(big_import_file(tmp / "old.jsonl", 200_000)))
+    r = pantau(ws, "import", str(big_import_file(tmp / "old.jsonl", 100_000)))
     assert r.returncode == 0, r.stderr
     db = open_database(open_settings(ws))
     db.execute("UPDATE interactions SET observed_at = '2000-01-01T00:00:00Z', created_at = '2000-01-01T00:00:00Z' "
