@@ -73,10 +73,12 @@ def user_add(
     name: str = typer.Argument(..., help="Sign-in name."),
     role: str = typer.Option(..., "--role", help="admin, reviewer or viewer."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
+    full_name: Optional[str] = typer.Option(None, "--full-name",
+                                            help="Name and titles printed on case reports (default: NAME)."),
 ) -> None:
     """Add a review-app user (password from a prompt or --password-stdin).
 
-    Example: echo 's3cret-pass' | pantau user add ani --role reviewer --password-stdin
+    Example: echo 's3cret-pass' | pantau user add ani --role reviewer --full-name "Ani Lestari, S.H." --password-stdin
     """
     from pantau.review.auth import check_user_name, hash_password
     from storage.queries import users as users_q
@@ -85,13 +87,42 @@ def user_add(
         raise UsageError(f"--role {role}: must be one of {', '.join(users_q.ROLES)}")
     if check_user_name(name):
         raise UsageError(f"{name!r}: a user name is 1-64 characters without spaces")
+    full_name = _full_name(full_name)
     password = _password(password_stdin)
     db = state.db()
     try:
-        users_q.add(db, name, hash_password(password), role)
+        users_q.add(db, name, hash_password(password), role, full_name=full_name)
     except users_q.UserExists:
         raise PantauError(f"user {name!r} already exists") from None
     console.print(f"Added {role} {name}.")
+
+
+def _full_name(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    if not value or len(value) > 200 or not value.isprintable():
+        raise UsageError("--full-name: 1-200 printable characters")
+    return value
+
+
+@user_app.command("fullname")
+def user_fullname(
+    name: str = typer.Argument(..., help="Sign-in name."),
+    full_name: str = typer.Argument(..., help="Name and titles as case reports print them ('' to clear)."),
+) -> None:
+    """Set the full name a case report prints for this reviewer (their decisions and notes).
+
+    Example: pantau user fullname rudi "Rudi Hartono, S.H."
+    """
+    from storage.queries import users as users_q
+
+    value = _full_name(full_name) if full_name.strip() else None
+    try:
+        users_q.set_full_name(state.db(), name, value)
+    except KeyError:
+        raise PantauError(f"no user {name!r}") from None
+    console.print(f"{name}: case reports print {value or name}.")
 
 
 @user_app.command("list")

@@ -74,8 +74,7 @@ class MatchResult:
 
 
 def roster_fingerprint(db, model_version: str) -> str:
-    row = db.execute("SELECT count(*), max(updated_at), total(length(name_norm)), max(nip), min(nip) "
-                     "FROM employees WHERE active = 1").fetchone()
+    row = employees_q.active_signature(db)
     changed = actors_q.meta_get(db, META_ROSTER_CHANGED) or ""
     raw = f"{INDEX_FORMAT}|{NORM_VERSION}|{model_version}|{row[0]}|{row[1]}|{row[2]}|{row[3]}|{row[4]}|{changed}"
     return hashlib.sha256(raw.encode()).hexdigest()[:20]

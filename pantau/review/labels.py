@@ -45,6 +45,7 @@ AUDIT_ACTION = {
     "user.role": N_("Role changed"),
     "user.disable": N_("User deactivated"),
     "user.enable": N_("User reactivated"),
+    "user.full_name": N_("Full name for case reports set"),
     "roster.import": N_("Roster imported"),
     "import": N_("Interactions imported"),
     "export": N_("Exported"),
@@ -71,6 +72,7 @@ AUDIT_OBJECT = {
     "interactions": N_("interactions"), "accounts": N_("accounts"), "account": N_("account"),
     "report": N_("report"), "matches": N_("matches"), "database": N_("database"),
     "retention": N_("retention days"), "tip": N_("citizen report"), "capture": N_("capture"),
+    "case": N_("case (employee)"),
 }
 AUDIT_DETAIL = {
     "from": N_("before"), "to": N_("after"), "note": N_("note"), "ip": N_("address"), "reason": N_("reason"),
@@ -88,6 +90,7 @@ AUDIT_DETAIL = {
     "links": N_("links"), "verdict": N_("verdict"), "duplicate_of": N_("duplicate of"),
     "nip_last4": N_("NIP ending"), "linked": N_("linked"), "kind": N_("kind"), "id": N_("number"),
     "platform": N_("platform"), "handle": N_("account"), "interaction": N_("interaction"),
+    "full_name": N_("full name"), "accounts": N_("accounts"),
     "cutoff": N_("older than"), "evidence_rows": N_("evidence records"), "by_platform": N_("per platform"),
     "error": N_("error"), "recognised": N_("recognised"), "unrecognised": N_("not recognised"),
 }

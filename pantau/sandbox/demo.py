@@ -166,10 +166,10 @@ def _describe(sync) -> str:
 
 
 def _figures(db, result: DemoResult) -> None:
-    result.accounts = db.execute("SELECT count(*) FROM accounts WHERE enabled = 1").fetchone()[0]
-    result.actors = db.execute("SELECT count(*) FROM actors").fetchone()[0]
-    for platform, kind, n in db.execute(
-            "SELECT platform, kind, count(*) FROM interactions GROUP BY platform, kind ORDER BY platform, kind"):
-        result.interactions.setdefault(platform, {})[kind] = n
-    result.bands = {band: n for band, n in db.execute(
-        "SELECT band, count(*) FROM matches WHERE status = 'pending' GROUP BY band")}
+    from storage.queries import matches as matches_q
+    from storage.queries import status as status_q
+    counts = status_q.counts(db)
+    result.accounts = counts["accounts_enabled"]
+    result.actors = counts["actors"]
+    result.interactions = status_q.interactions_by_platform_kind(db)
+    result.bands = matches_q.counts_by_band(db)

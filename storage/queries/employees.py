@@ -127,3 +127,12 @@ def renormalise(db: Database, normalise, version: str) -> int:
     with transaction(db):
         db.conn.executemany("UPDATE employees SET name_norm=?, titles=?, norm_version=? WHERE nip=?", updates)
     return len(rows)
+
+
+def active_signature(db: Database) -> tuple:
+    """What changes whenever the active roster does: count, last update, name lengths, NIP range.
+
+    The matcher keys its cached roster index on it (``pantau.jobs.match.roster_fingerprint``).
+    """
+    return tuple(db.execute("SELECT count(*), max(updated_at), total(length(name_norm)), max(nip), min(nip) "
+                            "FROM employees WHERE active = 1").fetchone())

@@ -31,3 +31,12 @@ def accounts_overview(db: Database) -> list[dict]:
     FROM accounts a ORDER BY a.platform, a.handle
     """
     return list(db.query(sql))
+
+
+def interactions_by_platform_kind(db: Database) -> dict[str, dict[str, int]]:
+    """Interactions per platform and kind (the demo's summary)."""
+    out: dict[str, dict[str, int]] = {}
+    for platform, kind, n in db.execute(
+            "SELECT platform, kind, count(*) FROM interactions GROUP BY platform, kind ORDER BY platform, kind"):
+        out.setdefault(platform, {})[kind] = n
+    return out

@@ -13,7 +13,8 @@ class UserExists(ValueError):
     pass
 
 
-def add(db: Database, name: str, password_hash: str, role: str, *, by: str | None = None) -> int:
+def add(db: Database, name: str, password_hash: str, role: str, *, by: str | None = None,
+        full_name: str | None = None) -> int:
     """Create a user and write the ``user.add`` audit row in one transaction.
 
     Names are unique regardless of case: ``Admin`` next to ``admin`` would be two accounts
@@ -25,8 +26,8 @@ def add(db: Database, name: str, password_hash: str, role: str, *, by: str | Non
         if db.execute("SELECT 1 FROM users WHERE name=? COLLATE NOCASE", [name]).fetchone():
             raise UserExists(name)
         cur = db.execute(
-            "INSERT INTO users (name, password_hash, role, active, created_at) VALUES (?,?,?,1,?)",
-            [name, password_hash, role, utcnow()])
+            "INSERT INTO users (name, password_hash, role, active, created_at, full_name) VALUES (?,?,?,1,?,?)",
+            [name, password_hash, role, utcnow(), full_name or None])
         audit.write(db, "user.add", user=by, object_type="user", object_id=name, detail={"role": role})
         return cur.lastrowid
 
@@ -131,3 +132,13 @@ def set_active(db: Database, name: str, active: bool, *, by: str | None = None) 
         audit.write(db, "user.enable" if active else "user.disable", user=by, object_type="user",
                     object_id=name, detail={})
         return True
+
+
+def set_full_name(db: Database, name: str, full_name: str | None, *, by: str | None = None) -> None:
+    """The name case reports print for this reviewer (``None``: the sign-in name)."""
+    with transaction(db):
+        cur = db.execute("UPDATE users SET full_name=? WHERE name=? COLLATE NOCASE", [full_name or None, name])
+        if not cur.rowcount:
+            raise KeyError(name)
+        audit.write(db, "user.full_name", user=by, object_type="user", object_id=name,
+                    detail={"full_name": full_name or None})

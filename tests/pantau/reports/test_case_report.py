@@ -105,3 +105,18 @@ def test_case_report_refusals(pantau, workspace, db, seeded):
     assert r.returncode == 1 and "no employee" in r.stderr
     r = pantau("report", "case", demo.make_nip(1), "--out", str(workspace / "x.txt"))
     assert r.returncode == 2 and ".pdf" in r.stderr
+
+
+def test_reviewers_full_name_from_the_command_line(pantau, workspace, db):
+    r = pantau("user", "add", "sari", "--role", "reviewer", "--full-name", "Sari  Dewi, S.Sos.",
+               "--password-stdin", input="a-long-password\n")
+    assert r.returncode == 0, r.stderr
+    assert db.execute("SELECT full_name FROM users WHERE name='sari'").fetchone()[0] == "Sari Dewi, S.Sos."
+    r = pantau("user", "fullname", "sari", "Dra. Sari Dewi, M.Si.")
+    assert r.returncode == 0 and "Dra. Sari Dewi, M.Si." in r.stdout
+    assert db.execute("SELECT full_name FROM users WHERE name='sari'").fetchone()[0] == "Dra. Sari Dewi, M.Si."
+    assert pantau("user", "fullname", "nobody", "X").returncode == 1
+    assert pantau("user", "fullname", "sari", "").returncode == 0
+    assert db.execute("SELECT full_name FROM users WHERE name='sari'").fetchone()[0] is None
+    assert [r[0] for r in db.execute("SELECT action FROM audit_log WHERE object_id='sari' ORDER BY id")] == [
+        "user.add", "user.full_name", "user.full_name"]
