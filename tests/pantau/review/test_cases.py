@@ -169,3 +169,16 @@ def test_a_search_looks_through_every_status(env):
     assert queue_ids(c.get(f"/?q={NIP1}").text) == [env.data.match_ids[0]]               # decided, still found
     assert queue_ids(c.get(f"/?q={NIP1}&status=pending").text) == []                      # unless asked
     assert 'name="status"' not in c.get("/?q=x").text.split('id="search-form"')[1].split("</form>")[0]
+
+
+def test_a_channel_without_handle_is_never_none_on_the_activity_page(env, more):
+    from storage.queries.interactions import InteractionWriter
+    from storage.records import Actor, Interaction
+    matches_q.record_decision(env.db, more.match_ids[1], "confirmed", reviewer="rudi")
+    yt = Actor(platform="youtube", actor_key="UCbambangSuryono000000001", handle=None, display_name="Bambang Suryono")
+    InteractionWriter(env.db).write([Interaction(
+        platform="youtube", kind="comment", target_account="@calontiga", actor=yt, post_id="youtube-post-9",
+        interaction_id="yt-late-1", text="Komentar setelah konfirmasi")], observed_at="2999-01-01T00:00:00Z")
+    html = env.client("viewer").get("/activity").text
+    assert "Komentar setelah konfirmasi" in html and "youtube Bambang Suryono" in html
+    assert "None" not in re.sub(r"<[^>]+>", " ", html)
