@@ -236,14 +236,51 @@ class CSVRecords:
     def _problem(self, cells: list[str], taken: list[tuple[int, str]]) -> str | None:
         """Why a record spanning lines (or ending the file) is not one row but an unclosed quote."""
         raw = "".join(line for _, line in taken)
-        try:
-            list(csv.reader(io.StringIO(raw, newline=""), delimiter=self.delimiter, strict=True))
-        except csv.Error:
-            return 'unbalanced quote: a " opened on this line is not closed properly; the line is skipped'
+        if len(taken) > 1:
+            if not well_formed(raw, self.delimiter):
+                return 'unbalanced quote: a " opened on this line is not closed properly; the line is skipped'
+        else:
+            try:
+                list(csv.reader(io.StringIO(raw, newline=""), delimiter=self.delimiter, strict=True))
+            except csv.Error:
+                return 'unbalanced quote: a " opened on this line is never closed; the line is skipped'
         if len(taken) > 1 and self.width is not None and len(cells) != self.width:
             return (f"unbalanced quote: a quoted value runs over {len(taken)} lines and the record has "
                     f"{len(cells)} cells, the header {self.width}; the line is skipped")
         return None
+
+
+def well_formed(raw: str, delimiter: str) -> bool:
+    """True when ``raw`` is one record as a CSV writer writes it: quotes open a field and close it,
+    inner quotes are doubled, and no quote stands in an unquoted field.
+
+    Readers accept more (a stray ``"`` inside a value), which is right for a single line but,
+    in a record spanning lines, is the trace of an unclosed quote that swallowed the rows
+    after it until another quote happened to close it. Only such records are walked here.
+    """
+    state = "start"                       # start | plain | quoted | quote (a quote inside quoted)
+    for ch in raw:
+        if state == "quoted":
+            if ch == '"':
+                state = "quote"
+        elif state == "quote":
+            if ch == '"':
+                state = "quoted"          # a doubled quote
+            elif ch == delimiter:
+                state = "start"
+            elif ch in "\r\n":
+                state = "start"
+            else:
+                return False              # text after a closing quote
+        elif ch == '"':
+            if state == "plain":
+                return False              # a quote inside an unquoted value
+            state = "quoted"
+        elif ch == delimiter or ch in "\r\n":
+            state = "start"
+        else:
+            state = "plain"
+    return state in ("start", "plain", "quote")
 
 
 def too_long(name: str, value: str, limit: int) -> str | None:
