@@ -73,6 +73,7 @@ TEMPLATES: dict[str, str] = {
                       "Bagus, br.)"),
     "handle.near": N_("Handle '{handle}' nearly spells the roster name (similarity >= 92)"),
     "handle.all_tokens": N_("Handle '{handle}' contains every roster name token"),
+    "handle.abbreviation": N_("Handle '{handle}' spells the roster name with one of its names cut short"),
     "handle.initials": N_("Handle '{handle}' spells the roster name with initials"),
     "handle.call_name": N_("Handle '{handle}' contains a call name of the roster name ('{call}' for "
                            "'{given}')"),

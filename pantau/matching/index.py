@@ -25,7 +25,7 @@ from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, canon_token, c
                                        spell, variant_key)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "7"
+INDEX_FORMAT = "8"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
@@ -206,6 +206,8 @@ class RosterIndex:
     tok_len: np.ndarray
     tok_call: np.ndarray                # V x callnames.FORMS call-form ids of each token (-1 padded)
     call_extra: dict[str, int]          # call forms that are not roster tokens -> their ids
+    tok_pre: np.ndarray                 # ABBR_CODE + id of each token's first ABBR_LEN letters (-1: too short)
+    pre2id: dict[str, int]              # those first letters -> id
     typo_h: np.ndarray                  # one-letter deletions of roster tokens, hashed and sorted (typos.py)
     typo_ids: np.ndarray                # ... the token each came from
     names: RosterNames
@@ -305,6 +307,11 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
 
     tok_call, call_extra = callnames.build(tok2id, tok_len)
     typo_h, typo_ids = typos.build(tok2id, tok_count)
+    pre2id: dict[str, int] = {}
+    tok_pre = np.full(len(tok2id), -1, dtype=np.int32)
+    for w, i in tok2id.items():
+        if len(w) >= ABBR_LEN + 2:
+            tok_pre[i] = ABBR_CODE + pre2id.setdefault(w[:ABBR_LEN], len(pre2id))
     e_tok = _pad([[tok2id[t] for t in toks] for toks in names], NT, E_PAD)
     # each list of millions of strings is turned into an array and dropped at once (peak memory)
     sorted_s = [" ".join(sorted(t)) for t in names]
@@ -362,7 +369,8 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         fingerprint=fingerprint, model_version=model_version, n=n,
         nips=_bytes([e.nip for e in employees]),
         tok2id=tok2id, tok_count=tok_count, tok_idf=tok_idf, tok_first=tok_first, tok_len=tok_len,
-        tok_call=tok_call, call_extra=call_extra, typo_h=typo_h, typo_ids=typo_ids,
+        tok_call=tok_call, call_extra=call_extra, typo_h=typo_h, typo_ids=typo_ids, tok_pre=tok_pre,
+        pre2id=pre2id,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
                           compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count, info=name_info),
         birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
@@ -420,11 +428,22 @@ def _normalised(name: str) -> tuple[str, tuple[str, ...]]:
     return n.text, tuple(n.titles)
 
 
-def _ids(tokens: list[str], tok2id: dict[str, int]) -> tuple[list[int], list[int], list[int]]:
+ABBR_CODE = 1000     # abbreviation codes (a roster token's first letters) start here; letter codes are 1..27
+ABBR_LEN = 3
+
+
+def _ids(tokens: list[str], tok2id: dict[str, int], pre2id: dict[str, int] | None = None
+         ) -> tuple[list[int], list[int], list[int]]:
+    """(full token ids, initials and abbreviations, first letters). With ``pre2id`` (handles), a
+    3- or 4-letter run the roster does not know but that begins a longer roster token ("sir" in
+    ``tiurmasir``) is an abbreviation: it counts like an initial, for the tokens it begins."""
     full, init, first = [], [], []
     for t in tokens:
         if len(t) == 1:
             init.append(ord(t) - 96 if "a" <= t <= "z" else 27)
+        elif (pre2id is not None and ABBR_LEN <= len(t) <= ABBR_LEN + 1 and t not in tok2id
+              and t[:ABBR_LEN] in pre2id):
+            init.append(ABBR_CODE + pre2id[t[:ABBR_LEN]])
         else:
             full.append(tok2id.get(t, A_UNKNOWN))
             first.append(ord(t[0]) - 96 if "a" <= t[0] <= "z" else 27)
@@ -496,7 +515,7 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
         f, i, fi = _ids(d, tok2id)
         dfull.append(f); dinit.append(i); dfirst.append(fi)
         dcall.append([callnames.call_id(t, tok2id, call_extra) for t in d if len(t) > 1])
-        f, i, fi = _ids(h, tok2id)
+        f, i, fi = _ids(h, tok2id, roster.pre2id)
         hfull.append(f); hinit.append(i); hfirst.append(fi)
         hcall.append([callnames.call_id(t, tok2id, call_extra) for t in h if len(t) > 1])
         d_sorted.append(" ".join(sorted(d)))
@@ -520,10 +539,10 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
     return ActorBatch(
         ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=dt, h_tokens=ht, handles=hs,
         platforms=[a.platform for a in actors],
-        d_tok=_pad(dfull, NT, A_PAD), d_init=_pad(dinit, 3, 0, np.int8), d_first=_pad(dfirst, NT, 0, np.int8),
+        d_tok=_pad(dfull, NT, A_PAD), d_init=_pad(dinit, 3, 0, np.int32), d_first=_pad(dfirst, NT, 0, np.int8),
         d_call=_pad(dcall, NT, -1), h_call=_pad(hcall, NT, -1),
         d_typo=np.array(dtypo, dtype=bool), h_typo=np.array(htypo, dtype=bool),
-        h_tok=_pad(hfull, NT, A_PAD), h_init=_pad(hinit, 3, 0, np.int8), h_first=_pad(hfirst, NT, 0, np.int8),
+        h_tok=_pad(hfull, NT, A_PAD), h_init=_pad(hinit, 3, 0, np.int32), h_first=_pad(hfirst, NT, 0, np.int8),
         d_sorted=_bytes(d_sorted),
         d_sorted_h=np.array([h64(s) if s else -1 for s in d_sorted], dtype=np.int64),
         d_compact_h=np.array([h64(s) if s else -2 for s in d_compact], dtype=np.int64),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from pantau.matching.index import ActorBatch, RosterIndex
+from pantau.matching.index import ABBR_CODE, ActorBatch, RosterIndex
 
 INITIAL_BITS = 3.0
 
@@ -30,6 +30,7 @@ class TokenOverlap:
     covered_e: np.ndarray    # employee tokens matched fully or by an initial
     roster_init: np.ndarray  # roster initials (M. Rizki) covered by an actor full token
     info: np.ndarray         # bits of the employee tokens matched fully
+    abbr_a: np.ndarray = None   # actor abbreviations ("sir" for Siregar) that stand for a roster token
     call_a: np.ndarray = None   # actor tokens that are a call name of an unmatched roster token
     call_e: np.ndarray = None   # P x NT: roster tokens so called
     call_info: np.ndarray = None
@@ -43,6 +44,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     e_valid = E >= 0
     safe = np.where(e_valid, E, 0)
     e_first = np.where(e_valid, roster.tok_first[safe], -1)
+    e_pre = np.where(e_valid, roster.tok_pre[safe], -1)         # abbreviation codes (index.ABBR_CODE + id)
     e_is_init = e_valid & (roster.tok_len[safe] == 1)
     a_used = [A[:, i] != -1 for i in range(ka)]
     a_cols = [A[:, i] for i in range(ka) if a_used[i].any()]
@@ -58,13 +60,15 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     init_cols = [A_init[:, i] for i in range(A_init.shape[1]) if (A_init[:, i] > 0).any()]
     e_by_init = np.zeros((P, ke), bool)
     init_a = np.zeros(P, np.int64)
+    abbr_a = np.zeros(P, np.int64)
     for col in init_cols:
         hit = np.zeros(P, bool)
         for k in range(ke):
-            m = (col == e_first[:, k]) & (col > 0) & ~e_full[:, k]
+            m = ((col == e_first[:, k]) | (col == e_pre[:, k])) & (col > 0) & ~e_full[:, k]
             e_by_init[:, k] |= m
             hit |= m
         init_a += hit
+        abbr_a += hit & (col >= ABBR_CODE)
     e_init_cov = np.zeros((P, ke), bool)
     if e_is_init.any():
         for i in range(A_first.shape[1]):
@@ -78,7 +82,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
         n_a=sum(u.astype(np.int64) for u in a_used) if ka else np.zeros(P, np.int64),
         n_init=(A_init > 0).sum(1), n_e=e_valid.sum(1),
         full_a=a_hit, full_e=e_full.sum(1), init_a=init_a, covered_e=covered.sum(1),
-        roster_init=e_init_cov.sum(1),
+        roster_init=e_init_cov.sum(1), abbr_a=abbr_a,
         # an initial says about one letter's worth (~3 bits), however rare the token it stands for
         info=(idf * e_full).sum(1) + INITIAL_BITS * (init_a + e_init_cov.sum(1)),
     )

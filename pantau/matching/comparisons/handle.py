@@ -27,6 +27,8 @@ HANDLE = HandleComparison(
         Level("spells the one name left without the regional parts", lambda f: f.h_core, 42.0, code="core"),
         Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 52.0, code="near"),
         Level("contains every roster name token", lambda f: all_roster_tokens(f.h), 40.0, code="all_tokens"),
+        Level("spells the roster name with an abbreviated name (tiurmasir)",
+              lambda f: initials(f.h) & (f.h.abbr_a >= 1), 42.0, code="abbreviation"),
         Level("spells the roster name with initials", lambda f: initials(f.h), 52.0, code="initials"),
         Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 40.0, code="similar"),
         Level("is a shortened form of the roster name", lambda f: actor_subset(f.h), 42.0, code="shortened"),
