@@ -110,7 +110,7 @@ def read_file(path: Path):
     """The YAML of one watchlist file (comments kept), or an ``InputError`` naming the file.
 
     Files over ``MAX_FILE_BYTES`` are refused before parsing: the round-trip parser that keeps
-    comments takes seconds per 100 KiB (500 KiB: 15 s and 104 MiB, ``benchmarks/hostile_input_bench.py``;
+    comments takes about a second per 100 KiB (250 KiB: 3.3 s and 78 MiB, ``benchmarks/hostile_input_bench.py``;
     10 MB took 88 s and 1 GiB), and a real watchlist is a few KiB.
     """
     try:
