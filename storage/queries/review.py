@@ -13,7 +13,7 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
-from storage.records import BANDS, MATCH_STATUSES, PLATFORMS
+from storage.records import BANDS, KINDS, MATCH_STATUSES, PLATFORMS
 
 
 @dataclass
@@ -99,6 +99,11 @@ def _actor_subqueries(f: QueueFilter) -> list[tuple[str, list]]:
         if f.kind:
             sub.append("i.kind = ?")
             sub_params.append(f.kind)
+        else:
+            # every kind, spelled out: the days are then ranges of the (kind, time) index, one
+            # per kind, whatever statistics the database has
+            sub.append(f"i.kind IN ({','.join('?' * len(KINDS))})")
+            sub_params += list(KINDS)
         if f.interaction_from:
             sub.append("COALESCE(i.created_at, i.observed_at) >= ?")
             sub_params.append(f.interaction_from.isoformat())
