@@ -81,3 +81,11 @@ def test_natural_keys_follow_the_design():
     n1 = Interaction("x", "comment", "calon", a, post_id="5", text="halo", created_at="2029-01-01")
     n2 = Interaction("x", "comment", "calon", a, post_id="5", text="halo lagi", created_at="2029-01-01")
     assert n1.natural_key != n2.natural_key
+
+
+def test_last_collected_per_account_is_read_from_the_index(tmp_path):
+    """`pantau status` at a million interactions: one index seek per account, not a scan of its rows."""
+    db = storage.open_db(tmp_path / "p.db")
+    plan = " ".join(r[3] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT max(observed_at) FROM interactions WHERE account_id = 1"))
+    assert "COVERING INDEX interactions_account" in plan, plan
