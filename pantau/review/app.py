@@ -87,6 +87,7 @@ def _with_headers(response):
 def create_app(settings) -> FastAPI:
     """The review app for ``settings``' workspace (its database is migrated here, once)."""
     from pantau.review.routes import activity, audit, cases, evidence, login, match, queue, reports, tips
+    from pantau.review.bodycap import BodyCap
     from pantau.review.tips_guard import BodyTooLarge, TipsGuard
     from pantau.review.routes import settings as settings_routes
     from pantau.review.routes import admin_roster, admin_runs, admin_settings, admin_users, admin_watchlists
@@ -155,6 +156,7 @@ def create_app(settings) -> FastAPI:
         return _with_headers(PlainTextResponse("Internal Server Error", status_code=500))
 
     app.add_middleware(TipsGuard, review=review)       # inside the session: refusals are rendered pages
+    app.add_middleware(BodyCap)                        # inside the session: the cap depends on who asks
     app.add_middleware(SessionMiddleware, secret=review.secret,
                        max_age=int(settings.review.session_hours * 3600))
     app.add_middleware(SecurityHeaders)
