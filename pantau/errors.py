@@ -29,7 +29,3 @@ class InputError(PantauError):
 
 class LockBusy(PantauError):
     """Another job holds the workspace lock."""
-
-
-class NotBuilt(PantauError):
-    """A command of the contract whose implementation has not landed yet."""

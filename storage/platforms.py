@@ -10,7 +10,7 @@ it imports nothing from the project.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 #: how interactions of a platform reach Pantau
@@ -160,10 +160,6 @@ def bare_host(host: str) -> str:
         if host.startswith(pre) and host[len(pre):] in HOSTS:
             return host[len(pre):]
     return host
-
-
-def platform_of_host(host: str) -> str | None:
-    return HOSTS.get(bare_host(host)) or HOSTS.get(host.lower())
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from crawler import accountstats, signals
 from crawler.completion import Completion
 from crawler.exceptions import RequestFailed, StopAccount
 from crawler.items import Batch
-from storage.records import Actor, Interaction, Post
+from storage.records import Actor, Interaction
 
 log = logging.getLogger(__name__)
 
@@ -278,10 +278,6 @@ class PlatformSpider(scrapy.Spider):
         return Interaction(platform=self.platform, kind=kind,
                            target_account=account.get("display_handle") or account["handle"],
                            actor=actor, **kw)
-
-    def post_record(self, account: dict, post_id: str, **kw) -> Post:
-        return Post(platform=self.platform, post_id=post_id,
-                    account=account.get("display_handle") or account["handle"], **kw)
 
     def batch(self, account: dict, interactions=(), posts=(), **kw) -> Batch:
         # posts count too: a quiet night still reads the account's posts, a broken source reads nothing

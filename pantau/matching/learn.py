@@ -220,11 +220,6 @@ def better(before: np.ndarray, after: np.ndarray, y: np.ndarray, threshold: floa
                 f"rejected kept {r0:.3f} -> {r1:.3f}")
 
 
-def log_loss(scores: np.ndarray, y: np.ndarray, threshold: float) -> float:
-    p = np.clip(_sigmoid((scores - threshold) / TEMPERATURE), 1e-6, 1 - 1e-6)
-    return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
-
-
 def fit_decisions(model, levels: list[np.ndarray], y: np.ndarray, train: np.ndarray, current: Fit | None) -> Fit:
     """Weights refitted on the training labels, anchored on the weights in force (and their m/u)."""
     ks = _learned(model)

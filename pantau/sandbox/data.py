@@ -408,11 +408,6 @@ class World:
                     self._content[w.idx] = c
         return c
 
-    def content_or_none(self, idx: int | None) -> Content | None:
-        if idx is None or not 0 <= idx < len(self.watched) or self.watched[idx].platform not in CRAWLED:
-            return None
-        return self.content(idx)
-
     def _assign_pid(self, c: Content, node: Node) -> None:
         w = c.watched
         platform = w.platform

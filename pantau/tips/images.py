@@ -43,10 +43,6 @@ class CleanImage:
     def ext(self) -> str:
         return "jpg" if self.format == "jpeg" else self.format
 
-    @property
-    def media_type(self) -> str:
-        return f"image/{self.format}"
-
 
 def sniff(data: bytes) -> str | None:
     """The format named by the file's magic bytes, or None."""

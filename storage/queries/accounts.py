@@ -100,21 +100,6 @@ def crawlable(db: Database, platform: str | None = None, handle: str | None = No
     return rows
 
 
-def save_cursors(db: Database, account_id: int, cursors: dict, *, platform_id: str | None = None,
-                 crawled: bool = False, full_pass: bool = False) -> None:
-    now = utcnow()
-    db.execute(
-        "UPDATE accounts SET cursors=?, platform_id=COALESCE(?, platform_id), "
-        "last_crawled_at=CASE WHEN ? THEN ? ELSE last_crawled_at END, "
-        "last_full_pass_at=CASE WHEN ? THEN ? ELSE last_full_pass_at END WHERE id=?",
-        [dumps(cursors), platform_id, int(crawled), now, int(full_pass), now, account_id],
-    )
-
-
-def all_accounts(db: Database) -> list[dict]:
-    return list(db.query("SELECT * FROM accounts ORDER BY platform, handle"))
-
-
 def merge_cursors(db: Database, account_id: int, patch: dict, *, platform_id: str | None = None,
                   crawled: bool = False, full_pass: bool = False) -> None:
     """Apply a JSON merge patch to an account's crawl state (inside the caller's transaction).

@@ -67,20 +67,6 @@ def for_interaction(db: Database, interaction_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM evidence WHERE interaction_id=? ORDER BY id", [interaction_id]))
 
 
-def of_run(db: Database, run_id: int) -> dict:
-    """Counts of one run's captures: screenshots, raw records, failures."""
-    out = {"screenshots": 0, "raw": 0, "failures": 0}
-    for kind, failed, n in db.execute(
-            "SELECT kind, error IS NOT NULL, count(*) FROM evidence WHERE run_id=? GROUP BY 1, 2", [run_id]):
-        if failed:
-            out["failures"] += n
-        elif kind == "screenshot":
-            out["screenshots"] += n
-        else:
-            out["raw"] += n
-    return out
-
-
 def delete_for_interactions(db: Database, interaction_ids: list[int]) -> list[str]:
     """Delete the evidence rows of these interactions (inside the caller's transaction).
 

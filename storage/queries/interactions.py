@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from storage.queries import chunks, dumps, transaction, utcnow
 from storage.queries import accounts as accounts_q
-from storage.records import Actor, Interaction, Post, normalise_handle
+from storage.records import Interaction, Post, normalise_handle
 
 #: what a sighting of a known actor changes (shared with the staged bulk import)
 ACTOR_CONFLICT = """
@@ -62,15 +62,6 @@ class WriteResult:
     actors: int = 0
     new_actors: int = 0
     new_by_account: dict[int, int] = field(default_factory=dict)
-
-
-def _merge(a: Actor, b: Actor) -> Actor:
-    """Two sightings of one actor in a batch: later non-empty values win."""
-    for f in ("handle", "display_name", "bio", "profile_url", "platform_id"):
-        v = getattr(b, f)
-        if v:
-            setattr(a, f, v)
-    return a
 
 
 class InteractionWriter:
@@ -227,20 +218,6 @@ def store(db: Database, items: list[Interaction], *, run_id: int | None = None,
           posts: list[Post] | None = None, source: str = "crawl") -> WriteResult:
     """Write one batch; the convenience form of ``InteractionWriter``."""
     return InteractionWriter(db, run_id=run_id, source=source).write(items, posts)
-
-
-def posts_of(db: Database, account_id: int, since: str | None = None) -> list[dict]:
-    sql = "SELECT * FROM posts WHERE account_id=?"
-    params: list = [account_id]
-    if since:
-        sql += " AND (created_at IS NULL OR created_at >= ?)"
-        params.append(since)
-    return list(db.query(sql + " ORDER BY created_at DESC", params))
-
-
-def save_post_cursors(db: Database, platform: str, post_id: str, cursors: dict) -> None:
-    db.execute("UPDATE posts SET cursors=? WHERE platform=? AND post_id=?",
-               [dumps(cursors), platform, post_id])
 
 
 EXPORT_COLUMNS = ("platform", "kind", "target_account", "actor_handle", "actor_id", "actor_name",

@@ -45,21 +45,6 @@ def upsert_candidates(db: Database, candidates: list[MatchCandidate], *, run_id:
     return res
 
 
-def withdraw_pending(db: Database, actor_ids: list[int], keep: set[tuple[int, str]]) -> int:
-    """Delete pending candidates of re-scored actors that the matcher no longer proposes."""
-    if not actor_ids:
-        return 0
-    n = 0
-    with transaction(db):
-        for r in list(db.query(
-                "SELECT id, actor_id, nip FROM matches WHERE status='pending' AND actor_id IN (%s)"
-                % ",".join("?" * len(actor_ids)), actor_ids)):
-            if (r["actor_id"], r["nip"]) not in keep:
-                db.execute("DELETE FROM matches WHERE id=?", [r["id"]])
-                n += 1
-    return n
-
-
 class DecisionConflict(Exception):
     """Someone else changed the match since the reviewer loaded it; nothing was saved."""
 
@@ -155,8 +140,8 @@ def new_activity(db: Database, since: str | None = None) -> list[dict]:
 def withdraw_stale(db: Database, actor_ids: list[int], keep: set[tuple[int, str]]) -> int:
     """Delete pending candidates of re-scored actors that the matcher no longer proposes.
 
-    The set-based twin of ``withdraw_pending`` for large runs (temporary tables, no
-    parameter limit). Decided rows are never touched: a decision is sticky.
+    Set-based for large runs (temporary tables, no parameter limit). Decided rows are never
+    touched: a decision is sticky.
     """
     if not actor_ids:
         return 0

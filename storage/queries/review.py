@@ -13,7 +13,7 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
-from storage.records import BANDS, KINDS, MATCH_STATUSES, PLATFORMS
+from storage.records import KINDS, MATCH_STATUSES
 
 
 @dataclass

@@ -109,12 +109,6 @@ def recent(db: Database, limit: int = 10) -> list[dict]:
     return list(db.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", [limit]))
 
 
-def account_figures(db: Database, run_id: int) -> list[dict]:
-    return list(db.query(
-        "SELECT ar.*, a.platform, a.handle FROM account_runs ar JOIN accounts a ON a.id = ar.account_id "
-        "WHERE ar.run_id=? ORDER BY a.platform, a.handle", [run_id]))
-
-
 def silent_accounts(db: Database) -> list[dict]:
     """Accounts whose latest crawl yielded nothing although an earlier one yielded items.
 

@@ -13,7 +13,3 @@ from types import ModuleType
 from pantau.capture.parsers import facebook, instagram, tiktok, x
 
 PARSERS: dict[str, ModuleType] = {m.PLATFORM: m for m in (instagram, tiktok, x, facebook)}
-
-
-def for_platform(name: str) -> ModuleType | None:
-    return PARSERS.get(name)
