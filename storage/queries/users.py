@@ -44,8 +44,8 @@ def by_name(db: Database, name: str) -> dict | None:
 
 
 def all_users(db: Database) -> list[dict]:
-    return list(db.query("SELECT id, name, role, active, last_login_at, created_at, failed_logins FROM users "
-                         "ORDER BY name"))
+    return list(db.query("SELECT id, name, role, active, last_login_at, created_at, failed_logins, full_name "
+                         "FROM users ORDER BY name"))
 
 
 def set_password_hash(db: Database, user_id: int, password_hash: str) -> None:

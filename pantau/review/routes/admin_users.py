@@ -36,7 +36,7 @@ def users(request: Request, user: dict = Depends(auth.admin)):
 
 @router.post(PAGE + "/add")
 def add(request: Request, name: str = Form(""), role: str = Form(""), password: str = Form(""),
-        password2: str = Form(""), user: dict = Depends(auth.admin)):
+        password2: str = Form(""), full_name: str = Form(""), user: dict = Depends(auth.admin)):
     db = review_of(request).db()
     name = name.strip()
     if auth.check_user_name(name):
@@ -47,10 +47,27 @@ def add(request: Request, name: str = Form(""), role: str = Form(""), password: 
         flash(request, problem, "error", min=auth.MIN_PASSWORD_LENGTH)
     else:
         try:
-            users_q.add(db, name, auth.hash_password(password), role, by=user["name"])
+            users_q.add(db, name, auth.hash_password(password), role, by=user["name"],
+                        full_name=_full_name(full_name))
             flash(request, N_("Added %(name)s as %(role)s."), "ok", name=name, role=role)
         except users_q.UserExists:
             flash(request, N_("A user named %(name)s already exists."), "error", name=name)
+    return redirect(PAGE)
+
+
+def _full_name(value: str) -> str | None:
+    """The name and titles a case report prints for the reviewer (spaces tidied, at most 200 characters)."""
+    value = " ".join(value.split())[:200]
+    return value if value and value.isprintable() else None
+
+
+@router.post(PAGE + "/fullname")
+def fullname(request: Request, name: str = Form(""), full_name: str = Form(""), user: dict = Depends(auth.admin)):
+    try:
+        users_q.set_full_name(review_of(request).db(), name, _full_name(full_name), by=user["name"])
+        flash(request, N_("Saved the full name of %(name)s for case reports."), "ok", name=name)
+    except KeyError:
+        flash(request, N_("There is no user named %(name)s."), "error", name=name)
     return redirect(PAGE)
 
 

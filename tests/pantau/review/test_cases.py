@@ -182,3 +182,21 @@ def test_a_channel_without_handle_is_never_none_on_the_activity_page(env, more):
     html = env.client("viewer").get("/activity").text
     assert "Komentar setelah konfirmasi" in html and "youtube Bambang Suryono" in html
     assert "None" not in re.sub(r"<[^>]+>", " ", html)
+
+
+def test_admin_sets_a_reviewers_full_name_that_case_reports_print(env):
+    from tests.pantau.review.test_admin import post
+    c = env.client("admin")
+    r = post(c, "/admin/users/fullname", {"name": "rudi", "full_name": "  Rudi   Hartono, S.H. "})
+    assert r.status_code == 303
+    assert env.db.execute("SELECT full_name FROM users WHERE name='rudi'").fetchone()[0] == "Rudi Hartono, S.H."
+    assert 'value="Rudi Hartono, S.H."' in c.get("/admin/users").text
+    post(c, "/admin/users/add", {"name": "sari", "role": "reviewer", "password": "a-long-password",
+                                 "password2": "a-long-password", "full_name": "Sari Dewi, S.Sos."})
+    assert env.db.execute("SELECT full_name FROM users WHERE name='sari'").fetchone()[0] == "Sari Dewi, S.Sos."
+    matches_q.record_decision(env.db, env.data.match_ids[0], "confirmed", reviewer="rudi", note="cek")
+    html = env.client("viewer").get(f"/cases/{NIP1}/report").text
+    assert "Rudi Hartono, S.H." in html
+    assert env.audit("user.full_name")[0]["user"] == "ani"
+    assert env.client("reviewer").post("/admin/users/fullname", data={"name": "rudi", "full_name": "x"},
+                                       follow_redirects=False).status_code == 403
