@@ -38,7 +38,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pantau.review import auth, demo  # noqa: E402
+from pantau.review import auth, fixtures  # noqa: E402
 from pantau.workspace import create_workspace, open_database, open_settings  # noqa: E402
 from storage.queries import users as users_q  # noqa: E402
 
@@ -92,7 +92,7 @@ def setup(ws_root: Path, *, proxy: bool) -> Path:
     (ws / "pantau.toml").write_text(cfg, encoding="utf-8")
     settings = open_settings(ws)
     db = open_database(settings)
-    demo.seed(db, evidence_dir=settings.evidence_dir)
+    fixtures.seed(db, evidence_dir=settings.evidence_dir)
     users_q.add(db, "bench", auth.hash_password(PASSWORD), "reviewer")
     db.close()
     return ws

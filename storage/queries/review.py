@@ -471,7 +471,7 @@ def confirmed_case_interactions(db: Database, unit: str | None = None):
     yield from db.query(sql, params)
 
 
-# --- used by the demo and test data builder (pantau.review.demo) -------------------------------
+# --- used by the review fixtures builder (pantau.review.fixtures) -------------------------------
 
 def actor_id(db: Database, platform: str, actor_key: str) -> int | None:
     row = db.execute("SELECT id FROM actors WHERE platform=? AND actor_key=?", [platform, actor_key]).fetchone()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 import uvicorn
 
-from pantau.review import auth, demo
+from pantau.review import auth, fixtures
 from pantau.review.app import create_app
 from pantau.workspace import open_database, open_settings
 from storage.queries import users as users_q
@@ -55,7 +55,7 @@ class LiveServer:
 class Live:
     url: str
     db: object
-    data: demo.DemoData
+    data: fixtures.DemoData
     settings: object
 
     def status(self, match_id: int) -> str:
@@ -68,7 +68,7 @@ class Live:
 def seed_workspace(workspace, *, hostile: bool = True):
     settings = open_settings(workspace)
     db = open_database(settings)
-    data = demo.seed(db, evidence_dir=settings.evidence_dir, hostile=hostile)
+    data = fixtures.seed(db, evidence_dir=settings.evidence_dir, hostile=hostile)
     h = auth.hash_password(PASSWORD)
     for role, name in USERS.items():
         users_q.add(db, name, h, role)

@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 
 from pantau.workspace import create_workspace
 from pantau.review.app import create_app
-from pantau.review.demo import add_more_accounts, make_nip
+from pantau.review.fixtures import add_more_accounts, make_nip
 from storage.queries import matches as matches_q
 from storage.queries import transaction
 from tests.browser.conftest import PASSWORD, USERS, LiveServer, seed_workspace

@@ -7,16 +7,16 @@ import subprocess
 
 import pytest
 
-from pantau.review import demo
+from pantau.review import fixtures
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
-NIP1 = demo.make_nip(1)
+NIP1 = fixtures.make_nip(1)
 
 
 @pytest.fixture
 def more(live):
-    return demo.add_more_accounts(live.db)
+    return fixtures.add_more_accounts(live.db)
 
 
 def test_queue_by_cases_search_and_filters(page, live, more):
@@ -25,7 +25,7 @@ def test_queue_by_cases_search_and_filters(page, live, more):
     page.wait_for_url(re.compile(r"view=cases"))
     assert page.locator("h1").inner_text() == "Kasus"
     rows = page.locator("#queue tr.row")
-    assert rows.count() == len(demo.PEOPLE) + 1
+    assert rows.count() == len(fixtures.PEOPLE) + 1
     first = rows.nth(0).inner_text()                         # the best score first: the three-account case
     for text in ("Bambang Suryono", "Calon Satu", "Calon Dua", "Calon Tiga", "Kutipan", "bambangs.bsky.social"):
         assert text in first, text

@@ -9,7 +9,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from pantau.review import demo
+from pantau.review import fixtures
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def test_work_the_queue_with_the_keyboard(page, live):
     page.keyboard.press("k")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/matches/{ids[0]}\?"))
-    assert page.locator(".nip").inner_text() == demo.make_nip(1)
+    assert page.locator(".nip").inner_text() == fixtures.make_nip(1)
     # j / k walk the queue without deciding
     page.keyboard.press("j")
     page.wait_for_url(re.compile(rf"/matches/{ids[1]}\?"))
@@ -151,13 +151,13 @@ def test_script_in_a_comment_and_a_display_name_stays_text(page, live):
     sign_in(page, live, "admin")
     mid = live.data.hostile_match_id
     page.goto(f"{live.url}/matches/{mid}")
-    assert demo.XSS_NAME in page.locator("#actor .display-name").inner_text()
-    assert demo.XSS_TEXT in page.locator("#interactions .collected").first.inner_text()
-    assert demo.XSS_TEXT in page.locator("#actor .bio").inner_text()
+    assert fixtures.XSS_NAME in page.locator("#actor .display-name").inner_text()
+    assert fixtures.XSS_TEXT in page.locator("#interactions .collected").first.inner_text()
+    assert fixtures.XSS_TEXT in page.locator("#actor .bio").inner_text()
     assert page.locator("#actor img, #interactions svg, #actor script").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
     page.locator("details.raw summary").first.click()
-    for url in ("/", f"/cases/{demo.make_nip(999)}", "/?platform=mastodon", "/?view=cases&q=budi"):
+    for url in ("/", f"/cases/{fixtures.make_nip(999)}", "/?platform=mastodon", "/?view=cases&q=budi"):
         page.goto(live.url + url)
     page.goto(f"{live.url}/matches/{mid}")
     page.wait_for_timeout(300)

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from pantau.review import demo
+from pantau.review import fixtures
 from storage.queries import matches as matches_q
 from storage.queries import transaction
 
@@ -34,17 +34,17 @@ def seeded(workspace, db):
     with (workspace / "pantau.toml").open("a", encoding="utf-8") as fh:
         fh.write(REPORT_TOML)
     from pantau.workspace import open_settings
-    data = demo.seed(db, evidence_dir=open_settings(workspace).evidence_dir, hostile=True)
+    data = fixtures.seed(db, evidence_dir=open_settings(workspace).evidence_dir, hostile=True)
     with transaction(db):
         db.execute("UPDATE employees SET rank='Penata Muda', grade='III/a', agency='Pemerintah Kota Contoh' "
-                   "WHERE nip=?", [demo.make_nip(1)])
+                   "WHERE nip=?", [fixtures.make_nip(1)])
         db.execute("INSERT INTO users (name, password_hash, role, created_at, full_name) "
                    "VALUES ('rudi', 'x', 'reviewer', '2029-01-01T00:00:00Z', 'Rudi Hartono, S.H.')")
     return data
 
 
 def test_case_report_pdf_carries_what_bkn_and_bawaslu_ask_for(pantau, workspace, db, seeded):
-    nip = demo.make_nip(1)
+    nip = fixtures.make_nip(1)
     matches_q.record_decision(db, seeded.match_ids[0], "confirmed", reviewer="rudi", note="Foto profil sama")
     out = workspace / "kasus.pdf"
     spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
@@ -57,7 +57,7 @@ def test_case_report_pdf_carries_what_bkn_and_bawaslu_ask_for(pantau, workspace,
     flat = re.sub(r"\s+", " ", text)
     # the reported civil servant
     for want in ("LAPORAN DUGAAN PELANGGARAN NETRALITAS ASN", nip, "Bambang Suryono", "Penata Muda / III/a",
-                 "Pemerintah Kota Contoh", demo.UNITS[0], demo.POSITIONS[0]):
+                 "Pemerintah Kota Contoh", fixtures.UNITS[0], fixtures.POSITIONS[0]):
         assert want in flat, want
     # letterhead, number, signatory
     assert "INSPEKTORAT DAERAH" in flat and f"800/{nip[-4:]}/INSP/" in flat
@@ -67,7 +67,7 @@ def test_case_report_pdf_carries_what_bkn_and_bawaslu_ask_for(pantau, workspace,
     assert "Rudi Hartono, S.H." in flat and "Foto profil sama" in flat
     assert "Komentar" in flat and "Calon Satu" in flat and "WIB (+07:00)" in flat
     squashed = "".join(text.split())
-    assert "".join(demo.COMMENTS[0].split()) in squashed
+    assert "".join(fixtures.COMMENTS[0].split()) in squashed
     # evidence with its SHA-256
     shas = [row[0] for row in db.execute(
         "SELECT e.sha256 FROM evidence e JOIN interactions i ON i.id = e.interaction_id "
@@ -85,7 +85,7 @@ def test_case_report_in_english_and_hostile_text_stays_text(pantau, workspace, d
     matches_q.record_decision(db, seeded.hostile_match_id, "confirmed", reviewer="rudi",
                               note='<img src=x onerror=alert(1)>')
     out = workspace / "hostile.pdf"
-    r = pantau("report", "case", demo.make_nip(999), "--out", str(out))
+    r = pantau("report", "case", fixtures.make_nip(999), "--out", str(out))
     assert r.returncode == 0, r.stderr
     text = pdf_text(out)
     flat, squashed = re.sub(r"\s+", " ", text), "".join(text.split())
@@ -96,14 +96,14 @@ def test_case_report_in_english_and_hostile_text_stays_text(pantau, workspace, d
 
 
 def test_case_report_refusals(pantau, workspace, db, seeded):
-    r = pantau("report", "case", demo.make_nip(1), "--out", str(workspace / "x.pdf"))
+    r = pantau("report", "case", fixtures.make_nip(1), "--out", str(workspace / "x.pdf"))
     assert r.returncode == 1 and "no account of this employee is confirmed" in r.stderr
-    assert demo.make_nip(1) not in r.stderr and not (workspace / "x.pdf").exists()
+    assert fixtures.make_nip(1) not in r.stderr and not (workspace / "x.pdf").exists()
     r = pantau("report", "case", "12345", "--out", str(workspace / "x.pdf"))
     assert r.returncode == 2 and "NIP" in r.stderr and r.stderr.count("\n") == 1
     r = pantau("report", "case", "198001012000011999", "--out", str(workspace / "x.pdf"))
     assert r.returncode == 1 and "no employee" in r.stderr
-    r = pantau("report", "case", demo.make_nip(1), "--out", str(workspace / "x.txt"))
+    r = pantau("report", "case", fixtures.make_nip(1), "--out", str(workspace / "x.txt"))
     assert r.returncode == 2 and ".pdf" in r.stderr
 
 

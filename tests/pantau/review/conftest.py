@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from starlette.testclient import TestClient
 
-from pantau.review import auth, demo
+from pantau.review import auth, fixtures
 from pantau.review.app import create_app
 from pantau.workspace import open_database, open_settings
 from storage.queries import users as users_q
@@ -34,7 +34,7 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD, next: str =
 class Env:
     settings: object
     db: object
-    data: demo.DemoData
+    data: fixtures.DemoData
     app: object
 
     def client(self, role: str | None = None, **kw) -> TestClient:
@@ -60,7 +60,7 @@ def password_hash() -> str:
 def env(workspace, password_hash) -> Env:
     settings = open_settings(workspace)
     db = open_database(settings)
-    data = demo.seed(db, evidence_dir=settings.evidence_dir, hostile=True)
+    data = fixtures.seed(db, evidence_dir=settings.evidence_dir, hostile=True)
     for role, name in USERS.items():
         users_q.add(db, name, password_hash, role)
     yield Env(settings, db, data, create_app(settings))

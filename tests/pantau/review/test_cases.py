@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from pantau.review import demo
+from pantau.review import fixtures
 from storage.queries import matches as matches_q
 from tests.pantau.review.test_pages import queue_ids
 
-NIP1 = demo.make_nip(1)
+NIP1 = fixtures.make_nip(1)
 
 
 def case_nips(html: str) -> list[str]:
@@ -19,7 +19,7 @@ def case_nips(html: str) -> list[str]:
 
 @pytest.fixture
 def more(env):
-    return demo.add_more_accounts(env.db)
+    return fixtures.add_more_accounts(env.db)
 
 
 def test_case_page_shows_every_account_interaction_decision_and_note(env, more):
@@ -49,14 +49,14 @@ def test_case_page_shows_every_account_interaction_decision_and_note(env, more):
 def test_queue_shows_cases_or_pairs_with_candidates_and_kinds(env, more):
     c = env.client("viewer")
     pairs = c.get("/?status=").text
-    assert len(queue_ids(pairs)) == len(demo.PEOPLE) + 1 + 2
+    assert len(queue_ids(pairs)) == len(fixtures.PEOPLE) + 1 + 2
     # a pair row names the candidates the account interacted with and the kinds
     row = pairs[pairs.index(f'data-href="/matches/{more.match_ids[1]}'):]
     row = row[:row.index("</tr>")]
     assert "Calon Tiga" in row and "Komentar" in row and "Bambang Suryono" in row and "None" not in row
     cases = c.get("/?view=cases&status=").text
     nips = case_nips(cases)
-    assert len(nips) == len(set(nips)) == len(demo.PEOPLE) + 1          # one row per employee
+    assert len(nips) == len(set(nips)) == len(fixtures.PEOPLE) + 1          # one row per employee
     row = cases[cases.index(f'data-href="/cases/{NIP1}"'):]
     row = row[:row.index("</tr>")]
     for text in ("Calon Satu", "Calon Dua", "Calon Tiga", "Kutipan", "Komentar", "bambangs.bsky.social"):
@@ -75,7 +75,7 @@ def test_queue_shows_cases_or_pairs_with_candidates_and_kinds(env, more):
     (NIP1[-4:], None),                        # last digits: at least this employee
     ("bambangs.bsky", [NIP1]),
     ("@bambang.suryono@mastodon.example", [NIP1]),
-    ("Wahyuningsih", [demo.make_nip(2)]),
+    ("Wahyuningsih", [fixtures.make_nip(2)]),
     ("100%_", []),                            # LIKE wildcards are literal
 ])
 def test_search_by_name_nip_and_handle(env, more, q, expect_nips):
@@ -97,7 +97,7 @@ def test_filters_candidate_kind_dates_reviewer_decision_date(env, more):
     matches_q.record_decision(env.db, env.data.match_ids[2], "rejected", reviewer="rudi")
     # candidate across platforms: Calon Tiga is on YouTube only
     got = set(queue_ids(c.get("/?status=&candidate=Calon+Tiga").text))
-    want = {env.data.match_ids[i] for i, p in enumerate(demo.PEOPLE) if p[6] == "youtube"} | {more.match_ids[1]}
+    want = {env.data.match_ids[i] for i, p in enumerate(fixtures.PEOPLE) if p[6] == "youtube"} | {more.match_ids[1]}
     assert got == want
     # kind: quotes only by the Bluesky account
     assert queue_ids(c.get("/?status=&kind=quote").text) == [more.match_ids[0]]
@@ -128,7 +128,7 @@ def test_app_xlsx_survives_control_characters_and_has_an_interactions_sheet(env,
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames[-1] == "Interaksi"
-    unit = wb[demo.UNITS[0]]
+    unit = wb[fixtures.UNITS[0]]
     assert unit.freeze_panes == "A2" and unit.auto_filter.ref
     header = [c.value for c in unit[1]]
     row = dict(zip(header, [c.value for c in unit[2]]))

@@ -17,7 +17,7 @@ import subprocess
 from openpyxl import load_workbook
 
 from pantau.matching import evidence as ev
-from pantau.review import demo
+from pantau.review import fixtures
 from pantau.review.i18n import translations
 from pantau.wording import features_of
 from storage.queries import matches as matches_q
@@ -54,7 +54,7 @@ def _seed_case(env):
     actor_id = env.db.execute("SELECT actor_id FROM matches WHERE id=?", [m]).fetchone()[0]
     with transaction(env.db):
         env.db.execute("UPDATE matches SET status='pending' WHERE id=?", [m])
-    matches_q.upsert_candidates(env.db, [MatchCandidate(actor_id, demo.make_nip(1), 70.0, "strong", feats)])
+    matches_q.upsert_candidates(env.db, [MatchCandidate(actor_id, fixtures.make_nip(1), 70.0, "strong", feats)])
     matches_q.record_decision(env.db, m, "confirmed", reviewer="rudi")
     stored = features_of(env.db.execute("SELECT features FROM matches WHERE id=?", [m]).fetchone()[0])
     english = english_sentences(stored)
@@ -77,7 +77,7 @@ def test_indonesian_pages_reports_and_exports_carry_no_english_evidence(env, tmp
     indonesian = [ev.render(f, ID) for f in stored]
     c = env.client("reviewer")
     import html as htmllib
-    for url in (f"/matches/{m}", f"/cases/{demo.make_nip(1)}", f"/cases/{demo.make_nip(1)}/report"):
+    for url in (f"/matches/{m}", f"/cases/{fixtures.make_nip(1)}", f"/cases/{fixtures.make_nip(1)}/report"):
         page = htmllib.unescape(re.sub(r"<[^>]+>", "", c.get(url).text))
         _no_english(url, page, english)
         assert _flat(indonesian[0]) in _flat(page), url
@@ -104,7 +104,7 @@ def test_indonesian_pages_reports_and_exports_carry_no_english_evidence(env, tmp
     # the printed PDF
     from pantau.case_report import case_pdf
     pdf = tmp_path / "kasus.pdf"
-    pdf.write_bytes(case_pdf(env.db, env.settings, demo.make_nip(1), printed_by="rudi"))
+    pdf.write_bytes(case_pdf(env.db, env.settings, fixtures.make_nip(1), printed_by="rudi"))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     _no_english("case report PDF", text.replace("\n", " "), english)
 
@@ -116,7 +116,7 @@ def test_the_check_catches_english(env):
     token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/").text).group(1)
     c.post("/language", data={"lang": "en", "csrf_token": token, "next": "/"})
     import html as htmllib
-    page = htmllib.unescape(re.sub(r"<[^>]+>", "", c.get(f"/cases/{demo.make_nip(1)}").text))
+    page = htmllib.unescape(re.sub(r"<[^>]+>", "", c.get(f"/cases/{fixtures.make_nip(1)}").text))
     try:
         _no_english("English case page", page, english)
     except AssertionError:

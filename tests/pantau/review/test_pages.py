@@ -9,13 +9,13 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from pantau.review import demo
+from pantau.review import fixtures
 from storage.queries import transaction
 from storage.queries.interactions import InteractionWriter
 from storage.records import Actor, Interaction
 from tests.pantau.review.conftest import csrf_of
 
-SCORES = [p[4] for p in demo.PEOPLE]
+SCORES = [p[4] for p in fixtures.PEOPLE]
 
 
 def queue_ids(html: str) -> list[int]:
@@ -45,7 +45,7 @@ def test_queue_is_pending_highest_score_first_with_counts(env):
 
 
 @pytest.mark.parametrize("query,expect", [
-    ("unit=Dinas+Kesehatan", lambda p, i: demo.UNITS[i % len(demo.UNITS)] == "Dinas Kesehatan"),
+    ("unit=Dinas+Kesehatan", lambda p, i: fixtures.UNITS[i % len(fixtures.UNITS)] == "Dinas Kesehatan"),
     ("platform=bluesky", lambda p, i: p[6] == "bluesky"),
     ("band=namesake", lambda p, i: p[5] == "namesake"),
     ("score_min=70&score_max=87", lambda p, i: 70 <= p[4] <= 87),
@@ -54,7 +54,7 @@ def test_queue_is_pending_highest_score_first_with_counts(env):
 def test_queue_filters(env, query, expect):
     c = env.client("viewer")
     got = set(queue_ids(c.get("/?" + query).text))
-    want = {env.data.match_ids[i] for i, p in enumerate(demo.PEOPLE) if expect(p, i)}
+    want = {env.data.match_ids[i] for i, p in enumerate(fixtures.PEOPLE) if expect(p, i)}
     assert want and got == want
 
 
@@ -86,8 +86,8 @@ def test_match_page_shows_actor_employee_why_and_interactions(env):
     c = env.client("reviewer")
     m = env.data.match_ids[0]
     html = c.get(f"/matches/{m}").text
-    name, handle, display, bio, score, band, platform = demo.PEOPLE[0]
-    assert demo.make_nip(1) in html
+    name, handle, display, bio, score, band, platform = fixtures.PEOPLE[0]
+    assert fixtures.make_nip(1) in html
     assert "Dinas Pendidikan" in html and "Guru Ahli Pertama" in html
     assert bio in html and "https://mastodon.example/@bambang.suryono" in html
     assert "<mark>Bambang</mark> <mark>Suryono</mark>" in html          # display name marked
@@ -133,7 +133,7 @@ def test_hostile_text_is_escaped_and_script_links_are_not_links(env):
     c = env.client("admin")
     m = env.data.hostile_match_id
     decide(c, m, "confirmed", note='<script>alert("xss-note")</script>')
-    for url in (f"/matches/{m}", "/?status=", f"/matches/{m}/report", f"/cases/{demo.make_nip(999)}",
+    for url in (f"/matches/{m}", "/?status=", f"/matches/{m}/report", f"/cases/{fixtures.make_nip(999)}",
                 "/?view=cases&status="):
         html = c.get(url).text
         assert "<script>alert" not in html and "<img src=x" not in html and "<svg onload" not in html
@@ -165,7 +165,7 @@ def test_activity_lists_new_interactions_of_confirmed_people(env):
     m = env.data.match_ids[0]
     decide(c, m, "confirmed")
     assert "Tidak ada aktivitas baru" in c.get("/activity").text
-    name, handle, display, *_ = demo.PEOPLE[0]
+    name, handle, display, *_ = fixtures.PEOPLE[0]
     actor = Actor(platform="mastodon", actor_key=f"{handle}@mastodon.example", handle=f"@{handle}@mastodon.example")
     InteractionWriter(env.db).write([Interaction(
         platform="mastodon", kind="comment", target_account="@calonsatu@mastodon.example", actor=actor,
@@ -186,14 +186,14 @@ def test_exports_are_formula_safe_per_unit_and_audited(env):
     assert rows[0][:3] == ["Kecocokan", "Unit kerja", "NIP"]
     assert len(rows) == 3
     notes = {row[2]: row[16] for row in rows[1:]}
-    assert notes[demo.make_nip(1)] == "'=HYPERLINK(\"http://evil\")"
-    assert notes[demo.make_nip(999)] == "'+1-2"
+    assert notes[fixtures.make_nip(1)] == "'=HYPERLINK(\"http://evil\")"
+    assert notes[fixtures.make_nip(999)] == "'+1-2"
     r = c.get("/reports/confirmed.xlsx?unit=Dinas+Pendidikan")
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["Ringkasan", "Dinas Pendidikan", "Interaksi"]
     ws = wb["Dinas Pendidikan"]
     values = [[cell.value for cell in row] for row in ws.iter_rows()]
-    assert len(values) == 2 and values[1][2] == demo.make_nip(1)
+    assert len(values) == 2 and values[1][2] == fixtures.make_nip(1)
     note_cell = ws.cell(row=2, column=17)
     assert note_cell.value == "=HYPERLINK(\"http://evil\")" and note_cell.data_type == "s"
     exports = env.audit("export")
@@ -209,14 +209,14 @@ def test_case_report_is_printable_and_audited(env):
     assert c.get(f"/matches/{m}/report").status_code == 404          # nothing confirmed yet: no report
     decide(env.client("reviewer"), m, "confirmed", note="Foto profil sama")
     r = c.get(f"/matches/{m}/report")
-    assert r.status_code == 200 and str(r.url).endswith(f"/cases/{demo.make_nip(1)}/report")
+    assert r.status_code == 200 and str(r.url).endswith(f"/cases/{fixtures.make_nip(1)}/report")
     assert "Laporan dugaan pelanggaran netralitas ASN" in r.text and 'class="report"' in r.text
-    assert demo.make_nip(1) in r.text and "Foto profil sama" in r.text and "WIB (+07:00)" in r.text
+    assert fixtures.make_nip(1) in r.text and "Foto profil sama" in r.text and "WIB (+07:00)" in r.text
     assert f'<img src="/evidence/{env.data.evidence_ids[1]}"' in r.text
     assert 'id="report-pdf"' not in r.text                          # a viewer may read, not download
     assert "@media print" in c.get("/static/app.css").text and "@page" in c.get("/static/report.css").text
     last = env.audit("export")[-1]
-    assert last["object_type"] == "case" and last["object_id"] == "**************" + demo.make_nip(1)[-4:]
+    assert last["object_type"] == "case" and last["object_id"] == "**************" + fixtures.make_nip(1)[-4:]
 
 
 def test_language_switch_and_locale_dates(env):

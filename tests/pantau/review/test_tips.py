@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from pantau.review.app import create_app
-from pantau.review.demo import make_nip
+from pantau.review.fixtures import make_nip
 from pantau.workspace import open_settings
 from tests.pantau.review.conftest import Env, csrf_of
 from tests.pantau.tips import images as make

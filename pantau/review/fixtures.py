@@ -1,4 +1,4 @@
-"""One builder of review data for the demo screenshots, the tests and the benchmark's sample pages.
+"""Review fixtures: one builder of review data for the docs screenshots, the tests and the benchmarks.
 
 It writes through the same storage functions the real pipeline uses
 (accounts sync, roster upsert, ``InteractionWriter``, ``upsert_candidates``),
