@@ -30,6 +30,7 @@ from pantau.roster import LineError, RowError
 from pantau.tabular import (CSVRecords, csv_unguard, decode_error, header_key, not_text_reason, open_text,
                             sniff_delimiter, too_long, undecodable)
 from storage.cleaning import CONTROL, free_text, one_line
+from storage import indexes
 from storage.checkpoints import background_checkpoints
 from storage.queries import audit, dumps, transaction, utcnow
 from pantau.times import DEFAULT_TIMEZONE, Times
@@ -52,6 +53,8 @@ BATCH = 100_000
 CACHE_KIB = 256 * 1024          # SQLite page cache while importing: index inserts stay in memory
 #: files this large or larger are parsed in a second process (below that, starting it costs more)
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+#: a cautious size of one interaction line, to compare a file with the table it goes into
+BYTES_PER_LINE = 200
 MAX_REPORTED = 10_000          # rejected lines kept in the report (all are counted)
 _PLATFORMS = frozenset(PLATFORMS)
 _KINDS = frozenset(KINDS)
@@ -328,6 +331,7 @@ def _import(db, path: Path, run: StageRun, report: ImportReport, parallel: bool 
     old_cache = db.execute("PRAGMA cache_size").fetchone()[0]
     progress = run.progress
     folder = None
+    set_aside: list[str] = []
     try:
         if not path.is_file():
             raise InputError("no such file", file=str(path))
@@ -336,6 +340,9 @@ def _import(db, path: Path, run: StageRun, report: ImportReport, parallel: bool 
             parallel = size >= PARALLEL_MIN_BYTES
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         folder = staging_folder(db)
+        if parallel and size // BYTES_PER_LINE >= (db.execute("SELECT max(id) FROM interactions").fetchone()[0] or 0):
+            # a file at least as large as the table: one index build at the end beats a million inserts
+            set_aside = indexes.set_aside(db)
         accounts: dict = {}
         batches = _StagingChild(path, folder, tz) if parallel else _stage(path, folder, tz)
         progress.task(f"importing {path.name}", size)
@@ -367,6 +374,9 @@ def _import(db, path: Path, run: StageRun, report: ImportReport, parallel: bool 
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+        if set_aside:
+            progress.say("building the review filters' index")
+            indexes.restore(db, set_aside)
         try:
             db.execute(f"PRAGMA cache_size = {int(old_cache)}")
         except Exception:    # best effort; the data is already committed

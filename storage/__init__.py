@@ -49,6 +49,10 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
         db.conn.execute("PRAGMA foreign_keys = ON")
         if migrate and migrations.pending(db):
             migrations.apply(db)
+        if migrate:
+            from storage import indexes
+            if indexes.missing(db):      # an import that set them aside was killed
+                indexes.restore(db)
     finally:
         os.umask(old_umask)
     for suffix in ("", "-wal", "-shm"):

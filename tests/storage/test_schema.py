@@ -89,3 +89,15 @@ def test_last_collected_per_account_is_read_from_the_index(tmp_path):
     plan = " ".join(r[3] for r in db.execute(
         "EXPLAIN QUERY PLAN SELECT max(observed_at) FROM interactions WHERE account_id = 1"))
     assert "COVERING INDEX interactions_account" in plan, plan
+
+
+def test_an_index_set_aside_by_a_killed_import_is_built_again_on_open(tmp_path):
+    from storage import indexes
+    path = tmp_path / "p.db"
+    db = storage.open_db(path)
+    assert indexes.missing(db) == []
+    assert indexes.set_aside(db) == ["interactions_kind_time"]
+    assert indexes.missing(db) == ["interactions_kind_time"]
+    db.close()                                   # as if the import died here
+    db = storage.open_db(path)
+    assert indexes.missing(db) == []

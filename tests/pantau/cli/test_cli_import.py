@@ -225,3 +225,18 @@ def test_import_syncs_the_watchlists_first(pantau, workspace):
     p = pantau("import", str(IMPORTS / "good.jsonl"))
     assert p.returncode == 0
     assert p.stderr.startswith("warning: watchlists not synced") and "pilkada.yaml" in p.stderr
+
+
+def test_a_big_first_import_builds_the_filter_index_once_at_the_end(pantau, workspace, tmp_path):
+    """The interactions filter index is set aside during a large import and present afterwards."""
+    big = tmp_path / "big.jsonl"
+    with big.open("w") as f:
+        for i in range(60_000):
+            f.write(json.dumps({"platform": "instagram", "kind": "like", "target_account": "calon.satu",
+                                "actor_handle": f"warga{i}", "post_id": f"P{i % 7}"}) + "\n")
+    assert big.stat().st_size >= 4 * 1024 * 1024
+    p = pantau("import", str(big))
+    assert p.returncode == 0, p.stderr
+    assert "building the review filters' index" in p.stderr
+    assert q(workspace, "SELECT count(*) FROM sqlite_master WHERE name='interactions_kind_time'") == [(1,)]
+    assert q(workspace, "SELECT count(*) FROM interactions") == [(60_000,)]
