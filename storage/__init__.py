@@ -51,10 +51,21 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
             migrations.apply(db)
         if migrate:
             from storage import indexes
-            if indexes.missing(db):      # an import that set them aside was killed
+            if indexes.missing(db) and not indexes.import_running(db):   # an import that set them aside died
                 indexes.restore(db)
     finally:
         os.umask(old_umask)
     for suffix in ("", "-wal", "-shm"):
         private_path(Path(str(path) + suffix))
     return db
+
+
+def pid_alive(pid: int) -> bool:
+    """Is process ``pid`` running (ours or another user's)? Used to tell leftovers of killed jobs."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

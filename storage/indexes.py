@@ -6,7 +6,7 @@ to date row by row it cost a first import of a million lines about 40% of its sp
 (random-order inserts into a large B-tree), while building it from scratch after the
 import takes a few seconds (one sort). So an import that brings at least as many rows
 as the table holds drops it first and builds it at the end. If the import is killed in
-between, the next ``storage.open_db`` builds it again: the index is never missing for long.
+between, the next ``storage.open_db`` after its process is gone builds it again.
 """
 
 from __future__ import annotations
@@ -38,6 +38,13 @@ def restore(db: Database, names: list[str] | None = None) -> None:
     for name in names if names is not None else list(DEFERRABLE):
         db.execute(DEFERRABLE[name])
     db.conn.commit()
+
+
+def import_running(db: Database) -> bool:
+    """Is an import that may have set the indexes aside still alive? (then it builds them itself)."""
+    from storage.queries.runs import alive
+    return any(alive(pid, started) for pid, started in db.execute(
+        "SELECT pid, started_at FROM runs WHERE kind='import' AND status='running'"))
 
 
 def missing(db: Database) -> list[str]:

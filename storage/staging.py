@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage import private_dir
+from storage import pid_alive, private_dir
 from storage.queries import dumps, transaction
 from storage.queries import accounts as accounts_q
 from storage.queries.interactions import ACTOR_CONFLICT, WriteResult
@@ -219,7 +219,7 @@ def staging_folder(db: Database) -> Path:
     root = private_dir(base / STAGING_DIR)
     for old in root.iterdir():
         pid = old.name.split("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             shutil.rmtree(old, ignore_errors=True)
     n = 0
     while True:
@@ -230,12 +230,3 @@ def staging_folder(db: Database) -> Path:
         except FileExistsError:
             n += 1
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

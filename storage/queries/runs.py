@@ -38,7 +38,7 @@ def mark_interrupted(db: Database) -> int:
     """
     stale = [run_id for run_id, pid, started in
              db.execute("SELECT id, pid, started_at FROM runs WHERE status='running'").fetchall()
-             if not _alive(pid, started)]
+             if not alive(pid, started)]
     if stale:
         with transaction(db):
             db.conn.executemany("UPDATE runs SET status='interrupted', ended_at=?, "
@@ -47,7 +47,7 @@ def mark_interrupted(db: Database) -> int:
     return len(stale)
 
 
-def _alive(pid: int | None, started_at: str | None) -> bool:
+def alive(pid: int | None, started_at: str | None) -> bool:
     """Is the process that opened a run still running? (pids are reused: compare start times)."""
     if not pid:
         return False
@@ -57,14 +57,9 @@ def _alive(pid: int | None, started_at: str | None) -> bool:
         import psutil
         proc = psutil.Process(pid)
         created = proc.create_time()
-    except Exception:           # no such process (or psutil cannot tell): gone, unless it is not ours
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+    except Exception:           # no such process (or psutil cannot tell)
+        from storage import pid_alive
+        return pid_alive(pid)
     if started_at:
         from datetime import datetime
         try:

@@ -93,8 +93,8 @@ def test_progress_reaches_the_caller(workspace, db):
     assert ("task", "scoring", 3) in rec.events and ("advance", 3, "done") in rec.events
 
 
-def test_a_killed_import_is_not_running_forever(workspace, tmp_path):
-    """#17.5: SIGKILL mid-import, then `pantau status` shows the run interrupted."""
+def _start_big_import(workspace, tmp_path, **popen) -> subprocess.Popen:
+    """`pantau import` of a 400,000-line file, returned once its run row is open."""
     big = tmp_path / "big.jsonl"
     line = ('{"platform":"instagram","kind":"like","target_account":"calon","actor_handle":"u%d",'
             '"post_id":"p1"}\n')
@@ -103,22 +103,29 @@ def test_a_killed_import_is_not_running_forever(workspace, tmp_path):
             f.write(line % i)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("PANTAU_WORKSPACE", None)
-    child = subprocess.Popen([sys.executable, "-m", "pantau", "import", str(big)], cwd=workspace, env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen([sys.executable, "-m", "pantau", "import", str(big)], cwd=workspace, env=env, **popen)
     import storage
     deadline = time.monotonic() + 60
-    running = 0
-    while time.monotonic() < deadline and not running:
+    while time.monotonic() < deadline:
         time.sleep(0.2)
         try:
             conn = storage.open_db(workspace / "data" / "pantau.db")
             running = conn.execute("SELECT count(*) FROM runs WHERE kind='import' AND status='running'").fetchone()[0]
             conn.close()
         except Exception:
-            pass
-    assert running, "the import never opened its run"
+            continue
+        if running:
+            return child
+    child.kill()
+    raise AssertionError("the import never opened its run")
+
+
+def test_a_killed_import_is_not_running_forever(workspace, tmp_path):
+    """#17.5: SIGKILL mid-import, then `pantau status` shows the run interrupted."""
+    child = _start_big_import(workspace, tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
+    env = {k: v for k, v in os.environ.items() if k != "PANTAU_WORKSPACE"}
     out = subprocess.run([sys.executable, "-m", "pantau", "status", "--json"], cwd=workspace, env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
@@ -129,30 +136,10 @@ def test_a_killed_import_is_not_running_forever(workspace, tmp_path):
 
 
 def test_sigterm_closes_an_import_as_interrupted(workspace, tmp_path):
-    big = tmp_path / "big.jsonl"
-    line = ('{"platform":"instagram","kind":"like","target_account":"calon","actor_handle":"u%d",'
-            '"post_id":"p1"}\n')
-    with big.open("w") as f:
-        for i in range(400_000):
-            f.write(line % i)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("PANTAU_WORKSPACE", None)
-    child = subprocess.Popen([sys.executable, "-m", "pantau", "import", str(big)], cwd=workspace, env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    import storage
-    deadline = time.monotonic() + 60
-    running = 0
-    while time.monotonic() < deadline and not running:
-        time.sleep(0.2)
-        try:
-            conn = storage.open_db(workspace / "data" / "pantau.db")
-            running = conn.execute("SELECT count(*) FROM runs WHERE kind='import' AND status='running'").fetchone()[0]
-            conn.close()
-        except Exception:
-            pass
-    assert running
+    child = _start_big_import(workspace, tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     child.send_signal(signal.SIGTERM)
     child.wait(timeout=60)
+    import storage
     conn = storage.open_db(workspace / "data" / "pantau.db")
     status = conn.execute("SELECT status FROM runs WHERE kind='import' ORDER BY id DESC").fetchone()[0]
     conn.close()
