@@ -14,7 +14,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pantau.review.tips_guard import REPORT_PATH, STATUS_PATH
+from pantau.review.tips_guard import REPORT_PATH, STATUS_PATH, declared_over
 
 SIGNED_OUT_BYTES = 64 * 1024
 #: the roster upload's own limit (admin_roster.MAX_BYTES) plus the form's framing
@@ -36,16 +36,9 @@ class BodyCap:
             await self.app(scope, receive, send)
             return
         cap = cap_for(scope)
-        for name, value in scope.get("headers", []):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = cap + 1
-                if declared > cap:
-                    response = too_large(Request(scope))
-                    await response(scope, receive, send)
-                    return
+        if declared_over(scope, cap):
+            await too_large(Request(scope))(scope, receive, send)
+            return
         seen = 0
         refused = False
 

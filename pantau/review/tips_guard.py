@@ -45,6 +45,17 @@ class BodyTooLarge(Exception):
     """A streamed body went past the cap (handled as 413 by the app)."""
 
 
+def declared_over(scope: Scope, cap: int) -> bool:
+    """Does the request declare a body larger than ``cap``? (an unreadable length counts as larger)"""
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value) > cap
+            except ValueError:
+                return True
+    return False
+
+
 def body_cap(tips) -> int:
     return int(tips.max_images * tips.max_image_mb * 1_048_576) + FIELDS_ALLOWANCE
 
@@ -67,14 +78,7 @@ class TipsGuard:
             await self._refuse(scope, receive, send, 429, "limited", retry_after=verdict.retry_after)
             return
         cap = body_cap(self.review.settings.tips) if path == REPORT_PATH else FIELDS_ALLOWANCE
-        declared = None
-        for name, value in scope.get("headers", []):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = cap + 1
-        if declared is not None and declared > cap:
+        if declared_over(scope, cap):
             await self._refuse(scope, receive, send, 413, "size")
             return
         seen = 0
