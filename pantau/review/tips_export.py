@@ -1,7 +1,8 @@
 """The admin's own export of citizen reports (CSV, XLSX): the one place contact details leave the app.
 
 Every cell is stranger-written text: CSV cells that a spreadsheet would run as a
-formula get a leading ``'``; XLSX cells are stored as strings.
+formula get a leading ``'``; XLSX goes through the one writer (``pantau.spreadsheet``), which
+stores text cells as strings and drops the control characters XLSX cannot hold.
 """
 
 from __future__ import annotations
@@ -10,13 +11,10 @@ import csv
 import io
 from typing import Iterable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from pantau.review.i18n import N_
 from pantau.review.labels import TIP_STATUS, TIP_VERDICT
 from pantau.review.reports import csv_safe
+from pantau.spreadsheet import Sheet, write_workbook
 
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -51,22 +49,8 @@ def write(rows: Iterable[dict], fmt: str, translate) -> tuple[bytes, int]:
             w.writerow([r[c] if c in NUMERIC and r[c] is not None else csv_safe(r[c]) for c in COLUMNS])
             n += 1
         return ("\ufeff" + buf.getvalue()).encode("utf-8"), n
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(translate(N_("Citizen reports"))[:31])
-    bold = Font(bold=True)
-
-    def cell(value, *, numeric=False, head=False):
-        c = WriteOnlyCell(ws, value=value if numeric and value is not None else ("" if value is None else str(value)))
-        if not numeric:
-            c.data_type = "s"
-        if head:
-            c.font = bold
-        return c
-
-    ws.append([cell(h, head=True) for h in header])
-    for r in rows:
-        ws.append([cell(r[c], numeric=c in NUMERIC) for c in COLUMNS])
-        n += 1
     out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), n
+    numeric = frozenset(i for i, c in enumerate(COLUMNS) if c in NUMERIC)
+    counts = write_workbook(out, [Sheet(translate(N_("Citizen reports")), header,
+                                        ([r[c] for c in COLUMNS] for r in rows), numeric)])
+    return out.getvalue(), sum(counts.values())
