@@ -33,7 +33,9 @@ from pantau.capture.model import Found, Owners, Parsed, Response
 from pantau.capture.parsers import PARSERS
 from pantau.errors import InputError
 from storage import files, private_dir
+from storage.queries import accounts as accounts_q
 from storage.queries import audit, transaction, utcnow
+from storage.queries import evidence as evidence_q
 from storage.records import Actor, Interaction, normalise_handle
 from storage.staging import Stager, staging_folder, store_staged
 
@@ -110,8 +112,7 @@ class _Watched:
     def __init__(self, db):
         self.by_handle: dict[tuple[str, str], str] = {}
         self.by_id: dict[tuple[str, str], str] = {}
-        for platform, handle, pid in db.execute(
-                "SELECT platform, handle, platform_id FROM accounts WHERE origin='watchlist' AND enabled=1"):
+        for platform, handle, pid in accounts_q.watched(db):
             self.by_handle[(platform, handle)] = handle
             if pid:
                 self.by_id[(platform, str(pid))] = handle
@@ -384,10 +385,7 @@ class _Importer:
         if stored:
             os.sync()        # the files are on disk before the rows naming them (one flush, not one a file)
         with transaction(self.db):
-            self.db.conn.executemany(
-                "INSERT INTO evidence (sha256, path, kind, interaction_id, source_url, captured_at, bytes, run_id) "
-                "SELECT ?1, ?2, ?3, i.id, ?4, ?5, ?6, ?7 FROM interactions i WHERE i.platform = ?8 "
-                "AND i.natural_key = ?9 ON CONFLICT (interaction_id, kind, sha256) DO NOTHING", rows)
+            evidence_q.add_by_natural_key(self.db, rows)
 
 
 def import_capture(db, path: Path, *, settings=None, hosts: HostMap | None = None, fmt: str | None = None,

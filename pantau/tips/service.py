@@ -159,9 +159,7 @@ def record_interaction(settings, db, tip_id: int, *, account_id: int, kind: str,
                        raw=json.dumps({"tip": tip_id, "recorded_by": user}), source="tip")
     with transaction(db):
         interactions_q.store(db, [item], source="tip")
-        row = db.execute("SELECT id FROM interactions WHERE platform=? AND natural_key=?",
-                         [platform, item.natural_key]).fetchone()
-        interaction_id = row[0]
+        interaction_id = interactions_q.id_of(db, platform, item.natural_key)
         evidence_ids = []
         for im in tips_q.images(db, tip_id):
             src = image_path(settings.tips_dir, im)

@@ -68,6 +68,12 @@ def sync(db: Database, accounts: list[Account]) -> SyncResult:
     return result
 
 
+def watched(db: Database) -> list[tuple[str, str, str | None]]:
+    """(platform, handle, platform id) of the enabled accounts of the watchlists."""
+    return db.execute("SELECT platform, handle, platform_id FROM accounts "
+                      "WHERE origin = 'watchlist' AND enabled = 1").fetchall()
+
+
 def ensure_imported(db: Database, platform: str, handle: str) -> int:
     """Id of the account ``platform/handle``, creating it as 'imported' when unknown."""
     key = normalise_handle(platform, handle)

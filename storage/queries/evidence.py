@@ -63,6 +63,16 @@ def add(db: Database, *, interaction_id: int, kind: str, source_url: str | None,
     return cur.lastrowid if cur.rowcount else None
 
 
+def add_by_natural_key(db: Database, rows: list[tuple]) -> None:
+    """Evidence rows naming their interaction by (platform, natural key), as a capture knows it:
+    ``(sha256, path, kind, source_url, captured_at, bytes, run_id, platform, natural_key)``.
+    A row whose interaction is not stored is skipped; one already linked is left as it is."""
+    db.conn.executemany(
+        "INSERT INTO evidence (sha256, path, kind, interaction_id, source_url, captured_at, bytes, run_id) "
+        "SELECT ?1, ?2, ?3, i.id, ?4, ?5, ?6, ?7 FROM interactions i WHERE i.platform = ?8 "
+        "AND i.natural_key = ?9 ON CONFLICT (interaction_id, kind, sha256) DO NOTHING", rows)
+
+
 def for_interaction(db: Database, interaction_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM evidence WHERE interaction_id=? ORDER BY id", [interaction_id]))
 

@@ -225,6 +225,13 @@ EXPORT_COLUMNS = ("platform", "kind", "target_account", "actor_handle", "actor_i
                   "interaction_id", "observed_at", "run_id")
 
 
+def id_of(db: Database, platform: str, natural_key: str) -> int | None:
+    """The stored interaction with this natural key (what ``store`` keys on), if any."""
+    row = db.execute("SELECT id FROM interactions WHERE platform = ? AND natural_key = ?",
+                     [platform, natural_key]).fetchone()
+    return row[0] if row else None
+
+
 def for_export(db: Database):
     """Rows in the import format (so an export imports again unchanged)."""
     sql = """
