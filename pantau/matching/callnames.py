@@ -71,6 +71,21 @@ def build(tok2id: dict[str, int], tok_len: np.ndarray) -> tuple[np.ndarray, dict
     return table, extra
 
 
+def call_bits(tok_call: np.ndarray, tok_count: np.ndarray, n_forms: int, n: int) -> np.ndarray:
+    """Bits of information in each call form: ``log2(n / employees who may be so called)``.
+
+    Everyone carrying the form as a name and everyone with a given name that yields it
+    answers to it (Yanto: every Yanto, Heryanto, Suryanto...), so a form many names share
+    says little, and one that only an unusual name yields says nearly as much as the name.
+    """
+    count = np.zeros(n_forms, dtype=np.float64)
+    count[: len(tok_count)] += tok_count
+    has = tok_call >= 0
+    rows = np.nonzero(has)[0]
+    np.add.at(count, tok_call[has], tok_count[rows])
+    return np.log2(max(n, 2) / np.maximum(count, 1)).astype(np.float32)
+
+
 def call_id(token: str, tok2id: dict[str, int], extra: dict[str, int]) -> int:
     """The id an actor token has as a possible call form (-1: none)."""
     if len(token) < 3:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, spell
 
@@ -53,7 +53,7 @@ class HandleInfo:
 class Vocabulary:
     """The roster's canonical tokens with their frequencies: what a handle may be made of."""
 
-    def __init__(self, counts: dict[str, int]):
+    def __init__(self, counts: dict[str, int], call_forms: Iterable[str] = ()):
         self.counts = counts
         self.total = max(sum(counts.values()), 1)
         logt = math.log(self.total + 1)
@@ -62,6 +62,15 @@ class Vocabulary:
         for abbr, full in FAMILIES.items():
             if full in self.cost and abbr not in self.cost and len(abbr) > 1:
                 self.cost[abbr] = self.cost[full] + 1.0
+        # call names of roster given names (callnames.py: rani for Yorani, yanto for Heryanto)
+        # are words of a handle too, costed like a word seen once: "rani.wijaya" is rani, not
+        # ra + ni, and "kangyanto" is kang + yanto
+        rare = logt - math.log(1.5)
+        self.calls: set[str] = set()
+        for w in call_forms:
+            if len(w) >= 3 and w not in self.cost:
+                self.cost[w] = rare
+                self.calls.add(w)
         for w in AFFIXES:                  # a long affix inside a run-together handle (budiofficial)
             if len(w) >= 4 and w not in self.cost:
                 self.cost[w] = logt + 3.0
@@ -70,9 +79,13 @@ class Vocabulary:
         self.prefixes = {w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)}
         self._memo: dict[str, tuple[list[str], list[str]]] = {}
 
-    def segment(self, chunk: str) -> tuple[list[str], list[str]]:
-        """Split a run of letters into canonical tokens; returns (tokens, unexplained runs)."""
-        hit = self._memo.get(chunk)
+    def segment(self, chunk: str, calls: bool = True) -> tuple[list[str], list[str]]:
+        """Split a run of letters into canonical tokens; returns (tokens, unexplained runs).
+
+        ``calls=False`` leaves the call forms out (a typo of a roster word must not be read
+        as a call form and stray letters: ``prnomo`` is purnomo, not p + r + nomo)."""
+        memo_key = chunk if calls or not self.calls else "!" + chunk
+        hit = self._memo.get(memo_key)
         if hit is not None:
             return hit
         n = len(chunk)
@@ -82,6 +95,7 @@ class Vocabulary:
         best = [0.0] + [inf] * n
         back: list[tuple[int, str]] = [(0, "?")] * (n + 1)
         cost = self.cost
+        skip = self.calls if not calls else ()
         prefixes = self.prefixes
         init_c, unk_c = self.initial_cost, self.unknown_cost
         # forward DP: from each reachable position, walk the vocabulary's prefixes
@@ -101,7 +115,7 @@ class Vocabulary:
                 if sub not in prefixes:
                     break
                 c = cost.get(sub)
-                if c is not None:
+                if c is not None and sub not in skip:
                     v = bj + c
                     if v < best[i]:
                         best[i], back[i] = v, (j, "w")
@@ -132,7 +146,7 @@ class Vocabulary:
                 unknown.append(text)
         # a lone unexplained run of 1 letter is an initial; longer ones stay unknown
         if len(self._memo) < 500_000:
-            self._memo[chunk] = (tokens, unknown)
+            self._memo[memo_key] = (tokens, unknown)
         return tokens, unknown
 
 
@@ -197,6 +211,11 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                     # after a doubled first letter the initial reading wins (ssihombing)
                     options.append((0, 0 if chunk[0] == chunk[1] else len(t3) + 1, [chunk[0]] + t3, u3))
             _, _, toks, unknown = min(options, key=lambda o: (o[0], o[1]))
+            if unknown and fix is not None and vocab.calls:
+                # letters a call form leaves unexplained may be a typo of a roster word instead
+                t0, u0 = vocab.segment(chunk, calls=False)
+                if u0 and all(len(u) >= 5 and fix(u) is not None for u in u0):
+                    toks, unknown = t0, u0
         info.tokens.extend(toks)
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")

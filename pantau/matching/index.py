@@ -25,7 +25,7 @@ from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, canon_token, c
                                        spell, variant_key)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "8"
+INDEX_FORMAT = "9"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
@@ -206,6 +206,7 @@ class RosterIndex:
     tok_len: np.ndarray
     tok_call: np.ndarray                # V x callnames.FORMS call-form ids of each token (-1 padded)
     call_extra: dict[str, int]          # call forms that are not roster tokens -> their ids
+    call_bits: np.ndarray               # bits of each call form (roster token ids, then call_extra's)
     tok_pre: np.ndarray                 # ABBR_CODE + id of each token's first ABBR_LEN letters (-1: too short)
     pre2id: dict[str, int]              # those first letters -> id
     typo_h: np.ndarray                  # one-letter deletions of roster tokens, hashed and sorted (typos.py)
@@ -306,6 +307,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     tok_len = np.array([len(w) for w in words], dtype=np.int16)
 
     tok_call, call_extra = callnames.build(tok2id, tok_len)
+    call_bits = callnames.call_bits(tok_call, tok_count, len(tok2id) + len(call_extra), n)
     typo_h, typo_ids = typos.build(tok2id, tok_count)
     pre2id: dict[str, int] = {}
     tok_pre = np.full(len(tok2id), -1, dtype=np.int32)
@@ -369,14 +371,15 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         fingerprint=fingerprint, model_version=model_version, n=n,
         nips=_bytes([e.nip for e in employees]),
         tok2id=tok2id, tok_count=tok_count, tok_idf=tok_idf, tok_first=tok_first, tok_len=tok_len,
-        tok_call=tok_call, call_extra=call_extra, typo_h=typo_h, typo_ids=typo_ids, tok_pre=tok_pre,
+        tok_call=tok_call, call_extra=call_extra, call_bits=call_bits, typo_h=typo_h, typo_ids=typo_ids, tok_pre=tok_pre,
         pre2id=pre2id,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
                           compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count, info=name_info),
         birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
         e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id),
         known_exact=known_exact, known_user=known_user,
-        vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0}),
+        vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0},
+                                     call_extra),
     )
 
 

@@ -88,12 +88,12 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     )
 
 
-CALL_DISCOUNT_BITS = 3.0   # a call form could stand for several given names: it says less than the name
+def call_overlap(A_call: np.ndarray, E: np.ndarray, roster: RosterIndex, o: TokenOverlap) -> None:
+    """Actor tokens that are a call name of a roster token (Yanto for Heryanto), into ``o``.
 
-
-def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, roster: RosterIndex,
-                 o: TokenOverlap) -> None:
-    """Actor tokens that are a call name of a roster token (Yanto for Heryanto), into ``o``."""
+    The information is the call form's own (``callnames.call_bits``: how many employees
+    answer to it), not the given name's: "Yanto" says little even for a rare Supriyanto.
+    """
     P, ka = A_call.shape
     ke = E.shape[1]
     o.call_a = np.zeros(P, np.int64)
@@ -102,12 +102,13 @@ def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, roster: Roste
     cols = [j for j in range(ka) if (A_call[:, j] >= 0).any()]
     if not cols or not P:
         return
-    e_valid = E >= 0
+    info = np.zeros(P, np.float64)
     for j in cols:
         col = A_call[:, j]
         # only pairs where this actor token may be a call name: it has a call id and is not
-        # itself one of the employee's tokens (most pairs share their tokens outright)
-        rows = np.flatnonzero((col >= 0) & ~(A[:, j][:, None] == E).any(1))
+        # itself one of the employee's tokens (a call id is the token's own id when the roster
+        # has the token; most pairs share their tokens outright)
+        rows = np.flatnonzero((col >= 0) & ~(col[:, None] == E).any(1))
         if not len(rows):
             continue
         c = col[rows][:, None]
@@ -115,12 +116,12 @@ def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, roster: Roste
         hit = np.zeros(len(rows), bool)
         for k in range(ke):
             ek = Er[:, k]
-            m = (roster.tok_call[np.where(ek >= 0, ek, 0)] == c).any(1) & (ek >= 0)
+            m = (roster.tok_call[np.where(ek >= 0, ek, 0)] == c).any(1) & (ek >= 0) & ~o.call_e[rows, k]
             o.call_e[rows, k] |= m
             hit |= m
         o.call_a[rows] += hit
-    idf = np.where(e_valid, roster.tok_idf[np.where(e_valid, E, 0)], 0.0)
-    o.call_info = np.maximum((idf * o.call_e).sum(1) - CALL_DISCOUNT_BITS * o.call_e.sum(1), 0).astype(np.float32)
+        info[rows] += np.where(hit, roster.call_bits[col[rows]], 0.0)
+    o.call_info = info.astype(np.float32)
 
 
 class PairFeatures:
@@ -134,8 +135,8 @@ class PairFeatures:
         self.n = len(pa)
         self.d = token_overlap(batch.d_tok[pa], batch.d_init[pa], batch.d_first[pa], roster.names.tok[pe], roster)
         self.h = token_overlap(batch.h_tok[pa], batch.h_init[pa], batch.h_first[pa], roster.names.tok[pe], roster)
-        call_overlap(batch.d_call[pa], batch.d_tok[pa], roster.names.tok[pe], roster, self.d)
-        call_overlap(batch.h_call[pa], batch.h_tok[pa], roster.names.tok[pe], roster, self.h)
+        call_overlap(batch.d_call[pa], roster.names.tok[pe], roster, self.d)
+        call_overlap(batch.h_call[pa], roster.names.tok[pe], roster, self.h)
         self.d_present = batch.d_sorted_h[pa] >= 0
         # a display name that reads as a person's name: two or more words, one of them a roster
         # name token ("Herman Sasiwan"); "Hamba Allah" or "Pejuang Rupiah" are not
