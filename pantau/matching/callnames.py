@@ -3,14 +3,16 @@
 Indonesians are called by a part of their given name: the last two syllables
 (Heryanto -> Yanto, Kartini -> Tini, Fransiska -> Siska) or the name without its first
 syllable (Suparman -> Parman, Sulastri -> Lastri), or the first two syllables (Hendrawan ->
-Hendra). The blocking key indexes the first two kinds only (the third is mostly another
-given name already, and the index must stay small at national scale). The rules follow Indonesian syllable structure (a boundary
+Hendra). The first two kinds are the usual ones: the blocking key pairs them with the
+other name tokens and the comparison's "call name and another token" needs one (the third
+is mostly another given name already: Hadi, Budi, Ani); the third counts for a call name
+alone. The rules follow Indonesian syllable structure (a boundary
 before a consonant that a vowel follows; ng, ny, kh, sy stay whole) as described in
 public grammars of Indonesian nicknames; they were written from those, not from any
 labelled set. A call form shorter than three letters, or not two letters shorter
 than the name, is not kept (it would say nothing).
 
-The index keeps, per roster token, up to ``FORMS`` call-form ids; a form that is itself
+The index keeps, per roster token, ``FORMS`` call-form ids by kind (-1: none); a form that is itself
 a roster token ("yanto") uses that token's id, others get ids after the vocabulary.
 """
 
@@ -18,8 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from pantau.matching.normalize import core_tokens
+
 FORMS = 3
-BLOCKING_FORMS = 2       # forms the blocking key indexes (the index stays small at national scale)
+BLOCKING_FORMS = 2       # the usual kinds (last two syllables, without the first): the blocking key
+                         # pairs them with other tokens; the comparison's "call name and another token" needs one
 _DIGRAPHS = ("ng", "ny", "kh", "sy")
 _VOWELS = set("aeiou")
 
@@ -43,32 +48,83 @@ def syllables(word: str) -> list[str]:
     return out
 
 
-def call_forms(token: str) -> list[str]:
-    """The call names a given name yields (at most ``FORMS``), most usual first."""
+def form_kinds(token: str) -> list[str | None]:
+    """The call names of a given name by kind (``FORMS`` slots, ``None`` when a kind says nothing):
+    the last two syllables, the name without its first syllable, the first two syllables.
+
+    The kind, not the position in a list, is what says how usual a form is: for
+    Hadijah the last two syllables and the name without its first are both Dijah, and the
+    first two (Hadi) are still mostly another person's given name."""
     syl = syllables(token)
     if len(syl) < 2:
-        return []
+        return [None] * FORMS
     forms = ["".join(syl[-2:]), "".join(syl[1:]), "".join(syl[:2])]
-    out = []
+    out: list[str | None] = []
     for f in forms:
-        if len(f) >= 3 and len(token) - len(f) >= 2 and f != token and f not in out:
-            out.append(f)
-    return out[:FORMS]
+        ok = len(f) >= 3 and len(token) - len(f) >= 2 and f != token and f not in out
+        out.append(f if ok else None)
+    return out
+
+
+def call_forms(token: str) -> list[str]:
+    """The call names a given name yields (at most ``FORMS``), most usual first."""
+    return [f for f in form_kinds(token) if f is not None]
 
 
 def build(tok2id: dict[str, int], tok_len: np.ndarray) -> tuple[np.ndarray, dict[str, int]]:
-    """(V x FORMS call-form ids per roster token, -1 padded; ids of forms that are not roster tokens)."""
+    """(V x FORMS call-form ids per roster token by kind, -1 when none; ids of forms that are not roster tokens)."""
     extra: dict[str, int] = {}
     table = np.full((len(tok2id), FORMS), -1, dtype=np.int32)
     for t, i in tok2id.items():
         if len(t) < 5:
             continue
-        for j, f in enumerate(call_forms(t)):
+        for j, f in enumerate(form_kinds(t)):
+            if f is None:
+                continue
             cid = tok2id.get(f)
             if cid is None:
                 cid = extra.setdefault(f, len(tok2id) + len(extra))
             table[i, j] = cid
     return table, extra
+
+
+def regional(words: list[str]) -> np.ndarray:
+    """Per word, whether ``normalize.core_tokens`` drops it between other words (Ni, Wayan, Gede).
+
+    Probed, not listed again, so the call names follow whatever the normaliser counts as a
+    regional part. A regional part is nobody's given name and says little: "Ni Komang" and
+    a call name is not "a call name and another name token"."""
+    return np.fromiter((w not in core_tokens(["x", w, "x"]) for w in words), bool, len(words))
+
+
+def _maybe_part(word: str) -> bool:
+    return (word not in core_tokens([word, "x"]) or word not in core_tokens(["x", word])
+            or word not in core_tokens(["i", word, "x"]))
+
+
+def given_columns(tok: np.ndarray, words: list[str], tok_len: np.ndarray) -> np.ndarray:
+    """n x k: which columns of each name (token ids, negative = none) hold its given names.
+
+    People are called by a part of a given name, and the given names are the first two
+    tokens of the name itself: regional parts left out (Adtamawati in Ni Luh Wayan
+    Adtamawati, Aryarisa in I Gede Aryarisa), not the family name or marga after them (Jaya
+    is not a call name of Janijaya in Rustrayani Indah Janijaya). Only names with a possible
+    regional part are read token by token (a few per cent)."""
+    valid = tok >= 0
+    safe = np.where(valid, tok, 0)
+    core = valid & (tok_len[safe] > 1)
+    if len(words):
+        maybe = np.fromiter((_maybe_part(w) for w in words), bool, len(words))
+        for r in np.flatnonzero((maybe[safe] & valid).any(1)):
+            cols = [k for k in range(tok.shape[1]) if valid[r, k]]
+            kept = core_tokens([words[tok[r, k]] for k in cols])
+            p = 0
+            for k in cols:
+                if p < len(kept) and words[tok[r, k]] == kept[p]:
+                    p += 1
+                else:
+                    core[r, k] = False
+    return core & (np.cumsum(core, 1) <= 2)
 
 
 def call_bits(tok_call: np.ndarray, tok_count: np.ndarray, n_forms: int, n: int) -> np.ndarray:

@@ -196,26 +196,33 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             continue
         # segment the chunk as written (keeps "ssihombing" = s + sihombing) unless that leaves
         # letters unexplained; then in current spelling (budisoeharto -> budi + suharto)
-        toks, unknown = vocab.segment(chunk)
+        toks, unknown = vocab.segment(chunk, calls=False)
         if unknown:
             # also try current spelling (budisoeharto -> budi + suharto), and an initial in
             # front of it (ssyahputra -> s + sahputra, which collapsing "ss" would hide)
             options = [(sum(map(len, unknown)), len(toks), toks, unknown)]
             sp = spell(chunk)
             if sp != chunk:
-                t2, u2 = vocab.segment(sp)
+                t2, u2 = vocab.segment(sp, calls=False)
                 options.append((sum(map(len, u2)), len(t2), t2, u2))
             if len(chunk) > 3 and chunk[0] == chunk[1]:
-                t3, u3 = vocab.segment(spell(chunk[1:]))
+                t3, u3 = vocab.segment(spell(chunk[1:]), calls=False)
                 if not u3:
                     # after a doubled first letter the initial reading wins (ssihombing)
                     options.append((0, 0 if chunk[0] == chunk[1] else len(t3) + 1, [chunk[0]] + t3, u3))
             _, _, toks, unknown = min(options, key=lambda o: (o[0], o[1]))
-            if unknown and fix is not None and vocab.calls:
-                # letters a call form leaves unexplained may be a typo of a roster word instead
-                t0, u0 = vocab.segment(chunk, calls=False)
-                if u0 and all(len(u) >= 5 and fix(u) is not None for u in u0):
-                    toks, unknown = t0, u0
+            # call forms of roster names (rani for Yorani) explain what roster words leave
+            # unexplained, unless it is a typo of a roster word (prnomo is purnomo, not p + r + nomo)
+            if unknown and vocab.calls and not (
+                    fix is not None and all(len(u) >= 5 and fix(u) is not None for u in unknown)):
+                # a lone letter between call forms (muha + m + mad for muhammad) is no better
+                # than two letters left unexplained
+                left = sum(map(len, unknown)) + 2 * sum(len(t) == 1 for t in toks)
+                for c in dict.fromkeys((chunk, sp)):
+                    t4, u4 = vocab.segment(c)
+                    n4 = sum(map(len, u4)) + 2 * sum(len(t) == 1 for t in t4)
+                    if n4 < left:
+                        toks, unknown, left = t4, u4, n4
         info.tokens.extend(toks)
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")

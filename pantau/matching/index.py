@@ -207,6 +207,8 @@ class RosterIndex:
     tok_call: np.ndarray                # V x callnames.FORMS call-form ids of each token (-1 padded)
     call_extra: dict[str, int]          # call forms that are not roster tokens -> their ids
     call_bits: np.ndarray               # bits of each call form (roster token ids, then call_extra's)
+    call_given: np.ndarray              # n x NT: the columns of each name that hold its given names
+    tok_regional: np.ndarray            # V: the token is a regional part (Ni, Wayan), nobody's given name
     tok_pre: np.ndarray                 # ABBR_CODE + id of each token's first ABBR_LEN letters (-1: too short)
     pre2id: dict[str, int]              # those first letters -> id
     typo_h: np.ndarray                  # one-letter deletions of roster tokens, hashed and sorted (typos.py)
@@ -315,6 +317,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         if len(w) >= ABBR_LEN + 2:
             tok_pre[i] = ABBR_CODE + pre2id.setdefault(w[:ABBR_LEN], len(pre2id))
     e_tok = _pad([[tok2id[t] for t in toks] for toks in names], NT, E_PAD)
+    call_given = callnames.given_columns(e_tok, words, tok_len)
     # each list of millions of strings is turned into an array and dropped at once (peak memory)
     sorted_s = [" ".join(sorted(t)) for t in names]
     e_sorted_h = np.array([h64(s) for s in sorted_s], dtype=np.int64)
@@ -371,7 +374,8 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         fingerprint=fingerprint, model_version=model_version, n=n,
         nips=_bytes([e.nip for e in employees]),
         tok2id=tok2id, tok_count=tok_count, tok_idf=tok_idf, tok_first=tok_first, tok_len=tok_len,
-        tok_call=tok_call, call_extra=call_extra, call_bits=call_bits, typo_h=typo_h, typo_ids=typo_ids, tok_pre=tok_pre,
+        tok_call=tok_call, call_extra=call_extra, call_bits=call_bits, call_given=call_given,
+        tok_regional=callnames.regional(words), typo_h=typo_h, typo_ids=typo_ids, tok_pre=tok_pre,
         pre2id=pre2id,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
                           compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count, info=name_info),

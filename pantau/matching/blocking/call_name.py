@@ -8,36 +8,6 @@ import numpy as np
 
 from pantau.matching.blocking.base import TAG_SHIFT, ActorSide, BlockingKey, RosterSide, key
 from pantau.matching.callnames import BLOCKING_FORMS, FORMS
-from pantau.matching.normalize import core_tokens
-
-
-def _maybe_part(word: str) -> bool:
-    """Whether ``core_tokens`` may drop the word (I, Ni, Wayan, Bagus after Ida): probed, not listed
-    again here, so the key follows whatever the normaliser counts as a regional part."""
-    return (word not in core_tokens([word, "x"]) or word not in core_tokens(["x", word])
-            or word not in core_tokens(["i", word, "x"]))
-
-
-def core_columns(rs: RosterSide) -> np.ndarray:
-    """n x PAIR_TOKENS: the full tokens that are the name itself, regional parts left out.
-
-    Only names with a possible regional part are read token by token (a few per cent)."""
-    roster = rs.roster
-    words = roster.__dict__.get("_words")            # a cache on the index object itself
-    if words is None:
-        words = roster.__dict__["_words"] = list(roster.tok2id)
-    maybe = np.fromiter((_maybe_part(w) for w in words), bool, len(words))
-    core = rs.full.copy()
-    for r in np.flatnonzero((maybe[rs.safe] & rs.valid).any(1)):
-        cols = [k for k in range(rs.tok.shape[1]) if rs.valid[r, k]]
-        kept = core_tokens([words[rs.tok[r, k]] for k in cols])
-        p = 0
-        for k in cols:
-            if p < len(kept) and words[rs.tok[r, k]] == kept[p]:
-                p += 1
-            else:
-                core[r, k] = False
-    return core
 
 
 class CallName(BlockingKey):
@@ -45,15 +15,15 @@ class CallName(BlockingKey):
         out = []
         calls = rs.roster.tok_call[rs.safe]                 # n x PAIR_TOKENS x FORMS
         calls = np.where(rs.valid[:, :, None], calls, -1).astype(np.int64)
-        core = core_columns(rs)
-        n_core = core.sum(1)
-        rank = np.cumsum(core, 1)
         ncol = rs.tok.shape[1]
+        given_cols = rs.roster.call_given[:, :ncol]
+        n_given = given_cols.sum(1)            # 1: one name besides the regional parts
+        rank = np.cumsum(given_cols, 1)
         n = len(rs.rows)
-        # call names come from the given names: the first two tokens of the name itself
-        # (Adtamawati in Ni Luh Wayan Adtamawati), not its regional parts
+        # call names come from the given names (callnames.given_columns: Adtamawati in Ni Luh
+        # Wayan Adtamawati, not its regional parts)
         for g in (1, 2):
-            given = core & (rank == g)
+            given = given_cols & (rank == g)
             has_g = given.any(1)
             col = given.argmax(1)
             for c in range(FORMS):
@@ -63,12 +33,13 @@ class CallName(BlockingKey):
                     continue
                 # alone: the one name an employee has besides regional parts (any of its forms,
                 # Hendra for Hendrawan too); with another token: the usual forms only
-                m = has & (n_core == 1)
+                m = has & (n_given == 1)
                 out.append((key(self.tag, cid[m] << np.int64(24)), rs.rows[m]))
                 if c >= BLOCKING_FORMS:
                     continue
+                regional = rs.roster.tok_regional[rs.safe]      # "Wayan" + a call name: the alone key
                 for k in range(ncol):
-                    m = has & rs.full[:, k] & (col != k)
+                    m = has & rs.full[:, k] & ~regional[:, k] & (col != k)
                     out.append((key(self.tag, (cid[m] << np.int64(24)) | rs.tok[m, k]), rs.rows[m]))
         return out
 

@@ -30,7 +30,7 @@ DISPLAY_NAME = DisplayNameComparison(
         Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0, code="similar"),
         Level("is a shortened form of the roster name", lambda f: actor_subset(f.d), 38.0, code="shortened"),
         Level("uses a call name of the roster name and another of its tokens (Yanto Siregar)",
-              lambda f: call_name(f.d), 38.0, code="call_name"),
+              lambda f: call_name(f.d), 44.0, code="call_name"),
         Level("uses only a call name of the roster name (Yanto)", lambda f: call_name_alone(f.d), 28.0,
               code="call_name_alone"),
         Level("shares one token but is another name", lambda f: (f.d.full_e >= 1) & (f.d_known >= 2), -15.0,

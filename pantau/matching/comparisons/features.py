@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from pantau.matching.callnames import BLOCKING_FORMS
 from pantau.matching.index import ABBR_CODE, ActorBatch, RosterIndex
 
 INITIAL_BITS = 3.0
@@ -31,7 +32,9 @@ class TokenOverlap:
     roster_init: np.ndarray  # roster initials (M. Rizki) covered by an actor full token
     info: np.ndarray         # bits of the employee tokens matched fully
     abbr_a: np.ndarray = None   # actor abbreviations ("sir" for Siregar) that stand for a roster token
-    call_a: np.ndarray = None   # actor tokens that are a call name of an unmatched roster token
+    call_a: np.ndarray = None   # actor tokens that are a call name of an unmatched roster given name
+    call_usual: np.ndarray = None   # ... by one of its usual forms (callnames.BLOCKING_FORMS: not Ani for Anisa)
+    core_full: np.ndarray = None    # roster tokens matched fully that are not regional parts (Ni, Wayan)
     call_e: np.ndarray = None   # P x NT: roster tokens so called
     call_info: np.ndarray = None
 
@@ -88,17 +91,28 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     )
 
 
-def call_overlap(A_call: np.ndarray, E: np.ndarray, roster: RosterIndex, o: TokenOverlap) -> None:
-    """Actor tokens that are a call name of a roster token (Yanto for Heryanto), into ``o``.
+def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, G: np.ndarray, roster: RosterIndex,
+                 o: TokenOverlap) -> None:
+    """Actor tokens that are a call name of a roster given name (Yanto for Heryanto), into ``o``.
 
-    The information is the call form's own (``callnames.call_bits``: how many employees
-    answer to it), not the given name's: "Yanto" says little even for a rare Supriyanto.
+    ``G`` marks the given names among the roster tokens (``callnames.given_columns``): a call
+    name comes from a given name, not from a family name or a regional part. The
+    information is the call form's own (``callnames.call_bits``: how many employees answer
+    to it), not the given name's: "Yanto" says little even for a rare Supriyanto.
     """
     P, ka = A_call.shape
     ke = E.shape[1]
     o.call_a = np.zeros(P, np.int64)
+    o.call_usual = np.zeros(P, np.int64)
     o.call_e = np.zeros((P, ke), bool)
     o.call_info = np.zeros(P, np.float32)
+    e_valid = E >= 0
+    regional = np.where(e_valid, roster.tok_regional[np.where(e_valid, E, 0)], True)
+    matched = np.zeros((P, ke), bool)
+    for j in range(A.shape[1]):
+        if (A[:, j] >= 0).any():
+            matched |= (A[:, j][:, None] == E) & e_valid
+    o.core_full = (matched & ~regional).sum(1)
     cols = [j for j in range(ka) if (A_call[:, j] >= 0).any()]
     if not cols or not P:
         return
@@ -112,14 +126,18 @@ def call_overlap(A_call: np.ndarray, E: np.ndarray, roster: RosterIndex, o: Toke
         if not len(rows):
             continue
         c = col[rows][:, None]
-        Er = E[rows]
+        Er, Gr = E[rows], G[rows]
         hit = np.zeros(len(rows), bool)
+        usual = np.zeros(len(rows), bool)
         for k in range(ke):
             ek = Er[:, k]
-            m = (roster.tok_call[np.where(ek >= 0, ek, 0)] == c).any(1) & (ek >= 0) & ~o.call_e[rows, k]
+            forms = roster.tok_call[np.where(ek >= 0, ek, 0)] == c
+            m = forms.any(1) & Gr[:, k] & ~o.call_e[rows, k]
             o.call_e[rows, k] |= m
             hit |= m
+            usual |= m & forms[:, :BLOCKING_FORMS].any(1)
         o.call_a[rows] += hit
+        o.call_usual[rows] += usual
         info[rows] += np.where(hit, roster.call_bits[col[rows]], 0.0)
     o.call_info = info.astype(np.float32)
 
@@ -135,8 +153,9 @@ class PairFeatures:
         self.n = len(pa)
         self.d = token_overlap(batch.d_tok[pa], batch.d_init[pa], batch.d_first[pa], roster.names.tok[pe], roster)
         self.h = token_overlap(batch.h_tok[pa], batch.h_init[pa], batch.h_first[pa], roster.names.tok[pe], roster)
-        call_overlap(batch.d_call[pa], roster.names.tok[pe], roster, self.d)
-        call_overlap(batch.h_call[pa], roster.names.tok[pe], roster, self.h)
+        given = roster.call_given[pe]
+        call_overlap(batch.d_call[pa], batch.d_tok[pa], roster.names.tok[pe], given, roster, self.d)
+        call_overlap(batch.h_call[pa], batch.h_tok[pa], roster.names.tok[pe], given, roster, self.h)
         self.d_present = batch.d_sorted_h[pa] >= 0
         # a display name that reads as a person's name: two or more words, one of them a roster
         # name token ("Herman Sasiwan"); "Hamba Allah" or "Pejuang Rupiah" are not

@@ -33,7 +33,7 @@ HANDLE = HandleComparison(
         Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 40.0, code="similar"),
         Level("is a shortened form of the roster name", lambda f: actor_subset(f.h), 42.0, code="shortened"),
         Level("uses a call name of the roster name and another of its tokens (Yanto Siregar)",
-              lambda f: call_name(f.h), 38.0, code="call_name"),
+              lambda f: call_name(f.h), 44.0, code="call_name"),
         Level("uses only a call name of the roster name (Yanto)", lambda f: call_name_alone(f.h), 28.0,
               code="call_name_alone"),
         Level("shares one name token", lambda f: f.h.full_e >= 1, 4.0, name_evidence=False, code="one_token"),

@@ -25,13 +25,15 @@ def actor_subset(o: TokenOverlap) -> np.ndarray:
 
 
 def call_name(o: TokenOverlap) -> np.ndarray:
-    """A call name of a roster token and another roster token, nothing else (Yanto Siregar)."""
-    return (o.call_a >= 1) & (o.full_a >= 1) & (o.full_a + o.call_a >= o.n_a)
+    """A usual call name of a roster given name and another roster token that is not a regional
+    part, nothing else (Yanto Siregar; not Ni Komang Jadi, not Ani Wibowo for Anisa Dwi Wibowo:
+    a first-two-syllables form is mostly a given name of its own)."""
+    return (o.call_usual >= 1) & (o.core_full >= 1) & (o.full_a + o.call_a >= o.n_a)
 
 
 def call_name_alone(o: TokenOverlap) -> np.ndarray:
-    """Only call names of roster tokens (Yanto, Pak Yanto)."""
-    return (o.call_a >= 1) & (o.full_a == 0) & (o.call_a >= o.n_a)
+    """Only call names of roster given names, perhaps with regional parts (Yanto, Pak Yanto, Bli Wayan Wira)."""
+    return (o.call_a >= 1) & (o.core_full == 0) & (o.full_a + o.call_a >= o.n_a)
 
 
 def call_params(f, field: str, i: int) -> dict:
