@@ -78,7 +78,13 @@ def build(tok2id: dict[str, int], tok_len: np.ndarray) -> tuple[np.ndarray, dict
     for t, i in tok2id.items():
         if len(t) < 5:
             continue
-        for j, f in enumerate(form_kinds(t)):
+        kinds = form_kinds(t)
+        # a three-syllable name has one "last two" form (Wijarti: Jarti); its first two
+        # syllables (Wijar) are then usual too, unless they are a roster name of their own
+        # (Hadi for Hadijah: mostly someone named Hadi)
+        if kinds[1] is None and kinds[2] is not None and kinds[2] not in tok2id:
+            kinds[1], kinds[2] = kinds[2], None
+        for j, f in enumerate(kinds):
             if f is None:
                 continue
             cid = tok2id.get(f)

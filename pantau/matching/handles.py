@@ -215,13 +215,15 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             # unexplained, unless it is a typo of a roster word (prnomo is purnomo, not p + r + nomo)
             if unknown and vocab.calls and not (
                     fix is not None and all(len(u) >= 5 and fix(u) is not None for u in unknown)):
-                # a lone letter between call forms (muha + m + mad for muhammad) is no better
-                # than two letters left unexplained
+                # they fill gaps between the roster words found, never break one up (arnefri +
+                # yus is not arnef + ri + us); a lone letter between call forms (muha + m + mad
+                # for muhammad) is no better than two letters left unexplained
+                words = {t for t in toks if len(t) >= 4}
                 left = sum(map(len, unknown)) + 2 * sum(len(t) == 1 for t in toks)
                 for c in dict.fromkeys((chunk, sp)):
                     t4, u4 = vocab.segment(c)
                     n4 = sum(map(len, u4)) + 2 * sum(len(t) == 1 for t in t4)
-                    if n4 < left:
+                    if n4 < left and words <= set(t4):
                         toks, unknown, left = t4, u4, n4
         info.tokens.extend(toks)
         info.unknown.extend(unknown)

@@ -94,6 +94,8 @@ CALL_ROSTER = [
     emp("198001012005011107", "Sarjawagito Kuncoro Purnomo", "Inspektorat", "Auditor"),
     emp("198001012005011108", "Gitoni", "Inspektorat", "Auditor"),
     emp("198001012005011109", "Ni Made Ayu", "Bappeda", "Perencana"),
+    emp("198001012005011110", "Ani Lestari", "Bappeda", "Perencana"),
+    emp("198001012005011111", "Wijarti Kartini Sasmito", "Bappeda", "Perencana"),
 ]
 
 
@@ -136,9 +138,12 @@ def test_call_names_come_from_the_name_itself_not_its_regional_parts():
 
 
 def test_a_call_name_and_another_token_needs_a_usual_form_of_a_given_name():
-    # Ani is the first two syllables of Anisa: mostly a given name of its own
+    # Ani is the first two syllables of Anisa and a roster name of its own: mostly someone named Ani
     ani = call_best(actor("ani.wibowo", "Ani Wibowo"))
     assert "display_name.call_name" not in codes(ani)
+    # Wijar (Wijarti) is no one's name: a usual call name of a three-syllable name
+    wijar = call_best(actor("wijarsasmito", "Bu Wijar Sasmito"))
+    assert wijar.nip == "198001012005011111" and "display_name.call_name" in codes(wijar)
     # Jaya is a form of the family name Janijaya, not of a given name
     jaya = call_best(actor("indahjaya", "Indah Jaya"))
     assert "display_name.call_name" not in codes(jaya) and "handle.call_name" not in codes(jaya)
