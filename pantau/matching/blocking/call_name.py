@@ -20,6 +20,7 @@ class CallName(BlockingKey):
         n_given = given_cols.sum(1)            # 1: one name besides the regional parts
         rank = np.cumsum(given_cols, 1)
         n = len(rs.rows)
+        regional = rs.roster.tok_regional[rs.safe]      # "Wayan" + a call name: the alone key's work
         # call names come from the given names (callnames.given_columns: Adtamawati in Ni Luh
         # Wayan Adtamawati, not its regional parts)
         for g in (1, 2):
@@ -37,7 +38,6 @@ class CallName(BlockingKey):
                 out.append((key(self.tag, cid[m] << np.int64(24)), rs.rows[m]))
                 if c >= BLOCKING_FORMS:
                     continue
-                regional = rs.roster.tok_regional[rs.safe]      # "Wayan" + a call name: the alone key
                 for k in range(ncol):
                     m = has & rs.full[:, k] & ~regional[:, k] & (col != k)
                     out.append((key(self.tag, (cid[m] << np.int64(24)) | rs.tok[m, k]), rs.rows[m]))
