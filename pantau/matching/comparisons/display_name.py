@@ -27,10 +27,12 @@ DISPLAY_NAME = DisplayNameComparison(
         Level("nearly equals the roster name (similarity >= 92)", lambda f: f.d_ratio >= 92, 52.0, code="near"),
         Level("contains every roster name token", lambda f: all_roster_tokens(f.d), 38.0, code="all_tokens"),
         Level("matches the roster name with initials", lambda f: initials(f.d), 44.0, code="initials"),
-        Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0, code="similar"),
-        Level("is a shortened form of the roster name", lambda f: actor_subset(f.d), 38.0, code="shortened"),
+        # before "resembles": a call name and the family name is the closer reading (Dalin
+        # Hutapea for Dalinman Hutapea resembles the name too, at lower points)
         Level("uses a call name of the roster name and another of its tokens (Yanto Siregar)",
               lambda f: call_name(f.d), 44.0, code="call_name"),
+        Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0, code="similar"),
+        Level("is a shortened form of the roster name", lambda f: actor_subset(f.d), 38.0, code="shortened"),
         Level("uses only a call name of the roster name (Yanto)", lambda f: call_name_alone(f.d), 28.0,
               code="call_name_alone"),
         Level("shares one token but is another name", lambda f: (f.d.full_e >= 1) & (f.d_known >= 2), -15.0,

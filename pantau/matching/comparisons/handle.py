@@ -30,10 +30,12 @@ HANDLE = HandleComparison(
         Level("spells the roster name with an abbreviated name (tiurmasir)",
               lambda f: initials(f.h) & (f.h.abbr_a >= 1), 42.0, code="abbreviation"),
         Level("spells the roster name with initials", lambda f: initials(f.h), 52.0, code="initials"),
-        Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 40.0, code="similar"),
-        Level("is a shortened form of the roster name", lambda f: actor_subset(f.h), 42.0, code="shortened"),
+        # before "resembles": a call name and the family name is the closer reading (Dalin
+        # Hutapea for Dalinman Hutapea resembles the name too, at lower points)
         Level("uses a call name of the roster name and another of its tokens (Yanto Siregar)",
               lambda f: call_name(f.h), 44.0, code="call_name"),
+        Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 40.0, code="similar"),
+        Level("is a shortened form of the roster name", lambda f: actor_subset(f.h), 42.0, code="shortened"),
         Level("uses only a call name of the roster name (Yanto)", lambda f: call_name_alone(f.h), 28.0,
               code="call_name_alone"),
         Level("shares one name token", lambda f: f.h.full_e >= 1, 4.0, name_evidence=False, code="one_token"),

@@ -96,6 +96,7 @@ CALL_ROSTER = [
     emp("198001012005011109", "Ni Made Ayu", "Bappeda", "Perencana"),
     emp("198001012005011110", "Ani Lestari", "Bappeda", "Perencana"),
     emp("198001012005011111", "Wijarti Kartini Sasmito", "Bappeda", "Perencana"),
+    emp("198001012005011112", "Dalinman Hutapea", "Bappeda", "Perencana"),
 ]
 
 
@@ -147,6 +148,12 @@ def test_a_call_name_and_another_token_needs_a_usual_form_of_a_given_name():
     # Jaya is a form of the family name Janijaya, not of a given name
     jaya = call_best(actor("indahjaya", "Indah Jaya"))
     assert "display_name.call_name" not in codes(jaya) and "handle.call_name" not in codes(jaya)
+
+
+def test_a_call_name_and_the_family_name_is_read_before_a_resemblance():
+    # "Dalin Hutapea" resembles "Dalinman Hutapea" too; the call name is the closer reading
+    c = call_best(actor("dalin.", "Dalin Hutapea"))
+    assert c.nip == "198001012005011112" and "display_name.call_name" in codes(c)
 
 
 def test_a_call_form_that_also_begins_a_roster_token_is_still_a_call_name():
