@@ -188,6 +188,7 @@ class RosterNames:
     variant_h: np.ndarray               # hash of the sorted form in old spelling (j -> y)
     core_h: np.ndarray                  # hash of the sorted name without regional parts (normalize.core_tokens)
     count: np.ndarray                   # employees sharing the canonical name
+    core_count: np.ndarray              # employees sharing that name without regional parts
     info: np.ndarray                    # bits of information in the name
 
 
@@ -328,6 +329,9 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     del compact_s
     uniq, inv, cnt = np.unique(e_sorted_h, return_inverse=True, return_counts=True)
     name_count = cnt[inv].astype(np.int32)
+    # I Nyoman Wirawan and I Made Wirawan are namesakes to an account that shows only "Wirawan"
+    _, inv, cnt = np.unique(e_core_h, return_inverse=True, return_counts=True)
+    core_count = cnt[inv].astype(np.int32)
     idf_pad = np.append(tok_idf, np.float32(0))
     name_info = idf_pad[np.where(e_tok >= 0, e_tok, len(tok_idf))].sum(1).astype(np.float32)
 
@@ -372,7 +376,8 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         tok_call=tok_call, call_extra=call_extra, typo_h=typo_h, typo_ids=typo_ids, tok_pre=tok_pre,
         pre2id=pre2id,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
-                          compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count, info=name_info),
+                          compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count,
+                          core_count=core_count, info=name_info),
         birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
         e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id),
         known_exact=known_exact, known_user=known_user,

@@ -184,18 +184,21 @@ def canon_token(word: str) -> tuple[str, ...]:
 
 # Regional name parts that say little about who someone is: Balinese gender, birth-order and
 # caste words (I Wayan, Ni Luh Putu, Ida Bagus, Anak Agung, Cokorda) and their usual short forms
-# (Gde, Gst., Ngr., Nym., Wyn., Kt.), Buton/Bugis La/Wa, the Bugis-Makassar Andi and Daeng, the
+# (Gde, Gst., Ngr., Nym., Wyn., Kt.), Buton/Bugis La/Wa, the Bugis-Makassar Daeng, the
 # Minangkabau Datuk, the Batak boru marker. People drop them in display names and handles
 # (Wirawan for I Nyoman Wirawan). Kept in canonical form, as names are (Daeng is ``daing``);
 # an old-spelling j for y (Wajan, Daju) is read through ``variant_key``: Ni Loeh Wajan = Ni Luh Wayan.
 REGIONAL_PARTS = {spell(w) for w in (
                   "i", "ni", "luh", "wayan", "wyn", "putu", "gede", "gde", "made", "kadek", "nengah", "nyoman",
                   "nym", "komang", "ketut", "kt", "gusti", "gst", "ngurah", "ngr", "ida", "anak", "agung",
-                  "cokorda", "cokorde", "cok", "desak", "la", "wa", "andi", "daeng", "dg", "datuk", "dt",
+                  "cokorda", "cokorde", "cok", "desak", "la", "wa", "daeng", "dg", "datuk", "dt",
                   "br", "boru")}
 # ... and words that are regional parts only right after one of them (Ida Bagus, Gusti Ayu, La Ode, I Dewa
 # Gede): alone they are ordinary given names (Bagus, Ayu, Dewa)
 _REGIONAL_AFTER = {"bagus", "ayu", "dewa", "sang", "ode"}
+# ... and the Bugis-Makassar Andi only in front of a name of two words or more: before a single
+# word it is as often a plain given name (Andi Wijaya) as the title (Andi Mallarangeng)
+_REGIONAL_BEFORE_TWO = {"andi"}
 
 
 def is_regional(token: str, after_part: bool = False) -> bool:
@@ -210,8 +213,8 @@ def core_tokens(tokens: list[str]) -> list[str]:
     """A name without its regional parts (``i nyoman wirawan`` -> ``wirawan``); the name itself
     when nothing else would be left."""
     out, prev_part = [], False
-    for t in tokens:
-        part = is_regional(t, prev_part)
+    for k, t in enumerate(tokens):
+        part = is_regional(t, prev_part) or (t in _REGIONAL_BEFORE_TWO and len(tokens) - k > 2)
         if not part:
             out.append(t)
         prev_part = part

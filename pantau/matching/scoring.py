@@ -214,7 +214,7 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
         out.append(evidence.make("frequency", code, round(float(s.tf[i]), 1), bits=round(float(s.info[i]), 1)))
     if s.shared[i]:
         out.append(evidence.make("shared_name", "shared_name", round(float(s.shared[i]), 1),
-                                 count=int(roster.names.count[e])))
+                                 count=int(f.name_count[i])))
     for k, comp in enumerate(comps):
         if comp.role == "add" and s.levels[k][i] >= 0 and s.weights[k][i] != 0:
             out.append(level_feature(k, float(s.weights[k][i])))
@@ -222,7 +222,7 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
     if capped:
         out.append(evidence.make("score_capped", "score.capped", capped,
                                  total=round(sum(x.weight for x in out), 1)))
-    out.extend(_band_features(i, s, roster, model, e))
+    out.extend(_band_features(i, s, model, int(f.name_count[i])))
     parts = [[x.code, x.weight] for x in out if x.weight]
     total = round(sum(p[1] for p in parts), 1)
     out.append(evidence.make("score", "score.formed", 0.0, score=total, total=total, parts=parts,
@@ -230,12 +230,13 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
     return out
 
 
-def _band_features(i: int, s: Scored, roster: RosterIndex, model, e: int) -> list[Feature]:
+def _band_features(i: int, s: Scored, model, count: int) -> list[Feature]:
+    """``count``: employees carrying the name the account shows (``PairFeatures.name_count``)."""
     band = BAND_NAMES[int(s.band[i])]
     kind = int(s.known_kind[i])
     if band == "namesake":
-        if roster.names.count[e] >= 2:
-            return [evidence.make("band", "band.namesake.shared", 0.0, count=int(roster.names.count[e]))]
+        if count >= 2:
+            return [evidence.make("band", "band.namesake.shared", 0.0, count=count)]
         return [evidence.make("band", "band.namesake.common", 0.0)]
     if band == "possible" and kind in (known_mod.KNOWN_BARE, known_mod.KNOWN_NO_SERVER):
         return [evidence.make("band", "band.possible.known_bare", 0.0)]

@@ -165,7 +165,10 @@ class PairFeatures:
         else:
             self.d_ratio = np.zeros(0, np.float32)
             self.h_ratio = np.zeros(0, np.float32)
-        self.name_count = roster.names.count[pe]
+        # employees who carry the name the account shows: without regional parts when only
+        # that form fits (an account "Wirawan" has I Nyoman and I Made Wirawan for namesakes)
+        core_only = (self.d_core | self.h_core) & ~(self.d_exact | self.h_exact | self.d_variant)
+        self.name_count = np.where(core_only, roster.names.core_count[pe], roster.names.count[pe])
         self.name_info = roster.names.info[pe]
 
 
