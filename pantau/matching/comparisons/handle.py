@@ -24,6 +24,9 @@ HANDLE = HandleComparison(
         Level("spells the roster name", lambda f: f.h_exact, 62.0, code="exact"),
         Level("spells the roster name without its regional parts (I, Ni, Wayan, Ida Bagus, br.)",
               lambda f: f.h_core & (f.h.n_a >= 2), 56.0, code="core"),
+        # one token left (I Gede Aryarisa -> Aryarisa): that token is the personal name, as a
+        # mononym's is; how many carry it is the frequency and namesake rules' part (namesakes
+        # counted without regional parts, ``PairFeatures.name_count``)
         Level("spells the one name left without the regional parts", lambda f: f.h_core, 56.0, code="core"),
         Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 52.0, code="near"),
         Level("contains every roster name token", lambda f: all_roster_tokens(f.h), 40.0, code="all_tokens"),
