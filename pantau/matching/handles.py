@@ -53,11 +53,16 @@ class HandleInfo:
 class Vocabulary:
     """The roster's canonical tokens with their frequencies: what a handle may be made of."""
 
-    def __init__(self, counts: dict[str, int]):
+    def __init__(self, counts: dict[str, int], alternatives: dict[str, str] | None = None):
         self.counts = counts
         self.total = max(sum(counts.values()), 1)
         logt = math.log(self.total + 1)
         self.cost = {w: logt - math.log(c + 0.5) for w, c in counts.items() if len(w) > 1}
+        # another spelling of a roster word (heryanto for the roster's Herjanto) is a word of the
+        # handle, a little dearer than the roster's own: read as that spelling, not as a typo
+        for alt, word in (alternatives or {}).items():
+            if word in self.cost and alt not in self.cost and len(alt) > 1:
+                self.cost[alt] = self.cost[word] + 1.0
         # abbreviations a handle may use for a family (muh, moh, abd) cost like a common word
         for abbr, full in FAMILIES.items():
             if full in self.cost and abbr not in self.cost and len(abbr) > 1:

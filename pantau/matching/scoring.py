@@ -92,7 +92,7 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     name_points = best + others.sum(0)
     # information in the matched name: the field that matched more of it
     info = np.maximum(f.d.info + f.d.call_info, f.h.info + f.h.call_info)
-    exact_any = (f.d_exact | f.h_exact | f.d_variant)
+    exact_any = (f.d_exact | f.h_exact | f.d_variant | f.h_variant)
     info = np.where(exact_any, f.name_info, info)
     ref = roster.log2n + model.tf_bits_over_log2n
     tf = np.clip(model.tf_points_per_bit * (info - ref), model.tf_min, model.tf_max)
