@@ -189,6 +189,8 @@ class RosterNames:
     core_h: np.ndarray                  # hash of the sorted name without regional parts (normalize.core_tokens)
     count: np.ndarray                   # employees sharing the canonical name
     core_count: np.ndarray              # employees sharing that name without regional parts
+    variant_count: np.ndarray           # employees sharing the name in either spelling (j = y)
+    variant_info: np.ndarray            # bits of the name, its tokens counted in either spelling
     info: np.ndarray                    # bits of information in the name
 
 
@@ -334,6 +336,14 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     core_count = cnt[inv].astype(np.int32)
     idf_pad = np.append(tok_idf, np.float32(0))
     name_info = idf_pad[np.where(e_tok >= 0, e_tok, len(tok_idf))].sum(1).astype(np.float32)
+    # an account "Rahayu" that fits the roster's Rahaju has every Rahayu and Rahaju for
+    # namesakes, and a name as common as both together
+    _, inv, cnt = np.unique(e_var_h, return_inverse=True, return_counts=True)
+    variant_count = cnt[inv].astype(np.int32)
+    vid = np.array([tok2id[variant_key(w)] for w in words], dtype=np.int64)
+    var_tok = np.bincount(vid, weights=tok_count, minlength=len(words))[vid]
+    var_idf = np.append(np.log2(max(n, 2) / np.maximum(var_tok, 1)).astype(np.float32), np.float32(0))
+    variant_info = var_idf[np.where(e_tok >= 0, e_tok, len(tok_idf))].sum(1).astype(np.float32)
 
     births = [birth_parts(e) for e in employees]
     birth_year = np.array([b[0] for b in births], dtype=np.int32)
@@ -377,7 +387,8 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         pre2id=pre2id,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
                           compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count,
-                          core_count=core_count, info=name_info),
+                          core_count=core_count, variant_count=variant_count, variant_info=variant_info,
+                          info=name_info),
         birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
         e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id),
         known_exact=known_exact, known_user=known_user,

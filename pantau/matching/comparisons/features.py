@@ -172,5 +172,9 @@ class PairFeatures:
         core_only = (self.d_core | self.h_core) & ~(self.d_exact | self.h_exact | self.d_variant | self.h_variant)
         self.name_count = np.where(core_only, roster.names.core_count[pe], roster.names.count[pe])
         self.name_info = roster.names.info[pe]
+        # ... in either spelling when only the old-spelling form fits (Rahayu for the roster's Rahaju)
+        variant_only = (self.d_variant | self.h_variant) & ~(self.d_exact | self.h_exact)
+        self.name_count = np.where(variant_only, roster.names.variant_count[pe], self.name_count)
+        self.name_info = np.where(variant_only, roster.names.variant_info[pe], self.name_info)
 
 
