@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, spell
+from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, spell, variant_key
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
 _DOMAIN_SUFFIXES = (".bsky.social",)
@@ -158,6 +158,12 @@ def strip_domain(platform: str, handle: str) -> str:
     return h
 
 
+def _old_spelling_of_words(run: str, vocab: Vocabulary) -> bool:
+    """A run whose j -> y form is a roster word: written in old spelling (j = y)."""
+    toks = canon_token(run) if "j" in run else ()
+    return bool(toks) and any("j" in t for t in toks) and all(variant_key(t) in vocab.cost for t in toks)
+
+
 def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             fix: Callable[[str], str | None] | None = None) -> HandleInfo:
     """Name tokens, digits and the space-free form of a handle.
@@ -206,6 +212,9 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")
         for u in unknown:
+            if _old_spelling_of_words(u, vocab):  # wahjudi for the roster's Wahyudi: not a typo
+                info.tokens.extend(canon_token(u))
+                continue
             c = fix(u) if fix is not None and len(u) >= 5 else None
             if c is not None:
                 info.tokens.append(c)

@@ -473,7 +473,11 @@ _MISSING = object()
 def _fix_typos(tokens: list[str], roster: RosterIndex) -> tuple[list[str], bool]:
     """Tokens the roster does not know, read as the roster token one edit away (typos.py)."""
     tok2id = roster.tok2id
-    if all(len(t) < typos.MIN_LEN or t in tok2id or t in roster.call_extra for t in tokens):
+
+    def known(t: str) -> bool:
+        # wahjudi for the roster's Wahyudi is old spelling (j = y), not a typo
+        return t in tok2id or t in roster.call_extra or ("j" in t and variant_key(t) in tok2id)
+    if all(len(t) < typos.MIN_LEN or known(t) for t in tokens):
         return tokens, False
     # per-index caches live on the index object (an id() could be reused by the next index)
     words = roster.__dict__.get("_words")
@@ -482,7 +486,7 @@ def _fix_typos(tokens: list[str], roster: RosterIndex) -> tuple[list[str], bool]
     memo = roster.__dict__.setdefault("_typo_memo", {})
     out, fixed = [], False
     for t in tokens:
-        if len(t) >= typos.MIN_LEN and t not in tok2id and t not in roster.call_extra:
+        if len(t) >= typos.MIN_LEN and not known(t):
             c = memo.get(t, _MISSING)
             if c is _MISSING:
                 c = typos.correct(t, roster.typo_h, roster.typo_ids, roster.tok_count, words.__getitem__)

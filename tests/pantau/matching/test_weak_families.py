@@ -144,3 +144,15 @@ def test_a_one_token_core_is_the_personal_name():
 def best_of(a, roster):
     got = match([a], roster, default_model())
     return max(got, key=lambda c: c.score) if got else None
+
+
+def test_a_handle_in_old_spelling_for_a_roster_name_in_current_spelling_is_not_a_typo():
+    v = Vocabulary({"wahyudi": 3, "santoso": 5})
+    info = analyse("wahjudi_santoso", v, "x", fix=lambda run: "wahyudi")
+    assert info.tokens == ["wahjudi", "santoso"] and info.typos == 0
+    roster = ROSTER + [emp("197001012000011995", "Wahyudi Santoso")]
+    got = match([actor("wahjudi_santoso", None)], roster, default_model(threshold=0))
+    c = max(got, key=lambda c: c.score)
+    assert c.nip == "197001012000011995"
+    codes = {f.code for f in c.features}
+    assert "handle.old_spelling" in codes and "handle.typo_tokens" not in codes
