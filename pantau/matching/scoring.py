@@ -183,7 +183,6 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
     within 0..100 gets a ``score.capped`` feature with the difference, and the last
     feature (``score.formed``) lists the parts.
     """
-    e = int(f.pe[i])
     comps = model.comparisons
     out: list[Feature] = []
 
