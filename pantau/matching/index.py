@@ -154,8 +154,40 @@ def claimed_years(digits: list[str]) -> list[int]:
     return out[:3]
 
 
-def _variant_sorted(tokens: list[str]) -> str:
+def _variant_sorted(tokens: list[str], ty: dict[str, str] | None = None) -> str:
+    if ty:
+        tokens = [ty.get(t, t) for t in tokens]
     return " ".join(sorted(variant_key(t) for t in tokens))
+
+
+def _actor_variant_sorted(tokens: list[str], roster: "RosterIndex") -> str:
+    """An actor's old-spelling key, with the roster's readings of its tokens (``spelling_forms``)."""
+    words = roster.__dict__.get("_words")
+    if words is None:
+        words = roster.__dict__["_words"] = list(roster.tok2id)
+    tok2id, var = roster.tok2id, roster.tok_var
+    out = []
+    for t in tokens:
+        i = tok2id.get(t)
+        out.append(words[var[i]] if i is not None and var is not None else variant_key(t))
+    return " ".join(sorted(out))
+
+
+def spelling_forms(counts: Counter[str]) -> dict[str, str]:
+    """Roster tokens whose ``c`` was an old ``tj`` that stood for t + j (= y): Prasetjo is
+    Prasetyo, not Praseco. The rules read every old ``tj`` as ``c`` (Soetjipto is Sucipto);
+    a token is read the other way when its ``ty`` form is a roster token more employees
+    carry. A word-initial tj is always c (Tjahjo)."""
+    out = {}
+    for t, c in counts.items():
+        i = t.find("c", 1)
+        while i > 0:
+            alt = t[:i] + "ty" + t[i + 1:]
+            if counts.get(alt, 0) > c:
+                out[t] = alt
+                break
+            i = t.find("c", i + 1)
+    return out
 
 
 def _pad(rows: list[list[int]], width: int, pad: int, dtype=np.int32) -> np.ndarray:
@@ -231,6 +263,7 @@ class RosterIndex:
     block_emp: np.ndarray = field(default=None)       # employee indices grouped by key
     block_report: dict = field(default_factory=dict)
     rare_max: int = 0                                 # the rare-token limit used
+    tok_var: np.ndarray = field(default=None)         # id of each token's other-spelling form (``spelling_forms``)
 
     @property
     def log2n(self) -> float:
@@ -297,6 +330,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     tok2id: dict[str, int] = {}
     for t, _ in counts.most_common():
         tok2id[t] = len(tok2id)
+    ty = spelling_forms(counts)
     extra = {variant_key(t) for t in counts if "j" in t} - set(tok2id)
     for t in sorted(extra):
         tok2id[t] = len(tok2id)
@@ -320,7 +354,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     sorted_s = [" ".join(sorted(t)) for t in names]
     e_sorted_h = np.array([h64(s) for s in sorted_s], dtype=np.int64)
     # the old-spelling key is sorted after the j -> y change: "jusrizal nofni" -> "nofni yusrizal"
-    e_var_h = np.array([h64(_variant_sorted(t)) for t in names], dtype=np.int64)
+    e_var_h = np.array([h64(_variant_sorted(t, ty)) for t in names], dtype=np.int64)
     e_core_h = np.array([h64(" ".join(sorted(core_tokens(t)))) for t in names], dtype=np.int64)
     e_sorted = _bytes(sorted_s)
     del sorted_s
@@ -340,7 +374,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     # namesakes, and a name as common as both together
     _, inv, cnt = np.unique(e_var_h, return_inverse=True, return_counts=True)
     variant_count = cnt[inv].astype(np.int32)
-    vid = np.array([tok2id[variant_key(w)] for w in words], dtype=np.int64)
+    vid = np.array([tok2id[variant_key(ty.get(w, w))] for w in words], dtype=np.int64)
     var_tok = np.bincount(vid, weights=tok_count, minlength=len(words))[vid]
     var_idf = np.append(np.log2(max(n, 2) / np.maximum(var_tok, 1)).astype(np.float32), np.float32(0))
     variant_info = var_idf[np.where(e_tok >= 0, e_tok, len(tok_idf))].sum(1).astype(np.float32)
@@ -394,6 +428,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         known_exact=known_exact, known_user=known_user,
         vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0},
                                      {variant_key(t): t for t in counts if "j" in t}),
+        tok_var=vid,
     )
 
 
@@ -567,11 +602,11 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
         d_sorted=_bytes(d_sorted),
         d_sorted_h=np.array([h64(s) if s else -1 for s in d_sorted], dtype=np.int64),
         d_compact_h=np.array([h64(s) if s else -2 for s in d_compact], dtype=np.int64),
-        d_var_h=np.array([h64(_variant_sorted(t)) if t else -3 for t in dt], dtype=np.int64),
+        d_var_h=np.array([h64(_actor_variant_sorted(t, roster)) if t else -3 for t in dt], dtype=np.int64),
         h_compact=_bytes(h_compact), h_sorted=_bytes(h_sorted),
         h_compact_h=np.array([h64(s) if s else -4 for s in h_compact], dtype=np.int64),
         h_sorted_h=np.array([h64(s) if s else -5 for s in h_sorted], dtype=np.int64),
-        h_var_h=np.array([h64(_variant_sorted(t)) if t else -8 for t in ht], dtype=np.int64),
+        h_var_h=np.array([h64(_actor_variant_sorted(t, roster)) if t else -8 for t in ht], dtype=np.int64),
         years=_pad(years, 3, 0), mds=_pad(mds, 3, 0), fulls=_pad(fulls, 3, 0), claimed=_pad(claimed, 3, 0),
         digits=digits,
         ctx=_pad(ctx, NCA, A_PAD), ctx_words=ctxw, titles=_pad(titles, NTI, A_PAD), title_text=ttext,

@@ -34,7 +34,7 @@ from collections import Counter
 
 import numpy as np
 
-from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide
+from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide, variant_ids
 from pantau.matching.blocking.birth_year import BIRTH_YEAR, BirthYear
 from pantau.matching.blocking.call_name import CALL_NAME
 from pantau.matching.blocking.initial_token import INITIAL_TOKEN
@@ -141,6 +141,7 @@ def unique_sorted(x: np.ndarray) -> np.ndarray:
 def actor_side(batch, roster) -> ActorSide:
     """Per actor: its roster token ids (display name and handle, old-spelling variants) and initials."""
     tok2id = roster.tok2id
+    var = variant_ids(roster)
     side = ActorSide(batch=batch, roster=roster)
     for r in range(batch.n):
         toks = list(dict.fromkeys(batch.d_tokens[r][:PAIR_TOKENS] + batch.h_tokens[r][:PAIR_TOKENS]))
@@ -155,6 +156,7 @@ def actor_side(batch, roster) -> ActorSide:
                 ids.append(i)
             v = tok2id.get(variant_key(t)) if "j" in t else i
             if v is not None:
+                v = int(var[v])
                 vids.append(v)
                 if v != i:
                     ids.append(v)

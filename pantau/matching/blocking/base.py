@@ -53,12 +53,15 @@ class ActorSide:
 
 
 def variant_ids(roster) -> np.ndarray:
-    """For each token id: the id of its j -> y form (``normalize.variant_key``), itself without a j.
+    """For each token id: the id of its other-spelling form: j -> y (``normalize.variant_key``),
+    and c -> ty where an old tj stood for t + j (``index.spelling_forms``); itself otherwise.
 
     Keys built on these ids are symmetric in spelling: Herjanto (roster) and Heryanto
     (account), or the other way round, land on one id, whichever side wrote the old
     form. The roster's vocabulary holds every such form (``index.build_roster``).
     """
+    if getattr(roster, "tok_var", None) is not None:
+        return roster.tok_var          # with the tj = t + j forms (``index.spelling_forms``)
     got = roster.__dict__.get("_variant_ids")
     if got is None or len(got) != len(roster.tok2id):
         tok2id = roster.tok2id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pantau.matching import default_model, match
 from pantau.matching.callnames import call_forms, syllables
 from pantau.matching.handles import Vocabulary, analyse
+from pantau.matching.normalize import normalise
 
 from .helpers import actor, emp
 
@@ -156,3 +157,15 @@ def test_a_handle_in_old_spelling_for_a_roster_name_in_current_spelling_is_not_a
     assert c.nip == "197001012000011995"
     codes = {f.code for f in c.features}
     assert "handle.old_spelling" in codes and "handle.typo_tokens" not in codes
+
+
+def test_an_old_tj_that_stood_for_t_and_j_is_read_as_ty_when_the_roster_knows_that_name():
+    # Prasetjo: the rules read tj as c (Soetjipto = Sucipto), which gives "praseco"; the roster's
+    # many Prasetyo say that here it was t + j (= y)
+    old = emp("197001012000011994", "PRASETJO HADIWIDJOJO")
+    roster = _city([old] + [emp(f"1983010120050110{i:02d}", f"Prasetyo {w}") for i, w in enumerate(_WORDS)])
+    got = match([actor(None, "Prasetyo Hadiwijoyo")], roster, default_model(threshold=0))
+    c = next((c for c in got if c.nip == "197001012000011994"), None)
+    assert c is not None and any(f.code == "display_name.old_spelling" for f in c.features)
+    # ... and Sucipto stays Sucipto
+    assert normalise("Soetjipto").text == "sucipto"
