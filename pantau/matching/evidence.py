@@ -69,6 +69,7 @@ TEMPLATES: dict[str, str] = {
     "display_name.differs": N_("Display name differs from the roster name"),
     # handle comparison levels
     "handle.exact": N_("Handle '{handle}' spells the roster name"),
+    "handle.old_spelling": N_("Handle '{handle}' spells the roster name in old spelling (j = y)"),
     "handle.core": N_("Handle '{handle}' spells the roster name without its regional parts (I, Ni, Wayan, Ida "
                       "Bagus, br.)"),
     "handle.near": N_("Handle '{handle}' nearly spells the roster name (similarity >= 92)"),

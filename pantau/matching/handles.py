@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, spell
+from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, spell, variant_key
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
 _DOMAIN_SUFFIXES = (".bsky.social",)
@@ -53,11 +53,17 @@ class HandleInfo:
 class Vocabulary:
     """The roster's canonical tokens with their frequencies: what a handle may be made of."""
 
-    def __init__(self, counts: dict[str, int], call_forms: Iterable[str] = ()):
+    def __init__(self, counts: dict[str, int], call_forms: Iterable[str] = (),
+                 alternatives: dict[str, str] | None = None):
         self.counts = counts
         self.total = max(sum(counts.values()), 1)
         logt = math.log(self.total + 1)
         self.cost = {w: logt - math.log(c + 0.5) for w, c in counts.items() if len(w) > 1}
+        # another spelling of a roster word (heryanto for the roster's Herjanto) is a word of the
+        # handle, a little dearer than the roster's own: read as that spelling, not as a typo
+        for alt, word in (alternatives or {}).items():
+            if word in self.cost and alt not in self.cost and len(alt) > 1:
+                self.cost[alt] = self.cost[word] + 1.0
         # abbreviations a handle may use for a family (muh, moh, abd) cost like a common word
         for abbr, full in FAMILIES.items():
             if full in self.cost and abbr not in self.cost and len(abbr) > 1:
@@ -167,6 +173,12 @@ def strip_domain(platform: str, handle: str) -> str:
     return h
 
 
+def _old_spelling_of_words(run: str, vocab: Vocabulary) -> bool:
+    """A run whose j -> y form is a roster word: written in old spelling (j = y)."""
+    toks = canon_token(run) if "j" in run else ()
+    return bool(toks) and any("j" in t for t in toks) and all(variant_key(t) in vocab.cost for t in toks)
+
+
 def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             fix: Callable[[str], str | None] | None = None) -> HandleInfo:
     """Name tokens, digits and the space-free form of a handle.
@@ -229,6 +241,9 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")
         for u in unknown:
+            if _old_spelling_of_words(u, vocab):  # wahjudi for the roster's Wahyudi: not a typo
+                info.tokens.extend(canon_token(u))
+                continue
             c = fix(u) if fix is not None and len(u) >= 5 else None
             if c is not None:
                 info.tokens.append(c)

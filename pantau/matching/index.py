@@ -154,8 +154,40 @@ def claimed_years(digits: list[str]) -> list[int]:
     return out[:3]
 
 
-def _variant_sorted(tokens: list[str]) -> str:
+def _variant_sorted(tokens: list[str], ty: dict[str, str] | None = None) -> str:
+    if ty:
+        tokens = [ty.get(t, t) for t in tokens]
     return " ".join(sorted(variant_key(t) for t in tokens))
+
+
+def _actor_variant_sorted(tokens: list[str], roster: "RosterIndex") -> str:
+    """An actor's old-spelling key, with the roster's readings of its tokens (``spelling_forms``)."""
+    words = roster.__dict__.get("_words")
+    if words is None:
+        words = roster.__dict__["_words"] = list(roster.tok2id)
+    tok2id, var = roster.tok2id, roster.tok_var
+    out = []
+    for t in tokens:
+        i = tok2id.get(t)
+        out.append(words[var[i]] if i is not None and var is not None else variant_key(t))
+    return " ".join(sorted(out))
+
+
+def spelling_forms(counts: Counter[str]) -> dict[str, str]:
+    """Roster tokens whose ``c`` was an old ``tj`` that stood for t + j (= y): Prasetjo is
+    Prasetyo, not Praseco. The rules read every old ``tj`` as ``c`` (Soetjipto is Sucipto);
+    a token is read the other way when its ``ty`` form is a roster token more employees
+    carry. A word-initial tj is always c (Tjahjo)."""
+    out = {}
+    for t, c in counts.items():
+        i = t.find("c", 1)
+        while i > 0:
+            alt = t[:i] + "ty" + t[i + 1:]
+            if counts.get(alt, 0) > c:
+                out[t] = alt
+                break
+            i = t.find("c", i + 1)
+    return out
 
 
 def _pad(rows: list[list[int]], width: int, pad: int, dtype=np.int32) -> np.ndarray:
@@ -188,6 +220,9 @@ class RosterNames:
     variant_h: np.ndarray               # hash of the sorted form in old spelling (j -> y)
     core_h: np.ndarray                  # hash of the sorted name without regional parts (normalize.core_tokens)
     count: np.ndarray                   # employees sharing the canonical name
+    core_count: np.ndarray              # employees sharing that name without regional parts
+    variant_count: np.ndarray           # employees sharing the name in either spelling (j = y)
+    variant_info: np.ndarray            # bits of the name, its tokens counted in either spelling
     info: np.ndarray                    # bits of information in the name
 
 
@@ -231,6 +266,7 @@ class RosterIndex:
     block_emp: np.ndarray = field(default=None)       # employee indices grouped by key
     block_report: dict = field(default_factory=dict)
     rare_max: int = 0                                 # the rare-token limit used
+    tok_var: np.ndarray = field(default=None)         # id of each token's other-spelling form (``spelling_forms``)
 
     @property
     def log2n(self) -> float:
@@ -297,6 +333,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     tok2id: dict[str, int] = {}
     for t, _ in counts.most_common():
         tok2id[t] = len(tok2id)
+    ty = spelling_forms(counts)
     extra = {variant_key(t) for t in counts if "j" in t} - set(tok2id)
     for t in sorted(extra):
         tok2id[t] = len(tok2id)
@@ -322,7 +359,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     sorted_s = [" ".join(sorted(t)) for t in names]
     e_sorted_h = np.array([h64(s) for s in sorted_s], dtype=np.int64)
     # the old-spelling key is sorted after the j -> y change: "jusrizal nofni" -> "nofni yusrizal"
-    e_var_h = np.array([h64(_variant_sorted(t)) for t in names], dtype=np.int64)
+    e_var_h = np.array([h64(_variant_sorted(t, ty)) for t in names], dtype=np.int64)
     e_core_h = np.array([h64(" ".join(sorted(core_tokens(t)))) for t in names], dtype=np.int64)
     e_sorted = _bytes(sorted_s)
     del sorted_s
@@ -333,8 +370,19 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     del compact_s
     uniq, inv, cnt = np.unique(e_sorted_h, return_inverse=True, return_counts=True)
     name_count = cnt[inv].astype(np.int32)
+    # I Nyoman Wirawan and I Made Wirawan are namesakes to an account that shows only "Wirawan"
+    _, inv, cnt = np.unique(e_core_h, return_inverse=True, return_counts=True)
+    core_count = cnt[inv].astype(np.int32)
     idf_pad = np.append(tok_idf, np.float32(0))
     name_info = idf_pad[np.where(e_tok >= 0, e_tok, len(tok_idf))].sum(1).astype(np.float32)
+    # an account "Rahayu" that fits the roster's Rahaju has every Rahayu and Rahaju for
+    # namesakes, and a name as common as both together
+    _, inv, cnt = np.unique(e_var_h, return_inverse=True, return_counts=True)
+    variant_count = cnt[inv].astype(np.int32)
+    vid = np.array([tok2id[variant_key(ty.get(w, w))] for w in words], dtype=np.int64)
+    var_tok = np.bincount(vid, weights=tok_count, minlength=len(words))[vid]
+    var_idf = np.append(np.log2(max(n, 2) / np.maximum(var_tok, 1)).astype(np.float32), np.float32(0))
+    variant_info = var_idf[np.where(e_tok >= 0, e_tok, len(tok_idf))].sum(1).astype(np.float32)
 
     births = [birth_parts(e) for e in employees]
     birth_year = np.array([b[0] for b in births], dtype=np.int32)
@@ -378,12 +426,15 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         tok_regional=callnames.regional(words), typo_h=typo_h, typo_ids=typo_ids, tok_pre=tok_pre,
         pre2id=pre2id,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
-                          compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count, info=name_info),
+                          compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count,
+                          core_count=core_count, variant_count=variant_count, variant_info=variant_info,
+                          info=name_info),
         birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
         e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id),
         known_exact=known_exact, known_user=known_user,
         vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0},
-                                     call_extra),
+                                     call_extra, {variant_key(t): t for t in counts if "j" in t}),
+        tok_var=vid,
     )
 
 
@@ -463,7 +514,11 @@ _MISSING = object()
 def _fix_typos(tokens: list[str], roster: RosterIndex) -> tuple[list[str], bool]:
     """Tokens the roster does not know, read as the roster token one edit away (typos.py)."""
     tok2id = roster.tok2id
-    if all(len(t) < typos.MIN_LEN or t in tok2id or t in roster.call_extra for t in tokens):
+
+    def known(t: str) -> bool:
+        # wahjudi for the roster's Wahyudi is old spelling (j = y), not a typo
+        return t in tok2id or t in roster.call_extra or ("j" in t and variant_key(t) in tok2id)
+    if all(len(t) < typos.MIN_LEN or known(t) for t in tokens):
         return tokens, False
     # per-index caches live on the index object (an id() could be reused by the next index)
     words = roster.__dict__.get("_words")
@@ -472,7 +527,7 @@ def _fix_typos(tokens: list[str], roster: RosterIndex) -> tuple[list[str], bool]
     memo = roster.__dict__.setdefault("_typo_memo", {})
     out, fixed = [], False
     for t in tokens:
-        if len(t) >= typos.MIN_LEN and t not in tok2id and t not in roster.call_extra:
+        if len(t) >= typos.MIN_LEN and not known(t):
             c = memo.get(t, _MISSING)
             if c is _MISSING:
                 c = typos.correct(t, roster.typo_h, roster.typo_ids, roster.tok_count, words.__getitem__)
@@ -553,11 +608,11 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
         d_sorted=_bytes(d_sorted),
         d_sorted_h=np.array([h64(s) if s else -1 for s in d_sorted], dtype=np.int64),
         d_compact_h=np.array([h64(s) if s else -2 for s in d_compact], dtype=np.int64),
-        d_var_h=np.array([h64(_variant_sorted(t)) if t else -3 for t in dt], dtype=np.int64),
+        d_var_h=np.array([h64(_actor_variant_sorted(t, roster)) if t else -3 for t in dt], dtype=np.int64),
         h_compact=_bytes(h_compact), h_sorted=_bytes(h_sorted),
         h_compact_h=np.array([h64(s) if s else -4 for s in h_compact], dtype=np.int64),
         h_sorted_h=np.array([h64(s) if s else -5 for s in h_sorted], dtype=np.int64),
-        h_var_h=np.array([h64(_variant_sorted(t)) if t else -8 for t in ht], dtype=np.int64),
+        h_var_h=np.array([h64(_actor_variant_sorted(t, roster)) if t else -8 for t in ht], dtype=np.int64),
         years=_pad(years, 3, 0), mds=_pad(mds, 3, 0), fulls=_pad(fulls, 3, 0), claimed=_pad(claimed, 3, 0),
         digits=digits,
         ctx=_pad(ctx, NCA, A_PAD), ctx_words=ctxw, titles=_pad(titles, NTI, A_PAD), title_text=ttext,

@@ -183,21 +183,38 @@ def canon_token(word: str) -> tuple[str, ...]:
 
 
 # Regional name parts that say little about who someone is: Balinese gender, birth-order and
-# caste words (I Wayan, Ni Luh Putu, Ida Bagus, Anak Agung, Cokorda), Buton/Bugis La/Wa, the Batak
-# boru marker. People drop them in display names and handles (Wirawan for I Nyoman Wirawan).
-REGIONAL_PARTS = {"i", "ni", "luh", "wayan", "putu", "gede", "made", "kadek", "nengah", "nyoman", "komang",
-                  "ketut", "gusti", "ngurah", "ida", "anak", "agung", "cokorda", "cokorde", "desak", "la", "wa",
-                  "br", "boru"}
-# ... and words that are regional parts only right after one of them (Ida Bagus, Gusti Ayu)
-_REGIONAL_AFTER = {"bagus", "ayu"}
+# caste words (I Wayan, Ni Luh Putu, Ida Bagus, Anak Agung, Cokorda) and their usual short forms
+# (Gde, Gst., Ngr., Nym., Wyn., Kt.), Buton/Bugis La/Wa, the Bugis-Makassar Daeng, the
+# Minangkabau Datuk, the Batak boru marker. People drop them in display names and handles
+# (Wirawan for I Nyoman Wirawan). Kept in canonical form, as names are (Daeng is ``daing``);
+# an old-spelling j for y (Wajan, Daju) is read through ``variant_key``: Ni Loeh Wajan = Ni Luh Wayan.
+REGIONAL_PARTS = {spell(w) for w in (
+                  "i", "ni", "luh", "wayan", "wyn", "putu", "gede", "gde", "made", "kadek", "nengah", "nyoman",
+                  "nym", "komang", "ketut", "kt", "gusti", "gst", "ngurah", "ngr", "ida", "anak", "agung",
+                  "cokorda", "cokorde", "cok", "desak", "la", "wa", "daeng", "dg", "datuk", "dt",
+                  "br", "boru")}
+# ... and words that are regional parts only right after one of them (Ida Bagus, Gusti Ayu, La Ode, I Dewa
+# Gede): alone they are ordinary given names (Bagus, Ayu, Dewa)
+_REGIONAL_AFTER = {"bagus", "ayu", "dewa", "sang", "ode"}
+# ... and the Bugis-Makassar Andi only in front of a name of two words or more: before a single
+# word it is as often a plain given name (Andi Wijaya) as the title (Andi Mallarangeng)
+_REGIONAL_BEFORE_TWO = {"andi"}
+
+
+def is_regional(token: str, after_part: bool = False) -> bool:
+    """A regional name part, in current or old spelling (``wajan`` = ``wayan``)."""
+    for t in (token, variant_key(token)):
+        if t in REGIONAL_PARTS or (after_part and t in _REGIONAL_AFTER):
+            return True
+    return False
 
 
 def core_tokens(tokens: list[str]) -> list[str]:
     """A name without its regional parts (``i nyoman wirawan`` -> ``wirawan``); the name itself
     when nothing else would be left."""
     out, prev_part = [], False
-    for t in tokens:
-        part = t in REGIONAL_PARTS or (prev_part and t in _REGIONAL_AFTER)
+    for k, t in enumerate(tokens):
+        part = is_regional(t, prev_part) or (t in _REGIONAL_BEFORE_TWO and len(tokens) - k > 2)
         if not part:
             out.append(t)
         prev_part = part

@@ -92,7 +92,7 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     name_points = best + others.sum(0)
     # information in the matched name: the field that matched more of it
     info = np.maximum(f.d.info + f.d.call_info, f.h.info + f.h.call_info)
-    exact_any = (f.d_exact | f.h_exact | f.d_variant)
+    exact_any = (f.d_exact | f.h_exact | f.d_variant | f.h_variant)
     info = np.where(exact_any, f.name_info, info)
     ref = roster.log2n + model.tf_bits_over_log2n
     tf = np.clip(model.tf_points_per_bit * (info - ref), model.tf_min, model.tf_max)
@@ -183,7 +183,6 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
     within 0..100 gets a ``score.capped`` feature with the difference, and the last
     feature (``score.formed``) lists the parts.
     """
-    e = int(f.pe[i])
     comps = model.comparisons
     out: list[Feature] = []
 
@@ -214,7 +213,7 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
         out.append(evidence.make("frequency", code, round(float(s.tf[i]), 1), bits=round(float(s.info[i]), 1)))
     if s.shared[i]:
         out.append(evidence.make("shared_name", "shared_name", round(float(s.shared[i]), 1),
-                                 count=int(roster.names.count[e])))
+                                 count=int(f.name_count[i])))
     for k, comp in enumerate(comps):
         if comp.role == "add" and s.levels[k][i] >= 0 and s.weights[k][i] != 0:
             out.append(level_feature(k, float(s.weights[k][i])))
@@ -222,7 +221,7 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
     if capped:
         out.append(evidence.make("score_capped", "score.capped", capped,
                                  total=round(sum(x.weight for x in out), 1)))
-    out.extend(_band_features(i, s, roster, model, e))
+    out.extend(_band_features(i, s, model, int(f.name_count[i])))
     parts = [[x.code, x.weight] for x in out if x.weight]
     total = round(sum(p[1] for p in parts), 1)
     out.append(evidence.make("score", "score.formed", 0.0, score=total, total=total, parts=parts,
@@ -230,12 +229,13 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
     return out
 
 
-def _band_features(i: int, s: Scored, roster: RosterIndex, model, e: int) -> list[Feature]:
+def _band_features(i: int, s: Scored, model, count: int) -> list[Feature]:
+    """``count``: employees carrying the name the account shows (``PairFeatures.name_count``)."""
     band = BAND_NAMES[int(s.band[i])]
     kind = int(s.known_kind[i])
     if band == "namesake":
-        if roster.names.count[e] >= 2:
-            return [evidence.make("band", "band.namesake.shared", 0.0, count=int(roster.names.count[e]))]
+        if count >= 2:
+            return [evidence.make("band", "band.namesake.shared", 0.0, count=count)]
         return [evidence.make("band", "band.namesake.common", 0.0)]
     if band == "possible" and kind in (known_mod.KNOWN_BARE, known_mod.KNOWN_NO_SERVER):
         return [evidence.make("band", "band.possible.known_bare", 0.0)]

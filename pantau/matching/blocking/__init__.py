@@ -4,10 +4,10 @@ Each named key (one module of this package, a ``BlockingKey`` with a roster-side
 and an actor-side function) turns a name into a few 64-bit integers; an actor and
 an employee become a candidate pair when they share one. Keys (tag in the top bits):
 
-- ``rare_token``  a token that at most ``rare_token_max`` employees have (old-spelling
-  variants included, so Wahjudi finds Wahyudi);
-- ``token_pair``  two tokens together: the key that splits hot tokens (Sri, Budi) into
-  small blocks;
+- ``rare_token``  a token that at most ``rare_token_max`` employees have, in its j -> y
+  form on both sides (Wahjudi finds Wahyudi and Wahyudi finds Wahjudi);
+- ``token_pair``  two tokens together, also in their j -> y forms: the key that splits
+  hot tokens (Sri, Budi) into small blocks;
 - ``initial_token``  an initial and a full token (B. Santoso, bsantoso, Budi S.);
 - ``roster_initial``  a roster name written with an initial (M. Rizki) found from a full
   actor token (Muhammad Rizki);
@@ -34,7 +34,7 @@ from collections import Counter
 
 import numpy as np
 
-from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide
+from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide, variant_ids
 from pantau.matching.blocking.birth_year import BIRTH_YEAR, BirthYear
 from pantau.matching.blocking.call_name import CALL_NAME
 from pantau.matching.blocking.initial_token import INITIAL_TOKEN
@@ -141,10 +141,11 @@ def unique_sorted(x: np.ndarray) -> np.ndarray:
 def actor_side(batch, roster) -> ActorSide:
     """Per actor: its roster token ids (display name and handle, old-spelling variants) and initials."""
     tok2id = roster.tok2id
+    var = variant_ids(roster)
     side = ActorSide(batch=batch, roster=roster)
     for r in range(batch.n):
         toks = list(dict.fromkeys(batch.d_tokens[r][:PAIR_TOKENS] + batch.h_tokens[r][:PAIR_TOKENS]))
-        ids = []
+        ids, vids = [], []
         inits = set()
         for t in toks:
             if len(t) == 1:
@@ -153,11 +154,14 @@ def actor_side(batch, roster) -> ActorSide:
             i = tok2id.get(t)
             if i is not None:
                 ids.append(i)
-            if "j" in t:
-                v = tok2id.get(variant_key(t))
-                if v is not None and v != i:
+            v = tok2id.get(variant_key(t)) if "j" in t else i
+            if v is not None:
+                v = int(var[v])
+                vids.append(v)
+                if v != i:
                     ids.append(v)
         side.ids.append(list(dict.fromkeys(ids)))
+        side.vids.append(list(dict.fromkeys(vids)))
         side.inits.append(inits)
     return side
 

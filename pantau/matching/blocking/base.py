@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pantau.matching.normalize import variant_key
+
 TAG_SHIFT = 59
 MASK24 = (1 << 24) - 1
 MASK59 = (1 << TAG_SHIFT) - 1
@@ -47,6 +49,28 @@ class ActorSide:
     roster: object
     ids: list[list[int]] = field(default_factory=list)      # roster token ids (old-spelling variants included)
     inits: list[set[int]] = field(default_factory=list)     # initials as letter codes
+    vids: list[list[int]] = field(default_factory=list)     # ids of the tokens' j -> y forms (``variant_ids``)
+
+
+def variant_ids(roster) -> np.ndarray:
+    """For each token id: the id of its other-spelling form: j -> y (``normalize.variant_key``),
+    and c -> ty where an old tj stood for t + j (``index.spelling_forms``); itself otherwise.
+
+    Keys built on these ids are symmetric in spelling: Herjanto (roster) and Heryanto
+    (account), or the other way round, land on one id, whichever side wrote the old
+    form. The roster's vocabulary holds every such form (``index.build_roster``).
+    """
+    if getattr(roster, "tok_var", None) is not None:
+        return roster.tok_var          # with the tj = t + j forms (``index.spelling_forms``)
+    got = roster.__dict__.get("_variant_ids")
+    if got is None or len(got) != len(roster.tok2id):
+        tok2id = roster.tok2id
+        got = np.arange(len(tok2id), dtype=np.int64)
+        for t, i in tok2id.items():
+            if "j" in t:
+                got[i] = tok2id.get(variant_key(t), i)
+        roster.__dict__["_variant_ids"] = got
+    return got
 
 
 @dataclass(frozen=True)

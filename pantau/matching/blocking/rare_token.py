@@ -1,21 +1,28 @@
-"""``rare_token``: a token that at most ``rare_max`` employees have, or its old-spelling variant (Wahjudi finds Wahyudi)."""
+"""``rare_token``: a token that at most ``rare_max`` employees have, in its j -> y form.
+
+Both sides key a token by its j -> y form (``base.variant_ids``), so Wahjudi finds
+Wahyudi and Wahyudi finds Wahjudi. The block of a form holds only the employees whose
+token is rare: an actor's common Rahayu still finds the few employees written Rahaju,
+without the crowd of Rahayu.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from pantau.matching.blocking.base import TAG_SHIFT, ActorSide, BlockingKey, RosterSide, key
-from pantau.matching.normalize import variant_key
+from pantau.matching.blocking.base import TAG_SHIFT, ActorSide, BlockingKey, RosterSide, key, variant_ids
 
 
-def variant_ids(roster) -> np.ndarray:
-    """For each token id: the id of its j->y variant, or -1."""
-    out = np.full(len(roster.tok2id), -1, dtype=np.int64)
-    for t, i in roster.tok2id.items():
-        if "j" in t:
-            v = roster.tok2id.get(variant_key(t))
-            if v is not None and v != i:
-                out[i] = v
+def rare_forms(roster, rare_max: int) -> np.ndarray:
+    """For each token id: whether some rare roster token has it as its j -> y form (it has a block)."""
+    cache = roster.__dict__.get("_rare_forms")
+    if cache is not None and cache[0] == rare_max and len(cache[1]) == len(roster.tok2id):
+        return cache[1]
+    var = variant_ids(roster)
+    count = roster.tok_count
+    out = np.zeros(len(var), dtype=bool)
+    out[var[(count > 0) & (count <= rare_max)]] = True
+    roster.__dict__["_rare_forms"] = (rare_max, out)
     return out
 
 
@@ -25,21 +32,18 @@ class RareToken(BlockingKey):
         var = variant_ids(rs.roster)
         for j in range(rs.tok.shape[1]):
             rare = rs.valid[:, j] & (rs.count[:, j] <= rs.rare_max)
-            out.append((key(self.tag, rs.tok[rare, j]), rs.rows[rare]))
-            v = np.where(rare, var[rs.safe[:, j]], -1)
-            m = v >= 0
-            out.append((key(self.tag, v[m]), rs.rows[m]))
+            out.append((key(self.tag, var[rs.tok[rare, j]]), rs.rows[rare]))
         return out
 
     def actor_keys(self, side: ActorSide):
-        count, rare_max, tag = side.roster.tok_count, side.roster.rare_max, self.tag << TAG_SHIFT
+        has_block, tag = rare_forms(side.roster, side.roster.rare_max), self.tag << TAG_SHIFT
         rows, keys = [], []
-        for r, ids in enumerate(side.ids):
-            for i in ids:
-                if count[i] <= rare_max:
+        for r, vids in enumerate(side.vids):
+            for v in vids:
+                if has_block[v]:
                     rows.append(r)
-                    keys.append(tag | i)
+                    keys.append(tag | v)
         return rows, keys
 
 
-RARE_TOKEN = RareToken("rare_token", 1, "a token few employees have, or its old-spelling variant")
+RARE_TOKEN = RareToken("rare_token", 1, "a token few employees have, in either spelling (j = y)")

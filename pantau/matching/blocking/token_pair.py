@@ -1,4 +1,9 @@
-"""``token_pair``: two name tokens together, the key that splits hot tokens (Sri, Budi) into small blocks."""
+"""``token_pair``: two name tokens together, the key that splits hot tokens (Sri, Budi) into small blocks.
+
+Tokens are taken in their j -> y form on both sides (``base.variant_ids``), so one key
+holds Herjanto Soedarmaji and Heryanto Sudarmaji whichever side wrote the old spelling;
+the Joko/Yoko pairs this also joins are few, and scoring tells them apart.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from itertools import combinations
 
 import numpy as np
 
-from pantau.matching.blocking.base import TAG_SHIFT, ActorSide, BlockingKey, RosterSide, key
+from pantau.matching.blocking.base import TAG_SHIFT, ActorSide, BlockingKey, RosterSide, key, variant_ids
 
 
 def pair_payload(a, b):
@@ -18,15 +23,16 @@ def pair_payload(a, b):
 class TokenPair(BlockingKey):
     def roster_keys(self, rs: RosterSide):
         out = []
+        vt = variant_ids(rs.roster)[rs.safe]
         for j, k in combinations(range(rs.tok.shape[1]), 2):
             m = rs.valid[:, j] & rs.valid[:, k]
-            out.append((key(self.tag, pair_payload(rs.tok[m, j], rs.tok[m, k])), rs.rows[m]))
+            out.append((key(self.tag, pair_payload(vt[m, j], vt[m, k])), rs.rows[m]))
         return out
 
     def actor_keys(self, side: ActorSide):
         tag = self.tag << TAG_SHIFT
         rows, keys = [], []
-        for r, ids in enumerate(side.ids):
+        for r, ids in enumerate(side.vids):
             for a, b in combinations(ids, 2):
                 lo, hi = (a, b) if a < b else (b, a)
                 rows.append(r)

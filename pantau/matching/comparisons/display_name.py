@@ -22,8 +22,10 @@ DISPLAY_NAME = DisplayNameComparison(
         Level("equals the roster name in old spelling (j = y)", lambda f: f.d_variant, 58.0, code="old_spelling"),
         Level("equals the roster name without its regional parts (I, Ni, Wayan, Ida Bagus, br.)",
               lambda f: f.d_core & (f.d.n_a >= 2), 56.0, code="core"),
-        # one token left: many others carry it (a mononym is common among the public)
-        Level("equals the one name left without the regional parts", lambda f: f.d_core, 42.0, code="core"),
+        # one token left (I Gede Aryarisa -> Aryarisa): that token is the personal name, as a
+        # mononym's is; how many carry it is the frequency and namesake rules' part (namesakes
+        # counted without regional parts, ``PairFeatures.name_count``)
+        Level("equals the one name left without the regional parts", lambda f: f.d_core, 56.0, code="core"),
         Level("nearly equals the roster name (similarity >= 92)", lambda f: f.d_ratio >= 92, 52.0, code="near"),
         Level("contains every roster name token", lambda f: all_roster_tokens(f.d), 38.0, code="all_tokens"),
         Level("matches the roster name with initials", lambda f: initials(f.d), 44.0, code="initials"),

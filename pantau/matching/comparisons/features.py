@@ -173,7 +173,9 @@ class PairFeatures:
         self.d_core = batch.d_sorted_h[pa] == roster.names.core_h[pe]
         self.h_core = batch.h_sorted_h[pa] == roster.names.core_h[pe]
         self.h_exact = (batch.h_compact_h[pa] == roster.names.compact_h[pe]) | (
-            batch.h_sorted_h[pa] == roster.names.sorted_h[pe]) | (batch.h_var_h[pa] == roster.names.variant_h[pe])
+            batch.h_sorted_h[pa] == roster.names.sorted_h[pe])
+        # heryanto_sudarmaji for the roster's Herjanto Soedarmaji: j = y, not a typo
+        self.h_variant = (batch.h_var_h[pa] == roster.names.variant_h[pe]) & ~self.h_exact
         es = roster.names.sorted[pe]
         if self.n:
             self.d_ratio = process.cpdist(batch.d_sorted[pa], es, scorer=fuzz.ratio, workers=workers,
@@ -185,7 +187,14 @@ class PairFeatures:
         else:
             self.d_ratio = np.zeros(0, np.float32)
             self.h_ratio = np.zeros(0, np.float32)
-        self.name_count = roster.names.count[pe]
+        # employees who carry the name the account shows: without regional parts when only
+        # that form fits (an account "Wirawan" has I Nyoman and I Made Wirawan for namesakes)
+        core_only = (self.d_core | self.h_core) & ~(self.d_exact | self.h_exact | self.d_variant | self.h_variant)
+        self.name_count = np.where(core_only, roster.names.core_count[pe], roster.names.count[pe])
         self.name_info = roster.names.info[pe]
+        # ... in either spelling when only the old-spelling form fits (Rahayu for the roster's Rahaju)
+        variant_only = (self.d_variant | self.h_variant) & ~(self.d_exact | self.h_exact)
+        self.name_count = np.where(variant_only, roster.names.variant_count[pe], self.name_count)
+        self.name_info = np.where(variant_only, roster.names.variant_info[pe], self.name_info)
 
 

@@ -20,11 +20,16 @@ HANDLE = HandleComparison(
     name="handle", subject="Handle", role="name",
     present=lambda f: f.h_present,
     levels=(
-        Level("spells the roster name with a typo", lambda f: f.h_exact & f.h_typo, 46.0, code="typo_tokens"),
+        Level("spells the roster name with a typo", lambda f: (f.h_exact | f.h_variant) & f.h_typo, 46.0,
+              code="typo_tokens"),
         Level("spells the roster name", lambda f: f.h_exact, 62.0, code="exact"),
+        Level("spells the roster name in old spelling (j = y)", lambda f: f.h_variant, 58.0, code="old_spelling"),
         Level("spells the roster name without its regional parts (I, Ni, Wayan, Ida Bagus, br.)",
               lambda f: f.h_core & (f.h.n_a >= 2), 56.0, code="core"),
-        Level("spells the one name left without the regional parts", lambda f: f.h_core, 42.0, code="core"),
+        # one token left (I Gede Aryarisa -> Aryarisa): that token is the personal name, as a
+        # mononym's is; how many carry it is the frequency and namesake rules' part (namesakes
+        # counted without regional parts, ``PairFeatures.name_count``)
+        Level("spells the one name left without the regional parts", lambda f: f.h_core, 56.0, code="core"),
         Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 52.0, code="near"),
         Level("contains every roster name token", lambda f: all_roster_tokens(f.h), 40.0, code="all_tokens"),
         Level("spells the roster name with an abbreviated name (tiurmasir)",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pantau.matching.normalize import normalise, title_keys, variant_key
+from pantau.matching.normalize import core_tokens, normalise, title_keys, variant_key
 
 CASES = [
     # (as written, canonical text, titles)
@@ -72,3 +72,17 @@ def test_titles_are_comparable_features():
 def test_old_j_is_an_alternative_key_not_a_rewrite():
     assert normalise("Joko").text == "joko"
     assert variant_key(normalise("Wahjudi").text) == normalise("Wahyudi").text
+
+
+def test_regional_parts_are_seen_through_old_spelling_and_short_forms():
+    def core(name):
+        return core_tokens(normalise(name).tokens)
+    assert core("NI LOEH WAJAN PATISARI") == ["patisari"]          # wajan = wayan (j = y)
+    assert core("I Goesti Ajoe Katiwira") == ["katiwira"]          # ajoe = ayu after gusti
+    assert core("I Gst. Ngr. Bagus Oka") == ["oka"]
+    assert core("Tjokorda Gde Raka") == ["raka"]
+    assert core("La Ode Sjarif Hidajat") == ["sarif", "hidajat"]
+    # Bagus, Ayu, Dewa alone are given names; Andi before one word is too
+    assert core("Bagus Santoso") == ["bagus", "santoso"]
+    assert core("Andi Wijaya") == ["andi", "wijaya"]
+    assert core("Andi Amran Sulaiman") == ["amran", "sulaiman"]

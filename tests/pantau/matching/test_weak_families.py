@@ -5,6 +5,7 @@ from __future__ import annotations
 from pantau.matching import default_model, match
 from pantau.matching.callnames import call_forms, syllables
 from pantau.matching.handles import Vocabulary, analyse
+from pantau.matching.normalize import normalise
 
 from .helpers import actor, emp
 
@@ -80,6 +81,93 @@ def test_old_spelling_on_the_roster_side_in_any_token_order():
     c = best(actor("nyusrizal716", "Pak Nofni Yusrizal"))
     assert c is not None and c.nip == "197501012000012006"
     assert any(f.code == "display_name.old_spelling" for f in c.features)
+
+
+def _city(extra: list) -> list:
+    """A roster where Heryanto, Sudarmaji and Rahayu are common tokens (more than ``rare_max``
+    employees each), so only a pair of tokens or a rare old spelling can block them."""
+    rows = [emp(f"1980010120050110{i:02d}", f"Heryanto {w}") for i, w in enumerate(_WORDS)]
+    rows += [emp(f"1981010120050110{i:02d}", f"{w} Sudarmaji") for i, w in enumerate(_WORDS)]
+    rows += [emp(f"1982010120050120{i:02d}", f"Rahayu {w}") for i, w in enumerate(_WORDS)]
+    return rows + extra
+
+
+_WORDS = ["Abadi", "Basuki", "Cahyono", "Darmawan", "Effendi", "Firmansyah", "Gunawan", "Hidayat", "Irawan",
+          "Kurniawan", "Lesmana", "Mulyadi", "Nugroho", "Pratama", "Ramadhan", "Saputra", "Setiawan", "Susanto",
+          "Tanjung", "Utomo", "Wibowo", "Wijaya", "Yulianto", "Zulkarnain", "Hartono", "Kusuma", "Permana",
+          "Santoso", "Sinaga", "Purba", "Lubis", "Nasution", "Harahap", "Siregar", "Simanjuntak"]
+
+
+def _nips(actors, roster):
+    return {c.nip for c in match(actors, roster, default_model(threshold=0))}
+
+
+def test_old_spelling_is_blocked_from_either_side_when_the_tokens_are_common():
+    old = emp("197001012000011999", "HERJANTO SOEDARMAJI")
+    assert "197001012000011999" in _nips([actor(None, "Heryanto Sudarmaji")], _city([old]))
+    new = emp("197001012000011998", "Heryanto Sudarmaji")
+    assert "197001012000011998" in _nips([actor(None, "Herjanto Soedarmaji")], _city([new]))
+    # a common Rahayu still finds the one employee written Rahaju
+    rahaju = emp("197001012000012997", "RAHAJU")
+    assert "197001012000012997" in _nips([actor("rahayu.real", "Rahayu")], _city([rahaju]))
+
+
+def test_a_handle_in_the_other_spelling_is_old_spelling_not_a_typo():
+    roster = ROSTER + [emp("197001012000011999", "HERJANTO SOEDARMAJI")]
+    got = match([actor("heryanto_sudarmaji", None)], roster, default_model(threshold=0))
+    c = max(got, key=lambda c: c.score)
+    assert c.nip == "197001012000011999"
+    codes = {f.code for f in c.features}
+    assert "handle.old_spelling" in codes and "handle.typo_tokens" not in codes
+
+
+def test_regional_parts_in_old_spelling_are_dropped_like_current_ones():
+    roster = ROSTER + [emp("197001012000012999", "NI LOEH WAJAN PATISARI")]
+    c = best_of(actor("patisari", None), roster)
+    assert c is not None and c.nip == "197001012000012999"
+    assert any(f.code == "handle.core" for f in c.features)
+
+
+def test_a_one_token_core_is_the_personal_name():
+    # I Gede Aryarisa shown as "aryarisa": the name itself, as a mononym's would be, kept
+    roster = ROSTER + [emp("197001012000011997", "I GEDE ARYARISA")]
+    c = best_of(actor("aryarisa", None), roster)
+    assert c is not None and c.nip == "197001012000011997"
+    # ... and another Balinese name with that core is a namesake, counted as one
+    roster.append(emp("197101012000011996", "I Made Aryarisa"))
+    got = match([actor("aryarisa", "Aryarisa")], roster, default_model())
+    assert {c.nip for c in got} == {"197001012000011997", "197101012000011996"}
+    assert all(c.band == "namesake" for c in got)
+    assert any(f.code == "shared_name" and f.params["count"] == 2 for c in got for f in c.features)
+
+
+def best_of(a, roster):
+    got = match([a], roster, default_model())
+    return max(got, key=lambda c: c.score) if got else None
+
+
+def test_a_handle_in_old_spelling_for_a_roster_name_in_current_spelling_is_not_a_typo():
+    v = Vocabulary({"wahyudi": 3, "santoso": 5})
+    info = analyse("wahjudi_santoso", v, "x", fix=lambda run: "wahyudi")
+    assert info.tokens == ["wahjudi", "santoso"] and info.typos == 0
+    roster = ROSTER + [emp("197001012000011995", "Wahyudi Santoso")]
+    got = match([actor("wahjudi_santoso", None)], roster, default_model(threshold=0))
+    c = max(got, key=lambda c: c.score)
+    assert c.nip == "197001012000011995"
+    codes = {f.code for f in c.features}
+    assert "handle.old_spelling" in codes and "handle.typo_tokens" not in codes
+
+
+def test_an_old_tj_that_stood_for_t_and_j_is_read_as_ty_when_the_roster_knows_that_name():
+    # Prasetjo: the rules read tj as c (Soetjipto = Sucipto), which gives "praseco"; the roster's
+    # many Prasetyo say that here it was t + j (= y)
+    old = emp("197001012000011994", "PRASETJO HADIWIDJOJO")
+    roster = _city([old] + [emp(f"1983010120050110{i:02d}", f"Prasetyo {w}") for i, w in enumerate(_WORDS)])
+    got = match([actor(None, "Prasetyo Hadiwijoyo")], roster, default_model(threshold=0))
+    c = next((c for c in got if c.nip == "197001012000011994"), None)
+    assert c is not None and any(f.code == "display_name.old_spelling" for f in c.features)
+    # ... and Sucipto stays Sucipto
+    assert normalise("Soetjipto").text == "sucipto"
 
 
 # --- call names (nama panggilan): segmentation, given names, regional parts, usual forms ---
