@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from pantau.matching import typos
 from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, spell
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
@@ -66,15 +67,23 @@ class Vocabulary:
             if len(w) >= 4 and w not in self.cost:
                 self.cost[w] = logt + 3.0
         self.initial_cost = logt + 2.0     # about as costly as a word seen once
+        self.min_cost = min(self.cost.values(), default=0.0)
         self.unknown_cost = logt + 4.0     # per letter: prefer any word or initial
         self.prefixes = {w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)}
-        self._memo: dict[str, tuple[list[str], list[str]]] = {}
+        self._memo: dict[str, tuple[list[str], list[str], float]] = {}
 
     def segment(self, chunk: str) -> tuple[list[str], list[str]]:
         """Split a run of letters into canonical tokens; returns (tokens, unexplained runs)."""
+        toks, unknown, _, _ = self.reading(chunk)
+        return toks, unknown
+
+    def reading(self, chunk: str) -> tuple[list[str], list[str], float, tuple]:
+        """``segment`` with the cost of the likeliest split (-log probability, as the words cost)
+        and its pieces: (end, kind, cost up to the end) for words ("w"), initials and unknown letters."""
         hit = self._memo.get(chunk)
         if hit is not None:
             return hit
+        key = chunk
         n = len(chunk)
         if n > 40:
             chunk, n = chunk[:40], 40
@@ -106,12 +115,15 @@ class Vocabulary:
                     if v < best[i]:
                         best[i], back[i] = v, (j, "w")
         pieces: list[tuple[str, str]] = []
+        path = []
         i = n
         while i > 0:
             j, kind = back[i]
             pieces.append((chunk[j:i], kind))
+            path.append((i, kind, best[i]))
             i = j
         pieces.reverse()
+        path.reverse()
         # two or more letters in a row that are not words are not initials ("guru" in a
         # roster without that word): they form one unexplained run
         merged: list[tuple[str, str]] = []
@@ -131,9 +143,10 @@ class Vocabulary:
             else:
                 unknown.append(text)
         # a lone unexplained run of 1 letter is an initial; longer ones stay unknown
+        out = (tokens, unknown, best[n], tuple(path))
         if len(self._memo) < 500_000:
-            self._memo[chunk] = (tokens, unknown)
-        return tokens, unknown
+            self._memo[key] = out
+        return out
 
 
 def strip_domain(platform: str, handle: str) -> str:
@@ -197,6 +210,12 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                     # after a doubled first letter the initial reading wins (ssihombing)
                     options.append((0, 0 if chunk[0] == chunk[1] else len(t3) + 1, [chunk[0]] + t3, u3))
             _, _, toks, unknown = min(options, key=lambda o: (o[0], o[1]))
+        if fix is not None and unknown and len(chunk) >= typos.MIN_LEN:
+            # a mistyped name split into short words (sturisno = stur + is + no): read it whole
+            typo = typos.reading(chunk, vocab, fix)
+            if typo is not None:
+                toks, unknown = typo
+                info.typos += 1
         info.tokens.extend(toks)
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")

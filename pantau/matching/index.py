@@ -489,7 +489,10 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
     dtypo, htypo = [], []
 
     def fix(run: str) -> str | None:
-        return _fix_typos([run], roster)[0][0] if run not in roster.call_extra else None
+        if run in roster.call_extra:
+            return None
+        c = _fix_typos([run], roster)[0][0]
+        return c if c != run else None
     call_extra = roster.call_extra
     d_sorted, d_compact, h_compact, h_sorted = [], [], [], []
     years, mds, fulls, digits, ctx, ctxw, titles, ttext, known = [], [], [], [], [], [], [], [], []

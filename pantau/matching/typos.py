@@ -12,10 +12,17 @@ candidates the most frequent roster token wins. The index is two NumPy arrays
 from __future__ import annotations
 
 import zlib
+from typing import Callable
 
 import numpy as np
 
+from pantau.matching.normalize import canon_token, spell
+
 MIN_LEN = 5
+# What a mistyped letter costs a reading, in the segmenter's terms (-log probability): about
+# one name in fifty typed with one slip. A run read as a common roster word plus this beats
+# a split into two or three short words, not a split into two common ones (dewi + sari).
+TYPO_COST = 4.0
 
 
 def _h(s: str) -> int:
@@ -58,6 +65,31 @@ def correct(token: str, hashes: np.ndarray, ids: np.ndarray, tok_count: np.ndarr
     return best
 
 
+def _keys() -> dict[str, set[str]]:
+    """Neighbouring keys on a QWERTY keyboard (what a phone or laptop in Indonesia has)."""
+    pos = {ch: (r, c + off) for r, (row, off) in enumerate((("qwertyuiop", 0.0), ("asdfghjkl", 0.25),
+                                                          ("zxcvbnm", 0.75))) for c, ch in enumerate(row)}
+    return {a: {b for b, (rb, cb) in pos.items() if b != a and (
+        (ra == rb and abs(ca - cb) == 1) or (abs(ra - rb) == 1 and abs(ca - cb) <= 0.75))}
+        for a, (ra, ca) in pos.items()}
+
+
+NEAR_KEYS = _keys()
+
+
+def slip(a: str, b: str) -> bool:
+    """``a`` and ``b`` (one edit apart) differ as a slip of the fingers does: a dropped or
+    added letter, two letters swapped, or a letter replaced by a neighbouring key's.
+
+    A letter replaced by one far away on the keyboard (sakinah, sakilah) makes another
+    name more often than it makes a typo, so it is not read as one.
+    """
+    if len(a) != len(b):
+        return True
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) != 1 or b[diff[0]] in NEAR_KEYS.get(a[diff[0]], ())
+
+
 def _one_edit(a: str, b: str) -> bool:
     """One insertion, deletion, substitution or adjacent swap (hash collisions are checked away)."""
     if abs(len(a) - len(b)) > 1:
@@ -69,3 +101,76 @@ def _one_edit(a: str, b: str) -> bool:
         return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     s, t = (a, b) if len(a) < len(b) else (b, a)
     return any(t[:i] + t[i + 1:] == s for i in range(len(t)))
+
+
+def _plain_cost(path: tuple, vocab) -> float:
+    """The cost of a plain reading with each run of unexplained letters priced as a name the
+    roster lacks (as rare as a word seen once, a little more per letter), not letter by letter.
+
+    The segmenter prices unexplained letters high so that any word beats them; but many
+    people in a handle are not on the roster, and against the letter-by-letter price any
+    roster word one slip away would win (judi + wati read as jidiwati).
+    """
+    total, prev, run = 0.0, 0.0, 0
+    for _end, kind, cum in path:
+        if kind == "w":
+            if run:
+                total += vocab.initial_cost if run == 1 else vocab.initial_cost + run
+            total += cum - prev
+            run = 0
+        else:
+            run += 1
+        prev = cum
+    if run:
+        total += vocab.initial_cost if run == 1 else vocab.initial_cost + run
+    return total
+
+
+def reading(chunk: str, vocab, fix: Callable[[str], str | None]) -> tuple[list[str], list[str]] | None:
+    """(tokens, unexplained runs) of a run of letters with one token mistyped, or None.
+
+    The segmenter explains a mistyped name with short real words (``katanawia`` ->
+    kata + nawi + a, ``sturisno`` -> stur + is + no), so the unexplained-run fix never
+    sees it. Here the whole run, or its end or beginning next to words the segmenter
+    found (``yayacep`` + ``sumena``), is read as the roster token one edit away; that
+    reading wins when it costs less than the best plain one, the corrected word costing
+    its frequency plus ``TYPO_COST``: fewer, longer words must explain the run better
+    than the split does, so two common words (dewi + sari) stay as they are. Only the
+    split's own boundaries are tried, so a run costs at most a few memoised lookups.
+    """
+    toks, unknown, _, path = vocab.reading(chunk)
+    if not unknown:
+        return None       # words explain it all (arta + tari is not artasari)
+    base = _plain_cost(path, vocab)
+    sp = spell(chunk)
+    if sp != chunk:
+        base = min(base, _plain_cost(vocab.reading(sp)[3], vocab))
+    cost = vocab.cost
+    floor = vocab.min_cost + TYPO_COST
+    if floor >= base:
+        return None
+
+    best: tuple[float, list[str]] | None = None
+    c = fix(sp)
+    if c is not None and c[0] == sp[0] and slip(sp, c) and cost.get(c, vocab.initial_cost) + TYPO_COST < base:
+        best = (cost.get(c, vocab.initial_cost) + TYPO_COST, [c])
+    # a span at the end or the start, the rest being words of three letters or more the segmenter found
+    n, start, ends = len(chunk), 0, []
+    for end, kind, _ in path:
+        ends.append((start, end, kind))
+        start = end
+    for k in range(1, len(ends)):
+        for words, span, o_cost in ((ends[:k], chunk[ends[k][0]:], path[k - 1][2]),
+                                    (ends[k:], chunk[:ends[k][0]], path[-1][2] - path[k - 1][2])):
+            if (len(span) < MIN_LEN or any(kind != "w" or e - s < 3 for s, e, kind in words)
+                    or len(spell(span)) < len(span) - 1 or o_cost + floor >= (best[0] if best else base)):
+                continue
+            sp = spell(span)
+            c = fix(sp)
+            if c is None or c[0] != sp[0] or not slip(sp, c):
+                continue
+            total = o_cost + cost.get(c, vocab.initial_cost) + TYPO_COST
+            if total < (best[0] if best else base):
+                o_toks = [t for s, e, _ in words for t in canon_token(chunk[s:e])]
+                best = (total, o_toks + [c] if words[0][0] == 0 else [c] + o_toks)
+    return (best[1], []) if best else None
