@@ -167,11 +167,13 @@ def strip_domain(platform: str, handle: str) -> str:
 
 
 def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
-            fix: Callable[[str], str | None] | None = None) -> HandleInfo:
+            fix: Callable[[str], tuple[str, ...]] | None = None) -> HandleInfo:
     """Name tokens, digits and the space-free form of a handle.
 
-    ``fix``, when given, reads a run of letters the vocabulary does not explain as the
-    roster token one edit away (``prnomo`` -> ``purnomo``; see ``typos.py``).
+    ``fix``, when given, gives the roster tokens one edit from a run of letters, most
+    frequent first: a run the vocabulary does not explain is read as the first
+    (``prnomo`` -> ``purnomo``), and so is a mistyped name the vocabulary splits into
+    short words (``sturisno``; ``typos.reading``). See ``typos.py``.
     """
     if not handle:
         return HandleInfo()
@@ -214,15 +216,15 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             # a mistyped name split into short words (sturisno = stur + is + no): read it whole
             typo = typos.reading(chunk, vocab, fix)
             if typo is not None:
-                toks, unknown = typo
+                toks, unknown = typo, []
                 info.typos += 1
         info.tokens.extend(toks)
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")
         for u in unknown:
-            c = fix(u) if fix is not None and len(u) >= 5 else None
-            if c is not None:
-                info.tokens.append(c)
+            cs = fix(u) if fix is not None and len(u) >= typos.MIN_LEN else ()
+            if cs:
+                info.tokens.append(cs[0])
                 info.typos += 1
                 continue
             if len(u) <= 3 and not _VOWELS.intersection(u):

@@ -49,20 +49,20 @@ def build(tok2id: dict[str, int], tok_count: np.ndarray) -> tuple[np.ndarray, np
 
 def correct(token: str, hashes: np.ndarray, ids: np.ndarray, tok_count: np.ndarray, id2tok) -> str | None:
     """The roster token one edit from ``token`` (most frequent first), or None."""
+    c = candidates(token, hashes, ids, tok_count, id2tok)
+    return c[0] if c else None
+
+
+def candidates(token: str, hashes: np.ndarray, ids: np.ndarray, tok_count: np.ndarray, id2tok) -> tuple[str, ...]:
+    """The roster tokens one edit from ``token``, most frequent first."""
     if len(token) < MIN_LEN - 1 or not len(hashes):
-        return None
+        return ()
     qs = np.array([_h(v) for v in _deletes(token) | {token}], dtype=np.int64)
     lo = np.searchsorted(hashes, qs, "left")
     hi = np.searchsorted(hashes, qs, "right")
     cands = {int(i) for a, b in zip(lo.tolist(), hi.tolist()) for i in ids[a:b]}
-    best, best_n = None, -1
-    for c in cands:
-        t = id2tok(c)
-        if t == token or not _one_edit(token, t):
-            continue
-        if tok_count[c] > best_n:
-            best, best_n = t, int(tok_count[c])
-    return best
+    found = [(-int(tok_count[c]), t) for c in cands if (t := id2tok(c)) != token and _one_edit(token, t)]
+    return tuple(t for _, t in sorted(found))
 
 
 def _keys() -> dict[str, set[str]]:
@@ -126,8 +126,9 @@ def _plain_cost(path: tuple, vocab) -> float:
     return total
 
 
-def reading(chunk: str, vocab, fix: Callable[[str], str | None]) -> tuple[list[str], list[str]] | None:
-    """(tokens, unexplained runs) of a run of letters with one token mistyped, or None.
+def reading(chunk: str, vocab, fix: Callable[[str], tuple[str, ...]]) -> list[str] | None:
+    """The tokens of a run of letters with one token mistyped, or None. ``fix`` gives the
+    roster tokens one edit away, most frequent first.
 
     The segmenter explains a mistyped name with short real words (``katanawia`` ->
     kata + nawi + a, ``sturisno`` -> stur + is + no), so the unexplained-run fix never
@@ -151,11 +152,19 @@ def reading(chunk: str, vocab, fix: Callable[[str], str | None]) -> tuple[list[s
         return None
 
     best: tuple[float, list[str]] | None = None
-    c = fix(sp)
-    if c is not None and c[0] == sp[0] and slip(sp, c) and cost.get(c, vocab.initial_cost) + TYPO_COST < base:
-        best = (cost.get(c, vocab.initial_cost) + TYPO_COST, [c])
+
+    def slips(span: str) -> tuple[str, ...]:
+        # the first letter is seldom the one mistyped; a far key makes another name, not a typo
+        return tuple(c for c in fix(span) if c[0] == span[0] and slip(span, c))
+
+    def price(c: str) -> float:
+        return cost.get(c, vocab.initial_cost) + TYPO_COST
+
+    cs = slips(sp)
+    if cs and price(cs[0]) < base:
+        best = (price(cs[0]), [cs[0]])
     # a span at the end or the start, the rest being words of three letters or more the segmenter found
-    n, start, ends = len(chunk), 0, []
+    start, ends = 0, []
     for end, kind, _ in path:
         ends.append((start, end, kind))
         start = end
@@ -165,12 +174,11 @@ def reading(chunk: str, vocab, fix: Callable[[str], str | None]) -> tuple[list[s
             if (len(span) < MIN_LEN or any(kind != "w" or e - s < 3 for s, e, kind in words)
                     or len(spell(span)) < len(span) - 1 or o_cost + floor >= (best[0] if best else base)):
                 continue
-            sp = spell(span)
-            c = fix(sp)
-            if c is None or c[0] != sp[0] or not slip(sp, c):
+            cs = slips(spell(span))
+            if not cs:
                 continue
-            total = o_cost + cost.get(c, vocab.initial_cost) + TYPO_COST
+            total = o_cost + price(cs[0])
             if total < (best[0] if best else base):
                 o_toks = [t for s, e, _ in words for t in canon_token(chunk[s:e])]
-                best = (total, o_toks + [c] if words[0][0] == 0 else [c] + o_toks)
-    return (best[1], []) if best else None
+                best = (total, o_toks + [cs[0]] if words[0][0] == 0 else [cs[0]] + o_toks)
+    return best[1] if best else None
