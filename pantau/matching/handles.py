@@ -67,10 +67,15 @@ class Vocabulary:
             if len(w) >= 4 and w not in self.cost:
                 self.cost[w] = logt + 3.0
         self.initial_cost = logt + 2.0     # about as costly as a word seen once
-        self.min_cost = min(self.cost.values(), default=0.0)
+        # the cheapest word of each length: a typo reading that cannot beat the plain one is not looked up
+        self.min_cost_len: dict[int, float] = {}
+        for w, c in self.cost.items():
+            if c < self.min_cost_len.get(len(w), math.inf):
+                self.min_cost_len[len(w)] = c
         self.unknown_cost = logt + 4.0     # per letter: prefer any word or initial
         self.prefixes = {w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)}
-        self._memo: dict[str, tuple[list[str], list[str], float]] = {}
+        self._memo: dict[str, tuple[list[str], list[str], float, tuple]] = {}
+        self.typo_memo: dict = {}          # typos.reading's answers, per run of letters
 
     def segment(self, chunk: str) -> tuple[list[str], list[str]]:
         """Split a run of letters into canonical tokens; returns (tokens, unexplained runs)."""
@@ -167,13 +172,14 @@ def strip_domain(platform: str, handle: str) -> str:
 
 
 def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
-            fix: Callable[[str], tuple[str, ...]] | None = None) -> HandleInfo:
+            fix: Callable[[str], tuple[str, ...]] | None = None, shown: str = "") -> HandleInfo:
     """Name tokens, digits and the space-free form of a handle.
 
     ``fix``, when given, gives the roster tokens one edit from a run of letters, most
     frequent first: a run the vocabulary does not explain is read as the first
     (``prnomo`` -> ``purnomo``), and so is a mistyped name the vocabulary splits into
-    short words (``sturisno``; ``typos.reading``). See ``typos.py``.
+    short words (``sturisno``; ``typos.reading``). See ``typos.py``. Letters that
+    ``shown`` (the display name's letters) also has are no slip: two typings agree on them.
     """
     if not handle:
         return HandleInfo()
@@ -215,14 +221,14 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         if fix is not None and unknown and len(chunk) >= typos.MIN_LEN:
             # a mistyped name split into short words (sturisno = stur + is + no): read it whole
             typo = typos.reading(chunk, vocab, fix)
-            if typo is not None:
-                toks, unknown = typo, []
+            if typo is not None and not (shown and typo[1] in shown):
+                toks, unknown = typo[0], []
                 info.typos += 1
         info.tokens.extend(toks)
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")
         for u in unknown:
-            cs = fix(u) if fix is not None and len(u) >= typos.MIN_LEN else ()
+            cs = fix(u) if fix is not None and len(u) >= typos.MIN_LEN and not (shown and u in shown) else ()
             if cs:
                 info.tokens.append(cs[0])
                 info.typos += 1

@@ -492,10 +492,8 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
     dcall, hcall = [], []
     dtypo, htypo = [], []
 
-    shown = ""     # the display name's letters: what the handle spells as they do is no slip
-
     def fix(run: str) -> tuple[str, ...]:
-        if run in roster.call_extra or run in tok2id or (shown and run in shown):
+        if run in roster.call_extra or run in tok2id:
             return ()
         return _typo_candidates(run, roster)
     call_extra = roster.call_extra
@@ -513,7 +511,7 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
         # a handle that spells a name as the display name does (Kartosih, kartosih) spells it
         # as its owner does: two typings agreeing are not a slip, however near a roster name
         shown = "".join(d)
-        info = handles_mod.analyse(a.handle, vocab, a.platform, fix)
+        info = handles_mod.analyse(a.handle, vocab, a.platform, fix, shown)
         h = info.tokens[:NT]
         d_fixed = False              # display names are typed with care; "near" catches the rest
         h, h_fixed = _fix_typos(h, roster, shown)

@@ -12,6 +12,7 @@ candidates the most frequent roster token wins. The index is two NumPy arrays
 from __future__ import annotations
 
 import zlib
+from math import inf
 from typing import Callable
 
 import numpy as np
@@ -54,14 +55,17 @@ def correct(token: str, hashes: np.ndarray, ids: np.ndarray, tok_count: np.ndarr
 
 
 def candidates(token: str, hashes: np.ndarray, ids: np.ndarray, tok_count: np.ndarray, id2tok) -> tuple[str, ...]:
-    """The roster tokens one edit from ``token``, most frequent first."""
+    """The roster tokens one slip from ``token`` (see ``slip``), most frequent first."""
     if len(token) < MIN_LEN - 1 or not len(hashes):
         return ()
     qs = np.array([_h(v) for v in _deletes(token) | {token}], dtype=np.int64)
     lo = np.searchsorted(hashes, qs, "left")
     hi = np.searchsorted(hashes, qs, "right")
-    cands = {int(i) for a, b in zip(lo.tolist(), hi.tolist()) for i in ids[a:b]}
-    found = [(-int(tok_count[c]), t) for c in cands if (t := id2tok(c)) != token and _one_edit(token, t)]
+    hit = np.flatnonzero(hi > lo)           # most deletions meet nothing: slice only the others
+    cands = {int(i) for k in hit.tolist() for i in ids[lo[k]:hi[k]]}
+    # the first letter is seldom the one mistyped, and a far key makes another name, not a typo
+    found = [(-int(tok_count[c]), t) for c in cands
+             if (t := id2tok(c)) != token and t[0] == token[0] and _one_edit(token, t) and slip(token, t)]
     return tuple(t for _, t in sorted(found))
 
 
@@ -126,19 +130,31 @@ def _plain_cost(path: tuple, vocab) -> float:
     return total
 
 
-def reading(chunk: str, vocab, fix: Callable[[str], tuple[str, ...]]) -> list[str] | None:
-    """The tokens of a run of letters with one token mistyped, or None. ``fix`` gives the
-    roster tokens one edit away, most frequent first.
+def reading(chunk: str, vocab, fix: Callable[[str], tuple[str, ...]]) -> tuple[list[str], str] | None:
+    """(tokens, the letters read as a mistyped token) of a run of letters with one token
+    mistyped, or None. ``fix`` gives the roster tokens one slip away, most frequent first;
+    the answer is memoised on ``vocab``, so ``fix`` must depend on the roster alone.
 
-    The segmenter explains a mistyped name with short real words (``katanawia`` ->
-    kata + nawi + a, ``sturisno`` -> stur + is + no), so the unexplained-run fix never
-    sees it. Here the whole run, or its end or beginning next to words the segmenter
-    found (``yayacep`` + ``sumena``), is read as the roster token one edit away; that
-    reading wins when it costs less than the best plain one, the corrected word costing
-    its frequency plus ``TYPO_COST``: fewer, longer words must explain the run better
-    than the split does, so two common words (dewi + sari) stay as they are. Only the
-    split's own boundaries are tried, so a run costs at most a few memoised lookups.
+    The segmenter explains a mistyped name with short real words and a few letters no
+    word explains (``rosmaiin`` -> rosma + iin, ``sturisno`` -> stur + is + no), so
+    the unexplained-run fix (five letters or more) never sees it. Here the whole run, or
+    its end or beginning next to words the segmenter found (``yayacep`` + ``sumena``),
+    is read as the roster token one slip away. That reading wins when it costs less
+    than the plain one (``_plain_cost``), the corrected word costing its frequency plus
+    ``TYPO_COST``. A run that words explain entirely is left alone (arta + tari is not
+    artasari), and only the split's own boundaries are tried, so a run costs a few
+    memoised lookups.
     """
+    memo = vocab.typo_memo
+    if chunk in memo:
+        return memo[chunk]
+    out = _reading(chunk, vocab, fix)
+    if len(memo) < 200_000:
+        memo[chunk] = out
+    return out
+
+
+def _reading(chunk: str, vocab, fix: Callable[[str], tuple[str, ...]]) -> tuple[list[str], str] | None:
     toks, unknown, _, path = vocab.reading(chunk)
     if not unknown:
         return None       # words explain it all (arta + tari is not artasari)
@@ -147,38 +163,46 @@ def reading(chunk: str, vocab, fix: Callable[[str], tuple[str, ...]]) -> list[st
     if sp != chunk:
         base = min(base, _plain_cost(vocab.reading(sp)[3], vocab))
     cost = vocab.cost
-    floor = vocab.min_cost + TYPO_COST
-    if floor >= base:
-        return None
+    by_len = vocab.min_cost_len
 
-    best: tuple[float, list[str]] | None = None
+    def floor(span: str) -> float:
+        """The least a word one edit from ``span`` can cost as a typo."""
+        n = len(span)
+        return min(by_len.get(n - 1, inf), by_len.get(n, inf), by_len.get(n + 1, inf)) + TYPO_COST
 
-    def slips(span: str) -> tuple[str, ...]:
-        # the first letter is seldom the one mistyped; a far key makes another name, not a typo
-        return tuple(c for c in fix(span) if c[0] == span[0] and slip(span, c))
+    best: tuple[float, list[str], str] | None = None
 
     def price(c: str) -> float:
         return cost.get(c, vocab.initial_cost) + TYPO_COST
 
-    cs = slips(sp)
+    cs = fix(sp) if floor(sp) < base else ()
     if cs and price(cs[0]) < base:
-        best = (price(cs[0]), [cs[0]])
-    # a span at the end or the start, the rest being words of three letters or more the segmenter found
+        best = (price(cs[0]), [cs[0]], sp)
+    # a span at the end or the start, the rest being words of three letters or more the
+    # segmenter found: words before the first other piece, or after the last one
     start, ends = 0, []
     for end, kind, _ in path:
-        ends.append((start, end, kind))
+        ends.append((start, end, kind == "w" and end - start >= 3))
         start = end
-    for k in range(1, len(ends)):
-        for words, span, o_cost in ((ends[:k], chunk[ends[k][0]:], path[k - 1][2]),
-                                    (ends[k:], chunk[:ends[k][0]], path[-1][2] - path[k - 1][2])):
-            if (len(span) < MIN_LEN or any(kind != "w" or e - s < 3 for s, e, kind in words)
-                    or len(spell(span)) < len(span) - 1 or o_cost + floor >= (best[0] if best else base)):
-                continue
-            cs = slips(spell(span))
-            if not cs:
-                continue
-            total = o_cost + price(cs[0])
-            if total < (best[0] if best else base):
-                o_toks = [t for s, e, _ in words for t in canon_token(chunk[s:e])]
-                best = (total, o_toks + [cs[0]] if words[0][0] == 0 else [cs[0]] + o_toks)
-    return best[1] if best else None
+    good = [g for _, _, g in ends]
+    first_bad, last_bad = good.index(False), len(good) - 1 - good[::-1].index(False)
+    splits = [(k, True) for k in range(1, first_bad + 1)] + [(k, False) for k in range(last_bad + 1, len(ends))]
+    for k, words_first in splits:
+        cut = ends[k][0]
+        if words_first:
+            span, o_cost, words = chunk[cut:], path[k - 1][2], ends[:k]
+        else:
+            span, o_cost, words = chunk[:cut], path[-1][2] - path[k - 1][2], ends[k:]
+        if len(span) < MIN_LEN:
+            continue
+        s_sp = spell(span)
+        if len(s_sp) < len(span) - 1 or o_cost + floor(s_sp) >= (best[0] if best else base):
+            continue
+        cs = fix(s_sp)
+        if not cs:
+            continue
+        total = o_cost + price(cs[0])
+        if total < (best[0] if best else base):
+            o_toks = [t for s, e, _ in words for t in canon_token(chunk[s:e])]
+            best = (total, o_toks + [cs[0]] if words_first else [cs[0]] + o_toks, s_sp)
+    return (best[1], best[2]) if best else None
