@@ -21,8 +21,7 @@ from pantau.matching.normalize import canon_token, spell
 
 MIN_LEN = 5
 # What a mistyped letter costs a reading, in the segmenter's terms (-log probability): about
-# one name in fifty typed with one slip. A run read as a common roster word plus this beats
-# a split into two or three short words, not a split into two common ones (dewi + sari).
+# one name in fifty typed with one slip.
 TYPO_COST = 4.0
 
 
@@ -58,11 +57,17 @@ def candidates(token: str, hashes: np.ndarray, ids: np.ndarray, tok_count: np.nd
     """The roster tokens one slip from ``token`` (see ``slip``), most frequent first."""
     if len(token) < MIN_LEN - 1 or not len(hashes):
         return ()
-    qs = np.array([_h(v) for v in _deletes(token) | {token}], dtype=np.int64)
-    lo = np.searchsorted(hashes, qs, "left")
-    hi = np.searchsorted(hashes, qs, "right")
-    hit = np.flatnonzero(hi > lo)           # most deletions meet nothing: slice only the others
-    cands = {int(i) for k in hit.tolist() for i in ids[lo[k]:hi[k]]}
+    # without its first letter a token meets only roster tokens that begin otherwise (no slip)
+    qs = np.array([_h(v) for v in {token[:i] + token[i + 1:] for i in range(1, len(token))} | {token}],
+                  dtype=np.int64)
+    lo = np.searchsorted(hashes, qs)
+    n = len(hashes)
+    cands = set()
+    for k in np.flatnonzero(hashes[np.minimum(lo, n - 1)] == qs).tolist():   # most meet nothing
+        j, q = int(lo[k]), int(qs[k])
+        while j < n and hashes[j] == q:
+            cands.add(int(ids[j]))
+            j += 1
     # the first letter is seldom the one mistyped, and a far key makes another name, not a typo
     found = [(-int(tok_count[c]), t) for c in cands
              if (t := id2tok(c)) != token and t[0] == token[0] and _one_edit(token, t) and slip(token, t)]
