@@ -4,9 +4,12 @@ A handle typed in a hurry drops, doubles or swaps a letter (``setyoprnomo``,
 ``tumnii``, ``durayatrusmmana``). As in SymSpell, every roster token of five letters
 or more is indexed by its one-letter deletions; an actor token the roster does not
 know is looked up with itself and its deletions. Deletion neighbourhoods meeting
-means one insertion, deletion, substitution or adjacent swap apart. Among several
-candidates the most frequent roster token wins. The index is two NumPy arrays
-(hashes sorted, token ids), so it is cheap to pickle and shared by forked workers.
+means one insertion, deletion, substitution or adjacent swap apart; of those only
+slips of the fingers count (first letter kept, a replaced letter a neighbouring key:
+``slip``). Among several candidates the most frequent roster token wins. The index is
+two NumPy arrays (hashes sorted, token ids), so it is cheap to pickle and shared by
+forked workers. ``reading`` finds the typos the segmenter hides by splitting a mistyped
+name into short words.
 """
 
 from __future__ import annotations
@@ -45,12 +48,6 @@ def build(tok2id: dict[str, int], tok_count: np.ndarray) -> tuple[np.ndarray, np
     h = np.array(hashes, dtype=np.int64)
     order = np.argsort(h, kind="stable")
     return h[order], np.array(ids, dtype=np.int32)[order]
-
-
-def correct(token: str, hashes: np.ndarray, ids: np.ndarray, tok_count: np.ndarray, id2tok) -> str | None:
-    """The roster token one edit from ``token`` (most frequent first), or None."""
-    c = candidates(token, hashes, ids, tok_count, id2tok)
-    return c[0] if c else None
 
 
 def candidates(token: str, hashes: np.ndarray, ids: np.ndarray, tok_count: np.ndarray, id2tok) -> tuple[str, ...]:
