@@ -228,7 +228,8 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")
         for u in unknown:
-            cs = fix(u) if fix is not None and len(u) >= typos.MIN_LEN and not (shown and u in shown) else ()
+            cs = (fix(u) if fix is not None and len(u) >= typos.MIN_LEN and not (shown and spell(u) in shown)
+                  else ())
             if cs:
                 info.tokens.append(cs[0])
                 info.typos += 1
