@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from pantau.matching import typos
 from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, spell, variant_key
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
@@ -81,15 +82,27 @@ class Vocabulary:
             if len(w) >= 4 and w not in self.cost:
                 self.cost[w] = logt + 3.0
         self.initial_cost = logt + 2.0     # about as costly as a word seen once
+        # the cheapest word of each length: a typo reading that cannot beat the plain one is not looked up
+        self.min_cost_len: dict[int, float] = {}
+        for w, c in self.cost.items():
+            if c < self.min_cost_len.get(len(w), math.inf):
+                self.min_cost_len[len(w)] = c
         self.unknown_cost = logt + 4.0     # per letter: prefer any word or initial
         self.prefixes = {w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)}
-        self._memo: dict[str, tuple[list[str], list[str]]] = {}
+        self._memo: dict[str, tuple[list[str], list[str], float, tuple]] = {}
+        self.typo_memo: dict = {}          # typos.reading's answers, per run of letters
 
     def segment(self, chunk: str, calls: bool = True) -> tuple[list[str], list[str]]:
         """Split a run of letters into canonical tokens; returns (tokens, unexplained runs).
 
         ``calls=False`` leaves the call forms out (a typo of a roster word must not be read
         as a call form and stray letters: ``prnomo`` is purnomo, not p + r + nomo)."""
+        toks, unknown, _, _ = self.reading(chunk, calls)
+        return toks, unknown
+
+    def reading(self, chunk: str, calls: bool = True) -> tuple[list[str], list[str], float, tuple]:
+        """``segment`` with the cost of the likeliest split (-log probability, as the words cost)
+        and its pieces: (end, kind, cost up to the end) for words ("w"), initials and unknown letters."""
         memo_key = chunk if calls or not self.calls else "!" + chunk
         hit = self._memo.get(memo_key)
         if hit is not None:
@@ -126,12 +139,15 @@ class Vocabulary:
                     if v < best[i]:
                         best[i], back[i] = v, (j, "w")
         pieces: list[tuple[str, str]] = []
+        path = []
         i = n
         while i > 0:
             j, kind = back[i]
             pieces.append((chunk[j:i], kind))
+            path.append((i, kind, best[i]))
             i = j
         pieces.reverse()
+        path.reverse()
         # two or more letters in a row that are not words are not initials ("guru" in a
         # roster without that word): they form one unexplained run
         merged: list[tuple[str, str]] = []
@@ -151,9 +167,10 @@ class Vocabulary:
             else:
                 unknown.append(text)
         # a lone unexplained run of 1 letter is an initial; longer ones stay unknown
+        out = (tokens, unknown, best[n], tuple(path))
         if len(self._memo) < 500_000:
-            self._memo[memo_key] = (tokens, unknown)
-        return tokens, unknown
+            self._memo[memo_key] = out
+        return out
 
 
 def strip_domain(platform: str, handle: str) -> str:
@@ -180,11 +197,14 @@ def _old_spelling_of_words(run: str, vocab: Vocabulary) -> bool:
 
 
 def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
-            fix: Callable[[str], str | None] | None = None) -> HandleInfo:
+            fix: Callable[[str], tuple[str, ...]] | None = None, shown: str = "") -> HandleInfo:
     """Name tokens, digits and the space-free form of a handle.
 
-    ``fix``, when given, reads a run of letters the vocabulary does not explain as the
-    roster token one edit away (``prnomo`` -> ``purnomo``; see ``typos.py``).
+    ``fix``, when given, gives the roster tokens one edit from a run of letters, most
+    frequent first: a run the vocabulary does not explain is read as the first
+    (``prnomo`` -> ``purnomo``), and so is a mistyped name the vocabulary splits into
+    short words (``sturisno``; ``typos.reading``). See ``typos.py``. Letters that
+    ``shown`` (the display name's letters) also has are no slip: two typings agree on them.
     """
     if not handle:
         return HandleInfo()
@@ -226,7 +246,7 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             # call forms of roster names (rani for Yorani) explain what roster words leave
             # unexplained, unless it is a typo of a roster word (prnomo is purnomo, not p + r + nomo)
             if unknown and vocab.calls and not (
-                    fix is not None and all(len(u) >= 5 and fix(u) is not None for u in unknown)):
+                    fix is not None and all(len(u) >= typos.MIN_LEN and fix(u) for u in unknown)):
                 # they fill gaps between the roster words found, never break one up (arnefri +
                 # yus is not arnef + ri + us); a lone letter between call forms (muha + m + mad
                 # for muhammad) is no better than two letters left unexplained
@@ -237,6 +257,14 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                     n4 = sum(map(len, u4)) + 2 * sum(len(t) == 1 for t in t4)
                     if n4 < left and words <= set(t4):
                         toks, unknown, left = t4, u4, n4
+        if (fix is not None and unknown and len(chunk) >= typos.MIN_LEN
+                and not all(_old_spelling_of_words(u, vocab) for u in unknown)):
+            # a mistyped name split into short words (sturisno = stur + is + no): read it whole;
+            # letters in old spelling of roster words (wahjudi for Wahyudi) are no typo
+            typo = typos.reading(chunk, vocab, fix)
+            if typo is not None and not (shown and typo[1] in shown):
+                toks, unknown = typo[0], []
+                info.typos += 1
         info.tokens.extend(toks)
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")
@@ -244,9 +272,10 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             if _old_spelling_of_words(u, vocab):  # wahjudi for the roster's Wahyudi: not a typo
                 info.tokens.extend(canon_token(u))
                 continue
-            c = fix(u) if fix is not None and len(u) >= 5 else None
-            if c is not None:
-                info.tokens.append(c)
+            cs = (fix(u) if fix is not None and len(u) >= typos.MIN_LEN and not (shown and spell(u) in shown)
+                  else ())
+            if cs:
+                info.tokens.append(cs[0])
                 info.typos += 1
                 continue
             if len(u) <= 3 and not _VOWELS.intersection(u):

@@ -508,11 +508,24 @@ def _ids(tokens: list[str], tok2id: dict[str, int], pre2id: dict[str, int] | Non
     return full, init, first
 
 
-_MISSING = object()
+def _typo_candidates(t: str, roster: RosterIndex) -> tuple[str, ...]:
+    """The roster tokens one edit from ``t``, most frequent first (memoised per index)."""
+    # per-index caches live on the index object (an id() could be reused by the next index)
+    words = roster.__dict__.get("_words")
+    if words is None:
+        words = roster.__dict__["_words"] = list(roster.tok2id)
+    memo = roster.__dict__.setdefault("_typo_memo", {})
+    c = memo.get(t)
+    if c is None:
+        c = typos.candidates(t, roster.typo_h, roster.typo_ids, roster.tok_count, words.__getitem__)
+        if len(memo) < 200_000:
+            memo[t] = c
+    return c
 
 
-def _fix_typos(tokens: list[str], roster: RosterIndex) -> tuple[list[str], bool]:
-    """Tokens the roster does not know, read as the roster token one edit away (typos.py)."""
+def _fix_typos(tokens: list[str], roster: RosterIndex, shown: str = "") -> tuple[list[str], bool]:
+    """Tokens the roster does not know, read as the roster token one edit away (typos.py),
+    unless the display name (its letters: ``shown``) spells them so too."""
     tok2id = roster.tok2id
 
     def known(t: str) -> bool:
@@ -520,21 +533,12 @@ def _fix_typos(tokens: list[str], roster: RosterIndex) -> tuple[list[str], bool]
         return t in tok2id or t in roster.call_extra or ("j" in t and variant_key(t) in tok2id)
     if all(len(t) < typos.MIN_LEN or known(t) for t in tokens):
         return tokens, False
-    # per-index caches live on the index object (an id() could be reused by the next index)
-    words = roster.__dict__.get("_words")
-    if words is None:
-        words = roster.__dict__["_words"] = list(tok2id)
-    memo = roster.__dict__.setdefault("_typo_memo", {})
     out, fixed = [], False
     for t in tokens:
-        if len(t) >= typos.MIN_LEN and not known(t):
-            c = memo.get(t, _MISSING)
-            if c is _MISSING:
-                c = typos.correct(t, roster.typo_h, roster.typo_ids, roster.tok_count, words.__getitem__)
-                if len(memo) < 200_000:
-                    memo[t] = c
-            if c is not None:
-                out.append(c)
+        if len(t) >= typos.MIN_LEN and not known(t) and t not in shown:
+            c = _typo_candidates(t, roster)
+            if c:
+                out.append(c[0])
                 fixed = True
                 continue
         out.append(t)
@@ -550,8 +554,10 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
     dcall, hcall = [], []
     dtypo, htypo = [], []
 
-    def fix(run: str) -> str | None:
-        return _fix_typos([run], roster)[0][0] if run not in roster.call_extra else None
+    def fix(run: str) -> tuple[str, ...]:
+        if run in roster.call_extra or run in tok2id:
+            return ()
+        return _typo_candidates(run, roster)
     call_extra = roster.call_extra
     d_sorted, d_compact, h_compact, h_sorted = [], [], [], []
     years, mds, fulls, digits, ctx, ctxw, titles, ttext, known = [], [], [], [], [], [], [], [], []
@@ -564,10 +570,13 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> 
         if len(d) > 1 and any(t in handles_mod.AFFIXES for t in d):     # "Budi (akun pribadi)"
             d = [t for t in d if t not in handles_mod.AFFIXES] or d
         d = d[:NT]
-        info = handles_mod.analyse(a.handle, vocab, a.platform, fix)
+        # a handle that spells a name as the display name does (Kartosih, kartosih) spells it
+        # as its owner does: two typings agreeing are not a slip, however near a roster name
+        shown = "".join(d)
+        info = handles_mod.analyse(a.handle, vocab, a.platform, fix, shown)
         h = info.tokens[:NT]
         d_fixed = False              # display names are typed with care; "near" catches the rest
-        h, h_fixed = _fix_typos(h, roster)
+        h, h_fixed = _fix_typos(h, roster, shown)
         h_fixed = h_fixed or info.typos > 0
         dtypo.append(d_fixed)
         htypo.append(h_fixed)

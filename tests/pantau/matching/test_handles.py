@@ -49,3 +49,27 @@ def test_bluesky_domains_are_not_name_tokens():
 def test_segmentation_costs_follow_roster_frequency():
     # "sriwahyuni" could be sri+wahyuni; with no "sriwahyuni" token the split is the cheapest
     assert analyse("sriwahyuni", VOCAB, "x").tokens == ["sri", "wahyuni"]
+
+
+def _fix_for(vocab: Vocabulary):
+    """The one-slip lookup over a vocabulary, as the matcher builds it over the roster."""
+    import numpy as np
+
+    from pantau.matching import typos
+    words = list(vocab.counts)
+    counts = np.array([vocab.counts[w] for w in words], dtype=np.int32)
+    h, ids = typos.build({w: i for i, w in enumerate(words)}, counts)
+    return lambda run: () if run in vocab.counts else typos.candidates(run, h, ids, counts, words.__getitem__)
+
+
+def test_a_typo_the_segmenter_hides_in_words_is_read_as_the_roster_token():
+    fix = _fix_for(VOCAB)
+    # wahyuni + "ngsh": too short an unexplained run for the old lookup; one slip from wahyuningsih
+    info = analyse("wahyuningsh", VOCAB, "x", fix)
+    assert info.tokens == ["wahyuningsih"] and info.typos == 1
+    assert analyse("budiwahyuningsh88", VOCAB, "x", fix).tokens == ["budi", "wahyuningsih"]
+    # words that explain the whole handle, and an initial next to a word, are no typo
+    assert analyse("sriwahyuni", VOCAB, "x", fix).typos == 0
+    assert analyse("bsantoso", VOCAB, "x", fix).tokens == ["b", "santoso"]
+    # the display name spells it so: the owner's own spelling
+    assert analyse("wahyuningsh", VOCAB, "x", fix, shown="wahyuningsh").typos == 0

@@ -148,7 +148,7 @@ def best_of(a, roster):
 
 def test_a_handle_in_old_spelling_for_a_roster_name_in_current_spelling_is_not_a_typo():
     v = Vocabulary({"wahyudi": 3, "santoso": 5})
-    info = analyse("wahjudi_santoso", v, "x", fix=lambda run: "wahyudi")
+    info = analyse("wahjudi_santoso", v, "x", fix=lambda run: ("wahyudi",))
     assert info.tokens == ["wahjudi", "santoso"] and info.typos == 0
     roster = ROSTER + [emp("197001012000011995", "Wahyudi Santoso")]
     got = match([actor("wahjudi_santoso", None)], roster, default_model(threshold=0))
@@ -258,3 +258,49 @@ def test_a_call_form_many_employees_answer_to_says_less():
     rare = match([actor("warni_siregar", "Warni Siregar")], roster, default_model(threshold=0))
     assert common and rare
     assert max(c.score for c in rare) > max(c.score for c in common)
+
+
+TYPO_ROSTER = [
+    emp("198101012006012001", "Rosmaini", "Dinas Kesehatan", "Bidan"),
+    emp("198201012007012002", "Rosma Dewi", "Dinas Sosial", "Pekerja Sosial"),
+    emp("198301012008011003", "H. Yayacep Sumpena", "Dinas Pendidikan", "Pengawas"),
+    emp("198401012009012004", "Mena Lestari", "Bappeda", "Perencana"),
+    emp("198501012010012005", "Katosih", "Puskesmas Depok", "Perawat"),
+    emp("198601012011012006", "Sakilah", "Biro Umum", "Arsiparis"),
+]
+
+
+def typo_tokens(handle: str, name: str | None = None) -> tuple[list[str], bool]:
+    from pantau.matching import build_index
+    from pantau.matching.index import prepare_actors
+    b = prepare_actors([actor(handle, name)], [0], build_index(TYPO_ROSTER, default_model()))
+    return b.h_tokens[0], bool(b.h_typo[0])
+
+
+def test_a_mistyped_name_the_segmenter_splits_into_words_is_read_whole():
+    # rosma + "iin": a roster word and letters no word explains; one slip from Rosmaini
+    assert typo_tokens("rosmaiin") == (["rosmaini"], True)
+    c = max(match([actor("rosmaiin", None)], TYPO_ROSTER, default_model(threshold=0)), key=lambda c: c.score)
+    assert c.nip == "198101012006012001" and any(f.code == "handle.typo_tokens" for f in c.features)
+    # the end of a handle next to a word the segmenter found: yayacep + su + mena
+    assert typo_tokens("yayacepsumena88") == (["yayacep", "sumpena"], True)
+
+
+def test_words_that_explain_a_handle_are_not_read_as_a_typo():
+    assert typo_tokens("rosmadewi") == (["rosma", "dewi"], False)
+    assert typo_tokens("menalestari") == (["mena", "lestari"], False)
+
+
+def test_a_handle_spelled_as_the_display_name_is_not_a_typo():
+    # alone, "kartosih" is read as Katosih one letter away; with the display name Kartosih
+    # two typings agree, so it is the owner's own name, not a slip
+    assert typo_tokens("kartosih") == (["katosih"], True)
+    toks, typo = typo_tokens("kartosih", "Kartosih")
+    assert not typo and toks == ["kartosih"]
+
+
+def test_only_slips_of_the_fingers_are_typos():
+    # k is next to l on the keyboard; n is not; and the first letter is seldom the slip
+    assert typo_tokens("sakikah") == (["sakilah"], True)
+    assert typo_tokens("sakinah")[1] is False
+    assert typo_tokens("dakilah")[1] is False
