@@ -25,7 +25,7 @@ from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, canon_token, c
                                        spell, variant_key)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "9"
+INDEX_FORMAT = "10"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
