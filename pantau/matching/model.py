@@ -21,12 +21,15 @@ MODEL_VERSION = "6"
 class MatchModel:
     comparisons: list[Comparison] = field(default_factory=lambda: list(DEFAULT_COMPARISONS))
     blocking_keys: list[BlockingKey] = field(default_factory=lambda: list(DEFAULT_KEYS))
-    threshold: float = 55.0            # candidates below this score are not stored
+    threshold: float = 53.0            # candidates below this score are not stored
     top_k: int = 3                     # candidates kept per actor
     margin: float = 6.0               # ... and only those within this many points of the actor's best
     # beyond this many candidates per actor, a further one needs corroboration: a third
     # tie on the name alone is a lottery among namesakes, not a lead
     uncorroborated_top_k: int = 2
+    # more employees than this tied for an actor's best score on the name alone: a lottery,
+    # none of them is kept (see scoring.select)
+    max_name_ties: int = 3
     # a pair whose only name is the handle (display name missing or carrying no name) and
     # that nothing marks as common or shared ("possible" band) is kept from threshold minus this
     handle_only_allowance: float = 10.0

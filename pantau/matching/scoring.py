@@ -39,6 +39,8 @@ from storage.records import Feature, MatchCandidate
 
 BAND_STRONG, BAND_POSSIBLE, BAND_NAMESAKE = 0, 1, 2
 BAND_NAMES = ("strong", "possible", "namesake")
+#: scores this close count as a tie (float32 sums of the same points)
+TIE_POINTS = 0.05
 
 
 @dataclass
@@ -160,7 +162,10 @@ def select(f: PairFeatures, s: Scored, model) -> np.ndarray:
 
     Within ``margin`` points of the actor's best only; beyond ``uncorroborated_top_k``
     candidates a further one needs corroboration (birth date, unit words, title, known
-    handle): a third employee tied on the name alone is a lottery among namesakes.
+    handle): a third employee tied on the name alone is a lottery among namesakes. When
+    more than ``max_name_ties`` employees tie for the actor's best score on the name alone
+    (six employees called Endang, and an account "endang"), picking two of them would be
+    arbitrary: none of those is kept, only candidates that something else singles out.
     """
     ok = np.flatnonzero((s.score >= model.threshold) | below_threshold_kept(s, model))
     if not len(ok):
@@ -171,8 +176,15 @@ def select(f: PairFeatures, s: Scored, model) -> np.ndarray:
     starts = np.r_[0, np.flatnonzero(np.diff(pa)) + 1]
     rank = np.arange(len(pa)) - np.repeat(starts, np.diff(np.r_[starts, len(pa)]))
     best = np.repeat(s.score[ok][starts], np.diff(np.r_[starts, len(pa)]))
+    sizes = np.diff(np.r_[starts, len(pa)])
     keep = (rank < model.top_k) & (s.score[ok] >= best - model.margin)
-    keep &= (rank < model.uncorroborated_top_k) | s.corroborated[ok] | (s.known_kind[ok] > 0)
+    named_only = ~(s.corroborated[ok] | (s.known_kind[ok] > 0))
+    keep &= (rank < model.uncorroborated_top_k) | ~named_only
+    # a lottery: more employees than max_name_ties tie for the actor's best score on the name
+    # alone; any two of them would be an arbitrary pick, so none is shown
+    tied = named_only & (s.score[ok] >= best - TIE_POINTS)
+    lottery = np.repeat(np.add.reduceat(tied.astype(np.int32), starts) > model.max_name_ties, sizes)
+    keep &= ~(lottery & named_only)
     return ok[keep]
 
 

@@ -254,10 +254,25 @@ def test_a_call_form_many_employees_answer_to_says_less():
     roster = [emp(f"19800101200501120{i}", f"{g} Siregar", "Dinas Pertanian", "Penyuluh")
               for i, g in enumerate(["Heryanto", "Suryanto", "Mulyanto", "Haryanto"])]
     roster.append(emp("198001012005011209", "Kusmawarni Siregar", "Dinas Pertanian", "Penyuluh"))
-    common = match([actor("yanto_siregar", "Yanto Siregar")], roster, default_model(threshold=0))
-    rare = match([actor("warni_siregar", "Warni Siregar")], roster, default_model(threshold=0))
+    model = default_model(threshold=0)
+    model.max_name_ties = 99             # the four-way tie is a lottery (next test): scores only here
+    common = match([actor("yanto_siregar", "Yanto Siregar")], roster, model)
+    rare = match([actor("warni_siregar", "Warni Siregar")], roster, model)
     assert common and rare
     assert max(c.score for c in rare) > max(c.score for c in common)
+
+
+def test_a_tie_of_many_employees_on_the_name_alone_is_no_lead():
+    roster = [emp(f"19800101200501120{i}", f"{g} Siregar", u, "Penyuluh")
+              for i, (g, u) in enumerate([("Heryanto", "Dinas Pertanian"), ("Suryanto", "Dinas Pertanian"),
+                                          ("Mulyanto", "Dinas Pertanian"), ("Haryanto", "Dinas Perikanan")])]
+    # four employees answer to "Yanto Siregar" equally: any two of them would be an arbitrary pick
+    assert match([actor("yanto_siregar", "Yanto Siregar")], roster, default_model(threshold=0)) == []
+    # three are still shown (the usual two at most), and one that something singles out always is
+    three = match([actor("yanto_siregar", "Yanto Siregar")], roster[:3], default_model(threshold=0))
+    assert len(three) == 2
+    got = match([actor("yanto_siregar", "Yanto Siregar", bio="Dinas Perikanan")], roster, default_model(threshold=0))
+    assert max(got, key=lambda c: c.score).nip == "198001012005011203"
 
 
 TYPO_ROSTER = [
