@@ -289,7 +289,10 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         text = e.name_norm if e.name_norm and e.norm_version == VERSION else normalise(e.name).text
         toks = text.split()[:NT]
         names.append(toks)
-        counts.update(set(toks))
+        # each token once per name, in the name's order: a set's order changes with the
+        # process's string hashing, and token ids (ties in ``most_common``) decide which of
+        # two equally large blocks fits an actor's budget, so the candidates would too
+        counts.update(dict.fromkeys(toks).keys())
     # old-spelling variants (j -> y) join the vocabulary so variant keys have ids
     tok2id: dict[str, int] = {}
     for t, _ in counts.most_common():

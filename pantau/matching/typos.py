@@ -49,7 +49,7 @@ def correct(token: str, hashes: np.ndarray, ids: np.ndarray, tok_count: np.ndarr
     hi = np.searchsorted(hashes, qs, "right")
     cands = {int(i) for a, b in zip(lo.tolist(), hi.tolist()) for i in ids[a:b]}
     best, best_n = None, -1
-    for c in cands:
+    for c in sorted(cands):       # ties: the lower id (a set's order is not stable across processes)
         t = id2tok(c)
         if t == token or not _one_edit(token, t):
             continue
