@@ -35,6 +35,7 @@ from pantau.jobs import match_model
 from pantau.jobs.progress import SILENT, Progress
 from pantau.jobs.stage import StageRun, stage
 from pantau.matching import INDEX_FORMAT, RosterIndex, blocking, default_model, match
+from pantau.matching.gcpause import paused
 from pantau.matching.index import build_roster
 from pantau.matching.normalize import VERSION as NORM_VERSION
 from pantau.matching.normalize import normalise
@@ -132,7 +133,10 @@ def run_match(settings: Settings, db, *, run_id: int | None = None, full: bool =
     ``learn`` is asked; the model in force is the declared one with them.
     """
     with stage(db, "match", run_id=run_id, trigger=trigger, lock=settings.lock_path, progress=progress) as run:
-        return _match(settings, db, run, full, learn)
+        # loading a million actors and unpickling the roster index are millions of objects
+        # too: the collector stays off for the whole stage (pantau.matching.gcpause)
+        with paused():
+            return _match(settings, db, run, full, learn)
 
 
 def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = False) -> MatchResult:
