@@ -147,11 +147,11 @@ def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = Fals
     base = default_model(threshold=settings.matching.threshold, top_k=settings.matching.top_k)
     index, cached = load_index(settings, db, base, say=say)
     learned: list[str] = []
+    everyone: tuple[list[int], list] | None = None
     if learn or actors_q.meta_get(db, META_LEARNED) != base.base_version:
-        _, everyone = actors_q.for_matching(db, None)
-        model, lr = match_model.learn(db, index, base, everyone, say=lambda m: (learned.append(m), say(m)))
+        everyone = actors_q.for_matching(db, None)
+        model, lr = match_model.learn(db, index, base, everyone[1], say=lambda m: (learned.append(m), say(m)))
         learned += lr.notes
-        del everyone
         actors_q.meta_set(db, {META_LEARNED: base.base_version})
     else:
         model = match_model.model_in_force(db, base)
@@ -166,7 +166,10 @@ def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = Fals
     if not reason and actors_q.meta_get(db, META_ROSTER_FP) != index.fingerprint:
         reason = "roster changed"
     rescore_all = bool(reason)
-    ids, actors = actors_q.for_matching(db, None if rescore_all else last_at)
+    # the first run learned from every actor and scores every actor: they are loaded once
+    ids, actors = everyone if rescore_all and everyone is not None else \
+        actors_q.for_matching(db, None if rescore_all else last_at)
+    everyone = None
     say(f"scoring {len(actors)} actors against {index.n} employees"
         + (f" ({reason})" if reason else " (new or changed since the last match)"))
     result = MatchResult(actors_scored=len(actors), candidates=0, new_matches=0, updated_matches=0,
