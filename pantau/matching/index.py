@@ -520,6 +520,17 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
             title_keys_of(list(nd[1])) if nd else [])
 
 
+def _handle_part(h: list[str], roster: RosterIndex) -> tuple:
+    """What a batch needs from a handle's tokens: handles differ, their tokens often do not
+    (budi.santoso88, budisantoso, Budi_Santoso)."""
+    tok2id = roster.tok2id
+    full, init, first = _ids(h, tok2id, roster.pre2id)
+    call = [callnames.call_id(t, tok2id, roster.call_extra) for t in h if len(t) > 1]
+    comp, srt = "".join(h), " ".join(sorted(h))
+    return (full, init, first, call, comp, srt, h64(comp) if comp else -4, h64(srt) if srt else -5,
+            h64(_variant_sorted(h)) if h else -8, [t for t in h if t not in tok2id and len(t) > 2])
+
+
 def _bio_part(bio: str | None) -> tuple[list[str], list[str]]:
     """Unit words and written titles of a bio (bios repeat: "Mahasiswa", "Akun resmi")."""
     if not bio:
@@ -527,7 +538,7 @@ def _bio_part(bio: str | None) -> tuple[list[str], list[str]]:
     return context_words(bio), title_keys_of([w for w in bio.split()[:60] if "." in w and len(w) <= 12])
 
 
-def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, bios: dict) -> tuple:
+def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict, bios: dict) -> tuple:
     """One actor's row of the batch, in the order ``prepare_actors`` unpacks it; a function of the
     actor's platform, handle, display name and bio only (the memos rely on it)."""
     tok2id = roster.tok2id
@@ -540,9 +551,13 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, bios: dict) -
     info = handles_mod.analyse(a.handle, roster.vocab, a.platform, fix)
     h, h_fixed = _fix_typos(info.tokens[:NT], roster)
     h_fixed = h_fixed or info.typos > 0
-    hfull, hinit, hfirst = _ids(h, tok2id, roster.pre2id)
-    hcall = [callnames.call_id(t, tok2id, roster.call_extra) for t in h if len(t) > 1]
-    h_compact, h_sorted = "".join(h), " ".join(sorted(h))
+    key = tuple(h)
+    hp = handles.get(key)
+    if hp is None:
+        hp = _handle_part(h, roster)
+        if len(handles) < _MEMO_MAX:
+            handles[key] = hp
+    hfull, hinit, hfirst, hcall, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, h_unknown = hp
     if info.digits:
         years, mds, fulls = digit_evidence(info.digits)
         claimed = claimed_years(info.digits)
@@ -555,14 +570,13 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, bios: dict) -
             bios[a.bio] = bp
     bio_words, bio_titles = bp
     ctx2id = roster.ctx2id
-    words = bio_words + info.unknown + [t for t in h if t not in tok2id and len(t) > 2] + d_unknown
+    words = bio_words + info.unknown + h_unknown + d_unknown
     cw = list(dict.fromkeys(w for w in words if w in ctx2id))[:NCA]
     title2id = roster.title2id
     tk = [k for k in dict.fromkeys(d_titles + bio_titles) if k in title2id] if d_titles or bio_titles else []
     return (d, h, a.handle or "", a.platform, dfull, dinit, dfirst, dcall, hcall, False, h_fixed,
             hfull, hinit, hfirst, d_sorted, d_sorted_h, d_compact_h, d_var_h,
-            h_compact, h_sorted, h64(h_compact) if h_compact else -4, h64(h_sorted) if h_sorted else -5,
-            h64(_variant_sorted(h)) if h else -8,
+            h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h,
             years, mds, fulls, claimed, info.digits, [ctx2id[w] for w in cw], cw, [title2id[k] for k in tk], tk,
             known_kinds(a, roster))
 
@@ -579,13 +593,14 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
     def fix(run: str) -> str | None:
         return _fix_typos([run], roster)[0][0] if run not in roster.call_extra else None
 
-    displays, bios, known = _memo(roster, "_display_memo"), _memo(roster, "_bio_memo"), _memo(roster, "_row_memo")
+    displays, handles, bios = (_memo(roster, name) for name in ("_display_memo", "_handle_memo", "_bio_memo"))
+    known = _memo(roster, "_row_memo")
     rows = []
     for a in actors:
         key = (a.platform, a.handle, a.display_name, a.bio)
         row = known.get(key) if known else None
         if row is None:
-            row = _actor_row(a, roster, fix, displays, bios)
+            row = _actor_row(a, roster, fix, displays, handles, bios)
             if remember and len(known) < _MEMO_MAX:
                 known[key] = row
         rows.append(row)
