@@ -15,6 +15,7 @@ Pipeline per batch of actors (``model.batch_actors``)::
 
 from __future__ import annotations
 
+import signal
 import time
 from typing import Callable, Sequence
 
@@ -120,6 +121,17 @@ def _match(actors, employees, model, *, actor_ids, index, progress, stats, worke
     return out
 
 
+def _worker_init() -> None:
+    """A forked worker dies of SIGTERM, whatever handler its parent installed.
+
+    The match stage's handler (``jobs.stage``) raises an exception: in a pool worker that
+    can fire while the worker holds the task queue's lock, or be caught as a task's
+    error, and the other worker then waits on that lock for ever (a national run hung
+    so, in ``Pool.terminate``).
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _match_parallel(actors, ids, model, index, processes, progress, stats) -> list[MatchCandidate]:
     import multiprocessing as mp
     step = max(model.batch_actors, 1)
@@ -128,7 +140,7 @@ def _match_parallel(actors, ids, model, index, processes, progress, stats) -> li
     out: list[MatchCandidate] = []
     st = stats if stats is not None else {}
     try:
-        with mp.get_context("fork").Pool(processes) as pool:
+        with mp.get_context("fork").Pool(processes, initializer=_worker_init) as pool:
             done = 0
             for cands, part in pool.imap(_match_part, bounds):
                 out.extend(cands)
@@ -138,6 +150,9 @@ def _match_parallel(actors, ids, model, index, processes, progress, stats) -> li
                 done += part.get("actors", 0)
                 if progress:
                     progress(done, len(actors))
+            # the workers end on the queue's sentinel; leaving the block would SIGTERM them
+            pool.close()
+            pool.join()
     finally:
         _FORK_STATE.clear()
     return out

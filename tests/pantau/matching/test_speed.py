@@ -112,3 +112,33 @@ def test_the_cached_index_carries_no_memo_of_a_run():
     back = pickle.loads(pickle.dumps(index))
     assert "_row_memo" in index.__dict__ and not [k for k in back.__dict__ if k.startswith("_")]
     assert back.tok2id == index.tok2id and back.n == index.n
+
+
+def test_forked_workers_end_without_a_signal_and_die_of_sigterm_whatever_the_parent_handles(monkeypatch):
+    # the match stage installs a SIGTERM handler that raises; inherited by pool workers, it
+    # once left a worker waiting for ever on the task queue's lock when the pool was terminated
+    import signal
+
+    import pantau.matching as pm
+    from generate import generate
+
+    class Stop(Exception):
+        pass
+
+    def raising(signum, frame):
+        raise Stop()
+
+    previous = signal.signal(signal.SIGTERM, raising)
+    try:
+        pm._worker_init()
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+        signal.signal(signal.SIGTERM, raising)
+        ds = generate(300, 900, seed=4)
+        model = default_model()
+        model.batch_actors = 200
+        monkeypatch.setattr(pm, "PARALLEL_MIN_ACTORS", 10)
+        index = build_index(ds.employees, model)
+        assert match(ds.actors, None, model, index=index, processes=2)
+        assert signal.getsignal(signal.SIGTERM) is raising        # the parent's handler is untouched
+    finally:
+        signal.signal(signal.SIGTERM, previous)
