@@ -35,6 +35,7 @@ from pantau.jobs import match_model
 from pantau.jobs.progress import SILENT, Progress
 from pantau.jobs.stage import StageRun, stage
 from pantau.matching import INDEX_FORMAT, RosterIndex, blocking, default_model, match
+from pantau.matching.gcpause import paused
 from pantau.matching.index import build_roster
 from pantau.matching.normalize import VERSION as NORM_VERSION
 from pantau.matching.normalize import normalise
@@ -132,7 +133,10 @@ def run_match(settings: Settings, db, *, run_id: int | None = None, full: bool =
     ``learn`` is asked; the model in force is the declared one with them.
     """
     with stage(db, "match", run_id=run_id, trigger=trigger, lock=settings.lock_path, progress=progress) as run:
-        return _match(settings, db, run, full, learn)
+        # loading a million actors and unpickling the roster index are millions of objects
+        # too: the collector stays off for the whole stage (pantau.matching.gcpause)
+        with paused():
+            return _match(settings, db, run, full, learn)
 
 
 def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = False) -> MatchResult:
@@ -143,11 +147,11 @@ def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = Fals
     base = default_model(threshold=settings.matching.threshold, top_k=settings.matching.top_k)
     index, cached = load_index(settings, db, base, say=say)
     learned: list[str] = []
+    everyone: tuple[list[int], list] | None = None
     if learn or actors_q.meta_get(db, META_LEARNED) != base.base_version:
-        _, everyone = actors_q.for_matching(db, None)
-        model, lr = match_model.learn(db, index, base, everyone, say=lambda m: (learned.append(m), say(m)))
+        everyone = actors_q.for_matching(db, None)
+        model, lr = match_model.learn(db, index, base, everyone[1], say=lambda m: (learned.append(m), say(m)))
         learned += lr.notes
-        del everyone
         actors_q.meta_set(db, {META_LEARNED: base.base_version})
     else:
         model = match_model.model_in_force(db, base)
@@ -162,7 +166,10 @@ def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = Fals
     if not reason and actors_q.meta_get(db, META_ROSTER_FP) != index.fingerprint:
         reason = "roster changed"
     rescore_all = bool(reason)
-    ids, actors = actors_q.for_matching(db, None if rescore_all else last_at)
+    # the first run learned from every actor and scores every actor: they are loaded once
+    ids, actors = everyone if rescore_all and everyone is not None else \
+        actors_q.for_matching(db, None if rescore_all else last_at)
+    everyone = None
     say(f"scoring {len(actors)} actors against {index.n} employees"
         + (f" ({reason})" if reason else " (new or changed since the last match)"))
     result = MatchResult(actors_scored=len(actors), candidates=0, new_matches=0, updated_matches=0,

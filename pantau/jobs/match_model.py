@@ -53,8 +53,8 @@ def model_in_force(db, base: MatchModel) -> MatchModel:
     return apply(base, weights_q.in_force(db, base.base_version))
 
 
-def _pairs(actors: Sequence[Actor], index: RosterIndex, model: MatchModel, pa=None, pe=None):
-    batch = prepare_actors(list(actors), list(range(len(actors))), index)
+def _pairs(actors: Sequence[Actor], index: RosterIndex, model: MatchModel, pa=None, pe=None, remember=False):
+    batch = prepare_actors(list(actors), list(range(len(actors))), index, remember=remember)
     if pa is None:
         pa, pe, _ = blocking.candidate_pairs(batch, index, model)
     f = PairFeatures(batch, index, np.asarray(pa, np.int64), np.asarray(pe, np.int64))
@@ -69,7 +69,8 @@ def learn(db, index: RosterIndex, base: MatchModel, actors: Sequence[Actor], *,
     sample = list(actors[::step])[:EM_SAMPLE]
     model = model_in_force(db, base)
     if sample:
-        batch, f = _pairs(sample, index, base)
+        # the sample's rows stay on the index: the match that follows scores these actors again
+        batch, f = _pairs(sample, index, base, remember=True)
         if f.n >= EM_MIN_PAIRS:
             s = score_pairs(f, batch, index, base)
             fit = learn_mod.fit_em(base, s.levels, s.score)

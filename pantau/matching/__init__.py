@@ -15,11 +15,13 @@ Pipeline per batch of actors (``model.batch_actors``)::
 
 from __future__ import annotations
 
+import signal
 import time
 from typing import Callable, Sequence
 
 from pantau.matching import blocking
 from pantau.matching.comparisons import PairFeatures
+from pantau.matching.gcpause import paused
 from pantau.matching.index import INDEX_FORMAT, RosterIndex, build_roster, prepare_actors
 from pantau.matching.model import MatchModel, default_model
 from pantau.matching.normalize import VERSION as NORMALISER_VERSION
@@ -36,8 +38,9 @@ def build_index(employees: Sequence[Employee], model: MatchModel | None = None, 
                 fingerprint: str = "") -> RosterIndex:
     """The roster side of matching (arrays and blocking index); reusable across runs of one model."""
     model = model or default_model()
-    roster = build_roster(list(employees), fingerprint=fingerprint, model_version=model.version)
-    blocking.build(roster, model)
+    with paused():
+        roster = build_roster(list(employees), fingerprint=fingerprint, model_version=model.version)
+        blocking.build(roster, model)
     return roster
 
 
@@ -66,6 +69,13 @@ def match(actors: Sequence[Actor], employees: Sequence[Employee] | None, model: 
     ``processes`` > 1 splits a large batch of actors over forked processes that share
     the roster index copy-on-write (actor preparation is Python, so threads would not help).
     """
+    with paused():         # see gcpause: a third of the CPU time went to the cyclic collector
+        return _match(actors, employees, model, actor_ids=actor_ids, index=index, progress=progress,
+                      stats=stats, workers=workers, processes=processes)
+
+
+def _match(actors, employees, model, *, actor_ids, index, progress, stats, workers, processes
+           ) -> list[MatchCandidate]:
     model = model or default_model()
     if index is None:
         index = build_index(employees or [], model)
@@ -111,6 +121,17 @@ def match(actors: Sequence[Actor], employees: Sequence[Employee] | None, model: 
     return out
 
 
+def _worker_init() -> None:
+    """A forked worker dies of SIGTERM, whatever handler its parent installed.
+
+    The match stage's handler (``jobs.stage``) raises an exception: in a pool worker that
+    can fire while the worker holds the task queue's lock, or be caught as a task's
+    error, and the other worker then waits on that lock for ever (a national run hung
+    so, in ``Pool.terminate``).
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _match_parallel(actors, ids, model, index, processes, progress, stats) -> list[MatchCandidate]:
     import multiprocessing as mp
     step = max(model.batch_actors, 1)
@@ -119,7 +140,7 @@ def _match_parallel(actors, ids, model, index, processes, progress, stats) -> li
     out: list[MatchCandidate] = []
     st = stats if stats is not None else {}
     try:
-        with mp.get_context("fork").Pool(processes) as pool:
+        with mp.get_context("fork").Pool(processes, initializer=_worker_init) as pool:
             done = 0
             for cands, part in pool.imap(_match_part, bounds):
                 out.extend(cands)
@@ -129,6 +150,9 @@ def _match_parallel(actors, ids, model, index, processes, progress, stats) -> li
                 done += part.get("actors", 0)
                 if progress:
                     progress(done, len(actors))
+            # the workers end on the queue's sentinel; leaving the block would SIGTERM them
+            pool.close()
+            pool.join()
     finally:
         _FORK_STATE.clear()
     return out

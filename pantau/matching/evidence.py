@@ -22,7 +22,8 @@ entries in ``pantau/review/locales/id/LC_MESSAGES/messages.po``.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from storage.records import Feature
 

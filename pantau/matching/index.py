@@ -14,6 +14,8 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
+from typing import Sequence
 
 import numpy as np
 
@@ -190,12 +192,17 @@ def spelling_forms(counts: Counter[str]) -> dict[str, str]:
     return out
 
 
-def _pad(rows: list[list[int]], width: int, pad: int, dtype=np.int32) -> np.ndarray:
+def _pad(rows: Sequence[list[int]], width: int, pad: int, dtype=np.int32) -> np.ndarray:
+    """Rows of ints cut at ``width`` and padded; one NumPy assignment, not one per row."""
     out = np.full((len(rows), width), pad, dtype=dtype)
-    for i, r in enumerate(rows):
-        if r:
-            r = r[:width]
-            out[i, : len(r)] = r
+    lens = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    if not len(rows) or not lens.any():
+        return out
+    if lens.max() > width:
+        rows = [r[:width] for r in rows]
+        lens = np.minimum(lens, width)
+    flat = np.fromiter(chain.from_iterable(rows), dtype=dtype, count=int(lens.sum()))
+    out[np.arange(width) < lens[:, None]] = flat
     return out
 
 
@@ -272,6 +279,10 @@ class RosterIndex:
     def log2n(self) -> float:
         return math.log2(max(self.n, 2))
 
+    def __getstate__(self) -> dict:
+        # the memos of a run (``_display_memo``, ``_typo_memo``, ...) are not part of the cached index
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
 
 def known_handle_index(employees: list[Employee]) -> tuple[dict, dict]:
     """Roster handles, read into (platform, handle): an exact index and one by user name."""
@@ -328,7 +339,10 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         text = e.name_norm if e.name_norm and e.norm_version == VERSION else normalise(e.name).text
         toks = text.split()[:NT]
         names.append(toks)
-        counts.update(set(toks))
+        # each token once per name, in the name's order: a set's order changes with the
+        # process's string hashing, and token ids (ties in ``most_common``) decide which of
+        # two equally large blocks fits an actor's budget, so the candidates would too
+        counts.update(dict.fromkeys(toks).keys())
     # old-spelling variants (j -> y) join the vocabulary so variant keys have ids
     tok2id: dict[str, int] = {}
     for t, _ in counts.most_common():
@@ -545,85 +559,140 @@ def _fix_typos(tokens: list[str], roster: RosterIndex, shown: str = "") -> tuple
     return list(dict.fromkeys(out)), fixed
 
 
-def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex) -> ActorBatch:
-    """Normalise display names, analyse handles, collect digits, words and titles of a batch."""
-    tok2id = roster.tok2id
-    vocab = roster.vocab
-    dt, ht, hs = [], [], []
-    dfull, dinit, dfirst, hfull, hinit, hfirst = [], [], [], [], [], []
-    dcall, hcall = [], []
-    dtypo, htypo = [], []
+_MEMO_MAX = 100_000     # entries per memo below: repeats are what they are for, memory stays bounded
 
+
+def _memo(roster: RosterIndex, name: str) -> dict:
+    """A memo that lives on the index (an id() could be reused by the next index; not pickled)."""
+    m = roster.__dict__.get(name)
+    if m is None:
+        m = roster.__dict__[name] = {}
+    return m
+
+
+def _display_part(name: str | None, roster: RosterIndex) -> tuple:
+    """What a batch needs from a display name: display names repeat (namesakes, brands, bots)."""
+    tok2id = roster.tok2id
+    nd = _normalised(name) if name else None
+    d = nd[0].split() if nd else []
+    if len(d) > 1 and any(t in handles_mod.AFFIXES for t in d):     # "Budi (akun pribadi)"
+        d = [t for t in d if t not in handles_mod.AFFIXES] or d
+    d = d[:NT]
+    full, init, first = _ids(d, tok2id)
+    call = [callnames.call_id(t, tok2id, roster.call_extra) for t in d if len(t) > 1]
+    srt, comp = " ".join(sorted(d)), "".join(d)
+    return (d, full, init, first, call, srt, h64(srt) if srt else -1, h64(comp) if comp else -2,
+            h64(_actor_variant_sorted(d, roster)) if d else -3, [t for t in d if t not in tok2id and len(t) > 2],
+            title_keys_of(list(nd[1])) if nd else [])
+
+
+def _handle_part(h: list[str], roster: RosterIndex) -> tuple:
+    """What a batch needs from a handle's tokens: handles differ, their tokens often do not
+    (budi.santoso88, budisantoso, Budi_Santoso)."""
+    tok2id = roster.tok2id
+    full, init, first = _ids(h, tok2id, roster.pre2id)
+    call = [callnames.call_id(t, tok2id, roster.call_extra) for t in h if len(t) > 1]
+    comp, srt = "".join(h), " ".join(sorted(h))
+    return (full, init, first, call, comp, srt, h64(comp) if comp else -4, h64(srt) if srt else -5,
+            h64(_actor_variant_sorted(h, roster)) if h else -8, [t for t in h if t not in tok2id and len(t) > 2])
+
+
+def _bio_part(bio: str | None) -> tuple[list[str], list[str]]:
+    """Unit words and written titles of a bio (bios repeat: "Mahasiswa", "Akun resmi")."""
+    if not bio:
+        return [], []
+    return context_words(bio), title_keys_of([w for w in bio.split()[:60] if "." in w and len(w) <= 12])
+
+
+def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict, bios: dict) -> tuple:
+    """One actor's row of the batch, in the order ``prepare_actors`` unpacks it; a function of the
+    actor's platform, handle, display name and bio only (the memos rely on it)."""
+    tok2id = roster.tok2id
+    dp = displays.get(a.display_name)
+    if dp is None:
+        dp = _display_part(a.display_name, roster)
+        if len(displays) < _MEMO_MAX:
+            displays[a.display_name] = dp
+    d, dfull, dinit, dfirst, dcall, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles = dp
+    # a handle that spells a name as the display name does (Kartosih, kartosih) spells it
+    # as its owner does: two typings agreeing are not a slip, however near a roster name
+    shown = "".join(d)
+    info = handles_mod.analyse(a.handle, roster.vocab, a.platform, fix, shown)
+    h, h_fixed = _fix_typos(info.tokens[:NT], roster, shown)
+    h_fixed = h_fixed or info.typos > 0
+    key = tuple(h)
+    hp = handles.get(key)
+    if hp is None:
+        hp = _handle_part(h, roster)
+        if len(handles) < _MEMO_MAX:
+            handles[key] = hp
+    hfull, hinit, hfirst, hcall, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, h_unknown = hp
+    if info.digits:
+        years, mds, fulls = digit_evidence(info.digits)
+        claimed = claimed_years(info.digits)
+    else:
+        years, mds, fulls, claimed = [], [], [], []
+    bp = bios.get(a.bio)
+    if bp is None:
+        bp = _bio_part(a.bio)
+        if len(bios) < _MEMO_MAX:
+            bios[a.bio] = bp
+    bio_words, bio_titles = bp
+    ctx2id = roster.ctx2id
+    words = bio_words + info.unknown + h_unknown + d_unknown
+    cw = list(dict.fromkeys(w for w in words if w in ctx2id))[:NCA]
+    title2id = roster.title2id
+    tk = [k for k in dict.fromkeys(d_titles + bio_titles) if k in title2id] if d_titles or bio_titles else []
+    return (d, h, a.handle or "", a.platform, dfull, dinit, dfirst, dcall, hcall, False, h_fixed,
+            hfull, hinit, hfirst, d_sorted, d_sorted_h, d_compact_h, d_var_h,
+            h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h,
+            years, mds, fulls, claimed, info.digits, [ctx2id[w] for w in cw], cw, [title2id[k] for k in tk], tk,
+            known_kinds(a, roster))
+
+
+def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
+                   remember: bool = False) -> ActorBatch:
+    """Normalise display names, analyse handles, collect digits, words and titles of a batch.
+
+    ``remember`` keeps these actors' rows on the index (up to ``_MEMO_MAX``): the match
+    job prepares its EM sample first and then every actor, in forked workers that
+    inherit the rows. A row depends only on the actor's platform, handle, display name
+    and bio, which is its key.
+    """
     def fix(run: str) -> tuple[str, ...]:
-        if run in roster.call_extra or run in tok2id:
+        if run in roster.call_extra or run in roster.tok2id:
             return ()
         return _typo_candidates(run, roster)
-    call_extra = roster.call_extra
-    d_sorted, d_compact, h_compact, h_sorted = [], [], [], []
-    years, mds, fulls, digits, ctx, ctxw, titles, ttext, known = [], [], [], [], [], [], [], [], []
-    claimed: list[list[int]] = []
-    ctx2id = roster.ctx2id
-    title2id = roster.title2id
+
+    displays, handles, bios = (_memo(roster, name) for name in ("_display_memo", "_handle_memo", "_bio_memo"))
+    known = _memo(roster, "_row_memo")
+    rows = []
     for a in actors:
-        nd = _normalised(a.display_name) if a.display_name else None
-        d = nd[0].split() if nd else []
-        if len(d) > 1 and any(t in handles_mod.AFFIXES for t in d):     # "Budi (akun pribadi)"
-            d = [t for t in d if t not in handles_mod.AFFIXES] or d
-        d = d[:NT]
-        # a handle that spells a name as the display name does (Kartosih, kartosih) spells it
-        # as its owner does: two typings agreeing are not a slip, however near a roster name
-        shown = "".join(d)
-        info = handles_mod.analyse(a.handle, vocab, a.platform, fix, shown)
-        h = info.tokens[:NT]
-        d_fixed = False              # display names are typed with care; "near" catches the rest
-        h, h_fixed = _fix_typos(h, roster, shown)
-        h_fixed = h_fixed or info.typos > 0
-        dtypo.append(d_fixed)
-        htypo.append(h_fixed)
-        dt.append(d)
-        ht.append(h)
-        hs.append(a.handle or "")
-        f, i, fi = _ids(d, tok2id)
-        dfull.append(f); dinit.append(i); dfirst.append(fi)
-        dcall.append([callnames.call_id(t, tok2id, call_extra) for t in d if len(t) > 1])
-        f, i, fi = _ids(h, tok2id, roster.pre2id)
-        hfull.append(f); hinit.append(i); hfirst.append(fi)
-        hcall.append([callnames.call_id(t, tok2id, call_extra) for t in h if len(t) > 1])
-        d_sorted.append(" ".join(sorted(d)))
-        d_compact.append("".join(d))
-        h_compact.append("".join(t for t in h))
-        h_sorted.append(" ".join(sorted(h)))
-        y, m, fu = digit_evidence(info.digits)
-        years.append(y); mds.append(m); fulls.append(fu); digits.append(info.digits)
-        claimed.append(claimed_years(info.digits) if info.digits else [])
-        words = context_words(a.bio) + info.unknown + [t for t in h if t not in tok2id and len(t) > 2] \
-            + [t for t in d if t not in tok2id and len(t) > 2]
-        cw = list(dict.fromkeys(w for w in words if w in ctx2id))[:NCA]
-        ctxw.append(cw)
-        ctx.append([ctx2id[w] for w in cw])
-        tt = (list(nd[1]) if nd else []) + [w for w in (a.bio or "").split()[:60] if "." in w and len(w) <= 12]
-        tk = [k for k in dict.fromkeys(title_keys_of(tt)) if k in title2id]
-        ttext.append(tk)
-        titles.append([title2id[k] for k in tk])
-        known.append(known_kinds(a, roster))
+        key = (a.platform, a.handle, a.display_name, a.bio)
+        row = known.get(key) if known else None
+        if row is None:
+            row = _actor_row(a, roster, fix, displays, handles, bios)
+            if remember and len(known) < _MEMO_MAX:
+                known[key] = row
+        rows.append(row)
+    (dt, ht, hs, platforms, dfull, dinit, dfirst, dcall, hcall, dtypo, htypo, hfull, hinit, hfirst, d_sorted,
+     d_sorted_h, d_compact_h, d_var_h, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, years, mds, fulls,
+     claimed, digits, ctx, ctxw, titles, ttext, known_rows) = zip(*rows) if rows else ([],) * 33
     n = len(actors)
     return ActorBatch(
-        ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=dt, h_tokens=ht, handles=hs,
-        platforms=[a.platform for a in actors],
+        ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=list(dt), h_tokens=list(ht), handles=list(hs),
+        platforms=list(platforms),
         d_tok=_pad(dfull, NT, A_PAD), d_init=_pad(dinit, 3, 0, np.int32), d_first=_pad(dfirst, NT, 0, np.int8),
         d_call=_pad(dcall, NT, -1), h_call=_pad(hcall, NT, -1),
         d_typo=np.array(dtypo, dtype=bool), h_typo=np.array(htypo, dtype=bool),
         h_tok=_pad(hfull, NT, A_PAD), h_init=_pad(hinit, 3, 0, np.int32), h_first=_pad(hfirst, NT, 0, np.int8),
-        d_sorted=_bytes(d_sorted),
-        d_sorted_h=np.array([h64(s) if s else -1 for s in d_sorted], dtype=np.int64),
-        d_compact_h=np.array([h64(s) if s else -2 for s in d_compact], dtype=np.int64),
-        d_var_h=np.array([h64(_actor_variant_sorted(t, roster)) if t else -3 for t in dt], dtype=np.int64),
-        h_compact=_bytes(h_compact), h_sorted=_bytes(h_sorted),
-        h_compact_h=np.array([h64(s) if s else -4 for s in h_compact], dtype=np.int64),
-        h_sorted_h=np.array([h64(s) if s else -5 for s in h_sorted], dtype=np.int64),
-        h_var_h=np.array([h64(_actor_variant_sorted(t, roster)) if t else -8 for t in ht], dtype=np.int64),
+        d_sorted=_bytes(list(d_sorted)), d_sorted_h=np.array(d_sorted_h, dtype=np.int64),
+        d_compact_h=np.array(d_compact_h, dtype=np.int64), d_var_h=np.array(d_var_h, dtype=np.int64),
+        h_compact=_bytes(list(h_compact)), h_sorted=_bytes(list(h_sorted)),
+        h_compact_h=np.array(h_compact_h, dtype=np.int64), h_sorted_h=np.array(h_sorted_h, dtype=np.int64),
+        h_var_h=np.array(h_var_h, dtype=np.int64),
         years=_pad(years, 3, 0), mds=_pad(mds, 3, 0), fulls=_pad(fulls, 3, 0), claimed=_pad(claimed, 3, 0),
-        digits=digits,
-        ctx=_pad(ctx, NCA, A_PAD), ctx_words=ctxw, titles=_pad(titles, NTI, A_PAD), title_text=ttext,
-        known=known,
+        digits=list(digits),
+        ctx=_pad(ctx, NCA, A_PAD), ctx_words=list(ctxw), titles=_pad(titles, NTI, A_PAD), title_text=list(ttext),
+        known=list(known_rows),
     )

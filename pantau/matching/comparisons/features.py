@@ -151,16 +151,18 @@ class PairFeatures:
         self.pa, self.pe = pa, pe
         self.cache: dict = {}            # comparisons keep what they computed for the pairs here
         self.n = len(pa)
-        self.d = token_overlap(batch.d_tok[pa], batch.d_init[pa], batch.d_first[pa], roster.names.tok[pe], roster)
-        self.h = token_overlap(batch.h_tok[pa], batch.h_init[pa], batch.h_first[pa], roster.names.tok[pe], roster)
+        # each per-pair gather once: they are the largest arrays here
+        e_tok, d_tok, h_tok = roster.names.tok[pe], batch.d_tok[pa], batch.h_tok[pa]
+        self.d = token_overlap(d_tok, batch.d_init[pa], batch.d_first[pa], e_tok, roster)
+        self.h = token_overlap(h_tok, batch.h_init[pa], batch.h_first[pa], e_tok, roster)
         given = roster.call_given[pe]
-        call_overlap(batch.d_call[pa], batch.d_tok[pa], roster.names.tok[pe], given, roster, self.d)
-        call_overlap(batch.h_call[pa], batch.h_tok[pa], roster.names.tok[pe], given, roster, self.h)
+        call_overlap(batch.d_call[pa], d_tok, e_tok, given, roster, self.d)
+        call_overlap(batch.h_call[pa], h_tok, e_tok, given, roster, self.h)
         self.d_present = batch.d_sorted_h[pa] >= 0
         # a display name that reads as a person's name: two or more words, one of them a roster
         # name token ("Herman Sasiwan"); "Hamba Allah" or "Pejuang Rupiah" are not
-        known = (batch.d_tok[pa] >= 0).sum(1)
-        words = (batch.d_tok[pa] != -1).sum(1)
+        known = (d_tok >= 0).sum(1)
+        words = (d_tok != -1).sum(1)
         self.d_known = np.where((known >= 1) & (words >= 2), words, 0)
         self.h_present = batch.h_compact_h[pa] >= 0
         self.d_exact = (batch.d_sorted_h[pa] == roster.names.sorted_h[pe]) | (
@@ -176,13 +178,16 @@ class PairFeatures:
             batch.h_sorted_h[pa] == roster.names.sorted_h[pe])
         # heryanto_sudarmaji for the roster's Herjanto Soedarmaji: j = y, not a typo
         self.h_variant = (batch.h_var_h[pa] == roster.names.variant_h[pe]) & ~self.h_exact
-        es = roster.names.sorted[pe]
+        # rapidfuzz is given lists of bytes: from a NumPy bytes array it makes one object per
+        # element itself, more slowly; the scores are the same
+        es = roster.names.sorted[pe].tolist()
         if self.n:
-            self.d_ratio = process.cpdist(batch.d_sorted[pa], es, scorer=fuzz.ratio, workers=workers,
+            self.d_ratio = process.cpdist(batch.d_sorted[pa].tolist(), es, scorer=fuzz.ratio, workers=workers,
                                           dtype=np.float32)
-            hc = process.cpdist(batch.h_compact[pa], roster.names.compact[pe], scorer=fuzz.ratio,
+            hc = process.cpdist(batch.h_compact[pa].tolist(), roster.names.compact[pe].tolist(), scorer=fuzz.ratio,
                                 workers=workers, dtype=np.float32)
-            hs = process.cpdist(batch.h_sorted[pa], es, scorer=fuzz.ratio, workers=workers, dtype=np.float32)
+            hs = process.cpdist(batch.h_sorted[pa].tolist(), es, scorer=fuzz.ratio, workers=workers,
+                                dtype=np.float32)
             self.h_ratio = np.maximum(hc, hs)
         else:
             self.d_ratio = np.zeros(0, np.float32)
