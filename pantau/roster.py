@@ -9,7 +9,6 @@ wrong person. Good rows are kept; every bad one is reported with its row number.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field

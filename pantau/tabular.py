@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import BinaryIO, Iterable, TextIO
+from typing import BinaryIO, Iterable, Iterator, TextIO
 
 from pantau.errors import InputError
 

@@ -11,7 +11,6 @@ from rich.table import Table
 from pantau import watchlist as wl
 from pantau.cli import app, console, err_console, state
 from pantau.errors import PantauError, UsageError
-from storage.queries import audit
 from storage.records import PLATFORMS
 
 watchlist_app = typer.Typer(help="Watchlists of candidate accounts (watchlists/*.yaml).", no_args_is_help=True)

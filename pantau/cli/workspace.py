@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
 
 from pantau.cli import app, console, state
 from pantau.workspace import create_workspace
-from pantau.errors import PantauError
 from storage.cleaning import terminal_safe
 
 

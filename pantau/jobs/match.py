@@ -42,7 +42,6 @@ from pantau.matching.normalize import normalise
 from storage.queries import actors as actors_q
 from storage.queries import employees as employees_q
 from storage.queries import matches as matches_q
-from storage.queries import runs as runs_q
 from storage.queries import utcnow
 
 META_LAST_AT = "match_last_at"

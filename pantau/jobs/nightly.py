@@ -24,7 +24,7 @@ from typing import Any, Callable
 from pantau.config import Settings
 from pantau.errors import PantauError
 from pantau.jobs.progress import SILENT, Prefixed, Progress
-from pantau.jobs.stage import StageRun, Terminated, stage, sigterm_unwinds  # noqa: F401 (Terminated: the CLI's)
+from pantau.jobs.stage import StageRun, Terminated, stage  # noqa: F401 (Terminated: the CLI's)
 
 log = logging.getLogger("pantau.nightly")
 

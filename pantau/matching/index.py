@@ -23,7 +23,7 @@ from pantau.matching import callnames
 from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
-from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, canon_token, core_tokens, fold, normalise,
+from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, core_tokens, fold, normalise,
                                        spell, variant_key)
 from storage.records import Actor, Employee
 
@@ -607,7 +607,6 @@ def _bio_part(bio: str | None) -> tuple[list[str], list[str]]:
 def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict, bios: dict) -> tuple:
     """One actor's row of the batch, in the order ``prepare_actors`` unpacks it; a function of the
     actor's platform, handle, display name and bio only (the memos rely on it)."""
-    tok2id = roster.tok2id
     dp = displays.get(a.display_name)
     if dp is None:
         dp = _display_part(a.display_name, roster)

@@ -245,7 +245,6 @@ def seed(db, *, evidence_dir: Path | None = None, hostile: bool = False, extra_e
     for i, (name, handle, display, bio, score, band, platform) in enumerate(people):
         aid = review_q.actor_id(db, platform, _actor_key(platform, handle))
         out.actor_ids.append(aid)
-        emp = normalise(name).text
         features = demo_features(score, band, handle=handle)
         candidates.append(MatchCandidate(actor_id=aid, nip=make_nip(i + 1), score=score, band=band,
                                          features=features))
@@ -293,8 +292,6 @@ def add_more_accounts(db, *, observed_at: str | None = None) -> SecondAccounts:
     with interactions on other candidates' accounts.
     """
     out = SecondAccounts()
-    name = PEOPLE[0][0]
-    emp = normalise(name).text
     bsky = Actor(platform="bluesky", actor_key="did:plc:bambangsuryono2029", handle="bambangs.bsky.social",
                  display_name="Bambang S.", bio="ASN. Pendidik.", profile_url="https://bsky.app/profile/bambangs.bsky.social")
     yt = Actor(platform="youtube", actor_key="UCbambangSuryono000000001", handle=None,

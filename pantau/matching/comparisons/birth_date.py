@@ -5,8 +5,6 @@ Explanations name the digits, never the birth date or the NIP.
 
 from __future__ import annotations
 
-import numpy as np
-
 from pantau.matching.comparisons.base import Comparison, Level, all_present
 from pantau.matching.comparisons.features import PairFeatures
 
