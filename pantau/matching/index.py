@@ -164,14 +164,11 @@ def _variant_sorted(tokens: list[str], ty: dict[str, str] | None = None) -> str:
 
 def _actor_variant_sorted(tokens: list[str], roster: "RosterIndex") -> str:
     """An actor's old-spelling key, with the roster's readings of its tokens (``spelling_forms``)."""
-    words = roster.__dict__.get("_words")
-    if words is None:
-        words = roster.__dict__["_words"] = list(roster.tok2id)
-    tok2id, var = roster.tok2id, roster.tok_var
+    tok2id, var, id2tok = roster.tok2id, roster.tok_var, words(roster)
     out = []
     for t in tokens:
         i = tok2id.get(t)
-        out.append(words[var[i]] if i is not None and var is not None else variant_key(t))
+        out.append(id2tok[var[i]] if i is not None else variant_key(t))
     return " ".join(sorted(out))
 
 
@@ -524,14 +521,10 @@ def _ids(tokens: list[str], tok2id: dict[str, int], pre2id: dict[str, int] | Non
 
 def _typo_candidates(t: str, roster: RosterIndex) -> tuple[str, ...]:
     """The roster tokens one edit from ``t``, most frequent first (memoised per index)."""
-    # per-index caches live on the index object (an id() could be reused by the next index)
-    words = roster.__dict__.get("_words")
-    if words is None:
-        words = roster.__dict__["_words"] = list(roster.tok2id)
-    memo = roster.__dict__.setdefault("_typo_memo", {})
+    memo = _memo(roster, "_typo_memo")
     c = memo.get(t)
     if c is None:
-        c = typos.candidates(t, roster.typo_h, roster.typo_ids, roster.tok_count, words.__getitem__)
+        c = typos.candidates(t, roster.typo_h, roster.typo_ids, roster.tok_count, words(roster).__getitem__)
         if len(memo) < 200_000:
             memo[t] = c
     return c
@@ -568,6 +561,14 @@ def _memo(roster: RosterIndex, name: str) -> dict:
     if m is None:
         m = roster.__dict__[name] = {}
     return m
+
+
+def words(roster: RosterIndex) -> list[str]:
+    """The roster's tokens by id (kept on the index like the memos, never pickled)."""
+    got = roster.__dict__.get("_words")
+    if got is None:
+        got = roster.__dict__["_words"] = list(roster.tok2id)
+    return got
 
 
 def _display_part(name: str | None, roster: RosterIndex) -> tuple:

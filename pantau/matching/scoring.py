@@ -174,9 +174,9 @@ def select(f: PairFeatures, s: Scored, model) -> np.ndarray:
     order = np.lexsort((-s.score[ok], pa))
     ok, pa = ok[order], pa[order]
     starts = np.r_[0, np.flatnonzero(np.diff(pa)) + 1]
-    rank = np.arange(len(pa)) - np.repeat(starts, np.diff(np.r_[starts, len(pa)]))
-    best = np.repeat(s.score[ok][starts], np.diff(np.r_[starts, len(pa)]))
     sizes = np.diff(np.r_[starts, len(pa)])
+    rank = np.arange(len(pa)) - np.repeat(starts, sizes)
+    best = np.repeat(s.score[ok][starts], sizes)
     keep = (rank < model.top_k) & (s.score[ok] >= best - model.margin)
     named_only = ~(s.corroborated[ok] | (s.known_kind[ok] > 0))
     keep &= (rank < model.uncorroborated_top_k) | ~named_only

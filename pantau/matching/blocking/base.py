@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pantau.matching.normalize import variant_key
 
 TAG_SHIFT = 59
 MASK24 = (1 << 24) - 1
@@ -60,17 +59,7 @@ def variant_ids(roster) -> np.ndarray:
     (account), or the other way round, land on one id, whichever side wrote the old
     form. The roster's vocabulary holds every such form (``index.build_roster``).
     """
-    if getattr(roster, "tok_var", None) is not None:
-        return roster.tok_var          # with the tj = t + j forms (``index.spelling_forms``)
-    got = roster.__dict__.get("_variant_ids")
-    if got is None or len(got) != len(roster.tok2id):
-        tok2id = roster.tok2id
-        got = np.arange(len(tok2id), dtype=np.int64)
-        for t, i in tok2id.items():
-            if "j" in t:
-                got[i] = tok2id.get(variant_key(t), i)
-        roster.__dict__["_variant_ids"] = got
-    return got
+    return roster.tok_var
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from pantau.matching.comparisons.features import TokenOverlap
+from pantau.matching.index import words
 
 
 def all_roster_tokens(o: TokenOverlap) -> np.ndarray:
@@ -41,7 +42,7 @@ def call_params(f, field: str, i: int) -> dict:
     from pantau.matching.callnames import call_forms
     r, e = int(f.pa[i]), int(f.pe[i])
     tokens = f.batch.d_tokens[r] if field == "display_name" else f.batch.h_tokens[r]
-    id2tok = _id2tok(f.roster)
+    id2tok = words(f.roster)
     given = [id2tok[t] for t in f.roster.names.tok[e] if t >= 0]
     for t in tokens:
         for g in given:
@@ -49,9 +50,3 @@ def call_params(f, field: str, i: int) -> dict:
                 return {"call": t, "given": g}
     return {"call": "", "given": ""}
 
-
-def _id2tok(roster) -> list[str]:
-    got = roster.__dict__.get("_words")          # a cache on the index object itself
-    if got is None:
-        got = roster.__dict__["_words"] = list(roster.tok2id)
-    return got
