@@ -55,6 +55,8 @@ def render_text(summary: dict) -> str:
     if purged.get("interactions") or purged.get("actors"):
         lines.append(f"retention: {purged.get('interactions', 0)} interaction(s) and {purged.get('actors', 0)} "
                      f"actor(s) of unmatched people older than {purged.get('days', '?')} days purged")
+    if purged.get("tips"):
+        lines.append(f"retention: {purged['tips']} citizen report(s) closed as invalid or duplicate erased")
     silent = summary.get("silent_accounts") or []
     if silent:
         lines.append("accounts that yielded nothing unexpectedly: " + ", ".join(silent))

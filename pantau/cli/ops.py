@@ -32,7 +32,8 @@ def backup(
 
 @app.command()
 def purge(dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would go.")) -> None:
-    """Apply the retention period: drop unmatched interactions and actors older than [retention] days.
+    """Apply the retention period: drop unmatched interactions and actors older than [retention] days,
+    and erase citizens' reports closed as invalid or duplicate as long ago.
 
     Example: pantau purge --dry-run
     """
@@ -46,5 +47,9 @@ def purge(dry_run: bool = typer.Option(False, "--dry-run", help="Only show what 
                   + ("" if r.dry_run else f", {r.evidence_files:,} evidence file(s)"))
     for platform, n in sorted(r.by_platform.items()):
         console.print(f"  {platform}: {n:,}")
+    if r.tips:
+        console.print(f"{'would erase' if r.dry_run else 'erased'} {r.tips:,} citizen report(s) closed as invalid "
+                      "or duplicate and untouched since then"
+                      + ("" if r.dry_run else f" ({r.tip_files:,} image file(s))"))
     if r.dry_run:
         console.print("nothing was deleted (--dry-run)")

@@ -178,7 +178,7 @@ def _nightly(settings: Settings, db, run: StageRun, *, trigger: str) -> NightlyR
         from pantau.jobs.purge import purge
         r = purge(settings, db, run_id=run_id)
         summary["purged"] = {"interactions": r.interactions, "actors": r.actors,
-                             "evidence_files": r.evidence_files, "days": settings.retention.days}
+                             "evidence_files": r.evidence_files, "tips": r.tips, "days": settings.retention.days}
 
     def tally() -> None:
         from storage.queries import matches as matches_q

@@ -8,6 +8,11 @@ no interaction, no match and not seen within the period go too. Watched
 accounts, their posts, run records and the audit log are not personal data of
 strangers and are kept.
 
+Citizens' reports closed as invalid or duplicate, tied to nothing, and untouched for
+the same period are erased as an administrator erases one (``storage.queries.tips.erase``):
+what the reporter wrote and their images go, the row stays so the receipt code still
+answers "closed". Reports not yet decided, and valid ones (part of a case), are kept.
+
 Deletion goes in batches of ``BATCH`` interactions, one transaction each, so a
 purge of a large backlog neither holds the database for long nor loses
 consistency when killed (a re-run continues). It takes the job lock, so it never
@@ -26,6 +31,7 @@ from pantau.jobs.stage import StageRun, stage
 from storage import files
 from storage.queries import audit, transaction
 from storage.queries import retention as retention_q
+from storage.queries import tips as tips_q
 
 BATCH = 1000
 
@@ -37,6 +43,8 @@ class PurgeResult:
     actors: int = 0
     evidence_rows: int = 0
     evidence_files: int = 0
+    tips: int = 0              # citizens' reports erased (closed as invalid or duplicate)
+    tip_files: int = 0
     by_platform: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     run_id: int | None = None
@@ -51,6 +59,7 @@ def _preview(db, cutoff: str) -> PurgeResult:
     res = PurgeResult(cutoff=cutoff, dry_run=True)
     res.by_platform, res.actors, res.evidence_rows = retention_q.preview(db, cutoff)
     res.interactions = sum(res.by_platform.values())
+    res.tips = len(tips_q.expired(db, cutoff))
     return res
 
 
@@ -85,7 +94,7 @@ def _apply(settings: Settings, db, cutoff: str, run: StageRun) -> PurgeResult:
 def _summary(res: PurgeResult) -> dict:
     return {"cutoff": res.cutoff, "interactions": res.interactions, "actors": res.actors,
             "evidence_rows": res.evidence_rows, "evidence_files": res.evidence_files,
-            "by_platform": res.by_platform}
+            "tips": res.tips, "tip_files": res.tip_files, "by_platform": res.by_platform}
 
 
 def _purge(settings: Settings, db, res: PurgeResult) -> None:
@@ -108,3 +117,9 @@ def _purge(settings: Settings, db, res: PurgeResult) -> None:
         if not n:
             break
         res.actors += n
+    # one report per transaction (erase commits its own, with its audit row); files after
+    for tip_id in tips_q.expired(db, res.cutoff):
+        orphans = tips_q.erase(db, tip_id, user=tips_q.RETENTION_USER)
+        res.tips += 1
+        for rel in orphans:
+            res.tip_files += files.remove(settings.tips_dir, rel)

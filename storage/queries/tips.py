@@ -140,6 +140,23 @@ def erase(db: Database, tip_id: int, *, user: str) -> list[str]:
     return orphans
 
 
+#: who erases a report the retention period no longer allows to keep (audit rows name it)
+RETENTION_USER = "retention"
+
+
+def expired(db: Database, cutoff: str) -> list[int]:
+    """Reports the retention period no longer allows to keep: closed as invalid or duplicate,
+    tied to no employee, interaction or match, not touched since ``cutoff``, not yet erased.
+
+    Reports still new or being checked wait for a reviewer however old they are, and a
+    valid one is part of a case: both are kept.
+    """
+    return [r[0] for r in db.execute(
+        "SELECT id FROM tips t WHERE status='closed' AND verdict IN ('invalid','duplicate') AND nip IS NULL "
+        "AND erased_at IS NULL AND updated_at < ? "
+        "AND NOT EXISTS (SELECT 1 FROM tip_refs r WHERE r.tip_id = t.id) ORDER BY id", [cutoff])]
+
+
 def set_status(db: Database, tip_id: int, status: str, *, reviewer: str) -> None:
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")

@@ -7,7 +7,7 @@ import json
 from pantau.config import load
 from pantau.jobs.evidence import capture_evidence
 from storage import files
-from tests.pantau.nightly.conftest import NIPS, add_employees, add_interactions, add_match, write_config
+from tests.pantau.nightly.conftest import NIPS, add_employees, add_interactions, add_match, iso, write_config
 
 
 def _count(db, sql, params=()):
@@ -125,3 +125,68 @@ def test_the_nightly_run_applies_retention(pantau, workspace, db):
     assert json.loads(audit["detail"])["run_id"] == run["id"]
     remaining = {r[0] for r in db.execute("SELECT id FROM interactions")}
     assert set(ids["old_pending"]) <= remaining and not set(ids["old_stranger"]) & remaining
+
+
+def _tip(db, settings, code: str, *, image: bytes | None = None, verdict: str | None = None,
+         days_ago: float = 0, nip: str | None = None, ref: int | None = None) -> int:
+    from storage.queries import tips as tips_q
+    images = []
+    if image is not None:
+        f = files.store_bytes(settings.tips_dir, image, "png")
+        images.append({"sha256": f.sha256, "path": f.path, "format": "png", "width": 1, "height": 1,
+                       "bytes": len(image)})
+    tip_id = tips_q.add(db, code=code, links=["https://www.instagram.com/p/abc/"], what=f"laporan {code}",
+                        contact="0812-0000-0000", images=images)
+    if verdict:
+        tips_q.set_verdict(db, tip_id, verdict, reviewer="ani")
+    if nip:
+        tips_q.link_employee(db, tip_id, nip, reviewer="ani")
+    if ref is not None:
+        tips_q.add_ref(db, tip_id, "interaction", ref, reviewer="ani")
+    db.execute("UPDATE tips SET updated_at=? WHERE id=?", [iso(days_ago), tip_id])
+    db.conn.commit()
+    return tip_id
+
+
+def test_purge_erases_old_closed_citizen_reports_only(pantau, workspace, db):
+    write_config(workspace, "[retention]\ndays = 30\n")
+    settings = load(workspace)
+    add_employees(db)
+    [kept_ref] = add_interactions(db, "budi", 1, base_url=None, days_ago=1)
+    shared = b"\x89PNG shared by two reports"
+    ids = {
+        "old_invalid": _tip(db, settings, "AAAA-0001", image=b"\x89PNG only mine", verdict="invalid", days_ago=40),
+        "old_duplicate": _tip(db, settings, "AAAA-0002", image=shared, verdict="duplicate", days_ago=40),
+        "recent_invalid": _tip(db, settings, "AAAA-0003", image=shared, verdict="invalid", days_ago=5),
+        "old_valid": _tip(db, settings, "AAAA-0004", verdict="valid", days_ago=400),
+        "old_new": _tip(db, settings, "AAAA-0005", days_ago=400),
+        "old_invalid_linked": _tip(db, settings, "AAAA-0006", verdict="invalid", days_ago=40, nip=NIPS[0]),
+        "old_invalid_ref": _tip(db, settings, "AAAA-0007", verdict="invalid", days_ago=40, ref=kept_ref),
+    }
+    r = pantau("purge", "--dry-run")
+    assert r.returncode == 0, r.stderr
+    assert "would erase 2 citizen report(s) closed as invalid or duplicate" in r.stdout
+    assert _count(db, "SELECT count(*) FROM tips WHERE erased_at IS NOT NULL") == 0
+
+    r = pantau("purge")
+    assert r.returncode == 0, r.stderr
+    assert "erased 2 citizen report(s) closed as invalid or duplicate and untouched since then (1 image file(s))" \
+        in r.stdout
+    rows = {row["id"]: row for row in db.query("SELECT * FROM tips")}
+    for name in ("old_invalid", "old_duplicate"):
+        row = rows[ids[name]]
+        assert row["erased_at"] and row["erased_by"] == "retention"
+        assert (row["what"], row["contact"], row["links"]) == ("", None, "[]")
+        assert row["status"] == "closed"          # the receipt code still answers
+    for name in ("recent_invalid", "old_valid", "old_new", "old_invalid_linked", "old_invalid_ref"):
+        row = rows[ids[name]]
+        assert row["erased_at"] is None and row["what"].startswith("laporan"), name
+    # the only image of the old invalid report is gone; the shared one stays for the recent report
+    paths = {p for (p,) in db.execute("SELECT path FROM tip_images")}
+    assert len(paths) == 1 and (settings.tips_dir / next(iter(paths))).is_file()
+    assert sum(1 for p in settings.tips_dir.rglob("*") if p.is_file()) == 1
+    audited = {row["object_id"] for row in db.query("SELECT * FROM audit_log WHERE action='tip.erase'")}
+    assert audited == {str(ids["old_invalid"]), str(ids["old_duplicate"])}
+    (audit,) = list(db.query("SELECT * FROM audit_log WHERE action='purge'"))
+    assert json.loads(audit["detail"])["tips"] == 2
+    assert "would erase" not in pantau("purge", "--dry-run").stdout     # nothing left to erase
