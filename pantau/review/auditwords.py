@@ -55,6 +55,8 @@ def who(user: str, _: Gettext) -> str:
         return _("command line")
     if user == "public":
         return _("the public form")
+    if user == "retention":        # storage.queries.tips.RETENTION_USER: pantau purge, the nightly run
+        return _("the retention period")
     return user or ""
 
 

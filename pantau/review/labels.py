@@ -93,6 +93,8 @@ AUDIT_DETAIL = {
     "full_name": N_("full name"), "accounts": N_("accounts"),
     "cutoff": N_("older than"), "evidence_rows": N_("evidence records"), "by_platform": N_("per platform"),
     "error": N_("error"), "recognised": N_("recognised"), "unrecognised": N_("not recognised"),
+    "images": N_("images"), "evidence_files": N_("evidence files deleted"),
+    "tips": N_("citizen reports erased"), "tip_files": N_("report images deleted"),
 }
 AUDIT_REASON = {"password": N_("wrong password"), "inactive": N_("deactivated user"),
                 "unknown user": N_("unknown name")}

@@ -292,3 +292,24 @@ def test_audit_words_for_every_kind_of_detail():
     assert role["details"] == [("sebelum", "Peninjau"), ("sesudah", "Administrator")]
     unknown = describe({"user": "x", "action": "someday.new", "detail": '{"k": 1}'}, translations("en").gettext)
     assert unknown["what"] == "someday.new" and unknown["details"] == [("k", "1")]       # shown, never dropped
+
+
+def test_retention_rows_in_peoples_words():
+    """What `pantau purge` writes (its own row and each citizen report it erased) reads as words."""
+    from pantau.review.auditwords import describe
+    from pantau.review.i18n import translations
+    purge = {"user": "cli", "action": "purge", "object_type": "retention", "object_id": "180",
+             "detail": '{"cutoff": "2029-01-01T00:00:00Z", "interactions": 4, "actors": 1, "evidence_rows": 2, '
+                       '"evidence_files": 1, "tips": 2, "tip_files": 1, "by_platform": {"x": 4}, "run_id": 7}'}
+    erase = {"user": "retention", "action": "tip.erase", "object_type": "tip", "object_id": "5",
+             "detail": '{"images": 1}'}
+    for lang, want in (("id", ("laporan warga dihapus isinya", "berkas bukti dihapus", "masa retensi", "gambar")),
+                       ("en", ("citizen reports erased", "evidence files deleted", "the retention period", "images"))):
+        gt = translations(lang).gettext
+        p, e = describe(purge, gt), describe(erase, gt)
+        labels_shown = [k for k, _ in p["details"]] + [k for k, _ in e["details"]]
+        if lang == "id":        # English words may equal the stored keys ("images")
+            assert not {"tips", "tip_files", "evidence_files", "images", "run_id"} & set(labels_shown), labels_shown
+        text = " ".join(labels_shown) + " " + e["who"]
+        for w in want:
+            assert w in text, (lang, w)
