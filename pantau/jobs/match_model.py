@@ -5,7 +5,7 @@ latest kept learned weights of its version) and, on the first run of a model ver
 or with ``--learn``, ``learn``s first: EM over the candidate pairs of a sample of the
 workspace's actors, then a refit from reviewers' decisions when there are enough
 (see ``pantau.matching.learn`` for the method and its safeguards). Learned weights
-change the model version (``n3.m6.w<id>``), so every pending candidate is re-scored
+change the model version (``n3.m7.w<id>``), so every pending candidate is re-scored
 once; decided pairs are never re-scored (their rows are not updated).
 """
 

@@ -91,6 +91,8 @@ TEMPLATES: dict[str, str] = {
     "frequency.common": N_("The matched name is common in the roster ({bits} bits), so it weighs less"),
     "frequency.rare": N_("The matched name is rare in the roster ({bits} bits)"),
     "shared_name": N_("{count} active employees share this exact name"),
+    "shared_name.told_apart": N_("{count} active employees share this exact name, but the birth date in the "
+                                 "handle tells this one apart: no points are taken off"),
     # corroboration
     "birth_date.year": N_("Handle digits '{digits}' match the birth year in the NIP"),
     "birth_date.day_month": N_("Handle digits '{digits}' match the birth day and month in the NIP"),

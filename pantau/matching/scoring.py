@@ -59,6 +59,7 @@ class Scored:
     handle_only: np.ndarray     # the handle is the only name shown: the display name is missing or names nobody
     best_comp: np.ndarray       # index (in model.comparisons) of the name comparison that counts fully
     name_ev: np.ndarray         # some level says the name fits
+    told_apart: np.ndarray      # the name is shared, but evidence tells this employee apart (no penalty)
     capped: np.ndarray          # points taken off (or added) to hold the sum within 0..100
 
 
@@ -104,10 +105,14 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
                       np.maximum(model.shared_name_points * np.log2(np.maximum(nc, 1)), model.shared_name_min),
                       0.0).astype(np.float32)
     independent = np.zeros(f.n, bool)
+    told_apart = np.zeros(f.n, bool)
     added = np.zeros(f.n, np.float32)
     for k in add_k:
         added += weights[k]
         independent |= comps[k].mask("corroborates")[levels[k]]
+        told_apart |= comps[k].mask("tells_apart")[levels[k]]
+    told_apart &= shared < 0
+    shared = np.where(told_apart, 0.0, shared).astype(np.float32)
     total = name_points + np.where(name_ev, model.name_base, 0.0) + tf + shared + added
     raw = np.clip(total, 0, 100)
     score = raw.copy()
@@ -143,7 +148,8 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     return Scored(score=score, band=band, levels=levels, weights=weights, tf=tf, info=info, shared=shared,
                   known_kind=kind, known_points=known_points, display_fits=display_fits,
                   corroborated=corroborated, handle_only=handle_only & (band == BAND_POSSIBLE),
-                  best_comp=best_comp, name_ev=name_ev, capped=(raw - total).astype(np.float32))
+                  best_comp=best_comp, name_ev=name_ev, told_apart=told_apart,
+                  capped=(raw - total).astype(np.float32))
 
 
 def below_threshold_kept(s: Scored, model) -> np.ndarray:
@@ -226,6 +232,8 @@ def explain(i: int, f: PairFeatures, s: Scored, batch: ActorBatch, roster: Roste
     if s.shared[i]:
         out.append(evidence.make("shared_name", "shared_name", round(float(s.shared[i]), 1),
                                  count=int(f.name_count[i])))
+    elif s.told_apart[i]:
+        out.append(evidence.make("shared_name", "shared_name.told_apart", 0.0, count=int(f.name_count[i])))
     for k, comp in enumerate(comps):
         if comp.role == "add" and s.levels[k][i] >= 0 and s.weights[k][i] != 0:
             out.append(level_feature(k, float(s.weights[k][i])))

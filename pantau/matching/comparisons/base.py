@@ -40,6 +40,9 @@ class Level:
     corroborates: bool = False         # evidence independent of the name
     floor: float = 0.0                 # role "known": the score is at least this
     feature: str = ""                  # stored feature name when not "<comparison>:<level index>"
+    # tells namesakes apart (a birth day and month in the handle): the employees who share the
+    # name are no longer interchangeable, so the shared-name penalty does not apply
+    tells_apart: bool = False
 
 
 @dataclass(frozen=True)

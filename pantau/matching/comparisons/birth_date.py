@@ -37,9 +37,9 @@ BIRTH_DATE = BirthDateComparison(
     present=all_present,
     levels=(
         Level("handle digits match the full birth date", lambda f: _parts(f)["full"], 25.0, code="full",
-              corroborates=True, feature="birth_date"),
+              corroborates=True, tells_apart=True, feature="birth_date"),
         Level("handle digits match the birth day and month", lambda f: _parts(f)["md"], 15.0, code="day_month",
-              corroborates=True, feature="birth_date"),
+              corroborates=True, tells_apart=True, feature="birth_date"),
         Level("handle digits match the birth year", lambda f: _parts(f)["year"], 8.0, code="year",
               corroborates=True, feature="birth_date"),
         Level("handle digits state another birth year", lambda f: _parts(f)["contradicts"], -8.0,

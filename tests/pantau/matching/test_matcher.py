@@ -54,6 +54,25 @@ def test_birth_digits_single_out_one_namesake():
     assert best.score > min(c.score for c in cands[0]) or len(cands[0]) == 1
 
 
+def test_a_birth_day_and_month_tells_namesakes_apart_and_lifts_the_shared_name_penalty():
+    """Two Sri Wahyunis: 0505 is one's birth day and month, so she is no longer one of two
+    interchangeable namesakes. The other keeps the penalty; the year alone (85) would not do."""
+    import dataclasses
+    both = dataclasses.replace(default_model(), margin=100.0, threshold=0.0)     # show the other one too
+    [told, other] = sorted(by_actor(match([actor("sri.wahyuni0505", "Sri Wahyuni")], ROSTER, both))[0],
+                           key=lambda c: -c.score)
+    assert told.nip == "198505052012122003"
+    codes = {f.code: f for f in told.features}
+    assert "shared_name.told_apart" in codes and "shared_name" not in codes
+    assert codes["shared_name.told_apart"].weight == 0 and "tells this one apart" in told.explanation
+    assert "shared_name" in {f.code for f in other.features}
+    penalty = -next(f.weight for f in other.features if f.code == "shared_name")
+    assert penalty > 0 and told.score - other.score > 15 + penalty - 0.5   # the birth points and no penalty
+    [y1, y2] = by_actor(match([actor("sri.wahyuni85", "Sri Wahyuni")], ROSTER, both))[0]
+    assert {f.code for f in y1.features} >= {"shared_name"} or {f.code for f in y2.features} >= {"shared_name"}
+    assert not any(f.code == "shared_name.told_apart" for c in (y1, y2) for f in c.features)
+
+
 def test_known_handle_on_its_platform_and_server_is_certain_even_without_a_name():
     roster = ROSTER[:4] + [emp("196512121990031005", "Soeharto Wiryo", "Dinas Pertanian", "Penyuluh",
                                handles=["@harto_tani@mastodon.example"])] + ROSTER[5:]
