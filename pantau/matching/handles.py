@@ -26,6 +26,7 @@ _CHUNK = re.compile(r"[a-z]+|[0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _MAX_WORD = 16
 _VOWELS = set("aeiou")
+_DOUBLED = re.compile(r"([a-z])\1+")
 # Words people put around the name in a handle (pak_budi, budisantoso_official, itsbudi,
 # sitichannel): forms of address and account words. They are segmented like words and
 # then dropped, so the rest of the handle compares as the name it is.
@@ -234,9 +235,12 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             # front of it (ssyahputra -> s + sahputra, which collapsing "ss" would hide)
             options = [(sum(map(len, unknown)), len(toks), toks, unknown)]
             sp = spell(chunk)
+            # a doubled letter squeezed away is not a letter explained: at the seam of two parts
+            # (dusacep + per, malalacih + hid) squeezing only shortens what is left unexplained
+            squeezed = len(chunk) - len(_DOUBLED.sub(r"\1", chunk))
             if sp != chunk:
                 t2, u2 = vocab.segment(sp, calls=False)
-                options.append((sum(map(len, u2)), len(t2), t2, u2))
+                options.append((sum(map(len, u2)) + (squeezed if u2 else 0), len(t2), t2, u2))
             if len(chunk) > 3 and chunk[0] == chunk[1]:
                 t3, u3 = vocab.segment(spell(chunk[1:]), calls=False)
                 if not u3:
@@ -254,7 +258,8 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                 left = sum(map(len, unknown)) + 2 * sum(len(t) == 1 for t in toks)
                 for c in dict.fromkeys((chunk, sp)):
                     t4, u4 = vocab.segment(c)
-                    n4 = sum(map(len, u4)) + 2 * sum(len(t) == 1 for t in t4)
+                    n4 = sum(map(len, u4)) + 2 * sum(len(t) == 1 for t in t4) + (
+                        squeezed if u4 and c != chunk else 0)
                     if n4 < left and words <= set(t4):
                         toks, unknown, left = t4, u4, n4
         if (fix is not None and unknown and len(chunk) >= typos.MIN_LEN

@@ -40,6 +40,16 @@ def test_unexplained_letters_stay_in_the_name():
     assert len(info.tokens) == 3                                # "roha" is kept, so it is not "ratna wijaya"
 
 
+def test_a_doubled_letter_at_the_seam_keeps_the_shortened_part():
+    """dusacep + per(mana): squeezing "pp" would leave "er", which says nothing; a real doubled
+    letter inside one word (bammbang) is still squeezed."""
+    vocab = Vocabulary({"dusacep": 3, "permana": 40, "malalacih": 1, "hidayat": 60, "bambang": 90})
+    assert analyse("dusacepper395", vocab, "x").tokens == ["dusacep", "per"]
+    info = analyse("malalacihhid", vocab, "x")
+    assert info.tokens == ["malalacih", "hid"]        # not "id", which reads as a country suffix
+    assert analyse("bammbang", vocab, "x").tokens == ["bambang"]
+
+
 def test_bluesky_domains_are_not_name_tokens():
     assert strip_domain("bluesky", "budisantoso.bsky.social") == "budisantoso"
     assert strip_domain("bluesky", "budi.santoso.id") == "budi.santoso"
