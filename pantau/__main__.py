@@ -1,3 +1,3 @@
-from pantau.cli import run
+from pantau.launch import run
 
 run()

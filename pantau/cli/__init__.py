@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from pantau.errors import PantauError, UsageError
+from pantau.launch import command_word
 
 try:  # recent Typer vendors its own copy of click
     from typer._click import exceptions as click_exc
@@ -90,19 +91,6 @@ COMMAND_MODULES = {
 }
 
 
-def command_word(argv: list[str]) -> str | None:
-    """The command named on a command line (after the root options), or None for help."""
-    args = iter(argv)
-    for arg in args:
-        if arg in ("--help", "-h"):
-            return None
-        if arg in ("--workspace", "-w"):
-            next(args, None)
-        elif not arg.startswith("-"):
-            return arg
-    return None
-
-
 def register_commands(argv: list[str]) -> None:
     """Register the command on the line, or every command when it names none we know."""
     import importlib
@@ -114,12 +102,15 @@ def register_commands(argv: list[str]) -> None:
         from pantau.cli import commands  # noqa: F401  registers every command group
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script; maps exceptions to exit codes."""
+def main(argv: list[str] | None = None, *, crawl_child=None) -> int:
+    """Runs one command line; maps exceptions to exit codes. ``crawl_child``: the crawl child
+    ``pantau.launch`` started before this module was imported (``pantau crawl``)."""
     args = argv if argv is not None else sys.argv[1:]
-    if command_word(args) == "crawl":
-        # the crawl child loads Scrapy (half a second) while this process builds the command
-        # line, syncs the watchlists and opens the run; `pantau crawl` hands it its config
+    if crawl_child is not None:
+        state.crawl_child = crawl_child
+    elif command_word(args) == "crawl":
+        # the crawl child loads Scrapy (a quarter of a second) while this process builds the
+        # command line, syncs the watchlists and opens the run; `pantau crawl` hands it its config
         from pantau.jobs.crawl import start_crawl_child
         state.crawl_child = start_crawl_child()
     try:

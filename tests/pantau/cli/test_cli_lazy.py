@@ -54,3 +54,25 @@ def test_crawl_loads_neither_the_review_app_nor_the_roster_nor_the_matcher():
     assert "pantau.cli.crawl" in loaded
     assert not loaded & {"pantau.cli.review", "pantau.cli.roster", "pantau.cli.match", "pantau.review",
                          "pantau.roster", "pantau.matching", "openpyxl", "fastapi"}, loaded
+
+
+def test_the_console_script_starts_the_crawl_child_before_loading_the_cli():
+    """`pantau crawl`'s child loads Scrapy on the other core while the CLI itself loads."""
+    code = ("import sys\n"
+            "import crawler.process as p\n"
+            "orig = p.CrawlChild.__init__\n"
+            "def spy(self, *a, **k):\n"
+            "    print('loaded before the child:', sorted(m for m in ('typer', 'rich', 'pydantic', 'sqlite_utils',\n"
+            "          'pantau.cli') if m in sys.modules), flush=True)\n"
+            "    orig(self, *a, **k)\n"
+            "p.CrawlChild.__init__ = spy\n"
+            "sys.argv = ['pantau', 'crawl', '--help']\n"
+            "from pantau.launch import run\n"
+            "run()\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "loaded before the child: []" in r.stdout
+    assert "--platform" in r.stdout                     # the crawl command's help, through the CLI
+    other = subprocess.run([sys.executable, "-c", code.replace("'crawl', '--help'", "'status', '--help'")],
+                           capture_output=True, text=True, timeout=60)
+    assert other.returncode == 0 and "loaded before the child" not in other.stdout   # no child for others
