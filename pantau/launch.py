@@ -29,9 +29,7 @@ def run() -> None:
     argv = sys.argv[1:]
     child = None
     if command_word(argv) == "crawl":
-        import os
-
-        from crawler.process import CrawlChild
-        child = CrawlChild(env=os.environ.copy())
+        from crawler.process import CrawlChild      # not pantau.jobs.crawl: it loads more
+        child = CrawlChild()                         # this process's environment, as start_crawl_child
     from pantau.cli import main
     sys.exit(main(argv, crawl_child=child))

@@ -43,7 +43,7 @@ class State:
     workspace: Optional[str] = None
     debug: bool = False
     _settings: object = field(default=None, repr=False)
-    #: the crawl child, started by main() before the command line is parsed (``pantau crawl``)
+    #: the crawl child, started by ``pantau.launch`` before the CLI loaded (``pantau crawl``)
     crawl_child: object = field(default=None, repr=False)
 
     def settings(self):
@@ -106,13 +106,8 @@ def main(argv: list[str] | None = None, *, crawl_child=None) -> int:
     """Runs one command line; maps exceptions to exit codes. ``crawl_child``: the crawl child
     ``pantau.launch`` started before this module was imported (``pantau crawl``)."""
     args = argv if argv is not None else sys.argv[1:]
-    if crawl_child is not None:
-        state.crawl_child = crawl_child
-    elif command_word(args) == "crawl":
-        # the crawl child loads Scrapy (a quarter of a second) while this process builds the
-        # command line, syncs the watchlists and opens the run; `pantau crawl` hands it its config
-        from pantau.jobs.crawl import start_crawl_child
-        state.crawl_child = start_crawl_child()
+    # called without one (tests, scripts), `pantau crawl` starts its child itself
+    state.crawl_child = crawl_child
     try:
         return _main(args)
     finally:

@@ -22,7 +22,7 @@ def crawl(
     from pantau.jobs.crawl import run_crawl, start_crawl_child
 
     # the crawl child loads Scrapy on the other core while this process syncs the watchlists
-    # (main() starts it before parsing the command line; called another way, it starts here)
+    # (pantau.launch starts it before the CLI loads; called another way, it starts here)
     with (state.crawl_child or start_crawl_child()) as child:
         from rich.table import Table
 

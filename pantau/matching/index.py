@@ -521,13 +521,8 @@ def _ids(tokens: list[str], tok2id: dict[str, int], pre2id: dict[str, int] | Non
 
 def _typo_candidates(t: str, roster: RosterIndex) -> tuple[str, ...]:
     """The roster tokens one edit from ``t``, most frequent first (memoised per index)."""
-    memo = _memo(roster, "_typo_memo")
-    c = memo.get(t)
-    if c is None:
-        c = typos.candidates(t, roster.typo_h, roster.typo_ids, roster.tok_count, words(roster).__getitem__)
-        if len(memo) < 200_000:
-            memo[t] = c
-    return c
+    return _remembered(_memo(roster, "_typo_memo"), t, lambda: typos.candidates(
+        t, roster.typo_h, roster.typo_ids, roster.tok_count, words(roster).__getitem__), limit=200_000)
 
 
 def _fix_typos(tokens: list[str], roster: RosterIndex, shown: str = "") -> tuple[list[str], bool]:
@@ -561,6 +556,17 @@ def _memo(roster: RosterIndex, name: str) -> dict:
     if m is None:
         m = roster.__dict__[name] = {}
     return m
+
+
+def _remembered(memo: dict, key, make, limit: int | None = None):
+    """``memo[key]``, made by ``make()`` the first time; a full memo (``limit``, default
+    ``_MEMO_MAX``) stops taking new keys."""
+    got = memo.get(key)
+    if got is None:
+        got = make()
+        if len(memo) < (_MEMO_MAX if limit is None else limit):
+            memo[key] = got
+    return got
 
 
 def words(roster: RosterIndex) -> list[str]:
@@ -608,11 +614,7 @@ def _bio_part(bio: str | None) -> tuple[list[str], list[str]]:
 def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict, bios: dict) -> tuple:
     """One actor's row of the batch, in the order ``prepare_actors`` unpacks it; a function of the
     actor's platform, handle, display name and bio only (the memos rely on it)."""
-    dp = displays.get(a.display_name)
-    if dp is None:
-        dp = _display_part(a.display_name, roster)
-        if len(displays) < _MEMO_MAX:
-            displays[a.display_name] = dp
+    dp = _remembered(displays, a.display_name, lambda: _display_part(a.display_name, roster))
     d, dfull, dinit, dfirst, dcall, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles = dp
     # a handle that spells a name as the display name does (Kartosih, kartosih) spells it
     # as its owner does: two typings agreeing are not a slip, however near a roster name
@@ -620,27 +622,17 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
     info = handles_mod.analyse(a.handle, roster.vocab, a.platform, fix, shown)
     h, h_fixed = _fix_typos(info.tokens[:NT], roster, shown)
     h_fixed = h_fixed or info.typos > 0
-    key = tuple(h)
-    hp = handles.get(key)
-    if hp is None:
-        hp = _handle_part(h, roster)
-        if len(handles) < _MEMO_MAX:
-            handles[key] = hp
+    hp = _remembered(handles, tuple(h), lambda: _handle_part(h, roster))
     hfull, hinit, hfirst, hcall, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, h_unknown = hp
     if info.digits:
         years, mds, fulls = digit_evidence(info.digits)
         claimed = claimed_years(info.digits)
     else:
         years, mds, fulls, claimed = [], [], [], []
-    bp = bios.get(a.bio)
-    if bp is None:
-        bp = _bio_part(a.bio)
-        if len(bios) < _MEMO_MAX:
-            bios[a.bio] = bp
-    bio_words, bio_titles = bp
+    bio_words, bio_titles = _remembered(bios, a.bio, lambda: _bio_part(a.bio))
     ctx2id = roster.ctx2id
-    words = bio_words + info.unknown + h_unknown + d_unknown
-    cw = list(dict.fromkeys(w for w in words if w in ctx2id))[:NCA]
+    said = bio_words + info.unknown + h_unknown + d_unknown
+    cw = list(dict.fromkeys(w for w in said if w in ctx2id))[:NCA]
     title2id = roster.title2id
     tk = [k for k in dict.fromkeys(d_titles + bio_titles) if k in title2id] if d_titles or bio_titles else []
     return (d, h, a.handle or "", a.platform, dfull, dinit, dfirst, dcall, hcall, False, h_fixed,
