@@ -222,8 +222,18 @@ def core_tokens(tokens: list[str]) -> list[str]:
 
 
 def variant_key(text: str) -> str:
-    """Alternative key for old ``j`` = current ``y`` (Wahjudi = Wahyudi): a second chance, never the main key."""
-    return text.replace("j", "y") if "j" in text else text
+    """Alternative key for old ``j`` = current ``y`` (Wahjudi = Wahyudi): a second chance, never the main key.
+
+    Each word is spelled again after the change: a final old ``j`` is a final ``y``, which the
+    current spelling reads as ``i`` (Lilj = Lily = ``lili``, Memadj = ``memadi``)."""
+    if "j" not in text:
+        return text
+    return " ".join(_variant_word(w) for w in text.split(" "))
+
+
+@lru_cache(maxsize=200_000)
+def _variant_word(word: str) -> str:
+    return spell(word.replace("j", "y")) if "j" in word else word
 
 
 def _compact_title(raw: str) -> str:

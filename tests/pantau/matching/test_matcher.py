@@ -290,3 +290,21 @@ def test_roster_strings_are_shared_byte_arrays_of_bounded_width():
     assert index.nips.dtype.kind == "S"
     cands = match([actor("budi.sentosa", "Budi " + "Sentosa" * 40)], None, index=index)
     assert cands and cands[0].nip == "198001012005011077"
+
+
+
+def test_three_letters_of_a_name_weigh_at_least_its_initial():
+    """``suhartowir`` (three letters of Wiryo) says more than ``suhartow`` (one): a chance
+    agreement of a three-letter start is rarer than of one letter."""
+    model = default_model(threshold=1)
+    [abbr] = match([actor("suhartowir", None)], ROSTER, model)
+    [init] = match([actor("suhartow", None)], ROSTER, model)
+    assert abbr.nip == init.nip == "196512121990031005"
+    assert "cut short" in next(f.detail for f in abbr.features if f.feature.startswith("handle"))
+    assert abbr.score >= init.score
+
+
+def test_a_roster_name_ending_in_an_old_j_is_found_by_its_current_spelling():
+    roster = [emp("197805062005012001", "Lilj Tanoto", "Dinas Perdagangan", "Analis")]
+    [c] = match([actor("lily_tanoto", "Lily Tanoto")], roster, default_model(threshold=1))
+    assert "old spelling" in next(f.detail for f in c.features if f.feature.startswith("display_name"))

@@ -74,6 +74,11 @@ def test_old_j_is_an_alternative_key_not_a_rewrite():
     assert variant_key(normalise("Wahjudi").text) == normalise("Wahyudi").text
 
 
+def test_a_final_old_j_reads_as_the_current_final_y():
+    # the current spelling reads a final y as i (Lily = lili); its old j must end the same way
+    assert variant_key(normalise("Lilj Tanoto").text) == normalise("Lily Tanoto").text
+
+
 def test_regional_parts_are_seen_through_old_spelling_and_short_forms():
     def core(name):
         return core_tokens(normalise(name).tokens)
