@@ -31,6 +31,7 @@ from pantau.tabular import (CSVRecords, csv_unguard, decode_error, header_key, n
                             sniff_delimiter, too_long, undecodable)
 from storage.cleaning import CONTROL, free_text, one_line
 from storage import indexes
+from storage import platforms as registry
 from storage.checkpoints import background_checkpoints
 from storage.queries import audit, dumps, transaction, utcnow
 from pantau.times import DEFAULT_TIMEZONE, Times
@@ -145,6 +146,8 @@ def to_interaction(obj: dict, raw: str | None = None, times: Times | None = None
         kind = KIND_ALIASES.get(kind, kind)
         if kind not in _KINDS:
             raise _Bad(f"unknown kind {v['kind']!r} (one of {', '.join(KINDS)}, or share for repost)")
+    if "/" in target and registry.looks_like_url(target):
+        target = _target_from_url(platform, target)
     post_id, post_url = get("post_id"), get("post_url")
     if kind != "follow" and not post_id and not post_url:
         raise _Bad(f"a {kind} needs post_id or post_url")
@@ -167,6 +170,17 @@ def to_interaction(obj: dict, raw: str | None = None, times: Times | None = None
 
 
 _DEFAULT_TIMES = Times(DEFAULT_TIMEZONE)
+
+
+def _target_from_url(platform: str, url: str) -> str:
+    """``target_account`` written as the candidate's profile URL -> the handle a watchlist holds."""
+    try:
+        ref = registry.profile_from_url(url)
+    except registry.NotAProfile as e:
+        raise _Bad(f"target_account {e}") from None
+    if ref.platform != platform:
+        raise _Bad(f"target_account {url!r} is a profile on {ref.platform}, not on {platform}")
+    return ref.handle
 
 
 def _at_the_door(v: dict[str, str]) -> None:

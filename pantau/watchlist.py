@@ -35,9 +35,7 @@ def check_handle(platform: str, handle: str) -> str | None:
     return registry.get(platform).check_handle(handle)
 
 
-def looks_like_url(text: str) -> bool:
-    t = text.strip().lower()
-    return t.startswith(("http://", "https://")) or ("/" in t and "." in t.split("/", 1)[0])
+looks_like_url = registry.looks_like_url
 
 
 def resolve_handle(platform: str | None, handle: str) -> tuple[str, str]:
@@ -51,12 +49,12 @@ def resolve_handle(platform: str | None, handle: str) -> tuple[str, str]:
         if platform is None:
             raise PantauError(f"{handle!r} is not a profile URL: give the platform too")
         return platform, handle
-    ref = registry.parse_profile_url(handle)
-    if ref is None:
-        raise PantauError(f"{handle!r} is not a profile URL Pantau knows "
-                          f"(e.g. https://www.instagram.com/NAME/, https://x.com/NAME)")
+    try:
+        ref = registry.profile_from_url(handle)
+    except registry.NotAProfile as e:
+        raise PantauError(str(e)) from None
     if platform is not None and ref.platform != platform:
-        raise PantauError(f"{handle!r} is a {ref.platform} profile, not {platform}")
+        raise PantauError(f"{handle!r} is a profile on {ref.platform}, not on {platform}")
     h = ref.handle
     if ref.platform == "mastodon":
         h = "@" + h

@@ -168,6 +168,21 @@ class ProfileRef:
     handle: str          # as the platform writes it, without a leading '@' (Mastodon: user@host)
 
 
+#: sites that write their own profiles as ``/@name`` and are not the fediverse: a link there
+#: is not a Mastodon account, whatever its shape
+_AT_PATH_NOT_FEDIVERSE = frozenset({"threads.net", "threads.com", "medium.com", "substack.com"})
+
+
+def looks_like_url(text: str) -> bool:
+    """A handle written as a web address (``https://x.com/calon``, ``x.com/calon``)."""
+    t = text.strip().lower()
+    return t.startswith(("http://", "https://")) or ("/" in t and "." in t.split("/", 1)[0])
+
+
+class NotAProfile(ValueError):
+    """A URL that names no profile Pantau can watch; the message says why in one line."""
+
+
 def parse_profile_url(text: str) -> ProfileRef | None:
     """A profile URL -> (platform, handle); None when the URL names no profile.
 
@@ -175,45 +190,69 @@ def parse_profile_url(text: str) -> ProfileRef | None:
     ``https://x.com/calonsatu`` -> x; ``https://www.tiktok.com/@calonsatu`` -> tiktok;
     ``https://bsky.app/profile/calon.bsky.social`` -> bluesky;
     ``https://www.youtube.com/@calon`` -> youtube ``@calon``; ``https://facebook.com/profile.php?id=1``;
-    ``https://mastodon.example/@calon`` -> mastodon ``calon@mastodon.example``.
+    ``https://mastodon.example/@calon`` (or ``/users/calon``) -> mastodon ``calon@mastodon.example``.
     """
+    try:
+        return profile_from_url(text)
+    except NotAProfile:
+        return None
+
+
+def profile_from_url(text: str) -> ProfileRef:
+    """``parse_profile_url``, raising :class:`NotAProfile` with the reason instead of None."""
     text = text.strip()
-    if not text:
-        return None
     u = urlsplit(text if _SCHEME.match(text) else "https://" + text)
-    if u.scheme not in ("http", "https") or not u.hostname:
-        return None
+    if not text or u.scheme not in ("http", "https") or not u.hostname:
+        raise NotAProfile(f"{text!r} is not a web address")
     host = bare_host(u.hostname)
     parts = [p for p in u.path.split("/") if p]
     name = HOSTS.get(host)
     if name is None:
-        # another host: a fediverse profile (https://mastodon.example/@budi)
-        if parts and parts[0].startswith("@") and len(parts[0]) > 1:
-            user = parts[0][1:]
-            return ProfileRef("mastodon", user if "@" in user else f"{user}@{u.hostname.lower()}")
-        return None
+        return _fediverse_profile(u.hostname.lower(), host, parts, text)
     plat = PLATFORMS[name]
     if name == "facebook" and parts[:1] == ["profile.php"]:
         ids = parse_qs(u.query).get("id")
-        return ProfileRef("facebook", ids[0]) if ids else None
+        if ids:
+            return ProfileRef("facebook", ids[0])
+        raise NotAProfile(f"{text!r} names no profile: profile.php needs its ?id=")
+    if name == "facebook" and len(parts) >= 3 and parts[0] == "people" and parts[2].isdigit():
+        return ProfileRef("facebook", parts[2])       # /people/Display-Name/100099999999/
     if name == "bluesky":
         if len(parts) >= 2 and parts[0] == "profile":
             return ProfileRef("bluesky", parts[1].lstrip("@"))
-        return None
+        raise NotAProfile(f"{text!r} names no Bluesky profile (expected https://bsky.app/profile/NAME)")
     if name == "youtube":
         if parts and parts[0].startswith("@"):
             return ProfileRef("youtube", parts[0])
-        if len(parts) >= 2 and parts[0] in ("channel",):
+        if len(parts) >= 2 and parts[0] == "channel":
             return ProfileRef("youtube", parts[1])
         if len(parts) >= 2 and parts[0] in ("c", "user"):
-            return ProfileRef("youtube", "@" + parts[1])
-        return None
-    if not parts:
-        return None
-    first = parts[0]
-    if first.lower() in _COMMON_NOT_PROFILE | plat.not_profile:
-        return None
-    handle = first.lstrip("@")
-    if not handle or plat.check_handle(handle):
-        return None
+            # a legacy custom or user name need not be the channel's @handle: no guessing
+            raise NotAProfile(f"{text!r} is a legacy YouTube name, which need not be the channel's "
+                              f"handle: give the channel's @handle or its /channel/UC... address")
+        raise NotAProfile(f"{text!r} names no YouTube channel (expected https://www.youtube.com/@NAME)")
+    if not parts or parts[0].lower() in _COMMON_NOT_PROFILE | plat.not_profile:
+        raise NotAProfile(f"{text!r} is a page of {plat.title} but not a profile")
+    handle = parts[0].lstrip("@")
+    problem = plat.check_handle(handle)
+    if not handle or problem:
+        raise NotAProfile(f"{text!r}: {problem}")
     return ProfileRef(name, handle)
+
+
+def _fediverse_profile(hostname: str, host: str, parts: list[str], text: str) -> ProfileRef:
+    """A profile on a host the registry does not name: a fediverse server's ``/@name`` or
+    ``/users/name`` (its ActivityPub address), unless the site is known to be something else."""
+    user = None
+    if parts and parts[0].startswith("@") and len(parts[0]) > 1:
+        user = parts[0][1:]
+    elif len(parts) == 2 and parts[0] == "users":
+        user = parts[1]
+    if user is None or host.removeprefix("www.") in _AT_PATH_NOT_FEDIVERSE:
+        raise NotAProfile(f"{text!r} is not a profile URL Pantau knows "
+                          f"(e.g. https://www.instagram.com/NAME/, https://x.com/NAME)")
+    ref = ProfileRef("mastodon", user if "@" in user else f"{user}@{hostname}")
+    problem = PLATFORMS["mastodon"].check_handle(ref.handle)
+    if problem:
+        raise NotAProfile(f"{text!r}: {problem}")
+    return ref

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pantau.errors import UsageError
 from pantau.jobs.progress import SILENT, Progress
 from pantau.jobs.stage import StageRun, stage
+from storage import platforms as registry
 
 if TYPE_CHECKING:
     from pantau.config import Settings
@@ -155,6 +156,15 @@ def run_crawl(settings: Settings, db, *, platform: str | None = None, account: s
 
     if platform and platform not in PLATFORMS:
         raise UsageError(f"unknown platform {platform!r} (known: {', '.join(PLATFORMS)})")
+    if account and registry.looks_like_url(account):
+        # --account https://x.com/calonsatu: the handle its watchlist holds
+        try:
+            ref = registry.profile_from_url(account)
+        except registry.NotAProfile as e:
+            raise UsageError(str(e)) from None
+        if platform and ref.platform != platform:
+            raise UsageError(f"{account!r} is a profile on {ref.platform}, not on {platform}")
+        platform, account = ref.platform, ref.handle
     targets = accounts_q.crawl_targets(db, platform, account)
     if account and not targets:
         raise UsageError(f"no enabled watched account {account!r}"

@@ -45,6 +45,11 @@ def test_platform_and_account_options(workspace, replay):
     assert r.returncode == 2 and "unknown platform" in r.stderr
     r = crawl(workspace, "--account", "@nobody@warga.example")
     assert r.returncode == 2 and "no enabled watched account" in r.stderr
+    r = crawl(workspace, "--account", "https://warga.example/@kandidatcontoh")     # its profile URL
+    assert r.returncode == 0, r.stderr
+    assert rows(workspace, "SELECT count(*) FROM interactions") == [(12,)]
+    r = crawl(workspace, "--platform", "x", "--account", "https://warga.example/@kandidatcontoh")
+    assert r.returncode == 2 and "profile on mastodon, not on x" in r.stderr
     r = crawl(workspace, "--account", "@kandidatcontoh@warga.example")
     assert r.returncode == 0, r.stderr
     assert rows(workspace, "SELECT count(*) FROM interactions") == [(12,)]

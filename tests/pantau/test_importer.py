@@ -184,3 +184,21 @@ def test_an_error_in_the_parsing_process_reaches_the_user_as_one_line(tmp_path, 
     assert [(e.row, e.reason[:19]) for e in r.rejected] == [(n + 1, "not utf-8 text like")]
     assert r.accepted == n
     assert db.execute("SELECT status FROM runs ORDER BY id DESC").fetchone()[0] == "partial"
+
+
+def test_a_target_account_written_as_its_profile_url_lands_on_the_handle(db, tmp_path):
+    lines = [
+        {"platform": "instagram", "kind": "comment", "target_account": "https://www.instagram.com/calonsatu/",
+         "actor_handle": "budi", "post_id": "p1", "interaction_id": "c1"},
+        {"platform": "x", "kind": "like", "target_account": "x.com/calonsatu", "actor_handle": "siti",
+         "post_id": "t1"},
+        {"platform": "x", "kind": "like", "target_account": "https://www.instagram.com/calonsatu/",
+         "actor_handle": "eko", "post_id": "t1"},
+    ]
+    f = tmp_path / "urls.jsonl"
+    f.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    r = import_interactions(db, f)
+    assert r.accepted == 2 and [e.row for e in r.rejected] == [3]
+    assert "profile on instagram, not on x" in r.rejected[0].reason
+    assert {(a["platform"], a["handle"]) for a in db.query("SELECT * FROM accounts")} == {
+        ("instagram", "calonsatu"), ("x", "calonsatu")}

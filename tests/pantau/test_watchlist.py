@@ -121,10 +121,29 @@ def test_add_takes_a_profile_url_of_every_platform(tmp_path, platform, url, hand
 
 
 def test_a_profile_url_of_another_platform_or_no_profile_is_refused(tmp_path):
-    with pytest.raises(PantauError, match="is a instagram profile, not x"):
+    with pytest.raises(PantauError, match="is a profile on instagram, not on x"):
         wl.add(tmp_path, "x", "https://www.instagram.com/calon.satu/", candidate="C")
-    with pytest.raises(PantauError, match="not a profile URL"):
+    with pytest.raises(PantauError, match="page of Instagram but not a profile"):
         wl.add(tmp_path, "instagram", "https://www.instagram.com/p/Cxyz/", candidate="C")
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("https://www.threads.net/@calon", "not a profile URL Pantau knows"),      # /@name, but not the fediverse
+    ("https://medium.com/@calon", "not a profile URL Pantau knows"),
+    ("https://www.youtube.com/c/CalonBaru", "legacy YouTube name"),             # need not be the @handle
+    ("https://x.com/calon_satu_yang_sangat_panjang", "at most 15"),             # says what is wrong with it
+])
+def test_a_url_that_names_no_watchable_profile_says_why(tmp_path, url, reason):
+    with pytest.raises(PantauError, match=reason):
+        wl.resolve_handle(None, url)
+
+
+@pytest.mark.parametrize("url, platform, handle", [
+    ("https://mastodon.example/users/calon", "mastodon", "@calon@mastodon.example"),   # the ActivityPub address
+    ("https://www.facebook.com/people/Calon-Baru/100099999999/", "facebook", "100099999999"),
+])
+def test_other_profile_url_forms(url, platform, handle):
+    assert wl.resolve_handle(None, url) == (platform, handle)
 
 
 def test_a_watchlist_file_may_write_the_handle_as_a_profile_url(tmp_path):
@@ -133,7 +152,7 @@ def test_a_watchlist_file_may_write_the_handle_as_a_profile_url(tmp_path):
           "      - platform: x\n        handle: https://www.tiktok.com/@calonsatu\n")
     ws = wl.load(tmp_path)
     assert [(a.platform, a.handle) for a in ws.accounts] == [("instagram", "calon.satu")]
-    assert len(ws.errors) == 1 and "a.yaml:7:" in ws.errors[0] and "tiktok profile, not x" in ws.errors[0]
+    assert len(ws.errors) == 1 and "a.yaml:7:" in ws.errors[0] and "profile on tiktok, not on x" in ws.errors[0]
 
 
 def test_cli_add_infers_the_platform_from_a_profile_url(tmp_path):
