@@ -108,7 +108,10 @@ def silent_accounts(db: Database) -> list[dict]:
     """Accounts whose latest crawl yielded nothing although an earlier one yielded items.
 
     A broken selector profile or a changed API shows up like this rather than as
-    an error, so status and the nightly summary name these accounts.
+    an error, so status and the nightly summary name these accounts. An account
+    skipped on purpose (no API key or token: X without a bearer token, collected
+    by capture instead) or deferred to a later run (a rate limit, the monthly
+    read cap) was not expected to yield anything, and is not named.
     """
     sql = """
     WITH last AS (
@@ -119,6 +122,6 @@ def silent_accounts(db: Database) -> list[dict]:
                AS previous_items
     FROM last JOIN account_runs ar ON ar.account_id = last.account_id AND ar.run_id = last.run_id
     JOIN accounts a ON a.id = ar.account_id
-    WHERE ar.items = 0 AND a.enabled = 1
+    WHERE ar.items = 0 AND a.enabled = 1 AND ar.status NOT IN ('skipped', 'budget')
     """
     return [r for r in db.query(sql) if (r["previous_items"] or 0) > 0]
