@@ -216,7 +216,8 @@ def _format(path: Path, first: str) -> str:
         return "csv"
     if first.lstrip().startswith("{"):
         return "jsonl"
-    raise InputError("unknown format: give a .jsonl or .csv file (see docs/import.md)", file=str(path))
+    raise InputError("unknown format: give a .jsonl or .csv file (docs/import.md), or a .har or Zeeschuimer "
+                     ".ndjson capture (docs/capture.md)", file=str(path))
 
 
 def _jsonl(text, name: str, times: Times,
@@ -288,7 +289,7 @@ def _read(path: Path, times: Times) -> tuple[Iterator, Any, Any, int]:
     """``(records, text file, binary file, size)``; keep the text file referenced until done
     (dropping it would close the binary file under the reader)."""
     if not path.is_file():
-        raise InputError("no such file", file=str(path))
+        raise InputError("is a folder, not a file" if path.is_dir() else "no such file", file=str(path))
     text, raw, encoding = open_text(path)
     size = path.stat().st_size
     first = ""
@@ -348,7 +349,7 @@ def _import(db, path: Path, run: StageRun, report: ImportReport, parallel: bool 
     set_aside: list[str] = []
     try:
         if not path.is_file():
-            raise InputError("no such file", file=str(path))
+            raise InputError("is a folder, not a file" if path.is_dir() else "no such file", file=str(path))
         size = path.stat().st_size
         if parallel is None:
             parallel = size >= PARALLEL_MIN_BYTES

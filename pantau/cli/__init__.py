@@ -73,6 +73,11 @@ def root(
     state._settings = None
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``1 entry``, ``2 entries``: a count with its noun, for the CLI's English lines."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def fail(message: str) -> None:
     """Report an error in one line on stderr."""
     from storage.cleaning import terminal_safe

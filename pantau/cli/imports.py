@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from pantau.cli import app, console, err_console, state
+from pantau.cli import app, console, err_console, plural, state
 from pantau.errors import PantauError
 from storage.cleaning import terminal_safe
 
@@ -20,6 +20,7 @@ def import_(
     """Import interactions (JSON Lines, CSV, HAR or Zeeschuimer NDJSON); importing the same file twice adds nothing.
 
     Example: pantau import instagram-likes.jsonl
+
     Example: pantau import instagram-komentar.har
     """
     from pantau.capture.job import detect
@@ -30,16 +31,11 @@ def import_(
         return
     from pantau.cli.progress import RichProgress
     from pantau.importer import import_interactions
-    from pantau.jobs.sync import sync_watchlists
 
     settings = state.settings()
     db = state.db()
-    try:
-        # a target account that a watchlist has just gained shows its candidate at once
-        sync_watchlists(settings, db)
-    except PantauError as exc:
-        err_console.print(f"warning: watchlists not synced, imported accounts may lack their candidate: {exc}",
-                          soft_wrap=True)
+    # a target account that a watchlist has just gained shows its candidate at once
+    sync_or_warn(settings, db, "imported accounts may lack their candidate")
     r = import_interactions(db, file, strict=strict, progress=RichProgress(err_console),
                             tz=settings.schedule.timezone)
     for e in r.rejected:
@@ -60,14 +56,24 @@ def import_(
         raise PantauError(f"{r.rejected_total} lines rejected; the {r.accepted} good lines were stored")
 
 
+def sync_or_warn(settings, db, consequence: str) -> None:
+    """Sync the watchlists before an import; a watchlist with a problem changes nothing (``sync``
+    refuses), so the import goes on with the accounts of the last good sync and says so."""
+    from pantau.jobs.sync import sync_watchlists
+    try:
+        sync_watchlists(settings, db)
+    except PantauError as exc:
+        err_console.print(f"warning: watchlists not synced, {consequence}: {exc}", soft_wrap=True)
+
+
 def import_capture_file(file: Path, fmt: str | None = None) -> None:
     """``pantau import`` of a HAR or Zeeschuimer file (and the import step of ``pantau capture``)."""
     from pantau.capture.job import import_capture
-    from pantau.jobs.sync import sync_watchlists
 
     settings = state.settings()
     db = state.db()
-    sync_watchlists(settings, db)            # interactions land only on accounts the watchlists name
+    # interactions land only on accounts the watchlists name: those of the last good sync
+    sync_or_warn(settings, db, "interactions on accounts added since the last sync are dropped")
     from pantau.cli.progress import RichProgress
     r = import_capture(db, file, settings=settings, fmt=fmt, progress=RichProgress(err_console))
     print_capture_report(r)
@@ -76,7 +82,8 @@ def import_capture_file(file: Path, fmt: str | None = None) -> None:
 def print_capture_report(r) -> None:
     """What a capture import found, in a few lines a clerk can read."""
     console.print(
-        f"{r.file}: {r.entries} {'entries' if r.format == 'har' else 'items'}, {r.platform_responses} from "
+        f"{r.file}: {plural(r.entries, 'entry', 'entries') if r.format == 'har' else plural(r.entries, 'item')}, "
+        f"{r.platform_responses} from "
         f"Instagram/TikTok/X/Facebook, {r.recognised} recognised, {r.unrecognised} not recognised"
         + (f", {r.no_body} saved without content" if r.no_body else "")
         + (f", {r.failed} failed requests" if r.failed else ""), soft_wrap=True)

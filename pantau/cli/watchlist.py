@@ -9,8 +9,9 @@ import typer
 from rich.table import Table
 
 from pantau import watchlist as wl
-from pantau.cli import app, console, err_console, state
+from pantau.cli import app, console, err_console, plural, state
 from pantau.errors import PantauError, UsageError
+from storage.cleaning import terminal_safe
 from storage.records import PLATFORMS
 
 watchlist_app = typer.Typer(help="Watchlists of candidate accounts (watchlists/*.yaml).", no_args_is_help=True)
@@ -55,8 +56,10 @@ def remove(
     Example: pantau watchlist remove bluesky calondua.bsky.social
     """
     s = state.settings()
+    if wl.looks_like_url(handle):                     # say the handle removed, not the URL given
+        platform, handle = wl.resolve_handle(platform, handle)
     path = wl.remove(s.watchlists_dir, platform, handle, file=file)
-    console.print(f"removed {platform} {handle} from {path}")
+    console.print(f"removed {platform} {terminal_safe(handle)} from {path}")
 
 
 @watchlist_app.command("list")
@@ -72,11 +75,11 @@ def list_() -> None:
         table.add_row(a.platform, a.handle, a.candidate or "", a.role or "", "yes" if a.enabled else "no",
                       f"{a.source_file}:{a.line}")
     console.print(table)
-    console.print(f"{len(ws.accounts)} accounts in {len(ws.files)} files")
+    console.print(f"{plural(len(ws.accounts), 'account')} in {plural(len(ws.files), 'file')}")
     for e in ws.errors:
         err_console.print(e, soft_wrap=True)
     if ws.errors:
-        raise PantauError(f"{len(ws.errors)} problems in the watchlists")
+        raise PantauError(f"{plural(len(ws.errors), 'problem')} in the watchlists")
 
 
 @watchlist_app.command("validate")
@@ -90,8 +93,8 @@ def validate() -> None:
     for e in ws.errors:
         err_console.print(e, soft_wrap=True)
     if ws.errors:
-        raise PantauError(f"{len(ws.errors)} problems in {len(ws.files)} watchlist files")
-    console.print(f"ok: {len(ws.accounts)} accounts in {len(ws.files)} files")
+        raise PantauError(f"{plural(len(ws.errors), 'problem')} in {plural(len(ws.files), 'watchlist file')}")
+    console.print(f"ok: {plural(len(ws.accounts), 'account')} in {plural(len(ws.files), 'file')}")
 
 
 @watchlist_app.command("sync")

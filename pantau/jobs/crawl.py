@@ -79,7 +79,8 @@ def child_config(settings: Settings, accounts: list[dict], *, run_id: int, log_l
             "concurrency": c.concurrency, "budget": c.budget, "user_agent": c.user_agent,
             "allowed_hosts": list(c.allowed_hosts), "autothrottle": c.autothrottle,
             "download_delay": c.download_delay, "timeout": c.timeout, "retries": c.retries,
-            "max_retry_wait": c.max_retry_wait, "full_pass_days": c.full_pass_days,
+            "max_retry_wait": c.max_retry_wait, "server_error_retries": c.server_error_retries,
+            "server_error_backoff": c.server_error_backoff, "full_pass_days": c.full_pass_days,
             "live_thread_days": c.live_thread_days, "live_threads": c.live_threads,
             "obey_robots": c.obey_robots,
         },
@@ -190,7 +191,7 @@ def _crawl(settings: Settings, db, run: StageRun, targets: list, child) -> Crawl
             skipped.append((t, "no spider for this platform: use `pantau import`"))
         elif not pc.enabled:
             skipped.append((t, f"[platforms.{t['platform']}] enabled = false"))
-        elif registry.get(t["platform"]).skip_without_key and not os.environ.get(pc.api_key_env or ""):
+        elif registry.get(t["platform"]).skip_without_key and not (os.environ.get(pc.api_key_env or "") or "").strip():
             why = no_key_message(t["platform"], pc.api_key_env)
             skipped.append((t, why))
             no_key[why] = no_key.get(why, 0) + 1

@@ -240,3 +240,23 @@ def test_a_big_first_import_builds_the_filter_index_once_at_the_end(pantau, work
     assert "building the review filters' index" in p.stderr
     assert q(workspace, "SELECT count(*) FROM sqlite_master WHERE name='interactions_kind_time'") == [(1,)]
     assert q(workspace, "SELECT count(*) FROM interactions") == [(60_000,)]
+
+
+def test_a_capture_import_goes_on_with_the_last_good_watchlists_when_one_is_invalid(pantau, workspace, tmp_path):
+    from tests.pantau.capture import scenario as sc
+    (workspace / "watchlists" / "calon.yaml").write_text(sc.WATCHLIST, encoding="utf-8")
+    assert pantau("watchlist", "sync").returncode == 0
+    (workspace / "watchlists" / "rusak.yaml").write_text(
+        "candidates:\n  - name: Rusak\n    accounts:\n      - platform: instagram\n        handle: 'bad handle!'\n")
+    r = pantau("import", str(sc.build_har(tmp_path / "sesi.har")))
+    assert r.returncode == 0, r.stderr
+    assert "warning: watchlists not synced" in r.stderr and "rusak.yaml" in r.stderr
+    assert q(workspace, "SELECT count(*) FROM interactions")[0][0] > 0
+
+
+def test_import_of_a_folder_or_an_unknown_format_says_what_to_give(pantau, workspace, tmp_path):
+    r = pantau("import", str(tmp_path))
+    assert r.returncode == 1 and "is a folder, not a file" in r.stderr
+    (tmp_path / "a.xml").write_text("<a/>")
+    r = pantau("import", str(tmp_path / "a.xml"))
+    assert r.returncode == 1 and ".har" in r.stderr and ".jsonl" in r.stderr
