@@ -104,6 +104,9 @@ def print_capture_report(r) -> None:
     if r.unrecognised:
         shapes = "; ".join(f"{s} ({n})" for s, n in r.unrecognised_samples.most_common(5))
         console.print(f"not recognised: {shapes}", soft_wrap=True)
+    if r.entries and not r.platform_responses and not r.no_body:
+        console.print("nothing in this file came from Instagram, TikTok, X or Facebook: save the HAR from the "
+                      "browser tab where you opened their pages (see docs/capture.md)", soft_wrap=True)
     if r.no_body:
         console.print("some responses were saved without their content: in Firefox use "
                       "'Save All As HAR' after the page finished loading (see docs/capture.md)", soft_wrap=True)

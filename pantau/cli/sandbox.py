@@ -21,7 +21,7 @@ def sandbox(
     size: str = typer.Option("small", "--size", help="small (the example watchlist) or large (benchmarks)."),
     faults: bool = typer.Option(False, "--faults", help="Inject 429s, 500s, slow and truncated answers at random."),
 ) -> None:
-    """Serve fictional Mastodon, Bluesky, YouTube and a rendered microblog on 127.0.0.1.
+    """Serve fictional Mastodon, Bluesky, YouTube, the X API v2 and a rendered microblog on 127.0.0.1.
 
     Example: pantau sandbox --port 8900 --size large
     """
@@ -38,8 +38,9 @@ def sandbox(
     console.print(f"Pantau sandbox (seed {seed}, size {size}{', random faults' if faults else ''}) on {sb.url}")
     console.print(f"  watchlist of all its accounts: curl -s {sb.url}/_sandbox/watchlist.yaml "
                   f"> watchlists/sandbox.yaml")
-    console.print('  the workspace needs [crawl] allowed_hosts = ["127.0.0.1", "localhost"]; '
-                  "YouTube accepts any PANTAU_YOUTUBE_API_KEY")
+    console.print('  the workspace needs [crawl] allowed_hosts = ["127.0.0.1", "localhost"] and each '
+                  f'[platforms.NAME] base_url = "{sb.url}" (mastodon, bluesky, youtube, x)')
+    console.print("  YouTube accepts any PANTAU_YOUTUBE_API_KEY, X any PANTAU_X_BEARER_TOKEN")
     console.print(f"  faults: curl -s -X POST {sb.url}/_sandbox/faults -d '{{\"kind\": \"429\", \"count\": 3}}'; "
                   f"counters: {sb.url}/_sandbox/stats")
     console.print("Press Ctrl-C to stop.")
@@ -61,7 +62,7 @@ def demo(
 
     Example: pantau demo /tmp/pantau-demo
     """
-    from pantau.sandbox.demo import run_demo
+    from pantau.sandbox.demo import DEMO_ENV, run_demo
 
     if size not in SIZES:
         raise UsageError(f"--size must be small or large, not {size!r}")
@@ -87,6 +88,8 @@ def demo(
     console.print(f"  pantau --workspace {ws} user add admin --role admin")
     console.print(f"  pantau --workspace {ws} review")
     console.print(f"Crawl again later: pantau sandbox --port {r.sandbox_url.rsplit(':', 1)[1]} --seed {seed} "
-                  f"--size {size}   (in another terminal), then pantau --workspace {ws} crawl")
+                  f"--size {size}   (in another terminal), then")
+    keys = " ".join(f"{k}={v}" for k, v in DEMO_ENV.items())
+    console.print(f"  {keys} pantau --workspace {ws} crawl   (the sandbox takes any key and token)")
     if r.failures:
         raise PantauError(f"the demo crawl could not collect {len(r.failures)} account(s): " + "; ".join(r.failures))

@@ -260,3 +260,12 @@ def test_import_of_a_folder_or_an_unknown_format_says_what_to_give(pantau, works
     (tmp_path / "a.xml").write_text("<a/>")
     r = pantau("import", str(tmp_path / "a.xml"))
     assert r.returncode == 1 and ".har" in r.stderr and ".jsonl" in r.stderr
+
+
+def test_a_har_with_nothing_from_the_platforms_says_which_tab_to_save(pantau, workspace, tmp_path):
+    from tests.pantau.capture import scenario as sc
+    har = sc.har_document([sc.har_entry("https://news.example/berita", b"<html></html>", "text/html")])
+    (tmp_path / "lain.har").write_text(json.dumps(har))
+    r = pantau("import", str(tmp_path / "lain.har"))
+    assert r.returncode == 0, r.stderr
+    assert "1 entry, 0 from Instagram" in r.stdout and "nothing in this file came from" in r.stdout

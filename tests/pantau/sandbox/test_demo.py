@@ -38,6 +38,8 @@ def test_demo_runs_end_to_end(tmp_path):
     assert "Pantau demo finished" in out and "Interactions collected:" in out
     assert "Possible matches to review:" in out and f"pantau --workspace {ws.resolve()} review" in out
     assert "user add" in out
+    # crawling again by hand needs the sandbox's key and token, which the hint gives
+    assert "PANTAU_YOUTUBE_API_KEY=" in out and "PANTAU_X_BEARER_TOKEN=" in out
     assert (ws / "pantau.toml").is_file() and (ws / "watchlists" / "sandbox.yaml").is_file()
     assert not (ws / "watchlists" / "example.yaml").exists()
     roster = ws / "data" / "sample-roster.csv"
