@@ -171,6 +171,12 @@ _LAST_TIME_JS = """([postSel, timeCss, attr]) => {
   return attr ? t.getAttribute(attr) : t.textContent;
 }"""
 
+#: the control is ready for a click (a page disables it while a page of posts loads) or gone
+_READY_JS = """(btnSel) => {
+  const b = document.querySelector(btnSel);
+  return !b || b.hidden || !b.disabled;
+}"""
+
 _GREW_JS = """([postSel, n, btnSel]) => {
   const b = document.querySelector(btnSel);
   return document.querySelectorAll(postSel).length > n || !b || b.hidden || b.disabled;
@@ -187,10 +193,24 @@ async def load_more(page, profile: dict, cutoff: str | None, max_clicks: int) ->
     post_sel = profile["post"]["selector"]
     time_css, time_attr = split_field(profile["post"].get("time") or "")
     wait_ms = int(lm.get("wait_ms", 10_000))
+
+    async def gone(btn) -> bool:
+        try:
+            return (not await btn.is_visible() or await btn.get_attribute("hidden") is not None
+                    or await btn.is_disabled())
+        except Exception:           # detached from the page
+            return True
+
     clicks = 0
     while clicks < max_clicks:
+        # a control disabled while the last page loads may then be hidden: wait for the page to
+        # settle first, or a click would wait for a control that is never clickable again
+        try:
+            await page.wait_for_function(_READY_JS, arg=btn_sel, timeout=wait_ms)
+        except Exception:
+            break                   # disabled for good: nothing more to load
         btn = await page.query_selector(btn_sel)
-        if btn is None or not await btn.is_visible() or await btn.get_attribute("hidden") is not None:
+        if btn is None or await gone(btn):
             break
         if cutoff and profile["post"].get("time"):
             last = await page.evaluate(_LAST_TIME_JS, [post_sel, time_css or None, time_attr])
@@ -198,7 +218,12 @@ async def load_more(page, profile: dict, cutoff: str | None, max_clicks: int) ->
             if lt is not None and iso(lt) < cutoff:
                 break
         n = await page.locator(post_sel).count()
-        await btn.click()
+        try:
+            await btn.click(timeout=wait_ms)
+        except Exception:
+            if await gone(btn):     # hidden or disabled between the look and the click: the end
+                break
+            raise
         clicks += 1
         try:
             await page.wait_for_function(_GREW_JS, arg=[post_sel, n, btn_sel], timeout=wait_ms)

@@ -74,3 +74,17 @@ def test_sandbox_quota_stops_youtube_for_the_day(workspace, sandbox):
     assert "quota exceeded" in r.stderr and "@calonsatu" in r.stderr
     statuses = {(a["platform"], a["status"]) for a in account_runs(workspace)}
     assert ("bluesky", "ok") in statuses and ("youtube", "failed") in statuses
+
+
+def test_a_slow_last_page_ends_load_more_instead_of_failing_the_account(workspace):
+    """The microblog disables "load more" while a page loads and hides it after the last one: a
+    click aimed at the disabled control must not wait for a control that never comes back."""
+    from pantau.sandbox.server import Sandbox, watchlist_yaml
+    with Sandbox(size="small", seed=1, slow_seconds=1.0) as sb:
+        setup_workspace(workspace, watchlist_yaml(sb.world, sb.url, {"web"}))
+        sb.inject("slow", count=100, path_prefix="/mikroblog/api/")
+        r = crawl(workspace, timeout=400)
+        assert r.returncode == 0, r.stdout + r.stderr
+        want = sum(sb.totals()["web"].values())
+        assert len(interactions(workspace)) == want
+        assert {a["status"] for a in account_runs(workspace)} == {"ok"}
