@@ -4,9 +4,14 @@ Zeeschuimer (digitalmethodsinitiative/zeeschuimer) is a browser extension that k
 the items a person's browsing received, already cut out of the platform's responses by
 its per-platform modules. Each line is an envelope: ``id, nav_index, item_id,
 timestamp_collected (ms), last_updated, source_platform (tiktok.com, tiktok-comments,
-instagram.com, instagram-comments, twitter.com, x.com, twitter-comments,
-facebook-comments, ...), source_platform_url (the page), source_url (the request),
+instagram.com, twitter.com, ...), source_platform_url (the page), source_url (the request),
 user_agent, data (the platform's raw object)``.
+
+Upstream Zeeschuimer emits, of what Pantau reads, ``tiktok.com``, ``tiktok-comments``,
+``instagram.com`` and ``twitter.com`` (``x.com`` was an older module's name). The
+``instagram-comments`` and ``twitter-comments`` items come from a fork's modules, and
+``facebook-comments`` from none we could find upstream; they are read when a file has
+them, in the shapes the platform parsers name.
 """
 
 from __future__ import annotations

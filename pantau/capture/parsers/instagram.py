@@ -5,16 +5,30 @@ file and line):
 
 * web GraphQL: ``xdt_api__v1__media__media_id__comments__connection.edges[].node``
   (``pk, text, created_at, user{pk, username, full_name}, parent_comment_id``) and its
-  ``..._child_comments__connection``; older ``shortcode_media`` with
-  ``edge_media_to_parent_comment`` / ``edge_media_to_comment`` (``node{id, text, created_at,
-  owner{id, username}, edge_threaded_comments}``) and ``edge_liked_by`` (instaloader
-  structures.py; Zeeschuimer modules/instagram-comments.js walks ``edges[].node``);
+  ``..._parent_comment_id__child_comments__connection``, whose nodes may not name their
+  parent: the request's ``variables.parent_comment_id`` does (instagrapi mixins/comment.py
+  ``media_comments_threaded_gql_chunk``); the likers list
+  ``xdt_api__v1__likes__media_id__likers.users[]`` of the media in ``variables.id``
+  (instagrapi mixins/media.py ``media_likers_gql_chunk``); older ``shortcode_media`` with
+  ``edge_media_to_parent_comment`` / ``edge_media_to_comment`` (``node{id, text,
+  created_at, owner{id, username}, edge_threaded_comments}``) and ``edge_liked_by``
+  (instaloader structures.py ``Post``); the older per-comment queries ``data.comment``
+  (variables ``comment_id``) with ``edge_threaded_comments`` (replies, instaloader
+  ``Post.get_comments``) or ``edge_liked_by`` (likes of the comment, not of the post:
+  instaloader ``PostComment.likes``; not collected);
 * v1 REST: ``/api/v1/media/{id}/comments/`` -> ``comments[]`` with ``preview_child_comments``,
-  ``/comments/{cid}/child_comments/`` -> ``child_comments[]`` (instagrapi; Zeeschuimer
-  instagram-comments.js), ``/media/{id}/likers/`` -> ``users[]``,
+  ``/comments/{cid}/child_comments/`` -> ``child_comments[]`` (instagrapi
+  mixins/comment.py), ``/media/{id}/likers/`` -> ``users[]``,
   ``/friendships/{id}/followers/`` -> ``users[]``;
-* post pages embed the same JSON in ``<script type="application/json">`` (Zeeschuimer
-  modules/instagram.js, extractEmbeddedInstagramJSON).
+* post pages embed the same JSON in ``<script type="application/json">``, sometimes as a
+  JSON string in ``result.response`` (PolarisQueryPreloaderCache) that needs a second parse
+  (Zeeschuimer modules/instagram.js, ``extractEmbeddedInstagramJSON`` /
+  ``_traverse_parsed_json``).
+
+Zeeschuimer upstream emits ``instagram.com`` items (posts) only; ``instagram-comments``
+items come from a fork's module (instagram-comments.js, commit cf897a7, not upstream):
+one comment each, its parent in ``parent_comment_id`` or, from the child_comments
+endpoint, only in ``source_url``.
 
 A caption looks exactly like a comment (``pk, text, user``): anything under ``caption``
 is the owner's own text and is skipped.
@@ -25,6 +39,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
+
 from pantau.capture.model import Found, Owners, Parsed, Response
 from pantau.capture.parsers.common import documents, iso_epoch, path_parts, s
 
@@ -34,6 +50,11 @@ _LIKERS = re.compile(r"/api/v1/media/([^/]+)/likers/")
 _FOLLOWERS = re.compile(r"/api/v1/friendships/([^/]+)/followers/")
 _FOLLOWING = re.compile(r"/api/v1/friendships/([^/]+)/following/")
 _CHILD_KEYS = ("child_comments", "preview_child_comments", "inline_child_comments", "edge_threaded_comments")
+_GQL_LIKERS = "xdt_api__v1__likes__media_id__likers"
+_GQL_CHILDREN = "xdt_api__v1__media__media_id__comments__parent_comment_id__child_comments__connection"
+#: embedded JSON strings read a second time: at most this many, each at most this long
+MAX_INNER_DOCS = 50
+MAX_INNER_CHARS = 20_000_000
 _NOT_PROFILE = {"p", "reel", "reels", "tv", "stories", "explore", "accounts", "direct", "api", "graphql"}
 
 
@@ -81,6 +102,7 @@ class _Walker:
         self.found: list[Found] = []
         self.seen: set[str] = set()
         self.facts = 0               # media and profiles whose owner or handle this response named
+        self.comment_likes = 0       # likes of comments seen: not collected (not likes of the post)
 
     # facts -------------------------------------------------------------------------
     def _media_of(self, d: dict) -> _Media | None:
@@ -166,6 +188,7 @@ class _Walker:
         m = self._media_of(obj)
         if m is not None:
             media = m
+        rv = self.resp.variables or {}
         if "username" in obj:
             self._learn_user(obj)
         if comments_here and ("text" in obj) and ("user" in obj or "owner" in obj):
@@ -176,9 +199,20 @@ class _Walker:
                 continue
             lk = k.lower()
             if lk in ("edge_liked_by", "edge_media_preview_like"):
-                for e in (v.get("edges") or ()) if isinstance(v, dict) else ():
-                    if isinstance(e, dict) and isinstance(e.get("node"), dict):
-                        self.person("like", e["node"], media, None, None)
+                edges = [e["node"] for e in ((v.get("edges") or ()) if isinstance(v, dict) else ())
+                         if isinstance(e, dict) and isinstance(e.get("node"), dict)]
+                if m is None:        # the likers of a comment (``data.comment``), not of the post
+                    self.comment_likes += len(edges)
+                    continue
+                for u in edges:
+                    self.person("like", u, media, None, None)
+                continue
+            if lk == _GQL_LIKERS:    # the post is only in the request: variables ``id``
+                liked = media if media is not None and media.id else \
+                    _Media(_mid(rv.get("id")) or _mid(rv.get("media_id")))
+                for u in (v.get("users") or ()) if isinstance(v, dict) else ():
+                    if isinstance(u, dict):
+                        self.person("like", u, liked, None, None)
                 continue
             if lk == "edge_followed_by":
                 uid, handle, _ = _user(obj)
@@ -191,7 +225,38 @@ class _Walker:
             here = "comment" in lk and lk != "caption"
             if lk == "edges" or lk == "node":
                 here = comments_here
-            self.walk(v, media, lk, here, parent)
+            kid_parent = parent
+            if lk == _GQL_CHILDREN:          # the nodes may not name their parent: the request does
+                kid_parent = s(rv.get("parent_comment_id")) or parent
+            elif lk == "edge_threaded_comments":
+                # replies under something that is not a whole comment (``data.comment`` of the
+                # per-comment query): the comment is that object, or the request's ``comment_id``
+                kid_parent = s(obj.get("id")) or s(obj.get("pk")) or s(rv.get("comment_id")) or parent
+            self.walk(v, media, lk, here, kid_parent)
+
+
+def _inner_documents(docs: list) -> list:
+    """JSON a page keeps as a string in ``result.response`` (PolarisQueryPreloaderCache), parsed.
+
+    Only strings that look like a JSON object are read, a bounded number of them, and
+    only one level deep: what they contain is walked like any other document.
+    """
+    out: list = []
+    stack = list(docs)
+    while stack and len(out) < MAX_INNER_DOCS:
+        cur = stack.pop()
+        if isinstance(cur, dict):
+            res = cur.get("result")
+            text = res.get("response") if isinstance(res, dict) else None
+            if isinstance(text, str) and len(text) <= MAX_INNER_CHARS and text.lstrip().startswith("{"):
+                try:
+                    out.append(orjson.loads(text))
+                except ValueError:
+                    pass
+            stack.extend(v for v in cur.values() if isinstance(v, (dict, list)))
+        elif isinstance(cur, list):
+            stack.extend(v for v in cur if isinstance(v, (dict, list)))
+    return out
 
 
 def _graphql_media(resp: Response) -> _Media | None:
@@ -205,6 +270,8 @@ def _graphql_media(resp: Response) -> _Media | None:
 
 def parse(resp: Response, owners: Owners) -> Parsed | None:
     docs, from_html = documents(resp.body, resp.mime)
+    if from_html:
+        docs = docs + _inner_documents(docs)
     if not docs:
         return None
     # a page's own HTML is about that page (its Referer is the page before)
@@ -245,6 +312,8 @@ def parse(resp: Response, owners: Owners) -> Parsed | None:
         for d in docs:
             w.walk(d, media)
         if not w.found and not w.facts:
+            if w.comment_likes:
+                return Parsed("GraphQL comment likers (not collected)")
             return None
         shape = "embedded JSON" if from_html else "GraphQL"
     _fill_page(w.found, page_handle, page_code)
@@ -267,7 +336,7 @@ def page_fallback(f: Found, page_url: str | None) -> str | None:
 
 
 def parse_item(item, owners: Owners) -> Parsed | None:
-    """A Zeeschuimer item: ``instagram-comments`` (one comment) or ``instagram.com`` (a post)."""
+    """A Zeeschuimer item: ``instagram.com`` (a post) or a fork's ``instagram-comments`` (one comment)."""
     resp = Response(PLATFORM, item.source_url or "", page_url=item.page_url, started=item.collected_at,
                     origin="zeeschuimer")
     w = _Walker(resp, owners)
@@ -279,7 +348,12 @@ def parse_item(item, owners: Owners) -> Parsed | None:
         if pu:
             _, c = page_owner(pu)
             code = c or code
-        w.comment(d, _Media(_mid(d.get("post_id")) or _mid(d.get("media_id")), code), s(d.get("parent_comment_id")))
+        # an item from the child_comments endpoint may carry parent_comment_id null: the
+        # request's address (/media/{id}/comments/{parent}/child_comments/) still names it
+        src = _MEDIA_COMMENTS.search((item.source_url or "").split("?", 1)[0])
+        parent = s(d.get("parent_comment_id")) or (s(src.group(2)) if src else None)
+        mid = _mid(d.get("post_id")) or _mid(d.get("media_id")) or (_mid(src.group(1)) if src else None)
+        w.comment(d, _Media(mid, code), parent)
         _fill_page(w.found, page_handle, page_code)
         return Parsed("zeeschuimer instagram-comments", w.found)
     if item.family == "posts":

@@ -5,8 +5,11 @@ and line):
 
 * ``/api/comment/list/`` and ``/api/comment/list/reply/``: ``{comments: [{cid, text,
   create_time, aweme_id, reply_id, reply_to_reply_id, user{uid, unique_id, nickname,
-  sec_uid}, share_info{url}}], cursor, has_more}`` (yt-dlp extractor/tiktok.py; 4CAT
-  datasources/tiktok_comments map_item; Zeeschuimer modules/tiktok-comments.js). ``user``
+  sec_uid}, share_info{url}, reply_comment, reply_comment_total}], cursor, has_more}``
+  (4CAT datasources/tiktok_comments map_item; Zeeschuimer modules/tiktok-comments.js,
+  whose items are these comments). ``reply_comment`` previews the first replies of a
+  comment in the same shape (``reply_id`` = the comment): they are replies like those of
+  ``/comment/list/reply/``, stored once by ``cid`` whichever list showed them. ``user``
   sometimes carries only ``uid`` (zeeschuimer#86): the actor is then keyed by ``uid``.
 * ``/api/user/list/?scene=67&secUid=...``: the followers of the profile ``secUid``
   (``userList[].user{id, uniqueId, nickname, secUid}``); ``scene=21`` is whom it follows,
@@ -75,7 +78,25 @@ def _learn(obj: Any, owners: Owners) -> int:
     return n
 
 
-def comment(d: dict, page_url: str | None, forced_parent: str | None = None) -> Found | None:
+def comments(d: dict, page_url: str | None, forced_parent: str | None = None) -> list[Found]:
+    """A comment and the replies it previews in ``reply_comment``."""
+    out: list[Found] = []
+    f = comment(d, page_url, forced_parent)
+    if f is not None:
+        out.append(f)
+    cid = s(d.get("cid"))
+    share = d.get("share_info") if isinstance(d.get("share_info"), dict) else {}
+    for r in d.get("reply_comment") or () if isinstance(d.get("reply_comment"), list) else ():
+        if isinstance(r, dict) and cid and s(r.get("cid")) != cid:
+            rf = comment(r, page_url, cid, video=s(d.get("aweme_id")), share_url=s(share.get("url")))
+            if rf is not None:
+                out.append(rf)
+    return out
+
+
+def comment(d: dict, page_url: str | None, forced_parent: str | None = None, *, video: str | None = None,
+            share_url: str | None = None) -> Found | None:
+    """One comment; ``video`` and ``share_url`` are the enclosing comment's (a preview reply may lack them)."""
     cid = s(d.get("cid"))
     text = d.get("text")
     uid, handle, name, sec = _user(d.get("user"))
@@ -88,9 +109,9 @@ def comment(d: dict, page_url: str | None, forced_parent: str | None = None) -> 
     deeper = s(d.get("reply_to_reply_id"))
     if deeper and deeper != "0":
         parent = deeper
-    vid = s(d.get("aweme_id"))
+    vid = s(d.get("aweme_id")) or video
     share = d.get("share_info") if isinstance(d.get("share_info"), dict) else {}
-    share_url = s(share.get("url"))
+    share_url = s(share.get("url")) or share_url
     owner = page_owner(share_url) if share_url else None
     post_url = None
     if owner and vid:
@@ -117,9 +138,7 @@ def parse(resp: Response, owners: Owners) -> Parsed | None:
                 return None
             for c in d.get("comments") or ():      # null when a video has no comments
                 if isinstance(c, dict):
-                    f = comment(c, resp.page_url, parent)
-                    if f:
-                        found.append(f)
+                    found.extend(comments(c, resp.page_url, parent))
         shape = "comment/list/reply" if reply else "comment/list"
     elif "/api/user/list" in path:
         scene = q.get("scene")
@@ -156,8 +175,7 @@ def page_fallback(f: Found, page_url: str | None) -> str | None:
 
 def parse_item(item, owners: Owners) -> Parsed | None:
     if item.family == "comments":
-        f = comment(item.data, item.page_url)
-        return Parsed("zeeschuimer tiktok-comments", [f] if f else [])
+        return Parsed("zeeschuimer tiktok-comments", comments(item.data, item.page_url))
     if item.family == "posts":
         _learn_video(item.data, owners)
         return Parsed("zeeschuimer tiktok.com")

@@ -8,7 +8,13 @@ Shapes, as public tools read them (fixtures in tests/fixtures/capture/x/ name fi
   in_reply_to_screen_name, quoted_status_id_str, retweeted_status_result}``,
   ``quoted_status_result``, and the author in ``core.user_results.result`` whose
   ``screen_name``/``name`` moved in 2025 from ``legacy`` to ``core`` (4CAT
-  datasources/twitter-import map_item_modern; Zeeschuimer modules/twitter-comments.js).
+  datasources/twitter-import/search_twitter.py map_item_modern; Zeeschuimer
+  modules/twitter.js, whose ``twitter.com`` items are these tweet results). The user can
+  be missing (``core.user_results == {}``): both tools then take the screen name from the
+  tweet's own media, ``legacy.(extended_)entities.media[].expanded_url`` =
+  ``x.com/<screen_name>/status/<id>/...`` (``_screen_name_from_media``); Pantau does too,
+  but only from a media URL whose status id is the tweet's own (media reused from
+  another tweet names that tweet's author).
 * ``TweetDetail``: the conversation of a post in
   ``threaded_conversation_with_injections_v2.instructions[].entries[]``.
 * ``Retweeters`` / ``Favoriters`` / ``Followers``: ``user_results.result`` entries
@@ -21,6 +27,7 @@ a retweet in a timeline is a repost. The watched account's own tweets are posts.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -31,6 +38,7 @@ PLATFORM = "x"
 _USER_LISTS = {"Retweeters": "repost", "Favoriters": "like", "Followers": "follow",
                "BlueVerifiedFollowers": "follow", "VerifiedFollowers": "follow", "FollowersYouKnow": "follow"}
 _NOT_USER_LISTS = {"Following", "FollowingTimeline"}
+_MEDIA_URL = re.compile(r"https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/([A-Za-z0-9_]{1,15})/status/(\d+)")
 _NOT_PROFILE = {"i", "home", "search", "explore", "notifications", "messages", "settings", "compose", "hashtag"}
 
 
@@ -87,6 +95,25 @@ def unwrap(t: Any) -> dict | None:
     return t
 
 
+def _screen_name_from_media(t: dict) -> str | None:
+    """The author's screen name in the address of the tweet's own photo or video.
+
+    ``expanded_url`` is ``https://x.com/<screen_name>/status/<tweet id>/photo/1``; media a
+    tweet reuses from another carries that other tweet's id (and author), so only a URL
+    naming this tweet's id counts.
+    """
+    legacy = t["legacy"]
+    tid = s(t.get("rest_id")) or s(legacy.get("id_str"))
+    for container in ("extended_entities", "entities"):
+        box = legacy.get(container)
+        for m in (box.get("media") or ()) if isinstance(box, dict) else ():
+            url = s(m.get("expanded_url")) if isinstance(m, dict) else None
+            hit = _MEDIA_URL.match(url) if url else None
+            if hit and tid and hit.group(2) == tid:
+                return hit.group(1)
+    return None
+
+
 def _author(t: dict):
     core = t.get("core") if isinstance(t.get("core"), dict) else {}
     ur = core.get("user_results") if isinstance(core.get("user_results"), dict) else {}
@@ -95,6 +122,7 @@ def _author(t: dict):
         res = t["user"]
     uid, handle, name, bio = user_of(res)
     uid = uid or s(t["legacy"].get("user_id_str"))
+    handle = handle or _screen_name_from_media(t)
     return uid, handle, name, bio
 
 
@@ -265,7 +293,8 @@ def page_fallback(f: Found, page_url: str | None) -> str | None:
 
 
 def parse_item(item, owners: Owners) -> Parsed | None:
-    """Zeeschuimer ``twitter.com`` / ``x.com`` (timeline tweets) and ``twitter-comments`` items."""
+    """Zeeschuimer ``twitter.com`` items (tweet results); also ``x.com`` (an old module name) and a fork's
+    ``twitter-comments`` items, which carry the same tweet results."""
     if item.family not in ("posts", "comments"):
         return None
     tw = _Tweets(owners)

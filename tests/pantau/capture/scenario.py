@@ -210,8 +210,9 @@ def _envelope(n: int, source: str, page: str, src: str, data: dict) -> dict:
 
 
 def zeeschuimer_items() -> list[dict]:
-    """Items as Zeeschuimer's modules emit them (tiktok-comments.js, instagram-comments.js,
-    twitter.js, facebook-comments.js, tiktok.js, instagram.js)."""
+    """Items as Zeeschuimer's modules emit them: upstream tiktok-comments.js, twitter.js, tiktok.js,
+    instagram.js; a fork's instagram-comments items; facebook-comments items (Feedback objects)
+    that no upstream module emits (tests/fixtures/capture/zeeschuimer/README.md)."""
     def load(f: str) -> dict:
         text = (FIXTURES / f).read_text(encoding="utf-8")
         return json.loads(text.removeprefix("for (;;);").splitlines()[0] if text.startswith("for") else text)
@@ -226,7 +227,7 @@ def zeeschuimer_items() -> list[dict]:
     out.append(_envelope(n, "tiktok.com", page, f"{TT}/api/item/detail/", {
         "id": "7400000000000000001", "desc": "Debat kandidat", "createTime": 1767222000,
         "author": {"id": "6800000000000000001", "uniqueId": "calonsatu", "nickname": "Calon Satu"}, "video": {}}))
-    # instagram-comments.js normalises the user and adds post_id, post_url, parent_comment_id
+    # the fork's instagram-comments.js normalises the user and adds post_id, post_url, parent_comment_id
     ig_page = f"{IG}/p/C9xAbCdEfGh/"
     comments = load("instagram/v1_comments.json")["comments"]
     flat = []
