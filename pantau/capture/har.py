@@ -148,15 +148,16 @@ def responses(path: Path, hosts: HostMap, stats: HarStats) -> Iterator[Response]
                     stats.tick(stats)
                 if not isinstance(entry, dict):
                     raise InputError(f"entry {stats.entries} is not an object", file=name)
-                request = entry.get("request") or {}
-                url = request.get("url") or ""
+                request = _part(entry, "request", dict, stats.entries, name)
+                url = _part(request, "url", str, stats.entries, name, "request.") or ""
                 platform = hosts.platform(url) if url else None
                 if platform is None:
                     continue
                 stats.platform_entries += 1
                 stats.by_platform[platform] = stats.by_platform.get(platform, 0) + 1
-                response = entry.get("response") or {}
-                content = response.get("content") or {}
+                response = _part(entry, "response", dict, stats.entries, name)
+                content = _part(response, "content", dict, stats.entries, name, "response.")
+                _part(content, "text", str, stats.entries, name, "response.content.")
                 mime = str(content.get("mimeType") or "").lower()
                 if mime.startswith(_SKIP_MIME):
                     continue
@@ -183,6 +184,18 @@ def responses(path: Path, hosts: HostMap, stats: HarStats) -> Iterator[Response]
             raise InputError(f"not UTF-8 text after {stats.entries} entries", file=name) from None
     if stats.entries == 0:
         raise InputError("no HAR entries (log.entries is missing or empty)", file=name)
+
+
+def _part(obj: dict, key: str, kind: type, entry: int, name: str, where: str = ""):
+    """``obj[key]`` when it is absent or of the HAR's type (an empty one of that type when
+    absent); a field of another type makes the file corrupt, refused whole as a cut one is."""
+    value = obj.get(key)
+    if value is None:
+        return None if kind is str else kind()
+    if not isinstance(value, kind):
+        what = "an object" if kind is dict else "text"
+        raise InputError(f"corrupt HAR: entry {entry}: {where}{key} is not {what}", file=name)
+    return value
 
 
 def _reason(exc: Exception) -> str:

@@ -91,19 +91,40 @@ def detect(path: Path) -> str | None:
     if suffix == ".har":
         return "har"
     if suffix in (".ndjson", ".jsonl", ".json"):
+        # the first lines that parse decide: a damaged first line (or a byte-order mark) must not
+        # turn an export into Pantau's own format, whose reader would then reject every line
         try:
             with open(path, "rb") as fh:
+                looked = 0
                 for line in fh:
-                    if line.strip():
-                        text = line.decode("utf-8", errors="replace")
-                        if zeeschuimer.looks_like(text):
-                            return "zeeschuimer"
-                        if suffix == ".json" and text.lstrip().startswith('{"log"'):
-                            return "har"
+                    line = line.removeprefix(zeeschuimer.BOM).strip()
+                    if not line:
+                        continue
+                    text = line.decode("utf-8", errors="replace")
+                    if zeeschuimer.looks_like(text):
+                        return "zeeschuimer"
+                    if looked == 0 and suffix == ".json" and text.startswith('{"log"'):
+                        return "har"
+                    if _parses(text):
+                        return None
+                    looked += 1
+                    if looked >= DETECT_LINES:
                         return None
         except OSError:
             return None
     return None
+
+
+#: damaged lines looked past at the top of a JSON Lines file before it is taken for Pantau's format
+DETECT_LINES = 5
+
+
+def _parses(text: str) -> bool:
+    try:
+        orjson.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 class _Watched:

@@ -55,6 +55,9 @@ class Item:
     collected_at: str | None
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 def looks_like(first_line: str) -> bool:
     """Whether a JSON line is a Zeeschuimer envelope (rather than a Pantau import line)."""
     try:
@@ -82,6 +85,8 @@ def items(path: Path) -> Iterator[Item]:
     with fh:
         for n, line in enumerate(fh, 1):
             s = line.strip()
+            if n == 1 and s.startswith(BOM):     # saved by an editor that marks UTF-8
+                s = s[len(BOM):].strip()
             if not s:
                 continue
             try:

@@ -178,6 +178,44 @@ def test_not_a_har_and_corrupt_zeeschuimer_line(ws, pantau, tmp_path):
     assert _rows(ws) == [] and _evidence(ws) == []
 
 
+@pytest.mark.parametrize("field, value, says", [
+    ("text", 12345, "entry 2: response.content.text is not text"),
+    ("url", 5, "entry 2: request.url is not text"),
+    ("request", "x", "entry 2: request is not an object"),
+])
+def test_a_har_field_of_the_wrong_type_refuses_the_file_in_one_line(ws, pantau, tmp_path, field, value, says):
+    doc = sc.har_document(sc.entries(noise=False))
+    entry = doc["log"]["entries"][1]
+    if field == "text":
+        entry["response"]["content"]["text"] = value
+    elif field == "url":
+        entry["request"]["url"] = value
+    else:
+        entry["request"] = value
+    bad = tmp_path / "aneh.har"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    r = pantau("import", str(bad))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "aneh.har" in lines[0] and says in lines[0], r.stderr
+    assert _rows(ws) == [] and _evidence(ws) == []
+
+
+@pytest.mark.parametrize("damage", ["bom", "bad first line"])
+def test_a_zeeschuimer_export_with_a_mark_or_a_bad_first_line_is_still_read_as_one(ws, pantau, tmp_path, damage):
+    nd = sc.build_zeeschuimer(tmp_path / "z.ndjson")
+    body = nd.read_bytes()
+    nd.write_bytes(b"\xef\xbb\xbf" + body if damage == "bom" else b'{"item_id": \n' + body)
+    r = pantau("import", str(nd))
+    if damage == "bom":
+        assert r.returncode == 0, r.stderr
+        assert len(_rows(ws)) == 14          # as test_zeeschuimer_export reads the file without the mark
+    else:
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 1 and len(lines) == 1 and "z.ndjson:1: malformed JSON" in lines[0], r.stderr
+        assert _rows(ws) == []
+
+
 def test_unrecognised_shapes_and_missing_bodies_are_counted_not_fatal(ws, pantau, tmp_path):
     items = sc.entries("firefox", noise=False)
     items.append(sc.har_entry(f"{sc.IG}/api/v1/media/1/comments/", b'{"weird": [1, 2, 3]}', "application/json",
