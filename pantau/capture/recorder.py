@@ -17,6 +17,7 @@ start: no cookies, tokens or POST bodies ever reach the disk (``redact``).
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -51,6 +52,21 @@ class Recording:
     entries: int = 0              # platform responses recorded
     pages: int = 0
     seconds: float = 0.0
+
+
+class BrowserDidNotStart(RuntimeError):
+    """Chromium could not open its window; the message is one line a person can act on."""
+
+
+def _launch_reason(text: str) -> str:
+    """The first useful line of Playwright's launch error (which appends its whole call log)."""
+    display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or ""
+    if "XServer" in text or "Missing X server" in text or "cannot open display" in text.lower():
+        return (f"Chromium could not open a window on display {display!r}: no graphical session answers "
+                "there. Run `pantau capture` on the desktop itself, or save a HAR from Chrome or Firefox "
+                "and `pantau import` it (docs/capture.md)")
+    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "unknown error")
+    return f"Chromium did not start: {first[:200]}"
 
 
 def display_available() -> bool:
@@ -189,7 +205,14 @@ def _record(*, profile_dir: Path, out_dir: Path, hosts: HostMap, url: str | None
                 options["no_viewport"] = True
             if user_agent:
                 options["user_agent"] = user_agent
-            context = pw.chromium.launch_persistent_context(str(profile_dir), **options)
+            try:
+                context = pw.chromium.launch_persistent_context(str(profile_dir), **options)
+            except PlaywrightError as exc:
+                # nothing was recorded: leave no empty HAR or screenshot folder behind
+                writer.close()
+                rec.har.unlink(missing_ok=True)
+                shutil.rmtree(shots_dir, ignore_errors=True)
+                raise BrowserDidNotStart(_launch_reason(str(exc))) from None
             shot_of: dict = {}
 
             def on_response(response) -> None:

@@ -52,9 +52,12 @@ def capture(
     console.print("Chromium opens now: sign in yourself if asked, open the posts and their comments, likes "
                   "and followers, then close the window.", soft_wrap=True)
     from pantau.capture.hosts import from_settings
-    rec = recorder.record(profile_dir=settings.data_dir / "browser-profile", out_dir=out, url=url,
-                          hosts=from_settings(settings), user_agent=None,
-                          status=lambda s: err_console.print(s, soft_wrap=True))
+    try:
+        rec = recorder.record(profile_dir=settings.data_dir / "browser-profile", out_dir=out, url=url,
+                              hosts=from_settings(settings), user_agent=None,
+                              status=lambda s: err_console.print(s, soft_wrap=True))
+    except recorder.BrowserDidNotStart as exc:
+        raise PantauError(str(exc)) from None
     if rec.entries == 0:
         discard(rec)
         raise PantauError("nothing recorded: no page of Instagram, TikTok, X or Facebook was opened")

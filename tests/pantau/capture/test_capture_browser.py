@@ -163,3 +163,18 @@ def test_capture_without_a_display_says_how_to_save_a_har(workspace, pantau):
     assert len(lines) == 1 and "no display" in lines[0] and "HAR" in lines[0] and "pantau import" in lines[0]
     r = pantau("capture", "--platform", "myspace", env=env)
     assert r.returncode == 2
+
+
+def test_a_display_without_a_graphical_session_is_one_line_and_leaves_nothing(workspace, pantau):
+    """DISPLAY set (an SSH session's leftover) but no X server answering: Chromium's launch fails
+    with its whole call log; the person gets one line, and no empty HAR is left under data/."""
+    import os
+    env = {k: v for k, v in os.environ.items() if k != "WAYLAND_DISPLAY"}
+    env["DISPLAY"] = ":97"
+    r = pantau("capture", "https://www.instagram.com/calon.satu/", env=env)
+    assert r.returncode == 1
+    errors = [ln for ln in r.stderr.strip().splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and "':97'" in errors[0] and "pantau import" in errors[0], r.stderr
+    assert "Call log" not in r.stderr and "Traceback" not in r.stderr
+    captures = workspace / "data" / "captures"
+    assert not captures.exists() or list(captures.iterdir()) == []
