@@ -23,6 +23,7 @@ def match(
     (and with --learn); --explain-model shows them.
 
     Example: pantau match --full
+
     Example: pantau match --explain-model
     """
     from pantau.cli.progress import RichProgress

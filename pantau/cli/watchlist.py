@@ -32,12 +32,15 @@ def add(
     """Add an account, keeping the file's comments and order. The handle may be a profile URL.
 
     Example: pantau watchlist add mastodon @calonsatu@mastodon.example --candidate "Calon Satu" --role capres
+
     Example: pantau watchlist add instagram https://www.instagram.com/calon.satu/ --candidate "Calon Satu"
     """
     if handle is None:
         if not wl.looks_like_url(platform):
             raise UsageError("missing HANDLE: give PLATFORM HANDLE, or a profile URL alone")
         platform, handle = wl.resolve_handle(None, platform)
+    if platform not in PLATFORMS and not wl.looks_like_url(platform):
+        raise UsageError(f"unknown platform {platform!r} (known: {', '.join(PLATFORMS)})")
     s = state.settings()
     platform, handle = wl.resolve_handle(platform, handle) if platform in PLATFORMS else (platform, handle)
     path = wl.add(s.watchlists_dir, platform, handle, candidate=candidate, role=role, url=url,

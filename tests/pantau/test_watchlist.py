@@ -168,6 +168,10 @@ def test_cli_add_infers_the_platform_from_a_profile_url(tmp_path):
         ("x", "calonsatu"), ("instagram", "calon.satu")]
     r = run_pantau("watchlist", "add", "calonsatu", "--candidate", "Calon Satu", cwd=tmp_path)
     assert r.returncode == 2 and "missing HANDLE" in r.stderr
+    r = run_pantau("watchlist", "add", "myspace", "calonsatu", "--candidate", "Calon Satu", cwd=tmp_path)
+    assert r.returncode == 2 and "unknown platform 'myspace'" in r.stderr         # a usage error, as in crawl
+    r = run_pantau("watchlist", "remove", "x", "https://twitter.com/calonsatu", cwd=tmp_path)
+    assert r.returncode == 0 and "removed x calonsatu from" in r.stdout            # the handle, not the URL
 
 
 def test_set_enabled_keeps_comments_and_round_trips(tmp_path):
