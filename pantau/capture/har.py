@@ -36,11 +36,16 @@ class HarStats:
     entries: int = 0
     platform_entries: int = 0
     no_body: int = 0          # platform entries saved without their body (Firefox does this)
+    damaged: int = 0          # platform entries whose base64 body does not decode (the file was damaged)
     failed: int = 0           # platform entries whose request failed (status 0 or >= 400)
     bytes: int = 0
     by_platform: dict[str, int] = field(default_factory=dict)
     position: int = 0         # bytes of the file read so far (for progress)
     tick: object = None       # called now and then with the stats (progress)
+
+
+class _Damaged(ValueError):
+    """A body marked base64 that is not: that entry of the file was damaged."""
 
 
 def _decode(content: dict) -> str | None:
@@ -49,9 +54,10 @@ def _decode(content: dict) -> str | None:
         return None
     if content.get("encoding") == "base64":
         try:
-            raw = base64.b64decode(text, validate=False)
+            # validated: a damaged body must not decode into noise (line breaks some tools add are fine)
+            raw = base64.b64decode("".join(text.split()), validate=True)
         except (binascii.Error, ValueError):
-            return None
+            raise _Damaged from None
         return raw.decode("utf-8", errors="replace")
     return text
 
@@ -165,7 +171,11 @@ def responses(path: Path, hosts: HostMap, stats: HarStats) -> Iterator[Response]
                 if not isinstance(status, int) or status <= 0 or status >= 400:
                     stats.failed += 1
                     continue
-                body = _decode(content)
+                try:
+                    body = _decode(content)
+                except _Damaged:
+                    stats.damaged += 1
+                    continue
                 if body is None:
                     stats.no_body += 1
                     continue

@@ -57,6 +57,7 @@ class CaptureReport:
     unrecognised: int = 0
     unrecognised_samples: Counter = field(default_factory=Counter)
     no_body: int = 0                 # platform entries saved without a body
+    damaged: int = 0                 # platform entries whose base64 body is damaged
     failed: int = 0                  # platform requests that failed (4xx, 5xx, aborted)
     found: int = 0                   # interactions seen in recognised responses
     kept: int = 0                    # of those, on watched accounts
@@ -78,6 +79,7 @@ class CaptureReport:
     def stats(self) -> dict:
         return {"format": self.format, "entries": self.entries, "platform_responses": self.platform_responses,
                 "recognised": self.recognised, "unrecognised": self.unrecognised, "no_body": self.no_body,
+                "damaged": self.damaged,
                 "failed": self.failed, "found": self.found, "kept": self.kept,
                 "new_interactions": self.new_interactions, "new_actors": self.new_actors,
                 "dropped_unwatched": self.dropped_unwatched, "owner_unknown": self.owner_unknown,
@@ -241,6 +243,7 @@ class _Importer:
             progress.finish()
             self.report.entries = stats.entries
             self.report.no_body = stats.no_body
+            self.report.damaged = stats.damaged
             self.report.failed = stats.failed
             self.report.bytes = stats.bytes
 

@@ -86,6 +86,7 @@ def print_capture_report(r) -> None:
         f"{r.platform_responses} from "
         f"Instagram/TikTok/X/Facebook, {r.recognised} recognised, {r.unrecognised} not recognised"
         + (f", {r.no_body} saved without content" if r.no_body else "")
+        + (f", {r.damaged} with a damaged body" if r.damaged else "")
         + (f", {r.failed} failed requests" if r.failed else ""), soft_wrap=True)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(r.by_kind.items())) or "none"
     console.print(f"interactions on watched accounts: {r.kept} ({kinds}); {r.new_interactions} new, "
@@ -104,9 +105,12 @@ def print_capture_report(r) -> None:
     if r.unrecognised:
         shapes = "; ".join(f"{s} ({n})" for s, n in r.unrecognised_samples.most_common(5))
         console.print(f"not recognised: {shapes}", soft_wrap=True)
-    if r.entries and not r.platform_responses and not r.no_body:
+    if r.entries and not r.platform_responses and not r.no_body and not r.damaged:
         console.print("nothing in this file came from Instagram, TikTok, X or Facebook: save the HAR from the "
                       "browser tab where you opened their pages (see docs/capture.md)", soft_wrap=True)
+    if r.damaged:
+        console.print("some responses in the file are damaged (their content is not valid base64) and were "
+                      "not read: save the HAR again from the browser", soft_wrap=True)
     if r.no_body:
         console.print("some responses were saved without their content: in Firefox use "
                       "'Save All As HAR' after the page finished loading (see docs/capture.md)", soft_wrap=True)

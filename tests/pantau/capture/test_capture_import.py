@@ -216,6 +216,19 @@ def test_a_zeeschuimer_export_with_a_mark_or_a_bad_first_line_is_still_read_as_o
         assert _rows(ws) == []
 
 
+def test_a_damaged_base64_body_is_counted_apart_and_the_rest_imported(ws, pantau, tmp_path):
+    doc = sc.har_document(sc.entries(b64=True, noise=False))
+    entries = doc["log"]["entries"]
+    damaged = next(e for e in entries if e["response"]["content"].get("encoding") == "base64")
+    damaged["response"]["content"]["text"] = "@@not base64@@"
+    har = tmp_path / "rusak-sebagian.har"
+    har.write_text(json.dumps(doc), encoding="utf-8")
+    r = pantau("import", str(har))
+    assert r.returncode == 0, r.stderr
+    assert "1 with a damaged body" in r.stdout and "save the HAR again" in r.stdout
+    assert "saved without content" not in r.stdout and len(_rows(ws)) > 0
+
+
 def test_unrecognised_shapes_and_missing_bodies_are_counted_not_fatal(ws, pantau, tmp_path):
     items = sc.entries("firefox", noise=False)
     items.append(sc.har_entry(f"{sc.IG}/api/v1/media/1/comments/", b'{"weird": [1, 2, 3]}', "application/json",
