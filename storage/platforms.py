@@ -183,7 +183,7 @@ class NotAProfile(ValueError):
     """A URL that names no profile Pantau can watch; the message says why in one line."""
 
 
-def parse_profile_url(text: str) -> ProfileRef | None:
+def parse_profile_url(text: str, *, guess_legacy: bool = False) -> ProfileRef | None:
     """A profile URL -> (platform, handle); None when the URL names no profile.
 
     ``https://www.instagram.com/calon.satu/`` -> instagram, ``calon.satu``;
@@ -193,13 +193,17 @@ def parse_profile_url(text: str) -> ProfileRef | None:
     ``https://mastodon.example/@calon`` (or ``/users/calon``) -> mastodon ``calon@mastodon.example``.
     """
     try:
-        return profile_from_url(text)
+        return profile_from_url(text, guess_legacy=guess_legacy)
     except NotAProfile:
         return None
 
 
-def profile_from_url(text: str) -> ProfileRef:
-    """``parse_profile_url``, raising :class:`NotAProfile` with the reason instead of None."""
+def profile_from_url(text: str, *, guess_legacy: bool = False) -> ProfileRef:
+    """``parse_profile_url``, raising :class:`NotAProfile` with the reason instead of None.
+
+    ``guess_legacy`` reads a legacy YouTube ``/c/NAME`` or ``/user/NAME`` as ``@NAME``: good
+    enough for a handle listed as evidence (the roster's social column), never for an
+    account to crawl, whose handle must be the channel's own."""
     text = text.strip()
     u = urlsplit(text if _SCHEME.match(text) else "https://" + text)
     if not text or u.scheme not in ("http", "https") or not u.hostname:
@@ -227,6 +231,8 @@ def profile_from_url(text: str) -> ProfileRef:
         if len(parts) >= 2 and parts[0] == "channel":
             return ProfileRef("youtube", parts[1])
         if len(parts) >= 2 and parts[0] in ("c", "user"):
+            if guess_legacy:
+                return ProfileRef("youtube", "@" + parts[1])
             # a legacy custom or user name need not be the channel's @handle: no guessing
             raise NotAProfile(f"{text!r} is a legacy YouTube name, which need not be the channel's "
                               f"handle: give the channel's @handle or its /channel/UC... address")

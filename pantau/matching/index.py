@@ -225,6 +225,8 @@ class RosterNames:
     core_h: np.ndarray                  # hash of the sorted name without regional parts (normalize.core_tokens)
     count: np.ndarray                   # employees sharing the canonical name
     core_count: np.ndarray              # employees sharing that name without regional parts
+    core_soft_h: np.ndarray             # ... keeping the words that are parts only after one (Ayu, Bagus)
+    core_soft_count: np.ndarray
     variant_count: np.ndarray           # employees sharing the name in either spelling (j = y)
     variant_info: np.ndarray            # bits of the name, its tokens counted in either spelling
     info: np.ndarray                    # bits of information in the name
@@ -372,6 +374,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     # the old-spelling key is sorted after the j -> y change: "jusrizal nofni" -> "nofni yusrizal"
     e_var_h = np.array([h64(_variant_sorted(t, ty)) for t in names], dtype=np.int64)
     e_core_h = np.array([h64(" ".join(sorted(core_tokens(t)))) for t in names], dtype=np.int64)
+    e_core_soft_h = np.array([h64(" ".join(sorted(core_tokens(t, soft=True)))) for t in names], dtype=np.int64)
     e_sorted = _bytes(sorted_s)
     del sorted_s
     compact_s = ["".join(t) for t in names]
@@ -384,6 +387,8 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     # I Nyoman Wirawan and I Made Wirawan are namesakes to an account that shows only "Wirawan"
     _, inv, cnt = np.unique(e_core_h, return_inverse=True, return_counts=True)
     core_count = cnt[inv].astype(np.int32)
+    _, inv, cnt = np.unique(e_core_soft_h, return_inverse=True, return_counts=True)
+    core_soft_count = cnt[inv].astype(np.int32)
     idf_pad = np.append(tok_idf, np.float32(0))
     name_info = idf_pad[np.where(e_tok >= 0, e_tok, len(tok_idf))].sum(1).astype(np.float32)
     # an account "Rahayu" that fits the roster's Rahaju has every Rahayu and Rahaju for
@@ -438,7 +443,8 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         pre2id=pre2id,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
                           compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count,
-                          core_count=core_count, variant_count=variant_count, variant_info=variant_info,
+                          core_count=core_count, core_soft_h=e_core_soft_h, core_soft_count=core_soft_count,
+                          variant_count=variant_count, variant_info=variant_info,
                           info=name_info),
         birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,
         e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id),

@@ -69,7 +69,7 @@ def _clean(h: str) -> str:
 
 def _from_url(text: str) -> KnownHandle | None:
     """A profile URL (with or without ``https://``) -> handle; None when it names no profile."""
-    ref = registry.parse_profile_url(text)
+    ref = registry.parse_profile_url(text, guess_legacy=True)
     if ref is None:
         return None
     if ref.platform == "bluesky":

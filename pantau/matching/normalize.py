@@ -209,12 +209,15 @@ def is_regional(token: str, after_part: bool = False) -> bool:
     return False
 
 
-def core_tokens(tokens: list[str]) -> list[str]:
+def core_tokens(tokens: list[str], soft: bool = False) -> list[str]:
     """A name without its regional parts (``i nyoman wirawan`` -> ``wirawan``); the name itself
-    when nothing else would be left."""
+    when nothing else would be left.
+
+    ``soft`` keeps the words that are parts only after one (Ni Luh Putu Ayu Kartika ->
+    ``ayu kartika``): people who drop Ni Luh Putu often keep Ayu as a given name."""
     out, prev_part = [], False
     for k, t in enumerate(tokens):
-        part = is_regional(t, prev_part) or (t in _REGIONAL_BEFORE_TWO and len(tokens) - k > 2)
+        part = is_regional(t, prev_part and not soft) or (t in _REGIONAL_BEFORE_TWO and len(tokens) - k > 2)
         if not part:
             out.append(t)
         prev_part = part

@@ -57,7 +57,7 @@ def links_known(db, links: list[str]) -> list[LinkInfo]:
     out = []
     for url in links:
         info = LinkInfo(url)
-        ref = parse_profile_url(url)
+        ref = parse_profile_url(url, guess_legacy=True)
         if ref is not None:
             info.platform, info.handle = ref.platform, ref.handle
             info.account = tips_q.watched_account(db, ref.platform, ref.handle)

@@ -172,8 +172,14 @@ class PairFeatures:
         self.h_typo = batch.h_typo[pa]
         # the account dropped the roster name's regional parts (Wirawan for I Nyoman Wirawan);
         # an account that has other ones (I Made Wirawan) is another person
-        self.d_core = batch.d_sorted_h[pa] == roster.names.core_h[pe]
-        self.h_core = batch.h_sorted_h[pa] == roster.names.core_h[pe]
+        # (Ayu Kartika for Ni Luh Putu Ayu Kartika: Ayu, a part after Putu, kept as a given name)
+        names = roster.names
+        d_soft = (batch.d_sorted_h[pa] == names.core_soft_h[pe])
+        h_soft = (batch.h_sorted_h[pa] == names.core_soft_h[pe])
+        d_strict = batch.d_sorted_h[pa] == names.core_h[pe]
+        h_strict = batch.h_sorted_h[pa] == names.core_h[pe]
+        self.d_core = d_strict | d_soft
+        self.h_core = h_strict | h_soft
         self.h_exact = (batch.h_compact_h[pa] == roster.names.compact_h[pe]) | (
             batch.h_sorted_h[pa] == roster.names.sorted_h[pe])
         # heryanto_sudarmaji for the roster's Herjanto Soedarmaji: j = y, not a typo
@@ -195,7 +201,9 @@ class PairFeatures:
         # employees who carry the name the account shows: without regional parts when only
         # that form fits (an account "Wirawan" has I Nyoman and I Made Wirawan for namesakes)
         core_only = (self.d_core | self.h_core) & ~(self.d_exact | self.h_exact | self.d_variant | self.h_variant)
-        self.name_count = np.where(core_only, roster.names.core_count[pe], roster.names.count[pe])
+        soft_only = core_only & ~(d_strict | h_strict)
+        self.name_count = np.where(soft_only, names.core_soft_count[pe],
+                                   np.where(core_only, names.core_count[pe], names.count[pe]))
         self.name_info = roster.names.info[pe]
         # ... in either spelling when only the old-spelling form fits (Rahayu for the roster's Rahaju)
         variant_only = (self.d_variant | self.h_variant) & ~(self.d_exact | self.h_exact)

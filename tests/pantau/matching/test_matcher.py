@@ -308,3 +308,13 @@ def test_a_roster_name_ending_in_an_old_j_is_found_by_its_current_spelling():
     roster = [emp("197805062005012001", "Lilj Tanoto", "Dinas Perdagangan", "Analis")]
     [c] = match([actor("lily_tanoto", "Lily Tanoto")], roster, default_model(threshold=1))
     assert "old spelling" in next(f.detail for f in c.features if f.feature.startswith("display_name"))
+
+
+def test_a_balinese_name_shown_without_ni_luh_putu_but_with_ayu_is_the_core():
+    """Ayu after Putu is read as a regional part (Gusti Ayu); an account "Ayu Kartika" keeps it as
+    a given name: both readings of the roster name are its core."""
+    roster = [emp("199001012015032006", "Ni Luh Putu Ayu Kartika", "Dinas Pariwisata", "Staf")]
+    model = default_model(threshold=1)
+    [c] = match([actor("x1", "Ayu Kartika")], roster, model)
+    assert "without its regional parts" in next(f.detail for f in c.features if f.feature.startswith("display"))
+    assert c.score >= default_model().threshold
