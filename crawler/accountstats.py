@@ -76,3 +76,16 @@ def report(stats, account_id: int) -> dict:
     return {**{c: get(stats, account_id, c) for c in COUNTERS},
             "status": status(stats, account_id), "message": get(stats, account_id, "message", None),
             "notes": notes, "finished": finished(stats, account_id)}
+
+
+def stop_all(stats, message: str, status: str = "budget") -> None:
+    """The platform's own quota is spent (X: the monthly usage cap): no request of this crawl
+    may go out any more (``BudgetMiddleware`` refuses them, each account says why). The first
+    message stays."""
+    if stats.get_value("pantau/stopped") is None:
+        stats.set_value("pantau/stopped", (status, message))
+
+
+def stopped(stats) -> tuple[str, str] | None:
+    """(status, message) once :func:`stop_all` was called, else None."""
+    return stats.get_value("pantau/stopped")

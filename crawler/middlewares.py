@@ -5,8 +5,12 @@ Each reads its settings once in ``from_crawler`` and counts per account in
 (``RETRY_TIMES``, ``RETRY_HTTP_CODES``, ``RETRY_EXCEPTIONS``, ``get_retry_request``)
 plus what Scrapy's ``RetryMiddleware`` does not do: it waits as the server asks
 (``Retry-After``, ``X-RateLimit-Reset`` as ISO 8601, ``RateLimit-Reset`` as epoch
-seconds), pauses the whole host meanwhile, caps each wait at ``[crawl]
-max_retry_wait``, and retries a JSON body that does not parse (cut short).
+seconds, plus a second's margin for clocks that differ), pauses what the limit covers
+meanwhile (the host, or one endpoint where the spider says limits are per endpoint),
+caps each wait at ``[crawl] max_retry_wait``, and retries a JSON body that does not
+parse (cut short). A 429 that says a quota is spent (the spider's ``quota_spent``) is
+never retried; once a spider says the platform's quota is spent for the run
+(:func:`crawler.accountstats.stop_all`), the budget middleware sends nothing more.
 """
 
 from __future__ import annotations
@@ -83,14 +87,26 @@ class BudgetMiddleware:
         aid = request.meta.get("account_id")
         if aid is None:
             return None
+        stopped = accountstats.stopped(self.stats)
+        if stopped is not None:
+            # the platform's own quota is spent (X: usage-capped): no request of the run may go out
+            raise Refused(stopped[1], status=stopped[0])
         if accountstats.get(self.stats, aid, "requests") >= self.budget:
             raise Refused(f"request budget of {self.budget} spent", status="budget")
         accountstats.inc(self.stats, aid, "requests")
         return None
 
 
-def parse_wait(headers, now: float) -> float | None:
-    """Seconds to wait according to ``Retry-After`` or the rate-limit reset headers."""
+#: seconds added to a wait until a reset time: the server's clock and ours differ, and a retry
+#: sent on the reset second may still count in the old window (tweepy adds 1 s, twarc 10 s)
+RESET_MARGIN = 1.0
+
+
+def parse_wait(headers, now: float, resets: bool = True) -> float | None:
+    """Seconds to wait according to ``Retry-After`` or (``resets``) the rate-limit reset headers.
+
+    A wait until a reset time gets :data:`RESET_MARGIN` on top; ``Retry-After`` is taken as
+    given (it is a duration the server chose)."""
     def h(name):
         v = headers.get(name)
         return v.decode("latin-1").strip() if v else None
@@ -104,6 +120,13 @@ def parse_wait(headers, now: float) -> float | None:
                 return max(0.0, parsedate_to_datetime(ra).timestamp() - now)
             except (TypeError, ValueError):
                 pass
+    if not resets:
+        return None
+    wait = _reset_wait(h, now)
+    return None if wait is None else wait + RESET_MARGIN
+
+
+def _reset_wait(h, now: float) -> float | None:
     reset = h("X-RateLimit-Reset")          # Mastodon: ISO 8601
     if reset:
         try:
@@ -157,8 +180,17 @@ class RetryMiddleware(ScrapyRetryMiddleware):
     connections, a body cut off mid-way, ``ResponseDataLossError``), and a body
     that a request marked ``meta['json']`` cannot parse. The wait before a retry
     is the server's (``Retry-After`` or a reset header) or exponential backoff
-    (``PANTAU_RETRY_BACKOFF`` × 2^n); the host is paused meanwhile. A wait over
-    ``PANTAU_MAX_RETRY_WAIT`` gives up at once.
+    (``PANTAU_RETRY_BACKOFF`` × 2^n); what the limit covers is paused meanwhile
+    (:meth:`scope`). A wait over ``PANTAU_MAX_RETRY_WAIT`` gives up at once.
+
+    Not every 429 is the window's limit: one whose body says a quota is spent
+    (the spider's ``quota_spent(response)``, X's monthly ``usage-capped``) is handed
+    to the spider at once, and one that says requests remain
+    (``x-rate-limit-remaining`` > 0, no ``Retry-After``: too many at once) is retried
+    after a short backoff of that request alone, not after the reset. A spider with
+    ``PATIENT_SERVER_ERRORS`` (X: "503 overloaded, wait and retry") gets
+    ``PANTAU_SERVER_ERROR_RETRIES`` retries of a 5xx at ``PANTAU_SERVER_ERROR_BACKOFF``
+    × 2^n; a 5xx waits for ``Retry-After`` only, never for a rate-limit reset.
 
     A parsed body rides in ``meta['_json']`` (the spider does not parse twice);
     one that still does not parse after the last retry sets ``meta['_json_error']``.
@@ -169,6 +201,8 @@ class RetryMiddleware(ScrapyRetryMiddleware):
         self.stats = stats
         self.max_wait = settings.getfloat("PANTAU_MAX_RETRY_WAIT", 900.0)
         self.backoff = settings.getfloat("PANTAU_RETRY_BACKOFF", 0.5)
+        self.server_error_retries = settings.getint("PANTAU_SERVER_ERROR_RETRIES", 6)
+        self.server_error_backoff = settings.getfloat("PANTAU_SERVER_ERROR_BACKOFF", 2.0)
         self.paused_until: dict[str, float] = {}
 
     @classmethod
@@ -177,8 +211,18 @@ class RetryMiddleware(ScrapyRetryMiddleware):
         o.crawler = crawler
         return o
 
+    @property
+    def spider(self):
+        return getattr(self.crawler, "spider", None)
+
+    def scope(self, request) -> str:
+        """What one rate limit covers: the host, unless the spider names a narrower scope
+        (``rate_limit_scope(url)``; X limits each endpoint on its own)."""
+        scope = getattr(self.spider, "rate_limit_scope", None)
+        return scope(request.url) if scope is not None else urlsplit(request.url).netloc
+
     async def process_request(self, request, spider=None):
-        until = self.paused_until.get(urlsplit(request.url).netloc)
+        until = max(self.paused_until.get(self.scope(request), 0.0), request.meta.get("_not_before", 0.0))
         if until:
             delay = until - time.time()
             if delay > 0:
@@ -186,49 +230,71 @@ class RetryMiddleware(ScrapyRetryMiddleware):
         return None
 
     def _pause(self, request, wait: float) -> None:
-        host = urlsplit(request.url).netloc
-        self.paused_until[host] = max(self.paused_until.get(host, 0.0), time.time() + wait)
+        key = self.scope(request)
+        self.paused_until[key] = max(self.paused_until.get(key, 0.0), time.time() + wait)
 
-    def _backoff(self, request) -> float:
-        return self.backoff * 2 ** request.meta.get("retry_times", 0)
+    def retry_after(self, request, reason: str | Exception, wait: float | None, *, pause: bool = True,
+                    max_times: int | None = None, backoff: float | None = None):
+        """The retry of ``request`` after ``wait`` seconds (None: backoff), or None to give up.
 
-    def retry_after(self, request, reason: str | Exception, wait: float | None):
-        """The retry of ``request`` after ``wait`` seconds (None: backoff), or None to give up."""
+        ``pause``: hold everything the limit covers (:meth:`scope`) meanwhile, else only this
+        request; ``max_times`` and ``backoff``: the patience for this kind of failure."""
         aid = request.meta.get("account_id")
         label = reason if isinstance(reason, str) else global_object_name(type(reason)) + (
             f": {reason}" if str(reason) else "")
         if wait is None:
-            wait = self._backoff(request)
+            wait = (self.backoff if backoff is None else backoff) * 2 ** request.meta.get("retry_times", 0)
+        times = request.meta.get("max_retry_times", self.max_retry_times)
+        if max_times is not None:
+            times = max(times, max_times)
         if wait > self.max_wait:
             if aid is not None:
                 accountstats.last_error(self.stats, aid, (
                     f"{label}: the server asks to wait {wait:.0f} s, more than [crawl] max_retry_wait "
                     f"({self.max_wait:.0f} s)"))
             return None
-        new = get_retry_request(request, spider=self.crawler.spider, reason=reason,
-                                max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+        new = get_retry_request(request, spider=self.spider, reason=reason, max_retry_times=times,
                                 give_up_log_level=self.give_up_log_level)
         if new is None:
             if aid is not None:
-                accountstats.last_error(self.stats, aid, f"gave up after {self.max_retry_times} retries: {label}")
+                accountstats.last_error(self.stats, aid, f"gave up after {times} retries: {label}")
             return None
         if aid is not None:
             accountstats.inc(self.stats, aid, "retries")
-        log.info("retry %d/%d of %s in %.1f s (%s)", new.meta["retry_times"], self.max_retry_times,
-                 request.url, wait, label)
-        self._pause(request, wait)
+        log.info("retry %d/%d of %s in %.1f s (%s)", new.meta["retry_times"], times, request.url, wait, label)
+        if pause:
+            self._pause(request, wait)
+        else:
+            new.meta["_not_before"] = time.time() + wait
         new.meta.pop("_json", None)
         new.meta.pop("_json_error", None)
         return new
+
+    def quota_spent(self, response) -> bool:
+        check = getattr(self.spider, "quota_spent", None)
+        return bool(check is not None and check(response))
 
     def process_response(self, request, response, spider=None):
         if request.meta.get("dont_retry", False):
             return response
         status = response.status
-        if status in self.retry_http_codes:
-            wait = parse_wait(response.headers, time.time())
-            return self.retry_after(request, response_status_message(status), wait) or response
         remaining = _remaining(response.headers)
+        if status in self.retry_http_codes:
+            reason = response_status_message(status)
+            if status == 429 and self.quota_spent(response):
+                return response         # the month's quota: no retry, no wait; the spider says what waits
+            if status == 429 and remaining and not response.headers.get("Retry-After"):
+                # requests remain in the window: not its limit (too many at once); twarc sleeps a
+                # little, so does this request, and nothing else is held up until the reset
+                return self.retry_after(request, reason, None, pause=False) or response
+            if status >= 500:
+                patient = getattr(self.spider, "PATIENT_SERVER_ERRORS", False)
+                wait = parse_wait(response.headers, time.time(), resets=False)
+                return self.retry_after(request, reason, wait,
+                                        max_times=self.server_error_retries if patient else None,
+                                        backoff=self.server_error_backoff if patient else None) or response
+            wait = parse_wait(response.headers, time.time())
+            return self.retry_after(request, reason, wait) or response
         if remaining is not None and remaining <= 0:
             wait = parse_wait(response.headers, time.time())
             if wait and wait <= self.max_wait:     # a longer wait: the next 429 says so, the account is deferred

@@ -20,7 +20,7 @@ CRAWL_DEFAULTS: dict[str, Any] = {
     "since": None, "lookback_days": 30, "concurrency": 4, "budget": 2000,
     "user_agent": USER_AGENT,
     "allowed_hosts": [], "autothrottle": True, "download_delay": 0.25, "timeout": 30.0,
-    "retries": 3, "max_retry_wait": 900.0, "full_pass_days": 7, "live_thread_days": 2.0, "live_threads": 5,
+    "retries": 3, "max_retry_wait": 900.0, "server_error_retries": 6, "server_error_backoff": 2.0, "full_pass_days": 7, "live_thread_days": 2.0, "live_threads": 5,
     "obey_robots": True,
 }
 
@@ -92,6 +92,9 @@ def scrapy_settings(config: dict) -> dict[str, Any]:
         "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
         "PANTAU_MAX_RETRY_WAIT": c["max_retry_wait"],
         "PANTAU_RETRY_BACKOFF": float(config.get("retry_backoff", 0.5)),
+        # spiders with PATIENT_SERVER_ERRORS (X: "503 overloaded, wait and retry")
+        "PANTAU_SERVER_ERROR_RETRIES": int(c["server_error_retries"]),
+        "PANTAU_SERVER_ERROR_BACKOFF": float(c["server_error_backoff"]),
         "PANTAU_BUDGET": c["budget"],
         "PANTAU_ALLOWED_HOSTS": [h.lower() for h in c["allowed_hosts"]],
         "PANTAU_OBEY_ROBOTS": c["obey_robots"],

@@ -93,6 +93,8 @@ class CrawlConfig(Section):
     timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0
     retries: Annotated[int, Field(ge=0, le=20)] = 3
     max_retry_wait: Annotated[float, Field(ge=0, le=86400)] = 900.0   # longest Retry-After / reset wait honoured
+    server_error_retries: Annotated[int, Field(ge=0, le=20)] = 6   # X: retries of a 5xx ("overloaded, wait")
+    server_error_backoff: Annotated[float, Field(ge=0, le=3600)] = 2.0   # X: first wait after a 5xx, doubled each time
     full_pass_days: Annotated[int, Field(ge=1, le=3650)] = 7   # a full pass over the look-back window this often
     live_thread_days: Annotated[float, Field(ge=0, le=3650)] = 2.0   # threads active this recently: re-read nightly
     live_threads: Annotated[int, Field(ge=0, le=100_000)] = 5   # at most this many per account, most recent first

@@ -64,6 +64,15 @@ def html_to_text(value: str | None) -> str | None:
     return html.unescape(text).strip()
 
 
+_ID_SEGMENT = re.compile(r"/\d{3,}(?=/|$)")
+
+
+def endpoint_pattern(path: str) -> str:
+    """A path with its ids (numeric segments of 3 digits or more; not a version such as X's
+    ``/2/``) as ``:id``: the endpoint a rate limit counts."""
+    return _ID_SEGMENT.sub("/:id", path)
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -92,6 +101,13 @@ class PlatformSpider(scrapy.Spider):
     WEB_HOSTS: tuple[str, ...] = ()
     #: statuses the callbacks handle themselves (others fail the request)
     HANDLED_STATUSES: tuple[int, ...] = (400, 401, 403, 404, 410)
+    #: what one of the platform's rate limits covers, so the retry middleware pauses no more than
+    #: that: "host" (Mastodon, Bluesky: a limit per server and token) or "endpoint" (X: "each
+    #: endpoint has its own limit")
+    RATE_LIMIT_SCOPE = "host"
+    #: a 5xx means "overloaded, wait and retry" (X): [crawl] server_error_retries and
+    #: server_error_backoff apply instead of retries and the short backoff
+    PATIENT_SERVER_ERRORS = False
 
     def __init__(self, *args, accounts: list[dict] | None = None, **kw):
         super().__init__(*args, **kw)
@@ -155,6 +171,14 @@ class PlatformSpider(scrapy.Spider):
 
     def handle_origin(self, account: dict) -> str | None:
         return None
+
+    def rate_limit_scope(self, url: str) -> str:
+        """The key of the rate limit ``url`` counts against (``RATE_LIMIT_SCOPE``): the host, or
+        the host and the endpoint's path with its ids left out (``/2/tweets/:id/liking_users``)."""
+        u = urlsplit(url)
+        if self.RATE_LIMIT_SCOPE != "endpoint":
+            return u.netloc
+        return u.netloc + endpoint_pattern(u.path)
 
     def web_origin(self, account: dict, default: str) -> str:
         """Where people see the posts: the account's own url's origin, else the platform's site."""

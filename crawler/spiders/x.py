@@ -10,10 +10,13 @@ recent search ``conversation_id:ID`` for replies; and followers. Pages follow
 What X allows shapes the rest: followers need Enterprise access (a 403
 ``client-not-enrolled`` is a note on the account, remembered until the weekly
 full pass); recent search reaches back 7 days, older replies cannot be listed;
-likes carry no time. Rate limits come as ``x-rate-limit-remaining`` /
-``x-rate-limit-reset`` (epoch seconds, no Retry-After): the retry middleware
-waits when the wait fits ``[crawl] max_retry_wait``, else the account is
-deferred to the next run. The monthly read cap (``[platforms.x]
+likes carry no time. Rate limits are per endpoint (``RATE_LIMIT_SCOPE``) and come
+as ``x-rate-limit-remaining`` / ``x-rate-limit-reset`` (epoch seconds, no
+Retry-After): the retry middleware pauses that endpoint when the wait fits
+``[crawl] max_retry_wait``, else the account is deferred to the next run. X's
+monthly usage cap (429 ``usage-capped``) is never retried: it defers every X
+account of the run. A protected account, or a 403 on the user or its posts,
+stops the account with X's words and moves no cursor. The monthly read cap (``[platforms.x]
 monthly_read_cap``) is a budget kept in the database: posts read are counted
 per month, requests that return posts are planned newest first, and what did
 not fit is named in the account's summary. Actors are keyed by the user id.
@@ -27,6 +30,7 @@ from typing import Iterable
 from urllib.parse import quote, urlencode
 
 from crawler import accountstats
+from crawler.middlewares import loads
 from crawler.spiders.api import ApiSpider
 from crawler.spiders.base import StopAccount, iso, parse_time
 from storage import platforms as registry
@@ -39,8 +43,15 @@ FOLLOWERS_PAGE = 1000
 LOOKUP_IDS = 100
 #: how far back recent search reaches (docs.x.com: the last 7 days)
 SEARCH_DAYS = 7
+#: a ``since_id`` older than this is left out of a recent search: X rejects one from before its
+#: 7 days with 400 Invalid Request (half a day to spare for the run's length and clocks)
+SINCE_ID_DAYS = 6.5
 TWEET_FIELDS = "created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,author_id"
 USER_FIELDS = "created_at,description"
+#: the watched user's own lookup: its followers count, and whether only approved followers see it
+OWN_USER_FIELDS = "public_metrics,protected," + USER_FIELDS
+#: listings a 403 refuses for the token's kind (app-only, not enrolled): the same all run long
+TOKEN_REFUSALS = ("unsupported-authentication", "client-forbidden")
 ENTERPRISE_NOTE = "followers: X lists them for Enterprise access only (403 client-not-enrolled)"
 
 
@@ -122,6 +133,13 @@ def users_by_id(data: dict) -> dict[str, dict]:
     return {str(u["id"]): u for u in (data.get("includes") or {}).get("users") or [] if "id" in u}
 
 
+def problem_type(body: dict | None) -> str:
+    """The last part of an X problem's ``type`` (``usage-capped``, ``client-forbidden``), or ''."""
+    if not isinstance(body, dict):
+        return ""
+    return str(body.get("type") or "").rstrip("/").rsplit("/", 1)[-1]
+
+
 def problem_text(body: dict | None, status: int) -> str:
     """A one-line reason from an X error body (problem JSON, or ``errors`` in a 200)."""
     if not isinstance(body, dict):
@@ -176,6 +194,8 @@ class XSpider(ApiSpider):
     DEFAULT_BASE_URL = PLATFORM.base_url
     WEB_HOSTS = PLATFORM.web_hosts
     HANDLED_STATUSES = (400, 401, 403, 404, 405, 410, 429, 501)
+    RATE_LIMIT_SCOPE = "endpoint"       # docs.x.com: "Each endpoint has its own limit"
+    PATIENT_SERVER_ERRORS = True        # docs.x.com: 503 "overloaded", wait and retry
 
     @classmethod
     def update_settings(cls, settings):
@@ -188,6 +208,8 @@ class XSpider(ApiSpider):
         super().__init__(*a, **kw)
         self.budget: ReadBudget | None = None
         self.left_for_later: dict[int, int] = {}
+        #: listings X refused for this token (403 unsupported-authentication): path -> reason
+        self.refused_listings: dict[str, str] = {}
 
     def configure(self, settings) -> None:
         super().configure(settings)
@@ -281,11 +303,32 @@ class XSpider(ApiSpider):
                                   "skipped")
             return
         for acc in self.accounts.values():
+            stopped = accountstats.stopped(self.crawler.stats)
+            if stopped is not None:         # the monthly usage cap answered: nothing more is asked
+                self.fail_account(acc["id"], stopped[1], stopped[0])
+                continue
             acc["_base"] = self.base_url(acc)
             username = (acc.get("display_handle") or acc["handle"]).strip().lstrip("@")
             acc["_username"] = username
-            yield self.api(f"/2/users/by/username/{quote(username)}", {"user.fields": "public_metrics," + USER_FIELDS},
+            yield self.api(f"/2/users/by/username/{quote(username)}", {"user.fields": OWN_USER_FIELDS},
                            self.parse_user, acc, meta={"what": "user"})
+
+    def rate_limit_scope(self, url: str) -> str:
+        """Host and endpoint: ``/2/tweets/:id/liking_users``, ``/2/users/by/username/:username``."""
+        scope = super().rate_limit_scope(url)
+        head, sep, _ = scope.partition("/2/users/by/username/")
+        return head + sep + ":username" if sep else scope
+
+    def quota_spent(self, response) -> bool:
+        """A 429 for the month's usage cap (``type`` .../usage-capped), not the 15-minute window:
+        read by the retry middleware, which then neither retries nor waits."""
+        if response.status != 429:
+            return False
+        try:
+            body = loads(response.body)         # only a 429's small body; not tied to its request yet
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return problem_type(body) == "usage-capped"
 
     def base_url(self, account: dict) -> str | None:
         """Only ``[platforms.x] base_url`` (default ``https://api.x.com``): the bearer token goes
@@ -310,10 +353,20 @@ class XSpider(ApiSpider):
         except ValueError:
             body = None
         reason = problem_text(body, response.status)
+        kind = problem_type(body)
         if response.status == 429:
-            if isinstance(body, dict) and str(body.get("type", "")).endswith("usage-capped"):
-                raise StopAccount(f"X says the monthly usage cap is spent ({reason}): deferred to a later run",
-                                  "budget")
+            if kind == "usage-capped":
+                # X's count for the App, not this account's: every X account of the run waits
+                message = (f"X says the monthly usage cap is spent ({reason}): every X account of this run "
+                           f"is deferred to a later run, no further request was sent")
+                accountstats.stop_all(self.crawler.stats, message, "budget")
+                raise StopAccount(message, "budget")
+            remaining = response.headers.get("x-rate-limit-remaining")
+            if remaining and remaining.decode().strip().isdigit() and int(remaining.decode()) > 0:
+                acc["_deferred"] = True
+                raise StopAccount(f"X answered 429 Too Many Requests to {what} again and again with "
+                                  f"{int(remaining.decode())} requests left in the window (too many at once, "
+                                  f"not the window's limit): deferred to the next run", "budget")
             reset = response.headers.get("x-rate-limit-reset")
             until = ""
             if reset:
@@ -337,15 +390,38 @@ class XSpider(ApiSpider):
                     yield req
             return
         if response.status == 403:
+            if what in ("user", "tweets"):
+                # without the user or its posts nothing of the account can be read: not a note
+                raise StopAccount(f"X refused {'the user lookup' if what == 'user' else 'the posts'} of "
+                                  f"@{acc['_username']}: {reason}")
             if what == "followers":
                 self.note(acc["id"], ENTERPRISE_NOTE)
                 yield self.batch(acc, account_cursors={"followers": {"forbidden": True, "complete": False}})
+                return
+            if kind in TOKEN_REFUSALS and meta.get("path"):
+                # the token's kind is refused: no other post's listing will fare better this run
+                self.refused_listings.setdefault(meta["path"], f"{what}: {reason}")
+                self.refused_note(acc, meta["path"])
                 return
             self.note(acc["id"], f"{what}: {reason}")
             return
         if what == "user":
             raise StopAccount(f"X user @{acc['_username']}: {reason}")
+        if response.status == 400 and what == "replies (search)":
+            # recent search refused the query (e.g. a since_id older than its 7 days): the
+            # conversation's replies wait for the next run, the account goes on
+            self.note(acc["id"], f"replies (search): {reason}")
+            self.post_done_state.pop((acc["id"], meta.get("post_key")), None)
+            acc.setdefault("_left_posts", set()).add(meta.get("post_key"))
+            return
         yield from super().on_error_response(response)
+
+    def refused_note(self, acc: dict, path: str) -> None:
+        """One note per account for a listing X refuses this token."""
+        noted = acc.setdefault("_refused_noted", set())
+        if path not in noted:
+            noted.add(path)
+            self.note(acc["id"], self.refused_listings[path])
 
     def errors_only(self, acc: dict, data: dict, what: str) -> bool:
         """A 200 whose body holds ``errors`` and no ``data`` (a post or user gone): a note."""
@@ -371,6 +447,12 @@ class XSpider(ApiSpider):
             raise StopAccount(f"X user @{acc['_username']}: {problem_text(data, 200)}")
         uid = acc["_uid"] = str(user["id"])
         yield self.batch(acc, platform_id=uid)
+        if user.get("protected"):
+            # X answers its timeline with an Authorization Error only: nothing to read, and the
+            # account must not count as listed (the run after it is unprotected starts at since)
+            raise StopAccount(f"X user @{acc['_username']} is protected: X shows its posts to approved "
+                              f"followers only, nothing was collected (capture by an approved follower "
+                              f"is the only way)", "skipped")
         cursors = acc.get("cursors") or {}
         kinds = self.kinds(acc)
         newest = cursors.get("newest_id") if cursors.get("listed") else None
@@ -422,6 +504,10 @@ class XSpider(ApiSpider):
         data = self.json(response)
         tweets = data.get("data") or []
         reads = self.settle(response, len(tweets))
+        if data.get("data") is None and data.get("errors"):
+            # a 200 with errors only (protected since the lookup, suspended: X's "Authorization
+            # Error", section "data"): the posts were not listed, so no cursor may move
+            raise StopAccount(f"X did not list the posts of @{acc['_username']}: {problem_text(data, 200)}")
         meta = data.get("meta") or {}
         newest = meta.get("newest_id")
         if newest and (acc.get("_newest") is None or int(newest) > int(acc["_newest"])):
@@ -454,9 +540,17 @@ class XSpider(ApiSpider):
         data = self.json(response)
         tweets = data.get("data") or []
         reads = self.settle(response, len(tweets))
-        gone = [e for e in data.get("errors") or [] if e.get("resource_type") == "tweet"]
+        errors = data.get("errors") or []
+        gone = [e for e in errors if problem_type(e) == "resource-not-found"]
         if gone:
             self.note(acc["id"], "posts gone", len(gone))
+        others: dict[str, int] = {}
+        for e in errors:
+            if problem_type(e) != "resource-not-found":
+                title = str(e.get("title") or problem_type(e) or "error")
+                others[title] = others.get(title, 0) + 1
+        for title, n in others.items():         # e.g. Authorization Error: posts turned protected
+            self.note(acc["id"], f"posts not readable in the lookup ({title})", n)
         yield from self.own_tweets(acc, tweets, reads)
 
     def own_tweets(self, acc: dict, tweets: list[dict], reads) -> Iterable:
@@ -485,7 +579,7 @@ class XSpider(ApiSpider):
                     pass
                 elif conv == tid or conv in seen or conv in self.load_state(acc):
                     searched.add(conv)          # a conversation the account started
-                    req = self.search(acc, conv, True, tid, since_id=self.newest_reply(acc, conv))
+                    req = self.search(acc, conv, True, tid, since_id=self.recent_since_id(self.newest_reply(acc, conv)))
                     if req is not None:
                         requests.append(req)
                         n += 1
@@ -499,7 +593,9 @@ class XSpider(ApiSpider):
                         n += int(tid == undecided[conv])
             for count, kind, path, what in (("likes", "like", "liking_users", "liking_users"),
                                             ("reposts", "repost", "retweeted_by", "retweeted_by")):
-                if count in wanted and kind in kinds:
+                if count in wanted and kind in kinds and path in self.refused_listings:
+                    self.refused_note(acc, path)
+                elif count in wanted and kind in kinds:
                     requests.append(self.api(f"/2/tweets/{tid}/{path}",
                                              {"max_results": self.page(PAGE), "user.fields": USER_FIELDS},
                                              self.parse_users, acc, post=tid,
@@ -521,6 +617,14 @@ class XSpider(ApiSpider):
         if self.full_pass(acc):
             return None
         return (self.load_state(acc).get(conversation) or {}).get("newest_reply")
+
+    def recent_since_id(self, since_id: str | None) -> str | None:
+        """``since_id`` if recent search still takes it: X answers 400 to one older than its 7 days,
+        so an older one is left out and the conversation's replies are searched whole."""
+        made = snowflake_time(since_id) if since_id else None
+        if made is None or made < self.now - timedelta(days=SINCE_ID_DAYS):
+            return None
+        return since_id
 
     def search(self, acc: dict, conversation: str, own_root: bool, post: str, token: str | None = None,
                since_id: str | None = None, newest: str | None = None):

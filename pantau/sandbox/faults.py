@@ -21,8 +21,10 @@ from pantau.sandbox.youtube import QUOTA_EXCEEDED, error_body
 #: second ahead; a 500 (X: 503); a 503; a slow answer; a complete answer whose JSON body is cut
 #: short; an answer cut off mid-body (the full Content-Length announced, half sent, the connection
 #: closed: a client's data-loss error); the connection closed before any answer; the platform's
-#: quota spent (YouTube: 403 quotaExceeded for the day; X: 429 usage-capped for the month).
-KINDS = ("429", "429-reset", "500", "503", "slow", "truncated", "cut", "drop", "quota")
+#: quota spent (YouTube: 403 quotaExceeded for the day; X: 429 usage-capped for the month, with
+#: the rate headers X sends, requests left in the window); a 403 for the client (X: Client
+#: Forbidden, client-not-enrolled, as to an App outside a Project).
+KINDS = ("429", "429-reset", "500", "503", "slow", "truncated", "cut", "drop", "quota", "forbidden")
 RANDOM_KINDS = ("429", "429-reset", "500", "slow", "truncated", "cut", "drop")
 API_PREFIXES = tuple(API_PREFIX.values())
 
@@ -76,25 +78,39 @@ class Faults:
 
 
 class RateLimiter:
-    """A fixed-window counter per platform family, reported the way each platform reports it."""
+    """A fixed-window counter per key, reported the way each platform reports it.
 
-    def __init__(self, limit: int = 100_000, window: float = 300.0):
+    The key is a platform family, or for X an endpoint (docs.x.com: "Each endpoint
+    has its own limit"); ``limits`` sets some keys' own limit (``{"x.liking_users": 75}``).
+    A window starts with the first request after the last one ended and ends at a whole
+    second (the reset X and Bluesky announce in epoch seconds). ``skew``: seconds the
+    server's clock lags the client's, so a request sent on the announced reset still
+    counts in the old window (what a client's margin is for).
+    """
+
+    def __init__(self, limit: int = 100_000, window: float = 300.0, limits: dict[str, int] | None = None,
+                 skew: float = 0.0):
         self.limit = limit
         self.window = window
+        self.limits = dict(limits or {})
+        self.skew = skew
         self._counts: dict[str, tuple[float, int]] = {}
         self._lock = threading.Lock()
 
-    def hit(self, family: str) -> tuple[int, float, bool]:
+    def limit_of(self, key: str) -> int:
+        return self.limits.get(key, self.limit)
+
+    def hit(self, key: str) -> tuple[int, float, bool]:
         """(remaining, reset epoch, exceeded) after counting one request."""
         now = time.time()
-        start = now - now % self.window
+        limit = self.limit_of(key)
         with self._lock:
-            w_start, n = self._counts.get(family, (start, 0))
-            if w_start != start:
-                n = 0
+            reset, n = self._counts.get(key, (0.0, 0))
+            if now >= reset + self.skew:
+                reset, n = float(math.ceil(now + self.window)), 0
             n += 1
-            self._counts[family] = (start, n)
-        return max(self.limit - n, 0), start + self.window, n > self.limit
+            self._counts[key] = (reset, n)
+        return max(limit - n, 0), reset, n > limit
 
 
 def iso_reset(t: float) -> str:
@@ -122,8 +138,12 @@ def rate_headers(family: str, limit: int, remaining: int, reset: float, window: 
     return []
 
 
-def error_response(kind: str, family: str, *, limit: int, window: float) -> Response:
-    """The response a platform sends for a fault of ``kind`` (not for slow or truncated)."""
+def error_response(kind: str, family: str, *, limit: int, window: float, remaining: int | None = None,
+                   reset: float | None = None) -> Response:
+    """The response a platform sends for a fault of ``kind`` (not for slow or truncated).
+
+    ``remaining`` and ``reset``: the rate-limit window the request counted in (X sends its
+    headers with every answer, the usage cap's 429 too)."""
     now = time.time()
     if family == "x":
         if kind in ("429", "429-reset"):
@@ -131,8 +151,17 @@ def error_response(kind: str, family: str, *, limit: int, window: float) -> Resp
             r.headers += rate_headers("x", limit, 0, now + 1.0, window)
             return r
         if kind == "quota":
-            return json_response(X_USAGE_CAPPED, 429, family=family)
+            # the month's cap, not the window's: X still says how much of the window is left
+            r = json_response(X_USAGE_CAPPED, 429, family=family)
+            r.headers += rate_headers("x", limit, limit - 1 if remaining is None else remaining,
+                                      now + window if reset is None else reset, window)
+            return r
+        if kind == "forbidden":
+            from pantau.sandbox.x import CLIENT_NOT_ENROLLED
+            return json_response(CLIENT_NOT_ENROLLED, 403, family=family, content_type="application/problem+json")
         return json_response(X_UNAVAILABLE, 503, family=family)
+    if kind == "forbidden":
+        return json_response({"error": "Forbidden"}, 403, family=family)
     if kind in ("429", "429-reset"):
         reset = now + 1.0
         if family == "mastodon":

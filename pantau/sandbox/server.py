@@ -78,7 +78,8 @@ class Sandbox:
     def __init__(self, port: int = 0, seed: int = 1, size: str = "small", faults: bool = False,
                  host: str = "127.0.0.1", *, now: float | None = None, youtube_key: str | None = None,
                  rate_limit: int = 100_000, rate_window: float = 300.0, fault_rate: float = 0.03,
-                 slow_seconds: float = 3.0):
+                 slow_seconds: float = 3.0, rate_limits: dict[str, int] | None = None, clock_skew: float = 0.0,
+                 x_protected: tuple[str, ...] = ()):
         self.host = host
         self._port = port
         self.seed = seed
@@ -87,11 +88,12 @@ class Sandbox:
         self.mastodon = Mastodon(self.world)
         self.bluesky = Bluesky(self.world)
         self.youtube = YouTube(self.world, youtube_key)
-        self.x = X(self.world)
+        self.x = X(self.world, protected=x_protected)
         self.mikroblog = Mikroblog(self.world)
         self.pages = Pages(self.world, self.mastodon, self.bluesky, self.youtube)
         self.faults = faults_mod.Faults(seed, fault_rate if faults else 0.0)
-        self.limiter = faults_mod.RateLimiter(rate_limit, rate_window)
+        #: per family, X per endpoint (``rate_limits``: some endpoints' own limits, ``{"x.liking_users": 75}``)
+        self.limiter = faults_mod.RateLimiter(rate_limit, rate_window, rate_limits, clock_skew)
         self.slow_seconds = slow_seconds
         self._stats_lock = threading.Lock()
         self._stats: dict = {}
@@ -140,7 +142,7 @@ class Sandbox:
         return watchlist_yaml(self.world, self.url)
 
     def inject(self, kind: str, count: int = 1, path_prefix: str = "") -> None:
-        """Serve ``kind`` (429, 429-reset, 500, slow, truncated, cut, drop, quota) to the next ``count``
+        """Serve ``kind`` (429, 429-reset, 500, 503, slow, truncated, cut, drop, quota, forbidden) to the next ``count``
         matching requests."""
         self.faults.inject(kind, count, path_prefix)
 
@@ -170,8 +172,10 @@ class Sandbox:
     def reset_stats(self) -> None:
         with self._stats_lock:
             self._stats = {"requests": 0, "by_family": {}, "by_endpoint": {}, "by_status": {}, "faults": {}}
+            #: (time, endpoint, status) of every answer, in order (tests read when what was served)
+            self.served: list[tuple[float, str, int]] = []
 
-    def _count(self, resp: Response, fault: str | None) -> None:
+    def _count(self, resp: Response, fault: str | None, path: str = "") -> None:
         with self._stats_lock:
             s = self._stats
             s["requests"] += 1
@@ -180,6 +184,7 @@ class Sandbox:
                 s[key][value] = s[key].get(value, 0) + 1
             if fault:
                 s["faults"][fault] = s["faults"].get(fault, 0) + 1
+            self.served.append((time.time(), self.x.endpoint_of(path) or resp.endpoint or "other", resp.status))
 
     # routing ----------------------------------------------------------------------
     def dispatch(self, req: Request) -> tuple[Response, str | None]:
@@ -198,16 +203,21 @@ class Sandbox:
         fault = self.faults.take(path)
         limiter = self.limiter
         remaining, reset, exceeded = (0, 0.0, False)
+        # X limits each endpoint on its own; the others count per platform
+        key = (self.x.endpoint_of(path) or family) if family == "x" else family
+        limit = limiter.limit_of(key)
         if family in RATE_LIMITED:
-            remaining, reset, exceeded = limiter.hit(family)
+            remaining, reset, exceeded = limiter.hit(key)
         if exceeded and fault is None:
-            resp = faults_mod.rate_limited(family, limit=limiter.limit, reset=reset, window=limiter.window)
-        elif fault in ("429", "429-reset", "500", "503", "quota"):
-            resp = faults_mod.error_response(fault, family, limit=limiter.limit, window=limiter.window)
+            resp = faults_mod.rate_limited(family, limit=limit, reset=reset, window=limiter.window)
+        elif fault in ("429", "429-reset", "500", "503", "quota", "forbidden"):
+            resp = faults_mod.error_response(fault, family, limit=limit, window=limiter.window,
+                                             remaining=remaining if family in RATE_LIMITED else None,
+                                             reset=reset if family in RATE_LIMITED else None)
         else:
             resp = handler(req)
             if family in RATE_LIMITED:
-                resp.headers += faults_mod.rate_headers(family, limiter.limit, remaining, reset, limiter.window)
+                resp.headers += faults_mod.rate_headers(family, limit, remaining, reset, limiter.window)
         resp.family = resp.family or family
         if not resp.endpoint:
             resp.endpoint = f"{family}.fault" if fault else family
@@ -312,7 +322,7 @@ class _Handler(BaseHTTPRequestHandler):
         payload = resp.body.replace(_ORIGIN_B, origin_b) if _ORIGIN_B in resp.body else resp.body
         if fault == "truncated" and len(payload) > 1:
             payload = payload[: max(1, len(payload) // 2)]
-        sb._count(resp, fault)
+        sb._count(resp, fault, req.path)
         if fault == "drop":             # the connection closes before any answer
             self.close_connection = True
             return

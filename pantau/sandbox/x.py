@@ -14,13 +14,20 @@ inside X's 7 days); followers answer 403 ``client-not-enrolled`` unless the
 token starts with ``enterprise`` (only Enterprise access lists followers);
 liking users answer 403 ``Unsupported Authentication`` to a token starting with
 ``app-only`` (as reported for app-only tokens);
-liking users carry no time; ids are snowflakes (time in the high bits).
+liking users carry no time; ids are snowflakes (time in the high bits); each
+endpoint has its own rate limit (the server counts per :meth:`X.endpoint_of`);
+recent search answers 400 to a ``since_id`` from before its 7 days; a protected
+account (``protected``, e.g. ``Sandbox(x_protected=("calondua",))``) says so in
+``users/by/username`` and its timeline answers 200 with an Authorization Error
+only, as X does for a token that is not an approved follower.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+
+import time
 
 from pantau.sandbox.data import DAY, X_EPOCH_MS, Content, Event, Node, Watched, World, _hash, b32
 from pantau.sandbox.http import Request, Response, json_response
@@ -61,6 +68,14 @@ def invalid(message: str, parameter: str, value: str) -> ApiError:
                           "type": PROBLEMS + "invalid-request"})
 
 
+def not_authorized(resource_type: str, parameter: str, value: str) -> dict:
+    """What X puts in ``errors`` for a protected account's posts (a 200, section ``data``)."""
+    return {"value": value, "detail": f"Sorry, you are not authorized to see the {resource_type} with {parameter}: "
+                                      f"[{value}].", "title": "Authorization Error", "resource_type": resource_type,
+            "parameter": parameter, "resource_id": value, "section": "data",
+            "type": PROBLEMS + "not-authorized-for-resource"}
+
+
 def not_found(resource_type: str, parameter: str, value: str, what: str) -> dict:
     return {"value": value, "detail": f"Could not find {what}: [{value}].", "title": "Not Found Error",
             "resource_type": resource_type, "parameter": parameter, "resource_id": value,
@@ -86,8 +101,10 @@ UNSUPPORTED_AUTH = {
 class X:
     """``/2/...`` of api.x.com, serving the world's ``x`` accounts."""
 
-    def __init__(self, world: World):
+    def __init__(self, world: World, protected: tuple[str, ...] = ()):
         self.world = world
+        #: handles (lower case) of protected accounts: only approved followers see their posts
+        self.protected: set[str] = {h.lower().lstrip("@") for h in protected}
         self._user_ids: dict[str, tuple[str, int]] = {}     # id -> ("w", watched idx) | ("a", actor idx)
         for w in world.watched:
             if w.platform == "x":
@@ -141,7 +158,8 @@ class X:
         if w is not None:
             c = self.world.content(w)
             d = {"id": self.watched_id(w), "name": w.name, "username": w.handle}
-            extra = {"created_at": iso_x(w.created), "description": w.bio, "protected": False, "verified": False,
+            extra = {"created_at": iso_x(w.created), "description": w.bio,
+                     "protected": w.handle.lower() in self.protected, "verified": False,
                      "public_metrics": {"followers_count": len(c.followers), "following_count": 12,
                                         "tweet_count": len(c.own), "listed_count": 3, "like_count": 40}}
         else:
@@ -210,6 +228,13 @@ class X:
         (re.compile(r"^/2/tweets/([^/]+)/quote_tweets$"), "quote_tweets", "x.quote_tweets"),
         (re.compile(r"^/2/tweets$"), "tweets_lookup", "x.tweets"),
     ]
+
+    def endpoint_of(self, path: str) -> str | None:
+        """The endpoint a path counts against (``x.liking_users``), None outside X's routes."""
+        for pattern, _, endpoint in self.ROUTES:
+            if pattern.match(path):
+                return endpoint
+        return None
 
     def handle(self, req: Request) -> Response:
         for pattern, name, endpoint in self.ROUTES:
@@ -282,6 +307,8 @@ class X:
 
     def user_tweets(self, req: Request, uid: str) -> dict:
         w = self._watched_by_id(uid)
+        if w.handle.lower() in self.protected:
+            return {"errors": [not_authorized("user", "id", uid)]}
         c = self.world.content(w)
         limit = self.max_results(req, 5, 100, 10)
         fields = self.fields(req, "tweet.fields", TWEET_FIELDS)
@@ -319,6 +346,8 @@ class X:
             c, n = self.node_of_id(tid)
             if n is None or n.hidden:
                 errors.append(not_found("tweet", "ids", tid, "tweet with ids"))
+            elif c.watched.handle.lower() in self.protected:
+                errors.append(not_authorized("tweet", "ids", tid))
             else:
                 data.append(self.tweet(c, n, fields))
         out: dict = {}
@@ -410,6 +439,15 @@ class X:
             raise invalid(f"Invalid 'start_time':'{req.query['start_time']}'. 'start_time' must be on or after "
                           f"{iso_x(floor - DAY)}", "start_time", req.query["start_time"])
         since_id = req.query.get("since_id")
+        if since_id:
+            if not _ID.match(since_id):
+                raise invalid(f"The `since_id` query parameter value [{since_id}] is not valid", "since_id", since_id)
+            oldest = time.time() - 7 * DAY          # X's own window slides with the clock
+            if snowflake_time(since_id) < oldest:
+                oldest_id = (int(oldest * 1000) - X_EPOCH_MS) << 22
+                raise invalid(f"Invalid 'since_id':'{since_id}'. 'since_id' must be a tweet id created after "
+                              f"{iso_x(oldest)}. Please use a 'since_id' that is larger than {oldest_id}",
+                              "since_id", since_id)
         c, root = self.node_of_id(m.group(1))
         rows: list[Node] = []
         if root is not None and root.kind == "post":

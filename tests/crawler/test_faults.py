@@ -20,7 +20,9 @@ def test_wait_headers_parsed():
     assert _parse_wait(Headers({"Retry-After": "7"}), now) == 7
     assert _parse_wait(Headers({"X-RateLimit-Reset": "2027-01-15T08:00:05.123456Z"}),
                        1_800_000_000.0) is not None
-    assert _parse_wait(Headers({"RateLimit-Reset": str(int(now) + 30)}), now) == pytest.approx(30)
+    # a reset time gets a second's margin (the server's clock and ours differ); Retry-After does not
+    assert _parse_wait(Headers({"RateLimit-Reset": str(int(now) + 30)}), now) == pytest.approx(31)
+    assert _parse_wait(Headers({"x-rate-limit-reset": str(int(now) - 5)}), now) == pytest.approx(1)
     assert _parse_wait(Headers({}), now) is None
 
 

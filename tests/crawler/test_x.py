@@ -200,9 +200,10 @@ def test_enterprise_access_lists_followers(workspace, sandbox):
     assert by_kind(workspace)["follow"] == sandbox.totals()["x"]["follow"]
 
 
-def test_without_a_token_x_is_skipped_in_one_line(workspace, sandbox):
+@pytest.mark.parametrize("token", ["", "   "])
+def test_without_a_token_x_is_skipped_in_one_line(workspace, sandbox, token):
     setup_x(workspace, sandbox)
-    r = crawl(workspace, env={"PANTAU_X_BEARER_TOKEN": ""})
+    r = crawl(workspace, env={"PANTAU_X_BEARER_TOKEN": token})
     assert r.returncode == 0, r.stdout + r.stderr
     lines = [ln for ln in r.stdout.splitlines() if "account(s) skipped" in ln]
     assert len(lines) == 1 and "PANTAU_X_BEARER_TOKEN" in lines[0] and "capture" in lines[0]
@@ -214,7 +215,7 @@ def test_without_a_token_x_is_skipped_in_one_line(workspace, sandbox):
 def test_faults_are_survived(workspace, kind):
     from pantau.sandbox.server import Sandbox
     with Sandbox(size="small", seed=2) as sb:
-        setup_x(workspace, sb, crawl_extra="max_retry_wait = 30.0\n")
+        setup_x(workspace, sb, crawl_extra="max_retry_wait = 30.0\nserver_error_backoff = 0.1\n")
         sb.inject(kind, count=3, path_prefix="/2/tweets/")
         r = crawl(workspace, env=TOKEN)
         assert r.returncode == 0, r.stdout + r.stderr
@@ -278,20 +279,208 @@ def test_monthly_read_cap_is_spent_newest_first_and_the_rest_waits(workspace):
         assert {k: got[k] for k in want} == want
 
 
-def test_usage_capped_answer_defers_and_a_missing_user_fails(workspace):
+def test_a_missing_user_fails_the_account_by_x_words(workspace):
     from pantau.sandbox.server import Sandbox
     with Sandbox(size="small", seed=1) as sb:
         wl = x_watchlist(sb) + ("  - name: Calon Hilang\n    accounts:\n      - platform: x\n"
                                 f"        handle: calon_hilang\n        url: {sb.url}/calon_hilang\n")
         setup_x(workspace, sb, wl)
-        # X answers usage-capped until the month ends: the retries get it too
-        sb.inject("quota", count=4, path_prefix="/2/users/by/username/calonsatu")
         r = crawl(workspace, env=TOKEN)
         assert r.returncode == 1
         runs = {a["handle"]: a for a in account_runs(workspace)}
-        assert runs["calonsatu"]["status"] == "budget" and "usage cap" in runs["calonsatu"]["message"]
         assert runs["calon_hilang"]["status"] == "failed" and "Not Found Error" in runs["calon_hilang"]["message"]
-        assert runs["calondua"]["status"] == "ok"
+        assert runs["calonsatu"]["status"] == runs["calondua"]["status"] == "ok"
+
+
+def listed(ws, handle: str) -> bool:
+    (cursors,) = rows(ws, "SELECT cursors FROM accounts WHERE platform='x' AND handle=?", (handle,))[0]
+    return bool(json.loads(cursors or "{}").get("listed"))
+
+
+def test_the_usage_cap_is_never_retried_and_defers_every_x_account(workspace):
+    """X's monthly cap answers 429 usage-capped with its ordinary rate headers (requests left in
+    the window, a reset minutes ahead): neither retried nor waited on; the run asks X nothing more."""
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1) as sb:
+        setup_x(workspace, sb)
+        sb.inject("quota", count=1, path_prefix="/2/users/by/username/calonsatu")
+        r = crawl(workspace, env=TOKEN, timeout=60)      # waiting for the reset would take minutes
+        assert r.returncode == 1
+        runs = {a["handle"]: a for a in account_runs(workspace)}
+        assert {a["status"] for a in runs.values()} == {"budget"}, runs
+        assert all("usage cap" in a["message"] and "deferred" in a["message"] for a in runs.values())
+        assert sum(a["retries"] for a in runs.values()) == 0
+        assert sb.faults.served == {"quota": 1}
+        # calonsatu asked nothing more; calondua at most what was on its way (its lookup, then
+        # its timeline and followers, sent in the same instant the 429 came back)
+        assert sb.stats()["requests"] <= 1 + 3
+        assert not listed(workspace, "calonsatu") and not listed(workspace, "calondua")
+        # the next month: everything comes in
+        assert crawl(workspace, env=TOKEN).returncode == 0
+        want = {k: n for k, n in sb.totals()["x"].items() if k != "follow"}
+        got = by_kind(workspace)
+        assert {k: got[k] for k in want} == want
+
+
+def test_a_protected_account_says_so_and_its_first_run_comes_again(workspace):
+    """A protected account's timeline is a 200 with an Authorization Error only: the account
+    stops with that, is not marked listed, and the run after it is unprotected starts at since."""
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1, x_protected=("calondua",)) as sb:
+        setup_x(workspace, sb)
+        r = crawl(workspace, env=TOKEN)
+        runs = {a["handle"]: a for a in account_runs(workspace)}
+        assert runs["calondua"]["status"] == "skipped" and "protected" in runs["calondua"]["message"]
+        assert runs["calonsatu"]["status"] == "ok" and r.returncode == 0, r.stdout + r.stderr
+        assert not listed(workspace, "calondua") and listed(workspace, "calonsatu")
+        assert sb.stats()["by_endpoint"]["x.user_tweets"] == 1          # calondua's was never asked
+
+        # a user lookup that does not say so (protected since, or a field not asked): the
+        # timeline's errors stop the account with X's words
+        user = sb.x.user
+        sb.x.user = lambda w, idx, fields: {k: v for k, v in user(w, idx, fields).items() if k != "protected"}
+        r2 = crawl(workspace, env=TOKEN)
+        assert r2.returncode == 1
+        run2 = {a["handle"]: a for a in account_runs(workspace) if a["run_id"] == 2}
+        assert run2["calondua"]["status"] == "failed"
+        assert "Authorization Error" in run2["calondua"]["message"]
+        assert not listed(workspace, "calondua")
+
+        sb.x.user = user
+        sb.x.protected.clear()
+        assert crawl(workspace, env=TOKEN).returncode == 0
+        w = sb.world.find("x", "calondua")
+        own = [n.pid for n in sb.world.content(w).own if n.kind != "reblog"]
+        stored = {p for (p,) in rows(workspace, "SELECT post_id FROM posts WHERE platform='x'")}
+        assert set(own) <= stored                      # back to since, not to the last 30 days
+        want = {k: n for k, n in sb.totals()["x"].items() if k != "follow"}
+        got = by_kind(workspace)
+        assert {k: got[k] for k in want} == want
+
+
+def test_a_403_on_the_user_or_its_posts_fails_the_account_and_moves_no_cursor(workspace):
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1) as sb:
+        setup_x(workspace, sb)
+        uid = sb.x.watched_id(sb.world.find("x", "calondua"))
+        sb.inject("forbidden", count=1, path_prefix="/2/users/by/username/calonsatu")
+        sb.inject("forbidden", count=1, path_prefix=f"/2/users/{uid}/tweets")
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 1
+        runs = {a["handle"]: a for a in account_runs(workspace)}
+        assert runs["calonsatu"]["status"] == runs["calondua"]["status"] == "failed", runs
+        assert "user lookup" in runs["calonsatu"]["message"] and "client-not-enrolled" in runs["calonsatu"]["message"]
+        assert "posts" in runs["calondua"]["message"] and "client-not-enrolled" in runs["calondua"]["message"]
+        assert not listed(workspace, "calonsatu") and not listed(workspace, "calondua")
+        assert crawl(workspace, env=TOKEN).returncode == 0
+        want = {k: n for k, n in sb.totals()["x"].items() if k != "follow"}
+        got = by_kind(workspace)
+        assert {k: got[k] for k in want} == want
+
+
+def snowflake_days_ago(days: float) -> str:
+    import time as _time
+
+    from crawler.spiders.x import X_EPOCH_MS
+    return str((int((_time.time() - days * 86400) * 1000) - X_EPOCH_MS) << 22)
+
+
+def test_search_gets_no_since_id_older_than_its_7_days_and_a_400_is_a_note(workspace):
+    from pantau.sandbox.server import Sandbox
+    from pantau.sandbox.x import invalid
+    with Sandbox(size="small", seed=1) as sb:
+        setup_x(workspace, sb)
+        assert crawl(workspace, env=TOKEN).returncode == 0
+        # the newest replies seen are from before search's window now (as after a week's pause)
+        old = snowflake_days_ago(10)
+        con = __import__("sqlite3").connect(workspace / "data" / "pantau.db")
+        with con:
+            n = con.execute("UPDATE posts SET cursors = json_set(cursors, '$.newest_reply', ?) "
+                            "WHERE json_extract(cursors, '$.newest_reply') IS NOT NULL", (old,)).rowcount
+        con.close()
+        assert n > 0
+        sb.advance("x")
+        sb.reset_stats()
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert sb.stats()["by_endpoint"].get("x.search_recent", 0) > 0
+        assert sb.stats()["by_status"].get("400", 0) == 0
+        want = {k: n for k, n in sb.totals()["x"].items() if k != "follow"}
+        got = by_kind(workspace)
+        assert {k: got[k] for k in want} == want
+
+        # a search X refuses (400) is a note; its post's replies are asked again next run
+        search = sb.x.search_recent
+
+        def refuse(req):
+            raise invalid("The `query` query parameter value is not valid", "query", req.query.get("query", ""))
+        sb.x.search_recent = refuse
+        sb.advance("x")
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 0, r.stdout + r.stderr
+        run3 = [a for a in account_runs(workspace) if a["run_id"] == 3]
+        assert {a["status"] for a in run3} == {"ok"}
+        assert any("replies (search): 400 Invalid Request" in a["message"] for a in run3)
+        sb.x.search_recent = search
+        assert crawl(workspace, env=TOKEN).returncode == 0
+        want = {k: n for k, n in sb.totals()["x"].items() if k != "follow"}
+        got = by_kind(workspace)
+        assert {k: got[k] for k in want} == want
+
+
+def one_account(sb, handle: str, collect: str) -> str:
+    return ("election: sandbox\ncandidates:\n  - name: Calon\n    accounts:\n      - platform: x\n"
+            f"        handle: {handle}\n        url: {sb.url}/{handle}\n        collect: [{collect}]\n")
+
+
+def test_one_endpoints_exhausted_limit_holds_up_only_that_endpoint(workspace):
+    """X limits each endpoint on its own: liking_users at its limit must not stall retweeted_by."""
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1, rate_window=3.0, rate_limits={"x.liking_users": 3}) as sb:
+        setup_x(workspace, sb, one_account(sb, "calonsatu", "likes, reposts"), crawl_extra="max_retry_wait = 30.0\n")
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 0, r.stdout + r.stderr
+        served = list(sb.served)
+        likes = [t for t, e, status in served if e == "x.liking_users" and status == 200]
+        reposts = [t for t, e, _ in served if e == "x.retweeted_by"]
+        assert len(likes) > 3 and reposts
+        exhausted, next_window = likes[2], likes[3]
+        # the reposts still to ask when likes ran out were asked at once, not after the reset
+        assert max(reposts) < next_window - 0.5, (exhausted, next_window, reposts)
+        c = sb.world.content(sb.world.find("x", "calonsatu"))
+        got = by_kind(workspace)
+        assert got["like"] == sum(len(n.likes) for n in c.own if n.kind != "reblog")
+        assert got["repost"] == sum(len(n.reposts) for n in c.own if n.kind != "reblog")
+
+
+def test_a_reset_is_waited_for_with_a_margin_for_the_servers_clock(workspace):
+    """X's reset is epoch seconds by X's clock: a retry sent on that second may still count in
+    the old window (here the server's clock lags half a second)."""
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1, rate_window=2.0, clock_skew=0.5,
+                 rate_limits={"x.user_tweets": 1}) as sb:
+        setup_x(workspace, sb, crawl_extra="max_retry_wait = 30.0\n")
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert {a["status"] for a in account_runs(workspace)} == {"ok"}
+        assert sb.stats()["by_endpoint"]["x.user_tweets"] >= 2
+        want = {k: n for k, n in sb.totals()["x"].items() if k != "follow"}
+        got = by_kind(workspace)
+        assert {k: got[k] for k in want} == want
+
+
+def test_x_503s_are_waited_out_more_patiently_than_other_failures(workspace):
+    """X answers 503 when overloaded and asks to wait and retry: [crawl] server_error_retries (6)
+    retries with a doubling backoff ([crawl] server_error_backoff, short here), not [crawl] retries (3)."""
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1) as sb:
+        setup_x(workspace, sb, crawl_extra="server_error_backoff = 0.05\n")
+        sb.inject("503", count=5, path_prefix="/2/users/by/username/calonsatu")
+        r = crawl(workspace, env=TOKEN)
+        assert r.returncode == 0, r.stdout + r.stderr
+        runs = {a["handle"]: a for a in account_runs(workspace)}
+        assert runs["calonsatu"]["status"] == "ok" and runs["calonsatu"]["retries"] == 5
+        assert sb.faults.served == {"503": 5}
 
 
 def test_a_lookup_of_100_ids_is_not_dropped_for_its_length():
@@ -314,7 +503,10 @@ def test_a_403_on_one_listing_is_a_note_on_it(workspace, sandbox):
     assert got["like"] == 0 and got["repost"] == sandbox.totals()["x"]["repost"] and got["comment"] > 0
     runs = account_runs(workspace)
     assert {a["status"] for a in runs} == {"ok"}
-    assert all("liking_users: 403 Unsupported Authentication" in a["message"] for a in runs)
+    # one note per account: the refusal is the token's, remembered for the rest of the run
+    import re
+    assert all(re.search(r"liking_users: 403 Unsupported Authentication[^;]*: 1(;|$)", a["message"])
+               for a in runs), [a["message"] for a in runs]
 
 
 def test_without_the_tweets_lookup_a_recrawl_reads_the_windows_timeline(workspace):
