@@ -48,6 +48,7 @@ META_LAST_AT = "match_last_at"
 META_MODEL = "match_model_version"
 META_ROSTER_CHANGED = "roster_changed_at"
 META_ROSTER_FP = "match_roster_fingerprint"
+META_SETTINGS = "match_settings"                # [matching] threshold and top_k of the last match
 META_LEARNED = "match_learned_version"      # the model version whose weights were last learned
 WRITE_BATCH = 20_000
 PARALLEL_WRITE_BATCH = 200_000
@@ -164,6 +165,10 @@ def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = Fals
         reason = "matching model changed"
     if not reason and actors_q.meta_get(db, META_ROSTER_FP) != index.fingerprint:
         reason = "roster changed"
+    settings_key = f"threshold={base.threshold:g};top_k={base.top_k}"
+    if not reason and actors_q.meta_get(db, META_SETTINGS) != settings_key:
+        # a lower threshold must find the pairs it now admits among actors already scored
+        reason = "[matching] threshold or top_k changed"
     rescore_all = bool(reason)
     # the first run learned from every actor and scores every actor: they are loaded once
     ids, actors = everyone if rescore_all and everyone is not None else \
@@ -197,7 +202,7 @@ def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = Fals
         result.new_matches += res.new
         result.updated_matches += res.updated
     actors_q.meta_set(db, {META_LAST_AT: started_at, META_MODEL: model.version,
-                           META_ROSTER_FP: index.fingerprint})
+                           META_ROSTER_FP: index.fingerprint, META_SETTINGS: settings_key})
     result.bands = matches_q.counts_by_band(db)
     result.stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in stats.items()}
     result.stats["blocking"] = index.block_report

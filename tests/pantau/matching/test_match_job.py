@@ -138,3 +138,17 @@ def test_akun_column_forms_decide_certain_or_not(workspace, db, tmp_path):
     assert got[("m-rina", "197101012000011003")]["score"] == 100
     other = got[("m-other", "197101012000011003")]                  # same user, another Mastodon server
     assert other["band"] != "strong" and other["score"] < 100
+
+
+def test_a_changed_threshold_rescores_the_actors_already_scored(workspace, db):
+    employees_q.replace_source(db, ROSTER, "roster.csv")
+    add_actors(db, actor("budisantoso88", "Budi Santoso", key="budi"), actor("x9", "Heryanto Prasetyo", key="her"))
+    time.sleep(1.1)
+    assert run_match(open_settings(workspace), db).reason == "first match"
+    before = len(rows(db))
+    toml = workspace / "pantau.toml"
+    toml.write_text(toml.read_text() + "\n[matching]\nthreshold = 5.0\n")
+    r = run_match(open_settings(workspace), db)
+    assert r.reason == "[matching] threshold or top_k changed" and r.actors_scored == 2
+    assert len(rows(db)) > before                    # pairs the lower threshold admits among old actors
+    assert run_match(open_settings(workspace), db).actors_scored == 0
