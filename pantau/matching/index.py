@@ -223,7 +223,8 @@ class RosterNames:
     compact_h: np.ndarray
     variant_h: np.ndarray               # hash of the sorted form in old spelling (j -> y)
     core_h: np.ndarray                  # hash of the sorted name without regional parts (normalize.core_tokens)
-    count: np.ndarray                   # employees sharing the canonical name
+    count: np.ndarray                   # employees sharing the canonical name (in any order)
+    ordered_count: np.ndarray           # ... in the same order (Hendro Ridwan, not Ridwan Hendro)
     core_count: np.ndarray              # employees sharing that name without regional parts
     core_soft_h: np.ndarray             # ... keeping the words that are parts only after one (Ayu, Bagus)
     core_soft_count: np.ndarray
@@ -384,6 +385,8 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     del compact_s
     uniq, inv, cnt = np.unique(e_sorted_h, return_inverse=True, return_counts=True)
     name_count = cnt[inv].astype(np.int32)
+    _, inv, cnt = np.unique(e_compact_h, return_inverse=True, return_counts=True)
+    ordered_count = cnt[inv].astype(np.int32)
     # I Nyoman Wirawan and I Made Wirawan are namesakes to an account that shows only "Wirawan"
     _, inv, cnt = np.unique(e_core_h, return_inverse=True, return_counts=True)
     core_count = cnt[inv].astype(np.int32)
@@ -443,6 +446,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         pre2id=pre2id,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
                           compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count,
+                          ordered_count=ordered_count,
                           core_count=core_count, core_soft_h=e_core_soft_h, core_soft_count=core_soft_count,
                           variant_count=variant_count, variant_info=variant_info,
                           info=name_info),

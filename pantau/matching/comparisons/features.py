@@ -202,8 +202,12 @@ class PairFeatures:
         # that form fits (an account "Wirawan" has I Nyoman and I Made Wirawan for namesakes)
         core_only = (self.d_core | self.h_core) & ~(self.d_exact | self.h_exact | self.d_variant | self.h_variant)
         soft_only = core_only & ~(d_strict | h_strict)
+        # a name shown in the roster's order has for namesakes those who carry it in that order:
+        # Ridwan Hendro is another person to an account "Hendro Ridwan" that fits Hendro Ridwan
+        ordered = (batch.d_compact_h[pa] == names.compact_h[pe]) | (batch.h_compact_h[pa] == names.compact_h[pe])
         self.name_count = np.where(soft_only, names.core_soft_count[pe],
-                                   np.where(core_only, names.core_count[pe], names.count[pe]))
+                                   np.where(core_only, names.core_count[pe],
+                                            np.where(ordered, names.ordered_count[pe], names.count[pe])))
         self.name_info = roster.names.info[pe]
         # ... in either spelling when only the old-spelling form fits (Rahayu for the roster's Rahaju)
         variant_only = (self.d_variant | self.h_variant) & ~(self.d_exact | self.h_exact)

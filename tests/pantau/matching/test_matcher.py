@@ -318,3 +318,13 @@ def test_a_balinese_name_shown_without_ni_luh_putu_but_with_ayu_is_the_core():
     [c] = match([actor("x1", "Ayu Kartika")], roster, model)
     assert "without its regional parts" in next(f.detail for f in c.features if f.feature.startswith("display"))
     assert c.score >= default_model().threshold
+
+
+def test_a_name_in_the_rosters_order_has_no_namesake_in_the_reverse_order():
+    roster = [emp("198001012005011001", "Hj. Hendro Ridwan, S.E.", "Dinas A", "Staf"),
+              emp("198101012005011002", "H. Ridwan Hendro, S.Sos.", "Dinas B", "Staf"),
+              emp("198201012005011003", "Ridwan Hendro", "Dinas C", "Staf")]
+    cands = sorted(match([actor("hendro256", "Hendro Ridwan")], roster, default_model(threshold=1)),
+                   key=lambda c: -c.score)
+    assert cands[0].nip == "198001012005011001" and cands[0].score >= default_model().threshold
+    assert not any(f.feature == "shared_name" for f in cands[0].features)
