@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -49,7 +50,10 @@ FIELD_LIMITS = {"name": 300, "unit": 500, "position": 500, "handles": 2000}
 #: Excel's own limit for a cell; a longer text in a workbook was not written by Excel
 XLSX_CELL_MAX = 32_767
 
-_SPACED_NIP = re.compile(r"\d[\d\s]*\d")
+_SPACED_NIP = re.compile(r"\d[\d\s-]*\d")        # 19850312 201001 1 001, 19840404-200902-2-003
+#: what copying a NIP from a web page or a letter brings along: zero-width characters, a "NIP." label
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_NIP_LABEL = re.compile(r"^nip\s*[.:]?\s*", re.I)
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+")
 _DECIMAL = re.compile(r"\d+[.,]\d*")
 _EXCEL_HINT = ("Excel stored the NIP as a number and lost digits: format the NIP column as "
@@ -112,7 +116,8 @@ def parse_nip(value: Any) -> tuple[str | None, str | None]:
             return None, "NIP is not a number"
         if isinstance(value, (int, float)):
             return None, _EXCEL_HINT
-        s = str(value).strip().replace("\u00a0", " ")
+        # full-width digits and no-break spaces become plain ones (NFKC)
+        s = _NIP_LABEL.sub("", _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", str(value))).strip())
         if s.startswith("'"):            # Excel's "treat as text" prefix
             s = s[1:].strip()
         elif s.startswith('="') and s.endswith('"'):   # ="198503..." keeps digits in some exports
@@ -120,7 +125,7 @@ def parse_nip(value: Any) -> tuple[str | None, str | None]:
         if _SCIENTIFIC.fullmatch(s) or _DECIMAL.fullmatch(s):
             return None, _EXCEL_HINT
         if _SPACED_NIP.fullmatch(s):
-            s = "".join(s.split())
+            s = "".join(s.split()).replace("-", "")
         if not s.isdigit() or not s.isascii():
             return None, "NIP must be 18 digits"
         if len(s) < 18:

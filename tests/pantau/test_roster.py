@@ -50,6 +50,11 @@ def test_good_csv_is_read_with_normalised_names_titles_handles_and_birth_dates()
     (" 19850312  201001 1 001 ", True),
     ("'198503122010011001", True),                 # Excel's text prefix
     ('="198503122010011001"', True),               # the ="..." text trick of some exports
+    ("\u200b198503122010011001", True),            # a zero-width space copied from a web page
+    ("NIP. 19850312 201001 1 001", True),          # copied with its label from a letter
+    ("19850312-201001-1-001", True),               # dashes between the groups
+    ("\uff11\uff19\uff18\uff15\uff10\uff13\uff11\uff12\uff12\uff10\uff11\uff10\uff10\uff11\uff11\uff10\uff10\uff11", True),  # full-width digits
+    ("19850312--", False),
     ("1.98503E+17", False),
     ("1,98503E+17", False),                        # Indonesian-locale Excel
     ("198503122010011001.0", False),
