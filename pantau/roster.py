@@ -224,6 +224,8 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any], 
             ws = wb.worksheets[0]
         elif sheet in wb.sheetnames:
             ws = wb[sheet]
+        elif (same := [s for s in wb.sheetnames if s.casefold() == sheet.strip().casefold()]):
+            ws = wb[same[0]]              # --sheet data for the sheet "Data"
         else:
             raise InputError(f"no sheet named {sheet!r}; sheets: {', '.join(wb.sheetnames)}", file=str(path))
         if getattr(ws, "reset_dimensions", None):
@@ -319,7 +321,40 @@ def read_roster(path: Path, *, sheet: str | None = None,
 
 def _read_roster(path: Path, *, sheet: str | None = None, progress: Callable[[int], None] | None = None
                  ) -> tuple[list[Employee], list[RowError], list[str]]:
-    """``read_roster`` plus the header cells that were not read (for the import summary)."""
+    """``read_roster`` plus the header cells that were not read (for the import summary).
+
+    A workbook read without ``--sheet`` whose first sheet has no roster header (a cover
+    page, a summary) is read from the first sheet that has one."""
+    try:
+        return _read_sheet(path, sheet=sheet, progress=progress)
+    except InputError as exc:
+        if sheet is not None or Path(path).suffix.lower() not in (".xlsx", ".xlsm") or "no header row" not in str(exc):
+            raise
+        names = _sheet_names(Path(path))
+        for other in names[1:]:
+            try:
+                return _read_sheet(path, sheet=other, progress=progress)
+            except InputError as again:
+                if "no header row" not in str(again) and "is empty" not in str(again):
+                    raise
+        if len(names) > 1:
+            raise InputError(f"no sheet has a header row with the roster columns in its first "
+                             f"{_HEADER_SEARCH_ROWS} rows (sheets: {', '.join(names)}); required: "
+                             f"{'; '.join(_SHOWN[f] for f in REQUIRED)}", file=str(path)) from None
+        raise
+
+
+def _sheet_names(path: Path) -> list[str]:
+    from openpyxl import load_workbook
+    wb = load_workbook(path, read_only=True)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def _read_sheet(path: Path, *, sheet: str | None = None, progress: Callable[[int], None] | None = None
+                ) -> tuple[list[Employee], list[RowError], list[str]]:
     path = Path(path)
     name = str(path)
     rows = _rows(path, sheet)

@@ -158,14 +158,19 @@ def test_xlsx_first_sheet_or_named_sheet_and_number_cells_rejected(tmp_path):
     ws2.append(["19900101 201501 2 003", "Siti", 101, "Staf", None])
     path = tmp_path / "roster.xlsx"
     wb.save(path)
-    with pytest.raises(InputError, match="no header row"):
-        read_roster(path)                                    # the first sheet has no roster
-    emps, errors = read_roster(path, sheet="Pegawai")
+    # the first sheet has no roster (a cover page): the first sheet with one is read
+    assert [e.nip for e in read_roster(path)[0]] == ["198503122010011001", "199001012015012003"]
+    emps, errors = read_roster(path, sheet="pegawai")         # the sheet's name in any case
     assert [e.nip for e in emps] == ["198503122010011001", "199001012015012003"]
     assert emps[0].handles == ["@budi", "@budi2"] and emps[1].unit == "101"
     assert [(e.row, "as Text" in e.reason) for e in errors] == [(4, True)]
     with pytest.raises(InputError, match="no sheet named 'Nope'.*Pegawai"):
         read_roster(path, sheet="Nope")
+    del wb["Pegawai"]
+    wb.create_sheet("Ringkasan").append(["Jumlah", 3])
+    wb.save(path)
+    with pytest.raises(InputError, match=r"no sheet has a header row.*sheets: Lainnya, Ringkasan"):
+        read_roster(path)
 
 
 def test_xlsx_roster_on_the_first_sheet(tmp_path, db):
