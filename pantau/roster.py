@@ -328,7 +328,8 @@ def _read_roster(path: Path, *, sheet: str | None = None, progress: Callable[[in
     try:
         return _read_sheet(path, sheet=sheet, progress=progress)
     except InputError as exc:
-        if sheet is not None or Path(path).suffix.lower() not in (".xlsx", ".xlsm") or "no header row" not in str(exc):
+        workbook = Path(path).suffix.lower() in (".xlsx", ".xlsm")
+        if sheet is not None or not workbook or "no header row" not in str(exc):
             raise
         names = _sheet_names(Path(path))
         for other in names[1:]:
