@@ -35,7 +35,7 @@ from storage import platforms as registry
 from storage.checkpoints import background_checkpoints
 from storage.queries import audit, dumps, transaction, utcnow
 from pantau.times import DEFAULT_TIMEZONE, Times
-from storage.records import KINDS, PLATFORMS, Actor, Interaction
+from storage.records import KINDS, PLATFORMS, Actor, Interaction, mask_digit_runs
 from storage.staging import StagedBatch, Stager, staging_folder, store_staged
 
 #: the columns of DESIGN.md's import table, in export order
@@ -156,7 +156,7 @@ def to_interaction(obj: dict, raw: str | None = None, times: Times | None = None
         try:
             created_at = (times or _DEFAULT_TIMES)(created_at)
         except ValueError:
-            raise _Bad(f"created_at {created_at[:40]!r} is not an ISO 8601 date-time "
+            raise _Bad(f"created_at {mask_digit_runs(created_at[:40])!r} is not an ISO 8601 date-time "
                        "or DD/MM/YYYY HH:MM[:SS]") from None
     actor_id = get("actor_id")
     if actor_id is None:          # normalise_handle, inline: this runs for every line (handle is stripped)

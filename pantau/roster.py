@@ -23,7 +23,7 @@ from pantau.tabular import CSVRecords, decode_error, detect_encoding, header_key
 from storage.cleaning import one_line
 from storage.queries import audit, savepoint, transaction
 from storage.queries import employees as employees_q
-from storage.records import Employee, mask_nip
+from storage.records import Employee, mask_digit_runs, mask_nip
 
 #: field -> accepted header spellings (compared through ``header_key``)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -298,7 +298,7 @@ def _columns(header: list[Any]) -> dict[str, int]:
 
 def _shown(cell: Any) -> str:
     """A header cell fit for a message: long digit runs masked (a NIP must never be echoed), cut short."""
-    return re.sub(r"\d{6,}", lambda m: mask_nip(m.group()), " ".join(str(cell).split()))[:40]
+    return mask_digit_runs(" ".join(str(cell).split()))[:40]
 
 
 def _unknown(header: list[Any], cols: dict[str, int]) -> list[str]:

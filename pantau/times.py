@@ -46,6 +46,10 @@ class Times:
 
     def __call__(self, value: str) -> str:
         try:
+            # the extended form only (2029-01-10...): Python also reads the basic one, which would
+            # take any long run of digits (a NIP in the wrong column) for a time
+            if value[4:5] != "-" or value[7:8] != "-":
+                raise ValueError(value)
             dt = _fromiso(value)
         except ValueError:
             m = _DMY.fullmatch(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,3 +226,11 @@ def mask_nip(nip: str | None) -> str:
     if not nip:
         return ""
     return "*" * max(len(nip) - 4, 0) + nip[-4:]
+
+
+_DIGIT_RUN = re.compile(r"\d{6,}")
+
+
+def mask_digit_runs(text: str) -> str:
+    """Text echoed in a message with its long runs of digits masked: it may hold a NIP."""
+    return _DIGIT_RUN.sub(lambda m: mask_nip(m.group()), text)

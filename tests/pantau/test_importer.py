@@ -202,3 +202,13 @@ def test_a_target_account_written_as_its_profile_url_lands_on_the_handle(db, tmp
     assert "profile on instagram, not on x" in r.rejected[0].reason
     assert {(a["platform"], a["handle"]) for a in db.query("SELECT * FROM accounts")} == {
         ("instagram", "calonsatu"), ("x", "calonsatu")}
+
+
+def test_a_run_of_digits_is_not_a_time(db, tmp_path):
+    """Python reads ISO's basic form too: a NIP put in the created_at column must not become 1985."""
+    f = tmp_path / "salah-kolom.jsonl"
+    f.write_text(json.dumps({"platform": "x", "kind": "like", "target_account": "calonsatu", "actor_handle": "budi",
+                             "post_id": "t1", "created_at": "198503122010011001"}) + "\n")
+    r = import_interactions(db, f)
+    assert r.accepted == 0 and "is not an ISO 8601 date-time" in r.rejected[0].reason
+    assert "198503122010011001" not in r.rejected[0].reason
