@@ -123,6 +123,8 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
 class MatchingConfig(Section):
     threshold: Annotated[float, Field(ge=0, le=100)] = 53.0   # minimum score of a stored candidate (handle-only: 10 lower)
     top_k: Annotated[int, Field(ge=1, le=100)] = 3             # candidates kept per actor
+    #: weights learned from the workspace (EM, then reviewers' decisions); false: the built-in ones
+    learn_weights: bool = True
     cache: Path_ = "data/cache"          # roster index cache
 
 

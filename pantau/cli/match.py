@@ -34,7 +34,7 @@ def match(
         from pantau.jobs.match_model import explain_model as describe
         from pantau.matching import default_model
         base = default_model(threshold=settings.matching.threshold, top_k=settings.matching.top_k)
-        for line in describe(db, base):
+        for line in describe(db, base, learned=settings.matching.learn_weights):
             console.print(line, markup=False, highlight=False)
         return
     from pantau.jobs.match import run_match

@@ -31,6 +31,7 @@ from typing import Callable
 
 import storage
 from pantau.config import Settings
+from pantau.errors import UsageError
 from pantau.jobs import match_model
 from pantau.jobs.progress import SILENT, Progress
 from pantau.jobs.stage import StageRun, stage
@@ -148,7 +149,11 @@ def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = Fals
     index, cached = load_index(settings, db, base, say=say)
     learned: list[str] = []
     everyone: tuple[list[int], list] | None = None
-    if learn or actors_q.meta_get(db, META_LEARNED) != base.base_version:
+    if not settings.matching.learn_weights:
+        if learn:
+            raise UsageError("--learn: learning is switched off ([matching] learn_weights = false)")
+        model = base                # the built-in weights, whatever was learned before
+    elif learn or actors_q.meta_get(db, META_LEARNED) != base.base_version:
         everyone = actors_q.for_matching(db, None)
         model, lr = match_model.learn(db, index, base, everyone[1], say=lambda m: (learned.append(m), say(m)))
         learned += lr.notes

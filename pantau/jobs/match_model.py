@@ -135,12 +135,15 @@ def refit_from_decisions(db, index: RosterIndex, model: MatchModel, *, say: Call
     return model, fit
 
 
-def explain_model(db, base: MatchModel) -> list[str]:
-    """Lines for ``pantau match --explain-model``: every level's declared and in-force weight, and the fits."""
-    model = model_in_force(db, base)
-    row = weights_q.in_force(db, base.base_version)
+def explain_model(db, base: MatchModel, *, learned: bool = True) -> list[str]:
+    """Lines for ``pantau match --explain-model``: every level's declared and in-force weight, and the fits.
+
+    ``learned`` False (``[matching] learn_weights = false``): the declared weights are in force."""
+    model = model_in_force(db, base) if learned else base
+    row = weights_q.in_force(db, base.base_version) if learned else None
     fit = learn_mod.Fit.from_json(row["fit"]) if row else None
-    origin = {"prior": "declared weights (no learned weights yet)",
+    origin = {"prior": "declared weights (no learned weights yet)" if learned else
+                       "declared weights ([matching] learn_weights = false)",
               "em": "EM over this workspace's actors and roster",
               "decisions": "EM, then refitted from reviewers' decisions"}[model.origin]
     out = [f"model {model.version}: {origin}"]

@@ -42,6 +42,13 @@ def test_pantau_match_cli(workspace, db, pantau):
     assert db.execute("SELECT count(*) FROM runs WHERE kind='match'").fetchone()[0] == 3   # matched nothing
     p = pantau("match", "--learn")
     assert p.returncode == 0 and "EM skipped" not in p.stdout        # notes go to the run summary, not stdout
+    # learning switched off: the built-in weights, said so; --learn is then a usage error
+    (workspace / "pantau.toml").write_text((workspace / "pantau.toml").read_text() + "learn_weights = false\n")
+    p = pantau("match", "--explain-model")
+    assert p.returncode == 0 and "declared weights ([matching] learn_weights = false)" in p.stdout
+    p = pantau("match", "--learn")
+    assert p.returncode == 2 and "learn_weights = false" in p.stderr
+    assert pantau("match").returncode == 0
 
 
 def test_pantau_match_refuses_while_another_job_runs(workspace, pantau):
