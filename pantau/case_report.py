@@ -115,9 +115,26 @@ def _embed_screenshots(case: Case, evidence_dir: Path | None) -> None:
                 shown += 1
 
 
+def printer_name(db, user: str | None, wording: Wording) -> str:
+    """Who printed a report, as its footer names them: the full name of a user who has one, the
+    command line in words (``baris perintah (root)``), else the user name."""
+    from pantau.review.auditwords import who
+    from storage.queries import users as users_q
+
+    if not user:
+        return ""
+    row = None if user.startswith("cli") else users_q.by_name(db, user)
+    if row and row.get("full_name"):
+        return row["full_name"]
+    return who(user, wording.gettext)
+
+
 def render_html(case: Case, settings, *, wording: Wording | None = None, printed_by: str = "",
                 for_print: bool = True, now: datetime | None = None) -> str:
-    """The report as one self-contained HTML document in the report's language."""
+    """The report as one self-contained HTML document in the report's language.
+
+    ``printed_by`` is the name the footer shows (``printer_name``).
+    """
     from pantau.review.i18n import HERE, make_environment
 
     w = wording or report_wording(settings)
@@ -128,7 +145,7 @@ def render_html(case: Case, settings, *, wording: Wording | None = None, printed
     env = make_environment(w.lang, w.tz)
     return env.get_template("case_report_doc.html").render(
         case=case, emp=case.employee, report=settings.report, w=w, printed_by=printed_by,
-        printed_at=w.time(now), number=letter_number(settings.report.number, case.employee["nip"], local_now),
+        printed_at=w.report_time(now), number=letter_number(settings.report.number, case.employee["nip"], local_now),
         today=local_now.date(), for_print=for_print,
         report_css=Markup((HERE / "static" / "report.css").read_text(encoding="utf-8")) if for_print else "")
 
@@ -216,7 +233,7 @@ class PdfPrinter:
 def case_pdf(db, settings, nip: str, *, printed_by: str) -> bytes:
     """The PDF of one employee's case, written to the audit log as an export."""
     case = load_case(db, nip)
-    pdf = html_to_pdf(render_html(case, settings, printed_by=printed_by))
+    pdf = html_to_pdf(render_html(case, settings, printed_by=printer_name(db, printed_by, report_wording(settings))))
     with transaction(db):
         audit_q.write(db, "export", user=printed_by or None, object_type="case", object_id=mask_nip(nip),
                       detail={"format": "pdf", "report": "case", "accounts": len(case.accounts),

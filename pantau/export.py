@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, TextIO
 
-from pantau.errors import UsageError
+from pantau.errors import PantauError, UsageError
 from pantau.tabular import csv_safe
 from pantau.times import DEFAULT_TIMEZONE, local_iso, zone
 from storage.cleaning import free_text
@@ -30,7 +30,7 @@ from storage.records import MATCH_STATUSES
 if TYPE_CHECKING:
     from pantau.wording import Wording
 
-__all__ = ["FORMATS", "WHAT", "csv_safe", "export", "export_interactions", "export_matches"]
+__all__ = ["FORMATS", "WHAT", "check_folder", "csv_safe", "export", "export_interactions", "export_matches"]
 
 FORMATS = ("csv", "jsonl", "xlsx")
 WHAT = ("matches", "interactions")
@@ -207,14 +207,19 @@ def _xlsx(f, columns: tuple[str, ...], rows: Iterable[dict], title: str) -> int:
     return _workbook(f, [_sheet(title, columns, rows)])[title]
 
 
+def check_folder(out: Path) -> None:
+    """The folder ``out`` goes in must exist: a missing one is an error (exit 1), not a wrong command."""
+    if not Path(out).parent.is_dir():
+        raise PantauError(f"{Path(out).parent}: no such folder")
+
+
 @contextmanager
 def private_file(out: Path, *, binary: bool = False, encoding: str = "utf-8") -> Iterator:
     """A file only its owner can read, that appears under its name only once complete."""
     out = Path(out)
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give a file name to --out")
-    if not out.parent.exists():
-        raise UsageError(f"{out.parent}: no such folder")
+    check_folder(out)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)   # mode 0600
     try:
         if binary:

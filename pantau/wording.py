@@ -16,6 +16,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 import babel.dates
+import babel.numbers
 
 from pantau.review import labels
 from pantau.review.i18n import parse_time, translations
@@ -39,13 +40,38 @@ def features_of(value: Any) -> list[dict]:
     return [f for f in items if isinstance(f, dict)] if isinstance(items, list) else []
 
 
-def render_feature(feature: dict, gettext: Callable[[str], str]) -> str:
+#: evidence parameters that are decimals, as babel patterns (``pantau.matching.evidence`` writes 66.6)
+_NUMBER_PARAMS = {"score": "0.0", "total": "0.0", "bits": "0"}
+
+
+def number(value: Any, lang: str, fmt: str = "0.0") -> str:
+    """A decimal written the reader's way: ``66,6`` in Indonesian, ``66.6`` in English (Babel)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return babel.numbers.format_decimal(float(value), format=fmt, locale=lang)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _local_numbers(feature: dict, lang: str) -> dict:
+    params = feature.get("params")
+    if not isinstance(params, dict):
+        return feature
+    local = {k: number(v, lang, _NUMBER_PARAMS[k])
+             if k in _NUMBER_PARAMS and isinstance(v, (int, float)) and not isinstance(v, bool) else v
+             for k, v in params.items()}
+    return {**feature, "params": local}
+
+
+def render_feature(feature: dict, gettext: Callable[[str], str], lang: str | None = None) -> str:
     """One piece of evidence as a sentence in the reader's language (``pantau.matching.evidence``).
 
+    With ``lang``, its decimals are written that language's way (the matcher writes ``66.6``).
     A row stored before evidence had codes keeps its stored (English) sentence.
     """
     from pantau.matching.evidence import render
-    return render(feature, gettext)
+    return render(_local_numbers(feature, lang) if lang and isinstance(feature, dict) else feature, gettext)
 
 
 @dataclass
@@ -74,6 +100,9 @@ class Wording:
     def evidence_kind(self, code: str | None) -> str:
         return self.gettext(labels.EVIDENCE[code]) if code in labels.EVIDENCE else (code or "")
 
+    def number(self, value: Any, fmt: str = "0.0") -> str:
+        return number(value, self.lang, fmt)
+
     def time(self, value: Any) -> str:
         return iso_local(value, self.tz)
 
@@ -99,7 +128,7 @@ class Wording:
 
     def evidence(self, features: Any) -> list[str]:
         """Every piece of a match's stored evidence, one sentence each, in this language."""
-        return [s for s in (render_feature(f, self.gettext) for f in features_of(features)) if s]
+        return [s for s in (render_feature(f, self.gettext, self.lang) for f in features_of(features)) if s]
 
     def explanation(self, features: Any, fallback: str | None = None) -> str:
         """The evidence as the one cell of an export (sentences one per line)."""

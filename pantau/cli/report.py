@@ -23,14 +23,17 @@ def report_case(
     Example: pantau report case "19850312 201001 1 001" --out kasus-1001.pdf
     """
     from pantau.case_report import write_case_pdf
+    from pantau.export import check_folder
     from pantau.roster import parse_nip
     from storage.queries.audit import cli_user
     from storage.records import mask_nip
 
     clean, reason = parse_nip(nip)
     if clean is None:
-        raise UsageError(f"NIP: {reason}")
+        # the reason names the (masked) NIP itself, or says what is wrong with it
+        raise UsageError(reason if reason.startswith("NIP") else f"NIP: {reason}")
     if out.suffix.lower() != ".pdf":
         raise UsageError(f"--out {out}: the report is a PDF; give a file name ending in .pdf")
+    check_folder(out)                   # before Chromium prints anything and the export is audited
     size = write_case_pdf(state.db(), state.settings(), clean, out, printed_by=cli_user())
     err_console.print(f"wrote the case report of NIP {mask_nip(clean)} to {out} ({size:,} bytes)", soft_wrap=True)

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pantau.review import auth, csrf, filters
@@ -117,6 +117,8 @@ def create_app(settings) -> FastAPI:
 
     @app.exception_handler(csrf.CSRFError)
     async def _csrf(request: Request, exc: csrf.CSRFError):
+        if settings.tips.enabled and request.url.path in ("/lapor", "/lapor/status"):
+            return await tips.refused(request, cross_site=exc.cross_site)     # the public page, text kept
         return render(request, "error.html", 403, title=N_("Request refused"),
                       message=N_("The form was stale or did not come from this site. Reload the page and try again."))
 
@@ -129,26 +131,53 @@ def create_app(settings) -> FastAPI:
         return response
     @app.exception_handler(filters.BadFilter)
     async def _bad_filter(request: Request, exc: filters.BadFilter):
-        return render(request, "error.html", 400, title=filters.BAD_FILTER_TITLE,
+        return render(request, "error.html", 400,
+                      title=filters.BAD_FILTER_TITLE if exc.is_filter else filters.BAD_VALUE_TITLE,
                       message=filters.BAD_FILTER_MESSAGE, params={"name": exc.name, "value": exc.value})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:
-            return render(request, "error.html", 404, title=N_("Not found"),
-                          message=N_("There is nothing at this address."))
-        if exc.status_code == 405:
-            return render(request, "error.html", 405, title=N_("Not allowed"),
-                          message=N_("This address does not accept that kind of request."))
-        return render(request, "error.html", exc.status_code, title=N_("Error"),
-                      message=N_("The request could not be handled."))
+            response = render(request, "error.html", 404, title=N_("Not found"),
+                              message=N_("There is nothing at this address."))
+        elif exc.status_code == 405:
+            response = render(request, "error.html", 405, title=N_("Not allowed"),
+                              message=N_("This address does not accept that kind of request."))
+        else:
+            response = render(request, "error.html", exc.status_code, title=N_("Error"),
+                              message=N_("The request could not be handled."))
+        for k, v in (exc.headers or {}).items():        # Allow on a 405 names the methods the address takes
+            response.headers[k] = v
+        return response
+
+    def _bad_value(request: Request, name: str | None, value) -> Response:
+        if name is None:
+            return render(request, "error.html", 400, title=N_("Error"),
+                          message=N_("The request could not be handled."))
+        return render(request, "error.html", 400, title=filters.BAD_VALUE_TITLE, message=filters.BAD_FILTER_MESSAGE,
+                      params={"name": name, "value": str(value)[:100]})
 
     @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        # a path part or form field that is not what the route takes (/matches/abc): named, as the queue does
+        for error in exc.errors():
+            loc = [str(x) for x in error.get("loc", ()) if not isinstance(x, int)]
+            if loc:
+                value = error.get("input")
+                return _bad_value(request, loc[-1], "" if value is None or isinstance(value, dict) else value)
+        return _bad_value(request, None, None)
+
     @app.exception_handler(OverflowError)
-    async def _bad_request(request: Request, exc: Exception):
-        # a number SQLite cannot hold (an id or page beyond 2**63, a date past 9999-12-31)
-        return render(request, "error.html", 400, title=N_("Error"),
-                      message=N_("The request could not be handled."))
+    async def _overflow(request: Request, exc: OverflowError):
+        # a number SQLite cannot hold (an id beyond 2**63, a date past 9999-12-31): the path part if it is one
+        for name, value in request.path_params.items():
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                continue
+            if not -2 ** 63 <= number < 2 ** 63:
+                return _bad_value(request, name, value)
+        return _bad_value(request, None, None)
 
     @app.exception_handler(Exception)
     async def _server_error(request: Request, exc: Exception):

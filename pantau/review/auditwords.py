@@ -41,6 +41,10 @@ def _value(action: str, key: str, value, _: Gettext) -> str:
         return _(labels.TIP_STATUS[text])
     if key == "verdict" and text in labels.TIP_VERDICT:
         return _(labels.TIP_VERDICT[text])
+    if key == "kind" and action.startswith("tip.") and text in labels.TIP_REF_KIND:
+        return _(labels.TIP_REF_KIND[text])
+    if key == "report" and text in labels.REPORT_KIND:
+        return _(labels.REPORT_KIND[text])
     if key == "kind" and text in labels.KIND:
         return _(labels.KIND[text])
     if key == "status" and text in labels.STATUS:
@@ -75,6 +79,8 @@ def describe(row: dict, _: Gettext) -> dict:
     obj_id = row.get("object_id")
     if obj_type == "report" and obj_id in labels.STATUS:        # the report of confirmed cases
         obj_id = _(labels.STATUS[obj_id])
+    if obj_type == "tip" and obj_id == "all":                    # the export of every citizen report
+        obj_id = _(labels.ALL)
     obj = " ".join(x for x in ((_(labels.AUDIT_OBJECT[obj_type]) if obj_type in labels.AUDIT_OBJECT
                                  else obj_type), obj_id) if x)
     return {**row, "what": _(labels.AUDIT_ACTION[action]) if action in labels.AUDIT_ACTION else action,

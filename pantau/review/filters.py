@@ -21,12 +21,22 @@ TEXT_MAX = 200
 
 
 class BadFilter(ValueError):
-    """A query parameter with a value the queue does not accept."""
+    """A query parameter with a value the queue does not accept.
 
-    def __init__(self, name: str, value: str):
+    ``is_filter`` is False for a value that is not a filter (a form field, a number in the
+    path): the page then says "invalid value" rather than "invalid filter".
+    """
+
+    def __init__(self, name: str, value: str, *, is_filter: bool = True):
         super().__init__(f"{name}={value!r}")
         self.name = name
-        self.value = value[:100]
+        self.value = str(value)[:100]
+        self.is_filter = is_filter
+
+
+def bad_value(name: str, value) -> BadFilter:
+    """The 400 of a form field or path part with a value no route accepts, naming it."""
+    return BadFilter(name, str(value), is_filter=False)
 
 
 def _choice(params: Mapping[str, str], name: str, allowed) -> str | None:
@@ -132,5 +142,27 @@ def page_number(params: Mapping[str, str], name: str = "page") -> int:
     return n
 
 
+def one_of(params: Mapping[str, str], name: str, allowed, default: str | None = None) -> str | None:
+    """A parameter that must be one of ``allowed``; absent or empty is ``default``."""
+    v = _choice(params, name, allowed)
+    return default if v is None else v
+
+
+def given_text(params: Mapping[str, str], name: str) -> str | None:
+    """A text parameter that, when given, must say something (``unit=`` alone is a mistake, not a filter)."""
+    if name not in params:
+        return None
+    v = _text(params, name)
+    if v is None:
+        raise BadFilter(name, params.get(name, ""))
+    return v
+
+
+def day(params: Mapping[str, str], name: str) -> date | None:
+    """A date parameter (YYYY-MM-DD); absent or empty is None."""
+    return _date(params, name)
+
+
 BAD_FILTER_TITLE = N_("Invalid filter")
+BAD_VALUE_TITLE = N_("Invalid value")
 BAD_FILTER_MESSAGE = N_("The value of “%(name)s” is not valid: %(value)s")

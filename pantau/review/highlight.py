@@ -17,7 +17,7 @@ from typing import Callable
 from markupsafe import Markup, escape
 from rapidfuzz import fuzz
 
-from pantau.matching.evidence import family_label, render
+from pantau.matching.evidence import family_label
 from pantau.matching.normalize import normalise
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -99,8 +99,12 @@ def _mark_name(name: str | None, targets: list[str]) -> Markup:
     return mark_words(main, targets) + escape(comma + rest)
 
 
-def explain(m: dict, gettext: Callable[[str], str] = lambda s: s) -> dict:
-    """Marked names and the stored features of one match (a row of ``storage.queries.review.match``)."""
+def explain(m: dict, gettext: Callable[[str], str] = lambda s: s, lang: str | None = None) -> dict:
+    """Marked names and the stored features of one match (a row of ``storage.queries.review.match``).
+
+    ``lang`` writes the sentences' decimals that language's way (``66,6`` in Indonesian).
+    """
+    from pantau.wording import render_feature
     emp = _tokens(m.get("employee_name"))
     actor_words = _tokens(m.get("display_name"))
     handle = (m.get("handle") or "").lstrip("@")
@@ -120,7 +124,7 @@ def explain(m: dict, gettext: Callable[[str], str] = lambda s: s) -> dict:
             weight = float(f.get("weight") or 0)
         except (TypeError, ValueError):
             weight = 0.0
-        sentence = render(f, gettext)
+        sentence = render_feature(f, gettext, lang)
         if f.get("code") == "score.formed":
             formed = sentence                    # the footer: how the points make the score
             continue

@@ -120,6 +120,9 @@ def make_environment(lang: str, tz: ZoneInfo) -> Environment:
     env.filters["date"] = lambda v, fmt="medium": format_date(v, lang, fmt)
     env.filters["number"] = lambda v, fmt=None: (
         "" if v is None else babel.numbers.format_decimal(v, format=fmt, locale=lang))
+    # a message's parameters: fractions written the reader's way (5,5 MB in Indonesian), counts as they are
+    env.filters["local_numbers"] = lambda params: {
+        k: babel.numbers.format_decimal(v, locale=lang) if isinstance(v, float) else v for k, v in params.items()}
     env.filters["safe_url"] = safe_url
     env.filters["pretty_json"] = pretty_json
     env.globals["lang"] = lang

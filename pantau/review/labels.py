@@ -95,7 +95,14 @@ AUDIT_DETAIL = {
     "error": N_("error"), "recognised": N_("recognised"), "unrecognised": N_("not recognised"),
     "images": N_("images"), "evidence_files": N_("evidence files deleted"),
     "tips": N_("citizen reports erased"), "tip_files": N_("report images deleted"),
+    "force": N_("forced"), "refused": N_("refused"),
 }
+#: what a citizen report is linked to (tip.link, tip.unlink: detail "kind")
+TIP_REF_KIND = {"interaction": N_("interaction"), "match": N_("possible match")}
+#: which report an export row is about (detail "report")
+REPORT_KIND = {"case": N_("case report")}
+#: the object of an export of every citizen report (tip.export: object "all")
+ALL = N_("all")
 AUDIT_REASON = {"password": N_("wrong password"), "inactive": N_("deactivated user"),
                 "unknown user": N_("unknown name")}
 AUDIT_VIA = {"web": N_("the review app"), "cli": N_("the command line")}

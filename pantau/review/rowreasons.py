@@ -1,8 +1,9 @@
 """The roster reader's reasons (English sentences for terminals) in the reader's language.
 
-``pantau.roster`` reports each rejected row with a reason written for the command line. The
-admin screen shows the same row-by-row report; this table turns each known reason into a
-catalogue message with the same parameters. A reason without an entry is shown as written.
+``pantau.roster`` reports each rejected row, and a file it refuses as a whole, with a reason
+written for the command line. The admin screen shows the same report; these tables turn each
+known reason into a catalogue message with the same parameters. A reason without an entry is
+shown as written.
 """
 
 from __future__ import annotations
@@ -36,4 +37,49 @@ def translate(reason: str, gettext: Callable[[str], str]) -> str:
         m = pattern.fullmatch(reason)
         if m:
             return gettext(message) % m.groupdict()
+    return reason
+
+
+#: reasons a whole file is refused (``InputError`` of ``pantau.roster``, ``ImportReport.refused``)
+FILE_REASONS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.S), m) for p, m in (
+    (r"the file is empty", N_("the file is empty")),
+    (r"no employee rows below the header", N_("no employee rows below the header")),
+    (r"no header row with the roster columns in the first (?P<n>\d+) rows; required: (?P<required>.*)",
+     N_("no header row with the roster columns in the first %(n)s rows; required: %(required)s")),
+    (r"no sheet has a header row with the roster columns in its first (?P<n>\d+) rows \(sheets: (?P<sheets>.*)\); "
+     r"required: (?P<required>.*)",
+     N_("no sheet has a header row with the roster columns in its first %(n)s rows (sheets: %(sheets)s); "
+        "required: %(required)s")),
+    (r"missing required columns: (?P<missing>.*) \(header has: (?P<found>.*)\)",
+     N_("missing required columns: %(missing)s (the header has: %(found)s)")),
+    (r"cannot be read as (?P<encoding>.+) text \(mixed encodings\?\); save it again as UTF-8 CSV",
+     N_("cannot be read as %(encoding)s text (mixed encodings?); save it again as UTF-8 CSV")),
+    (r"not a readable \.xlsx workbook \((?P<error>\w+)\)", N_("not a readable .xlsx workbook (%(error)s)")),
+    (r"the workbook has no sheets", N_("the workbook has no sheets")),
+    (r"no sheet named (?P<sheet>.+); sheets: (?P<sheets>.*)", N_("no sheet named %(sheet)s; sheets: %(sheets)s")),
+    (r"the sheet (?P<sheet>.+) is damaged and cannot be read \((?P<error>.*)\); save it again from Excel, or as CSV",
+     N_("the sheet %(sheet)s is damaged and cannot be read (%(error)s); save it again from Excel, or as CSV")),
+    (r"(?P<part>\S+) holds a text longer than Excel's (?P<max>[\d,]+)-character cell limit.*",
+     N_("%(part)s holds a text longer than Excel's %(max)s-character cell limit: the workbook was not written "
+        "by Excel or is damaged; export the roster again")),
+    (r"old \.xls workbooks are not read; save it as \.xlsx or CSV",
+     N_("old .xls workbooks are not read; save it as .xlsx or CSV")),
+    (r"a roster is a \.csv or \.xlsx file", N_("A roster is a .csv or .xlsx file.")),
+    (r"the file would deactivate (?P<n>[\d,]+) of the (?P<total>[\d,]+) active employees of source (?P<source>.+) "
+     r"\(more than (?P<share>\d+%), \[roster\] max_deactivate_share\); nothing stored\..*",
+     N_("the file would deactivate %(n)s of the %(total)s active employees of source %(source)s (more than "
+        "%(share)s, [roster] max_deactivate_share); nothing stored. Check that the file is whole, or import it "
+        "with pantau roster import --force")),
+)]
+#: the column names in those reasons say "nama (or name)"
+OR = N_("or")
+
+
+def translate_file(reason: str, gettext: Callable[[str], str]) -> str:
+    """A whole file's refusal (without the file name in front) in the reader's language."""
+    for pattern, message in FILE_REASONS:
+        m = pattern.fullmatch(reason)
+        if m:
+            params = {k: v.replace("(or ", f"({gettext(OR)} ") for k, v in m.groupdict().items()}
+            return gettext(message) % params
     return reason

@@ -2,7 +2,8 @@
 
 Every cell is stranger-written text: CSV cells that a spreadsheet would run as a
 formula get a leading ``'``; XLSX goes through the one writer (``pantau.spreadsheet``), which
-stores text cells as strings and drops the control characters XLSX cannot hold.
+stores text cells as strings and drops the control characters XLSX cannot hold. Times are
+written as every export writes them: ISO 8601 in ``[schedule] timezone`` with the offset.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import csv
 import io
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
 from pantau.review.i18n import N_
 from pantau.review.labels import TIP_STATUS, TIP_VERDICT
 from pantau.review.reports import csv_safe
 from pantau.spreadsheet import Sheet, write_workbook
+from pantau.wording import iso_local
 
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -27,19 +30,23 @@ COLUMNS = {
     "updated_at": N_("Updated"),
 }
 NUMERIC = {"id", "duplicate_of", "images"}
+TIMES = ("received_at", "updated_at")
 
 
-def _words(rows: Iterable[dict], translate):
-    """Stored codes (status, decision) in the reader's language."""
+def _words(rows: Iterable[dict], translate, tz: ZoneInfo):
+    """Stored codes (status, decision) in the reader's language, stored UTC times in the office's zone."""
     for r in rows:
+        for c in TIMES:
+            r[c] = iso_local(r[c], tz) or r[c]
         r["status"] = translate(TIP_STATUS[r["status"]]) if r["status"] in TIP_STATUS else r["status"]
         r["verdict"] = translate(TIP_VERDICT[r["verdict"]]) if r["verdict"] in TIP_VERDICT else r["verdict"]
         yield r
 
 
-def write(rows: Iterable[dict], fmt: str, translate) -> tuple[bytes, int]:
+def write(rows: Iterable[dict], fmt: str, translate, tz: ZoneInfo) -> tuple[bytes, int]:
+    """The reports as one CSV or XLSX file and how many rows it holds."""
     header = [translate(v) for v in COLUMNS.values()]
-    rows = _words(rows, translate)
+    rows = _words(rows, translate, tz)
     n = 0
     if fmt == "csv":
         buf = io.StringIO()

@@ -75,7 +75,8 @@ class TipsGuard:
         from pantau.review.auth import client_ip
         verdict = limiter.hit(client_ip(Request(scope)))     # the proxy's X-Forwarded-For only if trusted
         if not verdict.allowed:
-            await self._refuse(scope, receive, send, 429, "limited", retry_after=verdict.retry_after)
+            why = "limited" if path == REPORT_PATH else "lookups"
+            await self._refuse(scope, receive, send, 429, why, retry_after=verdict.retry_after)
             return
         cap = body_cap(self.review.settings.tips) if path == REPORT_PATH else FIELDS_ALLOWANCE
         if declared_over(scope, cap):

@@ -111,8 +111,13 @@ def add_to_watchlist(settings, db, tip_id: int, *, platform: str, handle: str, c
         raise ActionError("watchlist.candidate")
     if platform not in watchlist.PLATFORMS or watchlist.check_handle(platform, handle):
         raise ActionError("watchlist.handle")
+    candidate = candidate.strip()[:200]
+    listed = dict(watchlist.candidates(settings.watchlists_dir)).get(candidate)
+    if role and listed and listed != role:
+        # the same name with another role is a mistake or another person: the reviewer decides which
+        raise ActionError("watchlist.role", candidate=candidate, role=listed)
     try:
-        path = watchlist.add(settings.watchlists_dir, platform, handle, candidate=candidate.strip()[:200],
+        path = watchlist.add(settings.watchlists_dir, platform, handle, candidate=candidate,
                              role=role or None, url=url or None,
                              profiles=watchlist.known_profiles(settings.workspace))
     except PantauError as exc:
@@ -125,10 +130,14 @@ def add_to_watchlist(settings, db, tip_id: int, *, platform: str, handle: str, c
 def record_interaction(settings, db, tip_id: int, *, account_id: int, kind: str, actor_handle: str,
                        actor_name: str | None, post_url: str | None, url: str | None, text: str | None,
                        created_at: str | None, user: str) -> int:
-    """An interaction a reviewer saw through the report, stored by hand with the report's images as evidence."""
-    import json
-    from datetime import datetime
+    """An interaction a reviewer saw through the report, stored by hand with the report's images as evidence.
 
+    Its time is read as the importer reads one (``pantau.times.Times``): typed without a zone it is the
+    office's clock (``[schedule] timezone``), and it is stored in UTC like every other interaction.
+    """
+    import json
+
+    from pantau.times import Times
     from storage.queries import evidence as evidence_q
     from storage.queries import interactions as interactions_q
     from storage.records import KINDS, Actor, Interaction, actor_key_for
@@ -147,8 +156,8 @@ def record_interaction(settings, db, tip_id: int, *, account_id: int, kind: str,
             raise ActionError("record.link")
     if created_at:
         try:
-            created_at = datetime.fromisoformat(created_at.strip()).isoformat()
-        except ValueError:
+            created_at = Times(settings.schedule.timezone)(created_at.strip())
+        except (ValueError, OverflowError):
             raise ActionError("record.time") from None
     platform = acc["platform"]
     actor = Actor(platform, actor_key_for(platform, handle, None), handle,

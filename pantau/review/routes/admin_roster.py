@@ -17,11 +17,11 @@ import time
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
 import storage
-from pantau.errors import PantauError
+from pantau.errors import InputError, PantauError
 from pantau.review import auth
 from pantau.review.auditwords import who
 from pantau.review.i18n import N_, translations
-from pantau.review.rowreasons import translate
+from pantau.review.rowreasons import translate, translate_file
 from pantau.review.web import language, render, review_of
 from storage.queries import health as health_q
 
@@ -104,10 +104,16 @@ def _import(request: Request, path, name: str, source: str, sheet: str, strict: 
                                strict=strict, by=user["name"],
                                max_deactivate_share=review.settings.roster.max_deactivate_share)
         if report.refused:       # it would retire too much of the source: the CLI's --force decides
-            raise PantauError(f"{name}: {report.refused}")
+            raise InputError(report.refused, file=str(path))
     except PantauError as exc:
-        # the whole file was refused (no header, missing columns, unreadable): one line, as the CLI says it
-        reason = str(exc).replace(str(path), name)
+        # the whole file was refused (no header, missing columns, unreadable): one line, as the CLI says it,
+        # in the reader's language
+        reason = str(exc)
+        if isinstance(exc, InputError) and exc.file:
+            where = f"{exc.file}:{exc.line}: " if exc.line is not None else f"{exc.file}: "
+            if reason.startswith(where):
+                reason = f"{where}{translate_file(reason[len(where):], gettext)}"
+        reason = reason.replace(str(path), name)
         return render(request, "admin_roster.html", 422, **_context(
             request, refused=reason, file_name=name, source=source))
     rows = [{"row": e.row, "reason": translate(e.reason, gettext)} for e in report.rejected[:ROWS_SHOWN]]

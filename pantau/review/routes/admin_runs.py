@@ -6,11 +6,11 @@ library, and it prints.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from fastapi import APIRouter, Depends, Request
 
-from pantau.review import auth
+from pantau.review import auth, filters
 from pantau.review.web import redirect, render, review_of
 from storage.queries import health as health_q
 from storage.queries import runs as runs_q
@@ -58,10 +58,9 @@ def runs(request: Request, user: dict = Depends(auth.admin)):
     review = review_of(request)
     db = review.db()
     today = datetime.now(timezone.utc).astimezone(review.tz).date()
-    try:        # ?until=YYYY-MM-DD looks at older nights
-        today = min(today, date.fromisoformat(request.query_params.get("until", "")))
-    except ValueError:
-        pass
+    until = filters.day(request.query_params, "until")      # ?until=YYYY-MM-DD looks at older nights
+    if until is not None:
+        today = min(today, until)
     first = datetime.combine(today - timedelta(days=NIGHTS - 1), datetime.min.time(), review.tz)
     since = first.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
     until = datetime.combine(today + timedelta(days=1), datetime.min.time(), review.tz)

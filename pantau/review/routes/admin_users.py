@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 
-from pantau.review import auth
+from pantau.review import auth, filters
 from pantau.review.i18n import N_
 from pantau.review.web import flash, redirect, render, review_of
 from storage.queries import users as users_q
@@ -111,6 +111,8 @@ def role(request: Request, name: str = Form(""), role: str = Form(""), user: dic
 
 @router.post(PAGE + "/active")
 def active(request: Request, name: str = Form(""), active: str = Form(""), user: dict = Depends(auth.admin)):
+    if active not in ("0", "1"):
+        raise filters.bad_value("active", active)
     on = active == "1"
     if not on and name == user["name"]:
         flash(request, N_("You cannot deactivate your own account."), "error")

@@ -38,7 +38,10 @@ def _case(db, nip: str, **kw) -> case_report.Case:
 @router.get("/cases/{nip}")
 def case_page(request: Request, nip: str, user: dict = Depends(auth.signed_in)):
     db = review_of(request).db()
-    ipage = filters.page_number(request.query_params, "ipage")
+    # the case's one pager: ``ipage`` in its own links, ``page`` as on every other page; both checked
+    params = request.query_params
+    page = filters.page_number(params, "page")
+    ipage = filters.page_number(params, "ipage") if params.get("ipage") else page
     case = _case(db, _nip(nip), confirmed_only=False, limit=INTERACTIONS_PER_PAGE,
                  offset=(ipage - 1) * INTERACTIONS_PER_PAGE)
     if not case.accounts and not case.tips:          # a citizen report alone makes a case worth opening
@@ -56,7 +59,8 @@ def case_report_page(request: Request, nip: str, user: dict = Depends(auth.signe
     db = review.db()
     case = _case(db, _nip(nip))
     w = for_settings(review.settings, language(request))
-    body = case_report.render_html(case, review.settings, wording=w, printed_by=user["name"], for_print=False)
+    body = case_report.render_html(case, review.settings, wording=w, for_print=False,
+                                   printed_by=case_report.printer_name(db, user["name"], w))
     with transaction(db):
         audit_q.write(db, "export", user=user["name"], object_type="case", object_id=mask_nip(nip),
                       detail={"format": "html", "report": "case"})
@@ -69,7 +73,8 @@ def case_report_pdf(request: Request, nip: str, user: dict = Depends(auth.review
     db = review.db()
     case = _case(db, _nip(nip))
     w = for_settings(review.settings, language(request))
-    pdf = review.printer.pdf(case_report.render_html(case, review.settings, wording=w, printed_by=user["name"]))
+    pdf = review.printer.pdf(case_report.render_html(case, review.settings, wording=w,
+                                                     printed_by=case_report.printer_name(db, user["name"], w)))
     with transaction(db):
         audit_q.write(db, "export", user=user["name"], object_type="case", object_id=mask_nip(nip),
                       detail={"format": "pdf", "report": "case"})

@@ -33,11 +33,12 @@ def load_match(db, match_id: int) -> dict:
     return m
 
 
-def match_context(db, m: dict, *, interactions_limit: int, offset: int = 0, gettext=lambda s: s) -> dict:
+def match_context(db, m: dict, *, interactions_limit: int, offset: int = 0, gettext=lambda s: s,
+                  lang: str | None = None) -> dict:
     interactions = q.actor_interactions(db, m["actor_id"], limit=interactions_limit, offset=offset)
     return {
         "m": m,
-        "why": explain(m, gettext),
+        "why": explain(m, gettext, lang),
         "interactions": interactions,
         "interaction_total": q.actor_interaction_count(db, m["actor_id"]),
         "evidence": q.evidence_for(db, [i["id"] for i in interactions]),
@@ -59,7 +60,8 @@ def match_page(request: Request, match_id: int, user: dict = Depends(auth.signed
         prev_id, next_id = q.neighbours(db, sf, m["score"], m["id"])
     params = f.params()
     ctx = match_context(db, m, interactions_limit=INTERACTIONS_PER_PAGE,
-                        offset=(ipage - 1) * INTERACTIONS_PER_PAGE, gettext=translations(language(request)).gettext)
+                        offset=(ipage - 1) * INTERACTIONS_PER_PAGE, gettext=translations(language(request)).gettext,
+                        lang=language(request))
     return render(
         request, "match.html", **ctx, filter_params=params, filter_query=urlencode(params),
         prev_url=match_url(prev_id, params) if prev_id else None,

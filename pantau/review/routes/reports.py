@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
-from pantau.review import auth
+from pantau.review import auth, filters
 from pantau.review.reports import write_csv, write_xlsx
 from pantau.review.web import language, render, review_of
 from pantau.wording import for_settings
@@ -30,8 +30,8 @@ def reports(request: Request, user: dict = Depends(auth.signed_in)):
                   filter_params={})
 
 
-def _filename(unit: str | None, fmt: str) -> str:
-    stamp = datetime.now().strftime("%Y%m%d")
+def _filename(unit: str | None, fmt: str, tz) -> str:
+    stamp = datetime.now(tz).strftime("%Y%m%d")          # the office's date, not the server's
     slug = re.sub(r"[^A-Za-z0-9]+", "-", unit or "").strip("-").lower()[:60]
     return f"pantau-kasus-{slug + '-' if slug else ''}{stamp}.{fmt}"
 
@@ -42,7 +42,10 @@ def export_confirmed(request: Request, fmt: str, user: dict = Depends(auth.revie
         raise HTTPException(404)
     review = review_of(request)
     db = review.db()
-    unit = request.query_params.get("unit")          # absent: all units; '' : employees without a unit
+    # absent: all units; no_unit=1: employees without a unit; an empty unit= is refused, not read as either
+    unit = filters.given_text(request.query_params, "unit")
+    if filters.one_of(request.query_params, "no_unit", ("1",)):
+        unit = ""
     w = for_settings(review.settings, language(request))
     rows = q.confirmed_cases(db, unit)
     if fmt == "csv":
@@ -53,4 +56,4 @@ def export_confirmed(request: Request, fmt: str, user: dict = Depends(auth.revie
         audit_q.write(db, "export", user=user["name"], object_type="report", object_id="confirmed",
                       detail={"format": fmt, "unit": unit, "rows": n})
     return Response(data, media_type=MEDIA[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{_filename(unit, fmt)}"'})
+        "Content-Disposition": f'attachment; filename="{_filename(unit, fmt, review.tz)}"'})

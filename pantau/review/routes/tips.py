@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from pantau.review import auth
+from pantau.review import auth, filters
 from pantau.review.i18n import N_, translations
 from pantau.review.web import flash, language, redirect, render, review_of
 from pantau.tips import form as tip_form
@@ -47,6 +47,8 @@ PROBLEMS = {
 ACTION_PROBLEMS = {
     "watchlist.candidate": N_("Name the candidate the account belongs to."),
     "watchlist.exists": N_("That account is already in a watchlist."),
+    "watchlist.role": N_("%(candidate)s is already listed with the role %(role)s. Leave the role empty to add "
+                         "the account to them, or give another name for a different candidate."),
     "watchlist.handle": N_("That is not a valid handle for this platform."),
     "watchlist.refused": N_("The watchlist was not changed; check the platform, handle and link."),
     "record.account": N_("Choose the candidate account the interaction was on."),
@@ -76,12 +78,13 @@ def _enabled(request: Request) -> None:
 
 # --- the public side ---------------------------------------------------------------------------
 
-def _form_page(request: Request, status: int = 200, *, values: dict | None = None, problems=()):
+def _form_page(request: Request, status: int = 200, *, values: dict | None = None, problems=(),
+               refused: str | None = None):
     tips = review_of(request).settings.tips
     by_field: dict[str, list] = {}
     for p in problems:
         by_field.setdefault(p.field, []).append(p)
-    return render(request, "lapor.html", status, values=values or {}, problems=list(problems),
+    return render(request, "lapor.html", status, values=values or {}, problems=list(problems), refused=refused,
                   by_field=by_field, PROBLEMS=PROBLEMS, max_images=tips.max_images,
                   max_mb=tips.max_image_mb, max_links=tips.max_links, max_text=tips.max_text,
                   field_max={"person_name": tip_form.NAME_MAX, "person_unit": tip_form.UNIT_MAX,
@@ -111,15 +114,45 @@ async def report_submit(request: Request, _: None = Depends(_enabled)):
     checked = await run_in_threadpool(service.check_images, uploads, tips)
     problems += checked.problems
     if problems:
-        # typed text comes back so nothing is lost, but never more of it than the form takes
-        echo = {k: v[:tips.max_text if k == "what" else tips.max_links * 2002 if k == "links" else 200]
-                for k, v in values.items() if k != tip_form.HONEYPOT}
-        return _form_page(request, 400, values=echo, problems=problems)
+        return _form_page(request, 400, values=_echo(values, tips), problems=problems)
     lang = language(request)
     received = await run_in_threadpool(
         lambda: service.store(review.db(), review.settings.tips_dir, submission, checked.images, language=lang))
     request.session[RECEIPT_KEY] = received.code
     return redirect("/lapor/terkirim")
+
+
+def _echo(values: dict, tips) -> dict:
+    """Typed text comes back so nothing is lost, but never more of it than the form takes."""
+    return {k: v[:tips.max_text if k == "what" else tips.max_links * 2002 if k == "links" else 200]
+            for k, v in values.items() if k in TEXT_FIELDS}
+
+
+async def refused(request: Request, cross_site: bool):
+    """The public page again after a CSRF refusal (403), never the reviewers' error page.
+
+    A reporter whose form went stale (the anonymous session cookie expired, or the form was
+    opened before a restart) gets the form back with a new token and the text typed, and
+    sends it again; nothing was stored. A post from another site gets an empty form: what
+    another site sent is not shown as if the reader had typed it.
+    """
+    values: dict = {}
+    if not cross_site:
+        try:
+            form = await request.form()
+        except Exception:               # a body past the cap, or one that does not parse: nothing to keep
+            form = {}
+        values = {k: v for k in (*TEXT_FIELDS, "code") if isinstance(v := form.get(k), str)}
+    why = "cross_site" if cross_site else "stale"
+    if request.url.path == "/lapor/status":
+        return render(request, "lapor_status.html", 403, code=_shown_code(values.get("code", "")), status=None,
+                      refused=why, PUBLIC_STATUS=PUBLIC_STATUS, PUBLIC_STATUS_HELP=PUBLIC_STATUS_HELP)
+    return _form_page(request, 403, values=_echo(values, review_of(request).settings.tips), refused=why)
+
+
+def _shown_code(typed: str) -> str:
+    """The code as it is stored (``ABCD-EFGH-JKMN``) when it can be one, else as typed, to be corrected."""
+    return normalise_code(typed) or typed[:64]
 
 
 @public.get("/lapor/terkirim")
@@ -140,7 +173,7 @@ def status_form(request: Request, _: None = Depends(_enabled)):
 def status_lookup(request: Request, code: str = Form(""), _: None = Depends(_enabled)):
     norm = normalise_code(code)
     status = service.public_status(review_of(request).db(), norm) if norm else None
-    return render(request, "lapor_status.html", 200 if status else 404, code=code[:64], status=status,
+    return render(request, "lapor_status.html", 200 if status else 404, code=_shown_code(code), status=status,
                   looked_up=True, PUBLIC_STATUS=PUBLIC_STATUS, PUBLIC_STATUS_HELP=PUBLIC_STATUS_HELP)
 
 
@@ -158,9 +191,7 @@ def triage(request: Request, user: dict = Depends(auth.reviewer)):
     from pantau.review.routes.queue import page_number
     review = review_of(request)
     db = review.db()
-    status = request.query_params.get("status", "new")
-    if status not in (*tips_q.STATUSES, "all"):
-        status = "new"
+    status = filters.one_of(request.query_params, "status", (*tips_q.STATUSES, "all"), default="new")
     page = page_number(request)
     size = review.page_size
     rows = tips_q.queue(db, status=None if status == "all" else status, limit=size + 1,
@@ -175,10 +206,11 @@ def export(request: Request, fmt: str, user: dict = Depends(auth.admin)):
     from pantau.review.tips_export import MEDIA, write
     if fmt not in MEDIA:
         raise HTTPException(404)
-    db = review_of(request).db()
-    data, n = write(tips_q.for_export(db), fmt, translations(language(request)).gettext)
+    review = review_of(request)
+    db = review.db()
+    data, n = write(tips_q.for_export(db), fmt, translations(language(request)).gettext, review.tz)
     tips_q.record_export(db, user=user["name"], fmt=fmt, rows=n)
-    stamp = datetime.now().strftime("%Y%m%d")
+    stamp = datetime.now(review.tz).strftime("%Y%m%d")            # the office's date, not the server's
     return Response(data, media_type=MEDIA[fmt], headers={
         "Content-Disposition": f'attachment; filename="pantau-laporan-warga-{stamp}.{fmt}"'})
 
@@ -262,7 +294,7 @@ def set_status(request: Request, tip_id: int, status: str = Form(...), user: dic
     db = review_of(request).db()
     _tip(db, tip_id)
     if status not in tips_q.STATUSES:
-        raise HTTPException(400)
+        raise filters.bad_value("status", status)
     tips_q.set_status(db, tip_id, status, reviewer=user["name"])
     flash(request, N_("Saved."), "ok")
     return _back(tip_id)

@@ -79,6 +79,29 @@ def test_case_report_pdf_carries_what_bkn_and_bawaslu_ask_for(pantau, workspace,
     assert row[1] == "case" and row[2].endswith(nip[-4:]) and nip not in row[2]
 
 
+def test_the_footer_and_report_dates_have_the_reports_time_style(workspace, db, seeded):
+    from datetime import datetime, timezone
+
+    from pantau.case_report import load_case, printer_name, render_html, report_wording
+    from pantau.workspace import open_settings
+    from storage.queries import tips as tips_q
+    nip = fixtures.make_nip(1)
+    matches_q.record_decision(db, seeded.match_ids[0], "confirmed", reviewer="rudi")
+    tip_id = tips_q.add(db, code="AAAA-BBBB-CCCC", links=["https://x.com/a"], what="Sepuluh karakter lebih.")
+    db.execute("UPDATE tips SET received_at='2026-12-06T19:58:35Z' WHERE id=?", [tip_id])
+    tips_q.link_employee(db, tip_id, nip, reviewer="rudi")
+    settings = open_settings(workspace)
+    w = report_wording(settings)
+    html = render_html(load_case(db, nip), settings, printed_by=printer_name(db, "rudi", w), for_print=False,
+                       now=datetime(2026, 12, 6, 19, 59, 47, 853818, tzinfo=timezone.utc))
+    flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Dicetak oleh Rudi Hartono, S.H., 7 Des 2026 02:59 WIB (+07:00)" in flat
+    assert "#%d 7 Des 2026 02:58 WIB (+07:00)" % tip_id in flat               # section 5, like every other time
+    assert printer_name(db, "cli:root", w) == "baris perintah (root)"
+    assert printer_name(db, "vina", w) == "vina"                              # no full name: the user name
+    assert "Skor 94,0" in flat                                                # numbers in the report's language
+
+
 def test_case_report_in_english_and_hostile_text_stays_text(pantau, workspace, db, seeded):
     with (workspace / "pantau.toml").open("a", encoding="utf-8") as fh:
         fh.write('language = "en"\n')
@@ -105,6 +128,13 @@ def test_case_report_refusals(pantau, workspace, db, seeded):
     assert r.returncode == 1 and "no employee" in r.stderr
     r = pantau("report", "case", fixtures.make_nip(1), "--out", str(workspace / "x.txt"))
     assert r.returncode == 2 and ".pdf" in r.stderr
+    # a missing folder is an error, not a wrong command; nothing printed or audited first
+    exports = db.execute("SELECT count(*) FROM audit_log WHERE action='export'").fetchone()[0]
+    r = pantau("report", "case", fixtures.make_nip(1), "--out", str(workspace / "nonexistent" / "x.pdf"))
+    assert r.returncode == 1 and "no such folder" in r.stderr
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action='export'").fetchone()[0] == exports
+    r = pantau("report", "case", "999999999999999999", "--out", str(workspace / "x.pdf"))
+    assert r.returncode == 2 and "NIP: NIP" not in r.stderr and "**************9999" in r.stderr
 
 
 def test_reviewers_full_name_from_the_command_line(pantau, workspace, db):

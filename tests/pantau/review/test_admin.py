@@ -190,10 +190,18 @@ def test_roster_upload_xlsx_and_refusals(env, tmp_path):
     r = upload(c, "p.xlsx", (tmp_path / "p.xlsx").read_bytes())
     assert "1 diterima, 1 ditolak" in r.text and "Excel menyimpan NIP sebagai angka" in r.text
     r = upload(c, "p.csv", b"nip;nama\n198503122010011001;Budi\n")
-    assert r.status_code == 422 and 'id="roster-refused"' in r.text and "missing required columns" in r.text
+    assert r.status_code == 422 and 'id="roster-refused"' in r.text
+    assert "p.csv: kolom wajib tidak ada: unit_kerja (atau unit)" in r.text and "missing" not in r.text
     assert "uploads" not in r.text
+    # a file refused whole explains why in the reader's language, as rejected rows do
+    r = upload(c, "hello.csv", b"hello world\n")
+    assert r.status_code == 422 and "hello.csv: tidak ada baris judul dengan kolom daftar pegawai" in r.text
+    assert "no header row" not in r.text
     r = upload(c, "p.pdf", b"%PDF")
     assert r.status_code == 400 and "berkas .csv atau .xlsx" in r.text
+    c.post("/language", data={"lang": "en", "csrf_token": csrf_of(c.get("/").text)})
+    r = upload(c, "hello.csv", b"hello world\n")
+    assert "hello.csv: no header row with the roster columns in the first" in r.text
 
 
 def test_settings_never_show_secrets(env, monkeypatch):
@@ -294,7 +302,26 @@ def test_audit_words_for_every_kind_of_detail():
     assert unknown["what"] == "someday.new" and unknown["details"] == [("k", "1")]       # shown, never dropped
 
 
-def test_retention_rows_in_peoples_words():
+def test_roster_link_and_export_codes_are_translated():
+    from pantau.review.auditwords import describe
+    from pantau.review.i18n import translations
+    gt = translations("id").gettext
+    roster = describe({"user": "ani", "action": "roster.import", "object_type": "roster", "object_id": "bkd",
+                       "detail": '{"rows": 1, "force": false, "refused": true}'}, gt)
+    assert roster["details"] == [("baris", "1"), ("dipaksa", "tidak"), ("ditolak", "ya")]
+    for kind, word in (("interaction", "interaksi"), ("match", "kemungkinan kecocokan")):
+        link = describe({"user": "rudi", "action": "tip.link", "object_type": "tip", "object_id": "3",
+                         "detail": '{"kind": "%s", "id": 9}' % kind}, gt)
+        assert link["details"] == [("jenis", word), ("nomor", "9")]
+    case = describe({"user": "rudi", "action": "export", "object_type": "case", "object_id": "**************0001",
+                     "detail": '{"format": "pdf", "report": "case"}'}, gt)
+    assert ("laporan", "laporan kasus") in case["details"]
+    tips = describe({"user": "ani", "action": "tip.export", "object_type": "tip", "object_id": "all",
+                     "detail": '{"format": "csv", "rows": 2}'}, gt)
+    assert tips["object"] == "laporan warga semua"
+
+
+
     """What `pantau purge` writes (its own row and each citizen report it erased) reads as words."""
     from pantau.review.auditwords import describe
     from pantau.review.i18n import translations

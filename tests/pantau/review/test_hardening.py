@@ -202,3 +202,59 @@ def test_the_apps_xlsx_download_survives_control_characters_stored_before(env):
     assert any("x.example/ab" in v for v in cells) and not any("\x00" in v or "\x1b" in v for v in cells)
     r = c.get("/reports/confirmed.csv")
     assert r.status_code == 200 and b"\x00" not in r.content and b"\x1b" not in r.content
+
+
+def _error(r) -> str:
+    import re
+    return re.search(r'id="error-message">([^<]*)<', r.text).group(1)
+
+
+@pytest.mark.parametrize("role, url, name", [
+    ("reviewer", "/reports/confirmed.csv?unit=", "unit"),
+    ("reviewer", "/reports/confirmed.xlsx?no_unit=2", "no_unit"),
+    ("reviewer", "/tips?status=bogus", "status"),
+    ("viewer", "/cases/{nip}?page=0", "page"),
+    ("viewer", "/cases/{nip}?page=abc", "page"),
+    ("admin", "/admin/runs?until=abc", "until"),
+    ("admin", "/audit?action=bogus", "action"),
+    ("reviewer", "/matches/abc", "match_id"),
+    ("reviewer", "/tips/99999999999999999999", "tip_id"),
+])
+def test_a_bad_parameter_is_a_400_naming_it(env, role, url, name):
+    c = env.client(role)
+    r = c.get(url.format(nip=fixtures_nip(env)), follow_redirects=False)
+    assert r.status_code == 400, (url, r.status_code)
+    assert f"“{name}”" in _error(r)
+
+
+def fixtures_nip(env) -> str:
+    return env.db.execute("SELECT nip FROM matches WHERE id=?", [env.data.match_ids[0]]).fetchone()[0]
+
+
+def test_the_no_unit_link_and_pages_of_a_case_still_work(env):
+    c = env.client("reviewer")
+    assert c.get("/reports/confirmed.csv?no_unit=1").status_code == 200
+    assert c.get(f"/cases/{fixtures_nip(env)}?page=1").status_code == 200
+    assert c.get("/audit", follow_redirects=False).status_code == 403          # reviewers: not theirs
+    admin = env.client("admin")
+    assert admin.get("/audit?action=match.decide").status_code == 200
+
+
+def test_bad_form_values_are_refused_naming_them(env):
+    from storage.queries import tips as tips_q
+    tip_id = tips_q.add(env.db, code="AAAA-BBBB-CCCC", links=["https://x.com/a"], what="Sepuluh karakter lebih.")
+    admin = env.client("admin")
+    token = csrf_of(admin.get("/").text)
+    r = admin.post(f"/tips/{tip_id}/status", data={"status": "zzz", "csrf_token": token})
+    assert r.status_code == 400 and "“status”" in _error(r) and "zzz" in _error(r)
+    r = admin.post("/admin/users/active", data={"name": "vina", "active": "2", "csrf_token": token})
+    assert r.status_code == 400 and "“active”" in _error(r)
+    assert env.db.execute("SELECT active FROM users WHERE name='vina'").fetchone()[0] == 1     # not deactivated
+    r = admin.post("/language", data={"lang": "fr", "csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 400 and "“lang”" in _error(r)
+
+
+def test_a_405_says_which_methods_the_address_takes(env):
+    c = env.client("reviewer")
+    r = c.get("/language")
+    assert r.status_code == 405 and r.headers["allow"] == "POST"

@@ -102,7 +102,19 @@ def test_match_page_shows_actor_employee_why_and_interactions(env):
     assert 'id="nav-next"' in html and 'id="nav-prev"' not in html
 
 
-def test_keyboard_neighbours_follow_the_queue_order(env):
+def test_match_page_numbers_are_written_the_readers_way(env):
+    c = env.client("reviewer")
+    m = env.data.match_ids[1]                      # score 91.5
+    html = c.get(f"/matches/{m}").text
+    assert 'id="score-sum"><strong>91,5</strong>' in html
+    formed = re.search(r'id="score-formed">([^<]*)<', html).group(1)
+    assert "Skor 91,5" in formed and "91.5" not in formed
+    c.post("/language", data={"lang": "en", "csrf_token": csrf_of(html)})
+    html = c.get(f"/matches/{m}").text
+    assert 'id="score-sum"><strong>91.5</strong>' in html and "Score 91.5" in html
+
+
+
     c = env.client("reviewer")
     ids = queue_ids(c.get("/").text)
     html = c.get(f"/matches/{ids[1]}?status=pending").text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -150,7 +151,7 @@ def test_an_oversized_image_is_refused(tenv):
     c = tenv.client()
     big = make.png() + b"\0" * (5 * 1_048_576 + 10)
     r = submit(c, files=[("besar.png", big, "image/png")])
-    assert r.status_code == 400 and "lebih besar dari 5.0 MB" in r.text
+    assert r.status_code == 400 and "lebih besar dari 5 MB" in r.text      # Babel's Indonesian numbers
     assert tip_rows(tenv) == []
 
 
@@ -190,6 +191,51 @@ def test_missing_or_wrong_csrf_token_is_refused(tenv):
     assert tip_rows(tenv) == []
     status = c.post("/lapor/status", data={"code": "AAAA-BBBB-CCCC"})
     assert status.status_code == 403
+
+
+def test_a_stale_form_comes_back_with_the_text_kept(tenv):
+    # the anonymous cookie expired (a new client has none) or the token is wrong: the public page, not the app's
+    old_token = csrf_of(tenv.client().get("/lapor").text)
+    expired = tenv.client().post("/lapor", data={**form_fields(), "csrf_token": old_token}, follow_redirects=False)
+    for r in (submit(tenv.client(), token="forged"), expired):
+        assert r.status_code == 403
+        assert "Laporkan ASN yang tidak netral" in r.text and "Formulir sudah kedaluwarsa" in r.text
+        assert "Pak Bambang menyukai dan mengomentari" in r.text and "0812-0000-1111" in r.text
+        assert "keys.js" not in r.text and "<script" not in r.text and 'href="/"' not in r.text
+    assert tip_rows(tenv) == []
+    # the page carries a fresh token: sending it again from there works
+    c = tenv.client()
+    r = submit(c, token="forged")
+    again = {**form_fields(), "csrf_token": csrf_of(r.text)}
+    receipt(c, c.post("/lapor", data=again, follow_redirects=False))
+    assert len(tip_rows(tenv)) == 1
+
+
+def test_a_stale_status_form_keeps_the_public_page(tenv):
+    c = tenv.client()
+    r = c.post("/lapor/status", data={"code": "aaaa bbbb cccc", "csrf_token": "forged"})
+    assert r.status_code == 403 and "Status laporan" in r.text and "Formulir sudah kedaluwarsa" in r.text
+    assert 'value="AAAA-BBBB-CCCC"' in r.text and "keys.js" not in r.text
+
+
+def test_a_looked_up_code_is_shown_as_stored(tenv):
+    c = tenv.client()
+    token = csrf_of(c.get("/lapor/status").text)
+    r = c.post("/lapor/status", data={"code": "aaaa bbbb cccc", "csrf_token": token})
+    assert r.status_code == 404 and 'value="AAAA-BBBB-CCCC"' in r.text
+    r = c.post("/lapor/status", data={"code": "bukan kode", "csrf_token": token})
+    assert 'value="bukan kode"' in r.text                      # not a code: as typed, to be corrected
+
+
+def test_a_foreign_referer_without_origin_is_refused(tenv):
+    c = tenv.client()
+    token = csrf_of(c.get("/lapor").text)
+    data = {**form_fields(), "csrf_token": token}
+    r = c.post("/lapor", data=data, headers={"Referer": "https://evil.example/page"}, follow_redirects=False)
+    assert r.status_code == 403 and tip_rows(tenv) == []
+    assert "situs web lain" in r.text and "Pak Bambang" not in r.text     # another site's text is not echoed
+    r = c.post("/lapor", data=data, headers={"Referer": "http://testserver/lapor"}, follow_redirects=False)
+    assert r.status_code == 303 and len(tip_rows(tenv)) == 1
 
 
 def test_cross_site_post_is_refused_even_with_the_token(tenv):
@@ -330,6 +376,11 @@ def test_add_the_named_account_to_a_watchlist(tenv):
                                                     "csrf_token": token})
     assert "sudah ada di daftar pantauan" in r.text
     assert len(tenv.audit("tip.watchlist_add")) == 1
+    # another account for the same name with another role is its own problem, not "already there"
+    r = rev.post(f"/tips/{tip_id}/watchlist", data={"platform": "x", "handle": "calonlima2", "candidate": "Calon Lima",
+                                                    "role": "dprd", "csrf_token": token})
+    assert "Calon Lima sudah tercantum dengan peran dpr" in r.text and "sudah ada di daftar pantauan" not in r.text
+    assert len(tenv.audit("tip.watchlist_add")) == 1
 
 
 def test_record_an_interaction_by_hand_with_the_images_as_evidence(tenv):
@@ -359,6 +410,26 @@ def test_record_an_interaction_by_hand_with_the_images_as_evidence(tenv):
     assert "harus diawali http" in r.text
 
 
+def test_a_recorded_time_without_a_zone_is_the_offices_clock(tenv):
+    # stored like an imported interaction: read in [schedule] timezone (Asia/Jakarta), kept in UTC
+    c = tenv.client()
+    receipt(c, submit(c))
+    tip_id = tip_rows(tenv)[0]["id"]
+    rev = tenv.client("reviewer")
+    token = csrf_of(rev.get(f"/tips/{tip_id}").text)
+    account_id = tenv.db.execute("SELECT id FROM accounts WHERE platform='mastodon'").fetchone()[0]
+    base = {"account_id": account_id, "kind": "comment", "actor_handle": "@pak.bambang@mastodon.example",
+            "post_url": "https://mastodon.example/@calonsatu/1001", "csrf_token": token}
+    rev.post(f"/tips/{tip_id}/record", data={**base, "created_at": "2028-12-03 10:00"})
+    rev.post(f"/tips/{tip_id}/record", data={**base, "actor_handle": "@lain@mastodon.example",
+                                             "created_at": "2028-12-03T10:00:00+08:00"})
+    times = [r["created_at"] for r in tenv.db.query("SELECT created_at FROM interactions WHERE source='tip' ORDER BY id")]
+    assert times == ["2028-12-03T03:00:00Z", "2028-12-03T02:00:00Z"]
+    r = rev.post(f"/tips/{tip_id}/record", data={**base, "actor_handle": "@tiga@mastodon.example",
+                                                 "created_at": "0001-01-01 00:00"})
+    assert r.status_code == 200 and "Waktu tidak berbentuk" in r.text
+
+
 def test_admin_export_carries_contacts_and_is_formula_safe(tenv):
     c = tenv.client()
     receipt(c, submit(c, contact="=HYPERLINK(\"http://evil.example\")"))
@@ -374,6 +445,39 @@ def test_admin_export_carries_contacts_and_is_formula_safe(tenv):
     assert '=HYPERLINK("http://evil.example")' in values
     assert ws.cell(2, list(ws.iter_rows(max_row=1, values_only=True))[0].index("Kontak pelapor") + 1).data_type == "s"
     assert [r["detail"] for r in tenv.audit("tip.export")]
+
+
+class _ServerClock:
+    """``datetime`` of a server whose clock runs in UTC, at 2026-12-06 19:58:35 UTC (02:58 the 7th in Jakarta)."""
+
+    from datetime import datetime as _dt, timezone as _tz
+    MOMENT = _dt(2026, 12, 6, 19, 58, 35, tzinfo=_tz.utc)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.MOMENT.replace(tzinfo=None) if tz is None else cls.MOMENT.astimezone(tz)
+
+
+def test_exports_write_the_offices_times_and_date(tenv, monkeypatch):
+    import csv
+    from pantau.review.routes import reports as reports_routes
+    from pantau.review.routes import tips as tips_routes
+    monkeypatch.setattr(tips_routes, "datetime", _ServerClock)
+    monkeypatch.setattr(reports_routes, "datetime", _ServerClock)
+    c = tenv.client()
+    receipt(c, submit(c))
+    tenv.db.execute("UPDATE tips SET received_at='2026-12-06T19:58:35Z'")
+    admin = tenv.client("admin")
+    for fmt in ("csv", "xlsx"):
+        r = admin.get(f"/tips/export.{fmt}")
+        assert 'filename="pantau-laporan-warga-20261207.' in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(admin.get("/tips/export.csv").content.decode("utf-8-sig"))))
+    assert rows[0]["Diterima"] == "2026-12-07T02:58:35+07:00"
+    from openpyxl import load_workbook
+    ws = load_workbook(io.BytesIO(admin.get("/tips/export.xlsx").content)).active
+    assert "2026-12-07T02:58:35+07:00" in [cell.value for cell in ws[2]]
+    r = admin.get("/reports/confirmed.csv")
+    assert r.headers["content-disposition"].endswith('20261207.csv"')
 
 
 def test_english_form(tenv):
@@ -397,6 +501,8 @@ def test_receipt_lookups_are_rate_limited(env):
     answers = [c.post("/lapor/status", data={"code": f"AAAA-BBBB-CCC{i}", "csrf_token": token}).status_code
                for i in range(5)]
     assert answers == [404, 404, 404, 429, 429]
+    r = c.post("/lapor/status", data={"code": "AAAA-BBBB-CCCC", "csrf_token": token})
+    assert "Terlalu banyak pemeriksaan" in r.text and "Terlalu banyak laporan" not in r.text
     assert submit(c).status_code == 303                       # reports have their own budget
 
 
@@ -567,7 +673,7 @@ def test_xlsx_export_drops_control_characters_xlsx_cannot_hold():
     from pantau.review.tips_export import COLUMNS, write
     row = {c: None for c in COLUMNS}
     row.update(id=7, code="ABCD-1234", status="new", what="kepala dinas\x07 like\x1b[31m", contact="=1+1")
-    data, n = write([row], "xlsx", lambda s: s)
+    data, n = write([row], "xlsx", lambda s: s, ZoneInfo("Asia/Jakarta"))
     ws = load_workbook(io.BytesIO(data)).active
     values = [c.value for c in ws[2]]
     assert n == 1 and "kepala dinas like[31m" in values and "=1+1" in values
