@@ -4,7 +4,11 @@ getProfile -> getAuthorFeed (the account's posts and replies; reposts of
 others skipped; the pinned post de-duplicated) -> per post: getPostThread
 (comments and replies, nested), getLikes, getRepostedBy, getQuotes; and
 getFollowers. Cursors are opaque: paging goes on while the answer has one,
-even after a short page. Actors are keyed by DID.
+even after a short page, and stops (with a note) when the AppView sends back
+the cursor it was given or a page that adds nothing new: it has been seen to do
+either endlessly (bluesky-social/indigo#564, bluesky-social/atproto#5375), which
+would spend the account's request budget and fail it. Actors are keyed by DID; the
+watched account's own likes, reposts and quotes of its posts are not interactions.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ REPOST = "app.bsky.feed.defs#reasonRepost"
 PIN = "app.bsky.feed.defs#reasonPin"
 THREAD_POST = "app.bsky.feed.defs#threadViewPost"
 PAGE = 100
+#: the handle the AppView gives an account whose handle no longer resolves to its DID
+INVALID_HANDLE = "handle.invalid"
 
 
 def xrpc(base: str, method: str, **params) -> str:
@@ -29,10 +35,18 @@ def xrpc(base: str, method: str, **params) -> str:
                        query=urlencode({k: v for k, v in params.items() if v is not None}))
 
 
+def valid_handle(profile: dict) -> str | None:
+    """The profile's handle, or None for ``handle.invalid``: that is no one's handle, and a link
+    or a match built on it would point nowhere (or at every broken account at once)."""
+    handle = profile.get("handle")
+    return handle if handle and handle != INVALID_HANDLE else None
+
+
 def actor_from_profile(p: dict) -> Actor:
-    return Actor(platform="bluesky", actor_key=p["did"], handle=p.get("handle"),
+    handle = valid_handle(p)
+    return Actor(platform="bluesky", actor_key=p["did"], handle=handle,
                  display_name=p.get("displayName") or None, bio=p.get("description") or None,
-                 profile_url=f"https://bsky.app/profile/{p.get('handle') or p['did']}", platform_id=p["did"])
+                 profile_url=f"https://bsky.app/profile/{handle or p['did']}", platform_id=p["did"])
 
 
 def rkey(uri: str) -> str:
@@ -41,7 +55,7 @@ def rkey(uri: str) -> str:
 
 def post_web_url(origin: str, post: dict) -> str:
     author = post.get("author") or {}
-    return f"{origin}/profile/{author.get('handle') or author.get('did')}/post/{rkey(post['uri'])}"
+    return f"{origin}/profile/{valid_handle(author) or author.get('did')}/post/{rkey(post['uri'])}"
 
 
 def post_counts(post: dict) -> dict[str, int | None]:
@@ -133,7 +147,32 @@ class BlueskySpider(ApiSpider):
         extra = {"cursor": cursor} if cursor else {}
         return self.request(xrpc(acc["_base"], "app.bsky.feed.getAuthorFeed", actor=did, limit=self.page(PAGE),
                                  filter="posts_with_replies", includePins="true", **extra),
-                            self.parse_feed, acc, meta={"what": "feed"})
+                            self.parse_feed, acc, meta={"what": "feed", "cursor": cursor})
+
+    def next_cursor(self, acc: dict, meta, data: dict, keys: Iterable[str], seen: set[str]) -> str | None:
+        """The cursor of the listing's next page, or None where it ends.
+
+        It ends without a cursor, and also when the AppView answers with the cursor it was
+        sent or with a page that holds nothing this listing has not had: it has been seen to
+        do either endlessly (bluesky-social/indigo#564, bluesky-social/atproto#5375), and
+        following it would spend the account's request budget and fail the account. ``keys``
+        are the page's rows (entries, DIDs, uris); ``seen`` the listing's rows so far.
+        """
+        cursor = data.get("cursor")
+        if not cursor:
+            return None
+        keys = list(keys)
+        if not keys:
+            return None             # an empty last page with a cursor: how the AppView often ends
+        if cursor == meta.get("cursor"):
+            self.note(acc["id"], "paging stopped: cursor repeated")
+            return None
+        new = set(keys) - seen
+        seen |= new
+        if not new:
+            self.note(acc["id"], "paging stopped: page added nothing new")
+            return None
+        return cursor
 
     def on_error_response(self, response) -> Iterable:
         what = response.meta.get("what")
@@ -166,7 +205,8 @@ class BlueskySpider(ApiSpider):
                 known = self.known_actors(acc, "follow") if early else set()
                 yield self.request(xrpc(acc["_base"], "app.bsky.graph.getFollowers", actor=p["did"], limit=self.page(PAGE)),
                                    self.parse_followers, acc,
-                                   meta={"what": "followers", "followers_count": fc, "known": known})
+                                   meta={"what": "followers", "followers_count": fc, "known": known,
+                                         "cursor": None, "seen": set()})
 
     def parse_feed(self, response):
         acc = self.accounts[response.meta["account_id"]]
@@ -209,14 +249,18 @@ class BlueskySpider(ApiSpider):
                 if count in wanted and kind in kinds:
                     requests.append(self.request(xrpc(base, method, uri=uri, limit=self.page(PAGE)), self.parse_list,
                                                  acc, post=uri, meta={"what": method, "kind": kind,
-                                                                      "method": method, "post_url": url}))
+                                                                      "method": method, "post_url": url,
+                                                                      "cursor": None, "seen": set()}))
                     n += 1
             if n == 0 and (acc["id"], uri) in self.post_done_state:
                 post_cursors[uri] = self.post_done_state.pop((acc["id"], uri))
         yield self.batch(acc, posts=posts, post_cursors=post_cursors)
         yield from requests
-        cursor = data.get("cursor")
-        if cursor and not reached_end:
+        entries = [((item.get("reason") or {}).get("uri") or (item.get("reason") or {}).get("$type", "")) + " "
+                   + (item.get("post") or {}).get("uri", "") for item in data.get("feed") or []]
+        cursor = None if reached_end else self.next_cursor(acc, response.meta, data, entries,
+                                                           acc.setdefault("_feed_entries", set()))
+        if cursor:
             yield self.feed_request(acc, acc["_did"], cursor)
 
     def parse_thread(self, response):
@@ -243,13 +287,14 @@ class BlueskySpider(ApiSpider):
         data = self.json(response)
         uri = meta["post_key"]
         items = list_interactions(data, meta["kind"], acc.get("display_handle") or acc["handle"], uri,
-                                  meta.get("post_url"), self.site_origin(acc))
+                                  meta.get("post_url"), self.site_origin(acc), did=acc["_did"])
         yield self.batch(acc, items)
-        cursor = data.get("cursor")
+        cursor = self.next_cursor(acc, meta, data, list_keys(data, meta["kind"]), meta["seen"])
         if cursor:
             yield self.request(xrpc(acc["_base"], meta["method"], uri=uri, limit=self.page(PAGE), cursor=cursor),
                                self.parse_list, acc, post=uri,
-                               meta={k: meta[k] for k in ("what", "kind", "method", "post_url")})
+                               meta={**{k: meta[k] for k in ("what", "kind", "method", "post_url", "seen")},
+                                     "cursor": cursor})
 
     def parse_followers(self, response):
         acc = self.accounts[response.meta["account_id"]]
@@ -260,32 +305,55 @@ class BlueskySpider(ApiSpider):
                              actor=actor_from_profile(p), raw=p) for p in data.get("followers") or []]
         known = meta.get("known") or set()
         all_known = bool(known) and bool(items) and all(i.actor.actor_key in known for i in items)
-        cursor = data.get("cursor")
-        if cursor and not all_known:
+        cursor = None if all_known else self.next_cursor(acc, meta, data, [i.actor.actor_key for i in items],
+                                                         meta["seen"])
+        if cursor:
             yield self.batch(acc, items)
             yield self.request(xrpc(acc["_base"], "app.bsky.graph.getFollowers", actor=acc["_did"], limit=self.page(PAGE),
                                     cursor=cursor), self.parse_followers, acc,
-                               meta={k: meta[k] for k in ("what", "followers_count", "known")})
+                               meta={**{k: meta[k] for k in ("what", "followers_count", "known", "seen")},
+                                     "cursor": cursor})
+        elif data.get("cursor") and not all_known:
+            yield self.batch(acc, items)    # paging stopped early: the listing is not known complete
         else:
             yield self.batch(acc, items, account_cursors={
                 "followers": {"count": meta.get("followers_count"), "complete": True}})
 
 
+def list_keys(data: dict, kind: str) -> list[str]:
+    """The rows of a getLikes / getRepostedBy / getQuotes page (DIDs, quote uris), whoever made them."""
+    if kind == "like":
+        return [(like.get("actor") or {}).get("did", "") for like in data.get("likes") or []]
+    if kind == "repost":
+        return [p.get("did", "") for p in data.get("repostedBy") or []]
+    return [q.get("uri", "") for q in data.get("posts") or []]
+
+
 def list_interactions(data: dict, kind: str, target: str, uri: str, post_url: str | None,
-                      origin: str) -> list[Interaction]:
-    """getLikes / getRepostedBy / getQuotes answers -> interactions on the post ``uri``."""
+                      origin: str, *, did: str | None = None) -> list[Interaction]:
+    """getLikes / getRepostedBy / getQuotes answers -> interactions on the post ``uri``.
+
+    The watched account's (``did``) own likes, reposts and quotes of its posts are left out:
+    they are its own doing, not someone's interaction with it (threads leave its replies out too).
+    """
     out = []
     if kind == "like":
         for like in data.get("likes") or []:
+            if did and (like.get("actor") or {}).get("did") == did:
+                continue
             out.append(Interaction(platform="bluesky", kind="like", target_account=target,
                                    actor=actor_from_profile(like["actor"]), post_id=uri, post_url=post_url,
                                    created_at=like.get("createdAt"), raw=like))
     elif kind == "repost":
         for p in data.get("repostedBy") or []:
+            if did and p.get("did") == did:
+                continue
             out.append(Interaction(platform="bluesky", kind="repost", target_account=target,
                                    actor=actor_from_profile(p), post_id=uri, post_url=post_url, raw=p))
     elif kind == "quote":
         for q in data.get("posts") or []:
+            if did and (q.get("author") or {}).get("did") == did:
+                continue
             rec = q.get("record") or {}
             out.append(Interaction(platform="bluesky", kind="quote", target_account=target,
                                    actor=actor_from_profile(q["author"]), post_id=uri, post_url=post_url,

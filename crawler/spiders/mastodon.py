@@ -4,8 +4,10 @@ Account lookup -> statuses (newest first, down to the window's start) -> per
 status: context (comments and replies), favourited_by (likes), reblogged_by
 (reposts); followers. Pages are followed through the ``Link`` header exactly as
 given (its ids are favourite/follow ids, not account ids). Actors are keyed by
-``user@domain`` in lower case; local accounts are qualified with the server's
-domain, taken from the watched handle (else the API host).
+``user@domain`` in lower case; an ``acct`` without a domain is local to the server
+asked: the watched handle's domain when the watched account is local there, else
+the API host (a server showing a remote account, ``https://A/@user@B``). The
+watched account's own favourites and boosts of its statuses are not interactions.
 """
 
 from __future__ import annotations
@@ -43,6 +45,26 @@ def next_link(link_header: str | bytes | None) -> str | None:
         if rel == "next":
             return url
     return None
+
+
+def lookup_acct(handle: str, url: str | None) -> str:
+    """The ``acct`` to look the watched account up by: ``user@host`` unless its url is
+    ``/@user`` on the handle's own server (then ``user``, the server's local account).
+
+    A url ``https://A/@user@B`` is B's account as A shows it: asking A for ``user`` would
+    find A's own, different, local ``user``. Mastodon resolves ``user@its-own-domain`` as
+    local, so the qualified form is right wherever the handle names a domain.
+    """
+    user, host = split_handle(handle)
+    path = urlsplit(url).path.rstrip("/") if url else ""
+    m = re.fullmatch(r"/@([^/@]+)(?:@([^/@]+))?", path)
+    if host is None and m and m.group(2):
+        host = m.group(2).lower()                  # a bare handle with a /@user@host url
+    if host is None:
+        return user
+    if m and not m.group(2) and (urlsplit(url).hostname or "").lower() == host:
+        return user
+    return f"{user}@{host}"
 
 
 def split_handle(handle: str) -> tuple[str, str | None]:
@@ -118,16 +140,6 @@ def thread_interactions(context: dict, *, watched_account_id: str, queried_id: s
             seen += 1
         return thread_post
 
-    def depth(sid: str) -> int:
-        d = 0
-        while sid != queried_id and d < 10_000:
-            s = by_id.get(sid)
-            if s is None or s.get("in_reply_to_id") is None:
-                break
-            sid = str(s["in_reply_to_id"])
-            d += 1
-        return d
-
     children: dict[str, int] = {}
     for s in descendants:
         if s.get("in_reply_to_id") is not None:
@@ -136,9 +148,14 @@ def thread_interactions(context: dict, *, watched_account_id: str, queried_id: s
 
     out: list[Interaction] = []
     again: list[str] = []
-    truncated = len(descendants) >= CONTEXT_MAX_DESCENDANTS
     for s in descendants:
         sid = str(s["id"])
+        # Mastodon cuts the descendant ids at CONTEXT_MAX_DESCENDANTS (and the depth at
+        # CONTEXT_MAX_DEPTH) *before* it drops what a logged-out reader may not see, so an answer
+        # of fewer than 60 can be cut too: a status with more replies than the answer holds may
+        # have lost them to the cut (or they are followers-only): its own context tells
+        if (s.get("replies_count") or 0) > children.get(sid, 0):
+            again.append(sid)
         if str(s.get("account", {}).get("id")) == watched or s.get("visibility") == "direct":
             continue
         parent = str(s["in_reply_to_id"]) if s.get("in_reply_to_id") is not None else None
@@ -153,10 +170,17 @@ def thread_interactions(context: dict, *, watched_account_id: str, queried_id: s
             actor=actor_from_account(s["account"], local_domain), post_id=post, post_url=post_url,
             interaction_id=sid, parent_id=parent, url=s.get("url") or s.get("uri"),
             text=html_to_text(s.get("content")), created_at=s.get("created_at"), raw=s))
-        rc = s.get("replies_count") or 0
-        if rc > children.get(sid, 0) and (truncated or depth(sid) >= CONTEXT_MAX_DEPTH):
-            again.append(sid)
     return out, again
+
+
+def context_capped(context: dict, queried_id: str, replies_count: int | None) -> bool:
+    """The queried status has more replies than its context answer holds direct replies: the
+    answer was cut (``CONTEXT_MAX_DESCENDANTS`` counts before followers-only replies are
+    dropped) or some replies are not public. Asking it again gives the same answer."""
+    if not replies_count:
+        return False
+    direct = sum(1 for s in context.get("descendants") or [] if str(s.get("in_reply_to_id")) == str(queried_id))
+    return replies_count > direct
 
 
 class MastodonSpider(ApiSpider):
@@ -180,11 +204,11 @@ class MastodonSpider(ApiSpider):
                                   "or give the account a url")
                 continue
             acc["_base"] = base
-            acc["_domain"] = self.local_domain(acc, base)
-            user, host = split_handle(acc.get("display_handle") or acc["handle"])
-            api_host = (urlsplit(base).hostname or "").lower()
-            own = acc.get("url") and urlsplit(acc["url"]).hostname == api_host
-            acct = user if (own or host is None or host == api_host) else f"{user}@{host}"
+            acct = lookup_acct(acc.get("display_handle") or acc["handle"], acc.get("url"))
+            # until the lookup says whether the account is local on the server asked: a url
+            # /@user@B shows a remote account, so bare accts there are the API host's
+            remote_view = "@" in urlsplit(acc.get("url") or "").path.strip("/").lstrip("@")
+            acc["_domain"] = (urlsplit(base).hostname or "").lower() if remote_view else self.local_domain(acc, base)
             yield self.request(LOOKUP.format(base=base, acct=quote(acct)), self.parse_lookup, acc,
                                meta={"what": "lookup"})
             if acc.get("platform_id"):
@@ -203,6 +227,14 @@ class MastodonSpider(ApiSpider):
         if what == "lookup" and response.status == 404:
             raise StopAccount(f"account {acc.get('display_handle') or acc['handle']} not found on "
                               f"{acc['_base']}")
+        if what == "lookup" and response.status == 401:
+            # servers in limited-federation / authorized-fetch setups refuse logged-out API calls
+            raise StopAccount(f"{acc['_base']} requires sign-in for its API (HTTP 401): account "
+                              f"{acc.get('display_handle') or acc['handle']} cannot be read logged out")
+        if what == "followers" and response.status in (401, 403):
+            # some servers refuse a hidden collection with an error instead of answering []
+            self.note(acc["id"], "followers hidden by the account")
+            return []
         if what in ("context", "favourited_by", "reblogged_by") and response.status == 404:
             self.note(acc["id"], "posts gone or private")   # deleted since listed: nothing to fetch
             return []
@@ -223,6 +255,12 @@ class MastodonSpider(ApiSpider):
         base = acc["_base"]
         yield self.batch(acc, platform_id=found)
         acc["_looked_up"] = found
+        # an acct without a domain is local to the server asked: then the handle's domain is the
+        # server's; a remote one means the server shows another server's account
+        if "@" in (data.get("acct") or ""):
+            acc["_domain"] = (urlsplit(base).hostname or "").lower()
+        else:
+            acc["_domain"] = self.local_domain(acc, base)
         if acc.get("_id") != found or acc.pop("_early_failed", False):
             if acc.get("_id") and acc["_id"] != found:
                 self.logger.warning("mastodon %s: account id changed from %s to %s", acc["handle"], acc["_id"], found)
@@ -270,7 +308,8 @@ class MastodonSpider(ApiSpider):
             if "replies" in wanted and kinds & {"comment", "reply"}:
                 requests.append(self.request(CONTEXT.format(base=base, id=pid), self.parse_context, acc,
                                              post=pid, meta={"what": "context", "thread_post": pid,
-                                                             "queried": pid, "post_url": url}))
+                                                             "queried": pid, "post_url": url,
+                                                             "replies_count": s.get("replies_count")}))
                 n += 1
             if "likes" in wanted and "like" in kinds:
                 requests.append(self.request(FAVOURITED_BY.format(base=base, id=pid, limit=self.page(80)), self.parse_people,
@@ -298,6 +337,10 @@ class MastodonSpider(ApiSpider):
             thread_post=meta["thread_post"], target=acc.get("display_handle") or acc["handle"],
             local_domain=acc["_domain"], post_urls={meta["thread_post"]: meta.get("post_url")})
         yield self.batch(acc, items)
+        context = self.json(response)
+        if context_capped(context, meta["queried"], meta.get("replies_count")):
+            self.note(acc["id"], "context capped")
+        counts = {str(s["id"]): s.get("replies_count") for s in context.get("descendants") or []}
         asked = acc.setdefault("_context_asked", set())
         for sid in again:
             if sid in asked:
@@ -306,15 +349,18 @@ class MastodonSpider(ApiSpider):
             above = next((i.post_id for i in items if i.interaction_id == sid), meta["thread_post"])
             yield self.request(CONTEXT.format(base=acc["_base"], id=sid), self.parse_context, acc,
                                post=meta["post_key"], meta={"what": "context", "thread_post": above,
-                                                            "queried": sid, "post_url": meta.get("post_url")})
+                                                            "queried": sid, "post_url": meta.get("post_url"),
+                                                            "replies_count": counts.get(sid)})
 
     def parse_people(self, response):
         acc = self.accounts[response.meta["account_id"]]
         meta = response.meta
         people = self.json(response)
         pid = meta["post_key"]
+        # the watched account's own favourite or boost of its status is no one's interaction with it
         items = [self.interaction(acc, meta["kind"], actor_from_account(p, acc["_domain"]), post_id=pid,
-                                  post_url=meta.get("post_url"), raw=p) for p in people]
+                                  post_url=meta.get("post_url"), raw=p)
+                 for p in people if str(p.get("id")) != acc.get("_id")]
         yield self.batch(acc, items)
         nxt = next_link(response.headers.get("Link"))
         if nxt and people:

@@ -4,10 +4,16 @@ Shapes follow tests/fixtures/bluesky: opaque ``<ms>__<cid>`` cursors, short page
 that still carry a cursor (taken-down actors are dropped after paging), the pinned
 post with ``#reasonPin``, reposts with ``#reasonRepost``, thread depth, hidden
 thread members, DID-only at-uris for getLikes, and the real error bodies.
+
+``stuck_cursors`` makes paged methods misbehave as the AppView has been seen to
+(bluesky-social/indigo#564, bluesky-social/atproto#5375): ``{method prefix:
+"repeat"}`` answers a request that sent a cursor with that same cursor again (the
+page itself is right), ``"empty"`` with no rows and a new cursor, endlessly.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from urllib.parse import unquote
@@ -59,6 +65,8 @@ class Bluesky:
         self._view_cache: dict[int, dict] = {}
         self._view_bytes: dict[int, bytes] = {}
         self._keys: dict[int, tuple[int, str]] = {}
+        #: method prefix (``app.bsky.feed.getLikes``, ``app.bsky.``) -> "repeat" | "empty": see the module
+        self.stuck_cursors: dict[str, str] = {}
 
     # ids ------------------------------------------------------------------
     def cid(self, *parts: object) -> str:
@@ -247,10 +255,27 @@ class Bluesky:
             return self.error(exc.status, exc.error, exc.message, endpoint)
         except BadCursor:
             return self.error(500, "InternalServerError", "Internal Server Error", endpoint)
+        stuck = next((how for prefix, how in self.stuck_cursors.items() if method.startswith(prefix)), None)
+        if stuck and req.query.get("cursor"):
+            body = self.stick(json.loads(body) if isinstance(body, bytes) else body, req.query["cursor"], stuck)
         headers = [("atproto-content-labelers", LABELERS)]
         if isinstance(body, bytes):
             return raw_json_response(body, endpoint=endpoint, family="bluesky", headers=headers)
         return json_response(body, 200, endpoint=endpoint, family="bluesky", headers=headers)
+
+    @staticmethod
+    def stick(body: dict, sent: str, how: str) -> dict:
+        """A paged answer as a stuck AppView gives it: the cursor it was sent again ("repeat"), or
+        no rows and a cursor one millisecond further ("empty", a new cursor every time)."""
+        if "cursor" not in body and how == "repeat":
+            return body                                 # the last page stays the last page
+        if how == "empty":
+            m = _CURSOR.match(sent)
+            body = {k: ([] if isinstance(v, list) else v) for k, v in body.items()}
+            body["cursor"] = f"{int(m.group(1)) - 1}__{m.group(2)}" if m else sent + "0"
+        else:
+            body = {**body, "cursor": sent}
+        return body
 
     @staticmethod
     def error(status: int, error: str, message: str, endpoint: str) -> Response:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from crawler.spiders.bluesky import feed_posts, list_interactions, thread_interactions
+import pytest
+
+from crawler.spiders.bluesky import actor_from_profile, feed_posts, list_interactions, thread_interactions
 from tests.crawler.conftest import account_runs, crawl, interactions, load_fixture, setup_workspace
 
 DID = "did:plc:6onvoipun67ak7vid6am3wd6"
@@ -122,3 +124,56 @@ def test_crawl_pages_through_short_pages_then_second_run_is_cheap(workspace, rep
     assert len(replay.requests) - first <= 4, replay.requests[first:]
     assert interactions(workspace) == got
     assert account_runs(workspace)[-1]["new_items"] == 0
+
+
+# ---- an AppView whose paging does not end (bluesky-social/indigo#564, atproto#5375) ------------
+
+# an empty page with a cursor is how the AppView often ends a listing: it ends it, without a note
+@pytest.mark.parametrize("how, note", [("repeat", "paging stopped: cursor repeated"), ("empty", None)])
+def test_a_stuck_cursor_ends_the_listing_not_the_account(workspace, how, note):
+    """Every paged method answers with the cursor it was sent (or no rows and yet another cursor):
+    followed blindly, each listing runs until the account's request budget and fails it."""
+    from pantau.sandbox.server import Sandbox, watchlist_yaml
+    with Sandbox(size="small", seed=1) as sb:
+        wl = "\n".join(ln for ln in watchlist_yaml(sb.world, sb.url, {"bluesky"}).splitlines() if "collect:" not in ln)
+        setup_workspace(workspace, wl + "\n", "budget = 400\n[platforms.bluesky]\npage_size = 5\n")
+        sb.bluesky.stuck_cursors = {"app.bsky.": how}
+        r = crawl(workspace)
+        assert r.returncode == 0, r.stdout + r.stderr
+        runs = account_runs(workspace)
+        assert runs and {a["status"] for a in runs} == {"ok"}, runs
+        if note:
+            assert all(note in (a["message"] or "") for a in runs), runs
+        assert sb.stats()["requests"] < 400 * len(runs)
+        # what the first pages held is kept: only the endless tail is given up
+        assert interactions(workspace)
+
+
+def test_the_watched_accounts_own_likes_reposts_and_quotes_are_not_interactions():
+    like = load_fixture("bluesky/getLikes.page1.json")["body"]
+    me = load_fixture("bluesky/getProfile.json")["body"]
+    own_like = {**like["likes"][0], "actor": {**like["likes"][0]["actor"], "did": DID, "handle": me["handle"]}}
+    data = {**like, "likes": like["likes"] + [own_like]}
+    got = list_interactions(data, "like", "t", BUSY, None, ORIGIN, did=DID)
+    assert len(got) == len(like["likes"]) and all(i.actor.actor_key != DID for i in got)
+    reposts = load_fixture("bluesky/getRepostedBy.json")["body"]
+    data = {**reposts, "repostedBy": reposts["repostedBy"] + [{**reposts["repostedBy"][0], "did": DID}]}
+    assert len(list_interactions(data, "repost", "t", BUSY, None, ORIGIN, did=DID)) == 4
+    quotes = load_fixture("bluesky/getQuotes.json")["body"]
+    mine = {**quotes["posts"][0], "uri": f"at://{DID}/app.bsky.feed.post/3selfquote",
+            "author": {**quotes["posts"][0]["author"], "did": DID}}
+    data = {**quotes, "posts": quotes["posts"] + [mine]}
+    assert len(list_interactions(data, "quote", "t", BUSY, None, ORIGIN, did=DID)) == 2
+
+
+def test_a_broken_handle_is_no_handle_and_links_go_by_did():
+    """The AppView names an account whose handle no longer resolves ``handle.invalid``."""
+    p = {**load_fixture("bluesky/getProfile.json")["body"], "handle": "handle.invalid"}
+    a = actor_from_profile(p)
+    assert a.handle is None and a.actor_key == p["did"]
+    assert a.profile_url == f"https://bsky.app/profile/{p['did']}"
+    q = load_fixture("bluesky/getQuotes.json")["body"]["posts"][0]
+    q = {**q, "author": {**q["author"], "handle": "handle.invalid"}}
+    items = list_interactions({"posts": [q]}, "quote", "t", BUSY, None, ORIGIN)
+    assert items[0].url.startswith(f"{ORIGIN}/profile/{q['author']['did']}/post/")
+    assert items[0].actor.handle is None

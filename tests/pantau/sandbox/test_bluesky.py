@@ -193,3 +193,24 @@ def test_post_pages_for_evidence(client):
             assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
             assert html.escape(p["record"]["text"])[:20] in r.text
     assert client.get(f"/profile/{HANDLE}/post/2222222222222").status_code == 404
+
+
+def test_stuck_cursors_repeat_or_page_empty_endlessly(fresh):
+    """The AppView's paging faults (bluesky-social/indigo#564, atproto#5375), as an option."""
+    c, sb = fresh, fresh.sb
+    post = max((f["post"] for f in whole_feed(c, HANDLE) if "reason" not in f), key=lambda p: p["likeCount"])
+    first = c.json("/xrpc/app.bsky.feed.getLikes", uri=post["uri"], limit="2")
+    assert first["cursor"]
+    sb.bluesky.stuck_cursors = {"app.bsky.feed.getLikes": "repeat"}
+    assert c.json("/xrpc/app.bsky.feed.getLikes", uri=post["uri"], limit="2")["cursor"] == first["cursor"]
+    again = c.json("/xrpc/app.bsky.feed.getLikes", uri=post["uri"], limit="2", cursor=first["cursor"])
+    assert again["cursor"] == first["cursor"] and again["likes"]
+    sb.bluesky.stuck_cursors = {"app.bsky.feed.": "empty"}
+    cursor, seen = first["cursor"], set()
+    for _ in range(5):
+        body = c.json("/xrpc/app.bsky.feed.getLikes", uri=post["uri"], limit="2", cursor=cursor)
+        assert body["likes"] == [] and body["cursor"] not in seen | {cursor}
+        seen.add(cursor)
+        cursor = body["cursor"]
+    sb.bluesky.stuck_cursors = {}
+    assert c.json("/xrpc/app.bsky.feed.getLikes", uri=post["uri"], limit="2", cursor=first["cursor"])["likes"]
