@@ -290,9 +290,15 @@ class PlatformSpider(scrapy.Spider):
         if state is not None:
             yield Batch(account_id=account["id"], platform=self.platform, post_cursors={post: state})
 
+    def listed_fully(self, account: dict) -> bool:
+        """Whether this run read the account's window to its end, so later runs may look back
+        only ``lookback_days`` (``cursors.listed``); a spider that stopped at a limit says no."""
+        return True
+
     def account_complete(self, account: dict) -> Iterable:
         patch = dict(self.account_done_patch.pop(account["id"], {}))
-        patch["listed"] = True
+        if self.listed_fully(account):
+            patch["listed"] = True
         accountstats.mark_finished(self.crawler.stats, account["id"])
         yield Batch(account_id=account["id"], platform=self.platform, account_cursors=patch,
                     done=True, full_pass=self.full_pass(account))

@@ -10,13 +10,19 @@ profile's selectors by pure functions. robots.txt is obeyed.
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
-from urllib.parse import urljoin
+from typing import Any, Callable
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
+from scrapy import signals as scrapy_signals
 from scrapy_playwright.page import PageMethod
 
+from crawler.hosts import host_allowed
+from crawler.identity import USER_AGENT, product_token
 from crawler.spiders.base import PlatformSpider, StopAccount, iso, parse_time
 from storage.records import Actor, Interaction, Post
 
@@ -183,13 +189,30 @@ _GREW_JS = """([postSel, n, btnSel]) => {
 }"""
 
 
-async def load_more(page, profile: dict, cutoff: str | None, max_clicks: int) -> int:
+@dataclass
+class Loaded:
+    """What :func:`load_more` did: its clicks (each one a request) and, when it stopped while the
+    control was still there and the posts were still inside the window, why (``limit``)."""
+
+    clicks: int = 0
+    limit: str | None = None
+
+
+async def load_more(page, profile: dict, cutoff: str | None, max_clicks: int,
+                    pause: Callable[[], float] | None = None, max_pause: float = 900.0) -> Loaded:
     """Click the profile's "load more" control until it is gone, the posts are older than ``cutoff``,
-    or ``max_clicks`` is reached; returns the number of clicks (each one is a request)."""
+    or ``max_clicks`` is reached.
+
+    A click's XHR is the browser's own request, which Scrapy's download delay never sees: before
+    each click it waits ``pause()`` seconds (the site's Crawl-delay for Pantau, or the download
+    delay, whichever is longer). A pause longer than ``max_pause`` (``[crawl] max_retry_wait``,
+    the longest Pantau waits for a site) stops the loading instead. Stopping with more to load
+    (``max_clicks``, or such a pause) is reported in ``Loaded.limit``: the window was not read to
+    its end."""
     lm = profile.get("load_more") or {}
     btn_sel = lm.get("selector")
     if not btn_sel:
-        return 0
+        return Loaded()
     post_sel = profile["post"]["selector"]
     time_css, time_attr = split_field(profile["post"].get("time") or "")
     wait_ms = int(lm.get("wait_ms", 10_000))
@@ -202,7 +225,7 @@ async def load_more(page, profile: dict, cutoff: str | None, max_clicks: int) ->
             return True
 
     clicks = 0
-    while clicks < max_clicks:
+    while True:
         # a control disabled while the last page loads may then be hidden: wait for the page to
         # settle first, or a click would wait for a control that is never clickable again
         try:
@@ -217,6 +240,13 @@ async def load_more(page, profile: dict, cutoff: str | None, max_clicks: int) ->
             lt = parse_time(last)
             if lt is not None and iso(lt) < cutoff:
                 break
+        if clicks >= max_clicks:
+            return Loaded(clicks, f"max_clicks ({max_clicks})")
+        delay = pause() if pause is not None else 0.0
+        if delay > max_pause:
+            return Loaded(clicks, f"Crawl-delay of {delay:g} s, longer than [crawl] max_retry_wait")
+        if delay > 0:
+            await asyncio.sleep(delay)
         n = await page.locator(post_sel).count()
         try:
             await btn.click(timeout=wait_ms)
@@ -229,7 +259,7 @@ async def load_more(page, profile: dict, cutoff: str | None, max_clicks: int) ->
             await page.wait_for_function(_GREW_JS, arg=[post_sel, n, btn_sel], timeout=wait_ms)
         except Exception:
             break
-    return clicks
+    return Loaded(clicks)
 
 
 class WebSpider(PlatformSpider):
@@ -242,13 +272,43 @@ class WebSpider(PlatformSpider):
         handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
         settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
         settings.set("ROBOTSTXT_OBEY", settings.getbool("PANTAU_OBEY_ROBOTS", True), priority="spider")
+        # robots.txt as RFC 9309 reads it: groups matched by the product token, 5xx = disallow
+        settings.set("ROBOTSTXT_USER_AGENT", product_token(settings.get("USER_AGENT") or USER_AGENT),
+                     priority="spider")
+        settings.set("ROBOTSTXT_PARSER", "crawler.robots.ProductTokenRobotParser", priority="spider")
+        middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+        middlewares.update({"scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+                            "crawler.robots.RobotsTxtMiddleware": 100})
+        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", min(2, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2)),
                      priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kw):
+        spider = super().from_crawler(crawler, *args, **kw)
+        crawler.signals.connect(spider._robots_parsed, signal=scrapy_signals.robots_parsed)
+        return spider
 
     def configure(self, settings) -> None:
         super().configure(settings)
         self.budget = settings.getint("PANTAU_BUDGET", 2000)
         self.profile_dirs = settings.getlist("PANTAU_PROFILE_DIRS")
+        self.allowed_hosts = settings.getlist("PANTAU_ALLOWED_HOSTS")
+        self.robots_agent = settings.get("ROBOTSTXT_USER_AGENT") or product_token(USER_AGENT)
+        self.download_delay = settings.getfloat("DOWNLOAD_DELAY", 0.0)
+        self.max_pause = settings.getfloat("PANTAU_MAX_RETRY_WAIT", 900.0)
+        #: each site's Crawl-delay for Pantau's product token (robots_parsed signal), by netloc
+        self.crawl_delays: dict[str, float] = {}
+        #: accounts whose "load more" stopped with posts still inside the window (not ``listed``)
+        self.cut_short: set[int] = set()
+
+    def _robots_parsed(self, robotparser, request) -> None:
+        delay = robotparser.crawl_delay(self.robots_agent)
+        self.crawl_delays[urlsplit(request.url).netloc] = float(delay or 0.0)
+
+    def click_pause(self, netloc: str) -> float:
+        """Seconds between two "load more" clicks on ``netloc``: its Crawl-delay or the download delay."""
+        return max(self.crawl_delays.get(netloc, 0.0), self.download_delay)
 
     async def start(self):
         budget = self.budget
@@ -270,20 +330,36 @@ class WebSpider(PlatformSpider):
             timeout = int(profile.get("wait_ms", 15_000))
             max_clicks = min(int((profile.get("load_more") or {}).get("max_clicks", 50)), max(budget - 2, 0))
             methods = [PageMethod(settle, profile.get("wait_for") or profile["post"]["selector"], timeout),
-                       PageMethod(load_more, profile, cutoff, max_clicks)]
+                       PageMethod(load_more, profile, cutoff, max_clicks,
+                                  partial(self.click_pause, urlsplit(acc["url"]).netloc), self.max_pause)]
             yield self.request(acc["url"], self.parse_page, acc, json=False,
                                meta={"what": "page", "playwright": True, "playwright_context": "default",
                                      "playwright_page_methods": methods, "cutoff": cutoff,
-                                     "playwright_page_goto_kwargs": {"wait_until": "networkidle"}})
+                                     # "load", not "networkidle": a page that polls never goes idle
+                                     # (Playwright discourages it); settle() waits for the posts
+                                     "playwright_page_goto_kwargs": {"wait_until": "load"}})
+
+    def listed_fully(self, account: dict) -> bool:
+        return account["id"] not in self.cut_short
 
     def on_error_response(self, response):
         raise StopAccount(f"HTTP {response.status} from {response.url}")
 
     def parse_page(self, response):
         acc = self.accounts[response.meta["account_id"]]
+        if not host_allowed(response.url, self.allowed_hosts):
+            # Chromium followed a redirect off the list (its route handler sees a chain's first
+            # url only): what that host served is not read
+            raise StopAccount(f"the page ended on {urlsplit(response.url).hostname}, not in [crawl] "
+                              f"allowed_hosts ({', '.join(self.allowed_hosts)}): {response.url}")
         methods = response.meta.get("playwright_page_methods") or []
-        clicks = methods[-1].result if methods and isinstance(methods[-1].result, int) else 0
-        self.count(acc["id"], "requests", clicks)
+        loaded = methods[-1].result if methods and isinstance(methods[-1].result, Loaded) else Loaded()
+        self.count(acc["id"], "requests", loaded.clicks)
+        if loaded.limit:
+            # older posts of the window are still behind the control: say so, and keep the
+            # account from being stamped ``listed`` (the next run reads from the since-date again)
+            self.note(acc["id"], f'"load more" stopped at {loaded.limit} with posts left in the window')
+            self.cut_short.add(acc["id"])
         profile = acc["_profile"]
         posts, items = parse_page(response.text, profile, page_url=response.url,
                                   target=acc.get("display_handle") or acc["handle"],

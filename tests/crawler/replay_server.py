@@ -30,6 +30,7 @@ class ReplayServer:
         self.routes: list[tuple[str, dict, tuple[int, dict, bytes]]] = []
         self.faults: list[dict] = []
         self.requests: list[str] = []
+        self.times: list[float] = []      # when each of ``requests`` arrived (time.monotonic())
         self.lock = threading.Lock()
         self.httpd: ThreadingHTTPServer | None = None
         self.delay = 0.0          # seconds added to every answer (to make a crawl take a while)
@@ -56,6 +57,10 @@ class ReplayServer:
     def inject(self, kind: str, count: int = 1, path_prefix: str = "", **params) -> None:
         with self.lock:
             self.faults.append({"kind": kind, "count": count, "prefix": path_prefix, **params})
+
+    def arrivals(self, prefix: str = "") -> list[float]:
+        """When the requests starting with ``prefix`` arrived (monotonic seconds)."""
+        return [t for r, t in zip(self.requests, self.times) if r.startswith(prefix)]
 
     def count(self, prefix: str = "") -> int:
         return sum(1 for r in self.requests if r.startswith(prefix))
@@ -126,6 +131,7 @@ class ReplayServer:
         query = dict(parse_qsl(u.query, keep_blank_values=True))
         with self.lock:
             self.requests.append(h.path)
+            self.times.append(time.monotonic())
         if self.delay:
             time.sleep(self.delay)
         fault = self._fault(u.path)

@@ -28,13 +28,14 @@ RENDERED = """<main id="timeline"><article class="post" data-post-id="7">
  </div></section></article></main>"""
 
 
-def serve_web(replay):
+def serve_web(replay, robots: str | None = None, robots_status: int = 200):
     page = (WEB / "mikroblog.html").read_text(encoding="utf-8")
     replay.add("/mikroblog/calon", page.replace("{handle}", "calon"), content_type="text/html; charset=utf-8")
     replay.add("/mikroblog/private/calon", page.replace("{handle}", "calon"), content_type="text/html")
     for n in (1, 2):
         replay.add("/mikroblog/api/calon/posts", (WEB / f"posts.page{n}.json").read_bytes(), query={"page": str(n)})
-    replay.add("/robots.txt", (WEB / "robots.txt").read_text(), content_type="text/plain")
+    replay.add("/robots.txt", (WEB / "robots.txt").read_text() if robots is None else robots,
+               status=robots_status, content_type="text/plain")
 
 
 def watchlist(url: str, path: str = "/mikroblog/calon") -> str:
@@ -127,3 +128,119 @@ def test_source_gone_quiet_is_flagged_for_status(workspace, replay):
         db.close()
     assert [(s["platform"], s["handle"]) for s in silent] == [("web", "calon")]
     assert "selector profile" in (account_runs(workspace)[-1]["message"] or "")
+
+
+def test_robots_groups_are_matched_by_the_product_token(workspace, replay):
+    """RFC 9309 §2.2.1: the group named "Pantau" applies, not groups whose names happen to be words
+    of the User-Agent line ("collects", "monitor") or prefixes of the token ("pan")."""
+    serve_web(replay, robots="User-agent: Pantau\nAllow: /\n\nUser-agent: collects\nDisallow: /\n\n"
+                             "User-agent: neutrality\nDisallow: /\n")
+    setup_workspace(workspace, watchlist(replay.url))
+    r = crawl(workspace)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert replay.count("/mikroblog/calon") == 1
+    # a group for another crawler whose name is a prefix of the token: "*" applies, not "pan"
+    replay.routes.clear()
+    serve_web(replay, robots="User-agent: pan\nDisallow: /\n\nUser-agent: *\nAllow: /\n")
+    assert crawl(workspace).returncode == 0
+    # and Pantau's own group is obeyed
+    replay.routes.clear()
+    serve_web(replay, robots="User-agent: *\nAllow: /\n\nUser-agent: pantau\nDisallow: /mikroblog/\n")
+    r = crawl(workspace)
+    assert r.returncode == 1 and "forbidden by robots.txt" in r.stderr
+    assert replay.count("/mikroblog/calon") == 2
+
+
+@pytest.mark.parametrize("fault", ["503", "drop"])
+def test_robots_txt_unreachable_means_not_crawled(workspace, replay, fault):
+    """RFC 9309 §2.3.1.4: a robots.txt answering 5xx, or not at all, is a complete disallow."""
+    if fault == "503":
+        serve_web(replay, robots="<h1>Service Unavailable</h1>", robots_status=503)
+    else:
+        serve_web(replay)
+        replay.inject("drop", count=100, path_prefix="/robots.txt")
+    setup_workspace(workspace, watchlist(replay.url), "retries = 1\n")
+    r = crawl(workspace)
+    assert r.returncode == 1, r.stdout + r.stderr
+    want = "robots.txt unreachable (HTTP 503): not crawled" if fault == "503" else "robots.txt unreachable ("
+    assert want in (account_runs(workspace)[-1]["message"] or ""), account_runs(workspace)
+    assert replay.count("/mikroblog/") == 0
+    assert interactions(workspace) == set()
+
+
+def test_robots_txt_missing_4xx_allows_crawling(workspace, replay):
+    """RFC 9309 §2.3.1.3: a 4xx robots.txt means no rules, whatever its page says."""
+    serve_web(replay, robots="User-agent: *\nDisallow: /\n", robots_status=404)
+    setup_workspace(workspace, watchlist(replay.url))
+    r = crawl(workspace)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert replay.count("/mikroblog/api/calon/posts") == 2
+
+
+def test_a_page_that_never_goes_idle_is_read(workspace, replay):
+    """A page polling for news every 200 ms never reaches "networkidle": navigation waits for
+    "load" and the profile's wait_for, so its posts are read instead of timing out."""
+    serve_web(replay)
+    page = (WEB / "mikroblog.html").read_text(encoding="utf-8").replace("{handle}", "calon")
+    # the first ping goes out while the page loads, so the page is seen polling however fast it is read
+    poll = ("<script>function ping() { fetch('/mikroblog/ping?' + Date.now()); } ping(); "
+            "setInterval(ping, 200);</script></body>")
+    replay.routes.insert(0, ("/mikroblog/calon", {}, (200, {"Content-Type": "text/html"},
+                                                      page.replace("</body>", poll).encode())))
+    replay.add("/mikroblog/ping", {})
+    setup_workspace(workspace, watchlist(replay.url), "timeout = 15.0\n")
+    r = crawl(workspace)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert replay.count("/mikroblog/ping") > 0
+    assert len([g for g in interactions(workspace) if g[1] == "comment"]) == 4
+
+
+def test_crawl_delay_applies_between_load_more_clicks(workspace, replay):
+    """A click's XHR is the browser's own request: Scrapy's delay never sees it, so load_more
+    waits the site's Crawl-delay for Pantau before each click."""
+    serve_web(replay, robots="User-agent: Pantau\nCrawl-delay: 2\nAllow: /\n\nUser-agent: *\nDisallow: /\n")
+    setup_workspace(workspace, watchlist(replay.url))
+    r = crawl(workspace)
+    assert r.returncode == 0, r.stdout + r.stderr
+    first, second = replay.arrivals("/mikroblog/api/calon/posts")
+    assert second - first >= 2.0, second - first
+
+
+def test_load_more_stopped_at_max_clicks_is_noted_and_not_listed(workspace, replay):
+    """An endless "load more" stopped at max_clicks with posts still in the window: the account
+    says so, and its window is not stamped as read (``listed``), so the next run goes back again."""
+    import json
+    serve_web(replay)
+    endless = json.loads((WEB / "posts.page1.json").read_text(encoding="utf-8"))
+    replay.routes[:] = [r for r in replay.routes if r[0] != "/mikroblog/api/calon/posts"]
+    replay.add("/mikroblog/api/calon/posts", endless)      # every page says there is more
+    profile = (Path(__file__).resolve().parents[2] / "crawler" / "profiles" / "sandbox-mikroblog.yaml")
+    (workspace / "profiles").mkdir(exist_ok=True)
+    (workspace / "profiles" / "endless.yaml").write_text(
+        profile.read_text(encoding="utf-8").replace("name: sandbox-mikroblog", "name: endless")
+        .replace("max_clicks: 50", "max_clicks: 3"), encoding="utf-8")
+    setup_workspace(workspace, watchlist(replay.url).replace("profile: sandbox-mikroblog", "profile: endless"))
+    r = crawl(workspace)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert replay.count("/mikroblog/api/calon/posts") == 4          # the first page and three clicks
+    run = account_runs(workspace)[-1]
+    assert "max_clicks (3)" in (run["message"] or ""), run
+    cursors = rows(workspace, "SELECT cursors FROM accounts WHERE platform='web'")[0][0]
+    assert "listed" not in json.loads(cursors or "{}"), cursors
+
+
+def test_a_page_redirected_off_the_allowed_hosts_fails_the_account(workspace, replay):
+    """Chromium follows a page's redirect itself: a page that ends on a host off [crawl]
+    allowed_hosts fails the account instead of being read. (Both hosts are this machine.)"""
+    serve_web(replay)
+    port = replay.httpd.server_address[1]
+    replay.add("/mikroblog/away", "", status=302, headers={"Location": f"http://localhost:{port}/mikroblog/calon"},
+               content_type="text/plain")
+    setup_workspace(workspace, watchlist(replay.url, "/mikroblog/away"))
+    toml = (workspace / "pantau.toml").read_text(encoding="utf-8")
+    (workspace / "pantau.toml").write_text(toml.replace('["127.0.0.1", "localhost"]', '["127.0.0.1"]'),
+                                           encoding="utf-8")
+    r = crawl(workspace)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "not in [crawl] allowed_hosts" in (account_runs(workspace)[-1]["message"] or "")
+    assert interactions(workspace) == set()
