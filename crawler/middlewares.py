@@ -8,8 +8,9 @@ plus what Scrapy's ``RetryMiddleware`` does not do: it waits as the server asks
 seconds, plus a second's margin for clocks that differ), pauses what the limit covers
 meanwhile (the host, or one endpoint where the spider says limits are per endpoint),
 caps each wait at ``[crawl] max_retry_wait``, and retries a JSON body that does not
-parse (cut short). A 429 that says a quota is spent (the spider's ``quota_spent``) is
-never retried; once a spider says the platform's quota is spent for the run
+parse (cut short). A 4xx that the spider's ``rate_limited`` calls a rate limit (YouTube's
+403 ``rateLimitExceeded``) is retried like a 429. A 429 that says a quota is spent (the
+spider's ``quota_spent``) is never retried; once a spider says the platform's quota is spent for the run
 (:func:`crawler.accountstats.stop_all`), the budget middleware sends nothing more.
 """
 
@@ -187,7 +188,10 @@ class RetryMiddleware(ScrapyRetryMiddleware):
     (the spider's ``quota_spent(response)``, X's monthly ``usage-capped``) is handed
     to the spider at once, and one that says requests remain
     (``x-rate-limit-remaining`` > 0, no ``Retry-After``: too many at once) is retried
-    after a short backoff of that request alone, not after the reset. A spider with
+    after a short backoff of that request alone, not after the reset. A status Scrapy does not
+    retry is retried like a 429 when the spider's ``rate_limited(response)`` says it is a rate
+    limit (Google answers "too fast" with 403 ``rateLimitExceeded``, no Retry-After: backoff).
+    A spider with
     ``PATIENT_SERVER_ERRORS`` (X: "503 overloaded, wait and retry") gets
     ``PANTAU_SERVER_ERROR_RETRIES`` retries of a 5xx at ``PANTAU_SERVER_ERROR_BACKOFF``
     × 2^n; a 5xx waits for ``Retry-After`` only, never for a rate-limit reset.
@@ -274,11 +278,18 @@ class RetryMiddleware(ScrapyRetryMiddleware):
         check = getattr(self.spider, "quota_spent", None)
         return bool(check is not None and check(response))
 
+    def rate_limited(self, response) -> bool:
+        check = getattr(self.spider, "rate_limited", None)
+        return bool(check is not None and check(response))
+
     def process_response(self, request, response, spider=None):
         if request.meta.get("dont_retry", False):
             return response
         status = response.status
         remaining = _remaining(response.headers)
+        if 400 <= status < 500 and status not in self.retry_http_codes and self.rate_limited(response):
+            wait = parse_wait(response.headers, time.time())
+            return self.retry_after(request, f"{response_status_message(status)} (rate limit)", wait) or response
         if status in self.retry_http_codes:
             reason = response_status_message(status)
             if status == 429 and self.quota_spent(response):

@@ -70,6 +70,11 @@ class Platform:
 
 
 _SOCIAL_HANDLE = r"^@?[A-Za-z0-9._]{1,100}$"
+#: one character of a YouTube handle: a letter, digit or '_' of any script (``\w``), '.', '-', or a
+#: combining mark of the scripts whose vowel signs ``\w`` does not count (Latin diacritics,
+#: Indic, Thai, Lao, Myanmar, Khmer, Balinese, Javanese)
+_YT_HANDLE_CHAR = (r"[\w.\-\u0300-\u036f\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+                   r"\u1b00-\u1b7f\ua980-\ua9df]")
 _COMMON_NOT_PROFILE = frozenset({
     "p", "reel", "reels", "tv", "stories", "explore", "watch", "channel", "c", "user", "profile",
     "people", "pages", "groups", "share", "hashtag", "i", "intent", "home", "status", "search",
@@ -94,8 +99,11 @@ PLATFORMS: dict[str, Platform] = {p.name: p for p in (
     ),
     Platform(
         name="youtube", title="YouTube", routes=(API,), kinds=("comment", "reply"),
-        handle_pattern=r"^(UC[A-Za-z0-9_-]{22}|@[A-Za-z0-9._-]{3,100})$",
-        handle_example="a YouTube channel id (UC...) or @handle",
+        # a handle: 3-30 letters or digits of any script (with the marks that write them:
+        # Devanagari, Thai, Javanese ... vowel signs, which Python's \w leaves out), '.', '_', '-';
+        # the '@' is optional (channels.list forHandle takes both; the spider adds it)
+        handle_pattern=r"^(UC[A-Za-z0-9_-]{22}|@?" + _YT_HANDLE_CHAR + r"{3,30})$",
+        handle_example="a YouTube channel id (UC...) or a handle (@name or name, 3-30 characters)",
         base_url="https://www.googleapis.com", api_key_env="PANTAU_YOUTUBE_API_KEY",
         aliases=("youtube", "yt"), hosts=("youtube.com", "youtu.be"), case_sensitive_ids=True,
     ),

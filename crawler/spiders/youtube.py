@@ -4,14 +4,19 @@ channels (id or forHandle) -> the uploads playlist -> playlistItems (videos,
 newest first, down to the window's start) -> videos (statistics, to re-read
 only videos whose comment count moved) -> commentThreads (top-level comments
 with some replies) -> comments.list?parentId for threads whose replies were
-cut short. ``quotaExceeded`` stops the spider for the day; ``commentsDisabled``
-is normal and only counted.
+cut short. ``quotaExceeded`` (and ``dailyLimitExceeded``) stops the spider for the
+day, as does a key the API refuses (``keyInvalid``, ``accessNotConfigured``: the API is
+not enabled for the key's project); ``rateLimitExceeded`` is retried with backoff by
+the retry middleware (:meth:`YouTubeSpider.rate_limited`). ``commentsDisabled`` and a
+members-only video's ``forbidden`` are normal and only counted, as is a channel without
+uploads (its uploads playlist is ``playlistNotFound``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Iterable
 from urllib.parse import urlencode
 
@@ -23,6 +28,7 @@ from storage import platforms as registry
 from storage.records import Actor, Interaction, Post
 
 API = "{base}/youtube/v3/{method}?{query}"
+CHANNEL_ID = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
 DEFAULT_KEY_ENV = registry.get("youtube").api_key_env
 
 
@@ -32,8 +38,18 @@ def api(base: str, method: str, key: str, **params) -> str:
     return API.format(base=base, method=method, query=urlencode(q))
 
 
+#: the day's quota is spent: nothing more today (``dailyLimitExceeded`` is the older name)
+QUOTA_REASONS = ("quotaExceeded", "dailyLimitExceeded")
+#: too many requests too fast (per project or per user): retried with backoff, never an answer
+RATE_LIMIT_REASONS = ("rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED")
+
+
 def error_reason(body: bytes | str | dict) -> str | None:
-    """``error.errors[].reason`` (or an ErrorInfo reason) of a Google API error body."""
+    """``error.errors[].reason`` (or an ErrorInfo reason) of a Google API error body.
+
+    A refused key reads ``keyInvalid`` and an API not enabled for the key's project
+    ``accessNotConfigured``, whichever of the two spellings (legacy ``errors[]``, ErrorInfo
+    ``details[]``) the answer carries."""
     try:
         data = body if isinstance(body, dict) else json.loads(body)
     except ValueError:
@@ -46,6 +62,8 @@ def error_reason(body: bytes | str | dict) -> str | None:
     for r in details + reasons:
         if r in ("API_KEY_INVALID", "keyInvalid"):
             return "keyInvalid"
+        if r in ("SERVICE_DISABLED", "accessNotConfigured"):
+            return "accessNotConfigured"
     return reasons[0] if reasons else (details[0] if details else None)
 
 
@@ -57,13 +75,23 @@ def actor_from_snippet(sn: dict) -> Actor:
                  display_name=name or None, profile_url=sn.get("authorChannelUrl"), platform_id=cid)
 
 
-def comment_text(sn: dict) -> str | None:
-    return sn.get("textOriginal") or html_to_text(sn.get("textDisplay"))
+def comment_text(sn: dict, *, plain: bool = False) -> str | None:
+    """What the commenter wrote: ``textOriginal`` when given (Google guarantees it only to the
+    comment's author), else ``textDisplay``, which is already plain text when the request asked
+    ``textFormat=plainText`` (``plain``): converting it as HTML would drop what looks like a tag
+    (``<b>``) and turn a typed ``&amp;`` into ``&``. Only an HTML answer is converted."""
+    original = sn.get("textOriginal")
+    if original:
+        return original
+    display = sn.get("textDisplay")
+    return display if plain else html_to_text(display)
 
 
-def thread_interactions(data: dict, *, channel_id: str, video_id: str, target: str, origin: str
-                        ) -> tuple[list[Interaction], list[str]]:
-    """commentThreads answer -> comments and included replies; thread ids whose replies are partial."""
+def thread_interactions(data: dict, *, channel_id: str, video_id: str, target: str, origin: str,
+                        plain: bool = False) -> tuple[list[Interaction], list[str]]:
+    """commentThreads answer -> comments and included replies; thread ids whose replies are partial.
+
+    ``plain``: the answer was asked with ``textFormat=plainText`` (see :func:`comment_text`)."""
     out, partial = [], []
     video_url = f"{origin}/watch?v={video_id}"
     for th in data.get("items") or []:
@@ -74,10 +102,11 @@ def thread_interactions(data: dict, *, channel_id: str, video_id: str, target: s
             out.append(Interaction(platform="youtube", kind="comment", target_account=target,
                                    actor=actor_from_snippet(tsn), post_id=video_id, post_url=video_url,
                                    interaction_id=top.get("id") or tid, url=f"{video_url}&lc={top.get('id') or tid}",
-                                   text=comment_text(tsn), created_at=tsn.get("publishedAt"), raw=top))
+                                   text=comment_text(tsn, plain=plain), created_at=tsn.get("publishedAt"),
+                                   raw=top))
         replies = (th.get("replies") or {}).get("comments") or []
         out += reply_interactions(replies, channel_id=channel_id, video_id=video_id, target=target,
-                                  origin=origin, parent=tid)
+                                  origin=origin, parent=tid, plain=plain)
         total = (th.get("snippet") or {}).get("totalReplyCount") or 0
         if total > len(replies):
             partial.append(tid)
@@ -85,7 +114,7 @@ def thread_interactions(data: dict, *, channel_id: str, video_id: str, target: s
 
 
 def reply_interactions(comments: list[dict], *, channel_id: str, video_id: str, target: str, origin: str,
-                       parent: str) -> list[Interaction]:
+                       parent: str, plain: bool = False) -> list[Interaction]:
     out = []
     video_url = f"{origin}/watch?v={video_id}"
     for c in comments:
@@ -95,7 +124,7 @@ def reply_interactions(comments: list[dict], *, channel_id: str, video_id: str, 
         out.append(Interaction(platform="youtube", kind="reply", target_account=target,
                                actor=actor_from_snippet(sn), post_id=video_id, post_url=video_url,
                                interaction_id=c["id"], parent_id=sn.get("parentId") or parent,
-                               url=f"{video_url}&lc={c['id']}", text=comment_text(sn),
+                               url=f"{video_url}&lc={c['id']}", text=comment_text(sn, plain=plain),
                                created_at=sn.get("publishedAt"), raw=c))
     return out
 
@@ -123,18 +152,39 @@ class YouTubeSpider(ApiSpider):
                 continue
             acc["_base"] = self.base_url(acc)
             handle = acc.get("display_handle") or acc["handle"]
-            ident = {"id": handle} if handle.startswith("UC") else {"forHandle": handle if handle.startswith("@") else "@" + handle}
+            # a channel id, else a handle (written with or without "@"; forHandle gets it with)
+            ident = {"id": handle} if CHANNEL_ID.match(handle) else \
+                {"forHandle": handle if handle.startswith("@") else "@" + handle}
             yield self.request(api(acc["_base"], "channels", self.key, part="contentDetails,statistics", **ident),
                                self.parse_channel, acc, meta={"what": "channels"})
+
+    def rate_limited(self, response) -> bool:
+        """Google says "too fast" with a 403 (or a 429) whose reason is ``rateLimitExceeded`` or
+        ``userRateLimitExceeded``, and documents no Retry-After: the retry middleware retries it
+        with backoff, within ``[crawl] retries`` and ``max_retry_wait``."""
+        return response.status in (403, 429) and error_reason(response.body) in RATE_LIMIT_REASONS
 
     def on_error_response(self, response) -> Iterable:
         acc = self.accounts[response.meta["account_id"]]
         reason = error_reason(response.body)
         what = response.meta.get("what")
-        if reason == "quotaExceeded":
+        if reason in QUOTA_REASONS:
             self.stop_for_the_day("YouTube quota exceeded: stopped until the daily reset")
         if reason == "keyInvalid":
             self.stop_for_the_day(f"YouTube API key in {self.key_env} is not valid")
+        if reason == "accessNotConfigured":
+            self.stop_for_the_day(f"the YouTube Data API v3 is not enabled for the Google Cloud project of the "
+                                  f"API key in {self.key_env}: enable it in the project's API library")
+        if reason in RATE_LIMIT_REASONS:
+            raise StopAccount(f"YouTube rate limit ({reason}) still refused after the retries")
+        if response.status == 404 and what == "playlistItems" and reason == "playlistNotFound":
+            # YouTube names an uploads playlist for every channel, but one without uploads is "not found"
+            self.note(acc["id"], "channels without uploads")
+            return []
+        if response.status == 403 and reason == "forbidden" and what in ("threads", "replies"):
+            # a members-only video: an API key is not a member; the video is skipped, not the account
+            self.note(acc["id"], "members-only videos skipped")
+            return []
         if reason == "commentsDisabled" and what in ("threads", "replies"):
             self.note(acc["id"], "videos with comments disabled")
             if what == "threads":
@@ -194,8 +244,9 @@ class YouTubeSpider(ApiSpider):
         if videos and self.kinds(acc) & {"comment", "reply"}:
             for v in videos:
                 self.hold(acc, v["id"])     # pending until its statistics say what to read
+            # at most 50 ids (one page of the playlist); maxResults is not supported with id
             yield self.request(api(acc["_base"], "videos", self.key, part="statistics",
-                                   id=",".join(v["id"] for v in videos), maxResults=50),
+                                   id=",".join(v["id"] for v in videos)),
                                self.parse_videos, acc, meta={"what": "videos", "videos": videos})
         token = data.get("nextPageToken")
         if token and not reached_end:
@@ -246,7 +297,7 @@ class YouTubeSpider(ApiSpider):
         vid = response.meta["post_key"]
         items, partial = thread_interactions(data, channel_id=acc["_channel"], video_id=vid,
                                              target=acc.get("display_handle") or acc["handle"],
-                                             origin=self.site_origin(acc))
+                                             origin=self.site_origin(acc), plain=True)
         # comments are open again: forget that they were disabled (a null removes the key)
         reopened = {vid: {"comments_disabled": None}} if response.meta.get("was_disabled") else {}
         yield self.batch(acc, items, post_cursors=reopened)
@@ -267,7 +318,7 @@ class YouTubeSpider(ApiSpider):
         tid = response.meta["parent"]
         items = reply_interactions(data.get("items") or [], channel_id=acc["_channel"], video_id=vid,
                                    target=acc.get("display_handle") or acc["handle"],
-                                   origin=self.site_origin(acc), parent=tid)
+                                   origin=self.site_origin(acc), parent=tid, plain=True)
         yield self.batch(acc, items)
         token = data.get("nextPageToken")
         if token:

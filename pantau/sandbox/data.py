@@ -208,7 +208,7 @@ class Node:
     """A post, reply, quote or repost wrapper; ``author`` -1 is the watched account itself."""
 
     __slots__ = ("seq", "pid", "author", "t", "text", "kind", "parent", "children", "likes", "reposts",
-                 "quotes", "reblog_of", "comments_disabled", "pinned", "hidden")
+                 "quotes", "reblog_of", "comments_disabled", "members_only", "pinned", "hidden")
 
     def __init__(self, seq: int, author: int, t: float, text: str, kind: str, parent: "Node | None" = None):
         self.seq = seq
@@ -224,6 +224,7 @@ class Node:
         self.quotes: list[Node] = []
         self.reblog_of: Node | None = None
         self.comments_disabled = False
+        self.members_only = False        # YouTube: a members-only video, whose comments a key cannot list
         self.pinned = False
         self.hidden = ""                 # bluesky thread placeholder: "" | "blocked" | "notfound"
 
@@ -505,9 +506,12 @@ class World:
         first_of_platform = next(x for x in self.watched if x.platform == w.platform).idx == w.idx
         busy_idx = n_posts // 2 if (w.platform != "web" and (p.busy_everywhere or first_of_platform)) else -1
         disabled_idx = n_posts - 3 if w.platform == "youtube" and n_posts > 4 else -1
+        members_idx = n_posts - 2 if w.platform == "youtube" and n_posts > 4 else -1
         reblog_slots = set(rng.sample(range(n_posts), min(p.reblogs, n_posts))) if social else set()
         for i, t in enumerate(times):
             post = self._node(c, -1, t, names.fill(rng.choice(names.POST_TEMPLATES), rng), "post")
+            # members-only: set without a draw, so every post keeps the content it had
+            post.members_only = i == members_idx
             if i == disabled_idx:
                 post.comments_disabled = True
             elif i == busy_idx:
@@ -539,7 +543,7 @@ class World:
                 wrapper = self._node(c, -1, t + rng.uniform(60, 3600), "", "reblog")
                 wrapper.reblog_of = orig
         # strangers' text that must stay text everywhere: markup and a formula on the newest posts
-        commented = [n for n in reversed(c.posts) if any(k.author != -1 for k in n.children)]
+        commented = [n for n in reversed(c.posts) if any(k.author != -1 for k in n.children) and not n.members_only]
         for post, text in zip(commented, names.TRICKY_TEXTS[:2]):
             next(k for k in post.children if k.author != -1).text = text
         if w.platform == "bluesky" and c.posts:
@@ -615,7 +619,7 @@ class World:
 
                 added = {"comment": 0, "reply": 0, "like": 0, "repost": 0, "quote": 0, "follow": 0}
                 old = [n for n in c.posts if self.anchor - 20 * DAY < n.t < self.anchor - 3 * DAY
-                       and not n.comments_disabled]
+                       and not n.comments_disabled and not n.members_only]
                 target = rng.choice(old) if old else c.posts[0]
                 social = w.platform in SOCIAL
                 for _ in range(2):
@@ -717,7 +721,8 @@ class World:
         Counts what a complete crawl of the watched accounts can collect: comments
         (direct replies to any post or reply of the account; YouTube top-level
         comments), replies further down, likes, reposts, quotes and follows; the account's own posts and
-        replies, hidden thread members and activity on reposted originals are not counted.
+        replies, hidden thread members, activity on reposted originals and comments on YouTube's
+        members-only videos (an API key cannot list them) are not counted.
         """
         out: dict[str, dict[str, int]] = {}
         for w in self.crawlable():
@@ -725,7 +730,7 @@ class World:
             k = out.setdefault(w.platform, {"comment": 0, "reply": 0, "like": 0, "repost": 0, "quote": 0,
                                             "follow": 0})
             for post in c.posts:
-                stack = list(post.children)
+                stack = [] if post.members_only else list(post.children)
                 while stack:
                     n = stack.pop()
                     stack.extend(n.children)

@@ -15,16 +15,20 @@ from datetime import datetime, timezone
 
 from pantau.sandbox.families import API_PREFIX
 from pantau.sandbox.http import Response, json_response
-from pantau.sandbox.youtube import QUOTA_EXCEEDED, error_body
+from pantau.sandbox.youtube import QUOTA_EXCEEDED, RATE_LIMIT_EXCEEDED, error_body
 
-#: 429 with Retry-After: 1 (X: never a Retry-After); 429 without Retry-After but with a reset one
-#: second ahead; a 500 (X: 503); a 503; a slow answer; a complete answer whose JSON body is cut
+#: 429 with Retry-After: 1 (X: never a Retry-After; YouTube: neither Retry-After nor rate headers,
+#: Google documents none); 429 without Retry-After but with a reset one second ahead; a 500 (X: 503); a 503; a slow answer; a complete answer whose JSON body is cut
 #: short; an answer cut off mid-body (the full Content-Length announced, half sent, the connection
 #: closed: a client's data-loss error); the connection closed before any answer; the platform's
 #: quota spent (YouTube: 403 quotaExceeded for the day; X: 429 usage-capped for the month, with
 #: the rate headers X sends, requests left in the window); a 403 for the client (X: Client
-#: Forbidden, client-not-enrolled, as to an App outside a Project).
-KINDS = ("429", "429-reset", "500", "503", "slow", "truncated", "cut", "drop", "quota", "forbidden")
+#: Forbidden, client-not-enrolled, as to an App outside a Project); a rate limit told as the
+#: platform tells it (YouTube: 403 rateLimitExceeded, Google's "slow down, retry with backoff";
+#: elsewhere the platform's 429 with a reset a second ahead, as "429-reset").
+KINDS = ("429", "429-reset", "500", "503", "slow", "truncated", "cut", "drop", "quota", "forbidden", "rate-limit")
+#: the kinds :func:`error_response` answers (the others are served by the platform's handler)
+ERROR_KINDS = ("429", "429-reset", "500", "503", "quota", "forbidden", "rate-limit")
 RANDOM_KINDS = ("429", "429-reset", "500", "slow", "truncated", "cut", "drop")
 API_PREFIXES = tuple(API_PREFIX.values())
 
@@ -146,7 +150,7 @@ def error_response(kind: str, family: str, *, limit: int, window: float, remaini
     headers with every answer, the usage cap's 429 too)."""
     now = time.time()
     if family == "x":
-        if kind in ("429", "429-reset"):
+        if kind in ("429", "429-reset", "rate-limit"):
             r = json_response(X_TOO_MANY, 429, family=family)
             r.headers += rate_headers("x", limit, 0, now + 1.0, window)
             return r
@@ -162,7 +166,9 @@ def error_response(kind: str, family: str, *, limit: int, window: float, remaini
         return json_response(X_UNAVAILABLE, 503, family=family)
     if kind == "forbidden":
         return json_response({"error": "Forbidden"}, 403, family=family)
-    if kind in ("429", "429-reset"):
+    if kind == "rate-limit" and family == "youtube":
+        return json_response(RATE_LIMIT_EXCEEDED, 403, family=family, content_type="application/json; charset=UTF-8")
+    if kind in ("429", "429-reset", "rate-limit"):
         reset = now + 1.0
         if family == "mastodon":
             r = json_response({"error": "Too many requests"}, 429, family=family, content_type="application/json")
@@ -174,6 +180,8 @@ def error_response(kind: str, family: str, *, limit: int, window: float, remaini
                               content_type="application/json; charset=UTF-8")
         else:
             r = json_response({"error": "Too many requests"}, 429, family=family)
+        if family == "youtube":
+            return r            # Google documents no Retry-After and no rate-limit headers: backoff only
         if family in ("mastodon", "bluesky"):
             r.headers += rate_headers(family, limit, 0, reset, window)
         else:   # sites without a documented scheme: both common spellings

@@ -79,7 +79,7 @@ class Sandbox:
                  host: str = "127.0.0.1", *, now: float | None = None, youtube_key: str | None = None,
                  rate_limit: int = 100_000, rate_window: float = 300.0, fault_rate: float = 0.03,
                  slow_seconds: float = 3.0, rate_limits: dict[str, int] | None = None, clock_skew: float = 0.0,
-                 x_protected: tuple[str, ...] = ()):
+                 x_protected: tuple[str, ...] = (), youtube_api_enabled: bool = True):
         self.host = host
         self._port = port
         self.seed = seed
@@ -87,7 +87,7 @@ class Sandbox:
         self.world = World(seed, size, now)
         self.mastodon = Mastodon(self.world)
         self.bluesky = Bluesky(self.world)
-        self.youtube = YouTube(self.world, youtube_key)
+        self.youtube = YouTube(self.world, youtube_key, api_enabled=youtube_api_enabled)
         self.x = X(self.world, protected=x_protected)
         self.mikroblog = Mikroblog(self.world)
         self.pages = Pages(self.world, self.mastodon, self.bluesky, self.youtube)
@@ -142,8 +142,8 @@ class Sandbox:
         return watchlist_yaml(self.world, self.url)
 
     def inject(self, kind: str, count: int = 1, path_prefix: str = "") -> None:
-        """Serve ``kind`` (429, 429-reset, 500, 503, slow, truncated, cut, drop, quota, forbidden) to the next ``count``
-        matching requests."""
+        """Serve ``kind`` (``faults.KINDS``: 429, 429-reset, 500, 503, slow, truncated, cut, drop, quota,
+        forbidden, rate-limit) to the next ``count`` matching requests."""
         self.faults.inject(kind, count, path_prefix)
 
     def advance(self, platform: str | None = None, handle: str | None = None) -> dict:
@@ -210,7 +210,7 @@ class Sandbox:
             remaining, reset, exceeded = limiter.hit(key)
         if exceeded and fault is None:
             resp = faults_mod.rate_limited(family, limit=limit, reset=reset, window=limiter.window)
-        elif fault in ("429", "429-reset", "500", "503", "quota", "forbidden"):
+        elif fault in faults_mod.ERROR_KINDS:
             resp = faults_mod.error_response(fault, family, limit=limit, window=limiter.window,
                                              remaining=remaining if family in RATE_LIMITED else None,
                                              reset=reset if family in RATE_LIMITED else None)

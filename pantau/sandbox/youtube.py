@@ -2,8 +2,11 @@
 
 Shapes follow tests/fixtures/youtube: the uploads playlist, ``nextPageToken``
 paging, threads whose ``replies`` hold only some replies, ``comments.list`` by
-``parentId``, a video with comments disabled, and Google's error envelope.
-Any non-empty ``key`` is accepted unless the sandbox was given one to require.
+``parentId``, a video with comments disabled, a members-only video (its threads 403
+``forbidden``), a channel without uploads (its uploads playlist 404 ``playlistNotFound``),
+and Google's error envelope.
+Any non-empty ``key`` is accepted unless the sandbox was given one to require, or was told
+that the API is not enabled for the key's project (403 ``accessNotConfigured``).
 """
 
 from __future__ import annotations
@@ -44,6 +47,22 @@ COMMENTS_DISABLED = error_body(
 QUOTA_EXCEEDED = error_body(
     403, 'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">'
          'quota</a>.', "quotaExceeded", "youtube.quota")
+#: Google's per-project (or per-user) rate: "slow down", unlike the day's quota
+RATE_LIMIT_EXCEEDED = error_body(403, "Rate Limit Exceeded", "rateLimitExceeded", "usageLimits")
+#: commentThreads.list of a members-only video: a key is not a member (medialab/minet reads it so)
+THREADS_FORBIDDEN = error_body(
+    403, "The comment thread could not be retrieved due to insufficient permissions. The request might not be "
+         "properly authorized.", "forbidden", "youtube.commentThread")
+#: a key of a Google Cloud project that has not enabled the YouTube Data API v3
+ACCESS_NOT_CONFIGURED = error_body(
+    403, "YouTube Data API v3 has not been used in project 123456789012 before or it is disabled. Enable it by "
+         "visiting https://console.developers.google.com/apis/api/youtube.googleapis.com/overview?project="
+         "123456789012 then retry.", "accessNotConfigured", "usageLimits", status="PERMISSION_DENIED",
+    details=[{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED",
+              "domain": "googleapis.com", "metadata": {"service": "youtube.googleapis.com",
+                                                       "consumer": "projects/123456789012"}}])
+#: a channel that exists but never uploaded: its uploads playlist id is given, the playlist is not found
+EMPTY_CHANNEL = "kanalkosong"
 
 
 class YtError(Exception):
@@ -74,12 +93,19 @@ def _etag(*parts: object) -> str:
 
 
 class YouTube:
-    def __init__(self, world: World, required_key: str | None = None):
+    def __init__(self, world: World, required_key: str | None = None, *, api_enabled: bool = True):
         self.world = world
         self.required_key = required_key
+        self.api_enabled = api_enabled
 
     def channel_id(self, w: Watched) -> str:
         return self.world.yt_channel_watched(w)
+
+    def empty_channel(self) -> Watched:
+        """A channel known to the API but not watched by the sandbox's watchlist: no uploads."""
+        w = Watched(-1, "youtube", EMPTY_CHANNEL, "Kanal Kosong", "dpd", None, "Kanal Kosong")
+        w.created = self.world.anchor - 90 * 86400.0
+        return w
 
     def _content_of(self, some_id: str, index: int) -> Content | None:
         if len(some_id) <= index or some_id[index] not in YT_ALPHABET:
@@ -156,6 +182,8 @@ class YouTube:
                 raise YtError(403, MISSING_KEY)
             if self.required_key and key != self.required_key:
                 raise YtError(400, KEY_INVALID)
+            if not self.api_enabled:
+                raise YtError(403, ACCESS_NOT_CONFIGURED)
             if not req.query.get("part"):
                 raise YtError(400, error_body(400, "No filter selected. Expected one of: ...", "missingRequiredParameter",
                                               "youtube.parameter", location="part"))
@@ -182,12 +210,13 @@ class YouTube:
     def channels(self, req: Request) -> dict:
         q = req.query
         found: list[Watched] = []
+        channels = [w for w in self.world.watched if w.platform == "youtube"] + [self.empty_channel()]
         if q.get("forHandle"):
             h = q["forHandle"].lstrip("@").lower()
-            found = [w for w in self.world.watched if w.platform == "youtube" and w.stem == h]
+            found = [w for w in channels if w.stem == h]
         elif q.get("id"):
             ids = set(q["id"].split(","))
-            found = [w for w in self.world.watched if w.platform == "youtube" and self.channel_id(w) in ids]
+            found = [w for w in channels if self.channel_id(w) in ids]
         else:
             raise YtError(400, error_body(400, "No filter selected. Expected one of: forHandle, id, mine, forUsername",
                                           "missingRequiredParameter", "youtube.parameter"))
@@ -258,6 +287,8 @@ class YouTube:
                 location="videoId"))
         if video.comments_disabled:
             raise YtError(403, COMMENTS_DISABLED)
+        if video.members_only:
+            raise YtError(403, THREADS_FORBIDDEN)
         tops = sorted(video.children, key=lambda n: n.t, reverse=True)
         start = _offset(req.query.get("pageToken"), "CT")
         page = tops[start:start + limit]
@@ -293,6 +324,8 @@ class YouTube:
             raise YtError(404, error_body(404, "The comment identified by the <code>parentId</code> parameter "
                                                "could not be found.", "commentNotFound", "youtube.comment",
                                           location="parentId"))
+        if top.parent.members_only:
+            raise YtError(403, THREADS_FORBIDDEN)
         replies = self.thread_replies(top)
         start = _offset(req.query.get("pageToken"), "CM")
         page = replies[start:start + limit]

@@ -17,7 +17,9 @@ def serve(replay, *, posts: int = 30, likes: int = 60, replies: int = 5, page: i
     replay.routes.clear()
     me = {"id": ACCOUNT, "username": "calon", "acct": "calon", "display_name": "Calon",
           "followers_count": 0, "hide_collections": False}
-    replay.add("/api/v1/accounts/lookup", me, query={"acct": "calon"})
+    # the replay server stands in for warga.example, which answers its own user@domain as local
+    for acct in ("calon", "calon@warga.example"):
+        replay.add("/api/v1/accounts/lookup", me, query={"acct": acct})
     statuses = []
     for p in range(posts):
         sid = str(5_000_000 - p)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.spiders.youtube import error_reason, reply_interactions, thread_interactions
+from crawler.spiders.youtube import comment_text, error_reason, reply_interactions, thread_interactions
 from tests.crawler.conftest import account_runs, crawl, full_pass_due, interactions, load_fixture, rows, setup_workspace
 
 CHANNEL = "UCq7KandidatContohX3mR9w"
@@ -152,3 +152,158 @@ def test_the_full_pass_asks_again_about_videos_with_comments_disabled(workspace,
     full_pass_due(workspace)
     assert crawl(workspace, env=KEY).returncode == 0
     assert replay.count(disabled) == 2
+
+
+# ---- against the sandbox: what the real API answers on less common paths -----------------------
+SANDBOX_KEY = {"PANTAU_YOUTUBE_API_KEY": "sandbox-key"}
+
+
+def _youtube_sandbox(workspace, sb, toml_extra: str = "", extra: str = "") -> None:
+    from pantau.sandbox.server import watchlist_yaml
+    setup_workspace(workspace, watchlist_yaml(sb.world, sb.url, {"youtube"}) + extra, toml_extra)
+
+
+def test_a_channel_without_uploads_completes_with_a_note(workspace):
+    """The uploads playlist of a channel that never uploaded is 404 playlistNotFound: no videos."""
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1) as sb:
+        empty = f"""  - name: Kanal Kosong
+    role: dpd
+    accounts:
+      - platform: youtube
+        handle: "@kanalkosong"
+        url: {sb.url}/@kanalkosong
+"""
+        _youtube_sandbox(workspace, sb, extra=empty)
+        r = crawl(workspace, env=SANDBOX_KEY)
+        assert r.returncode == 0, r.stdout + r.stderr
+        runs = {a["handle"]: a for a in account_runs(workspace)}
+        assert runs["kanalkosong"]["status"] == "ok", runs
+        assert "channels without uploads" in (runs["kanalkosong"]["message"] or "")
+        assert {a["status"] for a in runs.values()} == {"ok"}
+
+
+def test_members_only_videos_are_skipped_not_the_account(workspace):
+    """commentThreads.list of a members-only video is 403 forbidden: a note, the video's cursor
+    advances, the account completes; every other comment is collected."""
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1) as sb:
+        members = [p.pid for w in sb.world.watched if w.platform == "youtube" for p in sb.world.content(w).posts
+                   if p.members_only]
+        _youtube_sandbox(workspace, sb)
+        r = crawl(workspace, env=SANDBOX_KEY)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert {a["status"] for a in account_runs(workspace)} == {"ok"}
+        assert all("members-only videos skipped" in (a["message"] or "") for a in account_runs(workspace))
+        got = interactions(workspace)
+        assert len(got) == sum(sb.totals()["youtube"].values())
+        cursors = rows(workspace, "SELECT cursors FROM posts WHERE post_id IN (%s)" % ",".join("?" * len(members)),
+                       members)
+        assert cursors and all('"seen"' in c[0] for c in cursors), cursors
+        # the next night asks again only if the count moves
+        before = sb.stats()["by_endpoint"].get("youtube.comment_threads", 0)
+        assert crawl(workspace, env=SANDBOX_KEY).returncode == 0
+        assert sb.stats()["by_endpoint"].get("youtube.comment_threads", 0) == before
+
+
+def test_rate_limit_403_is_retried_with_backoff(workspace):
+    """Google's 403 rateLimitExceeded means "slow down": retried (no Retry-After is sent), not a failure."""
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1) as sb:
+        _youtube_sandbox(workspace, sb, "max_retry_wait = 30.0\n")
+        sb.inject("rate-limit", count=2, path_prefix="/youtube/v3/commentThreads")
+        sb.inject("429", count=1, path_prefix="/youtube/v3/playlistItems")
+        r = crawl(workspace, env=SANDBOX_KEY)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert sb.stats()["faults"] == {"rate-limit": 2, "429": 1}
+        assert {a["status"] for a in account_runs(workspace)} == {"ok"}
+        assert sum(a["retries"] for a in account_runs(workspace)) == 3
+        assert len(interactions(workspace)) == sum(sb.totals()["youtube"].values())
+
+
+def test_rate_limit_403_that_persists_fails_the_account_after_the_retries(workspace):
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1) as sb:
+        _youtube_sandbox(workspace, sb, "retries = 2\n")
+        sb.inject("rate-limit", count=100, path_prefix="/youtube/v3/channels")
+        r = crawl(workspace, env=SANDBOX_KEY)
+        assert r.returncode == 1
+        assert "rateLimitExceeded" in r.stderr
+        assert sb.stats()["faults"]["rate-limit"] == 2 * 3     # two channels, each asked 1 + 2 times
+
+
+def test_api_not_enabled_for_the_keys_project_stops_every_youtube_account(workspace):
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1, youtube_api_enabled=False) as sb:
+        _youtube_sandbox(workspace, sb)
+        r = crawl(workspace, env=SANDBOX_KEY)
+        assert r.returncode == 1
+        assert "not enabled" in r.stderr and "PANTAU_YOUTUBE_API_KEY" in r.stderr
+        runs = account_runs(workspace)
+        assert len(runs) == 2 and all(a["status"] == "failed" and "not enabled" in a["message"] for a in runs)
+        assert sb.stats()["requests"] <= 2
+
+
+def test_daily_limit_exceeded_stops_the_spider_like_quota_exceeded(workspace, replay):
+    from pantau.sandbox.youtube import error_body
+    serve_youtube(replay)
+    replay.add("/youtube/v3/commentThreads", error_body(403, "Daily Limit Exceeded", "dailyLimitExceeded",
+                                                        "usageLimits"), status=403, query={"videoId": "kC7dBt2Qx9A"})
+    replay.routes.insert(0, replay.routes.pop())    # before the recorded answer for that video
+    setup_workspace(workspace, watchlist(replay.url))
+    r = crawl(workspace, env=KEY)
+    assert r.returncode == 1
+    assert "quota exceeded" in r.stderr
+
+
+def test_videos_list_is_asked_by_id_without_max_results(workspace, replay):
+    """videos.list documents maxResults as not supported together with id."""
+    serve_youtube(replay)
+    setup_workspace(workspace, watchlist(replay.url))
+    assert crawl(workspace, env=KEY).returncode == 0
+    asked = [q for q in replay.requests if q.startswith("/youtube/v3/videos?")]
+    assert asked and not any("maxResults" in q for q in asked)
+
+
+def test_plain_text_comments_are_kept_as_typed():
+    """With textFormat=plainText, textDisplay is what was typed: '<b>' and '&amp;' stay as they are
+    (textOriginal is guaranteed only to the comment's author, so it may be missing)."""
+    from pantau.sandbox.server import Sandbox
+    from tests.pantau.sandbox.conftest import Client
+    with Sandbox(size="small", seed=1) as sb:
+        c = Client(sb)
+        try:
+            w = sb.world.find("youtube", "calonsatu")
+            vid = max(sb.world.content(w).posts, key=lambda p: p.t).pid     # has the markup comment
+            body = c.json("/youtube/v3/commentThreads", part="snippet,replies", videoId=vid, maxResults="100",
+                          textFormat="plainText", key="k")
+        finally:
+            c.close()
+    typed = "Lihat <b>ini</b> &amp; itu"
+    body["items"][0]["snippet"]["topLevelComment"]["snippet"]["textDisplay"] = typed
+    for t in body["items"]:
+        t["snippet"]["topLevelComment"]["snippet"].pop("textOriginal", None)
+    items, _ = thread_interactions(body, channel_id="UCnobody", video_id=vid, target="@calonsatu",
+                                   origin="https://www.youtube.com", plain=True)
+    texts = [i.text for i in items if i.kind == "comment"]
+    assert typed in texts
+    assert any("<script>" in (t or "") for t in texts), "the sandbox's markup comment stays text"
+    # an HTML answer is still converted
+    html_sn = {"textDisplay": "a &amp; b<br>c"}
+    assert comment_text(html_sn) == "a & b\nc"
+
+
+def test_a_handle_written_without_at_is_crawled(workspace):
+    from pantau.sandbox.server import Sandbox
+    with Sandbox(size="small", seed=1) as sb:
+        setup_workspace(workspace, f"""candidates:
+  - name: Calon Tiga
+    accounts:
+      - platform: youtube
+        handle: calontiga
+        url: {sb.url}/@calontiga
+""")
+        r = crawl(workspace, env=SANDBOX_KEY)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert [a["status"] for a in account_runs(workspace)] == ["ok"]
+        assert len(interactions(workspace)) > 0

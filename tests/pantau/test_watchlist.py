@@ -192,3 +192,33 @@ def test_set_enabled_keeps_comments_and_round_trips(tmp_path):
     assert candidates(tmp_path) == [("Calon Satu", "kepala-daerah")]
     with pytest.raises(PantauError, match="not in any watchlist"):
         set_enabled(tmp_path, "x", "nobody", False)
+
+
+@pytest.mark.parametrize("handle", ["calonsatu", "@calonsatu", "@calon.satu_2-0", "हिन्दीचैनल", "@สวัสดีครับ",
+                                    "日本語チャンネル", "@канал.народа", "ꦗꦮꦠꦶꦩꦸꦂ", "abc", "@" + "a" * 30])
+def test_youtube_handles_with_or_without_at_in_any_script(tmp_path, handle):
+    """channels.list forHandle takes a handle with or without '@' (the spider adds it); handles are
+    3-30 letters, digits, '.', '_' or '-' of any script."""
+    write(tmp_path, "a.yaml", f"candidates:\n  - name: X\n    accounts:\n      - platform: youtube\n"
+                              f"        handle: '{handle}'\n")
+    ws = wl.load(tmp_path)
+    assert ws.errors == []
+    assert ws.accounts[0].key == handle.lstrip("@").lower()
+
+
+@pytest.mark.parametrize("handle", ["ab", "@ab", "a" * 31, "@calon satu", "calon/satu", "@calon$atu", "@"])
+def test_malformed_youtube_handles_are_refused(tmp_path, handle):
+    write(tmp_path, "a.yaml", f"candidates:\n  - name: X\n    accounts:\n      - platform: youtube\n"
+                              f"        handle: '{handle}'\n")
+    assert "malformed youtube handle" in wl.load(tmp_path).errors[0]
+
+
+def test_a_youtube_handle_with_and_without_at_is_one_account(tmp_path):
+    """The stored handle (``normalise_handle``) drops the '@': both spellings are the same account."""
+    write(tmp_path, "a.yaml", "candidates:\n  - name: X\n    accounts:\n      - platform: youtube\n"
+                              "        handle: '@CalonSatu'\n      - platform: youtube\n        handle: calonsatu\n")
+    ws = wl.load(tmp_path)
+    assert len(ws.errors) == 1 and "duplicate account youtube" in ws.errors[0]
+    wl.add(tmp_path / "b", "youtube", "calontiga", candidate="Calon Tiga")
+    with pytest.raises(PantauError, match="already in"):
+        wl.add(tmp_path / "b", "youtube", "@CalonTiga", candidate="Calon Tiga")

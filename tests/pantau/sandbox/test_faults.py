@@ -131,3 +131,25 @@ def test_cut_and_drop_break_the_connection_the_way_a_client_sees_data_loss():
                 c.get(LOOKUP, params={"acct": "calonsatu"})         # drop: closed before any answer
             assert c.get(LOOKUP, params={"acct": "calonsatu"}).status_code == 200
         assert sb.stats()["faults"] == {"cut": 1, "drop": 1}
+
+
+YT_CHANNELS = "/youtube/v3/channels"
+
+
+def test_youtube_rate_limit_is_a_403_and_its_429_sends_no_wait_headers(fresh):
+    """Google answers "too fast" with 403 rateLimitExceeded (or 429 RESOURCE_EXHAUSTED) and
+    documents neither Retry-After nor rate-limit headers: a client can only back off."""
+    q = {"part": "contentDetails", "forHandle": "@calonsatu", "key": "k"}
+    fresh.sb.inject("rate-limit", path_prefix="/youtube/")
+    r = fresh.get(YT_CHANNELS, **q)
+    assert r.status_code == 403 and r.json()["error"]["errors"][0]["reason"] == "rateLimitExceeded"
+    for kind in ("429", "429-reset"):
+        fresh.sb.inject(kind, path_prefix="/youtube/")
+        r = fresh.get(YT_CHANNELS, **q)
+        assert r.status_code == 429 and r.json()["error"]["status"] == "RESOURCE_EXHAUSTED"
+        assert not [h for h in r.headers if h.lower() == "retry-after" or "ratelimit" in h.lower()], r.headers
+    assert fresh.get(YT_CHANNELS, **q).status_code == 200
+    # elsewhere the kind is the platform's own 429
+    fresh.sb.inject("rate-limit", path_prefix="/api/")
+    r = fresh.get(LOOKUP, acct="calonsatu")
+    assert r.status_code == 429 and "x-ratelimit-reset" in r.headers

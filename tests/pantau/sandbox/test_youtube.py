@@ -85,9 +85,12 @@ def test_playlist_items_paging(client):
 
 def test_comment_threads_partial_replies_and_comments_list(client):
     rec = fixture("youtube", "commentThreads.page1.json")["body"]
-    disabled, partial = 0, []
+    disabled, members, partial = 0, 0, []
     for vid in videos(client):
         r = client.get("/youtube/v3/commentThreads", part="snippet,replies", videoId=vid, maxResults="100", **KEY)
+        if r.status_code == 403 and r.json()["error"]["errors"][0]["reason"] == "forbidden":
+            members += 1
+            continue
         if r.status_code == 403:
             assert r.json() == fixture("youtube", "error.commentsDisabled.403.json")["body"]
             disabled += 1
@@ -105,6 +108,7 @@ def test_comment_threads_partial_replies_and_comments_list(client):
             if shown < t["snippet"]["totalReplyCount"]:
                 partial.append(t)
     assert disabled == 1, "one video has comments turned off"
+    assert members == 1, "one video is for members only"
     assert partial, "some threads hold only some of their replies"
     t = max(partial, key=lambda t: t["snippet"]["totalReplyCount"])
     got, token = [], None
@@ -151,9 +155,62 @@ def test_video_statistics_count_comments_and_replies(client):
     assert set(stats) == set(vids[:50])
     for vid in vids[:50]:
         r = client.get("/youtube/v3/commentThreads", part="snippet", videoId=vid, maxResults="100", **KEY)
+        if r.status_code == 403 and r.json()["error"]["errors"][0]["reason"] == "forbidden":
+            assert int(stats[vid]["commentCount"]) > 0    # members only: counted, not listable with a key
+            continue
         if r.status_code == 403:
             assert "commentCount" not in stats[vid]   # comments disabled
             continue
         threads = r.json()["items"]
         total = len(threads) + sum(t["snippet"]["totalReplyCount"] for t in threads)
         assert stats[vid]["commentCount"] == str(total)
+
+
+def members_only_videos(sb: Sandbox) -> list[str]:
+    return [p.pid for w in sb.world.watched if w.platform == "youtube" for p in sb.world.content(w).posts
+            if p.members_only]
+
+
+def test_members_only_video_refuses_its_threads_with_forbidden(client):
+    """A key is not a channel member: commentThreads.list (and comments.list) of a members-only
+    video answer 403 ``forbidden``, while the video is listed and counted like any other."""
+    vid = next(v for v in members_only_videos(client.sb) if v in videos(client))
+    r = client.get("/youtube/v3/commentThreads", part="snippet,replies", videoId=vid, maxResults="100", **KEY)
+    assert r.status_code == 403
+    err = r.json()["error"]
+    assert err["code"] == 403 and err["errors"][0]["reason"] == "forbidden"
+    assert err["errors"][0]["domain"] == "youtube.commentThread"
+    stats = client.json("/youtube/v3/videos", part="statistics", id=vid, **KEY)["items"][0]["statistics"]
+    assert int(stats["commentCount"]) > 0
+    # its comments are not among what a crawl can collect
+    world = client.sb.world
+    video = next(p for w in world.watched if w.platform == "youtube" for p in world.content(w).posts if p.pid == vid)
+    counted = world.totals()["youtube"]["comment"]
+    try:
+        video.members_only = False
+        assert world.totals()["youtube"]["comment"] - counted == sum(k.author != -1 for k in video.children) > 0
+    finally:
+        video.members_only = True
+
+
+def test_a_channel_without_uploads_names_a_playlist_that_is_not_found(client):
+    body = client.json("/youtube/v3/channels", part="contentDetails", forHandle="@kanalkosong", **KEY)
+    playlist = body["items"][0]["contentDetails"]["relatedPlaylists"]["uploads"]
+    assert playlist == "UU" + body["items"][0]["id"][2:]
+    r = client.get("/youtube/v3/playlistItems", part="snippet,contentDetails", playlistId=playlist,
+                   maxResults="50", **KEY)
+    assert r.status_code == 404
+    err = r.json()["error"]
+    assert err["errors"][0]["reason"] == "playlistNotFound" and err["errors"][0]["location"] == "playlistId"
+
+
+def test_an_api_not_enabled_for_the_keys_project_answers_access_not_configured():
+    with Sandbox(port=0, youtube_api_enabled=False) as sb:
+        c = Client(sb)
+        try:
+            r = c.get("/youtube/v3/channels", part="contentDetails", forHandle="@calonsatu", key="some-key")
+            err = r.json()["error"]
+            assert r.status_code == 403 and err["errors"][0]["reason"] == "accessNotConfigured"
+            assert err["details"][0]["reason"] == "SERVICE_DISABLED"
+        finally:
+            c.close()
