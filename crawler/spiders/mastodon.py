@@ -13,6 +13,7 @@ watched account's own favourites and boosts of its statuses are not interactions
 from __future__ import annotations
 
 import re
+import time
 from typing import Iterable
 from urllib.parse import quote, urlsplit
 
@@ -31,6 +32,19 @@ FOLLOWERS = "{base}/api/v1/accounts/{id}/followers?limit={limit}"
 #: logged-out context limits (descendants, depth): deeper parts need another context call
 CONTEXT_MAX_DESCENDANTS = 60
 CONTEXT_MAX_DEPTH = 20
+#: the longest wait for a server that is still fetching a thread's remote replies
+ASYNC_REFRESH_MAX_WAIT = 30.0
+_RETRY_PARAM = re.compile(r"retry=(\d+)")
+
+
+def async_refresh_wait(header: bytes | str | None) -> float | None:
+    """Seconds to wait before asking a context again, when the server says it is still fetching
+    its remote replies (``Mastodon-Async-Refresh: id="…", retry=3``, Mastodon 4.4); else None."""
+    if not header:
+        return None
+    text = header.decode("latin-1") if isinstance(header, bytes) else header
+    m = _RETRY_PARAM.search(text)
+    return float(m.group(1)) if m else 3.0
 
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
 
@@ -338,6 +352,16 @@ class MastodonSpider(ApiSpider):
             local_domain=acc["_domain"], post_urls={meta["thread_post"]: meta.get("post_url")})
         yield self.batch(acc, items)
         context = self.json(response)
+        wait = async_refresh_wait(response.headers.get("Mastodon-Async-Refresh"))
+        if wait is not None and not meta.get("refreshed"):
+            # the server is still fetching this thread's remote replies: what it gave is stored,
+            # and the same context is asked once more when it says the fetch should be done
+            cap = min(ASYNC_REFRESH_MAX_WAIT, self.settings.getfloat("PANTAU_MAX_RETRY_WAIT", 900.0))
+            yield self.request(response.url, self.parse_context, acc, post=meta["post_key"],
+                               meta={k: meta.get(k) for k in ("what", "thread_post", "queried", "post_url",
+                                                                "replies_count")}
+                               | {"refreshed": True, "_not_before": time.time() + min(wait, cap)})
+            return
         if context_capped(context, meta["queried"], meta.get("replies_count")):
             self.note(acc["id"], "context capped")
         counts = {str(s["id"]): s.get("replies_count") for s in context.get("descendants") or []}

@@ -34,6 +34,7 @@ class ReplayServer:
         self.lock = threading.Lock()
         self.httpd: ThreadingHTTPServer | None = None
         self.delay = 0.0          # seconds added to every answer (to make a crawl take a while)
+        self.sequences: dict[str, int] = {}   # path -> answers left to serve in turn (add_sequence)
 
     # ---- set-up ---------------------------------------------------------------------------
     def add(self, path: str, body, *, status: int = 200, headers: dict | None = None,
@@ -44,6 +45,13 @@ class ReplayServer:
             body = body.encode()
         h = {"Content-Type": content_type, **(headers or {})}
         self.routes.append((path, {k: str(v) for k, v in (query or {}).items()}, (status, h, body)))
+
+    def add_sequence(self, path: str, answers: list[tuple[object, dict]]) -> None:
+        """Answer ``path`` with each ``(body, headers)`` in turn, the last one from then on (a
+        server whose answer changes between two requests of the same address)."""
+        for body, headers in reversed(answers):
+            self.add(path, body, headers=headers)
+        self.sequences[path] = len(answers)
 
     def add_fixture(self, name: str, *, path: str | None = None, query: dict | None = None,
                     body=None) -> dict:
@@ -107,6 +115,12 @@ class ReplayServer:
         return None
 
     def _route(self, path: str, query: dict):
+        left = self.sequences.get(path)
+        if left:
+            with self.lock:
+                answers = [resp for rpath, rq, resp in self.routes if rpath == path]
+                self.sequences[path] = left - 1
+            return answers[left - 1]          # added in reverse: the first answer is the last route
         best, best_n = None, -1
         for rpath, rq, resp in self.routes:
             if rpath != path:

@@ -274,3 +274,21 @@ def test_a_context_cut_before_it_was_filtered_is_asked_again_below(workspace, re
     assert replay.count("/api/v1/statuses/6054/context") == 0           # it had all its replies
     # 57 replies counted, 55 direct ones returned: the cut (or followers-only replies) is named
     assert "context capped" in account_runs(workspace)[-1]["message"]
+
+
+def test_a_context_still_being_fetched_is_asked_again_when_the_server_says(workspace, replay):
+    """Mastodon 4.4 answers a thread whose remote replies it is still fetching with what it has and
+    ``Mastodon-Async-Refresh: id="…", retry=N``: the context is asked once more after N seconds."""
+    serve_mastodon(replay)
+    rec = load_fixture("mastodon/status_context.json")
+    path = rec["request"]["path"]
+    replay.routes = [r for r in replay.routes if r[0] != path]
+    whole = rec["body"]
+    partial = {**whole, "descendants": whole["descendants"][:1]}
+    replay.add_sequence(path, [(partial, {"Mastodon-Async-Refresh": 'id="abc", retry=1'}), (whole, {})])
+    setup_workspace(workspace, watchlist(replay.url))
+    r = crawl(workspace)
+    assert r.returncode == 0, r.stdout + r.stderr
+    first, second = replay.arrivals(path)[:2]
+    assert second - first >= 1.0 and replay.count(path) == 2
+    assert rows(workspace, "SELECT count(*) FROM interactions") == [(12,)]     # as from the whole context
