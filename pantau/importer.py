@@ -175,12 +175,9 @@ _DEFAULT_TIMES = Times(DEFAULT_TIMEZONE)
 def _target_from_url(platform: str, url: str) -> str:
     """``target_account`` written as the candidate's profile URL -> the handle a watchlist holds."""
     try:
-        ref = registry.profile_from_url(url)
+        return registry.profile_from_url(url, platform).handle
     except registry.NotAProfile as e:
         raise _Bad(f"target_account {e}") from None
-    if ref.platform != platform:
-        raise _Bad(f"target_account {url!r} is a profile on {ref.platform}, not on {platform}")
-    return ref.handle
 
 
 def _at_the_door(v: dict[str, str]) -> None:

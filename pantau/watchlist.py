@@ -50,11 +50,9 @@ def resolve_handle(platform: str | None, handle: str) -> tuple[str, str]:
             raise PantauError(f"{handle!r} is not a profile URL: give the platform too")
         return platform, handle
     try:
-        ref = registry.profile_from_url(handle)
+        ref = registry.profile_from_url(handle, platform)
     except registry.NotAProfile as e:
         raise PantauError(str(e)) from None
-    if platform is not None and ref.platform != platform:
-        raise PantauError(f"{handle!r} is a profile on {ref.platform}, not on {platform}")
     h = ref.handle
     if ref.platform == "mastodon":
         h = "@" + h

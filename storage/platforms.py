@@ -206,13 +206,20 @@ def parse_profile_url(text: str, *, guess_legacy: bool = False) -> ProfileRef | 
         return None
 
 
-def profile_from_url(text: str, *, guess_legacy: bool = False) -> ProfileRef:
-    """``parse_profile_url``, raising :class:`NotAProfile` with the reason instead of None.
+def profile_from_url(text: str, platform: str | None = None, *, guess_legacy: bool = False) -> ProfileRef:
+    """``parse_profile_url``, raising :class:`NotAProfile` with the reason instead of None;
+    with ``platform``, a profile on another platform is refused too.
 
     ``guess_legacy`` reads a legacy YouTube ``/c/NAME`` or ``/user/NAME`` as ``@NAME``: good
     enough for a handle listed as evidence (the roster's social column), never for an
     account to crawl, whose handle must be the channel's own."""
-    text = text.strip()
+    ref = _profile(text.strip(), guess_legacy)
+    if platform is not None and ref.platform != platform:
+        raise NotAProfile(f"{text!r} is a profile on {ref.platform}, not on {platform}")
+    return ref
+
+
+def _profile(text: str, guess_legacy: bool) -> ProfileRef:
     u = urlsplit(text if _SCHEME.match(text) else "https://" + text)
     if not text or u.scheme not in ("http", "https") or not u.hostname:
         raise NotAProfile(f"{text!r} is not a web address")

@@ -160,11 +160,9 @@ def run_crawl(settings: Settings, db, *, platform: str | None = None, account: s
     if account and registry.looks_like_url(account):
         # --account https://x.com/calonsatu: the handle its watchlist holds
         try:
-            ref = registry.profile_from_url(account)
+            ref = registry.profile_from_url(account, platform or None)
         except registry.NotAProfile as e:
             raise UsageError(str(e)) from None
-        if platform and ref.platform != platform:
-            raise UsageError(f"{account!r} is a profile on {ref.platform}, not on {platform}")
         platform, account = ref.platform, ref.handle
     targets = accounts_q.crawl_targets(db, platform, account)
     if account and not targets:

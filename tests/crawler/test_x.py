@@ -154,7 +154,7 @@ def test_crawl_collects_what_the_api_lists_then_recrawls_little(workspace, sandb
     assert reads and reads[0][0] == "x" and reads[0][1] >= want["quote"] + want["comment"] + want["reply"]
     from tests.conftest import run_pantau
     st = run_pantau("status", cwd=workspace)
-    assert f"x posts read in " in st.stdout and f": {reads[0][1]:,} (no monthly_read_cap set)" in st.stdout
+    assert "x posts read in " in st.stdout and f": {reads[0][1]:,} (no monthly_read_cap set)" in st.stdout
     # the text of strangers is kept as written
     assert rows(workspace, "SELECT count(*) FROM interactions WHERE platform='x' AND kind='comment' AND text LIKE '%<%'")
 

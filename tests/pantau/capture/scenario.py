@@ -273,3 +273,16 @@ def build_zeeschuimer(path: Path) -> Path:
         for item in zeeschuimer_items():
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
     return path
+
+
+def stored_rows(ws: Path) -> list[dict]:
+    """The workspace's interactions with their actor and watched account, in the order stored."""
+    from pantau.workspace import open_database, open_settings
+    db = open_database(open_settings(ws))
+    try:
+        return list(db.query(
+            "SELECT i.id, i.platform, i.kind, i.interaction_id, i.parent_id, i.post_id, i.text, i.source, "
+            "a.handle, a.actor_key, acc.handle AS account FROM interactions i JOIN actors a ON a.id = i.actor_id "
+            "JOIN accounts acc ON acc.id = i.account_id ORDER BY i.id"))
+    finally:
+        db.close()

@@ -11,22 +11,8 @@ import pytest
 from tests.pantau.capture import scenario as sc
 
 
-@pytest.fixture
-def ws(workspace: Path) -> Path:
-    (workspace / "watchlists" / "calon.yaml").write_text(sc.WATCHLIST, encoding="utf-8")
-    return workspace
 
-
-def _rows(ws: Path) -> list[dict]:
-    from pantau.workspace import open_database, open_settings
-    db = open_database(open_settings(ws))
-    try:
-        return list(db.query(
-            "SELECT i.id, i.platform, i.kind, i.interaction_id, i.parent_id, i.post_id, i.source, a.handle, "
-            "a.actor_key, acc.handle AS account FROM interactions i JOIN actors a ON a.id = i.actor_id "
-            "JOIN accounts acc ON acc.id = i.account_id"))
-    finally:
-        db.close()
+_rows = sc.stored_rows
 
 
 def _evidence(ws: Path) -> list[dict]:

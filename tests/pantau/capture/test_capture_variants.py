@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 from pantau.capture import zeeschuimer
 from pantau.capture.model import Owners
@@ -20,22 +19,8 @@ POST = f"{sc.IG}/p/C9xAbCdEfGh/"
 TT_VIDEO = f"{sc.TT}/@calonsatu/video/7400000000000000001"
 
 
-@pytest.fixture
-def ws(workspace: Path) -> Path:
-    (workspace / "watchlists" / "calon.yaml").write_text(sc.WATCHLIST, encoding="utf-8")
-    return workspace
 
-
-def _rows(ws: Path) -> list[dict]:
-    from pantau.workspace import open_database, open_settings
-    db = open_database(open_settings(ws))
-    try:
-        return list(db.query(
-            "SELECT i.platform, i.kind, i.interaction_id, i.parent_id, i.post_id, i.text, a.handle, a.actor_key, "
-            "acc.handle AS account FROM interactions i JOIN actors a ON a.id = i.actor_id "
-            "JOIN accounts acc ON acc.id = i.account_id ORDER BY i.id"))
-    finally:
-        db.close()
+_rows = sc.stored_rows
 
 
 def _fixture(name: str) -> bytes:

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from pantau import watchlist as wl
 from pantau.review.auth import verify_password
 from storage.queries import runs as runs_q
-from tests.pantau.review.conftest import PASSWORD, csrf_of
+from tests.pantau.review.conftest import csrf_of
 
 ADMIN_PAGES = ("/admin/runs", "/admin/users", "/admin/watchlists", "/admin/roster", "/admin/settings")
 ADMIN_POSTS = ("/admin/users/add", "/admin/users/password", "/admin/users/role", "/admin/users/active",

@@ -118,7 +118,7 @@ def test_match_page_numbers_are_written_the_readers_way(env):
     c = env.client("reviewer")
     ids = queue_ids(c.get("/").text)
     html = c.get(f"/matches/{ids[1]}?status=pending").text
-    assert f'id="nav-next" rel="next">' in html
+    assert 'id="nav-next" rel="next">' in html
     assert re.search(rf'href="/matches/{ids[2]}\?status=pending" id="nav-next"', html)
     assert re.search(rf'href="/matches/{ids[0]}\?status=pending" id="nav-prev"', html)
 
