@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from pantau.matching import typos
-from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, spell, variant_key
+from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, has_variant, spell, variant_key
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
 _DOMAIN_SUFFIXES = (".bsky.social",)
@@ -62,8 +62,11 @@ class Vocabulary:
         logt = math.log(self.total + 1)
         self.cost = {w: logt - math.log(c + 0.5) for w, c in counts.items() if len(w) > 1}
         # another spelling of a roster word (heryanto for the roster's Herjanto) is a word of the
-        # handle, a little dearer than the roster's own: read as that spelling, not as a typo
-        for alt, word in (alternatives or {}).items():
+        # handle, a little dearer than the roster's own: read as that spelling, not as a typo;
+        # the roster index passes its own (``normalize.variant_key``), else they are derived here
+        if alternatives is None:
+            alternatives = {variant_key(w): w for w in counts if has_variant(w)}
+        for alt, word in alternatives.items():
             if word in self.cost and alt not in self.cost and len(alt) > 1:
                 self.cost[alt] = self.cost[word] + 1.0
         # abbreviations a handle may use for a family (muh, moh, abd) cost like a common word
@@ -193,8 +196,8 @@ def strip_domain(platform: str, handle: str) -> str:
 
 def _old_spelling_of_words(run: str, vocab: Vocabulary) -> bool:
     """A run whose j -> y form is a roster word: written in old spelling (j = y)."""
-    toks = canon_token(run) if "j" in run else ()
-    return bool(toks) and any("j" in t for t in toks) and all(variant_key(t) in vocab.cost for t in toks)
+    toks = canon_token(run)
+    return any(has_variant(t) for t in toks) and all(variant_key(t) in vocab.cost for t in toks)
 
 
 def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",

@@ -24,10 +24,10 @@ from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
 from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, core_tokens, fold, normalise,
-                                       spell, variant_key)
+                                       has_variant, spell, variant_key)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "10"
+INDEX_FORMAT = "11"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
@@ -348,7 +348,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     for t, _ in counts.most_common():
         tok2id[t] = len(tok2id)
     ty = spelling_forms(counts)
-    extra = {variant_key(t) for t in counts if "j" in t} - set(tok2id)
+    extra = {variant_key(t) for t in counts if has_variant(t)} - set(tok2id)
     for t in sorted(extra):
         tok2id[t] = len(tok2id)
     tok_count = np.zeros(len(tok2id), dtype=np.int32)
@@ -454,7 +454,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id),
         known_exact=known_exact, known_user=known_user,
         vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0},
-                                     call_extra, {variant_key(t): t for t in counts if "j" in t}),
+                                     call_extra, {variant_key(t): t for t in counts if has_variant(t)}),
         tok_var=vid,
     )
 
@@ -542,7 +542,7 @@ def _fix_typos(tokens: list[str], roster: RosterIndex, shown: str = "") -> tuple
 
     def known(t: str) -> bool:
         # wahjudi for the roster's Wahyudi is old spelling (j = y), not a typo
-        return t in tok2id or t in roster.call_extra or ("j" in t and variant_key(t) in tok2id)
+        return t in tok2id or t in roster.call_extra or (has_variant(t) and variant_key(t) in tok2id)
     if all(len(t) < typos.MIN_LEN or known(t) for t in tokens):
         return tokens, False
     out, fixed = [], False

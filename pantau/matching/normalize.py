@@ -13,7 +13,7 @@ must land on the same tokens. Rules, in order, each idempotent:
 4. Old spellings (EYD): oe->u, dj->j, tj->c, sj/sy->s, nj->ny, ch/kh->h, dh->d,
    th->t, q->k, ph->f, ae->ai, ie->i, final y->i, doubled letters collapsed.
    ``j -> y`` is *not* applied (Joko is not Yoko): ``variant_key`` gives that form
-   as an alternative key instead.
+   as an alternative key instead, with the other spellings one name takes (ty/ti, f/p, final o/a).
 5. Merged compounds: Abdurrahman -> abdul rahman, Nurhaliza -> nur haliza.
 6. Variant families (Muhammad, Ahmad, Yusuf, Nur, Rizki, ...) -> one spelling.
 
@@ -225,18 +225,40 @@ def core_tokens(tokens: list[str], soft: bool = False) -> list[str]:
 
 
 def variant_key(text: str) -> str:
-    """Alternative key for old ``j`` = current ``y`` (Wahjudi = Wahyudi): a second chance, never the main key.
+    """Alternative key for spellings of one name that the canonical form keeps apart: a second
+    chance, never the main key. Both sides are read through it, so either may hold either form.
 
-    Each word is spelled again after the change: a final old ``j`` is a final ``y``, which the
-    current spelling reads as ``i`` (Lilj = Lily = ``lili``, Memadj = ``memadi``)."""
-    if "j" not in text:
-        return text
+    - Old ``j`` = current ``y`` (Wahjudi = Wahyudi). Each word is spelled again after the
+      change: a final old ``j`` is a final ``y``, which the current spelling reads as ``i``
+      (Lilj = Lily = ``lili``, Memadj = ``memadi``).
+    - ``y`` or ``i`` between a consonant and a vowel (Setyawan = Setiawan, Dyah = Diah,
+      Prasetyo = Prasetio); ``ny`` is one sound and stays.
+    - Sundanese ``p`` for ``f`` and ``v`` (Ulfa = Ulpa, Arif = Arip, Novi = Nopi).
+    - Javanese final ``a`` for ``o`` in a word of six letters or more (Santoso = Santosa,
+      Prasetyo = Prasetya); shorter words keep it (Rina is not Rino).
+
+    The canonical form cannot take these: they would change the words inside a run-together
+    handle (arif + yanto is not ``arifianto``) and merge names people keep apart."""
     return " ".join(_variant_word(w) for w in text.split(" "))
+
+
+_CONSONANT_Y = re.compile(r"(?<=[bcdfghjklmpqrstvwxz])y(?=[aeiou])")
+_SUNDANESE_P = re.compile(r"[fv]")
 
 
 @lru_cache(maxsize=200_000)
 def _variant_word(word: str) -> str:
-    return spell(word.replace("j", "y")) if "j" in word else word
+    if "j" in word:
+        word = spell(word.replace("j", "y"))
+    word = _SUNDANESE_P.sub("p", _CONSONANT_Y.sub("i", word))
+    if len(word) >= 6 and word.endswith("o"):
+        word = word[:-1] + "a"
+    return word
+
+
+def has_variant(token: str) -> bool:
+    """Whether ``variant_key`` reads the token as another form (see there)."""
+    return _variant_word(token) != token
 
 
 def _compact_title(raw: str) -> str:

@@ -307,7 +307,7 @@ def test_three_letters_of_a_name_weigh_at_least_its_initial():
 def test_a_roster_name_ending_in_an_old_j_is_found_by_its_current_spelling():
     roster = [emp("197805062005012001", "Lilj Tanoto", "Dinas Perdagangan", "Analis")]
     [c] = match([actor("lily_tanoto", "Lily Tanoto")], roster, default_model(threshold=1))
-    assert "old spelling" in next(f.detail for f in c.features if f.feature.startswith("display_name"))
+    assert "old j = y" in next(f.detail for f in c.features if f.feature.startswith("display_name"))
 
 
 def test_a_balinese_name_shown_without_ni_luh_putu_but_with_ayu_is_the_core():

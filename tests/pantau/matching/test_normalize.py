@@ -71,12 +71,27 @@ def test_titles_are_comparable_features():
 
 def test_old_j_is_an_alternative_key_not_a_rewrite():
     assert normalise("Joko").text == "joko"
-    assert variant_key(normalise("Wahjudi").text) == normalise("Wahyudi").text
+    assert variant_key(normalise("Wahjudi").text) == variant_key(normalise("Wahyudi").text)
 
 
 def test_a_final_old_j_reads_as_the_current_final_y():
     # the current spelling reads a final y as i (Lily = lili); its old j must end the same way
-    assert variant_key(normalise("Lilj Tanoto").text) == normalise("Lily Tanoto").text
+    assert variant_key(normalise("Lilj Tanoto").text) == variant_key(normalise("Lily Tanoto").text)
+
+
+def test_other_spellings_of_one_name_share_the_variant_key():
+    def key(name):
+        return variant_key(normalise(name).text)
+    assert key("Budi Setyawan") == key("Budi Setiawan")          # y or i between a consonant and a vowel
+    assert key("Dyah Pitaloka") == key("Diah Pitaloka")
+    assert key("Ulfa") == key("Ulpa") and key("Novi") == key("Nopi")      # Sundanese p for f and v
+    assert key("Agus Santoso") == key("Agus Santosa")             # Javanese final a for o
+    assert key("Eko Prasetyo") == key("Eko Prasetya") == key("Eko Prasetio")
+    assert key("Wahjudi") == key("Wahyudi")                       # old j = y, as before
+    # what stays apart: ny is one sound, and a short final o/a is another name
+    assert key("Nyoman") == "nyoman" and key("Rina") != key("Rino")
+    # the canonical form is untouched: a run-together handle keeps arif + yanto
+    assert normalise("Setyawan").text == "setyawan" and normalise("Arif Yanto").text == "arif yanto"
 
 
 def test_regional_parts_are_seen_through_old_spelling_and_short_forms():

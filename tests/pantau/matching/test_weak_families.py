@@ -315,3 +315,33 @@ def test_only_slips_of_the_fingers_are_typos():
     assert typo_tokens("sakikah") == (["sakilah"], True)
     assert typo_tokens("sakinah")[1] is False
     assert typo_tokens("dakilah")[1] is False
+
+
+def _large_roster() -> list:
+    """Employees whose names share common words, so that only the rare word of a name blocks."""
+    import random
+    rng = random.Random(3)
+    given, family = ["Slamet", "Rudi", "Sri", "Eko", "Joko", "Siti", "Ahmad", "Dewi"], \
+        ["Riyadi", "Hartono", "Wahyuni", "Susilo", "Aminah", "Fauzi", "Lestari", "Purnomo"]
+    out = [emp(f"1975{j:06d}20001001"[:18], f"{rng.choice(given)} {rng.choice(family)} "
+               f"{rng.choice(['Budi', 'Arif', 'Agus', 'Saputra', 'Wibowo', 'Kurniawan'])}")
+           for j in range(3000)]
+    out += [emp("198001012010011001", "Budi Setyawan", "Dinas A"), emp("198001022010011002", "Arif Hidayat", "Dinas A"),
+            emp("198001032010012003", "Ulfa Rahmawati", "Dinas A"), emp("198001042010011004", "Agus Santosa", "Dinas A")]
+    return out
+
+
+def test_other_spellings_of_a_name_are_blocked_and_scored_on_a_large_roster():
+    roster = _large_roster()
+    cases = [(actor("budisetiawan88", "Budi Setiawan"), "198001012010011001"),   # ty = ti
+             (actor("budisetiawan88", None, key="b2"), "198001012010011001"),     # the handle alone
+             (actor("arip_hidayat", "Arip Hidayat"), "198001022010011002"),      # Sundanese p = f
+             (actor("ulpa.rahmawati", "Ulpa Rahmawati"), "198001032010012003"),
+             (actor("agussantoso", "Agus Santoso"), "198001042010011004")]       # Javanese final o = a
+    model = default_model()
+    for a, nip in cases:
+        got = match([a], roster, model)
+        assert got, a.handle
+        c = max(got, key=lambda c: c.score)
+        assert c.nip == nip and c.score >= model.threshold, (a.handle, c.nip, c.score)
+        assert any(f.code.endswith(".old_spelling") for f in c.features), (a.handle, [f.code for f in c.features])
