@@ -234,6 +234,8 @@ def variant_key(text: str) -> str:
     - ``y`` or ``i`` between a consonant and a vowel (Setyawan = Setiawan, Dyah = Diah,
       Prasetyo = Prasetio); ``ny`` is one sound and stays.
     - Sundanese ``p`` for ``f`` and ``v`` (Ulfa = Ulpa, Arif = Arip, Novi = Nopi).
+    - A final ``h`` after a vowel, often left out (Aisyah = Aisya, Fatimah = Fatima), in a word
+      of five letters or more.
     - Javanese final ``a`` for ``o`` in a word of six letters or more (Santoso = Santosa,
       Prasetyo = Prasetya); shorter words keep it (Rina is not Rino).
 
@@ -251,6 +253,8 @@ def _variant_word(word: str) -> str:
     if "j" in word:
         word = spell(word.replace("j", "y"))
     word = _SUNDANESE_P.sub("p", _CONSONANT_Y.sub("i", word))
+    if len(word) >= 5 and word[-1] == "h" and word[-2] in "aeiou":
+        word = word[:-1]
     if len(word) >= 6 and word.endswith("o"):
         word = word[:-1] + "a"
     return word

@@ -86,6 +86,7 @@ def test_other_spellings_of_one_name_share_the_variant_key():
     assert key("Dyah Pitaloka") == key("Diah Pitaloka")
     assert key("Ulfa") == key("Ulpa") and key("Novi") == key("Nopi")      # Sundanese p for f and v
     assert key("Agus Santoso") == key("Agus Santosa")             # Javanese final a for o
+    assert key("Siti Aisyah") == key("Siti Aisya") and key("Fatimah") == key("Fatima")   # final h left out
     assert key("Eko Prasetyo") == key("Eko Prasetya") == key("Eko Prasetio")
     assert key("Wahjudi") == key("Wahyudi")                       # old j = y, as before
     # what stays apart: ny is one sound, and a short final o/a is another name
