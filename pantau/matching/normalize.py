@@ -13,7 +13,8 @@ must land on the same tokens. Rules, in order, each idempotent:
 4. Old spellings (EYD): oe->u, dj->j, tj->c, sj/sy->s, nj->ny, ch/kh->h, dh->d,
    th->t, q->k, ph->f, ae->ai, ie->i, final y->i, doubled letters collapsed.
    ``j -> y`` is *not* applied (Joko is not Yoko): ``variant_key`` gives that form
-   as an alternative key instead, with the other spellings one name takes (ty/ti, f/p, final o/a).
+   as an alternative key instead, with the other spellings one name takes (ty/ti, f/p, a
+   final h, Javanese o/a).
 5. Merged compounds: Abdurrahman -> abdul rahman, Nurhaliza -> nur haliza.
 6. Variant families (Muhammad, Ahmad, Yusuf, Nur, Rizki, ...) -> one spelling.
 
@@ -236,8 +237,9 @@ def variant_key(text: str) -> str:
     - Sundanese ``p`` for ``f`` and ``v`` (Ulfa = Ulpa, Arif = Arip, Novi = Nopi).
     - A final ``h`` after a vowel, often left out (Aisyah = Aisya, Fatimah = Fatima), in a word
       of five letters or more.
-    - Javanese final ``a`` for ``o`` in a word of six letters or more (Santoso = Santosa,
-      Prasetyo = Prasetya); shorter words keep it (Rina is not Rino).
+    - Javanese ``a`` for ``o`` (Javanese writes one vowel that names spell either way) in a
+      word of six letters or more: Santoso = Santosa, Purnomo = Purnama, Wibowo = Wibawa,
+      Nugroho = Nugraha; shorter words keep theirs (Rino is not Rina, Tono not Tana).
 
     The canonical form cannot take these: they would change the words inside a run-together
     handle (arif + yanto is not ``arifianto``) and merge names people keep apart."""
@@ -255,8 +257,8 @@ def _variant_word(word: str) -> str:
     word = _SUNDANESE_P.sub("p", _CONSONANT_Y.sub("i", word))
     if len(word) >= 5 and word[-1] == "h" and word[-2] in "aeiou":
         word = word[:-1]
-    if len(word) >= 6 and word.endswith("o"):
-        word = word[:-1] + "a"
+    if len(word) >= 6 and "o" in word:
+        word = word.replace("o", "a")
     return word
 
 
