@@ -233,7 +233,8 @@ def variant_key(text: str) -> str:
       change: a final old ``j`` is a final ``y``, which the current spelling reads as ``i``
       (Lilj = Lily = ``lili``, Memadj = ``memadi``).
     - ``y`` or ``i`` between a consonant and a vowel (Setyawan = Setiawan, Dyah = Diah,
-      Prasetyo = Prasetio); ``ny`` is one sound and stays.
+      Prasetyo = Prasetio); ``ny`` is one sound and stays. The glide after ``i`` and ``u`` is
+      written or not (Sugiyanto = Sugianto = Sugyanto, Supriyadi = Supriadi, Suwandi = Suandi).
     - Sundanese ``p`` for ``f`` and ``v`` (Ulfa = Ulpa, Arif = Arip, Novi = Nopi).
     - A final ``h`` after a vowel, often left out (Aisyah = Aisya, Fatimah = Fatima), in a word
       of five letters or more.
@@ -246,6 +247,7 @@ def variant_key(text: str) -> str:
     return " ".join(_variant_word(w) for w in text.split(" "))
 
 
+_GLIDE = re.compile(r"(?<=[a-z])(i)y(?=[aeiou])|(?<=[a-z])(u)w(?=[aeiou])")
 _CONSONANT_Y = re.compile(r"(?<=[bcdfghjklmpqrstvwxz])y(?=[aeiou])")
 _SUNDANESE_P = re.compile(r"[fv]")
 
@@ -254,7 +256,7 @@ _SUNDANESE_P = re.compile(r"[fv]")
 def _variant_word(word: str) -> str:
     if "j" in word:
         word = spell(word.replace("j", "y"))
-    word = _SUNDANESE_P.sub("p", _CONSONANT_Y.sub("i", word))
+    word = _SUNDANESE_P.sub("p", _CONSONANT_Y.sub("i", _GLIDE.sub(lambda m: m[1] or m[2], word)))
     if len(word) >= 5 and word[-1] == "h" and word[-2] in "aeiou":
         word = word[:-1]
     if len(word) >= 6 and "o" in word:

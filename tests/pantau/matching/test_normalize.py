@@ -84,6 +84,8 @@ def test_other_spellings_of_one_name_share_the_variant_key():
         return variant_key(normalise(name).text)
     assert key("Budi Setyawan") == key("Budi Setiawan")          # y or i between a consonant and a vowel
     assert key("Dyah Pitaloka") == key("Diah Pitaloka")
+    assert key("Sugiyanto") == key("Sugianto") == key("Sugyanto")   # the glide after i and u
+    assert key("Supriyadi") == key("Supriadi") and key("Suwandi") == key("Suandi")
     assert key("Ulfa") == key("Ulpa") and key("Novi") == key("Nopi")      # Sundanese p for f and v
     assert key("Agus Santoso") == key("Agus Santosa")             # Javanese a for o
     assert key("Purnomo") == key("Purnama") and key("Nugroho") == key("Nugraha")
