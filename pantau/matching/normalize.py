@@ -236,6 +236,8 @@ def variant_key(text: str) -> str:
       Prasetyo = Prasetio); ``ny`` is one sound and stays. The glide after ``i`` and ``u`` is
       written or not (Sugiyanto = Sugianto = Sugyanto, Supriyadi = Supriadi, Suwandi = Suandi).
     - Sundanese ``p`` for ``f`` and ``v`` (Ulfa = Ulpa, Arif = Arip, Novi = Nopi).
+    - Arabic letters written two ways: ``ts`` or ``s`` (Utsman = Usman), ``dz`` or ``z``
+      (Dzikri = Zikri), ``gh`` or ``g`` (Ghani = Gani), ``ei`` or ``ai`` (Zein = Zain).
     - A final ``h`` after a vowel, often left out (Aisyah = Aisya, Fatimah = Fatima), in a word
       of five letters or more.
     - Javanese ``a`` for ``o`` (Javanese writes one vowel that names spell either way) in a
@@ -247,6 +249,7 @@ def variant_key(text: str) -> str:
     return " ".join(_variant_word(w) for w in text.split(" "))
 
 
+_ARABIC = [(re.compile(r"ts"), "s"), (re.compile(r"dz"), "z"), (re.compile(r"gh"), "g"), (re.compile(r"ei"), "ai")]
 _GLIDE = re.compile(r"(?<=[a-z])(i)y(?=[aeiou])|(?<=[a-z])(u)w(?=[aeiou])")
 _CONSONANT_Y = re.compile(r"(?<=[bcdfghjklmpqrstvwxz])y(?=[aeiou])")
 _SUNDANESE_P = re.compile(r"[fv]")
@@ -256,6 +259,8 @@ _SUNDANESE_P = re.compile(r"[fv]")
 def _variant_word(word: str) -> str:
     if "j" in word:
         word = spell(word.replace("j", "y"))
+    for rx, rep in _ARABIC:
+        word = rx.sub(rep, word)
     word = _SUNDANESE_P.sub("p", _CONSONANT_Y.sub("i", _GLIDE.sub(lambda m: m[1] or m[2], word)))
     if len(word) >= 5 and word[-1] == "h" and word[-2] in "aeiou":
         word = word[:-1]

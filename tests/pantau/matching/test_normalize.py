@@ -89,6 +89,8 @@ def test_other_spellings_of_one_name_share_the_variant_key():
     assert key("Ulfa") == key("Ulpa") and key("Novi") == key("Nopi")      # Sundanese p for f and v
     assert key("Agus Santoso") == key("Agus Santosa")             # Javanese a for o
     assert key("Purnomo") == key("Purnama") and key("Nugroho") == key("Nugraha")
+    assert key("Utsman") == key("Usman") and key("Dzikri") == key("Zikri") and key("Ghozali") == key("Gazali")
+    assert key("Zein") == key("Zain")                                # Arabic letters written two ways
     assert key("Siti Aisyah") == key("Siti Aisya") and key("Fatimah") == key("Fatima")   # final h left out
     assert key("Eko Prasetyo") == key("Eko Prasetya") == key("Eko Prasetio")
     assert key("Wahjudi") == key("Wahyudi")                       # old j = y, as before
