@@ -8,6 +8,7 @@
     .venv/bin/python benchmarks/matching/run.py sample national --actors 20000   # quality on the first actors
     .venv/bin/python benchmarks/matching/run.py sets quality       # the three labelled sets side by side
     .venv/bin/python benchmarks/matching/run.py quality --set java # one set (current, java, outer)
+    .venv/bin/python benchmarks/matching/run.py respelled quality  # true matches in another spelling
 
 Three labelled sets: ``current`` (generate.py, the set the model was built on) and two
 profiles of an independent generator written before any tuning (generate_regional.py:
@@ -301,6 +302,43 @@ def quality(scale: str, sample_n: int, set_name: str = "current") -> None:
           f"reviewer load <= {TARGETS['reviewer_load']}: {'MET' if ok else 'NOT MET'}")
 
 
+def respelled(scale: str) -> None:
+    """Recall of true matches whose display name (and handle) is re-spelled by one of the
+    habits of ``respell.py``, on each set; the model as it is."""
+    import dataclasses
+
+    from respell import respell
+
+    from pantau.matching.normalize import normalise
+
+    ne, na = SCALES[scale]
+    print(f"re-spelled true matches ({ne:,} x {na:,}): each account whose display name has a word that "
+          "another spelling changes, with that word (and the handle where it spells it) re-spelled")
+    for name in SETS:
+        ds = dataset(name, ne, na)
+        actors, changed = list(ds.actors), {}
+        for a, nip in ds.truth.items():
+            act = actors[a]
+            words = (act.display_name or "").split()
+            for k, w in enumerate(words):
+                o = respell(w)
+                if o is None or normalise(o).text == normalise(w).text:
+                    continue
+                words[k] = o
+                handle = act.handle
+                if handle and w.lower() in handle.lower():
+                    handle = handle.lower().replace(w.lower(), o.lower())
+                actors[a] = dataclasses.replace(act, display_name=" ".join(words), handle=handle)
+                changed[a] = nip
+                break
+        model = default_model()
+        got = match(actors, None, model, index=build_index(ds.employees, model))
+        found = {(c.actor_id, c.nip) for c in got}
+        hit = sum((a, n) in found for a, n in changed.items())
+        print(f"  {name:8} {len(changed):5} re-spelled, found {hit:5}: recall {hit / max(len(changed), 1):.3f}; "
+              f"pairs {len(got)}")
+
+
 def sample(scale: str, n_actors: int) -> None:
     """Quality on the first ``n_actors`` actors of a large set, in-process (no workspace).
 
@@ -476,7 +514,7 @@ def linearity(ne: int, na: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["quality", "scale", "linearity", "sample", "sets", "cli"])
+    ap.add_argument("what", choices=["quality", "scale", "linearity", "sample", "sets", "cli", "respelled"])
     ap.add_argument("--set", default="current", choices=SETS, help="quality/scale: which labelled set")
     ap.add_argument("--weights", default="prior", choices=["prior", "em"], help="sets: declared or EM weights")
     ap.add_argument("--decisions", type=int, default=0, help="sets --weights em: simulated reviewer decisions")
@@ -499,6 +537,8 @@ def main() -> None:
         sets(a.size, a.weights, a.decisions)
     elif a.what == "cli":
         cli(a.set, a.size)
+    elif a.what == "respelled":
+        respelled(a.size)
     elif a.what == "sample":
         sample(a.size, a.actors)
     elif a.what == "scale":
