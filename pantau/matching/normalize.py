@@ -261,7 +261,8 @@ def _variant_word(word: str) -> str:
         word = spell(word.replace("j", "y"))
     for rx, rep in _ARABIC:
         word = rx.sub(rep, word)
-    word = _SUNDANESE_P.sub("p", _CONSONANT_Y.sub("i", _GLIDE.sub(lambda m: m[1] or m[2], word)))
+    # y after a consonant first: the i it leaves may then carry a glide (nuwyu -> nuwiu -> nuiu)
+    word = _SUNDANESE_P.sub("p", _GLIDE.sub(lambda m: m[1] or m[2], _CONSONANT_Y.sub("i", word)))
     if len(word) >= 5 and word[-1] == "h" and word[-2] in "aeiou":
         word = word[:-1]
     if len(word) >= 6 and "o" in word:
