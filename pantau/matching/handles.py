@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from pantau.matching import typos
-from pantau.matching.normalize import FAMILIES, FRONT_TITLES, canon_token, fold, has_variant, spell, variant_key
+from pantau.matching.normalize import (FAMILIES, FRONT_TITLES, canon_token, fold, has_variant, spell, variant_key,
+                                       written_forms)
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
 _DOMAIN_SUFFIXES = (".bsky.social",)
@@ -61,14 +62,18 @@ class Vocabulary:
         self.total = max(sum(counts.values()), 1)
         logt = math.log(self.total + 1)
         self.cost = {w: logt - math.log(c + 0.5) for w, c in counts.items() if len(w) > 1}
-        # another spelling of a roster word (heryanto for the roster's Herjanto) is a word of the
-        # handle, a little dearer than the roster's own: read as that spelling, not as a typo;
-        # the roster index passes its own (``normalize.variant_key``), else they are derived here
+        # another spelling of a roster word (heryanto for the roster's Herjanto, santosa for
+        # Santoso) is a word of the handle, a little dearer than the roster's own: read as that
+        # spelling, not as a typo; the roster index passes its own (``normalize.written_forms``),
+        # else they are derived here
         if alternatives is None:
-            alternatives = {variant_key(w): w for w in counts if has_variant(w)}
+            alternatives = {alt: w for w in counts for alt in written_forms(w)}
         for alt, word in alternatives.items():
             if word in self.cost and alt not in self.cost and len(alt) > 1:
                 self.cost[alt] = self.cost[word] + 1.0
+        # the spelling-variant keys of the words: a run that is none of them may still be one in
+        # another spelling (``_other_spelling_of_words``)
+        self.variant_keys = {variant_key(w) for w in self.cost}
         # abbreviations a handle may use for a family (muh, moh, abd) cost like a common word
         for abbr, full in FAMILIES.items():
             if full in self.cost and abbr not in self.cost and len(abbr) > 1:
@@ -194,10 +199,11 @@ def strip_domain(platform: str, handle: str) -> str:
     return h
 
 
-def _old_spelling_of_words(run: str, vocab: Vocabulary) -> bool:
-    """A run whose j -> y form is a roster word: written in old spelling (j = y)."""
+def _other_spelling_of_words(run: str, vocab: Vocabulary) -> bool:
+    """A run that spells roster words another way (``wahjudi`` for Wahyudi, old j = y; see
+    ``normalize.variant_key``): a spelling, not a typo."""
     toks = canon_token(run)
-    return any(has_variant(t) for t in toks) and all(variant_key(t) in vocab.cost for t in toks)
+    return any(has_variant(t) for t in toks) and all(variant_key(t) in vocab.variant_keys for t in toks)
 
 
 def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
@@ -266,7 +272,7 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                     if n4 < left and words <= set(t4):
                         toks, unknown, left = t4, u4, n4
         if (fix is not None and unknown and len(chunk) >= typos.MIN_LEN
-                and not all(_old_spelling_of_words(u, vocab) for u in unknown)):
+                and not all(_other_spelling_of_words(u, vocab) for u in unknown)):
             # a mistyped name split into short words (sturisno = stur + is + no): read it whole;
             # letters in old spelling of roster words (wahjudi for Wahyudi) are no typo
             typo = typos.reading(chunk, vocab, fix)
@@ -277,7 +283,7 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")
         for u in unknown:
-            if _old_spelling_of_words(u, vocab):  # wahjudi for the roster's Wahyudi: not a typo
+            if _other_spelling_of_words(u, vocab):  # wahjudi for the roster's Wahyudi: not a typo
                 info.tokens.extend(canon_token(u))
                 continue
             cs = (fix(u) if fix is not None and len(u) >= typos.MIN_LEN and not (shown and spell(u) in shown)

@@ -24,10 +24,10 @@ from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
 from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, core_tokens, fold, normalise,
-                                       has_variant, spell, variant_key)
+                                       has_variant, spell, variant_key, written_forms)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "11"
+INDEX_FORMAT = "12"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
@@ -454,7 +454,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         e_ctx=e_ctx, title2id=title2id, e_title=e_title, title_names=list(title2id),
         known_exact=known_exact, known_user=known_user,
         vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0},
-                                     call_extra, {variant_key(t): t for t in counts if has_variant(t)}),
+                                     call_extra, {alt: t for t in counts for alt in written_forms(t)}),
         tok_var=vid,
     )
 

@@ -231,7 +231,7 @@ def variant_key(text: str) -> str:
 
     - Old ``j`` = current ``y`` (Wahjudi = Wahyudi). Each word is spelled again after the
       change: a final old ``j`` is a final ``y``, which the current spelling reads as ``i``
-      (Lilj = Lily = ``lili``, Memadj = ``memadi``).
+      (Lilj = Lily = ``lili``).
     - ``y`` or ``i`` between a consonant and a vowel (Setyawan = Setiawan, Dyah = Diah,
       Prasetyo = Prasetio); ``ny`` is one sound and stays. The glide after ``i`` and ``u`` is
       written or not (Sugiyanto = Sugianto = Sugyanto, Supriyadi = Supriadi, Suwandi = Suandi).
@@ -240,12 +240,16 @@ def variant_key(text: str) -> str:
       (Dzikri = Zikri), ``gh`` or ``g`` (Ghani = Gani), ``ei`` or ``ai`` (Zein = Zain).
     - A final ``h`` after a vowel, often left out (Aisyah = Aisya, Fatimah = Fatima), in a word
       of five letters or more.
-    - Javanese ``a`` for ``o`` (Javanese writes one vowel that names spell either way) in a
-      word of six letters or more: Santoso = Santosa, Purnomo = Purnama, Wibowo = Wibawa,
-      Nugroho = Nugraha; shorter words keep theirs (Rino is not Rina, Tono not Tana).
+    - Javanese ``a`` for ``o`` in the last two syllables of a word of six letters or more
+      (Javanese writes one vowel that names spell either way): Santoso = Santosa, Purnomo =
+      Purnama, Wibowo = Wibawa, Rohmah = Rahmah. Shorter words keep theirs (Rino is not Rina),
+      and so do the Latin pairs of a man's and a woman's name (Yuliano and Yuliana, Agustino
+      and Agustina, Antonio and Antonia, Angelo and Angela, Benito and Benita), and an o
+      further from the end (Rosita is not Rasita).
 
     The canonical form cannot take these: they would change the words inside a run-together
-    handle (arif + yanto is not ``arifianto``) and merge names people keep apart."""
+    handle (arif + yanto is not ``arifianto``) and merge names people keep apart. What people
+    write in a handle for a roster word is ``written_forms``."""
     return " ".join(_variant_word(w) for w in text.split(" "))
 
 
@@ -253,10 +257,25 @@ _ARABIC = [(re.compile(r"ts"), "s"), (re.compile(r"dz"), "z"), (re.compile(r"gh"
 _GLIDE = re.compile(r"(?<=[a-z])(i)y(?=[aeiou])|(?<=[a-z])(u)w(?=[aeiou])")
 _CONSONANT_Y = re.compile(r"(?<=[bcdfghjklmpqrstvwxz])y(?=[aeiou])")
 _SUNDANESE_P = re.compile(r"[fv]")
+#: a man's and a woman's name told apart by the last vowel (Yuliano, Yuliana): not Javanese a/o;
+#: after a t, -io is the Javanese -tyo written with i (Prasetio)
+_LATIN_GENDER = re.compile(r"(?:i[nt]|ian|el|(?<!t)i)[ao]$")
+_VOWEL = re.compile(r"[aeiou]")
+
+
+def _javanese_a(word: str) -> str:
+    """The o of the last two syllables read as a (santoso -> santasa, rohma -> rahma)."""
+    last = [m.start() for m in _VOWEL.finditer(word)][-2:]
+    chars = list(word)
+    for k in last:
+        if chars[k] == "o":
+            chars[k] = "a"
+    return "".join(chars)
 
 
 @lru_cache(maxsize=200_000)
 def _variant_word(word: str) -> str:
+    long_word, latin = len(word) >= 6, bool(_LATIN_GENDER.search(word))
     if "j" in word:
         word = spell(word.replace("j", "y"))
     for rx, rep in _ARABIC:
@@ -265,14 +284,43 @@ def _variant_word(word: str) -> str:
     word = _SUNDANESE_P.sub("p", _GLIDE.sub(lambda m: m[1] or m[2], _CONSONANT_Y.sub("i", word)))
     if len(word) >= 5 and word[-1] == "h" and word[-2] in "aeiou":
         word = word[:-1]
-    if len(word) >= 6 and "o" in word:
-        word = word.replace("o", "a")
+    if long_word and not latin and "o" in word:
+        word = _javanese_a(word)
     return word
 
 
 def has_variant(token: str) -> bool:
     """Whether ``variant_key`` reads the token as another form (see there)."""
     return _variant_word(token) != token
+
+
+_CONSONANT_I = re.compile(r"(?<=[bcdfghklmpqrstvwxz])i(?=[aeou])")
+_I_GLIDE = re.compile(r"(?<=[a-z]i)(?=[aeou])")
+
+
+@lru_cache(maxsize=200_000)
+def written_forms(token: str) -> tuple[str, ...]:
+    """Other spellings people write for a roster word, each with its variant key: what a
+    handle may hold for it (``sunaryo`` for the roster's Sunarjo, ``santosa`` for Santoso,
+    ``setiawan`` for Setyawan, ``sugiyanto`` for Sugianto). The variant key itself is often no
+    written word (``sunaria``), so the handle vocabulary takes these instead. One rule at a
+    time, on the word and on its current spelling if it is written in the old one."""
+    key = _variant_word(token)
+    bases = [token] + ([spell(token.replace("j", "y"))] if "j" in token else [])
+    out: list[str] = []
+    for base in bases:
+        forms = [base, _CONSONANT_Y.sub("i", base), _CONSONANT_I.sub("y", base),
+                 _GLIDE.sub(lambda m: m[1] or m[2], base), _I_GLIDE.sub("y", base), _SUNDANESE_P.sub("p", base)]
+        for rx, rep in _ARABIC:
+            forms.append(rx.sub(rep, base))
+        if len(base) >= 5 and base[-1] == "h" and base[-2] in "aeiou":
+            forms.append(base[:-1])
+        if len(base) >= 6 and base[-1] in "ao" and not _LATIN_GENDER.search(base):
+            forms.append(base[:-1] + ("a" if base[-1] == "o" else "o"))
+        for f in forms:
+            if f != token and len(f) > 1 and f not in out and _variant_word(f) == key:
+                out.append(f)
+    return tuple(out)
 
 
 def _compact_title(raw: str) -> str:

@@ -345,3 +345,17 @@ def test_other_spellings_of_a_name_are_blocked_and_scored_on_a_large_roster():
         c = max(got, key=lambda c: c.score)
         assert c.nip == nip and c.score >= model.threshold, (a.handle, c.nip, c.score)
         assert any(f.code.endswith(".old_spelling") for f in c.features), (a.handle, [f.code for f in c.features])
+
+
+def test_a_run_together_handle_in_another_spelling_reads_as_the_roster_words():
+    # the handle holds what people write (sunaryo, santosa), not the variant key (sunaria, santasa)
+    roster = [emp("198001012010010001", "Sunarjo Hidayat"), emp("198001012010010002", "Budi Hartono"),
+              emp("198001012010010003", "Budi Santoso"), emp("198001012010010004", "Yuli Prasetyo")]
+    model = default_model()
+    for handle, nip in (("sunaryohidayat", "198001012010010001"), ("budisantosa", "198001012010010003"),
+                        ("yuliprasetio", "198001012010010004")):
+        got = match([actor(handle)], roster, model)
+        assert got and max(got, key=lambda c: c.score).nip == nip, handle
+        c = max(got, key=lambda c: c.score)
+        assert c.score >= model.threshold and any(f.code == "handle.old_spelling" for f in c.features), \
+            (handle, c.score, [f.code for f in c.features])
