@@ -221,14 +221,14 @@ class RosterNames:
     compact: np.ndarray                 # bytes: tokens joined without spaces, in order
     sorted_h: np.ndarray                # hashes of the above (whole text, not cut at MAX_TEXT)
     compact_h: np.ndarray
-    variant_h: np.ndarray               # hash of the sorted form in old spelling (j -> y)
+    variant_h: np.ndarray               # hash of the sorted spelling-variant key (normalize.variant_key)
     core_h: np.ndarray                  # hash of the sorted name without regional parts (normalize.core_tokens)
     count: np.ndarray                   # employees sharing the canonical name (in any order)
     ordered_count: np.ndarray           # ... in the same order (Hendro Ridwan, not Ridwan Hendro)
     core_count: np.ndarray              # employees sharing that name without regional parts
     core_soft_h: np.ndarray             # ... keeping the words that are parts only after one (Ayu, Bagus)
     core_soft_count: np.ndarray
-    variant_count: np.ndarray           # employees sharing the name in either spelling (j = y)
+    variant_count: np.ndarray           # employees sharing the name in any spelling (variant key)
     variant_info: np.ndarray            # bits of the name, its tokens counted in either spelling
     info: np.ndarray                    # bits of information in the name
 
@@ -343,7 +343,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         # process's string hashing, and token ids (ties in ``most_common``) decide which of
         # two equally large blocks fits an actor's budget, so the candidates would too
         counts.update(dict.fromkeys(toks).keys())
-    # old-spelling variants (j -> y) join the vocabulary so variant keys have ids
+    # spelling-variant keys (normalize.variant_key) join the vocabulary so they have ids
     tok2id: dict[str, int] = {}
     for t, _ in counts.most_common():
         tok2id[t] = len(tok2id)
@@ -372,7 +372,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     # each list of millions of strings is turned into an array and dropped at once (peak memory)
     sorted_s = [" ".join(sorted(t)) for t in names]
     e_sorted_h = np.array([h64(s) for s in sorted_s], dtype=np.int64)
-    # the old-spelling key is sorted after the j -> y change: "jusrizal nofni" -> "nofni yusrizal"
+    # the variant key is sorted after the change: "jusrizal nofni" -> "nofni yusrizal" (j -> y)
     e_var_h = np.array([h64(_variant_sorted(t, ty)) for t in names], dtype=np.int64)
     e_core_h = np.array([h64(" ".join(sorted(core_tokens(t)))) for t in names], dtype=np.int64)
     e_core_soft_h = np.array([h64(" ".join(sorted(core_tokens(t, soft=True)))) for t in names], dtype=np.int64)
@@ -487,7 +487,7 @@ class ActorBatch:
     h_sorted: np.ndarray       # bytes
     h_compact_h: np.ndarray
     h_sorted_h: np.ndarray
-    h_var_h: np.ndarray        # the handle's sorted tokens in the roster's old-spelling key (j -> y)
+    h_var_h: np.ndarray        # the handle's sorted tokens in the roster's spelling-variant key
     years: np.ndarray          # n x 3
     mds: np.ndarray            # n x 3
     fulls: np.ndarray          # n x 3
@@ -541,7 +541,7 @@ def _fix_typos(tokens: list[str], roster: RosterIndex, shown: str = "") -> tuple
     tok2id = roster.tok2id
 
     def known(t: str) -> bool:
-        # wahjudi for the roster's Wahyudi is old spelling (j = y), not a typo
+        # wahjudi for the roster's Wahyudi is another spelling (old j = y), not a typo
         return t in tok2id or t in roster.call_extra or (has_variant(t) and variant_key(t) in tok2id)
     if all(len(t) < typos.MIN_LEN or known(t) for t in tokens):
         return tokens, False

@@ -4,9 +4,9 @@ Each named key (one module of this package, a ``BlockingKey`` with a roster-side
 and an actor-side function) turns a name into a few 64-bit integers; an actor and
 an employee become a candidate pair when they share one. Keys (tag in the top bits):
 
-- ``rare_token``  a token that at most ``rare_token_max`` employees have, in its j -> y
+- ``rare_token``  a token that at most ``rare_token_max`` employees have, in its spelling-variant
   form on both sides (Wahjudi finds Wahyudi and Wahyudi finds Wahjudi);
-- ``token_pair``  two tokens together, also in their j -> y forms: the key that splits
+- ``token_pair``  two tokens together, also in their spelling-variant forms: the key that splits
   hot tokens (Sri, Budi) into small blocks;
 - ``initial_token``  an initial and a full token (B. Santoso, bsantoso, Budi S.);
 - ``roster_initial``  a roster name written with an initial (M. Rizki) found from a full

@@ -48,12 +48,13 @@ class ActorSide:
     roster: object
     ids: list[list[int]] = field(default_factory=list)      # roster token ids (old-spelling variants included)
     inits: list[set[int]] = field(default_factory=list)     # initials as letter codes
-    vids: list[list[int]] = field(default_factory=list)     # ids of the tokens' j -> y forms (``variant_ids``)
+    vids: list[list[int]] = field(default_factory=list)     # ids of the tokens' variant forms (``variant_ids``)
 
 
 def variant_ids(roster) -> np.ndarray:
-    """For each token id: the id of its other-spelling form: j -> y (``normalize.variant_key``),
-    and c -> ty where an old tj stood for t + j (``index.spelling_forms``); itself otherwise.
+    """For each token id: the id of its other-spelling form (``normalize.variant_key``: old j = y,
+    ty = ti, f = p, ...), and c -> ty where an old tj stood for t + j (``index.spelling_forms``);
+    itself otherwise.
 
     Keys built on these ids are symmetric in spelling: Herjanto (roster) and Heryanto
     (account), or the other way round, land on one id, whichever side wrote the old

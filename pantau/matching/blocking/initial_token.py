@@ -1,6 +1,6 @@
 """``initial_token``: an initial and a full token (B. Santoso, bsantoso, Budi S.).
 
-The full token is taken in its j -> y form on both sides (``base.variant_ids``):
+The full token is taken in its spelling-variant form on both sides (``base.variant_ids``):
 ``bheryanto`` finds B. Herjanto, ``bherjanto`` finds B. Heryanto.
 """
 

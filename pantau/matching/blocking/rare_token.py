@@ -1,6 +1,6 @@
-"""``rare_token``: a token that at most ``rare_max`` employees have, in its j -> y form.
+"""``rare_token``: a token that at most ``rare_max`` employees have, in its spelling-variant form.
 
-Both sides key a token by its j -> y form (``base.variant_ids``), so Wahjudi finds
+Both sides key a token by its spelling-variant form (``base.variant_ids``), so Wahjudi finds
 Wahyudi and Wahyudi finds Wahjudi. The block of a form holds only the employees whose
 token is rare: an actor's common Rahayu still finds the few employees written Rahaju,
 without the crowd of Rahayu.
@@ -14,7 +14,7 @@ from pantau.matching.blocking.base import TAG_SHIFT, ActorSide, BlockingKey, Ros
 
 
 def rare_forms(roster, rare_max: int) -> np.ndarray:
-    """For each token id: whether some rare roster token has it as its j -> y form (it has a block)."""
+    """For each token id: whether some rare roster token has it as its variant form (it has a block)."""
     cache = roster.__dict__.get("_rare_forms")
     if cache is not None and cache[0] == rare_max and len(cache[1]) == len(roster.tok2id):
         return cache[1]
@@ -46,4 +46,4 @@ class RareToken(BlockingKey):
         return rows, keys
 
 
-RARE_TOKEN = RareToken("rare_token", 1, "a token few employees have, in either spelling (j = y)")
+RARE_TOKEN = RareToken("rare_token", 1, "a token few employees have, in any of its spellings")

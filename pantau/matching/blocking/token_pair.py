@@ -1,6 +1,6 @@
 """``token_pair``: two name tokens together, the key that splits hot tokens (Sri, Budi) into small blocks.
 
-Tokens are taken in their j -> y form on both sides (``base.variant_ids``), so one key
+Tokens are taken in their spelling-variant form on both sides (``base.variant_ids``), so one key
 holds Herjanto Soedarmaji and Heryanto Sudarmaji whichever side wrote the old spelling;
 the Joko/Yoko pairs this also joins are few, and scoring tells them apart.
 """

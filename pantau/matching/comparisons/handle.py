@@ -23,7 +23,8 @@ HANDLE = HandleComparison(
         Level("spells the roster name with a typo", lambda f: (f.h_exact | f.h_variant) & f.h_typo, 46.0,
               code="typo_tokens"),
         Level("spells the roster name", lambda f: f.h_exact, 62.0, code="exact"),
-        Level("spells the roster name in another spelling (old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, Arabic ts = s)",
+        Level("spells the roster name in another spelling "
+              "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, Arabic ts = s)",
               lambda f: f.h_variant, 58.0, code="old_spelling"),
         Level("spells the roster name without its regional parts (I, Ni, Wayan, Ida Bagus, br.)",
               lambda f: f.h_core & (f.h.n_a >= 2), 56.0, code="core"),

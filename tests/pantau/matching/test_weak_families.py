@@ -327,7 +327,8 @@ def _large_roster() -> list:
                f"{rng.choice(['Budi', 'Arif', 'Agus', 'Saputra', 'Wibowo', 'Kurniawan'])}")
            for j in range(3000)]
     out += [emp("198001012010011001", "Budi Setyawan", "Dinas A"), emp("198001022010011002", "Arif Hidayat", "Dinas A"),
-            emp("198001032010012003", "Ulfa Rahmawati", "Dinas A"), emp("198001042010011004", "Agus Santosa", "Dinas A")]
+            emp("198001032010012003", "Ulfa Rahmawati", "Dinas A"),
+            emp("198001042010011004", "Agus Santosa", "Dinas A")]
     return out
 
 
