@@ -24,7 +24,7 @@ from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
 from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, core_tokens, fold, normalise,
-                                       has_variant, spell, variant_key, written_forms)
+                                       spell, variant_key, written_forms)
 from storage.records import Actor, Employee
 
 INDEX_FORMAT = "12"
@@ -348,7 +348,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     for t, _ in counts.most_common():
         tok2id[t] = len(tok2id)
     ty = spelling_forms(counts)
-    extra = {variant_key(t) for t in counts if has_variant(t)} - set(tok2id)
+    extra = {variant_key(t) for t in counts} - set(tok2id)
     for t in sorted(extra):
         tok2id[t] = len(tok2id)
     tok_count = np.zeros(len(tok2id), dtype=np.int32)
@@ -542,7 +542,7 @@ def _fix_typos(tokens: list[str], roster: RosterIndex, shown: str = "") -> tuple
 
     def known(t: str) -> bool:
         # wahjudi for the roster's Wahyudi is another spelling (old j = y), not a typo
-        return t in tok2id or t in roster.call_extra or (has_variant(t) and variant_key(t) in tok2id)
+        return t in tok2id or t in roster.call_extra or variant_key(t) in tok2id
     if all(len(t) < typos.MIN_LEN or known(t) for t in tokens):
         return tokens, False
     out, fixed = [], False

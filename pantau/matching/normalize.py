@@ -298,7 +298,6 @@ _CONSONANT_I = re.compile(r"(?<=[bcdfghklmpqrstvwxz])i(?=[aeou])")
 _I_GLIDE = re.compile(r"(?<=[a-z]i)(?=[aeou])")
 
 
-@lru_cache(maxsize=200_000)
 def written_forms(token: str) -> tuple[str, ...]:
     """Other spellings people write for a roster word, each with its variant key: what a
     handle may hold for it (``sunaryo`` for the roster's Sunarjo, ``santosa`` for Santoso,

@@ -43,7 +43,7 @@ from pantau.matching.blocking.rare_token import RARE_TOKEN
 from pantau.matching.blocking.roster_initial import ROSTER_INITIAL
 from pantau.matching.blocking.space_free import SPACE_FREE
 from pantau.matching.blocking.token_pair import TOKEN_PAIR
-from pantau.matching.normalize import has_variant, variant_key
+from pantau.matching.normalize import variant_key
 
 DEFAULT_KEYS: tuple[BlockingKey, ...] = (RARE_TOKEN, TOKEN_PAIR, INITIAL_TOKEN, ROSTER_INITIAL, SPACE_FREE,
                                          CALL_NAME, BIRTH_YEAR, KNOWN_HANDLE)
@@ -154,7 +154,7 @@ def actor_side(batch, roster) -> ActorSide:
             i = tok2id.get(t)
             if i is not None:
                 ids.append(i)
-            v = tok2id.get(variant_key(t)) if has_variant(t) else i
+            v = tok2id.get(variant_key(t))          # a token without a variant is its own key
             if v is not None:
                 v = int(var[v])
                 vids.append(v)
