@@ -37,7 +37,11 @@ def test_scheduler_fires_runs_and_stops_on_sigterm(workspace, db):
     write_config(workspace)
     sched = _scheduler(workspace, 2)
     try:
-        wait_for(lambda: any(r["ended_at"] for r in _runs(db)), 90.0, what="a scheduled run to finish")
+        log = workspace / "data" / "logs" / "scheduler.log"
+        # the child's own exit, not the run row: the row closes before the child prints its summary,
+        # and a SIGTERM in between ends that child (-15) before the summary reaches the log
+        wait_for(lambda: log.exists() and "nightly run ended with exit status" in log.read_text(), 90.0,
+                 what="a scheduled run to finish")
         sched.send_signal(signal.SIGTERM)
         out, err = sched.communicate(timeout=60)
     finally:
@@ -46,7 +50,6 @@ def test_scheduler_fires_runs_and_stops_on_sigterm(workspace, db):
     runs = _runs(db)
     assert runs and all(r["trigger"] == "schedule" for r in runs)
     assert all(r["status"] != "running" for r in runs)
-    log = workspace / "data" / "logs" / "scheduler.log"
     text = log.read_text()
     assert "scheduler started" in text and "every 2 s (test interval)" in text
     assert "run | Pantau nightly run #1" in text
