@@ -587,6 +587,18 @@ def words(roster: RosterIndex) -> list[str]:
     return got
 
 
+def _without_unit_words(d: list[str], roster: RosterIndex) -> list[str]:
+    """The display name read without words of the roster's units and positions that are no
+    one's name: "Haman Sumedang", "Budi Santoso Guru", "Rina Dinkes" are a name and where or
+    what its owner works, and the place is the unit comparison's evidence, not a name token
+    that no roster name has. A word that is also a roster name token stays (Jaya, Agung), and
+    so does a display name that would be left empty (an office's account)."""
+    if len(d) < 2:
+        return d
+    kept = [t for t in d if t in roster.tok2id or t not in roster.ctx2id]
+    return kept if kept and len(kept) < len(d) else d
+
+
 def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     """What a batch needs from a display name: display names repeat (namesakes, brands, bots)."""
     tok2id = roster.tok2id
@@ -594,12 +606,13 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     d = nd[0].split() if nd else []
     if len(d) > 1 and any(t in handles_mod.AFFIXES for t in d):     # "Budi (akun pribadi)"
         d = [t for t in d if t not in handles_mod.AFFIXES] or d
-    d = d[:NT]
+    unknown = [t for t in d[:NT] if t not in tok2id and len(t) > 2]
+    d = _without_unit_words(d, roster)[:NT]
     full, init, first = _ids(d, tok2id)
     call = [callnames.call_id(t, tok2id, roster.call_extra) for t in d if len(t) > 1]
     srt, comp = " ".join(sorted(d)), "".join(d)
     return (d, full, init, first, call, srt, h64(srt) if srt else -1, h64(comp) if comp else -2,
-            h64(_actor_variant_sorted(d, roster)) if d else -3, [t for t in d if t not in tok2id and len(t) > 2],
+            h64(_actor_variant_sorted(d, roster)) if d else -3, unknown,
             title_keys_of(list(nd[1])) if nd else [])
 
 

@@ -360,3 +360,30 @@ def test_a_run_together_handle_in_another_spelling_reads_as_the_roster_words():
         c = max(got, key=lambda c: c.score)
         assert c.score >= model.threshold and any(f.code == "handle.old_spelling" for f in c.features), \
             (handle, c.score, [f.code for f in c.features])
+
+
+def test_a_place_or_office_after_the_name_is_not_read_as_a_name_token():
+    # "Heryanto Siregar Pertanian": the name and where its owner works; the word is the unit
+    # comparison's evidence, not a third name token that no roster name has
+    placed = best(actor("hsiregar", "Heryanto Siregar Pertanian"), threshold=0)
+    assert placed.nip == "198203022010011001"
+    codes = {f.code for f in placed.features}
+    assert "display_name.exact" in codes and "unit" in codes
+    plain = best(actor("hsiregar", "Heryanto Siregar Petani"), threshold=0)     # no unit word
+    assert "display_name.exact" not in {f.code for f in plain.features}
+    assert placed.score > plain.score
+
+
+def test_a_display_name_of_unit_words_only_is_left_whole():
+    # an office's own account: nothing would be left of the name, so nothing is taken away
+    got = match([actor("bappeda", "Bappeda Inspektorat")], ROSTER, default_model(threshold=0))
+    assert not any(f.code.startswith("display_name.") and f.code.split(".")[1] in ("exact", "core")
+                   for c in got for f in c.features)
+
+
+def test_a_unit_word_that_is_also_a_roster_name_token_stays_a_name_token():
+    roster = ROSTER + [emp("198801012010011009", "Salim Umum", "Biro Umum", "Staf")]
+    # "umum" is a word of a unit and a roster name token: "Agus Salim Umum" is not Agus Salim exactly
+    got = match([actor("x2", "Agus Salim Umum")], roster, default_model(threshold=0))
+    agus = next(c for c in got if c.nip == "199001012015011008")
+    assert "display_name.exact" not in {f.code for f in agus.features}
