@@ -27,7 +27,7 @@ from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, core_tokens, f
                                        spell, variant_key, written_forms)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "12"
+INDEX_FORMAT = "13"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor

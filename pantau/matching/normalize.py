@@ -238,6 +238,8 @@ def variant_key(text: str) -> str:
     - Sundanese ``p`` for ``f`` and ``v`` (Ulfa = Ulpa, Arif = Arip, Novi = Nopi).
     - Arabic letters written two ways: ``ts`` or ``s`` (Utsman = Usman), ``dz`` or ``z``
       (Dzikri = Zikri), ``gh`` or ``g`` (Ghani = Gani), ``ei`` or ``ai`` (Zein = Zain).
+    - ``ai`` and ``au`` written as Javanese and Sundanese say them, ``ae`` and ``ao`` (Zaenal =
+      Zainal, Khaerul = Khairul, Taofik = Taufik, Maolana = Maulana).
     - A final ``h`` after a vowel, often left out (Aisyah = Aisya, Fatimah = Fatima), in a word
       of five letters or more.
     - Javanese ``a`` for ``o`` in the last two syllables of a word of six letters or more
@@ -254,6 +256,10 @@ def variant_key(text: str) -> str:
 
 
 _ARABIC = [(re.compile(r"ts"), "s"), (re.compile(r"dz"), "z"), (re.compile(r"gh"), "g"), (re.compile(r"ei"), "ai")]
+#: ai and au as Javanese and Sundanese say them, written ae and ao: Zaenal = Zainal, Khaerul =
+#: Khairul, Maemunah = Maimunah, Taofik = Taufik, Maolana = Maulana
+_DIPHTHONGS = [(re.compile(r"ae"), "ai"), (re.compile(r"ao"), "au")]
+_WRITTEN_DIPHTHONGS = [(re.compile(r"ai"), "ae"), (re.compile(r"au"), "ao")]
 _GLIDE = re.compile(r"(?<=[a-z])(i)y(?=[aeiou])|(?<=[a-z])(u)w(?=[aeiou])")
 _CONSONANT_Y = re.compile(r"(?<=[bcdfghjklmpqrstvwxz])y(?=[aeiou])")
 _SUNDANESE_P = re.compile(r"[fv]")
@@ -278,7 +284,7 @@ def _variant_word(word: str) -> str:
     long_word, latin = len(word) >= 6, bool(_LATIN_GENDER.search(word))
     if "j" in word:
         word = spell(word.replace("j", "y"))
-    for rx, rep in _ARABIC:
+    for rx, rep in _ARABIC + _DIPHTHONGS:
         word = rx.sub(rep, word)
     # y after a consonant first: the i it leaves may then carry a glide (nuwyu -> nuwiu -> nuiu)
     word = _SUNDANESE_P.sub("p", _GLIDE.sub(lambda m: m[1] or m[2], _CONSONANT_Y.sub("i", word)))
@@ -310,7 +316,7 @@ def written_forms(token: str) -> tuple[str, ...]:
     for base in bases:
         forms = [base, _CONSONANT_Y.sub("i", base), _CONSONANT_I.sub("y", base),
                  _GLIDE.sub(lambda m: m[1] or m[2], base), _I_GLIDE.sub("y", base), _SUNDANESE_P.sub("p", base)]
-        for rx, rep in _ARABIC:
+        for rx, rep in _ARABIC + _DIPHTHONGS + _WRITTEN_DIPHTHONGS:
             forms.append(rx.sub(rep, base))
         if len(base) >= 5 and base[-1] == "h" and base[-2] in "aeiou":
             forms.append(base[:-1])

@@ -93,6 +93,8 @@ def test_other_spellings_of_one_name_share_the_variant_key():
     assert key("Purnomo") == key("Purnama") and key("Nugroho") == key("Nugraha")
     assert key("Utsman") == key("Usman") and key("Dzikri") == key("Zikri") and key("Ghani") == key("Gani")
     assert key("Zein") == key("Zain")                                # Arabic letters written two ways
+    assert key("Zaenal Arifin") == key("Zainal Arifin") and key("Khaerul") == key("Khairul")   # ae = ai
+    assert key("Taofik") == key("Taufik") == key("Taopik") and key("Maolana") == key("Maulana")  # ao = au
     assert key("Siti Aisyah") == key("Siti Aisya") and key("Fatimah") == key("Fatima")   # final h left out
     assert key("Eko Prasetyo") == key("Eko Prasetya") == key("Eko Prasetio")
     assert key("Wahjudi") == key("Wahyudi")                       # old j = y, as before
@@ -108,7 +110,8 @@ def test_other_spellings_of_one_name_share_the_variant_key():
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["a", "i", "u", "o", "e", "w", "y", "j", "h", "f", "uw", "iy", "wy", "dy", "ts",
-                                  "gh", "ei", "b", "d", "k", "n", "ng", "ny", "s", "t"]), min_size=1, max_size=8)
+                                  "gh", "ei", "ae", "ao", "b", "d", "k", "n", "ng", "ny", "s", "t"]), min_size=1,
+                                 max_size=8)
        .map("".join))
 @example("nuwyu").via("a glide left by y after a consonant")
 def test_the_variant_key_is_its_own_key(word):
