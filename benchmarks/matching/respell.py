@@ -5,7 +5,7 @@ respelled`` re-spells the display name (and the handle, where it spells the word
 each true match whose roster name has a word one of these rules can change, and
 reports how many of those accounts are still found. The rules are the habits the key
 reads (y/i after a consonant, the glide after i, a final h, Sundanese p for f,
-Javanese a/o, ae/ai and ao/au); the labelled sets themselves hold few such accounts, which is why this
+Javanese a/o, ao/au); the labelled sets themselves hold few such accounts, which is why this
 is a separate figure and not a set.
 """
 
@@ -27,9 +27,8 @@ _RULES = [
     # Javanese final o <-> a in a long word: Santoso <-> Santosa
     (re.compile(r"(?<=[a-zA-Z]{5})o$"), "a"),
     (re.compile(rf"(?<=[a-zA-Z]{{4}}[{_CONS}])a$"), "o"),
-    # ai and au as Javanese and Sundanese say them (last, so that the words the rules above
-    # change keep their spelling of model 9's figures): Zainal -> Zaenal, Taufik -> Taofik
-    (re.compile(r"ai"), "ae"),
+    # au as Javanese and Sundanese say it (last, so that the words the rules above change keep
+    # their spelling of model 9's figures): Taufik -> Taofik
     (re.compile(r"au"), "ao"),
 ]
 

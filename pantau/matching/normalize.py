@@ -238,8 +238,8 @@ def variant_key(text: str) -> str:
     - Sundanese ``p`` for ``f`` and ``v`` (Ulfa = Ulpa, Arif = Arip, Novi = Nopi).
     - Arabic letters written two ways: ``ts`` or ``s`` (Utsman = Usman), ``dz`` or ``z``
       (Dzikri = Zikri), ``gh`` or ``g`` (Ghani = Gani), ``ei`` or ``ai`` (Zein = Zain).
-    - ``ai`` and ``au`` written as Javanese and Sundanese say them, ``ae`` and ``ao`` (Zaenal =
-      Zainal, Khaerul = Khairul, Taofik = Taufik, Maolana = Maulana).
+    - ``au`` written as Javanese and Sundanese say it, ``ao`` (Taofik = Taufik, Maolana =
+      Maulana); ``ae`` for ``ai`` (Zaenal = Zainal) is a rule of the canonical form.
     - A final ``h`` after a vowel, often left out (Aisyah = Aisya, Fatimah = Fatima), in a word
       of five letters or more.
     - Javanese ``a`` for ``o`` in the last two syllables of a word of six letters or more
@@ -256,10 +256,10 @@ def variant_key(text: str) -> str:
 
 
 _ARABIC = [(re.compile(r"ts"), "s"), (re.compile(r"dz"), "z"), (re.compile(r"gh"), "g"), (re.compile(r"ei"), "ai")]
-#: ai and au as Javanese and Sundanese say them, written ae and ao: Zaenal = Zainal, Khaerul =
-#: Khairul, Maemunah = Maimunah, Taofik = Taufik, Maolana = Maulana
-_DIPHTHONGS = [(re.compile(r"ae"), "ai"), (re.compile(r"ao"), "au")]
-_WRITTEN_DIPHTHONGS = [(re.compile(r"ai"), "ae"), (re.compile(r"au"), "ao")]
+#: au as Javanese and Sundanese say it, written ao: Taofik = Taufik, Maolana = Maulana, Saodah =
+#: Saudah (ae for ai, Zaenal = Zainal, is a rule of the canonical form already)
+_DIPHTHONGS = [(re.compile(r"ao"), "au")]
+_WRITTEN_DIPHTHONGS = [(re.compile(r"au"), "ao")]
 _GLIDE = re.compile(r"(?<=[a-z])(i)y(?=[aeiou])|(?<=[a-z])(u)w(?=[aeiou])")
 _CONSONANT_Y = re.compile(r"(?<=[bcdfghjklmpqrstvwxz])y(?=[aeiou])")
 _SUNDANESE_P = re.compile(r"[fv]")

@@ -328,7 +328,8 @@ def _large_roster() -> list:
            for j in range(3000)]
     out += [emp("198001012010011001", "Budi Setyawan", "Dinas A"), emp("198001022010011002", "Arif Hidayat", "Dinas A"),
             emp("198001032010012003", "Ulfa Rahmawati", "Dinas A"),
-            emp("198001042010011004", "Agus Santosa", "Dinas A")]
+            emp("198001042010011004", "Agus Santosa", "Dinas A"),
+            emp("198001052010011005", "Taufik Hidayat", "Dinas A"), emp("198001062010011006", "Maulana Ishak", "Dinas A")]
     return out
 
 
@@ -338,7 +339,10 @@ def test_other_spellings_of_a_name_are_blocked_and_scored_on_a_large_roster():
              (actor("budisetiawan88", None, key="b2"), "198001012010011001"),     # the handle alone
              (actor("arip_hidayat", "Arip Hidayat"), "198001022010011002"),      # Sundanese p = f
              (actor("ulpa.rahmawati", "Ulpa Rahmawati"), "198001032010012003"),
-             (actor("agussantoso", "Agus Santoso"), "198001042010011004")]       # Javanese final o = a
+             (actor("agussantoso", "Agus Santoso"), "198001042010011004"),       # Javanese final o = a
+             (actor("taofik.hidayat", "Taofik Hidayat"), "198001052010011005"),   # ao = au
+             (actor("taofikhidayat", None, key="t2"), "198001052010011005"),
+             (actor("maolana_ishak", "Maolana Ishak"), "198001062010011006")]
     model = default_model()
     for a, nip in cases:
         got = match([a], roster, model)
