@@ -589,14 +589,16 @@ def words(roster: RosterIndex) -> list[str]:
 
 def _without_unit_words(d: list[str], roster: RosterIndex) -> list[str]:
     """The display name read without words of the roster's units and positions that are no
-    one's name: "Haman Sumedang", "Budi Santoso Guru", "Rina Dinkes" are a name and where or
-    what its owner works, and the place is the unit comparison's evidence, not a name token
-    that no roster name has. A word that is also a roster name token stays (Jaya, Agung), and
-    so does a display name that would be left empty (an office's account)."""
-    if len(d) < 2:
+    one's name: "Budi Santoso Sleman", "Budi Santoso Guru" are a name and where or what its
+    owner works, and the place is the unit comparison's evidence, not a third name token that
+    no roster name has. At least two tokens must remain: "Dewi Melati" in a roster with a
+    Puskesmas Melati and nobody named Melati may be a woman called so, and read as "Dewi" it
+    would equal every employee with that one name. (``ctx2id`` holds no roster name token:
+    Jaya or Agung, once someone is called so, stay name tokens.)"""
+    if len(d) < 3:
         return d
     kept = [t for t in d if t in roster.tok2id or t not in roster.ctx2id]
-    return kept if kept and len(kept) < len(d) else d
+    return kept if len(kept) >= 2 and len(kept) < len(d) else d
 
 
 def _display_part(name: str | None, roster: RosterIndex) -> tuple:
@@ -607,13 +609,14 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     if len(d) > 1 and any(t in handles_mod.AFFIXES for t in d):     # "Budi (akun pribadi)"
         d = [t for t in d if t not in handles_mod.AFFIXES] or d
     unknown = [t for t in d[:NT] if t not in tok2id and len(t) > 2]
+    shown = "".join(d[:NT])       # every letter the display name spells, unit words included
     d = _without_unit_words(d, roster)[:NT]
     full, init, first = _ids(d, tok2id)
     call = [callnames.call_id(t, tok2id, roster.call_extra) for t in d if len(t) > 1]
     srt, comp = " ".join(sorted(d)), "".join(d)
     return (d, full, init, first, call, srt, h64(srt) if srt else -1, h64(comp) if comp else -2,
             h64(_actor_variant_sorted(d, roster)) if d else -3, unknown,
-            title_keys_of(list(nd[1])) if nd else [])
+            title_keys_of(list(nd[1])) if nd else [], shown)
 
 
 def _handle_part(h: list[str], roster: RosterIndex) -> tuple:
@@ -638,10 +641,9 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
     """One actor's row of the batch, in the order ``prepare_actors`` unpacks it; a function of the
     actor's platform, handle, display name and bio only (the memos rely on it)."""
     dp = _remembered(displays, a.display_name, lambda: _display_part(a.display_name, roster))
-    d, dfull, dinit, dfirst, dcall, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles = dp
+    d, dfull, dinit, dfirst, dcall, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles, shown = dp
     # a handle that spells a name as the display name does (Kartosih, kartosih) spells it
     # as its owner does: two typings agreeing are not a slip, however near a roster name
-    shown = "".join(d)
     info = handles_mod.analyse(a.handle, roster.vocab, a.platform, fix, shown)
     h, h_fixed = _fix_typos(info.tokens[:NT], roster, shown)
     h_fixed = h_fixed or info.typos > 0

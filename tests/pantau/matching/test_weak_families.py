@@ -378,16 +378,37 @@ def test_a_place_or_office_after_the_name_is_not_read_as_a_name_token():
     assert placed.score > plain.score
 
 
-def test_a_display_name_of_unit_words_only_is_left_whole():
-    # an office's own account: nothing would be left of the name, so nothing is taken away
-    got = match([actor("bappeda", "Bappeda Inspektorat")], ROSTER, default_model(threshold=0))
-    assert not any(f.code.startswith("display_name.") and f.code.split(".")[1] in ("exact", "core")
-                   for c in got for f in c.features)
+def _display_read(names: list[str], roster=ROSTER) -> list[list[str]]:
+    from pantau.matching.index import build_roster, prepare_actors
+    index = build_roster(roster)
+    return prepare_actors([actor(None, n, key=str(i)) for i, n in enumerate(names)], list(range(len(names))),
+                          index).d_tokens
 
 
-def test_a_unit_word_that_is_also_a_roster_name_token_stays_a_name_token():
-    roster = ROSTER + [emp("198801012010011009", "Salim Umum", "Biro Umum", "Staf")]
-    # "umum" is a word of a unit and a roster name token: "Agus Salim Umum" is not Agus Salim exactly
-    got = match([actor("x2", "Agus Salim Umum")], roster, default_model(threshold=0))
-    agus = next(c for c in got if c.nip == "199001012015011008")
-    assert "display_name.exact" not in {f.code for f in agus.features}
+def test_unit_words_leave_a_display_name_only_when_two_name_tokens_remain():
+    assert _display_read(["Heryanto Siregar Pertanian", "Agus Salim Inspektorat Bappeda",
+                          "Bappeda Inspektorat Pertanian", "Tumini Sleman", "Tumini Bidan Sleman"]) == [
+        ["heryanto", "siregar"], ["agus", "salim"],
+        ["bapeda", "inspektorat", "pertanian"],      # an office's own account: no name would remain
+        ["tumini", "sleman"],                        # one name and a place: Tumini Sleman may be her name
+        ["tumini", "bidan", "sleman"]]
+
+
+def test_a_one_name_display_with_a_unit_word_is_no_exact_match_of_a_one_name_employee():
+    # "Dewi Melati": a Puskesmas Melati in the roster and nobody named Melati; read as "Dewi" it
+    # would equal every employee called just Dewi
+    roster = [emp("198801012010012010", "Dewi", "Dinas Sosial", "Staf"),
+              emp("198801012010012011", "Rina Wati", "Puskesmas Melati", "Bidan")]
+    got = match([actor("dewimelati", "Dewi Melati")], roster, default_model(threshold=0))
+    assert not any(f.code == "display_name.exact" for c in got for f in c.features)
+
+
+def test_a_handle_that_spells_a_dropped_unit_word_is_not_corrected_into_a_roster_name():
+    # the display name spells "sukabumi" too: two typings agree, so the handle's sukabumi is no
+    # slip for the roster name Sukabumu, although the display name's reading leaves the word out
+    from pantau.matching.index import build_roster, prepare_actors
+    roster = [emp("198801012010011012", "Budi Santoso Sukabumu", "Dinas Sosial", "Staf"),
+              emp("198801012010011013", "Rudi Hartono", "Dinas Pendidikan Kabupaten Sukabumi", "Guru")]
+    batch = prepare_actors([actor("budisantososukabumi", "Budi Santoso Sukabumi")], [0], build_roster(roster))
+    assert batch.d_tokens[0] == ["budi", "santoso"]
+    assert "sukabumu" not in batch.h_tokens[0] and not batch.h_typo[0]
