@@ -31,6 +31,7 @@ INDEX_FORMAT = "13"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
+NPL = 3           # words of a place read away from one name per display name (``_without_unit_words``)
 NTI = 4           # titles kept
 E_PAD = -9        # padding in employee matrices
 A_PAD = -1        # padding in actor matrices
@@ -498,6 +499,8 @@ class ActorBatch:
     titles: np.ndarray         # n x NTI
     title_text: list[list[str]]
     known: list[list[tuple[int, int]]]   # (employee, known.KNOWN_* kind) whose known handles fit this actor's
+    d_place: np.ndarray        # n x NPL ctx ids of a place read away from one name (-1 none; ``_without_unit_words``)
+    d_sorted_whole: np.ndarray  # bytes: the display name's sorted tokens with those words (= d_sorted without)
 
 
 @lru_cache(maxsize=200_000)
@@ -587,18 +590,26 @@ def words(roster: RosterIndex) -> list[str]:
     return got
 
 
-def _without_unit_words(d: list[str], roster: RosterIndex) -> list[str]:
+def _without_unit_words(d: list[str], roster: RosterIndex) -> tuple[list[str], list[str]]:
     """The display name read without words of the roster's units and positions that are no
-    one's name: "Budi Santoso Sleman", "Budi Santoso Guru" are a name and where or what its
-    owner works, and the place is the unit comparison's evidence, not a third name token that
-    no roster name has. At least two tokens must remain: "Dewi Melati" in a roster with a
-    Puskesmas Melati and nobody named Melati may be a woman called so, and read as "Dewi" it
-    would equal every employee with that one name. (``ctx2id`` holds no roster name token:
-    Jaya or Agung, once someone is called so, stay name tokens.)"""
-    if len(d) < 3:
-        return d
+    one's name, and the words so read away when they apply per employee.
+
+    "Budi Santoso Sleman", "Budi Santoso Guru" are a name and where or what its owner works:
+    the place is the unit comparison's evidence, not a third name token that no roster name
+    has, whoever the employee. One name and a place ("Haman Sumedang", "Sulastri Madiun") is
+    read so only for the employees whose own unit holds the place (``PairFeatures``): "Dewi
+    Melati", with a Puskesmas Melati in the roster and nobody named Melati, may be a woman
+    called so, and read as "Dewi" for everyone it would equal every employee with that one
+    name. (``ctx2id`` holds no roster name token: Jaya or Agung, once someone is called so,
+    stay name tokens.)"""
+    if len(d) < 2:
+        return d, []
     kept = [t for t in d if t in roster.tok2id or t not in roster.ctx2id]
-    return kept if len(kept) >= 2 and len(kept) < len(d) else d
+    if not kept or len(kept) == len(d):
+        return d, []
+    if len(kept) >= 2:
+        return kept, []
+    return kept, [t for t in d if t not in kept]
 
 
 def _display_part(name: str | None, roster: RosterIndex) -> tuple:
@@ -610,13 +621,16 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
         d = [t for t in d if t not in handles_mod.AFFIXES] or d
     unknown = [t for t in d[:NT] if t not in tok2id and len(t) > 2]
     shown = "".join(d[:NT])       # every letter the display name spells, unit words included
-    d = _without_unit_words(d, roster)[:NT]
+    whole = " ".join(sorted(d[:NT]))
+    d, placed = _without_unit_words(d, roster)
+    d = d[:NT]
+    place = [roster.ctx2id[t] for t in placed][:NPL]
     full, init, first = _ids(d, tok2id)
     call = [callnames.call_id(t, tok2id, roster.call_extra) for t in d if len(t) > 1]
     srt, comp = " ".join(sorted(d)), "".join(d)
     return (d, full, init, first, call, srt, h64(srt) if srt else -1, h64(comp) if comp else -2,
             h64(_actor_variant_sorted(d, roster)) if d else -3, unknown,
-            title_keys_of(list(nd[1])) if nd else [], shown)
+            title_keys_of(list(nd[1])) if nd else [], shown, place, whole if place else srt)
 
 
 def _handle_part(h: list[str], roster: RosterIndex) -> tuple:
@@ -641,7 +655,8 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
     """One actor's row of the batch, in the order ``prepare_actors`` unpacks it; a function of the
     actor's platform, handle, display name and bio only (the memos rely on it)."""
     dp = _remembered(displays, a.display_name, lambda: _display_part(a.display_name, roster))
-    d, dfull, dinit, dfirst, dcall, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles, shown = dp
+    (d, dfull, dinit, dfirst, dcall, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles, shown,
+     d_place, d_whole) = dp
     # a handle that spells a name as the display name does (Kartosih, kartosih) spells it
     # as its owner does: two typings agreeing are not a slip, however near a roster name
     info = handles_mod.analyse(a.handle, roster.vocab, a.platform, fix, shown)
@@ -664,7 +679,7 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
             hfull, hinit, hfirst, d_sorted, d_sorted_h, d_compact_h, d_var_h,
             h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h,
             years, mds, fulls, claimed, info.digits, [ctx2id[w] for w in cw], cw, [title2id[k] for k in tk], tk,
-            known_kinds(a, roster))
+            known_kinds(a, roster), d_place, d_whole)
 
 
 def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
@@ -694,7 +709,7 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
         rows.append(row)
     (dt, ht, hs, platforms, dfull, dinit, dfirst, dcall, hcall, dtypo, htypo, hfull, hinit, hfirst, d_sorted,
      d_sorted_h, d_compact_h, d_var_h, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, years, mds, fulls,
-     claimed, digits, ctx, ctxw, titles, ttext, known_rows) = zip(*rows) if rows else ([],) * 33
+     claimed, digits, ctx, ctxw, titles, ttext, known_rows, dplace, dwhole) = zip(*rows) if rows else ([],) * 35
     n = len(actors)
     return ActorBatch(
         ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=list(dt), h_tokens=list(ht), handles=list(hs),
@@ -711,5 +726,5 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
         years=_pad(years, 3, 0), mds=_pad(mds, 3, 0), fulls=_pad(fulls, 3, 0), claimed=_pad(claimed, 3, 0),
         digits=list(digits),
         ctx=_pad(ctx, NCA, A_PAD), ctx_words=list(ctxw), titles=_pad(titles, NTI, A_PAD), title_text=list(ttext),
-        known=list(known_rows),
+        known=list(known_rows), d_place=_pad(dplace, NPL, A_PAD), d_sorted_whole=_bytes(list(dwhole)),
     )

@@ -163,20 +163,31 @@ class PairFeatures:
         # name token ("Herman Sasiwan"); "Hamba Allah" or "Pejuang Rupiah" are not
         known = (d_tok >= 0).sum(1)
         words = (d_tok != -1).sum(1)
+        # one name and a place ("Haman Sumedang") is read as the name only for the employees
+        # whose own unit holds the place (index._without_unit_words); for every other employee
+        # the display name is what it says, a name and another word
+        place = batch.d_place[pa]
+        unplaced = (place >= 0).any(1)
+        if unplaced.any():
+            own = (place[:, :, None] == roster.e_ctx[pe][:, None, :]).any(2)
+            unplaced &= ((place >= 0) & ~own).any(1)
+        extra = np.where(unplaced, (place >= 0).sum(1), 0)
+        self.d.n_a = self.d.n_a + extra
+        words = words + extra
         self.d_known = np.where((known >= 1) & (words >= 2), words, 0)
         self.h_present = batch.h_compact_h[pa] >= 0
-        self.d_exact = (batch.d_sorted_h[pa] == roster.names.sorted_h[pe]) | (
-            batch.d_compact_h[pa] == roster.names.compact_h[pe])
-        self.d_variant = batch.d_var_h[pa] == roster.names.variant_h[pe]
+        self.d_exact = ((batch.d_sorted_h[pa] == roster.names.sorted_h[pe]) | (
+            batch.d_compact_h[pa] == roster.names.compact_h[pe])) & ~unplaced
+        self.d_variant = (batch.d_var_h[pa] == roster.names.variant_h[pe]) & ~unplaced
         self.d_typo = batch.d_typo[pa]           # a token was read as the roster token one edit away
         self.h_typo = batch.h_typo[pa]
         # the account dropped the roster name's regional parts (Wirawan for I Nyoman Wirawan);
         # an account that has other ones (I Made Wirawan) is another person
         # (Ayu Kartika for Ni Luh Putu Ayu Kartika: Ayu, a part after Putu, kept as a given name)
         names = roster.names
-        d_soft = (batch.d_sorted_h[pa] == names.core_soft_h[pe])
+        d_soft = (batch.d_sorted_h[pa] == names.core_soft_h[pe]) & ~unplaced
         h_soft = (batch.h_sorted_h[pa] == names.core_soft_h[pe])
-        d_strict = batch.d_sorted_h[pa] == names.core_h[pe]
+        d_strict = (batch.d_sorted_h[pa] == names.core_h[pe]) & ~unplaced
         h_strict = batch.h_sorted_h[pa] == names.core_h[pe]
         self.d_core = d_strict | d_soft
         self.h_core = h_strict | h_soft
@@ -188,7 +199,9 @@ class PairFeatures:
         # element itself, more slowly; the scores are the same
         es = roster.names.sorted[pe].tolist()
         if self.n:
-            self.d_ratio = process.cpdist(batch.d_sorted[pa].tolist(), es, scorer=fuzz.ratio, workers=workers,
+            d_sorted = np.where(unplaced, batch.d_sorted_whole[pa], batch.d_sorted[pa]) if unplaced.any() \
+                else batch.d_sorted[pa]
+            self.d_ratio = process.cpdist(d_sorted.tolist(), es, scorer=fuzz.ratio, workers=workers,
                                           dtype=np.float32)
             hc = process.cpdist(batch.h_compact[pa].tolist(), roster.names.compact[pe].tolist(), scorer=fuzz.ratio,
                                 workers=workers, dtype=np.float32)
@@ -204,7 +217,8 @@ class PairFeatures:
         soft_only = core_only & ~(d_strict | h_strict)
         # a name shown in the roster's order has for namesakes those who carry it in that order:
         # Ridwan Hendro is another person to an account "Hendro Ridwan" that fits Hendro Ridwan
-        ordered = (batch.d_compact_h[pa] == names.compact_h[pe]) | (batch.h_compact_h[pa] == names.compact_h[pe])
+        ordered = ((batch.d_compact_h[pa] == names.compact_h[pe]) & ~unplaced) | (
+            batch.h_compact_h[pa] == names.compact_h[pe])
         self.name_count = np.where(soft_only, names.core_soft_count[pe],
                                    np.where(core_only, names.core_count[pe],
                                             np.where(ordered, names.ordered_count[pe], names.count[pe])))

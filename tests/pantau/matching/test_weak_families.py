@@ -390,8 +390,23 @@ def test_unit_words_leave_a_display_name_only_when_two_name_tokens_remain():
                           "Bappeda Inspektorat Pertanian", "Tumini Sleman", "Tumini Bidan Sleman"]) == [
         ["heryanto", "siregar"], ["agus", "salim"],
         ["bapeda", "inspektorat", "pertanian"],      # an office's own account: no name would remain
-        ["tumini", "sleman"],                        # one name and a place: Tumini Sleman may be her name
-        ["tumini", "bidan", "sleman"]]
+        ["tumini"],                                  # one name and a place: per employee (next test)
+        ["tumini"]]
+
+
+def test_one_name_and_a_place_is_the_name_only_for_the_employees_of_that_place():
+    roster = [emp("198801012010012020", "Tumini", "Puskesmas Sleman", "Bidan"),
+              emp("198801012010012021", "Tumini", "Puskesmas Bantul", "Bidan"),
+              emp("198801012010012022", "Tumini", "SD Negeri 2 Sleman", "Guru")]
+    model = default_model(threshold=0)
+    model.margin, model.top_k, model.uncorroborated_top_k, model.max_name_ties = 100, 9, 9, 99   # score all
+    got = {c.nip: c for c in match([actor("tumini.bidan", "Tumini Bidan Sleman")], roster, model)}
+    sleman = got["198801012010012020"]
+    assert {"display_name.exact", "unit"} <= {f.code for f in sleman.features}
+    assert not any(f.code == "display_name.exact" for f in got["198801012010012021"].features)
+    # "bidan" is not in the school's unit or position: not every word read away is hers
+    assert not any(f.code == "display_name.exact" for f in got["198801012010012022"].features)
+    assert sleman.score > max(got[n].score for n in ("198801012010012021", "198801012010012022"))
 
 
 def test_a_one_name_display_with_a_unit_word_is_no_exact_match_of_a_one_name_employee():
