@@ -167,10 +167,12 @@ class PairFeatures:
         # whose own unit holds the place (index._without_unit_words); for every other employee
         # the display name is what it says, a name and another word
         place = batch.d_place[pa]
-        unplaced = (place >= 0).any(1)
-        if unplaced.any():
-            own = (place[:, :, None] == roster.e_ctx[pe][:, None, :]).any(2)
-            unplaced &= ((place >= 0) & ~own).any(1)
+        placed = np.flatnonzero(place[:, 0] >= 0)
+        unplaced = np.zeros(self.n, bool)
+        if len(placed):
+            pl = place[placed]
+            own = (pl[:, :, None] == roster.e_ctx[pe[placed]][:, None, :]).any(2)
+            unplaced[placed] = ((pl >= 0) & ~own).any(1)
         extra = np.where(unplaced, (place >= 0).sum(1), 0)
         self.d.n_a = self.d.n_a + extra
         words = words + extra
@@ -199,10 +201,10 @@ class PairFeatures:
         # element itself, more slowly; the scores are the same
         es = roster.names.sorted[pe].tolist()
         if self.n:
-            d_sorted = np.where(unplaced, batch.d_sorted_whole[pa], batch.d_sorted[pa]) if unplaced.any() \
-                else batch.d_sorted[pa]
-            self.d_ratio = process.cpdist(d_sorted.tolist(), es, scorer=fuzz.ratio, workers=workers,
-                                          dtype=np.float32)
+            d_sorted = batch.d_sorted[pa].tolist()
+            for i in np.flatnonzero(unplaced).tolist():
+                d_sorted[i] = batch.d_sorted_whole[pa[i]]
+            self.d_ratio = process.cpdist(d_sorted, es, scorer=fuzz.ratio, workers=workers, dtype=np.float32)
             hc = process.cpdist(batch.h_compact[pa].tolist(), roster.names.compact[pe].tolist(), scorer=fuzz.ratio,
                                 workers=workers, dtype=np.float32)
             hs = process.cpdist(batch.h_sorted[pa].tolist(), es, scorer=fuzz.ratio, workers=workers,
