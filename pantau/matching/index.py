@@ -619,9 +619,10 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     d = nd[0].split() if nd else []
     if len(d) > 1 and any(t in handles_mod.AFFIXES for t in d):     # "Budi (akun pribadi)"
         d = [t for t in d if t not in handles_mod.AFFIXES] or d
-    unknown = [t for t in d[:NT] if t not in tok2id and len(t) > 2]
-    shown = "".join(d[:NT])       # every letter the display name spells, unit words included
-    whole = " ".join(sorted(d[:NT]))
+    shown_tokens = d[:NT]
+    unknown = [t for t in shown_tokens if t not in tok2id and len(t) > 2]
+    shown = "".join(shown_tokens)     # every letter the display name spells, unit words included
+    whole = " ".join(sorted(shown_tokens))
     d, placed = _without_unit_words(d, roster)
     d = d[:NT]
     place = [roster.ctx2id[t] for t in placed][:NPL]

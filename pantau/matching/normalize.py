@@ -260,6 +260,7 @@ _ARABIC = [(re.compile(r"ts"), "s"), (re.compile(r"dz"), "z"), (re.compile(r"gh"
 #: Saudah (ae for ai, Zaenal = Zainal, is a rule of the canonical form already)
 _DIPHTHONGS = [(re.compile(r"ao"), "au")]
 _WRITTEN_DIPHTHONGS = [(re.compile(r"au"), "ao")]
+_LETTER_PAIRS = _ARABIC + _DIPHTHONGS     # what the key reads as one letter or sound
 _GLIDE = re.compile(r"(?<=[a-z])(i)y(?=[aeiou])|(?<=[a-z])(u)w(?=[aeiou])")
 _CONSONANT_Y = re.compile(r"(?<=[bcdfghjklmpqrstvwxz])y(?=[aeiou])")
 _SUNDANESE_P = re.compile(r"[fv]")
@@ -284,7 +285,7 @@ def _variant_word(word: str) -> str:
     long_word, latin = len(word) >= 6, bool(_LATIN_GENDER.search(word))
     if "j" in word:
         word = spell(word.replace("j", "y"))
-    for rx, rep in _ARABIC + _DIPHTHONGS:
+    for rx, rep in _LETTER_PAIRS:
         word = rx.sub(rep, word)
     # y after a consonant first: the i it leaves may then carry a glide (nuwyu -> nuwiu -> nuiu)
     word = _SUNDANESE_P.sub("p", _GLIDE.sub(lambda m: m[1] or m[2], _CONSONANT_Y.sub("i", word)))
@@ -316,7 +317,7 @@ def written_forms(token: str) -> tuple[str, ...]:
     for base in bases:
         forms = [base, _CONSONANT_Y.sub("i", base), _CONSONANT_I.sub("y", base),
                  _GLIDE.sub(lambda m: m[1] or m[2], base), _I_GLIDE.sub("y", base), _SUNDANESE_P.sub("p", base)]
-        for rx, rep in _ARABIC + _DIPHTHONGS + _WRITTEN_DIPHTHONGS:
+        for rx, rep in _LETTER_PAIRS + _WRITTEN_DIPHTHONGS:
             forms.append(rx.sub(rep, base))
         if len(base) >= 5 and base[-1] == "h" and base[-2] in "aeiou":
             forms.append(base[:-1])
