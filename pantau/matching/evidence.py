@@ -63,6 +63,8 @@ TEMPLATES: dict[str, str] = {
     "display_name.call_name": N_("Display name is a call name of the roster name ('{call}' for '{given}')"),
     "display_name.call_name_alone": N_("Display name is only a call name of the roster name ('{call}' for "
                                        "'{given}'), which several given names share"),
+    "display_name.call_name_place": N_("Display name is a call name of the roster name ('{call}' for '{given}') "
+                                       "with the place of the employee's unit"),
     "display_name.similar": N_("Display name resembles the roster name (similarity >= 85)"),
     "display_name.shortened": N_("Display name is a shortened form of the roster name"),
     "display_name.other_name_one_token": N_("Display name shares one token but is another name"),

@@ -27,11 +27,15 @@ from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, core_tokens, f
                                        spell, variant_key, written_forms)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "13"
+INDEX_FORMAT = "14"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
 NPL = 3           # words of a place read away from one name per display name (``_without_unit_words``)
+#: a unit word says where only when few employees share it (Sumedang, Pariwisata; not Dinas,
+#: Kabupaten, Guru, nor the regency of a regency's own roster): at least this many bits,
+#: log2(roster size / employees with the word)
+PLACE_BITS = 3.0
 NTI = 4           # titles kept
 E_PAD = -9        # padding in employee matrices
 A_PAD = -1        # padding in actor matrices

@@ -12,6 +12,9 @@ an employee become a candidate pair when they share one. Keys (tag in the top bi
 - ``roster_initial``  a roster name written with an initial (M. Rizki) found from a full
   actor token (Muhammad Rizki);
 - ``space_free``  the whole name without spaces (sriwahyuningsih, however it segments);
+- ``call_name``  a call name of a roster given name (Yanto for Heryanto) with another name
+  token, or alone for an employee with one given name;
+- ``call_name_place``  a call name with a place of the employee's unit (Haman Sumedang);
 - ``birth_year``  any of the above whose block is larger than ``year_refine_min``,
   refined by the employee's birth year; an actor looks it up with the years its
   handle digits suggest;
@@ -37,6 +40,7 @@ import numpy as np
 from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide, variant_ids
 from pantau.matching.blocking.birth_year import BIRTH_YEAR, BirthYear
 from pantau.matching.blocking.call_name import CALL_NAME
+from pantau.matching.blocking.call_name_place import CALL_NAME_PLACE
 from pantau.matching.blocking.initial_token import INITIAL_TOKEN
 from pantau.matching.blocking.known_handle import KNOWN_HANDLE, KnownHandle
 from pantau.matching.blocking.rare_token import RARE_TOKEN
@@ -46,7 +50,7 @@ from pantau.matching.blocking.token_pair import TOKEN_PAIR
 from pantau.matching.normalize import variant_key
 
 DEFAULT_KEYS: tuple[BlockingKey, ...] = (RARE_TOKEN, TOKEN_PAIR, INITIAL_TOKEN, ROSTER_INITIAL, SPACE_FREE,
-                                         CALL_NAME, BIRTH_YEAR, KNOWN_HANDLE)
+                                         CALL_NAME, CALL_NAME_PLACE, BIRTH_YEAR, KNOWN_HANDLE)
 #: tag -> key name, for the block-size report
 NAMES = {k.tag: k.name for k in DEFAULT_KEYS if k.tag}
 # a key whose blocks are weak evidence gets the smaller ``max_initial_block`` limit

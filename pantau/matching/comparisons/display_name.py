@@ -37,6 +37,10 @@ DISPLAY_NAME = DisplayNameComparison(
               lambda f: call_name(f.d), 44.0, code="call_name"),
         Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0, code="similar"),
         Level("is a shortened form of the roster name", lambda f: actor_subset(f.d), 38.0, code="shortened"),
+        # a call name and the place the employee works ("Haman Sumedang"): how people are known
+        # at work, and the place narrows the many whose given name yields the call name to a few
+        Level("uses only a call name of the roster name, with the place of the employee's unit (Yanto Sleman)",
+              lambda f: call_name_alone(f.d) & f.d_placed, 44.0, code="call_name_place"),
         Level("uses only a call name of the roster name (Yanto)", lambda f: call_name_alone(f.d), 28.0,
               code="call_name_alone"),
         Level("shares one token but is another name", lambda f: (f.d.full_e >= 1) & (f.d_known >= 2), -15.0,

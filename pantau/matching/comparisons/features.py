@@ -13,7 +13,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from pantau.matching.callnames import BLOCKING_FORMS
-from pantau.matching.index import ABBR_CODE, ActorBatch, RosterIndex
+from pantau.matching.index import ABBR_CODE, PLACE_BITS, ActorBatch, RosterIndex
 
 INITIAL_BITS = 3.0
 
@@ -173,6 +173,10 @@ class PairFeatures:
             pl = place[placed]
             own = (pl[:, :, None] == roster.e_ctx[pe[placed]][:, None, :]).any(2)
             unplaced[placed] = ((pl >= 0) & ~own).any(1)
+        # ... and for those it is a name and where its owner works ("Haman Sumedang": Haman of Sumedang)
+        # (a place that says where: not the regency of a regency's own roster)
+        bits = np.where(place >= 0, roster.ctx_idf[np.where(place >= 0, place, 0)], 0.0).sum(1)
+        self.d_placed = (place[:, 0] >= 0) & ~unplaced & (bits >= PLACE_BITS)
         extra = np.where(unplaced, (place >= 0).sum(1), 0)
         self.d.n_a = self.d.n_a + extra
         words = words + extra

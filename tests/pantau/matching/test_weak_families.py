@@ -427,3 +427,36 @@ def test_a_handle_that_spells_a_dropped_unit_word_is_not_corrected_into_a_roster
     batch = prepare_actors([actor("budisantososukabumi", "Budi Santoso Sukabumi")], [0], build_roster(roster))
     assert batch.d_tokens[0] == ["budi", "santoso"]
     assert "sukabumu" not in batch.h_tokens[0] and not batch.h_typo[0]
+
+
+def _places_roster(places: list[str]) -> list:
+    """Narahaman Hermawan of Sumedang and Suhaman Pratama of Garut, who both answer to Haman,
+    among employees of several regencies (so that a regency's name says where)."""
+    import itertools
+    names = ["Budi Santoso", "Sri Wahyuni", "Agus Salim", "Dewi Lestari", "Eko Prasetyo", "Rina Wati"]
+    out = [emp(f"1980010120100{j:05d}", f"{n} {k}", f"Dinas Sosial Kabupaten {p}", "Staf")
+           for j, (n, k, p) in enumerate(itertools.product(names, ("Putra", "Putri", "Jaya"), places))]
+    return out + [emp("198501012010011101", "Narahaman Hermawan", f"MAN 9 {places[0]}", "Guru"),
+                  emp("198601012010011102", "Suhaman Pratama", f"Puskesmas {places[-1]}", "Perawat")]
+
+
+def test_a_call_name_with_the_place_of_the_unit_is_found_for_an_employee_with_several_names():
+    roster = _places_roster(["Sumedang", "Garut", "Ciamis", "Kuningan", "Majalengka", "Subang", "Bogor", "Bekasi",
+                             "Karawang", "Cianjur"])
+    model = default_model()
+    got = match([actor("haman1985", "Haman Sumedang")], roster, model)
+    top = max(got, key=lambda c: c.score)
+    assert top.nip == "198501012010011101" and top.score >= model.threshold, [(c.nip, c.score) for c in got]
+    f = next(f for f in top.features if f.code == "display_name.call_name_place")
+    assert (f.params["call"], f.params["given"]) == ("haman", "narahaman")
+    assert "198601012010011102" not in {c.nip for c in got}          # Haman of Garut is not named
+    # without the place the call name alone is a lottery between the two: no lead
+    assert not [c for c in match([actor("haman1985", "Haman")], roster, model) if c.score >= model.threshold]
+
+
+def test_the_regency_of_a_regency_roster_is_no_place_that_narrows():
+    # every employee of a Sumedang roster works in Sumedang: the word says nothing about who
+    roster = _places_roster(["Sumedang"]) + [emp("198701012010011103", "Sishaman", "SDN 1 Sumedang", "Guru")]
+    got = match([actor("haman1985", "Haman Sumedang")], roster, default_model(threshold=0))
+    codes = {f.code for c in got for f in c.features}
+    assert "display_name.call_name_alone" in codes and "display_name.call_name_place" not in codes

@@ -1,0 +1,73 @@
+"""``call_name_place``: a call name of a roster given name with a place of the employee's unit,
+written in the display name ("Haman Sumedang" for Narahaman Hermawan of MAN 9 Sumedang).
+
+A call name alone is a lottery among everyone whose given name yields it, so the ``call_name``
+key gives it a block only for an employee with one given name. A display name that names a
+place beside the call name narrows that crowd to the few of one regency or office: a block
+small enough to score, for employees with several names too. Only the display name's own
+place (``index._without_unit_words``) keys it: a place in the bio ("Warga Sumedang") is the
+unit comparison's evidence; as a key it found no account more (java, outer at 10,000 x
+50,000) for 3 and 20 pairs more.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pantau.matching.blocking.base import TAG_SHIFT, ActorSide, BlockingKey, RosterSide, key
+from pantau.matching.callnames import FORMS
+from pantau.matching.index import PLACE_BITS
+
+GIVEN = 2        # call names come from the first two given names (Sri Wahyuni: Yuni)
+
+
+def place_words(roster) -> np.ndarray:
+    """Per employee, the ctx ids of the unit and position words rare enough to say where (-1 none)."""
+    E = roster.e_ctx
+    rare = np.where(E >= 0, roster.ctx_idf[np.where(E >= 0, E, 0)] >= PLACE_BITS, False)
+    return np.where(rare, E, -1)
+
+
+class CallNamePlace(BlockingKey):
+    def roster_keys(self, rs: RosterSide):
+        roster = rs.roster
+        places = place_words(roster)
+        calls = roster.tok_call[rs.safe]                 # n x PAIR_TOKENS x FORMS
+        calls = np.where(rs.valid[:, :, None], calls, -1).astype(np.int64)
+        ncol = rs.tok.shape[1]
+        given_cols = roster.call_given[:, :ncol]
+        several = given_cols.sum(1) >= 2         # one given name: the call_name key's alone block
+        rank = np.cumsum(given_cols, 1)
+        n = len(rs.rows)
+        out = []
+        for g in range(1, GIVEN + 1):
+            given = given_cols & (rank == g)
+            col = given.argmax(1)
+            has_g = given.any(1) & several
+            for c in range(FORMS):
+                cid = calls[np.arange(n), col, c]
+                has = has_g & (cid >= 0)
+                for p in range(places.shape[1]):
+                    m = has & (places[:, p] >= 0)
+                    if m.any():
+                        out.append((key(self.tag, (cid[m] << np.int64(24)) | places[m, p]), rs.rows[m]))
+        return out
+
+    def actor_keys(self, side: ActorSide):
+        tag = self.tag << TAG_SHIFT
+        b = side.batch
+        rows, keys = [], []
+        for r in range(b.n):
+            places = {int(p) for p in b.d_place[r] if p >= 0}
+            if not places:
+                continue
+            cids = {int(c) for c in b.d_call[r] if c >= 0} | {int(c) for c in b.h_call[r] if c >= 0}
+            for c in cids:
+                for p in places:
+                    rows.append(r)
+                    keys.append(tag | (c << 24) | p)
+        return rows, keys
+
+
+CALL_NAME_PLACE = CallNamePlace("call_name_place", 9, "a call name of a roster given name, with a place of the "
+                                                      "employee's unit")
