@@ -77,26 +77,25 @@ def build(roster, model) -> None:
     rs = RosterSide(roster=roster, model=model, tok=tok, valid=valid, safe=safe, count=roster.tok_count[safe],
                     full=valid & (roster.tok_len[safe] > 1), first=roster.tok_first.astype(np.int64),
                     rows=np.arange(n, dtype=np.int64), rare_max=rare_max)
-    keys, rows = [], []
+    parts: dict[int, list] = {}
     for bk in model.blocking_keys:
         for k, r in bk.roster_keys(rs):
-            keys.append(k)
-            rows.append(r)
-    K = np.concatenate(keys) if keys else np.zeros(0, np.int64)
-    R = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, np.int32)
-    order = np.argsort(K, kind="stable")
-    K, R = K[order], R[order]
+            if len(k):
+                parts.setdefault(int(k[0] >> np.int64(TAG_SHIFT)), []).append((k, r.astype(np.int32)))
+    K, R = _sorted_by_tag(parts)
     u, start, cnt = _groups(K)
     refined = 0
     year = _refiner(model)
     if year is not None and len(K):
-        # a block too large to score whole for everyone is also indexed by birth year
+        # a block too large to score whole for everyone is also indexed by birth year; its
+        # keys carry their own tag, so they go in sorted where that tag begins
         yk, yr = year.roster_refine(K, R, cnt, roster, model)
         refined = int(len(yk))
-        K = np.concatenate([K, yk])
-        R = np.concatenate([R, yr])
-        order = np.argsort(K, kind="stable")
-        K, R = K[order], R[order]
+        yk, yr = _sorted_by_tag({year.tag: [(yk, yr.astype(np.int32))]})
+        at = int(np.searchsorted(K, np.int64(year.tag) << np.int64(TAG_SHIFT)))
+        K = np.concatenate([K[:at], yk, K[at:]])
+        R = np.concatenate([R[:at], yr, R[at:]])
+        del yk, yr
         u, start, cnt = _groups(K)
     tags = (u >> np.int64(TAG_SHIFT)).astype(np.int64)
     # an initial is a weak key: "B + Santoso" may be hundreds of people, which only a
@@ -125,6 +124,27 @@ def build(roster, model) -> None:
     roster.block_count = kc.astype(np.int32)
     roster.block_report = report
     roster.rare_max = rare_max
+
+
+def _sorted_by_tag(parts: dict[int, list]) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, rows) sorted by key, from each tag's (keys, rows) arrays.
+
+    The tag is a key's top bits, so sorting each tag's entries alone and laying the tags out
+    in order sorts the whole: a national roster's tens of millions of entries are never argsorted
+    at once (an argsort of everything held the entries about three times over)."""
+    ks, rs = [], []
+    for tag in sorted(parts):
+        arrays = parts.pop(tag)
+        k = np.concatenate([a for a, _ in arrays])
+        r = np.concatenate([b for _, b in arrays])
+        del arrays
+        order = np.argsort(k, kind="stable")
+        ks.append(k[order])
+        rs.append(r[order])
+        del k, r, order
+    if not ks:
+        return np.zeros(0, np.int64), np.zeros(0, np.int32)
+    return np.concatenate(ks), np.concatenate(rs)
 
 
 def _groups(K: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -434,7 +434,7 @@ def _places_roster(places: list[str]) -> list:
     among employees of several regencies (so that a regency's name says where)."""
     import itertools
     names = ["Budi Santoso", "Sri Wahyuni", "Agus Salim", "Dewi Lestari", "Eko Prasetyo", "Rina Wati"]
-    out = [emp(f"1980010120100{j:05d}", f"{n} {k}", f"Dinas Sosial Kabupaten {p}", "Staf")
+    out = [emp(f"1980010120100{j:05d}", f"{n} {k}", f"MAN {j % 7 + 1} {p}", "Guru")
            for j, (n, k, p) in enumerate(itertools.product(names, ("Putra", "Putri", "Jaya"), places))]
     return out + [emp("198501012010011101", "Narahaman Hermawan", f"MAN 9 {places[0]}", "Guru"),
                   emp("198601012010011102", "Suhaman Pratama", f"Puskesmas {places[-1]}", "Perawat")]
