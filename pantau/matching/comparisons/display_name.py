@@ -29,13 +29,13 @@ DISPLAY_NAME = DisplayNameComparison(
         # counted without regional parts, ``PairFeatures.name_count``)
         Level("equals the one name left without the regional parts", lambda f: f.d_core, 56.0, code="core"),
         Level("nearly equals the roster name (similarity >= 92)", lambda f: f.d_ratio >= 92, 52.0, code="near"),
-        Level("contains every roster name token", lambda f: all_roster_tokens(f.d), 38.0, code="all_tokens"),
+        Level("contains every roster name token", lambda f: all_roster_tokens(f.d), 32.0, code="all_tokens"),
         Level("matches the roster name with initials", lambda f: initials(f.d), 44.0, code="initials"),
         # before "resembles": a call name and the family name is the closer reading (Dalin
         # Hutapea for Dalinman Hutapea resembles the name too, at lower points)
         Level("uses a call name of the roster name and another of its tokens (Yanto Siregar)",
               lambda f: call_name(f.d), 44.0, code="call_name"),
-        Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0, code="similar"),
+        Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 34.0, code="similar"),
         Level("is a shortened form of the roster name", lambda f: actor_subset(f.d), 38.0, code="shortened"),
         # a call name and the place the employee works ("Haman Sumedang"): how people are known
         # at work, and the place narrows the many whose given name yields the call name to a few

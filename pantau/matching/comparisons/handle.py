@@ -33,7 +33,7 @@ HANDLE = HandleComparison(
         # counted without regional parts, ``PairFeatures.name_count``)
         Level("spells the one name left without the regional parts", lambda f: f.h_core, 56.0, code="core"),
         Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 52.0, code="near"),
-        Level("contains every roster name token", lambda f: all_roster_tokens(f.h), 40.0, code="all_tokens"),
+        Level("contains every roster name token", lambda f: all_roster_tokens(f.h), 34.0, code="all_tokens"),
         Level("spells the roster name with an abbreviated name (tiurmasir)",
               lambda f: initials(f.h) & (f.h.abbr_a >= 1), 52.0, code="abbreviation"),
         Level("spells the roster name with initials", lambda f: initials(f.h), 52.0, code="initials"),
