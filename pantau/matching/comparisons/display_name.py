@@ -35,7 +35,7 @@ DISPLAY_NAME = DisplayNameComparison(
         # Hutapea for Dalinman Hutapea resembles the name too, at lower points)
         Level("uses a call name of the roster name and another of its tokens (Yanto Siregar)",
               lambda f: call_name(f.d), 44.0, code="call_name"),
-        Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 34.0, code="similar"),
+        Level("resembles the roster name (similarity >= 85)", lambda f: f.d_ratio >= 85, 40.0, code="similar"),
         Level("is a shortened form of the roster name", lambda f: actor_subset(f.d), 38.0, code="shortened"),
         # a call name and the place the employee works ("Haman Sumedang"): how people are known
         # at work, and the place narrows the many whose given name yields the call name to a few
