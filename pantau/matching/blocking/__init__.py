@@ -54,7 +54,7 @@ DEFAULT_KEYS: tuple[BlockingKey, ...] = (RARE_TOKEN, TOKEN_PAIR, INITIAL_TOKEN, 
 #: tag -> key name, for the block-size report
 NAMES = {k.tag: k.name for k in DEFAULT_KEYS if k.tag}
 # a key whose blocks are weak evidence gets the smaller ``max_initial_block`` limit
-WEAK_TAGS = {INITIAL_TOKEN.tag, CALL_NAME.tag}
+WEAK_TAGS = {INITIAL_TOKEN.tag, CALL_NAME.tag, CALL_NAME_PLACE.tag}
 
 __all__ = ["BlockingKey", "DEFAULT_KEYS", "build", "candidate_pairs", "actor_keys", "rare_max_for"]
 

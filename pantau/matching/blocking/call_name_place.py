@@ -2,9 +2,10 @@
 written in the display name ("Haman Sumedang" for Narahaman Hermawan of MAN 9 Sumedang).
 
 A call name alone is a lottery among everyone whose given name yields it, so the ``call_name``
-key gives it a block only for an employee with one given name. A display name that names a
-place beside the call name narrows that crowd to the few of one regency or office: a block
-small enough to score, for employees with several names too. Only the display name's own
+key gives it a block only for an employee with one given name, and drops that block when many
+answer to the form (Yanto). A display name that names a place beside the call name narrows the
+crowd to the few of one regency or office: a block small enough to score, for employees with
+one given name or several. Only the display name's own
 place (``index._without_unit_words``) keys it: a place in the bio ("Warga Sumedang") is the
 unit comparison's evidence; as a key it found no account more (java, outer at 10,000 x
 50,000) for 3 and 20 pairs more.
@@ -21,23 +22,26 @@ from pantau.matching.index import PLACE_BITS
 GIVEN = 2        # call names come from the first two given names (Sri Wahyuni: Yuni)
 
 
-#: place words keyed per employee: its rarest, which say where (the regency, the office). Keyed
-#: on every word of its unit and position, the first national build peaked at 8.6 GB, not 6.2
+#: place words keyed per employee: of its unit and position words that say where, the commonest
+#: (the regency or the office, what people write: Sumedang in "SDN Cibeureum Cimalaka
+#: Sumedang") and the rarest. Keyed on every such word, the first national build peaked at 8.6 GB,
+#: not 6.2
 PLACES = 2
 
 
 def place_words(roster) -> np.ndarray:
-    """Per employee, the ctx ids of its ``PLACES`` rarest unit and position words that are rare
-    enough to say where (-1 none)."""
+    """Per employee, the ctx ids of the commonest and the rarest of its unit and position words
+    that are rare enough to say where (-1 none; one word may be both)."""
     E = roster.e_ctx
     bits = np.where(E >= 0, roster.ctx_idf.astype(np.float32)[np.where(E >= 0, E, 0)], np.float32(-1))
+    says = bits >= PLACE_BITS
     rows = np.arange(len(E))
+    common = np.where(says, bits, np.float32(np.inf)).argmin(1)
+    rare = np.where(says, bits, np.float32(-1)).argmax(1)
     out = np.full((len(E), PLACES), -1, dtype=E.dtype)
-    for k in range(PLACES):            # the rarest, then the next (argmax: no n x NC sort)
-        col = bits.argmax(1)
-        b = bits[rows, col]
-        out[:, k] = np.where(b >= PLACE_BITS, E[rows, col], -1)
-        bits[rows, col] = -1
+    any_ = says.any(1)
+    out[:, 0] = np.where(any_, E[rows, common], -1)
+    out[:, 1] = np.where(any_ & (rare != common), E[rows, rare], -1)
     return out
 
 
@@ -49,14 +53,14 @@ class CallNamePlace(BlockingKey):
         calls = np.where(rs.valid[:, :, None], calls, -1).astype(np.int64)
         ncol = rs.tok.shape[1]
         given_cols = roster.call_given[:, :ncol]
-        several = given_cols.sum(1) >= 2         # one given name: the call_name key's alone block
         rank = np.cumsum(given_cols, 1)
         n = len(rs.rows)
         out = []
         for g in range(1, GIVEN + 1):
             given = given_cols & (rank == g)
             col = given.argmax(1)
-            has_g = given.any(1) & several
+            # one given name too: its call_name block alone is weak, cut when many answer to the form
+            has_g = given.any(1)
             for c in range(FORMS):
                 cid = calls[np.arange(n), col, c]
                 has = has_g & (cid >= 0)

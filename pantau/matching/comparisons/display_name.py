@@ -29,7 +29,8 @@ DISPLAY_NAME = DisplayNameComparison(
         # counted without regional parts, ``PairFeatures.name_count``)
         Level("equals the one name left without the regional parts", lambda f: f.d_core, 56.0, code="core"),
         Level("nearly equals the roster name (similarity >= 92)", lambda f: f.d_ratio >= 92, 52.0, code="near"),
-        Level("contains every roster name token", lambda f: all_roster_tokens(f.d), 32.0, code="all_tokens"),
+        Level("contains every roster name token", lambda f: all_roster_tokens(f.d) & (f.d_ratio < 85), 32.0,
+              code="all_tokens"),
         Level("matches the roster name with initials", lambda f: initials(f.d), 44.0, code="initials"),
         # before "resembles": a call name and the family name is the closer reading (Dalin
         # Hutapea for Dalinman Hutapea resembles the name too, at lower points)

@@ -174,8 +174,9 @@ class PairFeatures:
             own = (pl[:, :, None] == roster.e_ctx[pe[placed]][:, None, :]).any(2)
             unplaced[placed] = ((pl >= 0) & ~own).any(1)
         # ... and for those it is a name and where its owner works ("Haman Sumedang": Haman of Sumedang)
-        # (a place that says where: not the regency of a regency's own roster)
-        bits = np.where(place >= 0, roster.ctx_idf[np.where(place >= 0, place, 0)], 0.0).sum(1)
+        # (a place that says where, one word of it at least: not the regency of a regency's own
+        # roster, nor "Guru Pendidikan", two words that say little each)
+        bits = np.where(place >= 0, roster.ctx_idf[np.where(place >= 0, place, 0)], 0.0).max(1)
         self.d_placed = (place[:, 0] >= 0) & ~unplaced & (bits >= PLACE_BITS)
         extra = np.where(unplaced, (place >= 0).sum(1), 0)
         self.d.n_a = self.d.n_a + extra

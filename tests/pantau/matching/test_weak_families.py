@@ -460,3 +460,58 @@ def test_the_regency_of_a_regency_roster_is_no_place_that_narrows():
     got = match([actor("haman1985", "Haman Sumedang")], roster, default_model(threshold=0))
     codes = {f.code for c in got for f in c.features}
     assert "display_name.call_name_alone" in codes and "display_name.call_name_place" not in codes
+
+
+def test_two_words_that_say_little_are_no_place():
+    # "Guru" and "Pendidikan" are each in a third of the units: 1.5 bits each, together 3, and
+    # still they say nothing of where
+    roster = [emp(f"1990010120200{j:05d}", f"Pegawai {_WORDS[j % 35]} {j}", unit, pos)
+              for j, (unit, pos) in enumerate([("Dinas Pendidikan", "Staf")] * 34 + [("Dinas Sosial", "Guru")] * 34
+                                              + [("Dinas Kesehatan", "Perawat")] * 31)]
+    roster.append(emp("198701012010011104", "Suyanto", "Dinas Pendidikan", "Guru"))
+    got = match([actor("yanto77", "Yanto Guru Pendidikan"), actor("yanto78", "Yanto Guru Guru", key="a2")],
+                roster, default_model(threshold=0))
+    assert {c.nip for c in got} == {"198701012010011104"}
+    assert not any(f.code == "display_name.call_name_place" for c in got for f in c.features)
+
+
+def test_the_regency_of_a_long_unit_name_is_a_place_too():
+    # the village and school words are rarer than the regency, which is what people write
+    roster = _places_roster(["Sumedang", "Garut", "Ciamis", "Kuningan", "Majalengka", "Subang", "Bogor", "Bekasi",
+                             "Karawang", "Cianjur"])
+    roster[-2] = emp("198501012010011101", "Narahaman Hermawan", "SDN Cibeureum Cimalaka Sumedang", "Guru")
+    top = max(match([actor("haman1985", "Haman Sumedang")], roster, default_model()), key=lambda c: c.score)
+    assert top.nip == "198501012010011101"
+    assert any(f.code == "display_name.call_name_place" for f in top.features)
+
+
+def test_a_call_name_many_one_name_employees_answer_to_is_found_with_the_place():
+    # 150 one-name Suyantos elsewhere: the call name's own block is too large to score, the
+    # place's is not
+    roster = [emp(f"1970010120000{j:05d}", "Suyanto", f"MAN {k + 1} {w}", "Guru")
+              for j, (w, k) in enumerate((w, k) for w in _WORDS for k in range(5))][:150]
+    roster += [emp("198801012010011105", "Suyanto", "MAN 9 Sumedang", "Guru")]
+    got = match([actor("yanto_", "Yanto Sumedang")], roster, default_model(threshold=0))     # no birth year
+    top = max(got, key=lambda c: c.score)
+    assert top.nip == "198801012010011105", [(c.nip, c.score) for c in got][:5]
+    assert any(f.code == "display_name.call_name_place" for f in top.features)
+
+
+def test_the_index_sorted_tag_by_tag_is_a_plain_sort_of_all_keys():
+    import numpy as np
+
+    from pantau.matching.blocking import _sorted_by_tag
+    from pantau.matching.blocking.base import TAG_SHIFT
+    rng = np.random.default_rng(5)
+    arrays = []
+    for tag in (8, 1, 3, 1, 9, 3):
+        k = (np.int64(tag) << np.int64(TAG_SHIFT)) | rng.integers(0, 50, 400, dtype=np.int64)   # many ties
+        arrays.append((k, rng.integers(0, 10_000, 400).astype(np.int32)))
+    K = np.concatenate([k for k, _ in arrays])
+    R = np.concatenate([r for _, r in arrays])
+    order = np.argsort(K, kind="stable")
+    parts: dict = {}
+    for k, r in arrays:
+        parts.setdefault(int(k[0] >> np.int64(TAG_SHIFT)), []).append((k, r))
+    k2, r2 = _sorted_by_tag(parts)
+    assert (k2 == K[order]).all() and (r2 == R[order]).all()
