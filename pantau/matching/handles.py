@@ -292,7 +292,9 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                 info.tokens.append(cs[0])
                 info.typos += 1
                 continue
-            if len(u) <= 3 and not _VOWELS.intersection(u):
+            if u in AFFIXES:                      # "rusdi_tv", "budi.yt": an account word, not t + v
+                info.tokens.append(u)
+            elif len(u) <= 3 and not _VOWELS.intersection(u):
                 info.tokens.extend(u)             # "heryanto.pn": initials, not a word
             elif len(u) >= 2:
                 info.tokens.extend(canon_token(u))

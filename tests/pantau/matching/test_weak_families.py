@@ -64,6 +64,11 @@ def test_words_around_the_name_in_a_handle_are_dropped():
     assert analyse("budisantoso_official", v, "x").tokens == ["budi", "santoso"]
     assert analyse("itsbudisantoso", v, "x").tokens == ["budi", "santoso"]
     assert analyse("hbudi", v, "x").tokens[0] == "h"      # an initial is not an affix
+    # account words without a vowel are words too, not initials t + v
+    for h in ("sisdirno_tv", "sisdirno.yt", "sisdirnofb", "mrsisdirno", "drs_sisdirno"):
+        info = analyse(h, v, "x")
+        assert info.tokens == ["sisdirno"] and info.affixes, (h, info.tokens)
+    assert analyse("budisantoso.pn", v, "x").tokens == ["budi", "santoso", "p", "n"]   # initials still
     c = best(actor("official.agussalim", None))
     assert c is not None and c.nip == "199001012015011008"
 
