@@ -304,6 +304,17 @@ def quality(scale: str, sample_n: int, set_name: str = "current") -> None:
           f"reviewer load <= {TARGETS['reviewer_load']}: {'MET' if ok else 'NOT MET'}")
 
 
+def _found_again(name: str, ds, actors: list, changed: dict, what: str) -> None:
+    """Match a set whose true accounts were changed (``changed``: actor -> NIP) and print how
+    many of them are still found."""
+    model = default_model()
+    got = match(actors, None, model, index=build_index(ds.employees, model))
+    found = {(c.actor_id, c.nip) for c in got}
+    hit = sum((a, n) in found for a, n in changed.items())
+    print(f"  {name:8} {len(changed):5} {what}, found {hit:5}: recall {hit / max(len(changed), 1):.3f}; "
+          f"pairs {len(got)}")
+
+
 def respelled(scale: str) -> None:
     """Recall of true matches whose display name (and handle) is re-spelled by one of the
     habits of ``respell.py``, on each set; the model as it is."""
@@ -333,12 +344,7 @@ def respelled(scale: str) -> None:
                 actors[a] = dataclasses.replace(act, display_name=" ".join(words), handle=handle)
                 changed[a] = nip
                 break
-        model = default_model()
-        got = match(actors, None, model, index=build_index(ds.employees, model))
-        found = {(c.actor_id, c.nip) for c in got}
-        hit = sum((a, n) in found for a, n in changed.items())
-        print(f"  {name:8} {len(changed):5} re-spelled, found {hit:5}: recall {hit / max(len(changed), 1):.3f}; "
-              f"pairs {len(got)}")
+        _found_again(name, ds, actors, changed, "re-spelled")
 
 
 def slip(rng: random.Random, text: str) -> str | None:
@@ -378,12 +384,7 @@ def slipped(scale: str) -> None:
             if s and s != d:
                 actors[a] = dataclasses.replace(actors[a], display_name=s)
                 changed[a] = nip
-        model = default_model()
-        got = match(actors, None, model, index=build_index(ds.employees, model))
-        found = {(c.actor_id, c.nip) for c in got}
-        hit = sum((a, n) in found for a, n in changed.items())
-        print(f"  {name:8} {len(changed):5} slipped, found {hit:5}: recall {hit / max(len(changed), 1):.3f}; "
-              f"pairs {len(got)}")
+        _found_again(name, ds, actors, changed, "slipped")
 
 
 def sample(scale: str, n_actors: int) -> None:

@@ -4,43 +4,52 @@ I Wayan Artamawira)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from pantau.matching.blocking.base import TAG_SHIFT, ActorSide, BlockingKey, RosterSide, key
 from pantau.matching.callnames import BLOCKING_FORMS, FORMS
 
 
+def given_calls(rs: RosterSide, given: int = 2) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """(form kind, column, call id, has one) per employee for each of its first ``given`` given
+    names and each kind of call form.
+
+    Call names come from the given names (callnames.given_columns: Adtamawati in Ni Luh Wayan
+    Adtamawati, not its regional parts)."""
+    calls = rs.roster.tok_call[rs.safe]                 # n x PAIR_TOKENS x FORMS
+    calls = np.where(rs.valid[:, :, None], calls, -1).astype(np.int64)
+    given_cols = rs.roster.call_given[:, :rs.tok.shape[1]]
+    rank = np.cumsum(given_cols, 1)
+    rows = np.arange(len(rs.rows))
+    for g in range(1, given + 1):
+        this = given_cols & (rank == g)
+        has_g = this.any(1)
+        col = this.argmax(1)
+        for c in range(FORMS):
+            cid = calls[rows, col, c]
+            yield c, col, cid, has_g & (cid >= 0)
+
+
 class CallName(BlockingKey):
     def roster_keys(self, rs: RosterSide):
         out = []
-        calls = rs.roster.tok_call[rs.safe]                 # n x PAIR_TOKENS x FORMS
-        calls = np.where(rs.valid[:, :, None], calls, -1).astype(np.int64)
         ncol = rs.tok.shape[1]
-        given_cols = rs.roster.call_given[:, :ncol]
-        n_given = given_cols.sum(1)            # 1: one name besides the regional parts
-        rank = np.cumsum(given_cols, 1)
-        n = len(rs.rows)
+        n_given = rs.roster.call_given[:, :ncol].sum(1)     # 1: one name besides the regional parts
         regional = rs.roster.tok_regional[rs.safe]      # "Wayan" + a call name: the alone key's work
-        # call names come from the given names (callnames.given_columns: Adtamawati in Ni Luh
-        # Wayan Adtamawati, not its regional parts)
-        for g in (1, 2):
-            given = given_cols & (rank == g)
-            has_g = given.any(1)
-            col = given.argmax(1)
-            for c in range(FORMS):
-                cid = calls[np.arange(n), col, c]
-                has = has_g & (cid >= 0)
-                if not has.any():
-                    continue
-                # alone: the one name an employee has besides regional parts (any of its forms,
-                # Hendra for Hendrawan too); with another token: the usual forms only
-                m = has & (n_given == 1)
-                out.append((key(self.tag, cid[m] << np.int64(24)), rs.rows[m]))
-                if c >= BLOCKING_FORMS:
-                    continue
-                for k in range(ncol):
-                    m = has & rs.full[:, k] & ~regional[:, k] & (col != k)
-                    out.append((key(self.tag, (cid[m] << np.int64(24)) | rs.tok[m, k]), rs.rows[m]))
+        for c, col, cid, has in given_calls(rs):
+            if not has.any():
+                continue
+            # alone: the one name an employee has besides regional parts (any of its forms,
+            # Hendra for Hendrawan too); with another token: the usual forms only
+            m = has & (n_given == 1)
+            out.append((key(self.tag, cid[m] << np.int64(24)), rs.rows[m]))
+            if c >= BLOCKING_FORMS:
+                continue
+            for k in range(ncol):
+                m = has & rs.full[:, k] & ~regional[:, k] & (col != k)
+                out.append((key(self.tag, (cid[m] << np.int64(24)) | rs.tok[m, k]), rs.rows[m]))
         return out
 
     def actor_keys(self, side: ActorSide):

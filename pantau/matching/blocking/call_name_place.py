@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from pantau.matching.blocking.base import TAG_SHIFT, ActorSide, BlockingKey, RosterSide, key
-from pantau.matching.callnames import FORMS
+from pantau.matching.blocking.call_name import given_calls
 from pantau.matching.index import PLACE_BITS
 
 GIVEN = 2        # call names come from the first two given names (Sri Wahyuni: Yuni)
@@ -47,27 +47,14 @@ def place_words(roster) -> np.ndarray:
 
 class CallNamePlace(BlockingKey):
     def roster_keys(self, rs: RosterSide):
-        roster = rs.roster
-        places = place_words(roster)
-        calls = roster.tok_call[rs.safe]                 # n x PAIR_TOKENS x FORMS
-        calls = np.where(rs.valid[:, :, None], calls, -1).astype(np.int64)
-        ncol = rs.tok.shape[1]
-        given_cols = roster.call_given[:, :ncol]
-        rank = np.cumsum(given_cols, 1)
-        n = len(rs.rows)
+        places = place_words(rs.roster)
         out = []
-        for g in range(1, GIVEN + 1):
-            given = given_cols & (rank == g)
-            col = given.argmax(1)
-            # one given name too: its call_name block alone is weak, cut when many answer to the form
-            has_g = given.any(1)
-            for c in range(FORMS):
-                cid = calls[np.arange(n), col, c]
-                has = has_g & (cid >= 0)
-                for p in range(places.shape[1]):
-                    m = has & (places[:, p] >= 0)
-                    if m.any():
-                        out.append((key(self.tag, (cid[m] << np.int64(24)) | places[m, p]), rs.rows[m]))
+        # one given name too: its call_name block alone is weak, cut when many answer to the form
+        for _, _, cid, has in given_calls(rs, GIVEN):
+            for p in range(places.shape[1]):
+                m = has & (places[:, p] >= 0)
+                if m.any():
+                    out.append((key(self.tag, (cid[m] << np.int64(24)) | places[m, p]), rs.rows[m]))
         return out
 
     def actor_keys(self, side: ActorSide):

@@ -167,18 +167,20 @@ class PairFeatures:
         # whose own unit holds the place (index._without_unit_words); for every other employee
         # the display name is what it says, a name and another word
         place = batch.d_place[pa]
-        placed = np.flatnonzero(place[:, 0] >= 0)
+        has_place = place >= 0
+        placed = np.flatnonzero(has_place[:, 0])
         unplaced = np.zeros(self.n, bool)
+        self.d_placed = np.zeros(self.n, bool)
         if len(placed):
-            pl = place[placed]
+            pl, has = place[placed], has_place[placed]
             own = (pl[:, :, None] == roster.e_ctx[pe[placed]][:, None, :]).any(2)
-            unplaced[placed] = ((pl >= 0) & ~own).any(1)
-        # ... and for those it is a name and where its owner works ("Haman Sumedang": Haman of Sumedang)
-        # (a place that says where, one word of it at least: not the regency of a regency's own
-        # roster, nor "Guru Pendidikan", two words that say little each)
-        bits = np.where(place >= 0, roster.ctx_idf[np.where(place >= 0, place, 0)], 0.0).max(1)
-        self.d_placed = (place[:, 0] >= 0) & ~unplaced & (bits >= PLACE_BITS)
-        extra = np.where(unplaced, (place >= 0).sum(1), 0)
+            unplaced[placed] = (has & ~own).any(1)
+            # ... and for those it is a name and where its owner works ("Haman Sumedang": Haman of
+            # Sumedang), when one word of the place says where: not the regency of a regency's own
+            # roster, nor "Guru Pendidikan", two words that say little each
+            bits = np.where(has, roster.ctx_idf[np.where(has, pl, 0)], 0.0).max(1)
+            self.d_placed[placed] = ~unplaced[placed] & (bits >= PLACE_BITS)
+        extra = np.where(unplaced, has_place.sum(1), 0)
         self.d.n_a = self.d.n_a + extra
         words = words + extra
         self.d_known = np.where((known >= 1) & (words >= 2), words, 0)
