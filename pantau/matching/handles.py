@@ -27,7 +27,6 @@ _CHUNK = re.compile(r"[a-z]+|[0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _MAX_WORD = 16
 _VOWELS = set("aeiou")
-_DOUBLED = re.compile(r"([a-z])\1+")
 # Words people put around the name in a handle (pak_budi, budisantoso_official, itsbudi,
 # sitichannel): forms of address and account words. They are segmented like words and
 # then dropped, so the rest of the handle compares as the name it is.
@@ -37,6 +36,13 @@ AFFIX_WORDS = {w for w in FRONT_TITLES if len(w) >= 2} | {
     "gallery", "shop", "story", "daily", "real", "personal", "pribadi", "ku", "nya",
 }
 AFFIXES = {t for w in AFFIX_WORDS for t in canon_token(w) if len(t) >= 2}
+ABBR_LEN = 3      # a name cut short in a handle keeps this many letters (``tiurmasir``: Siregar)
+
+
+def abbreviation_prefix(word: str) -> str | None:
+    """The first letters a handle may keep of a roster word it cuts short; a word of four
+    letters or fewer is written whole."""
+    return word[:ABBR_LEN] if len(word) >= ABBR_LEN + 2 else None
 
 
 @dataclass(slots=True)
@@ -71,6 +77,11 @@ class Vocabulary:
         for alt, word in alternatives.items():
             if word in self.cost and alt not in self.cost and len(alt) > 1:
                 self.cost[alt] = self.cost[word] + 1.0
+        # a final i written y (Hendry, Rudy, Junady for the roster's canonical Hendri, Rudi,
+        # Junadi): inside a run-together handle no whole-word rule turns it back
+        for w in counts:
+            if len(w) >= 3 and w[-1] == "i" and w[-2] != "i" and w in self.cost:
+                self.cost.setdefault(w[:-1] + "y", self.cost[w] + 1.0)
         # the spelling-variant keys of the words: a run that is none of them may still be one in
         # another spelling (``_other_spelling_of_words``)
         self.variant_keys = {variant_key(w) for w in self.cost}
@@ -98,6 +109,8 @@ class Vocabulary:
                 self.min_cost_len[len(w)] = c
         self.unknown_cost = logt + 4.0     # per letter: prefer any word or initial
         self.prefixes = {w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)}
+        # the first letters of the roster words a handle may cut short (``abbreviated``)
+        self.abbreviations = {p for w in counts if (p := abbreviation_prefix(w))}
         self._memo: dict[str, tuple[list[str], list[str], float, tuple]] = {}
         self.typo_memo: dict = {}          # typos.reading's answers, per run of letters
 
@@ -108,6 +121,21 @@ class Vocabulary:
         as a call form and stray letters: ``prnomo`` is purnomo, not p + r + nomo)."""
         toks, unknown, _, _ = self.reading(chunk, calls)
         return toks, unknown
+
+    def abbreviated(self, chunk: str) -> list[str] | None:
+        """The words of a name whose last word is cut short (``tituaman`` for Titua Manullang,
+        ``lularysal`` for Lulary Salim), when words explain every other letter; else None.
+
+        The likeliest split may explain more letters another way (ti + tuaman, leaving "ti");
+        a name and the first letters of a roster word explain them all."""
+        for k in (ABBR_LEN, ABBR_LEN + 1):
+            head, tail = chunk[:-k], chunk[-k:]
+            if len(head) < ABBR_LEN or tail not in self.abbreviations or (tail in self.cost and tail not in self.calls):
+                continue
+            toks, unknown = self.segment(head, calls=False)
+            if toks and not unknown and all(len(t) > 1 for t in toks):
+                return toks + [tail]
+        return None
 
     def reading(self, chunk: str, calls: bool = True) -> tuple[list[str], list[str], float, tuple]:
         """``segment`` with the cost of the likeliest split (-log probability, as the words cost)
@@ -244,9 +272,10 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             # front of it (ssyahputra -> s + sahputra, which collapsing "ss" would hide)
             options = [(sum(map(len, unknown)), len(toks), toks, unknown)]
             sp = spell(chunk)
-            # a doubled letter squeezed away is not a letter explained: at the seam of two parts
-            # (dusacep + per, malalacih + hid) squeezing only shortens what is left unexplained
-            squeezed = len(chunk) - len(_DOUBLED.sub(r"\1", chunk))
+            # a letter squeezed away (doubled, or sy -> s) is not a letter explained: at the seam
+            # of two parts (dusacep + per, malalacih + hid, masrinis + yus) squeezing only
+            # shortens what is left unexplained
+            squeezed = len(chunk) - len(sp)
             if sp != chunk:
                 t2, u2 = vocab.segment(sp, calls=False)
                 options.append((sum(map(len, u2)) + (squeezed if u2 else 0), len(t2), t2, u2))
@@ -279,6 +308,10 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             if typo is not None and not (shown and typo[1] in shown):
                 toks, unknown = typo[0], []
                 info.typos += 1
+        if unknown and vocab.abbreviations:
+            cut = vocab.abbreviated(chunk)
+            if cut is not None:
+                toks, unknown = cut, []
         info.tokens.extend(toks)
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")

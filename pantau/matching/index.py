@@ -27,7 +27,7 @@ from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, core_tokens, f
                                        spell, variant_key, written_forms)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "14"
+INDEX_FORMAT = "15"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
@@ -279,6 +279,7 @@ class RosterIndex:
     block_report: dict = field(default_factory=dict)
     rare_max: int = 0                                 # the rare-token limit used
     tok_var: np.ndarray = field(default=None)         # id of each token's other-spelling form (``spelling_forms``)
+    tok_short_pre: np.ndarray = field(default=None)   # a 3-4 letter token that begins longer ones (Tan): their code
 
     @property
     def log2n(self) -> float:
@@ -370,8 +371,14 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     pre2id: dict[str, int] = {}
     tok_pre = np.full(len(tok2id), -1, dtype=np.int32)
     for w, i in tok2id.items():
-        if len(w) >= ABBR_LEN + 2:
-            tok_pre[i] = ABBR_CODE + pre2id.setdefault(w[:ABBR_LEN], len(pre2id))
+        if p := handles_mod.abbreviation_prefix(w):
+            tok_pre[i] = ABBR_CODE + pre2id.setdefault(p, len(pre2id))
+    # a short roster token may also be a handle's abbreviation of a longer one ("tan" in
+    # ``fediraliamtan`` for Tanuwijaya, though Tan is a name): its code, for the pairs it fits
+    tok_short_pre = np.full(len(tok2id), -1, dtype=np.int32)
+    for w, i in tok2id.items():
+        if ABBR_LEN <= len(w) <= ABBR_LEN + 1 and w[:ABBR_LEN] in pre2id:
+            tok_short_pre[i] = ABBR_CODE + pre2id[w[:ABBR_LEN]]
     e_tok = _pad([[tok2id[t] for t in toks] for toks in names], NT, E_PAD)
     call_given = callnames.given_columns(e_tok, words, tok_len)
     # each list of millions of strings is turned into an array and dropped at once (peak memory)
@@ -448,7 +455,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         tok2id=tok2id, tok_count=tok_count, tok_idf=tok_idf, tok_first=tok_first, tok_len=tok_len,
         tok_call=tok_call, call_extra=call_extra, call_bits=call_bits, call_given=call_given,
         tok_regional=callnames.regional(words), typo_h=typo_h, typo_ids=typo_ids, tok_pre=tok_pre,
-        pre2id=pre2id,
+        pre2id=pre2id, tok_short_pre=tok_short_pre,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
                           compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count,
                           ordered_count=ordered_count,
@@ -515,7 +522,7 @@ def _normalised(name: str) -> tuple[str, tuple[str, ...]]:
 
 
 ABBR_CODE = 1000     # abbreviation codes (a roster token's first letters) start here; letter codes are 1..27
-ABBR_LEN = 3
+ABBR_LEN = handles_mod.ABBR_LEN
 
 
 def _ids(tokens: list[str], tok2id: dict[str, int], pre2id: dict[str, int] | None = None

@@ -37,6 +37,7 @@ from collections import Counter
 
 import numpy as np
 
+from pantau.matching.blocking.abbreviation import ABBREVIATION
 from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide, variant_ids
 from pantau.matching.blocking.birth_year import BIRTH_YEAR, BirthYear
 from pantau.matching.blocking.call_name import CALL_NAME
@@ -47,14 +48,15 @@ from pantau.matching.blocking.rare_token import RARE_TOKEN
 from pantau.matching.blocking.roster_initial import ROSTER_INITIAL
 from pantau.matching.blocking.space_free import SPACE_FREE
 from pantau.matching.blocking.token_pair import TOKEN_PAIR
+from pantau.matching.index import ABBR_CODE
 from pantau.matching.normalize import variant_key
 
 DEFAULT_KEYS: tuple[BlockingKey, ...] = (RARE_TOKEN, TOKEN_PAIR, INITIAL_TOKEN, ROSTER_INITIAL, SPACE_FREE,
-                                         CALL_NAME, CALL_NAME_PLACE, BIRTH_YEAR, KNOWN_HANDLE)
+                                         CALL_NAME, CALL_NAME_PLACE, ABBREVIATION, BIRTH_YEAR, KNOWN_HANDLE)
 #: tag -> key name, for the block-size report
 NAMES = {k.tag: k.name for k in DEFAULT_KEYS if k.tag}
 # a key whose blocks are weak evidence gets the smaller ``max_initial_block`` limit
-WEAK_TAGS = {INITIAL_TOKEN.tag, CALL_NAME.tag, CALL_NAME_PLACE.tag}
+WEAK_TAGS = {INITIAL_TOKEN.tag, CALL_NAME.tag, CALL_NAME_PLACE.tag, ABBREVIATION.tag}
 
 __all__ = ["BlockingKey", "DEFAULT_KEYS", "build", "candidate_pairs", "actor_keys", "rare_max_for"]
 
@@ -187,6 +189,14 @@ def actor_side(batch, roster) -> ActorSide:
         side.ids.append(list(dict.fromkeys(ids)))
         side.vids.append(list(dict.fromkeys(vids)))
         side.inits.append(inits)
+        # a handle's run that cuts a name short ("sir" in tiurmasir), or a short roster token
+        # that may ("tan" in fediraliamtan: Tan is a name, and the first letters of Tanuwijaya)
+        abbrs = {int(c) for c in batch.h_init[r] if c >= ABBR_CODE}
+        for t in batch.h_tokens[r][:PAIR_TOKENS]:
+            i = tok2id.get(t)
+            if i is not None and roster.tok_short_pre[i] >= 0:
+                abbrs.add(int(roster.tok_short_pre[i]))
+        side.abbrs.append(abbrs)
     return side
 
 

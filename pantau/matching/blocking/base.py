@@ -49,6 +49,7 @@ class ActorSide:
     ids: list[list[int]] = field(default_factory=list)      # roster token ids (old-spelling variants included)
     inits: list[set[int]] = field(default_factory=list)     # initials as letter codes
     vids: list[list[int]] = field(default_factory=list)     # ids of the tokens' variant forms (``variant_ids``)
+    abbrs: list[set[int]] = field(default_factory=list)     # a handle's abbreviation codes (index.ABBR_CODE + id)
 
 
 def variant_ids(roster) -> np.ndarray:

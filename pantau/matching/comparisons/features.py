@@ -37,11 +37,16 @@ class TokenOverlap:
     core_full: np.ndarray = None    # roster tokens matched fully that are not regional parts (Ni, Wayan)
     call_e: np.ndarray = None   # P x NT: roster tokens so called
     call_info: np.ndarray = None
+    regional_left: np.ndarray = None    # roster regional parts (Ni, Wayan, br.) nothing covers
 
 
 def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.ndarray,
-                  roster: RosterIndex) -> TokenOverlap:
-    """Column by column (a few dozen whole-array operations), never pair by pair."""
+                  roster: RosterIndex, short_abbr: bool = False) -> TokenOverlap:
+    """Column by column (a few dozen whole-array operations), never pair by pair.
+
+    ``short_abbr`` (handles): a short roster token that is none of the employee's names but
+    begins one of them ("tan" in ``fediraliamtan`` for Fediraliam Tanuwijaya) counts as that
+    name cut short, as an unknown run does (``index._ids``): which one it is depends on the pair."""
     P, ka = A.shape
     ke = E.shape[1]
     e_valid = E >= 0
@@ -72,6 +77,23 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
             hit |= m
         init_a += hit
         abbr_a += hit & (col >= ABBR_CODE)
+    n_a = sum(u.astype(np.int64) for u in a_used) if ka else np.zeros(P, np.int64)
+    n_init = (A_init > 0).sum(1)
+    if short_abbr and roster.tok_short_pre is not None:
+        for col in a_cols:
+            alt = np.where(col >= 0, roster.tok_short_pre[np.maximum(col, 0)], -1)
+            if not (alt > 0).any():
+                continue
+            alt = np.where((col[:, None] == E).any(1), -1, alt)
+            hit = np.zeros(P, bool)
+            for k in range(ke):
+                m = (alt == e_pre[:, k]) & (alt > 0) & ~e_full[:, k] & ~e_by_init[:, k] & ~hit
+                e_by_init[:, k] |= m
+                hit |= m
+            init_a += hit
+            abbr_a += hit
+            n_a = n_a - hit
+            n_init = n_init + hit
     e_init_cov = np.zeros((P, ke), bool)
     if e_is_init.any():
         for i in range(A_first.shape[1]):
@@ -81,11 +103,11 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
         e_init_cov &= ~e_full
     covered = e_full | e_by_init | e_init_cov
     idf = np.where(e_valid, roster.tok_idf[safe], 0.0)
+    regional_left = (e_valid & roster.tok_regional[safe] & ~covered).sum(1)
     return TokenOverlap(
-        n_a=sum(u.astype(np.int64) for u in a_used) if ka else np.zeros(P, np.int64),
-        n_init=(A_init > 0).sum(1), n_e=e_valid.sum(1),
+        n_a=n_a, n_init=n_init, n_e=e_valid.sum(1),
         full_a=a_hit, full_e=e_full.sum(1), init_a=init_a, covered_e=covered.sum(1),
-        roster_init=e_init_cov.sum(1), abbr_a=abbr_a,
+        roster_init=e_init_cov.sum(1), abbr_a=abbr_a, regional_left=regional_left,
         # an initial says about one letter's worth (~3 bits), however rare the token it stands for
         info=(idf * e_full).sum(1) + INITIAL_BITS * (init_a + e_init_cov.sum(1)),
     )
@@ -154,7 +176,7 @@ class PairFeatures:
         # each per-pair gather once: they are the largest arrays here
         e_tok, d_tok, h_tok = roster.names.tok[pe], batch.d_tok[pa], batch.h_tok[pa]
         self.d = token_overlap(d_tok, batch.d_init[pa], batch.d_first[pa], e_tok, roster)
-        self.h = token_overlap(h_tok, batch.h_init[pa], batch.h_first[pa], e_tok, roster)
+        self.h = token_overlap(h_tok, batch.h_init[pa], batch.h_first[pa], e_tok, roster, short_abbr=True)
         given = roster.call_given[pe]
         call_overlap(batch.d_call[pa], d_tok, e_tok, given, roster, self.d)
         call_overlap(batch.h_call[pa], h_tok, e_tok, given, roster, self.h)

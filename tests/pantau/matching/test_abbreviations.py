@@ -1,0 +1,82 @@
+"""Handles that cut the family name short (``tiurmasir`` for Tiurma Siregar): read, blocked and scored."""
+
+from __future__ import annotations
+
+from pantau.matching import default_model, match
+from pantau.matching.handles import Vocabulary, analyse
+
+from .helpers import actor, emp
+
+_GIVEN_WORDS = ["Abadi", "Basuki", "Cahyono", "Darmawan", "Effendi", "Firmansyah", "Gunawan", "Hidayat", "Irawan",
+                "Kurniawan", "Lesmana", "Mulyadi", "Nugroho", "Pratama", "Ramadhan", "Saputra", "Setiawan",
+                "Susanto", "Tanjung", "Utomo", "Wibowo", "Wijaya", "Yulianto", "Zulkarnain", "Hartono", "Kusuma",
+                "Permana", "Santoso", "Sinaga", "Purba", "Lubis", "Nasution", "Harahap", "Simanjuntak", "Panjaitan",
+                "Hutapea", "Manurung", "Sitorus", "Pardede", "Tambunan"]
+
+
+def _roster() -> list:
+    """Forty Tiurmas (more than the rare-token limit: the name alone blocks nobody) and the two
+    employees the handles below stand for; Tan is a name of its own here too."""
+    rows = [emp(f"1980010120050120{i:02d}", f"Tiurma {w}") for i, w in enumerate(_GIVEN_WORDS)]
+    return rows + [emp("197001012000012001", "Tiurma Siregar"),
+                   emp("197001012000012002", "Fediraliam Tanuwijaya"),
+                   emp("197001012000011003", "Budi Tan"),
+                   emp("197001012000011004", "Agus Tanoto")]
+
+
+def _best(a, roster=None, **model):
+    got = match([a], roster or _roster(), default_model(**model))
+    return max(got, key=lambda c: c.score) if got else None
+
+
+def test_a_final_i_written_y_is_a_word_inside_a_run_together_handle():
+    v = Vocabulary({"junadi": 1, "tanoto": 2, "tan": 3})
+    assert analyse("junadytan", v).tokens == ["junadi", "tan"]
+
+
+def test_a_name_and_the_first_letters_of_another_explain_every_letter():
+    # the likeliest split explains more letters with ti + tuaman, leaving "ti" unexplained
+    v = Vocabulary({"titua": 1, "tuaman": 1, "manullang": 5, "ronald": 3})
+    assert analyse("tituaman", v).tokens == ["titua", "man"]
+    # no roster word begins with the letters left over: they stay what they were
+    assert analyse("tituazzq", v).tokens != ["titua", "zzq"]
+
+
+def test_a_letter_squeezed_away_by_the_spelling_rules_is_no_letter_explained():
+    # sy -> s at the seam would read masrinis + us; the handle wrote masrinis + yus
+    v = Vocabulary({"masrinis": 1, "yusnaini": 1})
+    assert analyse("masrinisyus", v).tokens == ["masrinis", "yus"]
+
+
+def test_a_family_name_cut_short_is_blocked_though_the_given_name_is_common():
+    c = _best(actor("tiurmasir159", None), threshold=0)
+    assert c is not None and c.nip == "197001012000012001"
+    assert any(f.code == "handle.abbreviation" for f in c.features)
+
+
+def test_a_short_roster_name_in_a_handle_may_be_the_family_name_cut_short():
+    c = _best(actor("fediraliamtan", None))
+    assert c is not None and c.nip == "197001012000012002", c
+    assert any(f.code == "handle.abbreviation" for f in c.features)
+    # for Budi Tan the same token is his whole name: spelled, not cut short
+    b = _best(actor("buditan", None))
+    assert b is not None and b.nip == "197001012000011003"
+    assert any(f.code == "handle.exact" for f in b.features)
+
+
+def test_a_short_name_in_a_display_name_is_not_read_as_cut_short():
+    got = match([actor(None, "Fediraliam Tan")], _roster(), default_model(threshold=0))
+    assert not any(f.code.endswith("abbreviation") for c in got for f in c.features)
+
+
+def test_initials_and_abbreviations_leave_out_the_regional_parts_people_drop():
+    roster = _roster() + [emp("197001012000012005", "Drs. Saurma br. Pardede, S.T."),
+                          emp("197001012000011006", "I Wayan Budi Santoso")]
+    c = _best(actor("saurmapar", None), roster, threshold=0)
+    assert c.nip == "197001012000012005" and any(f.code == "handle.abbreviation" for f in c.features)
+    c = _best(actor("budis", None), roster, threshold=0)
+    assert c.nip == "197001012000011006" and any(f.code == "handle.initials" for f in c.features)
+    # a name token left out is no regional part: still only a shortened form
+    got = match([actor("tiurmap", None)], roster + [emp("197001012000012007", "Tiurma Rosdiana Pardede")],
+                default_model(threshold=0))
+    assert not any(f.code == "handle.initials" for c in got if c.nip == "197001012000012007" for f in c.features)
