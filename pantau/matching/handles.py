@@ -130,7 +130,8 @@ class Vocabulary:
         a name and the first letters of a roster word explain them all."""
         for k in (ABBR_LEN, ABBR_LEN + 1):
             head, tail = chunk[:-k], chunk[-k:]
-            if len(head) < ABBR_LEN or tail not in self.abbreviations or (tail in self.cost and tail not in self.calls):
+            if (len(head) < ABBR_LEN or tail[:ABBR_LEN] not in self.abbreviations or tail not in self.prefixes
+                    or (tail in self.cost and tail not in self.calls)):
                 continue
             toks, unknown = self.segment(head, calls=False)
             if toks and not unknown and all(len(t) > 1 for t in toks):

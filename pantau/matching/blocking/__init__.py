@@ -15,6 +15,7 @@ an employee become a candidate pair when they share one. Keys (tag in the top bi
 - ``call_name``  a call name of a roster given name (Yanto for Heryanto) with another name
   token, or alone for an employee with one given name;
 - ``call_name_place``  a call name with a place of the employee's unit (Haman Sumedang);
+- ``abbreviation``  a name token with the first letters of the family name (tiurmasir);
 - ``birth_year``  any of the above whose block is larger than ``year_refine_min``,
   refined by the employee's birth year; an actor looks it up with the years its
   handle digits suggest;

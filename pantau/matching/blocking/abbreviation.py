@@ -3,8 +3,9 @@ Tiurma Siregar, ``elfiracan`` for Elfira Caniago, ``lindagun`` for Linda Fransis
 
 A handle that cuts the last name short says three letters of it, far more than an initial:
 the initial key does not see such a run, and the given name alone is too common for the
-rare-token key. Only the last name is keyed, as handles cut it (``retnocah``, not
-``rcahyono``'s reverse): one to three keys per employee, which the national index can afford.
+rare-token key. Only the last name is keyed, as handles cut it (``retnocah``), with each of
+the first four other tokens: at most four keys per employee, mostly one or two, which the
+national index can afford.
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ class TokenOverlap:
     call_e: np.ndarray = None   # P x NT: roster tokens so called
     call_info: np.ndarray = None
     regional_left: np.ndarray = None    # roster regional parts (Ni, Wayan, br.) nothing covers
+    by_init: np.ndarray = None  # P x NT: roster tokens stood for by an initial or an abbreviation
 
 
 def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.ndarray,
@@ -45,8 +46,9 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     """Column by column (a few dozen whole-array operations), never pair by pair.
 
     ``short_abbr`` (handles): a short roster token that is none of the employee's names but
-    begins one of them ("tan" in ``fediraliamtan`` for Fediraliam Tanuwijaya) counts as that
-    name cut short, as an unknown run does (``index._ids``): which one it is depends on the pair."""
+    begins one of them ("tan" in ``fediraliamtan`` for Fediraliam Tanuwijaya) may be that name
+    cut short (which one depends on the pair). It counts as an initial, not as an abbreviation
+    (``abbr_a``): it is a whole name too, and for Sri Budiyanti ``sribudi`` is first Sri Budi's."""
     P, ka = A.shape
     ke = E.shape[1]
     e_valid = E >= 0
@@ -91,7 +93,6 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
                 e_by_init[:, k] |= m
                 hit |= m
             init_a += hit
-            abbr_a += hit
             n_a = n_a - hit
             n_init = n_init + hit
     e_init_cov = np.zeros((P, ke), bool)
@@ -107,7 +108,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     return TokenOverlap(
         n_a=n_a, n_init=n_init, n_e=e_valid.sum(1),
         full_a=a_hit, full_e=e_full.sum(1), init_a=init_a, covered_e=covered.sum(1),
-        roster_init=e_init_cov.sum(1), abbr_a=abbr_a, regional_left=regional_left,
+        roster_init=e_init_cov.sum(1), abbr_a=abbr_a, regional_left=regional_left, by_init=e_by_init,
         # an initial says about one letter's worth (~3 bits), however rare the token it stands for
         info=(idf * e_full).sum(1) + INITIAL_BITS * (init_a + e_init_cov.sum(1)),
     )
@@ -154,7 +155,9 @@ def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, G: np.ndarray
         for k in range(ke):
             ek = Er[:, k]
             forms = roster.tok_call[np.where(ek >= 0, ek, 0)] == c
-            m = forms.any(1) & Gr[:, k] & ~o.call_e[rows, k]
+            # a roster token an initial or abbreviation already stands for is not called too
+            # ("agus" for Agustina counts once)
+            m = forms.any(1) & Gr[:, k] & ~o.call_e[rows, k] & ~o.by_init[rows, k]
             o.call_e[rows, k] |= m
             hit |= m
             usual |= m & forms[:, :BLOCKING_FORMS].any(1)

@@ -38,6 +38,8 @@ def test_a_name_and_the_first_letters_of_another_explain_every_letter():
     # the likeliest split explains more letters with ti + tuaman, leaving "ti" unexplained
     v = Vocabulary({"titua": 1, "tuaman": 1, "manullang": 5, "ronald": 3})
     assert analyse("tituaman", v).tokens == ["titua", "man"]
+    assert analyse("tituamanu", v).tokens == ["titua", "manu"]        # four letters
+    assert analyse("tituamanx", v).tokens != ["titua", "manx"]        # Manullang does not begin so
     # no roster word begins with the letters left over: they stay what they were
     assert analyse("tituazzq", v).tokens != ["titua", "zzq"]
 
@@ -55,18 +57,32 @@ def test_a_family_name_cut_short_is_blocked_though_the_given_name_is_common():
 
 
 def test_a_short_roster_name_in_a_handle_may_be_the_family_name_cut_short():
+    # counted as an initial: a whole name too, it says less than a run no roster name explains
     c = _best(actor("fediraliamtan", None))
     assert c is not None and c.nip == "197001012000012002", c
-    assert any(f.code == "handle.abbreviation" for f in c.features)
+    assert any(f.code == "handle.initials" for f in c.features)
     # for Budi Tan the same token is his whole name: spelled, not cut short
     b = _best(actor("buditan", None))
     assert b is not None and b.nip == "197001012000011003"
     assert any(f.code == "handle.exact" for f in b.features)
 
 
+def test_a_whole_short_name_is_first_the_name_it_spells():
+    roster = _roster() + [emp("197001012000012008", "Sri Budi"), emp("197001012000012009", "Sri Budiyanti"),
+                          emp("197001012000012010", "Fransiska Agustina")]
+    got = match([actor("sribudi", None)], roster, default_model())
+    assert [c.nip for c in got] == ["197001012000012008"]        # Sri Budiyanti is far behind
+    # "agus" for Agustina is one letter run: not an initial and a call name at once
+    c = _best(actor("fransiskaagus", None), roster, threshold=0)
+    assert c.nip == "197001012000012010"
+    assert not any(f.code == "handle.call_name" for f in c.features)
+    assert c.score < default_model().threshold + 10
+
+
 def test_a_short_name_in_a_display_name_is_not_read_as_cut_short():
     got = match([actor(None, "Fediraliam Tan")], _roster(), default_model(threshold=0))
-    assert not any(f.code.endswith("abbreviation") for c in got for f in c.features)
+    assert not any(f.code in ("display_name.initials", "display_name.abbreviation")
+                   for c in got if c.nip == "197001012000012002" for f in c.features)
 
 
 def test_initials_and_abbreviations_leave_out_the_regional_parts_people_drop():
