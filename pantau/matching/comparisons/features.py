@@ -38,7 +38,7 @@ class TokenOverlap:
     call_e: np.ndarray = None   # P x NT: roster tokens so called
     call_info: np.ndarray = None
     regional_left: np.ndarray = None    # roster regional parts (Ni, Wayan, br.) nothing covers
-    by_init: np.ndarray = None  # P x NT: roster tokens stood for by an initial or an abbreviation
+    by_short: np.ndarray = None  # P x NT: roster tokens a short roster token stands for (``short_abbr``)
 
 
 def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.ndarray,
@@ -47,8 +47,9 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
 
     ``short_abbr`` (handles): a short roster token that is none of the employee's names but
     begins one of them ("tan" in ``fediraliamtan`` for Fediraliam Tanuwijaya) may be that name
-    cut short (which one depends on the pair). It counts as an initial, not as an abbreviation
-    (``abbr_a``): it is a whole name too, and for Sri Budiyanti ``sribudi`` is first Sri Budi's."""
+    cut short (which one depends on the pair), beside a name the pair shares (alone, "kaja" is
+    read as a call name of Kajatun, not as nothing). It counts as an initial, not as an
+    abbreviation (``abbr_a``): it is a whole name too, and ``sribudi`` is first Sri Budi's."""
     P, ka = A.shape
     ke = E.shape[1]
     e_valid = E >= 0
@@ -81,16 +82,18 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
         abbr_a += hit & (col >= ABBR_CODE)
     n_a = sum(u.astype(np.int64) for u in a_used) if ka else np.zeros(P, np.int64)
     n_init = (A_init > 0).sum(1)
+    by_short = np.zeros((P, ke), bool)
     if short_abbr and roster.tok_short_pre is not None:
         for col in a_cols:
             alt = np.where(col >= 0, roster.tok_short_pre[np.maximum(col, 0)], -1)
             if not (alt > 0).any():
                 continue
-            alt = np.where((col[:, None] == E).any(1), -1, alt)
+            alt = np.where((col[:, None] == E).any(1) | (a_hit == 0), -1, alt)
             hit = np.zeros(P, bool)
             for k in range(ke):
                 m = (alt == e_pre[:, k]) & (alt > 0) & ~e_full[:, k] & ~e_by_init[:, k] & ~hit
                 e_by_init[:, k] |= m
+                by_short[:, k] |= m
                 hit |= m
             init_a += hit
             n_a = n_a - hit
@@ -108,7 +111,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     return TokenOverlap(
         n_a=n_a, n_init=n_init, n_e=e_valid.sum(1),
         full_a=a_hit, full_e=e_full.sum(1), init_a=init_a, covered_e=covered.sum(1),
-        roster_init=e_init_cov.sum(1), abbr_a=abbr_a, regional_left=regional_left, by_init=e_by_init,
+        roster_init=e_init_cov.sum(1), abbr_a=abbr_a, regional_left=regional_left, by_short=by_short,
         # an initial says about one letter's worth (~3 bits), however rare the token it stands for
         info=(idf * e_full).sum(1) + INITIAL_BITS * (init_a + e_init_cov.sum(1)),
     )
@@ -155,9 +158,10 @@ def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, G: np.ndarray
         for k in range(ke):
             ek = Er[:, k]
             forms = roster.tok_call[np.where(ek >= 0, ek, 0)] == c
-            # a roster token an initial or abbreviation already stands for is not called too
-            # ("agus" for Agustina counts once)
-            m = forms.any(1) & Gr[:, k] & ~o.call_e[rows, k] & ~o.by_init[rows, k]
+            # a roster token a short roster token already stands for is not called too ("agus"
+            # for Agustina counts once; a run no roster token explains, "luki" for Lukifuddin,
+            # is both a call name and an abbreviation, and the levels take the reading that fits)
+            m = forms.any(1) & Gr[:, k] & ~o.call_e[rows, k] & ~o.by_short[rows, k]
             o.call_e[rows, k] |= m
             hit |= m
             usual |= m & forms[:, :BLOCKING_FORMS].any(1)

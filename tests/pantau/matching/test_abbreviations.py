@@ -96,3 +96,12 @@ def test_initials_and_abbreviations_leave_out_the_regional_parts_people_drop():
     got = match([actor("tiurmap", None)], roster + [emp("197001012000012007", "Tiurma Rosdiana Pardede")],
                 default_model(threshold=0))
     assert not any(f.code == "handle.initials" for c in got if c.nip == "197001012000012007" for f in c.features)
+
+
+def test_a_short_roster_name_alone_in_a_handle_stays_a_call_name():
+    # Kaja is a name of its own here; alone in the handle it is still Kajatun's call name
+    roster = _roster() + [emp("197001012000012011", "Kaja Wibowo"),
+                          emp("197001012000012012", "Kajatun Ngatiyem")]
+    c = _best(actor("kaja86", "Kaja Ngatiyem"), roster, threshold=0)
+    assert c.nip == "197001012000012012"
+    assert any(f.code == "handle.call_name_alone" for f in c.features), [f.code for f in c.features]
