@@ -38,7 +38,7 @@ class TokenOverlap:
     call_e: np.ndarray = None   # P x NT: roster tokens so called
     call_info: np.ndarray = None
     regional_left: np.ndarray = None    # roster regional parts (Ni, Wayan, br.) nothing covers
-    by_short: np.ndarray = None  # P x NT: roster tokens a short roster token stands for (``short_abbr``)
+    by_init: np.ndarray = None   # P x NT: roster tokens an initial, an abbreviation or a short token stands for
 
 
 def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.ndarray,
@@ -82,7 +82,6 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
         abbr_a += hit & (col >= ABBR_CODE)
     n_a = sum(u.astype(np.int64) for u in a_used) if ka else np.zeros(P, np.int64)
     n_init = (A_init > 0).sum(1)
-    by_short = np.zeros((P, ke), bool)
     if short_abbr and roster.tok_short_pre is not None:
         for col in a_cols:
             alt = np.where(col >= 0, roster.tok_short_pre[np.maximum(col, 0)], -1)
@@ -93,7 +92,6 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
             for k in range(ke):
                 m = (alt == e_pre[:, k]) & (alt > 0) & ~e_full[:, k] & ~e_by_init[:, k] & ~hit
                 e_by_init[:, k] |= m
-                by_short[:, k] |= m
                 hit |= m
             init_a += hit
             n_a = n_a - hit
@@ -111,7 +109,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     return TokenOverlap(
         n_a=n_a, n_init=n_init, n_e=e_valid.sum(1),
         full_a=a_hit, full_e=e_full.sum(1), init_a=init_a, covered_e=covered.sum(1),
-        roster_init=e_init_cov.sum(1), abbr_a=abbr_a, regional_left=regional_left, by_short=by_short,
+        roster_init=e_init_cov.sum(1), abbr_a=abbr_a, regional_left=regional_left, by_init=e_by_init,
         # an initial says about one letter's worth (~3 bits), however rare the token it stands for
         info=(idf * e_full).sum(1) + INITIAL_BITS * (init_a + e_init_cov.sum(1)),
     )
@@ -142,6 +140,8 @@ def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, G: np.ndarray
     cols = [j for j in range(ka) if (A_call[:, j] >= 0).any()]
     if not cols or not P:
         return
+    from pantau.matching.comparisons.names import initials      # names reads this module's types
+    taken = o.by_init & initials(o)[:, None]
     info = np.zeros(P, np.float64)
     for j in cols:
         col = A_call[:, j]
@@ -158,10 +158,11 @@ def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, G: np.ndarray
         for k in range(ke):
             ek = Er[:, k]
             forms = roster.tok_call[np.where(ek >= 0, ek, 0)] == c
-            # a roster token a short roster token already stands for is not called too ("agus"
-            # for Agustina counts once; a run no roster token explains, "luki" for Lukifuddin,
-            # is both a call name and an abbreviation, and the levels take the reading that fits)
-            m = forms.any(1) & Gr[:, k] & ~o.call_e[rows, k] & ~o.by_short[rows, k]
+            # one actor token is one reading of a roster token: where the initials reading
+            # covers the whole name ("agus" for Agustina in fransiskaagus), not a call name
+            # too; else both stay and the levels take the one that fits ("luki" alone is
+            # Lukifuddin's call name, "purri" + Sasmito for Purriman Heryanto Sasmito too)
+            m = forms.any(1) & Gr[:, k] & ~o.call_e[rows, k] & ~taken[rows, k]
             o.call_e[rows, k] |= m
             hit |= m
             usual |= m & forms[:, :BLOCKING_FORMS].any(1)
