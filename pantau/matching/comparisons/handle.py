@@ -32,11 +32,12 @@ HANDLE = HandleComparison(
         # mononym's is; how many carry it is the frequency and namesake rules' part (namesakes
         # counted without regional parts, ``PairFeatures.name_count``)
         Level("spells the one name left without the regional parts", lambda f: f.h_core, 56.0, code="core"),
-        Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 52.0, code="near"),
-        Level("contains every roster name token", lambda f: all_roster_tokens(f.h), 34.0, code="all_tokens"),
         # three letters of a name say far more than an initial: few roster words begin so
+        # (before "nearly spells": zulkiflipan for Zulkifli Panai is also 92% alike)
         Level("spells the roster name with an abbreviated name (tiurmasir)",
               lambda f: initials(f.h) & (f.h.abbr_a >= 1), 58.0, code="abbreviation"),
+        Level("nearly spells the roster name (similarity >= 92)", lambda f: f.h_ratio >= 92, 52.0, code="near"),
+        Level("contains every roster name token", lambda f: all_roster_tokens(f.h), 34.0, code="all_tokens"),
         Level("spells the roster name with initials", lambda f: initials(f.h), 52.0, code="initials"),
         # before "resembles": a call name and the family name is the closer reading (Dalin
         # Hutapea for Dalinman Hutapea resembles the name too, at lower points)

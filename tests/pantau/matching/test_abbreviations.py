@@ -105,3 +105,11 @@ def test_a_short_roster_name_alone_in_a_handle_stays_a_call_name():
     c = _best(actor("kaja86", "Kaja Ngatiyem"), roster, threshold=0)
     assert c.nip == "197001012000012012"
     assert any(f.code == "handle.call_name_alone" for f in c.features), [f.code for f in c.features]
+
+
+def test_a_name_cut_short_is_read_before_a_near_spelling():
+    # zulkiflipan is 92% alike Zulkifli Panai too; the cut name is the closer reading
+    roster = _roster() + [emp("197001012000011013", "ZULKIFLI PANAI")]
+    c = _best(actor("zulkiflipan746", None), roster, threshold=0)
+    assert c.nip == "197001012000011013"
+    assert any(f.code == "handle.abbreviation" for f in c.features), [f.code for f in c.features]
