@@ -23,7 +23,7 @@ from pantau.matching import callnames
 from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
-from pantau.matching.normalize import (BACK_TITLES, FRONT_TITLES, core_tokens, fold, normalise,
+from pantau.matching.normalize import (ADDRESS_PARTS, BACK_TITLES, FRONT_TITLES, core_tokens, fold, normalise,
                                        spell, variant_key, written_forms)
 from storage.records import Actor, Employee
 
@@ -630,6 +630,8 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     d = nd[0].split() if nd else []
     if len(d) > 1 and any(t in handles_mod.AFFIXES for t in d):     # "Budi (akun pribadi)"
         d = [t for t in d if t not in handles_mod.AFFIXES] or d
+    if len(d) > 1 and d[0] in ADDRESS_PARTS:                          # "Daeng Nasalis"
+        d = d[1:]
     shown_tokens = d[:NT]
     unknown = [t for t in shown_tokens if t not in tok2id and len(t) > 2]
     shown = "".join(shown_tokens)     # every letter the display name spells, unit words included

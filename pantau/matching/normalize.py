@@ -200,6 +200,9 @@ _REGIONAL_AFTER = {"bagus", "ayu", "dewa", "sang", "ode"}
 # ... and the Bugis-Makassar Andi only in front of a name of two words or more: before a single
 # word it is as often a plain given name (Andi Wijaya) as the title (Andi Mallarangeng)
 _REGIONAL_BEFORE_TWO = {"andi"}
+# ... and the regional part that is also how people are addressed: in Makassar "Daeng" before a
+# name is what "Pak" is in Java, so an account "Daeng Nasalis" shows the name Nasalis
+ADDRESS_PARTS = {spell(w) for w in ("daeng", "dg")}
 
 
 def is_regional(token: str, after_part: bool = False) -> bool:

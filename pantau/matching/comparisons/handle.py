@@ -20,7 +20,8 @@ HANDLE = HandleComparison(
     name="handle", subject="Handle", role="name",
     present=lambda f: f.h_present,
     levels=(
-        Level("spells the roster name with a typo", lambda f: (f.h_exact | f.h_variant) & f.h_typo, 46.0,
+        # a slip corrected is a guess, but one that left a whole name: as much as a near spelling
+        Level("spells the roster name with a typo", lambda f: (f.h_exact | f.h_variant) & f.h_typo, 52.0,
               code="typo_tokens"),
         Level("spells the roster name", lambda f: f.h_exact, 62.0, code="exact"),
         Level("spells the roster name in another spelling "

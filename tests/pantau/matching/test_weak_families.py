@@ -520,3 +520,15 @@ def test_the_index_sorted_tag_by_tag_is_a_plain_sort_of_all_keys():
         parts.setdefault(int(k[0] >> np.int64(TAG_SHIFT)), []).append((k, r))
     k2, r2 = _sorted_by_tag(parts)
     assert (k2 == K[order]).all() and (r2 == R[order]).all()
+
+
+def test_daeng_before_a_name_is_a_form_of_address():
+    roster = ROSTER + [emp("197301012000011009", "Nasalis, A.Ma.Pd"), emp("197401012000011010", "La Rusasawan"),
+                       emp("197501012000011011", "Andi Assadi Daeng")]
+    c = best_of(actor("itsnasalis", "Daeng Nasalis"), roster)
+    assert c.nip == "197301012000011009" and any(f.code == "display_name.exact" for f in c.features)
+    c = best_of(actor("rusa.sawan", "Daeng Rusasawan"), roster)
+    assert c.nip == "197401012000011010" and any(f.code == "display_name.core" for f in c.features)
+    # a Daeng inside the name is the name's
+    c = best_of(actor("assadi", "Andi Assadi Daeng"), roster)
+    assert c.nip == "197501012000011011" and any(f.code == "display_name.exact" for f in c.features)
