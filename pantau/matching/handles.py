@@ -63,7 +63,7 @@ class Vocabulary:
     """The roster's canonical tokens with their frequencies: what a handle may be made of."""
 
     def __init__(self, counts: dict[str, int], call_forms: Iterable[str] = (),
-                 alternatives: dict[str, str] | None = None):
+                 alternatives: dict[str, str] | None = None, written_prefixes: Iterable[str] = ()):
         self.counts = counts
         self.total = max(sum(counts.values()), 1)
         logt = math.log(self.total + 1)
@@ -111,6 +111,8 @@ class Vocabulary:
         self.prefixes = {w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)}
         # the first letters of the roster words a handle may cut short (``abbreviated``)
         self.abbreviations = {p for w in counts if (p := abbreviation_prefix(w))}
+        # ... and as the roster writes them where spelling changes them (cha of Chaniago)
+        self.abbreviations |= set(written_prefixes)
         self._memo: dict[str, tuple[list[str], list[str], float, tuple]] = {}
         self.typo_memo: dict = {}          # typos.reading's answers, per run of letters
 
@@ -130,8 +132,8 @@ class Vocabulary:
         a name and the first letters of a roster word explain them all."""
         for k in (ABBR_LEN, ABBR_LEN + 1):
             head, tail = chunk[:-k], chunk[-k:]
-            if (len(head) < ABBR_LEN or tail[:ABBR_LEN] not in self.abbreviations or tail not in self.prefixes
-                    or (tail in self.cost and tail not in self.calls)):
+            if (len(head) < ABBR_LEN or tail[:ABBR_LEN] not in self.abbreviations
+                    or (k > ABBR_LEN and tail not in self.prefixes) or (tail in self.cost and tail not in self.calls)):
                 continue
             toks, unknown = self.segment(head, calls=False)
             if toks and not unknown and all(len(t) > 1 for t in toks):

@@ -22,13 +22,16 @@ class Abbreviation(BlockingKey):
         tok_all = roster.names.tok
         n_tok = (tok_all >= 0).sum(1)
         last = tok_all[rs.rows, np.maximum(n_tok - 1, 0)]
-        pre = np.where(last >= 0, roster.tok_pre[np.maximum(last, 0)], -1).astype(np.int64)
+        safe_last = np.maximum(last, 0)
         vt = variant_ids(roster)[rs.safe].astype(np.int64)
         regional = roster.tok_regional[rs.safe]
         out = []
-        for j in range(rs.tok.shape[1]):
-            m = rs.full[:, j] & ~regional[:, j] & (pre >= 0) & (j < n_tok - 1)
-            out.append((key(self.tag, (vt[m, j] << np.int64(24)) | (pre[m] - ABBR_CODE)), rs.rows[m]))
+        # the first letters as spelled now and, where spelling changes them, as written (cha of Chaniago)
+        for codes in (roster.tok_pre, roster.tok_written_pre):
+            pre = np.where(last >= 0, codes[safe_last], -1).astype(np.int64)
+            for j in range(rs.tok.shape[1]):
+                m = rs.full[:, j] & ~regional[:, j] & (pre >= 0) & (j < n_tok - 1)
+                out.append((key(self.tag, (vt[m, j] << np.int64(24)) | (pre[m] - ABBR_CODE)), rs.rows[m]))
         return out
 
     def actor_keys(self, side: ActorSide):

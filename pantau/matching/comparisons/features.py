@@ -56,6 +56,8 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     safe = np.where(e_valid, E, 0)
     e_first = np.where(e_valid, roster.tok_first[safe], -1)
     e_pre = np.where(e_valid, roster.tok_pre[safe], -1)         # abbreviation codes (index.ABBR_CODE + id)
+    written = roster.tok_written_pre
+    e_raw = np.where(e_valid, written[safe], -1) if written is not None else np.full_like(e_pre, -1)
     e_is_init = e_valid & (roster.tok_len[safe] == 1)
     a_used = [A[:, i] != -1 for i in range(ka)]
     a_cols = [A[:, i] for i in range(ka) if a_used[i].any()]
@@ -75,7 +77,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     for col in init_cols:
         hit = np.zeros(P, bool)
         for k in range(ke):
-            m = ((col == e_first[:, k]) | (col == e_pre[:, k])) & (col > 0) & ~e_full[:, k]
+            m = ((col == e_first[:, k]) | (col == e_pre[:, k]) | (col == e_raw[:, k])) & (col > 0) & ~e_full[:, k]
             e_by_init[:, k] |= m
             hit |= m
         init_a += hit

@@ -113,3 +113,20 @@ def test_a_name_cut_short_is_read_before_a_near_spelling():
     c = _best(actor("zulkiflipan746", None), roster, threshold=0)
     assert c.nip == "197001012000011013"
     assert any(f.code == "handle.abbreviation" for f in c.features), [f.code for f in c.features]
+
+
+def test_a_name_cut_short_as_the_roster_writes_it_not_as_it_is_spelled_now():
+    # Chaniago is haniago, Assegaf asegaf and Syadihendri sadihendri once spelled: the handle
+    # keeps the written letters, which the canonical form turns into two
+    roster = _roster() + [emp("197001012000011014", "Elrihendri Chaniago"),
+                          emp("197001012000012015", "Hj. Fakidar Assegaf"),
+                          emp("197001012000012016", "Ns. Elril Syadihendri, Lc"),
+                          emp("197001012000011017", "Elrihendri Hartono")]
+    for handle, nip in (("elrihendricha1977", "197001012000011014"), ("fakidarass", "197001012000012015"),
+                        ("elrilsya87", "197001012000012016")):
+        c = _best(actor(handle, None), roster)
+        assert c is not None and c.nip == nip, handle
+        assert any(f.code == "handle.abbreviation" for f in c.features), handle
+    # "cha" does not begin Hartono, though both are "ha" once spelled
+    got = match([actor("elrihendricha", None)], roster, default_model(threshold=0))
+    assert not any(f.code == "handle.abbreviation" for c in got if c.nip == "197001012000011017" for f in c.features)
