@@ -542,6 +542,7 @@ class ActorBatch:
     known: list[list[tuple[int, int]]]   # (employee, known.KNOWN_* kind) whose known handles fit this actor's
     d_place: np.ndarray        # n x NPL ctx ids of a place read away from one name (-1 none; ``_without_unit_words``)
     d_sorted_whole: np.ndarray  # bytes: the display name's sorted tokens with those words (= d_sorted without)
+    d_address_h: np.ndarray = field(default=None)  # sorted tokens with a form of address read away (Daeng), -9 none
 
 
 @lru_cache(maxsize=200_000)
@@ -660,7 +661,11 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     d = nd[0].split() if nd else []
     if len(d) > 1 and any(t in handles_mod.AFFIXES for t in d):     # "Budi (akun pribadi)"
         d = [t for t in d if t not in handles_mod.AFFIXES] or d
-    if len(d) > 1 and d[0] in ADDRESS_PARTS:                          # "Daeng Nasalis"
+    # "Daeng Nasalis" shows the name Nasalis; for an employee written Daeng Mattiro the display
+    # "Daeng Mattiro" still spells the whole name (``d_address_h``)
+    address_h = -9
+    if len(d) > 1 and d[0] in ADDRESS_PARTS:
+        address_h = h64(" ".join(sorted(d[:NT])))
         d = d[1:]
     shown_tokens = d[:NT]
     unknown = [t for t in shown_tokens if t not in tok2id and len(t) > 2]
@@ -674,7 +679,7 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     srt, comp = " ".join(sorted(d)), "".join(d)
     return (d, full, init, first, call, srt, h64(srt) if srt else -1, h64(comp) if comp else -2,
             h64(_actor_variant_sorted(d, roster)) if d else -3, unknown,
-            title_keys_of(list(nd[1])) if nd else [], shown, place, whole if place else srt)
+            title_keys_of(list(nd[1])) if nd else [], shown, place, whole if place else srt, address_h)
 
 
 def _handle_part(h: list[str], roster: RosterIndex) -> tuple:
@@ -700,7 +705,7 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
     actor's platform, handle, display name and bio only (the memos rely on it)."""
     dp = _remembered(displays, a.display_name, lambda: _display_part(a.display_name, roster))
     (d, dfull, dinit, dfirst, dcall, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles, shown,
-     d_place, d_whole) = dp
+     d_place, d_whole, d_address_h) = dp
     # a handle that spells a name as the display name does (Kartosih, kartosih) spells it
     # as its owner does: two typings agreeing are not a slip, however near a roster name
     info = handles_mod.analyse(a.handle, roster.vocab, a.platform, fix, shown)
@@ -723,7 +728,7 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
             hfull, hinit, hfirst, d_sorted, d_sorted_h, d_compact_h, d_var_h,
             h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h,
             years, mds, fulls, claimed, info.digits, [ctx2id[w] for w in cw], cw, [title2id[k] for k in tk], tk,
-            known_kinds(a, roster), d_place, d_whole)
+            known_kinds(a, roster), d_place, d_whole, d_address_h)
 
 
 def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
@@ -753,7 +758,7 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
         rows.append(row)
     (dt, ht, hs, platforms, dfull, dinit, dfirst, dcall, hcall, dtypo, htypo, hfull, hinit, hfirst, d_sorted,
      d_sorted_h, d_compact_h, d_var_h, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, years, mds, fulls,
-     claimed, digits, ctx, ctxw, titles, ttext, known_rows, dplace, dwhole) = zip(*rows) if rows else ([],) * 35
+     claimed, digits, ctx, ctxw, titles, ttext, known_rows, dplace, dwhole, daddr) = zip(*rows) if rows else ([],) * 36
     n = len(actors)
     return ActorBatch(
         ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=list(dt), h_tokens=list(ht), handles=list(hs),
@@ -771,4 +776,5 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
         digits=list(digits),
         ctx=_pad(ctx, NCA, A_PAD), ctx_words=list(ctxw), titles=_pad(titles, NTI, A_PAD), title_text=list(ttext),
         known=list(known_rows), d_place=_pad(dplace, NPL, A_PAD), d_sorted_whole=_bytes(list(dwhole)),
+        d_address_h=np.array(daddr, dtype=np.int64),
     )

@@ -218,7 +218,8 @@ class PairFeatures:
         self.d_known = np.where((known >= 1) & (words >= 2), words, 0)
         self.h_present = batch.h_compact_h[pa] >= 0
         self.d_exact = ((batch.d_sorted_h[pa] == roster.names.sorted_h[pe]) | (
-            batch.d_compact_h[pa] == roster.names.compact_h[pe])) & ~unplaced
+            batch.d_compact_h[pa] == roster.names.compact_h[pe]) | (
+            batch.d_address_h[pa] == roster.names.sorted_h[pe])) & ~unplaced
         self.d_variant = (batch.d_var_h[pa] == roster.names.variant_h[pe]) & ~unplaced
         self.d_typo = batch.d_typo[pa]           # a token was read as the roster token one edit away
         self.h_typo = batch.h_typo[pa]

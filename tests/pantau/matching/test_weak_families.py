@@ -532,3 +532,11 @@ def test_daeng_before_a_name_is_a_form_of_address():
     # a Daeng inside the name is the name's
     c = best_of(actor("assadi", "Andi Assadi Daeng"), roster)
     assert c.nip == "197501012000011011" and any(f.code == "display_name.exact" for f in c.features)
+
+
+def test_a_display_name_with_daeng_still_spells_an_employee_written_so():
+    roster = ROSTER + [emp("197301012000011018", "Daeng Mattiro"), emp("197301012000011019", "Mattiro")]
+    got = match([actor("mattiro88", "Daeng Mattiro")], roster, default_model())
+    assert "197301012000011018" in {c.nip for c in got}
+    c = next(c for c in got if c.nip == "197301012000011018")
+    assert any(f.code == "display_name.exact" for f in c.features)
