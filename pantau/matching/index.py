@@ -280,8 +280,9 @@ class RosterIndex:
     rare_max: int = 0                                 # the rare-token limit used
     tok_var: np.ndarray = field(default=None)         # id of each token's other-spelling form (``spelling_forms``)
     tok_short_pre: np.ndarray = field(default=None)   # a 3-4 letter token that begins longer ones (Tan): their code
-    tok_written_pre: np.ndarray = field(default=None)  # the code of a token's first letters as the roster
-    #                                                    writes them, where spelling changes them (Chaniago: cha)
+    e_last_written: np.ndarray = field(default=None)   # n: the code of the last name's first letters as the
+    #                                                    employee's name writes them, where spelling changes them
+    #                                                    (Chaniago: cha); -1 otherwise
 
     @property
     def log2n(self) -> float:
@@ -381,10 +382,8 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     for w, i in tok2id.items():
         if ABBR_LEN <= len(w) <= ABBR_LEN + 1 and w[:ABBR_LEN] in pre2id:
             tok_short_pre[i] = ABBR_CODE + pre2id[w[:ABBR_LEN]]
-    written = _written_prefixes(employees, tok2id)
-    tok_written_pre = np.full(len(tok2id), -1, dtype=np.int32)
-    for i, raw in written.items():
-        tok_written_pre[i] = ABBR_CODE + pre2id.setdefault(raw, len(pre2id))
+    e_last_written = _written_last_prefixes(employees, names, pre2id)
+    written_codes = set(np.unique(e_last_written[e_last_written >= 0]).tolist())
     e_tok = _pad([[tok2id[t] for t in toks] for toks in names], NT, E_PAD)
     call_given = callnames.given_columns(e_tok, words, tok_len)
     # each list of millions of strings is turned into an array and dropped at once (peak memory)
@@ -461,7 +460,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         tok2id=tok2id, tok_count=tok_count, tok_idf=tok_idf, tok_first=tok_first, tok_len=tok_len,
         tok_call=tok_call, call_extra=call_extra, call_bits=call_bits, call_given=call_given,
         tok_regional=callnames.regional(words), typo_h=typo_h, typo_ids=typo_ids, tok_pre=tok_pre,
-        pre2id=pre2id, tok_short_pre=tok_short_pre, tok_written_pre=tok_written_pre,
+        pre2id=pre2id, tok_short_pre=tok_short_pre, e_last_written=e_last_written,
         names=RosterNames(tok=e_tok, sorted=e_sorted, compact=e_compact, sorted_h=e_sorted_h,
                           compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count,
                           ordered_count=ordered_count,
@@ -473,31 +472,45 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         known_exact=known_exact, known_user=known_user,
         vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0},
                                      call_extra, {alt: t for t in counts for alt in written_forms(t)},
-                                     written_prefixes=set(written.values())),
+                                     written_prefixes={p for p, i in pre2id.items()
+                                                       if ABBR_CODE + i in written_codes}),
         tok_var=vid,
     )
 
 
-def _written_prefixes(employees: list[Employee], tok2id: dict[str, int]) -> dict[int, str]:
-    """Token id -> its first letters as the roster writes them, where the spelling rules change
-    them: "cha" for haniago (Chaniago), "sya" for sadihendri (Syadihendri), "ass" for asegaf
-    (Assegaf), "soe" for suharto. A handle cuts a name as it is written (``elrihendricha``),
-    and the canonical form keeps two of those three letters. Each distinct written word is
-    read once; the first spelling seen of a token is kept."""
-    out: dict[int, str] = {}
-    seen: set[str] = set()
-    for e in employees:
-        for w in _WORD.findall(fold(e.name or "").lower()):
-            if w in seen:
-                continue
-            seen.add(w)
-            raw = w[:ABBR_LEN]
-            if len(w) < ABBR_LEN + 2 or spell(raw) == raw:
-                continue
-            c = canon_token(w)
-            i = tok2id.get(c[0]) if len(c) == 1 else None
-            if i is not None and i not in out and handles_mod.abbreviation_prefix(c[0]) not in (None, raw):
-                out[i] = raw
+_BEFORE_BACK_TITLES = re.compile(r"[,;]")
+
+
+def _written_last_prefixes(employees: list[Employee], names: list[list[str]], pre2id: dict[str, int]) -> np.ndarray:
+    """Per employee, the code (``ABBR_CODE`` + id in ``pre2id``, which it extends) of the last
+    name's first letters as the name writes them, where they differ from the spelled ones:
+    "cha" for Chaniago (haniago), "sya" for Syadihendri, "ass" for Assegaf, "rac" for Rachmat;
+    -1 otherwise. A handle cuts a name as it is written (``elrihendricha``), and the spelled
+    form keeps other letters. Per employee, not per token: Budiarto Handra is not "cha"
+    because someone else writes Chandra. The last word before the back titles is read, once
+    per distinct word."""
+    out = np.full(len(employees), -1, dtype=np.int32)
+    canon: dict[str, str] = {}
+    for r, (e, toks) in enumerate(zip(employees, names)):
+        if not toks or not e.name:
+            continue
+        last = toks[-1]
+        spelled = handles_mod.abbreviation_prefix(last)
+        if spelled is None:
+            continue
+        words = _WORD.findall(fold(_BEFORE_BACK_TITLES.split(e.name, 1)[0]).lower())
+        if not words:
+            continue
+        w = words[-1]
+        raw = w[:ABBR_LEN]
+        if raw == spelled or len(w) < ABBR_LEN + 2:
+            continue
+        c = canon.get(w)
+        if c is None:
+            ct = canon_token(w)
+            c = canon[w] = ct[0] if len(ct) == 1 else ""
+        if c == last:
+            out[r] = ABBR_CODE + pre2id.setdefault(raw, len(pre2id))
     return out
 
 

@@ -4,8 +4,9 @@ Tiurma Siregar, ``elfiracan`` for Elfira Caniago, ``lindagun`` for Linda Fransis
 A handle that cuts the last name short says three letters of it, far more than an initial:
 the initial key does not see such a run, and the given name alone is too common for the
 rare-token key. Only the last name is keyed, as handles cut it (``retnocah``), with each of
-the first four other tokens: at most four keys per employee, mostly one or two, which the
-national index can afford.
+the first four other tokens, by its first letters as spelled now and, where they differ, as
+the employee's name writes them: mostly one or two keys per employee, at most eight, which
+the national index can afford.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ class Abbreviation(BlockingKey):
         tok_all = roster.names.tok
         n_tok = (tok_all >= 0).sum(1)
         last = tok_all[rs.rows, np.maximum(n_tok - 1, 0)]
-        safe_last = np.maximum(last, 0)
         vt = variant_ids(roster)[rs.safe].astype(np.int64)
         regional = roster.tok_regional[rs.safe]
         out = []
-        # the first letters as spelled now and, where spelling changes them, as written (cha of Chaniago)
-        for codes in (roster.tok_pre, roster.tok_written_pre):
-            pre = np.where(last >= 0, codes[safe_last], -1).astype(np.int64)
+        spelled = np.where(last >= 0, roster.tok_pre[np.maximum(last, 0)], -1).astype(np.int64)
+        # the first letters as spelled now and, where spelling changes them, as the name writes them
+        # (cha of Chaniago)
+        written = roster.e_last_written if roster.e_last_written is not None else np.full(len(last), -1)
+        for pre in (spelled, written.astype(np.int64)):
             for j in range(rs.tok.shape[1]):
                 m = rs.full[:, j] & ~regional[:, j] & (pre >= 0) & (j < n_tok - 1)
                 out.append((key(self.tag, (vt[m, j] << np.int64(24)) | (pre[m] - ABBR_CODE)), rs.rows[m]))

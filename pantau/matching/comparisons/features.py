@@ -42,7 +42,7 @@ class TokenOverlap:
 
 
 def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.ndarray,
-                  roster: RosterIndex, short_abbr: bool = False) -> TokenOverlap:
+                  roster: RosterIndex, short_abbr: bool = False, written: np.ndarray | None = None) -> TokenOverlap:
     """Column by column (a few dozen whole-array operations), never pair by pair.
 
     ``short_abbr`` (handles): a short roster token that is none of the employee's names but
@@ -56,8 +56,10 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     safe = np.where(e_valid, E, 0)
     e_first = np.where(e_valid, roster.tok_first[safe], -1)
     e_pre = np.where(e_valid, roster.tok_pre[safe], -1)         # abbreviation codes (index.ABBR_CODE + id)
-    written = roster.tok_written_pre
-    e_raw = np.where(e_valid, written[safe], -1) if written is not None else np.full_like(e_pre, -1)
+    # the last name's first letters as the employee's name writes them (``written``, per pair)
+    e_raw = np.full_like(e_pre, -1)
+    if written is not None and P:
+        e_raw[np.arange(P), np.maximum(e_valid.sum(1) - 1, 0)] = written
     e_is_init = e_valid & (roster.tok_len[safe] == 1)
     a_used = [A[:, i] != -1 for i in range(ka)]
     a_cols = [A[:, i] for i in range(ka) if a_used[i].any()]
@@ -186,7 +188,8 @@ class PairFeatures:
         # each per-pair gather once: they are the largest arrays here
         e_tok, d_tok, h_tok = roster.names.tok[pe], batch.d_tok[pa], batch.h_tok[pa]
         self.d = token_overlap(d_tok, batch.d_init[pa], batch.d_first[pa], e_tok, roster)
-        self.h = token_overlap(h_tok, batch.h_init[pa], batch.h_first[pa], e_tok, roster, short_abbr=True)
+        self.h = token_overlap(h_tok, batch.h_init[pa], batch.h_first[pa], e_tok, roster, short_abbr=True,
+                               written=roster.e_last_written[pe] if roster.e_last_written is not None else None)
         given = roster.call_given[pe]
         call_overlap(batch.d_call[pa], d_tok, e_tok, given, roster, self.d)
         call_overlap(batch.h_call[pa], h_tok, e_tok, given, roster, self.h)

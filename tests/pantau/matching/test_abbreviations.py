@@ -130,3 +130,26 @@ def test_a_name_cut_short_as_the_roster_writes_it_not_as_it_is_spelled_now():
     # "cha" does not begin Hartono, though both are "ha" once spelled
     got = match([actor("elrihendricha", None)], roster, default_model(threshold=0))
     assert not any(f.code == "handle.abbreviation" for c in got if c.nip == "197001012000011017" for f in c.features)
+
+
+def _abbreviated(handle: str, roster: list, nip: str) -> bool:
+    got = match([actor(handle, None)], roster, default_model(threshold=0))
+    return any(f.code == "handle.abbreviation" for c in got if c.nip == nip for f in c.features)
+
+
+def test_the_written_first_letters_are_each_employees_own():
+    # someone written Chandra does not make Budiarto Handra a "cha"; nor does the order of the roster
+    roster = _roster() + [emp("197001012000011020", "Chandra Wijaya"), emp("197001012000011021", "Budiarto Handra")]
+    assert not _abbreviated("budiartocha", roster, "197001012000011021")
+    a, b = emp("197001012000011022", "Khairul Anwar"), emp("197001012000011023", "Budiarto Chairul")
+    for order in ([a, b], [b, a]):
+        assert _abbreviated("budiartocha", _roster() + order, "197001012000011023")
+    # a spelling rule across the third and fourth letters (Rachmat is rahmat once spelled)
+    assert _abbreviated("budirac", _roster() + [emp("197001012000011024", "Budi Rachmat")], "197001012000011024")
+
+
+def test_a_name_cut_as_written_is_blocked_when_the_given_name_is_common():
+    # forty Elrihendris: only the written first letters of Chaniago block the pair
+    roster = _roster() + [emp(f"1980020120050110{i:02d}", f"Elrihendri {w}") for i, w in enumerate(_GIVEN_WORDS)]
+    roster.append(emp("197001012000011025", "Elrihendri Chaniago"))
+    assert _abbreviated("elrihendricha", roster, "197001012000011025")
