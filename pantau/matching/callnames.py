@@ -117,6 +117,8 @@ def given_columns(tok: np.ndarray, words: list[str], tok_len: np.ndarray) -> np.
     is not a call name of Janijaya in Rustrayani Indah Janijaya). Only names with a possible
     regional part are read token by token (a few per cent)."""
     valid = tok >= 0
+    if not len(tok_len):                 # a roster whose names hold no name token at all
+        return np.zeros(tok.shape, bool)
     safe = np.where(valid, tok, 0)
     core = valid & (tok_len[safe] > 1)
     if len(words):

@@ -77,6 +77,10 @@ def build(roster, model) -> None:
     valid = tok >= 0
     safe = np.where(valid, tok, 0)
     rare_max = rare_max_for(model, n)
+    if not len(roster.tok_count):        # no name token in the whole roster: nothing to key
+        _store(roster, np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int64),
+               _report(n, model, rare_max, 0, 0, 0, 0), rare_max)
+        return
     rs = RosterSide(roster=roster, model=model, tok=tok, valid=valid, safe=safe, count=roster.tok_count[safe],
                     full=valid & (roster.tok_len[safe] > 1), first=roster.tok_first.astype(np.int64),
                     rows=np.arange(n, dtype=np.int64), rare_max=rare_max)
@@ -105,12 +109,7 @@ def build(roster, model) -> None:
     # birth date could tell apart, so such blocks are left to the other keys
     weak = np.isin(tags, list(WEAK_TAGS))
     hot = (cnt > model.max_block) | (weak & (cnt > model.max_initial_block))
-    report = {
-        "employees": int(n), "keys": int(len(u)), "entries": int(len(K)), "rare_token_max": int(rare_max),
-        "max_block": int(model.max_block), "year_refine_min": int(model.year_refine_min),
-        "max_pairs_per_actor": int(model.max_pairs_per_actor), "hot_blocks_skipped": int(hot.sum()),
-        "entries_refined_by_year": refined, "by_key": {}, "largest_blocks": [],
-    }
+    report = _report(n, model, rare_max, len(u), len(K), int(hot.sum()), refined)
     for t, name in NAMES.items():
         sel = tags == t
         if sel.any():
@@ -120,11 +119,25 @@ def build(roster, model) -> None:
     report["largest_blocks"] = [{"key": NAMES.get(int(tags[i]), "?"), "size": int(cnt[i])} for i in top]
     # only the blocks that may be scored are kept; the hot ones' entries are dropped too
     keep_entries = np.repeat(~hot, cnt)
-    roster.block_emp = R[keep_entries]
-    kc = cnt[~hot]
-    roster.block_keys = u[~hot]
-    roster.block_start = (np.cumsum(kc) - kc).astype(np.int64)
-    roster.block_count = kc.astype(np.int32)
+    _store(roster, u[~hot], R[keep_entries], cnt[~hot], report, rare_max)
+
+
+def _report(n: int, model, rare_max: int, keys: int, entries: int, hot: int, refined: int) -> dict:
+    """The block-size report's head (``by_key`` and ``largest_blocks`` are filled by ``build``)."""
+    return {
+        "employees": int(n), "keys": int(keys), "entries": int(entries), "rare_token_max": int(rare_max),
+        "max_block": int(model.max_block), "year_refine_min": int(model.year_refine_min),
+        "max_pairs_per_actor": int(model.max_pairs_per_actor), "hot_blocks_skipped": int(hot),
+        "entries_refined_by_year": int(refined), "by_key": {}, "largest_blocks": [],
+    }
+
+
+def _store(roster, keys: np.ndarray, emp: np.ndarray, count: np.ndarray, report: dict, rare_max: int) -> None:
+    """The index on the roster: sorted unique keys, their employees grouped, where each group starts."""
+    roster.block_emp = emp
+    roster.block_keys = keys
+    roster.block_start = (np.cumsum(count) - count).astype(np.int64)
+    roster.block_count = count.astype(np.int32)
     roster.block_report = report
     roster.rare_max = rare_max
 

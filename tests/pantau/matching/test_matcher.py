@@ -328,3 +328,13 @@ def test_a_name_in_the_rosters_order_has_no_namesake_in_the_reverse_order():
                    key=lambda c: -c.score)
     assert cands[0].nip == "198001012005011001" and cands[0].score >= default_model().threshold
     assert not any(f.feature == "shared_name" for f in cands[0].features)
+
+
+def test_a_roster_whose_names_hold_no_name_token_matches_nothing_and_does_not_fail():
+    # back titles, punctuation, an emoji: the vocabulary is empty, so nothing can be keyed
+    odd = [emp("197001012000010001", " , S.Pd x"), emp("197001012000010002", "\U0001F600")]
+    assert match([actor("budicha", "Budi"), actor(None, "Daeng")], odd, default_model(threshold=0)) == []
+    # beside a real name the odd one changes nothing
+    got = match([actor("budi.santoso", "Budi Santoso")], odd + [emp("197001012000010003", "Budi Santoso")],
+                default_model())
+    assert [c.nip for c in got] == ["197001012000010003"]
