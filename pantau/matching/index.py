@@ -23,8 +23,8 @@ from pantau.matching import callnames
 from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
-from pantau.matching.normalize import (ADDRESS_PARTS, BACK_TITLES, FRONT_TITLES, canon_token, core_tokens, fold,
-                                       normalise, spell, variant_key, written_forms)
+from pantau.matching.normalize import (ADDRESS_PARTS, BACK_SEP, BACK_TITLES, FRONT_TITLES, canon_token, core_tokens,
+                                       fold, normalise, spell, variant_key, written_forms)
 from storage.records import Actor, Employee
 
 INDEX_FORMAT = "16"
@@ -382,8 +382,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     for w, i in tok2id.items():
         if ABBR_LEN <= len(w) <= ABBR_LEN + 1 and w[:ABBR_LEN] in pre2id:
             tok_short_pre[i] = ABBR_CODE + pre2id[w[:ABBR_LEN]]
-    e_last_written = _written_last_prefixes(employees, names, pre2id)
-    written_codes = set(np.unique(e_last_written[e_last_written >= 0]).tolist())
+    e_last_written, written_prefixes = _written_last_prefixes(employees, names, pre2id)
     e_tok = _pad([[tok2id[t] for t in toks] for toks in names], NT, E_PAD)
     call_given = callnames.given_columns(e_tok, words, tok_len)
     # each list of millions of strings is turned into an array and dropped at once (peak memory)
@@ -472,24 +471,22 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         known_exact=known_exact, known_user=known_user,
         vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0},
                                      call_extra, {alt: t for t in counts for alt in written_forms(t)},
-                                     written_prefixes={p for p, i in pre2id.items()
-                                                       if ABBR_CODE + i in written_codes}),
+                                     written_prefixes=written_prefixes),
         tok_var=vid,
     )
 
 
-_BEFORE_BACK_TITLES = re.compile(r"[,;]")
-
-
-def _written_last_prefixes(employees: list[Employee], names: list[list[str]], pre2id: dict[str, int]) -> np.ndarray:
+def _written_last_prefixes(employees: list[Employee], names: list[list[str]],
+                           pre2id: dict[str, int]) -> tuple[np.ndarray, set[str]]:
     """Per employee, the code (``ABBR_CODE`` + id in ``pre2id``, which it extends) of the last
     name's first letters as the name writes them, where they differ from the spelled ones:
     "cha" for Chaniago (haniago), "sya" for Syadihendri, "ass" for Assegaf, "rac" for Rachmat;
     -1 otherwise. A handle cuts a name as it is written (``elrihendricha``), and the spelled
     form keeps other letters. Per employee, not per token: Budiarto Handra is not "cha"
     because someone else writes Chandra. The last word before the back titles is read, once
-    per distinct word."""
+    per distinct word. Also returns the written first letters seen, for the handle reader."""
     out = np.full(len(employees), -1, dtype=np.int32)
+    seen: set[str] = set()
     canon: dict[str, str] = {}
     for r, (e, toks) in enumerate(zip(employees, names)):
         if not toks or not e.name:
@@ -498,7 +495,7 @@ def _written_last_prefixes(employees: list[Employee], names: list[list[str]], pr
         spelled = handles_mod.abbreviation_prefix(last)
         if spelled is None:
             continue
-        words = _WORD.findall(fold(_BEFORE_BACK_TITLES.split(e.name, 1)[0]).lower())
+        words = _WORD.findall(fold(BACK_SEP.split(e.name, 1)[0]).lower())
         if not words:
             continue
         w = words[-1]
@@ -511,7 +508,8 @@ def _written_last_prefixes(employees: list[Employee], names: list[list[str]], pr
             c = canon[w] = ct[0] if len(ct) == 1 else ""
         if c == last:
             out[r] = ABBR_CODE + pre2id.setdefault(raw, len(pre2id))
-    return out
+            seen.add(raw)
+    return out, seen
 
 
 @dataclass

@@ -104,7 +104,7 @@ _COMPOUNDS = [
 _EMOJI_NAME = re.compile(r":[a-z0-9_+\-]+:")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _NOT_ALPHA = re.compile(r"[^a-z]")
-_BACK_SEP = re.compile(r"[,;]")
+BACK_SEP = re.compile(r"[,;]")      # back titles follow a comma or a semicolon
 _WORD_SEP = re.compile(r"[\s/]+")
 _GLUED_TITLE = re.compile(r"^(prof|drs|dra|dr|ir|hj|h)\.(\w{3,})$", re.I)
 _PIECES = re.compile(r"[a-z]+|[0-9]+")
@@ -349,7 +349,7 @@ def is_back_title(raw: str) -> bool:
 def _split_back(back: str) -> tuple[list[str], list[str]]:
     """Text after the first comma: titles, and any name words that are not titles."""
     titles, rest = [], []
-    for piece in _BACK_SEP.split(back):
+    for piece in BACK_SEP.split(back):
         piece = piece.strip()
         if not piece:
             continue

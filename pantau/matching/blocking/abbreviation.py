@@ -29,8 +29,7 @@ class Abbreviation(BlockingKey):
         spelled = np.where(last >= 0, roster.tok_pre[np.maximum(last, 0)], -1).astype(np.int64)
         # the first letters as spelled now and, where spelling changes them, as the name writes them
         # (cha of Chaniago)
-        written = roster.e_last_written if roster.e_last_written is not None else np.full(len(last), -1)
-        for pre in (spelled, written.astype(np.int64)):
+        for pre in (spelled, roster.e_last_written.astype(np.int64)):
             for j in range(rs.tok.shape[1]):
                 m = rs.full[:, j] & ~regional[:, j] & (pre >= 0) & (j < n_tok - 1)
                 out.append((key(self.tag, (vt[m, j] << np.int64(24)) | (pre[m] - ABBR_CODE)), rs.rows[m]))

@@ -13,6 +13,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from pantau.matching.callnames import BLOCKING_FORMS
+from pantau.matching.comparisons.names import initials
 from pantau.matching.index import ABBR_CODE, PLACE_BITS, ActorBatch, RosterIndex
 
 INITIAL_BITS = 3.0
@@ -86,7 +87,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
         abbr_a += hit & (col >= ABBR_CODE)
     n_a = sum(u.astype(np.int64) for u in a_used) if ka else np.zeros(P, np.int64)
     n_init = (A_init > 0).sum(1)
-    if short_abbr and roster.tok_short_pre is not None:
+    if short_abbr:
         for col in a_cols:
             alt = np.where(col >= 0, roster.tok_short_pre[np.maximum(col, 0)], -1)
             if not (alt > 0).any():
@@ -144,7 +145,6 @@ def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, G: np.ndarray
     cols = [j for j in range(ka) if (A_call[:, j] >= 0).any()]
     if not cols or not P:
         return
-    from pantau.matching.comparisons.names import initials      # names reads this module's types
     taken = o.by_init & initials(o)[:, None]
     info = np.zeros(P, np.float64)
     for j in cols:
@@ -189,7 +189,7 @@ class PairFeatures:
         e_tok, d_tok, h_tok = roster.names.tok[pe], batch.d_tok[pa], batch.h_tok[pa]
         self.d = token_overlap(d_tok, batch.d_init[pa], batch.d_first[pa], e_tok, roster)
         self.h = token_overlap(h_tok, batch.h_init[pa], batch.h_first[pa], e_tok, roster, short_abbr=True,
-                               written=roster.e_last_written[pe] if roster.e_last_written is not None else None)
+                               written=roster.e_last_written[pe])
         given = roster.call_given[pe]
         call_overlap(batch.d_call[pa], d_tok, e_tok, given, roster, self.d)
         call_overlap(batch.h_call[pa], h_tok, e_tok, given, roster, self.h)

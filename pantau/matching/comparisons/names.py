@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from pantau.matching.comparisons.features import TokenOverlap
 from pantau.matching.index import words
+
+if TYPE_CHECKING:          # features reads ``initials`` (one reading per token, ``call_overlap``)
+    from pantau.matching.comparisons.features import TokenOverlap
 
 
 def all_roster_tokens(o: TokenOverlap) -> np.ndarray:
