@@ -10,6 +10,7 @@
     .venv/bin/python benchmarks/matching/run.py quality --set java # one set (current, java, outer)
     .venv/bin/python benchmarks/matching/run.py respelled quality  # true matches in another spelling
     .venv/bin/python benchmarks/matching/run.py slipped quality    # true matches with a slip in the display name
+    .venv/bin/python benchmarks/matching/run.py regional quality   # regional parts written short on one side
 
 Three labelled sets: ``current`` (generate.py, the set the model was built on) and two
 profiles of an independent generator written before any tuning (generate_regional.py:
@@ -347,6 +348,59 @@ def respelled(scale: str) -> None:
         _found_again(name, ds, actors, changed, "re-spelled")
 
 
+# regional parts as Balinese and Batak rosters and profiles write them short (normalize.REGIONAL_SHORT)
+_SHORT = {"wayan": "Wyn.", "gede": "Gde", "ketut": "Kt.", "gusti": "Gst.", "ngurah": "Ngr.", "nyoman": "Nym.",
+          "made": "Md.", "putu": "Pt.", "kadek": "Kd.", "komang": "Km.", "boru": "Br.", "br.": "Boru", "br": "Boru"}
+_SHORT_LEAD = {("anak", "agung"): "A.A.", ("ida", "bagus"): "I.B."}
+
+
+def written_short(text: str) -> str | None:
+    """A name with its regional parts written short (I Ketut -> I Kt., Anak Agung -> A.A.), or None."""
+    words = text.split(" ")
+    low = [w.lower() for w in words]
+    out = None
+    for k in range(len(words) - 1):
+        if tuple(low[k:k + 2]) in _SHORT_LEAD:
+            words[k:k + 2] = [_SHORT_LEAD[tuple(low[k:k + 2])], ""]
+            out = True
+            break
+    for k in range(1, len(words) - 1):
+        if low[k] in _SHORT and words[k]:
+            words[k] = _SHORT[low[k]]
+            out = True
+    return " ".join(w for w in words if w) if out else None
+
+
+def regional_short(scale: str) -> None:
+    """Recall of true matches whose name has a regional part written short on one side: in the
+    display name (the roster writes it whole), then on the roster (the display name writes it whole).
+
+    The generators write regional parts whole; rosters and profiles often do not (I GST NGR, NI WYN)."""
+    import dataclasses
+
+    ne, na = SCALES[scale]
+    print(f"regional parts written short ({ne:,} x {na:,}): Kt., Wyn., Gst., Ngr., Md., Br./Boru, A.A., I.B.")
+    for name in SETS:
+        ds = dataset(name, ne, na)
+        actors, changed = list(ds.actors), {}
+        for a, nip in ds.truth.items():
+            d = actors[a].display_name
+            s = written_short(d) if d else None
+            if s:
+                actors[a] = dataclasses.replace(actors[a], display_name=s)
+                changed[a] = nip
+        _found_again(name, ds, actors, changed, "in the display name")
+        shown = {nip for a, nip in ds.truth.items() if ds.actors[a].display_name
+                 and written_short(ds.actors[a].display_name)}
+        employees, changed = list(ds.employees), {}
+        for i, e in enumerate(employees):
+            s = written_short(e.name) if e.nip in shown else None
+            if s:
+                employees[i] = dataclasses.replace(e, name=s, name_norm="")
+        changed = {a: nip for a, nip in ds.truth.items() if nip in shown}
+        _found_again(name, dataclasses.replace(ds, employees=employees), ds.actors, changed, "on the roster")
+
+
 def slip(rng: random.Random, text: str) -> str | None:
     """One slip of the fingers in the longest word of a display name: a letter dropped, doubled
     or two swapped, never the first or last (None for a name without a word of 4 letters)."""
@@ -563,7 +617,7 @@ def linearity(ne: int, na: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("what", choices=["quality", "scale", "linearity", "sample", "sets", "cli", "respelled",
-                                     "slipped"])
+                                     "slipped", "regional"])
     ap.add_argument("--set", default="current", choices=SETS, help="quality/scale: which labelled set")
     ap.add_argument("--weights", default="prior", choices=["prior", "em"], help="sets: declared or EM weights")
     ap.add_argument("--decisions", type=int, default=0, help="sets --weights em: simulated reviewer decisions")
@@ -590,6 +644,8 @@ def main() -> None:
         respelled(a.size)
     elif a.what == "slipped":
         slipped(a.size)
+    elif a.what == "regional":
+        regional_short(a.size)
     elif a.what == "sample":
         sample(a.size, a.actors)
     elif a.what == "scale":

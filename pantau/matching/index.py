@@ -665,13 +665,24 @@ def _without_unit_words(d: list[str], roster: RosterIndex) -> tuple[list[str], l
     return kept, [t for t in d if t not in kept]
 
 
+def _without_affixes(d: list[str]) -> list[str]:
+    """A display name without the account words and forms of address around it ("Budi Santoso
+    Official", "Kak Budi"); one inside the name is a name (Made Rai Sukadana, Siti Uni Rahayu)."""
+    s, e = 0, len(d)
+    while s < e and d[s] in handles_mod.AFFIXES:
+        s += 1
+    while e > s and d[e - 1] in handles_mod.AFFIXES:
+        e -= 1
+    return d[s:e] or d
+
+
 def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     """What a batch needs from a display name: display names repeat (namesakes, brands, bots)."""
     tok2id = roster.tok2id
     nd = _normalised(name) if name else None
     d = nd[0].split() if nd else []
-    if len(d) > 1 and any(t in handles_mod.AFFIXES for t in d):     # "Budi (akun pribadi)"
-        d = [t for t in d if t not in handles_mod.AFFIXES] or d
+    if len(d) > 1 and (d[0] in handles_mod.AFFIXES or d[-1] in handles_mod.AFFIXES):
+        d = _without_affixes(d)                                         # "Budi (akun pribadi)"
     # "Daeng Nasalis" shows the name Nasalis; for an employee written Daeng Mattiro the display
     # "Daeng Mattiro" still spells the whole name (``d_address_h``)
     address_h = -9

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-VERSION = "3"
+VERSION = "4"
 
 # Front titles (closed list, compact lower-case form). Ambiguous one-letter ones
 # (h = Haji or an initial, r = Raden or an initial) count as titles only when at
@@ -176,6 +176,7 @@ def canon_token(word: str) -> tuple[str, ...]:
         return parts
     s = spell(word)
     s = FAMILIES.get(s, s)
+    s = REGIONAL_SHORT.get(s, s)
     if s != word:
         parts = _split_compound(s)
         if parts is not None:
@@ -194,6 +195,18 @@ REGIONAL_PARTS = {spell(w) for w in (
                   "nym", "komang", "ketut", "kt", "gusti", "gst", "ngurah", "ngr", "ida", "anak", "agung",
                   "cokorda", "cokorde", "cok", "desak", "la", "wa", "daeng", "dg", "datuk", "dt",
                   "br", "boru")}
+# Short forms of regional parts as rosters and profiles write them (I GST NGR, NI WYN, I KT, Br.):
+# read as the whole word (canonical form), so "I Ketut Arsani" equals "I KT ARSANI". Dt. is a front title.
+REGIONAL_SHORT = {"gd": "gede", "gde": "gede", "wyn": "wayan", "gst": "gusti", "ngr": "ngurah", "nym": "nyoman",
+                  "kt": "ketut", "dg": "daing", "br": "boru", "cok": "cokorda", "cokorde": "cokorda"}
+# ... and short forms that stand for a regional part only right after one (I Md, Ni Pt, I Kd, Ni Km):
+# alone, Md is as often Muhammad
+_REGIONAL_SHORT_AFTER = {"md": "made", "pt": "putu", "kd": "kadek", "km": "komang"}
+# ... and a leading pair written as initials (A.A. Payanawan, I.B. Adnyana): in Bali these are the
+# caste titles far more often than two given names; written as one word (Aa, Ib) only before another
+# regional part (AA Gde Rai, IB Putu Sudarma): alone, "Aa" is the Sundanese elder brother (Aa Gym)
+_REGIONAL_LEAD = {("a", "a"): ("anak", "agung"), ("i", "b"): ("ida", "bagus")}
+_REGIONAL_LEAD_WORD = {"aa": ("anak", "agung"), "ib": ("ida", "bagus")}
 # ... and words that are regional parts only right after one of them (Ida Bagus, Gusti Ayu, La Ode, I Dewa
 # Gede): alone they are ordinary given names (Bagus, Ayu, Dewa)
 _REGIONAL_AFTER = {"bagus", "ayu", "dewa", "sang", "ode"}
@@ -402,14 +415,29 @@ def normalise(name: str | None) -> Normalised:
     # trailing back titles written without a comma: "Budi Santoso S.Pd M.Si", "BUDI SANTOSO SPD"
     while len(words) > 1 and is_back_title(words[-1]):
         trailing.insert(0, words.pop())
-    tokens: list[str] = []
-    for w in words:
-        lw = w.lower().replace("'", "")
-        for piece in _PIECES.findall(lw):
-            if piece.isdigit():
-                continue            # digits in a name are noise (they are evidence in handles)
-            tokens.extend(canon_token(piece))
-    return Normalised(" ".join(tokens), front + trailing + titles)
+    # digits in a name are noise (they are evidence in handles)
+    pieces = [p for w in words for p in _PIECES.findall(w.lower().replace("'", "")) if not p.isdigit()]
+    tokens = [t for p in _regional_lead(pieces) for t in canon_token(p)]
+    return Normalised(" ".join(_regional_after(tokens)), front + trailing + titles)
+
+
+def _regional_lead(pieces: list[str]) -> list[str]:
+    """A leading pair of regional parts written as initials (``_REGIONAL_LEAD``), as words."""
+    for lead, full in _REGIONAL_LEAD.items():
+        if tuple(pieces[:2]) == lead and len(pieces) > 2:
+            return [*full, *pieces[2:]]
+    full = _REGIONAL_LEAD_WORD.get(pieces[0]) if len(pieces) > 2 else None
+    if full and is_regional(pieces[1]):
+        return [*full, *pieces[1:]]
+    return pieces
+
+
+def _regional_after(tokens: list[str]) -> list[str]:
+    """Short forms that stand for a regional part right after one (``_REGIONAL_SHORT_AFTER``)."""
+    for k in range(1, len(tokens) - 1):
+        if tokens[k] in _REGIONAL_SHORT_AFTER and is_regional(tokens[k - 1]):
+            tokens[k] = _REGIONAL_SHORT_AFTER[tokens[k]]
+    return tokens
 
 
 def title_keys(titles: list[str]) -> set[str]:

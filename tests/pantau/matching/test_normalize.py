@@ -43,6 +43,16 @@ CASES = [
     ("ʙᴜᴅɪ sᴀɴᴛᴏsᴏ", "budi santoso", []),                 # small caps
     ("Ｂｕｄｉ　Ｓａｎｔｏｓｏ", "budi santoso", []),          # fullwidth
     ("Budi Santoso 🇮🇩", "budi santoso", []),              # a flag is not letters
+    # short forms of regional parts, as Balinese and Batak rosters write them
+    ("I KT ARSANA", "i ketut arsana", []),
+    ("NI WYN SUDIARTI, S.Pd", "ni wayan sudiarti", ["S.Pd"]),
+    ("I Gst. Ngr. Md. Oka", "i gusti ngurah made oka", []),
+    ("A.A. Gde Rai Sukadana", "anak agung gede rai sukadana", []),
+    ("IB Putu Sudarma", "ida bagus putu sudarma", []),
+    ("Rosmawati Br. Tambunan", "rosmawati boru tambunan", []),
+    ("I.B. Adnyana", "ida bagus adnyana", []),
+    ("Aa Gym Sukarna", "a gym sukarna", []),             # the Sundanese elder brother, not Anak Agung
+    ("Md Yusuf", "md yusuf", []),                        # Md is Made only after a regional part
     ("Pak Harto", "harto", ["Pak"]),
     ("Bunda Rara", "rara", ["Bunda"]),
     ("", "", []),

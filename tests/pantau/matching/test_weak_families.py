@@ -58,6 +58,30 @@ def test_regional_parts_dropped_by_the_account_but_not_other_ones():
     assert not any(f.code == "display_name.core" for c in other for f in c.features)
 
 
+def test_regional_parts_written_short_on_one_side_equal_the_whole_words():
+    roster = [emp("196901011990031001", "I KT ARSANA, S.Pd"), emp("196901011990031002", "I Gusti Ngurah Made Oka"),
+              emp("196901011990031003", "A.A. GDE RAI SUKADANA"), emp("196901011990031004", "Rosmawati Boru Tambunan")]
+    for shown, nip in (("I Ketut Arsana", "1001"), ("I Gst. Ngr. Md. Oka", "1002"),
+                       ("Anak Agung Gede Rai Sukadana", "1003"), ("Rosmawati Br. Tambunan", "1004")):
+        got = match([actor(None, shown)], roster, default_model(threshold=0))
+        top = max(got, key=lambda c: c.score)
+        assert top.nip.endswith(nip) and any(f.code == "display_name.exact" for f in top.features), shown
+
+
+def test_account_words_are_dropped_around_a_display_name_not_inside_it():
+    roster = [emp("196901011990031005", "I Gusti Ngurah Made Rai Sukadana"),
+              emp("196901011990031006", "I Gusti Ngurah Made Sukadana"), emp("196901011990031007", "Budi Sutrisnadi")]
+    # Rai inside a Balinese name is a name, not the title R.Ay.
+    got = match([actor(None, "I Gusti Ngurah Made Rai Sukadana")], roster, default_model(threshold=0))
+    top = max(got, key=lambda c: c.score)
+    assert top.nip.endswith("1005") and any(f.code == "display_name.exact" for f in top.features)
+    assert not any(c.nip.endswith("1006") and c.score >= top.score for c in got)
+    # ... while the words around a name still go
+    for shown in ("Budi Sutrisnadi Official", "Kak Budi Sutrisnadi (akun pribadi)"):
+        top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
+        assert top.nip.endswith("1007") and any(f.code == "display_name.exact" for f in top.features), shown
+
+
 def test_words_around_the_name_in_a_handle_are_dropped():
     v = Vocabulary({"budi": 10, "santoso": 5, "sisdirno": 1})
     assert analyse("pak_sisdirno140", v, "x").tokens == ["sisdirno"]
