@@ -11,6 +11,7 @@
     .venv/bin/python benchmarks/matching/run.py respelled quality  # true matches in another spelling
     .venv/bin/python benchmarks/matching/run.py slipped quality    # true matches with a slip in the display name
     .venv/bin/python benchmarks/matching/run.py regional quality   # regional parts written short on one side
+    .venv/bin/python benchmarks/matching/run.py described quality  # a description after the display name
 
 Three labelled sets: ``current`` (generate.py, the set the model was built on) and two
 profiles of an independent generator written before any tuning (generate_regional.py:
@@ -401,6 +402,28 @@ def regional_short(scale: str) -> None:
         _found_again(name, dataclasses.replace(ds, employees=employees), ds.actors, changed, "on the roster")
 
 
+# what civil servants write after their name in a display name (the generators write none of it)
+DESCRIPTIONS = (" | ASN Pemkab", " - PNS", " (akun pribadi)", " • Guru", " ASN", " || Abdi Negara", " PNS Kemenag")
+
+
+def described(scale: str) -> None:
+    """Recall of true matches whose display name carries a description after the name, each
+    account one of ``DESCRIPTIONS`` in turn."""
+    import dataclasses
+
+    ne, na = SCALES[scale]
+    print(f"described display names ({ne:,} x {na:,}): " + ", ".join(repr(d) for d in DESCRIPTIONS))
+    for name in SETS:
+        ds = dataset(name, ne, na)
+        actors, changed = list(ds.actors), {}
+        for k, (a, nip) in enumerate(sorted(ds.truth.items())):
+            d = actors[a].display_name
+            if d:
+                actors[a] = dataclasses.replace(actors[a], display_name=d + DESCRIPTIONS[k % len(DESCRIPTIONS)])
+                changed[a] = nip
+        _found_again(name, ds, actors, changed, "described")
+
+
 def slip(rng: random.Random, text: str) -> str | None:
     """One slip of the fingers in the longest word of a display name: a letter dropped, doubled
     or two swapped, never the first or last (None for a name without a word of 4 letters)."""
@@ -617,7 +640,7 @@ def linearity(ne: int, na: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("what", choices=["quality", "scale", "linearity", "sample", "sets", "cli", "respelled",
-                                     "slipped", "regional"])
+                                     "slipped", "regional", "described"])
     ap.add_argument("--set", default="current", choices=SETS, help="quality/scale: which labelled set")
     ap.add_argument("--weights", default="prior", choices=["prior", "em"], help="sets: declared or EM weights")
     ap.add_argument("--decisions", type=int, default=0, help="sets --weights em: simulated reviewer decisions")
@@ -646,6 +669,8 @@ def main() -> None:
         slipped(a.size)
     elif a.what == "regional":
         regional_short(a.size)
+    elif a.what == "described":
+        described(a.size)
     elif a.what == "sample":
         sample(a.size, a.actors)
     elif a.what == "scale":

@@ -24,7 +24,7 @@ from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
 from pantau.matching.normalize import (ADDRESS_PARTS, BACK_SEP, BACK_TITLES, FRONT_TITLES, canon_token, core_tokens,
-                                       fold, normalise, spell, variant_key, written_forms)
+                                       display_segments, fold, normalise, spell, variant_key, written_forms)
 from storage.records import Actor, Employee
 
 INDEX_FORMAT = "16"
@@ -52,6 +52,11 @@ CONTEXT_STOPWORDS = {
     "kepala", "sekretaris", "kasubag", "kasi", "kabid", "jabatan", "fungsional", "tertentu",
     "the", "of", "and", "i", "ii", "iii", "iv", "v", "a", "b", "c", "sd", "smp", "sma", "smk",
 }
+# ... and those a civil servant writes after their name ("Budi Santoso ASN Pemkab", "Yanto PNS"):
+# read away from a display name wherever they are no roster name, the unit's own words or not
+SERVICE_WORDS = {"asn", "pns", "cpns", "pppk", "honorer", "pemkab", "pemkot", "pemprov", "pemda", "kemenag", "setda",
+                 "dinas", "kantor", "kabupaten", "kab", "kota", "provinsi", "prov", "kecamatan", "kelurahan", "desa",
+                 "sekolah", "negeri", "sd", "sdn", "smp", "smpn", "sma", "sman", "smk", "smkn", "mts", "mtsn"}
 _WORD = re.compile(r"[a-z]+")
 _NOT_ALPHA = re.compile(r"[^a-z]")
 
@@ -657,6 +662,11 @@ def _without_unit_words(d: list[str], roster: RosterIndex) -> tuple[list[str], l
     stay name tokens.)"""
     if len(d) < 2:
         return d, []
+    named = [t for t in d if t in roster.tok2id or t not in SERVICE_WORDS]
+    if named and len(named) < len(d):
+        d = named
+        if len(d) < 2:
+            return d, []
     kept = [t for t in d if t in roster.tok2id or t not in roster.ctx2id]
     if not kept or len(kept) == len(d):
         return d, []
@@ -676,9 +686,26 @@ def _without_affixes(d: list[str]) -> list[str]:
     return d[s:e] or d
 
 
+def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str]]:
+    """The part of a display name that holds the name, and the words of the other parts.
+
+    "Budi Santoso | ASN Pemkab Sleman" is a name and what its owner says about their work:
+    read as one name it holds three words no roster name has. The name is the first part
+    with a roster name token; the rest are words for the unit comparison, as a bio's are."""
+    parts = display_segments(name)
+    if len(parts) < 2:
+        return name, []
+    for k, part in enumerate(parts):
+        if any(t in tok2id for t in _normalised(part)[0].split()):
+            rest = " ".join(parts[:k] + parts[k + 1:])
+            return part, context_words(rest)
+    return name, []
+
+
 def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     """What a batch needs from a display name: display names repeat (namesakes, brands, bots)."""
     tok2id = roster.tok2id
+    name, said = _name_segment(name, tok2id) if name else (name, [])
     nd = _normalised(name) if name else None
     d = nd[0].split() if nd else []
     if len(d) > 1 and (d[0] in handles_mod.AFFIXES or d[-1] in handles_mod.AFFIXES):
@@ -690,7 +717,7 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
         address_h = h64(" ".join(sorted(d[:NT])))
         d = d[1:]
     shown_tokens = d[:NT]
-    unknown = [t for t in shown_tokens if t not in tok2id and len(t) > 2]
+    unknown = [t for t in shown_tokens if t not in tok2id and len(t) > 2] + said
     shown = "".join(shown_tokens)     # every letter the display name spells, unit words included
     whole = " ".join(sorted(shown_tokens))
     d, placed = _without_unit_words(d, roster)

@@ -440,6 +440,17 @@ def _regional_after(tokens: list[str]) -> list[str]:
     return tokens
 
 
+# What separates a display name from what its owner says about themselves: "Budi Santoso | Guru
+# SDN 2", "Budi Santoso - ASN Pemkab", "Budi Santoso • Sleman", "Budi Santoso (Pak Bud)". A hyphen
+# inside a word (Siti-Aminah) and a comma (back titles) are not such separators.
+_DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—]+|\s-+\s|[()\[\]{}<>«»])\s*")
+
+
+def display_segments(text: str) -> list[str]:
+    """The parts of a display name between separators, in order, empty ones left out."""
+    return [p for p in _DISPLAY_SEP.split(text) if p.strip()]
+
+
 def title_keys(titles: list[str]) -> set[str]:
     """Comparable forms of titles: ``S.Pd.`` and ``SPD`` both -> ``spd``."""
     return {_compact_title(t) for t in titles if _compact_title(t)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pantau.matching import default_model, match
 from pantau.matching.callnames import call_forms, syllables
 from pantau.matching.handles import Vocabulary, analyse
-from pantau.matching.normalize import normalise
+from pantau.matching.normalize import display_segments, normalise
 
 from .helpers import actor, emp
 
@@ -80,6 +80,27 @@ def test_account_words_are_dropped_around_a_display_name_not_inside_it():
     for shown in ("Budi Sutrisnadi Official", "Kak Budi Sutrisnadi (akun pribadi)"):
         top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
         assert top.nip.endswith("1007") and any(f.code == "display_name.exact" for f in top.features), shown
+
+
+def test_a_display_name_is_read_apart_from_what_its_owner_says_about_their_work():
+    roster = [emp("196901011990031008", "Sutrisno Wiryawan", "SD Negeri 2 Sleman", "Guru"),
+              emp("196901011990031009", "Sutrisno Wiryono", "Dinas Pertanian Kabupaten Bantul", "Penyuluh")]
+    for shown in ("Sutrisno Wiryawan | ASN Pemkab Sleman", "Sutrisno Wiryawan - Guru SD", "Sutrisno Wiryawan (Pak Tris)",
+                  "Guru SD | Sutrisno Wiryawan", "Sutrisno Wiryawan ASN Pemkab", "Sutrisno Wiryawan PNS",
+                  "Sutrisno Wiryawan • Sleman"):
+        top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
+        assert top.nip.endswith("1008") and any(f.code == "display_name.exact" for f in top.features), shown
+    # the other part is still evidence of where its owner works
+    top = max(match([actor(None, "Sutrisno Wiryawan | Sleman")], roster, default_model(threshold=0)),
+              key=lambda c: c.score)
+    assert any(f.code.startswith("unit") and f.weight > 0 for f in top.features)
+
+
+def test_display_segments_split_at_separators_not_inside_names():
+    assert display_segments("Budi Santoso | Guru SDN 2") == ["Budi Santoso", "Guru SDN 2"]
+    assert display_segments("Budi Santoso - ASN (Pak Bud)") == ["Budi Santoso", "ASN", "Pak Bud"]
+    assert display_segments("Siti-Aminah Lubis, S.Pd") == ["Siti-Aminah Lubis, S.Pd"]
+    assert display_segments("[Budi]") == ["Budi"]
 
 
 def test_words_around_the_name_in_a_handle_are_dropped():
