@@ -35,6 +35,7 @@ AFFIX_WORDS = {w for w in FRONT_TITLES if len(w) >= 2 and w != "ray"} | {
     "official", "ofc", "offc", "real", "its", "iam", "im", "the", "mr", "mrs", "channel", "chanel", "tv",
     "vlog", "vlogs", "yt", "ig", "tiktok", "fb", "asli", "resmi", "akun", "new", "baru", "id", "indo", "ind",
     "gallery", "shop", "story", "daily", "real", "personal", "pribadi", "ku", "nya",
+    "asn", "pns", "cpns", "pppk",       # budisantoso_asn: what its owner is, not a name
 }
 AFFIXES = {t for w in AFFIX_WORDS for t in canon_token(w) if len(t) >= 2}
 ABBR_LEN = 3      # a name cut short in a handle keeps this many letters (``tiurmasir``: Siregar)
@@ -64,7 +65,8 @@ class Vocabulary:
     """The roster's canonical tokens with their frequencies: what a handle may be made of."""
 
     def __init__(self, counts: dict[str, int], call_forms: Iterable[str] = (),
-                 alternatives: dict[str, str] | None = None, written_prefixes: Iterable[str] = ()):
+                 alternatives: dict[str, str] | None = None, written_prefixes: Iterable[str] = (),
+                 context: Iterable[str] = ()):
         self.counts = counts
         self.total = max(sum(counts.values()), 1)
         logt = math.log(self.total + 1)
@@ -99,6 +101,13 @@ class Vocabulary:
             if len(w) >= 3 and w not in self.cost:
                 self.cost[w] = rare
                 self.calls.add(w)
+        # words of units and service that are no roster word (sleman, guru, dinas) are words of a
+        # handle too, dearer than any name: budi.santoso.sleman is a name and where its owner
+        # works (``index._handle_without_unit_words``), not sle + man; rodidinasutanto is still
+        # Rodidina Sutanto. Shorter ones (sma, kab) are too often the letters of a name.
+        self.context = {w for w in context if len(w) >= 4 and w not in self.cost}
+        for w in self.context:
+            self.cost[w] = logt + 3.0
         for w in AFFIXES:                  # a long affix inside a run-together handle (budiofficial)
             if len(w) >= 4 and w not in self.cost:
                 self.cost[w] = logt + 3.0

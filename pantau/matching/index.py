@@ -27,7 +27,7 @@ from pantau.matching.normalize import (ADDRESS_PARTS, BACK_SEP, BACK_TITLES, FRO
                                        display_segments, fold, normalise, spell, variant_key, written_forms)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "16"
+INDEX_FORMAT = "17"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor
@@ -476,7 +476,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
         known_exact=known_exact, known_user=known_user,
         vocab=handles_mod.Vocabulary({t: int(tok_count[i]) for t, i in tok2id.items() if tok_count[i] > 0},
                                      call_extra, {alt: t for t in counts for alt in written_forms(t)},
-                                     written_prefixes=written_prefixes),
+                                     written_prefixes=written_prefixes, context=set(ctx2id) | SERVICE_WORDS),
         tok_var=vid,
     )
 
@@ -686,6 +686,17 @@ def _without_affixes(d: list[str]) -> list[str]:
     return d[s:e] or d
 
 
+def _handle_without_unit_words(h: list[str], roster: RosterIndex) -> tuple[list[str], list[str]]:
+    """A handle's name tokens without the words of units and service (``budisantoso.sleman``,
+    ``budi_santoso_sdn2``), and those words; one name and a place stay as they are."""
+    if len(h) < 3:
+        return h, []
+    kept, placed = _without_unit_words(h, roster)
+    if placed or len(kept) == len(h):
+        return h, []
+    return kept, [t for t in h if t not in kept]
+
+
 def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str]]:
     """The part of a display name that holds the name, and the words of the other parts.
 
@@ -760,6 +771,7 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
     info = handles_mod.analyse(a.handle, roster.vocab, a.platform, fix, shown)
     h, h_fixed = _fix_typos(info.tokens[:NT], roster, shown)
     h_fixed = h_fixed or info.typos > 0
+    h, h_said = _handle_without_unit_words(h, roster)
     hp = _remembered(handles, tuple(h), lambda: _handle_part(h, roster))
     hfull, hinit, hfirst, hcall, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, h_unknown = hp
     if info.digits:
@@ -769,7 +781,7 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
         years, mds, fulls, claimed = [], [], [], []
     bio_words, bio_titles = _remembered(bios, a.bio, lambda: _bio_part(a.bio))
     ctx2id = roster.ctx2id
-    said = bio_words + info.unknown + h_unknown + d_unknown
+    said = bio_words + info.unknown + h_unknown + h_said + d_unknown
     cw = list(dict.fromkeys(w for w in said if w in ctx2id))[:NCA]
     title2id = roster.title2id
     tk = [k for k in dict.fromkeys(d_titles + bio_titles) if k in title2id] if d_titles or bio_titles else []

@@ -96,6 +96,18 @@ def test_a_display_name_is_read_apart_from_what_its_owner_says_about_their_work(
     assert any(f.code.startswith("unit") and f.weight > 0 for f in top.features)
 
 
+def test_a_handle_is_read_apart_from_the_words_of_its_owners_unit_and_service():
+    roster = [emp("196901011990031008", "Sutrisno Wiryawan", "SD Negeri 2 Sleman", "Guru"),
+              emp("196901011990031009", "Sutrisno Wiryono", "Dinas Pertanian Kabupaten Bantul", "Penyuluh")]
+    for handle in ("sutrisno_wiryawan_asn", "sutrisnowiryawanpns", "sutrisno.wiryawan.sleman", "sutrisnowiryawansleman",
+                   "sutrisnowiryawanguru"):
+        top = max(match([actor(handle)], roster, default_model(threshold=0)), key=lambda c: c.score)
+        assert top.nip.endswith("1008") and any(f.code == "handle.exact" for f in top.features), handle
+    # ... and the place is evidence of the unit
+    top = max(match([actor("sutrisno.wiryawan.sleman")], roster, default_model(threshold=0)), key=lambda c: c.score)
+    assert any(f.code.startswith("unit") and f.weight > 0 for f in top.features)
+
+
 def test_display_segments_split_at_separators_not_inside_names():
     assert display_segments("Budi Santoso | Guru SDN 2") == ["Budi Santoso", "Guru SDN 2"]
     assert display_segments("Budi Santoso - ASN (Pak Bud)") == ["Budi Santoso", "ASN", "Pak Bud"]
