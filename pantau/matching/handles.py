@@ -30,8 +30,9 @@ _VOWELS = set("aeiou")
 # Words people put around the name in a handle (pak_budi, budisantoso_official, itsbudi,
 # sitichannel): forms of address and account words. They are segmented like words and
 # then dropped, so the rest of the handle compares as the name it is.
-# (Not R.Ay., Raden Ayu: its form "rai" is a name, the Balinese Rai of Made Rai.)
-AFFIX_WORDS = {w for w in FRONT_TITLES if len(w) >= 2 and w != "ray"} | {
+# (Not R.Ay., Raden Ayu: its form "rai" is a name, the Balinese Rai of Made Rai; nor Ny., Nn., Tn.:
+# letters that begin names, nyoman or tnur.)
+AFFIX_WORDS = {w for w in FRONT_TITLES if len(w) >= 2 and w not in {"ray", "ny", "nn", "tn"}} | {
     "official", "ofc", "offc", "real", "its", "iam", "im", "the", "mr", "mrs", "channel", "chanel", "tv",
     "vlog", "vlogs", "yt", "ig", "tiktok", "fb", "asli", "resmi", "akun", "new", "baru", "id", "indo", "ind",
     "gallery", "shop", "story", "daily", "real", "personal", "pribadi", "ku", "nya",

@@ -686,6 +686,18 @@ def _without_affixes(d: list[str]) -> list[str]:
     return d[s:e] or d
 
 
+_VOWELS = re.compile(r"[aeiou]")
+
+
+def _consonant_initial(t: str, tok2id: dict[str, int]) -> str:
+    """A word of two to four consonants the roster does not know, read as an initial: a Batak
+    marga written short (Hrp for Harahap, Nst for Nasution, Srg for Siregar) says its first
+    letter, as "H." would."""
+    if 2 <= len(t) <= 4 and t not in tok2id and not _VOWELS.search(t) and t.isalpha():
+        return t[0]
+    return t
+
+
 def _handle_without_unit_words(h: list[str], roster: RosterIndex) -> tuple[list[str], list[str]]:
     """A handle's name tokens without the words of units and service (``budisantoso.sleman``,
     ``budi_santoso_sdn2``), and those words; one name and a place stay as they are."""
@@ -727,6 +739,7 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     if len(d) > 1 and d[0] in ADDRESS_PARTS:
         address_h = h64(" ".join(sorted(d[:NT])))
         d = d[1:]
+    d = [_consonant_initial(t, tok2id) for t in d]
     shown_tokens = d[:NT]
     unknown = [t for t in shown_tokens if t not in tok2id and len(t) > 2] + said
     shown = "".join(shown_tokens)     # every letter the display name spells, unit words included

@@ -68,6 +68,19 @@ def test_regional_parts_written_short_on_one_side_equal_the_whole_words():
         assert top.nip.endswith(nip) and any(f.code == "display_name.exact" for f in top.features), shown
 
 
+def test_batak_margas_written_short_acehnese_titles_and_forms_of_address():
+    roster = [emp("196901011990031010", "Ahmad Faisal Harahap"), emp("196901011990031011", "Rizky Ananda Nasution"),
+              emp("196901011990031012", "Teuku Muhammad Nasrani"), emp("196901011990031013", "Siti Aminahwati")]
+    for shown, nip, code in (("Ahmad Faisal Hrp", "1010", "display_name.initials"),
+                             ("Rizky Ananda Nst", "1011", "display_name.initials"),
+                             ("T. Muhammad Nasrani", "1012", "display_name.core"),
+                             ("Muhammad Nasrani", "1012", "display_name.core"),
+                             ("Ny. Siti Aminahwati", "1013", "display_name.exact"),
+                             ("Bpk. Ahmad Faisal Harahap", "1010", "display_name.exact")):
+        top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
+        assert top.nip.endswith(nip) and any(f.code == code for f in top.features), shown
+
+
 def test_account_words_are_dropped_around_a_display_name_not_inside_it():
     roster = [emp("196901011990031005", "I Gusti Ngurah Made Rai Sukadana"),
               emp("196901011990031006", "I Gusti Ngurah Made Sukadana"), emp("196901011990031007", "Budi Sutrisnadi")]
