@@ -24,7 +24,8 @@ from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
 from pantau.matching.normalize import (ADDRESS_PARTS, BACK_SEP, BACK_TITLES, FRONT_TITLES, canon_token, core_tokens,
-                                       display_segments, fold, normalise, spell, variant_key, written_forms)
+                                       display_segments, fold, normalise, spell, variant_key, without_patronymic,
+                                       written_forms)
 from storage.records import Actor, Employee
 
 INDEX_FORMAT = "17"
@@ -558,7 +559,8 @@ class ActorBatch:
     known: list[list[tuple[int, int]]]   # (employee, known.KNOWN_* kind) whose known handles fit this actor's
     d_place: np.ndarray        # n x NPL ctx ids of a place read away from one name (-1 none; ``_without_unit_words``)
     d_sorted_whole: np.ndarray  # bytes: the display name's sorted tokens with those words (= d_sorted without)
-    d_address_h: np.ndarray = field(default=None)  # sorted tokens with a form of address read away (Daeng), -9 none
+    d_address_h: np.ndarray = field(default=None)  # sorted tokens before a form of address (Daeng) or a
+                                                   # patronymic (bin Abdullah) was read away, -9 none
 
 
 @lru_cache(maxsize=200_000)
@@ -739,6 +741,12 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     if len(d) > 1 and d[0] in ADDRESS_PARTS:
         address_h = h64(" ".join(sorted(d[:NT])))
         d = d[1:]
+    # ... as "Muhammad Yusuf bin Abdullah" shows the name Muhammad Yusuf, and spells the whole
+    # name of an employee written so
+    named = without_patronymic(d)
+    if len(named) < len(d):
+        address_h = h64(" ".join(sorted(d[:NT])))
+        d = named
     d = [_consonant_initial(t, tok2id) for t in d]
     shown_tokens = d[:NT]
     unknown = [t for t in shown_tokens if t not in tok2id and len(t) > 2] + said

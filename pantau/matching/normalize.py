@@ -228,12 +228,25 @@ def is_regional(token: str, after_part: bool = False) -> bool:
     return False
 
 
+PATRONYMIC = {"bin", "binti"}        # Muhammad Yusuf bin Abdullah: the father's name follows
+
+
+def without_patronymic(tokens: list[str]) -> list[str]:
+    """A name without ``bin``/``binti`` and the father's name after it, which people leave out."""
+    for k in range(1, len(tokens) - 1):
+        if tokens[k] in PATRONYMIC:
+            return tokens[:k]
+    return tokens
+
+
 def core_tokens(tokens: list[str], soft: bool = False) -> list[str]:
-    """A name without its regional parts (``i nyoman wirawan`` -> ``wirawan``); the name itself
-    when nothing else would be left.
+    """A name without its regional parts (``i nyoman wirawan`` -> ``wirawan``) and patronymic
+    (``muhamad yusuf bin abdulah`` -> ``muhamad yusuf``); the name itself when nothing else
+    would be left.
 
     ``soft`` keeps the words that are parts only after one (Ni Luh Putu Ayu Kartika ->
     ``ayu kartika``): people who drop Ni Luh Putu often keep Ayu as a given name."""
+    tokens = without_patronymic(tokens)
     out, prev_part = [], False
     for k, t in enumerate(tokens):
         part = is_regional(t, prev_part and not soft) or (t in _REGIONAL_BEFORE_TWO and len(tokens) - k > 2)

@@ -81,6 +81,16 @@ def test_batak_margas_written_short_acehnese_titles_and_forms_of_address():
         assert top.nip.endswith(nip) and any(f.code == code for f in top.features), shown
 
 
+def test_a_patronymic_may_be_left_out_on_either_side():
+    roster = [emp("196901011990031014", "Muhammad Yusrandi bin Abdullah"), emp("196901011990031015", "Siti Aminarta"),
+              emp("196901011990031016", "Binsar Yusrandi")]
+    for shown, nip, code in (("Muhammad Yusrandi", "1014", "display_name.core"),
+                             ("Muhammad Yusrandi bin Abdullah", "1014", "display_name.exact"),
+                             ("Siti Aminarta Binti Ahmad", "1015", "display_name.exact")):
+        top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
+        assert top.nip.endswith(nip) and any(f.code == code for f in top.features), shown
+
+
 def test_account_words_are_dropped_around_a_display_name_not_inside_it():
     roster = [emp("196901011990031005", "I Gusti Ngurah Made Rai Sukadana"),
               emp("196901011990031006", "I Gusti Ngurah Made Sukadana"), emp("196901011990031007", "Budi Sutrisnadi")]
