@@ -108,7 +108,7 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _NOT_ALPHA = re.compile(r"[^a-z]")
 BACK_SEP = re.compile(r"[,;]")      # back titles follow a comma or a semicolon
 _WORD_SEP = re.compile(r"[\s/]+")
-_GLUED_TITLE = re.compile(r"^(prof|drs|dra|dr|ir|hj|h)\.(\w{3,})$", re.I)
+_GLUED_TITLE = re.compile(r"^([a-z]{1,7})\.(\S{2,})$", re.I)   # DRS.H.BUDI, Ir.Budi, dr.Budi
 _PIECES = re.compile(r"[a-z]+|[0-9]+")
 
 
@@ -374,6 +374,19 @@ def is_back_title(raw: str) -> bool:
     return True
 
 
+def _glued_back_titles(raw: str) -> bool:
+    """Back titles written together without a comma or a space (``ST.MT``, ``S.Pd.M.Pd``): the
+    pieces between the dots group into titles, each one of ``BACK_TITLES``."""
+    pieces = [_compact_title(p) for p in raw.split(".") if _compact_title(p)]
+    if "." not in raw or len(pieces) < 2:
+        return False
+    ends = {0}
+    for k in range(1, len(pieces) + 1):
+        if any("".join(pieces[j:k]) in BACK_TITLES for j in ends if j < k):
+            ends.add(k)
+    return len(pieces) in ends
+
+
 def _split_back(back: str) -> tuple[list[str], list[str]]:
     """Text after the first comma: titles, and any name words that are not titles."""
     titles, rest = [], []
@@ -409,12 +422,14 @@ def normalise(name: str | None) -> Normalised:
     words += extra
     if len(words) > 1 and _compact_title(words[0]) == "st":
         words[0] = "siti"           # "St. Aminah"; a trailing ST is a title (S.T.), never Siti
+    elif words and (m := _GLUED_TITLE.match(words[0])) and m[1].lower() == "st":
+        words[0:1] = ["siti", m[2]]     # "St.Aminah"
     # front titles: "Prof. Dr. H. Budi", "DRS H BUDI"
-    while len(words) > 1:
+    while words:
         w = words[0]
         c = _compact_title(w)
         remaining = len(words) - 1
-        if c in FRONT_TITLES or (c in FRONT_AMBIGUOUS and remaining >= 2):
+        if remaining and (c in FRONT_TITLES or (c in FRONT_AMBIGUOUS and remaining >= 2)):
             # one-letter h/r/t without a dot in front of a single word is an initial
             front.append(w)
             words.pop(0)
@@ -428,7 +443,7 @@ def normalise(name: str | None) -> Normalised:
         break
     trailing: list[str] = []
     # trailing back titles written without a comma: "Budi Santoso S.Pd M.Si", "BUDI SANTOSO SPD"
-    while len(words) > 1 and is_back_title(words[-1]):
+    while len(words) > 1 and (is_back_title(words[-1]) or _glued_back_titles(words[-1])):
         trailing.insert(0, words.pop())
     # digits in a name are noise (they are evidence in handles)
     pieces = [p for w in words for p in _PIECES.findall(w.lower().replace("'", "")) if not p.isdigit()]

@@ -43,6 +43,14 @@ CASES = [
     ("ʙᴜᴅɪ sᴀɴᴛᴏsᴏ", "budi santoso", []),                 # small caps
     ("Ｂｕｄｉ　Ｓａｎｔｏｓｏ", "budi santoso", []),          # fullwidth
     ("Budi Santoso 🇮🇩", "budi santoso", []),              # a flag is not letters
+    # titles glued to the name or to each other, as clerks type them
+    ("DRS.H.BUDI SANTOSO,M.PD", "budi santoso", ["DRS.", "H.", "M.PD"]),
+    ("Prof.Dr.Ir.Budi Santoso", "budi santoso", ["Prof.", "Dr.", "Ir."]),
+    ("Ir.Budi", "budi", ["Ir."]),
+    ("Budi Santoso ST.MT", "budi santoso", ["ST.MT"]),
+    ("Budi Santoso S.Pd.M.Pd", "budi santoso", ["S.Pd.M.Pd"]),
+    ("St.Aminah Lubis", "siti aminah lubis", []),
+    ("Sri.Wahyuni", "sri wahyuni", []),
     # short forms of regional parts, as Balinese and Batak rosters write them
     ("I KT ARSANA", "i ketut arsana", []),
     ("NI WYN SUDIARTI, S.Pd", "ni wayan sudiarti", ["S.Pd"]),
