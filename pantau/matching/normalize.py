@@ -418,12 +418,8 @@ def normalise(name: str | None) -> Normalised:
     if sep:
         t, extra = _split_back(back)
         titles += t
-    words = [w for w in _WORD_SEP.split(main.strip()) if w]
+    words = [w for w in _WORD_SEP.split(main.strip()) if any(ch.isalnum() for ch in w)]
     words += extra
-    if len(words) > 1 and _compact_title(words[0]) == "st":
-        words[0] = "siti"           # "St. Aminah"; a trailing ST is a title (S.T.), never Siti
-    elif words and (m := _GLUED_TITLE.match(words[0])) and m[1].lower() == "st":
-        words[0:1] = ["siti", m[2]]     # "St.Aminah"
     # front titles: "Prof. Dr. H. Budi", "DRS H BUDI"
     while words:
         w = words[0]
@@ -441,6 +437,11 @@ def normalise(name: str | None) -> Normalised:
             words[0] = m[2]
             continue
         break
+    # "St. Aminah", "Hj. St. Aminah", "St.Aminah"; a trailing ST is a title (S.T.), never Siti
+    if len(words) > 1 and _compact_title(words[0]) == "st":
+        words[0] = "siti"
+    elif words and (m := _GLUED_TITLE.match(words[0])) and m[1].lower() == "st":
+        words[0:1] = ["siti", m[2]]
     trailing: list[str] = []
     # trailing back titles written without a comma: "Budi Santoso S.Pd M.Si", "BUDI SANTOSO SPD"
     while len(words) > 1 and (is_back_title(words[-1]) or _glued_back_titles(words[-1])):

@@ -51,6 +51,8 @@ CASES = [
     ("Budi Santoso S.Pd.M.Pd", "budi santoso", ["S.Pd.M.Pd"]),
     ("St.Aminah Lubis", "siti aminah lubis", []),
     ("Sri.Wahyuni", "sri wahyuni", []),
+    ("Hj. St. Aminah", "siti aminah", ["Hj."]),          # Siti after a front title too
+    ("- Dr.Budi Santoso", "budi santoso", ["Dr."]),        # a word of punctuation is no word
     # short forms of regional parts, as Balinese and Batak rosters write them
     ("I KT ARSANA", "i ketut arsana", []),
     ("NI WYN SUDIARTI, S.Pd", "ni wayan sudiarti", ["S.Pd"]),
