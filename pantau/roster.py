@@ -38,11 +38,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "rank": ("pangkat", "rank"),
     "grade": ("golongan", "gol", "golru", "golonganruang", "grade"),
     "agency": ("instansi", "namainstansi", "agency"),
+    # SIASN-style exports keep the titles apart from the name
+    "front_titles": ("gelardepan", "glrdepan", "fronttitle", "fronttitles"),
+    "back_titles": ("gelarbelakang", "glrbelakang", "backtitle", "backtitles"),
 }
 REQUIRED = ("nip", "name", "unit", "position")
 _SHOWN = {"nip": "nip", "name": "nama (or name)", "unit": "unit_kerja (or unit)",
           "position": "jabatan (or position)", "handles": "akun (or handles)",
-          "rank": "pangkat (or rank)", "grade": "golongan (or grade)", "agency": "instansi (or agency)"}
+          "rank": "pangkat (or rank)", "grade": "golongan (or grade)", "agency": "instansi (or agency)",
+          "front_titles": "gelar_depan", "back_titles": "gelar_belakang"}
 _KNOWN = {alias: f for f, aliases in ALIASES.items() for alias in aliases}
 _HEADER_SEARCH_ROWS = 20
 #: the longest cell kept per column (longer is a broken export, never a real name or unit)
@@ -452,10 +456,19 @@ def _employee(cells: list[Any], cols: dict[str, int],
         return None, f"NIP {mask_nip(nip)}: the name has no letters", nip
     return Employee(
         nip=nip, name=name, name_norm=norm.text, norm_version=normalize.VERSION,
-        titles=list(norm.titles), unit=_text(cell("unit")), position=_text(cell("position")),
+        titles=_title_cells(cell("front_titles"), ",") + list(norm.titles) + _title_cells(cell("back_titles"), ","),
+        unit=_text(cell("unit")), position=_text(cell("position")),
         handles=_handles(cell("handles")), birth_date=f"{nip[0:4]}-{nip[4:6]}-{nip[6:8]}",
         rank=_text(cell("rank")), grade=_text(cell("grade")), agency=_text(cell("agency")),
     ), None, nip
+
+
+def _title_cells(value: Any, sep: str) -> list[str]:
+    """The titles of a title column (``Drs. H.``, ``S.Pd., M.Si.``), as written."""
+    text = _text(value)
+    if not text:
+        return []
+    return [t for part in text.split(sep) for t in part.split() if any(ch.isalpha() for ch in t)]
 
 
 class _TooManyDeactivated(Exception):

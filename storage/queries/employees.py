@@ -108,6 +108,10 @@ def active(db: Database) -> list[Employee]:
     return out
 
 
+def _letters(s: str) -> str:
+    return "".join(ch for ch in s.lower() if ch.isalpha())
+
+
 def renormalise(db: Database, normalise, version: str) -> int:
     """Recompute ``name_norm`` (and titles) for rows written by another normaliser version.
 
@@ -123,7 +127,10 @@ def renormalise(db: Database, normalise, version: str) -> int:
         if isinstance(n, str):
             updates.append((n, r["titles"], version, r["nip"]))
         else:
-            updates.append((n.text, dumps(list(n.titles)), version, r["nip"]))
+            # titles the name does not write came from the roster's title columns: kept
+            written = {_letters(w) for w in r["name"].replace(",", " ").split()}
+            kept = [t for t in json.loads(r["titles"] or "[]") if _letters(t) not in written]
+            updates.append((n.text, dumps(list(dict.fromkeys([*n.titles, *kept]))), version, r["nip"]))
     with transaction(db):
         db.conn.executemany("UPDATE employees SET name_norm=?, titles=?, norm_version=? WHERE nip=?", updates)
     return len(rows)

@@ -284,3 +284,22 @@ def test_optional_rank_grade_and_agency_columns(tmp_path, db):
     rep = import_roster(db, csv_file, source="r.xlsx")
     assert (rep.updated, rep.deactivated) == (1, 1)
     assert employees(db)["198503122010011001"]["grade"] == "III/b"
+
+
+def test_title_columns_of_siasn_style_exports_are_titles(tmp_path, db):
+    """``gelar_depan`` and ``gelar_belakang`` (titles kept apart from the name) are titles of the
+    employee, kept when a newer normaliser reads the names again."""
+    f = tmp_path / "siasn.csv"
+    f.write_text("NIP;GELAR DEPAN;NAMA;GELAR BELAKANG;UNIT KERJA;JABATAN\n"
+                 "198503122010011001;Drs. H.;BUDI SANTOSO;M.Pd., S.Kom;Dinas A;Guru\n"
+                 "199001012015012002;;SITI AMINAH;S.Pd;Dinas B;Guru\n")
+    emps, errors = read_roster(f)
+    assert errors == []
+    assert emps[0].name == "BUDI SANTOSO" and emps[0].titles == ["Drs.", "H.", "M.Pd.", "S.Kom"]
+    assert emps[1].titles == ["S.Pd"]
+    rep = import_roster(db, f)
+    assert rep.inserted == 2 and not rep.unknown_columns
+    from storage.queries.employees import renormalise
+    db.conn.execute("UPDATE employees SET norm_version = 'old'")
+    assert renormalise(db, normalize.normalise, normalize.VERSION) == 2
+    assert json.loads(employees(db)["198503122010011001"]["titles"]) == ["Drs.", "H.", "M.Pd.", "S.Kom"]
