@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from pantau.matching import typos
-from pantau.matching.normalize import (FAMILIES, FRONT_TITLES, canon_token, fold, has_variant, spell, variant_key,
-                                       written_forms)
+from pantau.matching.normalize import (FAMILIES, FRONT_TITLES, REGIONAL_SHORT, canon_token, fold, has_variant,
+                                       spell, variant_key, written_forms)
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
 _DOMAIN_SUFFIXES = (".bsky.social",)
@@ -89,8 +89,9 @@ class Vocabulary:
         # the spelling-variant keys of the words: a run that is none of them may still be one in
         # another spelling (``_other_spelling_of_words``)
         self.variant_keys = {variant_key(w) for w in self.cost}
-        # abbreviations a handle may use for a family (muh, moh, abd) cost like a common word
-        for abbr, full in FAMILIES.items():
+        # abbreviations a handle may use for a family (muh, moh, abd) or a regional part (wyn, gst,
+        # kt: niwynsudiarti) cost like a common word
+        for abbr, full in (*FAMILIES.items(), *REGIONAL_SHORT.items()):
             if full in self.cost and abbr not in self.cost and len(abbr) > 1:
                 self.cost[abbr] = self.cost[full] + 1.0
         # call names of roster given names (callnames.py: rani for Yorani, yanto for Heryanto)

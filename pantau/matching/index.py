@@ -24,8 +24,7 @@ from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
 from pantau.matching.normalize import (ADDRESS_PARTS, BACK_SEP, BACK_TITLES, FRONT_TITLES, canon_token, core_tokens,
-                                       display_segments, fold, normalise, spell, variant_key, without_patronymic,
-                                       written_forms)
+                                       display_segments, fold, normalise, spell, variant_key, written_forms)
 from storage.records import Actor, Employee
 
 INDEX_FORMAT = "17"
@@ -55,9 +54,13 @@ CONTEXT_STOPWORDS = {
 }
 # ... and those a civil servant writes after their name ("Budi Santoso ASN Pemkab", "Yanto PNS"):
 # read away from a display name wherever they are no roster name, the unit's own words or not
-SERVICE_WORDS = {"asn", "pns", "cpns", "pppk", "honorer", "pemkab", "pemkot", "pemprov", "pemda", "kemenag", "setda",
-                 "dinas", "kantor", "kabupaten", "kab", "kota", "provinsi", "prov", "kecamatan", "kelurahan", "desa",
-                 "sekolah", "negeri", "sd", "sdn", "smp", "smpn", "sma", "sman", "smk", "smkn", "mts", "mtsn"}
+# (and the usual short forms of big cities, Sby, Jkt, Bdg: no unit spells them so); kept in
+# canonical spelling, as display names are read (PPPK is "pk")
+SERVICE_WORDS = {spell(w) for w in (
+    "asn", "pns", "cpns", "pppk", "honorer", "pemkab", "pemkot", "pemprov", "pemda", "kemenag", "setda", "dinas",
+    "kantor", "kabupaten", "kab", "kota", "provinsi", "prov", "kecamatan", "kelurahan", "desa", "sekolah", "negeri",
+    "sd", "sdn", "smp", "smpn", "sma", "sman", "smk", "smkn", "mts", "mtsn",
+    "sby", "jkt", "bdg", "smg", "mks", "mdn", "plg", "pku", "bpp", "btm", "mlg", "dps", "jogja", "jgj")}
 _WORD = re.compile(r"[a-z]+")
 _NOT_ALPHA = re.compile(r"[^a-z]")
 
@@ -559,8 +562,7 @@ class ActorBatch:
     known: list[list[tuple[int, int]]]   # (employee, known.KNOWN_* kind) whose known handles fit this actor's
     d_place: np.ndarray        # n x NPL ctx ids of a place read away from one name (-1 none; ``_without_unit_words``)
     d_sorted_whole: np.ndarray  # bytes: the display name's sorted tokens with those words (= d_sorted without)
-    d_address_h: np.ndarray = field(default=None)  # sorted tokens before a form of address (Daeng) or a
-                                                   # patronymic (bin Abdullah) was read away, -9 none
+    d_address_h: np.ndarray = field(default=None)  # sorted tokens with a form of address read away (Daeng), -9 none
 
 
 @lru_cache(maxsize=200_000)
@@ -692,17 +694,18 @@ _VOWELS = re.compile(r"[aeiou]")
 
 
 def _consonant_initial(t: str, tok2id: dict[str, int]) -> str:
-    """A word of two to four consonants the roster does not know, read as an initial: a Batak
-    marga written short (Hrp for Harahap, Nst for Nasution, Srg for Siregar) says its first
-    letter, as "H." would."""
-    if 2 <= len(t) <= 4 and t not in tok2id and not _VOWELS.search(t) and t.isalpha():
+    """A last word of two to four consonants the roster does not know, read as an initial: a
+    Batak marga written short (Hrp for Harahap, Nst for Nasution, Srg for Siregar) says its
+    first letter, as "H." would; a school or a city written short (SDN, Sby) is no marga."""
+    if 2 <= len(t) <= 4 and t not in tok2id and t not in SERVICE_WORDS and not _VOWELS.search(t) and t.isalpha():
         return t[0]
     return t
 
 
 def _handle_without_unit_words(h: list[str], roster: RosterIndex) -> tuple[list[str], list[str]]:
     """A handle's name tokens without the words of units and service (``budisantoso.sleman``,
-    ``budi_santoso_sdn2``), and those words; one name and a place stay as they are."""
+    ``sutrisno.pemkab``), and those words. As in a display name, service words go wherever a
+    name remains; one name and a place (``lestari_garut``) stay as they are."""
     if len(h) < 3:
         return h, []
     kept, placed = _without_unit_words(h, roster)
@@ -711,26 +714,30 @@ def _handle_without_unit_words(h: list[str], roster: RosterIndex) -> tuple[list[
     return kept, [t for t in h if t not in kept]
 
 
-def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str]]:
-    """The part of a display name that holds the name, and the words of the other parts.
+def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str], list[str]]:
+    """The part of a display name that holds the name, and the words and titles of the others.
 
     "Budi Santoso | ASN Pemkab Sleman" is a name and what its owner says about their work:
-    read as one name it holds three words no roster name has. The name is the first part
-    with a roster name token; the rest are words for the unit comparison, as a bio's are."""
+    read as one name it holds three words no roster name has. The name is the part with the
+    most roster name tokens, the first of those tied ("Abdi Negara | Budi Santoso" is Budi
+    Santoso's, though Abdi is a name too); the rest are words for the unit comparison, as a
+    bio's are, and their titles the account's ("Budi Santoso | S.Pd")."""
     parts = display_segments(name)
     if len(parts) < 2:
-        return name, []
-    for k, part in enumerate(parts):
-        if any(t in tok2id for t in _normalised(part)[0].split()):
-            rest = " ".join(parts[:k] + parts[k + 1:])
-            return part, context_words(rest)
-    return name, []
+        return name, [], []
+    known = [sum(t in tok2id for t in _normalised(p)[0].split()) for p in parts]
+    k = max(range(len(parts)), key=lambda i: (known[i], -i))
+    if not known[k]:
+        return name, [], []
+    rest = [p for i, p in enumerate(parts) if i != k]
+    titles = [t for p in rest for t in _normalised("x, " + p)[1]]
+    return parts[k], context_words(" ".join(rest)), titles
 
 
 def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     """What a batch needs from a display name: display names repeat (namesakes, brands, bots)."""
     tok2id = roster.tok2id
-    name, said = _name_segment(name, tok2id) if name else (name, [])
+    name, said, said_titles = _name_segment(name, tok2id) if name else (name, [], [])
     nd = _normalised(name) if name else None
     d = nd[0].split() if nd else []
     if len(d) > 1 and (d[0] in handles_mod.AFFIXES or d[-1] in handles_mod.AFFIXES):
@@ -741,13 +748,8 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     if len(d) > 1 and d[0] in ADDRESS_PARTS:
         address_h = h64(" ".join(sorted(d[:NT])))
         d = d[1:]
-    # ... as "Muhammad Yusuf bin Abdullah" shows the name Muhammad Yusuf, and spells the whole
-    # name of an employee written so
-    named = without_patronymic(d)
-    if len(named) < len(d):
-        address_h = h64(" ".join(sorted(d[:NT])))
-        d = named
-    d = [_consonant_initial(t, tok2id) for t in d]
+    if len(d) > 2:
+        d[-1] = _consonant_initial(d[-1], tok2id)
     shown_tokens = d[:NT]
     unknown = [t for t in shown_tokens if t not in tok2id and len(t) > 2] + said
     shown = "".join(shown_tokens)     # every letter the display name spells, unit words included
@@ -760,7 +762,8 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     srt, comp = " ".join(sorted(d)), "".join(d)
     return (d, full, init, first, call, srt, h64(srt) if srt else -1, h64(comp) if comp else -2,
             h64(_actor_variant_sorted(d, roster)) if d else -3, unknown,
-            title_keys_of(list(nd[1])) if nd else [], shown, place, whole if place else srt, address_h)
+            title_keys_of(list(nd[1]) + said_titles) if nd else [], shown, place, whole if place else srt,
+            address_h)
 
 
 def _handle_part(h: list[str], roster: RosterIndex) -> tuple:

@@ -45,7 +45,7 @@ FRONT_TITLES = {
     # regional forms of address (Bali, Minang, Sunda, Chinese-Indonesian, Java)
     "bli", "gek", "uda", "uni", "ceu", "ko", "koh", "ci", "cik", "mbok", "ning", "inang", "ito",
     # ... and as letters and forms write them: Bpk., Sdr., Sdri., Ny. (Nyonya), Nn. (Nona), Tn. (Tuan)
-    "bpk", "sdr", "sdri", "ny", "nn", "tn",
+    "bpk", "sdr", "sdri", "ny", "nj", "nn", "tn",
 }
 FRONT_AMBIGUOUS = {"h", "r", "t"}
 
@@ -201,9 +201,11 @@ REGIONAL_PARTS = {spell(w) for w in (
 # read as the whole word (canonical form), so "I Ketut Arsani" equals "I KT ARSANI". Dt. is a front title.
 REGIONAL_SHORT = {"gd": "gede", "gde": "gede", "wyn": "wayan", "gst": "gusti", "ngr": "ngurah", "nym": "nyoman",
                   "kt": "ketut", "dg": "daing", "br": "boru", "cok": "cokorda", "cokorde": "cokorda"}
-# ... and short forms that stand for a regional part only right after one (I Md, Ni Pt, I Kd, Ni Km):
-# alone, Md is as often Muhammad
+# ... and short forms that stand for a regional part only right after a Balinese one (I Md, Ni Pt,
+# I Kd, Ni Km): alone, or after Teuku (Teuku Md Nasir), Md is Muhammad
 _REGIONAL_SHORT_AFTER = {"md": "made", "pt": "putu", "kd": "kadek", "km": "komang"}
+_BALINESE_PARTS = {"i", "ni", "luh", "wayan", "putu", "gede", "made", "kadek", "nengah", "nyoman", "komang", "ketut",
+                   "gusti", "ngurah", "ida", "bagus", "anak", "agung", "ayu", "dewa", "desak", "cokorda", "sang"}
 # ... and a leading pair written as initials (A.A. Payanawan, I.B. Adnyana): in Bali these are the
 # caste titles far more often than two given names; written as one word (Aa, Ib) only before another
 # regional part (AA Gde Rai, IB Putu Sudarma): alone, "Aa" is the Sundanese elder brother (Aa Gym)
@@ -232,8 +234,10 @@ PATRONYMIC = {"bin", "binti"}        # Muhammad Yusuf bin Abdullah: the father's
 
 
 def without_patronymic(tokens: list[str]) -> list[str]:
-    """A name without ``bin``/``binti`` and the father's name after it, which people leave out."""
-    for k in range(1, len(tokens) - 1):
+    """A name without ``bin``/``binti`` and the father's name after it, which people leave out;
+    only where two words of the name stay before it (Syahrial bin Umar is not "Syahrial", whom
+    every Syahrial would equal; Lie Bin Tjoen is a Chinese name)."""
+    for k in range(2, len(tokens) - 1):
         if tokens[k] in PATRONYMIC:
             return tokens[:k]
     return tokens
@@ -458,7 +462,7 @@ def _regional_lead(pieces: list[str]) -> list[str]:
         if tuple(pieces[:2]) == lead and len(pieces) > 2:
             return [*full, *pieces[2:]]
     full = _REGIONAL_LEAD_WORD.get(pieces[0]) if len(pieces) > 2 else None
-    if full and is_regional(pieces[1]):
+    if full and is_regional(canon_token(pieces[1])[0]):
         return [*full, *pieces[1:]]
     return pieces
 
@@ -466,7 +470,8 @@ def _regional_lead(pieces: list[str]) -> list[str]:
 def _regional_after(tokens: list[str]) -> list[str]:
     """Short forms that stand for a regional part right after one (``_REGIONAL_SHORT_AFTER``)."""
     for k in range(1, len(tokens) - 1):
-        if tokens[k] in _REGIONAL_SHORT_AFTER and is_regional(tokens[k - 1]):
+        if tokens[k] in _REGIONAL_SHORT_AFTER and (
+                tokens[k - 1] in _BALINESE_PARTS or variant_key(tokens[k - 1]) in _BALINESE_PARTS):
             tokens[k] = _REGIONAL_SHORT_AFTER[tokens[k]]
     return tokens
 
@@ -474,12 +479,17 @@ def _regional_after(tokens: list[str]) -> list[str]:
 # What separates a display name from what its owner says about themselves: "Budi Santoso | Guru
 # SDN 2", "Budi Santoso - ASN Pemkab", "Budi Santoso • Sleman", "Budi Santoso (Pak Bud)". A hyphen
 # inside a word (Siti-Aminah) and a comma (back titles) are not such separators.
-_DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—]+|\s-+\s|[()\[\]{}<>«»])\s*")
+# An aside in brackets or quotes may stand inside the name: Budi (Ucok) Santoso, Budi "Ucok" Santoso.
+_DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—]+|\s-+\s)\s*")
+_ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]?")
 
 
 def display_segments(text: str) -> list[str]:
-    """The parts of a display name between separators, in order, empty ones left out."""
-    return [p for p in _DISPLAY_SEP.split(text) if p.strip()]
+    """The parts of a display name between separators, in order, and then its asides (in
+    brackets or quotes), empty ones left out: the name is in the first part that holds one."""
+    asides = _ASIDE.findall(text)
+    rest = _ASIDE.sub(" ", text)
+    return [p.strip() for p in _DISPLAY_SEP.split(rest) + asides if p.strip()]
 
 
 def title_keys(titles: list[str]) -> set[str]:

@@ -81,14 +81,32 @@ def test_batak_margas_written_short_acehnese_titles_and_forms_of_address():
         assert top.nip.endswith(nip) and any(f.code == code for f in top.features), shown
 
 
-def test_a_patronymic_may_be_left_out_on_either_side():
-    roster = [emp("196901011990031014", "Muhammad Yusrandi bin Abdullah"), emp("196901011990031015", "Siti Aminarta"),
+def test_a_patronymic_the_roster_writes_may_be_left_out():
+    roster = [emp("196901011990031014", "Muhammad Yusrandi bin Abdullah"), emp("196901011990031015", "Syahrial bin Umar"),
               emp("196901011990031016", "Binsar Yusrandi")]
-    for shown, nip, code in (("Muhammad Yusrandi", "1014", "display_name.core"),
-                             ("Muhammad Yusrandi bin Abdullah", "1014", "display_name.exact"),
-                             ("Siti Aminarta Binti Ahmad", "1015", "display_name.exact")):
-        top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
-        assert top.nip.endswith(nip) and any(f.code == code for f in top.features), shown
+    top = max(match([actor(None, "Muhammad Yusrandi")], roster, default_model(threshold=0)), key=lambda c: c.score)
+    assert top.nip.endswith("1014") and any(f.code == "display_name.core" for f in top.features)
+    top = max(match([actor(None, "Muhammad Yusrandi bin Abdullah")], roster, default_model(threshold=0)),
+              key=lambda c: c.score)
+    assert top.nip.endswith("1014") and any(f.code == "display_name.exact" for f in top.features)
+    # ... but not down to one word: every Syahrial would equal Syahrial bin Umar
+    got = match([actor("syahrial", "Syahrial")], roster, default_model())
+    assert not any(c.nip.endswith("1015") for c in got)
+
+
+def test_short_forms_are_read_in_handles_and_not_taken_for_a_marga():
+    roster = [emp("196901011990031017", "NI WYN SUDIARTI"), emp("196901011990031018", "I KT ARSANA"),
+              emp("196901011990031019", "Sutrisno Wiryawan"), emp("196901011990031020", "Sutrisno Wiryawan Saputra"),
+              emp("196901011990031021", "Teuku Muhammad Nasir"), emp("196901011990031022", "Teuku Mahdi Nasir")]
+    for handle, nip in (("niwynsudiarti", "1017"), ("iktarsana", "1018")):
+        top = max(match([actor(handle)], roster, default_model(threshold=0)), key=lambda c: c.score)
+        assert top.nip.endswith(nip) and any(f.code == "handle.exact" for f in top.features), handle
+    # SDN is a school, not Saputra's initial
+    top = max(match([actor(None, "Sutrisno Wiryawan SDN")], roster, default_model(threshold=0)), key=lambda c: c.score)
+    assert top.nip.endswith("1019") and any(f.code == "display_name.exact" for f in top.features)
+    # Md after Teuku is Muhammad (an initial), not the Balinese Made
+    assert normalise("Teuku Md Nasir").text == "teuku md nasir"
+    assert normalise("I Md Sudana").text == "i made sudana"
 
 
 def test_account_words_are_dropped_around_a_display_name_not_inside_it():
@@ -110,9 +128,14 @@ def test_a_display_name_is_read_apart_from_what_its_owner_says_about_their_work(
               emp("196901011990031009", "Sutrisno Wiryono", "Dinas Pertanian Kabupaten Bantul", "Penyuluh")]
     for shown in ("Sutrisno Wiryawan | ASN Pemkab Sleman", "Sutrisno Wiryawan - Guru SD", "Sutrisno Wiryawan (Pak Tris)",
                   "Guru SD | Sutrisno Wiryawan", "Sutrisno Wiryawan ASN Pemkab", "Sutrisno Wiryawan PNS",
-                  "Sutrisno Wiryawan • Sleman"):
+                  "Sutrisno Wiryawan • Sleman", "Sutrisno (Tris) Wiryawan", 'Sutrisno "Tris" Wiryawan'):
         top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
         assert top.nip.endswith("1008") and any(f.code == "display_name.exact" for f in top.features), shown
+    # the part with the most roster names is the name, not the first with one
+    roster.append(emp("196901011990031023", "Abdi Kurniawan"))
+    top = max(match([actor(None, "Abdi Negara | Sutrisno Wiryawan")], roster, default_model(threshold=0)),
+              key=lambda c: c.score)
+    assert top.nip.endswith("1008") and any(f.code == "display_name.exact" for f in top.features)
     # the other part is still evidence of where its owner works
     top = max(match([actor(None, "Sutrisno Wiryawan | Sleman")], roster, default_model(threshold=0)),
               key=lambda c: c.score)
@@ -131,9 +154,21 @@ def test_a_handle_is_read_apart_from_the_words_of_its_owners_unit_and_service():
     assert any(f.code.startswith("unit") and f.weight > 0 for f in top.features)
 
 
+def test_titles_in_another_part_of_a_display_name_are_the_accounts():
+    roster = [emp("196901011990031024", "Budi Santosari, S.Pd"), emp("196901011990031025", "Budi Santosari, S.T.")]
+    for shown in ("Budi Santosari | S.Pd", "Budi Santosari (S.Pd)"):
+        got = match([actor(None, shown)], roster, default_model(threshold=0))
+        top = max(got, key=lambda c: c.score)
+        assert top.nip.endswith("1024") and any(f.code.startswith("title") for f in top.features), shown
+        assert not any(c.nip.endswith("1025") and c.score >= top.score for c in got)
+
+
 def test_display_segments_split_at_separators_not_inside_names():
     assert display_segments("Budi Santoso | Guru SDN 2") == ["Budi Santoso", "Guru SDN 2"]
     assert display_segments("Budi Santoso - ASN (Pak Bud)") == ["Budi Santoso", "ASN", "Pak Bud"]
+    # an aside inside the name leaves the name whole
+    assert display_segments("Budi (Ucok) Santoso")[1:] == ["Ucok"]
+    assert normalise(display_segments("Budi (Ucok) Santoso")[0]).text == "budi santoso"
     assert display_segments("Siti-Aminah Lubis, S.Pd") == ["Siti-Aminah Lubis, S.Pd"]
     assert display_segments("[Budi]") == ["Budi"]
 
