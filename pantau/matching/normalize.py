@@ -381,8 +381,10 @@ def is_back_title(raw: str) -> bool:
 def _glued_back_titles(raw: str) -> bool:
     """Back titles written together without a comma or a space (``ST.MT``, ``S.Pd.M.Pd``): the
     pieces between the dots group into titles, each one of ``BACK_TITLES``."""
-    pieces = [_compact_title(p) for p in raw.split(".") if _compact_title(p)]
-    if "." not in raw or len(pieces) < 2:
+    if raw.count(".") < 1:
+        return False
+    pieces = [c for c in map(_compact_title, raw.split(".")) if c]
+    if len(pieces) < 2:
         return False
     ends = {0}
     for k in range(1, len(pieces) + 1):
