@@ -483,13 +483,13 @@ def _regional_after(tokens: list[str]) -> list[str]:
 # inside a word (Siti-Aminah) and a comma (back titles) are not such separators.
 # An aside in brackets or quotes may stand inside the name: Budi (Ucok) Santoso, Budi "Ucok" Santoso.
 _DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—]+|\s-+\s)\s*")
-_ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]?")
+_ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]?|[#@](\w+)")   # ... and tags: #AMIN, @budi
 
 
 def display_segments(text: str) -> list[str]:
     """The parts of a display name between separators, in order, and then its asides (in
-    brackets or quotes), empty ones left out: the name is in the first part that holds one."""
-    asides = _ASIDE.findall(text)
+    brackets or quotes, hashtags and mentions), empty ones left out."""
+    asides = [a or t for a, t in _ASIDE.findall(text)]
     rest = _ASIDE.sub(" ", text)
     return [p.strip() for p in _DISPLAY_SEP.split(rest) + asides if p.strip()]
 

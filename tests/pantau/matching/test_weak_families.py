@@ -128,7 +128,8 @@ def test_a_display_name_is_read_apart_from_what_its_owner_says_about_their_work(
               emp("196901011990031009", "Sutrisno Wiryono", "Dinas Pertanian Kabupaten Bantul", "Penyuluh")]
     for shown in ("Sutrisno Wiryawan | ASN Pemkab Sleman", "Sutrisno Wiryawan - Guru SD", "Sutrisno Wiryawan (Pak Tris)",
                   "Guru SD | Sutrisno Wiryawan", "Sutrisno Wiryawan ASN Pemkab", "Sutrisno Wiryawan PNS",
-                  "Sutrisno Wiryawan • Sleman", "Sutrisno (Tris) Wiryawan", 'Sutrisno "Tris" Wiryawan'):
+                  "Sutrisno Wiryawan • Sleman", "Sutrisno (Tris) Wiryawan", 'Sutrisno "Tris" Wiryawan',
+                  "Sutrisno Wiryawan #AMIN", "Sutrisno Wiryawan @tris_w"):
         top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
         assert top.nip.endswith("1008") and any(f.code == "display_name.exact" for f in top.features), shown
     # the part with the most roster names is the name, not the first with one
@@ -171,6 +172,7 @@ def test_display_segments_split_at_separators_not_inside_names():
     assert normalise(display_segments("Budi (Ucok) Santoso")[0]).text == "budi santoso"
     assert display_segments("Siti-Aminah Lubis, S.Pd") == ["Siti-Aminah Lubis, S.Pd"]
     assert display_segments("[Budi]") == ["Budi"]
+    assert display_segments("Budi Santoso #AMIN @budi_s") == ["Budi Santoso", "AMIN", "budi_s"]
 
 
 def test_words_around_the_name_in_a_handle_are_dropped():
