@@ -306,15 +306,24 @@ def quality(scale: str, sample_n: int, set_name: str = "current") -> None:
           f"reviewer load <= {TARGETS['reviewer_load']}: {'MET' if ok else 'NOT MET'}")
 
 
-def _found_again(name: str, ds, actors: list, changed: dict, what: str) -> None:
+_AS_GENERATED: dict[int, set] = {}
+
+
+def _found_again(name: str, ds, actors: list, changed: dict, what: str, original=None) -> None:
     """Match a set whose true accounts were changed (``changed``: actor -> NIP) and print how
-    many of them are still found."""
+    many of them are still found, next to how many of the same accounts are found as the set
+    was generated (``original``, default ``ds``)."""
     model = default_model()
+    original = original or ds
+    if id(original) not in _AS_GENERATED:
+        base = match(original.actors, None, model, index=build_index(original.employees, model))
+        _AS_GENERATED[id(original)] = {(c.actor_id, c.nip) for c in base}
     got = match(actors, None, model, index=build_index(ds.employees, model))
     found = {(c.actor_id, c.nip) for c in got}
     hit = sum((a, n) in found for a, n in changed.items())
-    print(f"  {name:8} {len(changed):5} {what}, found {hit:5}: recall {hit / max(len(changed), 1):.3f}; "
-          f"pairs {len(got)}")
+    was = sum((a, n) in _AS_GENERATED[id(original)] for a, n in changed.items())
+    print(f"  {name:8} {len(changed):5} {what}, found {hit:5}: recall {hit / max(len(changed), 1):.3f} "
+          f"(as generated: {was / max(len(changed), 1):.3f}); pairs {len(got)}")
 
 
 def respelled(scale: str) -> None:
@@ -399,7 +408,7 @@ def regional_short(scale: str) -> None:
             if s:
                 employees[i] = dataclasses.replace(e, name=s, name_norm="")
         changed = {a: nip for a, nip in ds.truth.items() if nip in shown}
-        _found_again(name, dataclasses.replace(ds, employees=employees), ds.actors, changed, "on the roster")
+        _found_again(name, dataclasses.replace(ds, employees=employees), ds.actors, changed, "on the roster", ds)
 
 
 # what civil servants write after their name in a display name (the generators write none of it)
