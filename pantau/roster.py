@@ -456,19 +456,24 @@ def _employee(cells: list[Any], cols: dict[str, int],
         return None, f"NIP {mask_nip(nip)}: the name has no letters", nip
     return Employee(
         nip=nip, name=name, name_norm=norm.text, norm_version=normalize.VERSION,
-        titles=_title_cells(cell("front_titles"), ",") + list(norm.titles) + _title_cells(cell("back_titles"), ","),
+        titles=_titles(cell("front_titles"), norm.titles, cell("back_titles")),
         unit=_text(cell("unit")), position=_text(cell("position")),
         handles=_handles(cell("handles")), birth_date=f"{nip[0:4]}-{nip[4:6]}-{nip[6:8]}",
         rank=_text(cell("rank")), grade=_text(cell("grade")), agency=_text(cell("agency")),
     ), None, nip
 
 
-def _title_cells(value: Any, sep: str) -> list[str]:
-    """The titles of a title column (``Drs. H.``, ``S.Pd., M.Si.``), as written."""
-    text = _text(value)
-    if not text:
-        return []
-    return [t for part in text.split(sep) for t in part.split() if any(ch.isalpha() for ch in t)]
+def _titles(front: Any, in_name: list[str], back: Any) -> list[str]:
+    """The titles of the title columns (``Drs. H.``, ``S. Pd., M.Si.``) around those the name
+    writes, read as the normaliser reads titles written in a name; each title once."""
+    front_text, back_text = _text(front), _text(back)
+    found = (normalize.normalise(f"{front_text} x y").titles if front_text else []) + list(in_name) + (
+        normalize.normalise(f"x, {back_text}").titles if back_text else [])
+    out: dict[str, str] = {}
+    for t in found:
+        for key in normalize.title_keys([t]):
+            out.setdefault(key, t)
+    return list(out.values())
 
 
 class _TooManyDeactivated(Exception):

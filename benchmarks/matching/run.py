@@ -306,22 +306,22 @@ def quality(scale: str, sample_n: int, set_name: str = "current") -> None:
           f"reviewer load <= {TARGETS['reviewer_load']}: {'MET' if ok else 'NOT MET'}")
 
 
-_AS_GENERATED: dict[int, set] = {}
+_AS_GENERATED: dict[str, set] = {}
 
 
 def _found_again(name: str, ds, actors: list, changed: dict, what: str, original=None) -> None:
     """Match a set whose true accounts were changed (``changed``: actor -> NIP) and print how
     many of them are still found, next to how many of the same accounts are found as the set
-    was generated (``original``, default ``ds``)."""
+    was generated (``original``, default ``ds``; remembered per set ``name``)."""
     model = default_model()
     original = original or ds
-    if id(original) not in _AS_GENERATED:
+    if name not in _AS_GENERATED:
         base = match(original.actors, None, model, index=build_index(original.employees, model))
-        _AS_GENERATED[id(original)] = {(c.actor_id, c.nip) for c in base}
+        _AS_GENERATED[name] = {(c.actor_id, c.nip) for c in base}
     got = match(actors, None, model, index=build_index(ds.employees, model))
     found = {(c.actor_id, c.nip) for c in got}
     hit = sum((a, n) in found for a, n in changed.items())
-    was = sum((a, n) in _AS_GENERATED[id(original)] for a, n in changed.items())
+    was = sum((a, n) in _AS_GENERATED[name] for a, n in changed.items())
     print(f"  {name:8} {len(changed):5} {what}, found {hit:5}: recall {hit / max(len(changed), 1):.3f} "
           f"(as generated: {was / max(len(changed), 1):.3f}); pairs {len(got)}")
 

@@ -88,7 +88,7 @@ def _cache_dir(settings: Settings) -> Path:
 
 def load_index(settings: Settings, db, model, *, say: Callable[[str], None]) -> tuple[RosterIndex, bool]:
     """The roster index: from the cache when the roster is unchanged, else built and cached."""
-    n = employees_q.renormalise(db, lambda name: normalise(name).text, NORM_VERSION)
+    n = employees_q.renormalise(db, normalise, NORM_VERSION)
     if n:
         say(f"renormalised {n} roster names (normaliser version {NORM_VERSION})")
     fp = roster_fingerprint(db, model.version)

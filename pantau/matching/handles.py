@@ -91,7 +91,8 @@ class Vocabulary:
         self.variant_keys = {variant_key(w) for w in self.cost}
         # abbreviations a handle may use for a family (muh, moh, abd) or a regional part (wyn, gst,
         # kt: niwynsudiarti) cost like a common word
-        for abbr, full in (*FAMILIES.items(), *REGIONAL_SHORT.items()):
+        # (not two-letter family forms: md inside hamdani is no Muhammad)
+        for abbr, full in (*((a, f) for a, f in FAMILIES.items() if len(a) > 2), *REGIONAL_SHORT.items()):
             if full in self.cost and abbr not in self.cost and len(abbr) > 1:
                 self.cost[abbr] = self.cost[full] + 1.0
         # call names of roster given names (callnames.py: rani for Yorani, yanto for Heryanto)

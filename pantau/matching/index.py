@@ -24,7 +24,8 @@ from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
 from pantau.matching.normalize import (ADDRESS_PARTS, BACK_SEP, BACK_TITLES, FRONT_TITLES, canon_token, core_tokens,
-                                       display_segments, fold, normalise, spell, variant_key, written_forms)
+                                       display_segments, fold, is_back_title, normalise, spell, variant_key,
+                                       without_patronymic, written_forms)
 from storage.records import Actor, Employee
 
 INDEX_FORMAT = "17"
@@ -59,7 +60,7 @@ CONTEXT_STOPWORDS = {
 SERVICE_WORDS = {spell(w) for w in (
     "asn", "pns", "cpns", "pppk", "honorer", "pemkab", "pemkot", "pemprov", "pemda", "kemenag", "setda", "dinas",
     "kantor", "kabupaten", "kab", "kota", "provinsi", "prov", "kecamatan", "kelurahan", "desa", "sekolah", "negeri",
-    "sd", "sdn", "smp", "smpn", "sma", "sman", "smk", "smkn", "mts", "mtsn",
+    "kel", "kec", "ds", "sd", "sdn", "smp", "smpn", "sma", "sman", "smk", "smkn", "mts", "mtsn",
     "sby", "jkt", "bdg", "smg", "mks", "mdn", "plg", "pku", "bpp", "btm", "mlg", "dps", "jogja", "jgj")}
 _WORD = re.compile(r"[a-z]+")
 _NOT_ALPHA = re.compile(r"[^a-z]")
@@ -562,7 +563,8 @@ class ActorBatch:
     known: list[list[tuple[int, int]]]   # (employee, known.KNOWN_* kind) whose known handles fit this actor's
     d_place: np.ndarray        # n x NPL ctx ids of a place read away from one name (-1 none; ``_without_unit_words``)
     d_sorted_whole: np.ndarray  # bytes: the display name's sorted tokens with those words (= d_sorted without)
-    d_address_h: np.ndarray = field(default=None)  # sorted tokens with a form of address read away (Daeng), -9 none
+    d_address_h: np.ndarray = field(default=None)  # sorted tokens before a form of address (Daeng) or a
+                                                   # patronymic (bin Abdullah) was read away, -9 none
 
 
 @lru_cache(maxsize=200_000)
@@ -725,12 +727,22 @@ def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str], li
     parts = display_segments(name)
     if len(parts) < 2:
         return name, [], []
-    known = [sum(t in tok2id for t in _normalised(p)[0].split()) for p in parts]
-    k = max(range(len(parts)), key=lambda i: (known[i], -i))
+    known, usable = [], []
+    for p in parts:
+        toks = _normalised(p)[0].split()
+        known.append(sum(t in tok2id for t in toks))
+        usable.append(not any(t in SERVICE_WORDS and t not in tok2id for t in toks))
+    # the first part that reads as a full name, else the one with the most roster names: a place
+    # after the name is made of name words too (Siti Aminah | Kel. Tanjung Sari Jaya)
+    k = next((i for i in range(len(parts)) if usable[i] and known[i] >= 2), None)
+    if k is None:
+        k = max(range(len(parts)), key=lambda i: (usable[i] and known[i] > 0, known[i], -i))
     if not known[k]:
         return name, [], []
-    rest = [p for i, p in enumerate(parts) if i != k]
-    titles = [t for p in rest for t in _normalised("x, " + p)[1]]
+    words = set(_normalised(parts[k])[0].split())
+    rest = [p for i, p in enumerate(parts) if i != k and not set(_normalised(p)[0].split()) <= words]
+    # written with a dot: a bare "SH" or "MA" there is as often SH Terate or a Madrasah Aliyah
+    titles = [w for p in rest for w in p.replace(",", " ").split() if "." in w and is_back_title(w)]
     return parts[k], context_words(" ".join(rest)), titles
 
 
@@ -748,7 +760,13 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     if len(d) > 1 and d[0] in ADDRESS_PARTS:
         address_h = h64(" ".join(sorted(d[:NT])))
         d = d[1:]
-    if len(d) > 2:
+    # "Muhammad Yusuf bin Abdullah" shows the name Muhammad Yusuf (rosters seldom write the
+    # father's name), and still spells the whole name of an employee written so
+    named = without_patronymic(d)
+    if len(named) < len(d):
+        address_h = h64(" ".join(sorted(d[:NT])))
+        d = named
+    if len(d) > 1:
         d[-1] = _consonant_initial(d[-1], tok2id)
     shown_tokens = d[:NT]
     unknown = [t for t in shown_tokens if t not in tok2id and len(t) > 2] + said

@@ -69,7 +69,7 @@ _BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "
 # form the spelling rules produce (so 'mochammad' arrives as 'mohamad').
 FAMILIES = {
     "muhamad": "muhamad", "mohamad": "muhamad", "muhamed": "muhamad", "mohamed": "muhamad",
-    "mohd": "muhamad", "moh": "muhamad", "muh": "muhamad", "mhd": "muhamad", "muhd": "muhamad",
+    "mohd": "muhamad", "moh": "muhamad", "muh": "muhamad", "mhd": "muhamad", "muhd": "muhamad", "md": "muhamad",
     "mohamat": "muhamad", "muhamat": "muhamad", "mohammad": "muhamad", "mukhamad": "muhamad",
     "mokhamad": "muhamad", "muhamadh": "muhamad", "mochd": "muhamad", "mochamad": "muhamad",
     "ahmat": "ahmad", "akhmad": "ahmad", "achmad": "ahmad", "amad": "ahmad",
@@ -205,7 +205,7 @@ REGIONAL_SHORT = {"gd": "gede", "gde": "gede", "wyn": "wayan", "gst": "gusti", "
 # I Kd, Ni Km): alone, or after Teuku (Teuku Md Nasir), Md is Muhammad
 _REGIONAL_SHORT_AFTER = {"md": "made", "pt": "putu", "kd": "kadek", "km": "komang"}
 _BALINESE_PARTS = {"i", "ni", "luh", "wayan", "putu", "gede", "made", "kadek", "nengah", "nyoman", "komang", "ketut",
-                   "gusti", "ngurah", "ida", "bagus", "anak", "agung", "ayu", "dewa", "desak", "cokorda", "sang"}
+                   "gusti", "ngurah", "desak", "cokorda"}     # not Bagus, Ayu, Dewa, Agung: given names too
 # ... and a leading pair written as initials (A.A. Payanawan, I.B. Adnyana): in Bali these are the
 # caste titles far more often than two given names; written as one word (Aa, Ib) only before another
 # regional part (AA Gde Rai, IB Putu Sudarma): alone, "Aa" is the Sundanese elder brother (Aa Gym)
@@ -454,8 +454,8 @@ def normalise(name: str | None) -> Normalised:
         trailing.insert(0, words.pop())
     # digits in a name are noise (they are evidence in handles)
     pieces = [p for w in words for p in _PIECES.findall(w.lower().replace("'", "")) if not p.isdigit()]
-    tokens = [t for p in _regional_lead(pieces) for t in canon_token(p)]
-    return Normalised(" ".join(_regional_after(tokens)), front + trailing + titles)
+    tokens = [t for p in _regional_after(_regional_lead(pieces)) for t in canon_token(p)]
+    return Normalised(" ".join(tokens), front + trailing + titles)
 
 
 def _regional_lead(pieces: list[str]) -> list[str]:
@@ -469,13 +469,16 @@ def _regional_lead(pieces: list[str]) -> list[str]:
     return pieces
 
 
-def _regional_after(tokens: list[str]) -> list[str]:
-    """Short forms that stand for a regional part right after one (``_REGIONAL_SHORT_AFTER``)."""
-    for k in range(1, len(tokens) - 1):
-        if tokens[k] in _REGIONAL_SHORT_AFTER and (
-                tokens[k - 1] in _BALINESE_PARTS or variant_key(tokens[k - 1]) in _BALINESE_PARTS):
-            tokens[k] = _REGIONAL_SHORT_AFTER[tokens[k]]
-    return tokens
+def _regional_after(pieces: list[str]) -> list[str]:
+    """Short forms that stand for a regional part right after a Balinese one
+    (``_REGIONAL_SHORT_AFTER``), read before ``FAMILIES`` would make Md Muhammad."""
+    out = list(pieces)
+    for k in range(1, len(out) - 1):
+        if out[k] in _REGIONAL_SHORT_AFTER:
+            before = canon_token(out[k - 1])[-1]
+            if before in _BALINESE_PARTS or variant_key(before) in _BALINESE_PARTS:
+                out[k] = _REGIONAL_SHORT_AFTER[out[k]]
+    return out
 
 
 # What separates a display name from what its owner says about themselves: "Budi Santoso | Guru
@@ -483,15 +486,20 @@ def _regional_after(tokens: list[str]) -> list[str]:
 # inside a word (Siti-Aminah) and a comma (back titles) are not such separators.
 # An aside in brackets or quotes may stand inside the name: Budi (Ucok) Santoso, Budi "Ucok" Santoso.
 _DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—]+|\s-+\s)\s*")
-_ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]?|[#@](\w+)")   # ... and tags: #AMIN, @budi
+# ... and tags after the name: Budi Santoso #AMIN @budi_s (an opening mark never closed is no aside)
+_ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]|(?<=\S\s)[#@](\w+)")
 
 
 def display_segments(text: str) -> list[str]:
-    """The parts of a display name between separators, in order, and then its asides (in
-    brackets or quotes, hashtags and mentions), empty ones left out."""
+    """The parts of a display name between separators, in order, then its asides (in brackets
+    or quotes, hashtags and mentions after the name), then, if it had asides, the whole text
+    without their marks (``"Siti" Aminah``), empty ones left out."""
     asides = [a or t for a, t in _ASIDE.findall(text)]
     rest = _ASIDE.sub(" ", text)
-    return [p.strip() for p in _DISPLAY_SEP.split(rest) + asides if p.strip()]
+    parts = _DISPLAY_SEP.split(rest) + asides
+    if asides:
+        parts += _DISPLAY_SEP.split(_ASIDE.sub(lambda m: f" {m[1] or m[2]} ", text))
+    return [p.strip() for p in dict.fromkeys(p.strip() for p in parts) if p.strip()]
 
 
 def title_keys(titles: list[str]) -> set[str]:

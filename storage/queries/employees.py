@@ -129,7 +129,7 @@ def renormalise(db: Database, normalise, version: str) -> int:
         else:
             # titles the name does not write came from the roster's title columns: kept
             written = {_letters(w) for w in r["name"].replace(",", " ").split()}
-            kept = [t for t in json.loads(r["titles"] or "[]") if _letters(t) not in written]
+            kept = [t for t in json.loads(r["titles"] or "[]") or [] if _letters(t) not in written]
             updates.append((n.text, dumps(list(dict.fromkeys([*n.titles, *kept]))), version, r["nip"]))
     with transaction(db):
         db.conn.executemany("UPDATE employees SET name_norm=?, titles=?, norm_version=? WHERE nip=?", updates)

@@ -292,14 +292,16 @@ def test_title_columns_of_siasn_style_exports_are_titles(tmp_path, db):
     f = tmp_path / "siasn.csv"
     f.write_text("NIP;GELAR DEPAN;NAMA;GELAR BELAKANG;UNIT KERJA;JABATAN\n"
                  "198503122010011001;Drs. H.;BUDI SANTOSO;M.Pd., S.Kom;Dinas A;Guru\n"
-                 "199001012015012002;;SITI AMINAH;S.Pd;Dinas B;Guru\n")
+                 "199001012015012002;NULL;SITI AMINAH;S. Pd.;Dinas B;Guru\n")
     emps, errors = read_roster(f)
     assert errors == []
     assert emps[0].name == "BUDI SANTOSO" and emps[0].titles == ["Drs.", "H.", "M.Pd.", "S.Kom"]
-    assert emps[1].titles == ["S.Pd"]
+    assert emps[1].titles == ["S. Pd."]          # one title, however spaced; NULL is none
     rep = import_roster(db, f)
     assert rep.inserted == 2 and not rep.unknown_columns
     from storage.queries.employees import renormalise
     db.conn.execute("UPDATE employees SET norm_version = 'old'")
     assert renormalise(db, normalize.normalise, normalize.VERSION) == 2
     assert json.loads(employees(db)["198503122010011001"]["titles"]) == ["Drs.", "H.", "M.Pd.", "S.Kom"]
+    db.conn.execute("UPDATE employees SET norm_version = 'old', titles = 'null'")
+    assert renormalise(db, normalize.normalise, normalize.VERSION) == 2     # a null list is none

@@ -62,7 +62,7 @@ CASES = [
     ("Rosmawati Br. Tambunan", "rosmawati boru tambunan", []),
     ("I.B. Adnyana", "ida bagus adnyana", []),
     ("Aa Gym Sukarna", "a gym sukarna", []),             # the Sundanese elder brother, not Anak Agung
-    ("Md Yusuf", "md yusuf", []),                        # Md is Made only after a Balinese part
+    ("Md Yusuf", "muhamad yusuf", []),                   # Md is Made only after a Balinese part
     ("IB Poetoe Sudarma", "ida bagus putu sudarma", []),  # the next part in old spelling
     ("AA Gd Rai", "anak agung gede rai", []),
     ("Nj. Siti Aminah", "siti aminah", ["Nj."]),          # Njonja, the old spelling of Ny.

@@ -89,6 +89,11 @@ def test_a_patronymic_the_roster_writes_may_be_left_out():
     top = max(match([actor(None, "Muhammad Yusrandi bin Abdullah")], roster, default_model(threshold=0)),
               key=lambda c: c.score)
     assert top.nip.endswith("1014") and any(f.code == "display_name.exact" for f in top.features)
+    # a display name that writes one shows the name before it, for a roster that does not
+    roster.append(emp("196901011990031026", "Siti Aminarta"))
+    top = max(match([actor(None, "Siti Aminarta binti Ahmad")], roster, default_model(threshold=0)),
+              key=lambda c: c.score)
+    assert top.nip.endswith("1026") and any(f.code == "display_name.exact" for f in top.features)
     # ... but not down to one word: every Syahrial would equal Syahrial bin Umar
     got = match([actor("syahrial", "Syahrial")], roster, default_model())
     assert not any(c.nip.endswith("1015") for c in got)
@@ -104,9 +109,11 @@ def test_short_forms_are_read_in_handles_and_not_taken_for_a_marga():
     # SDN is a school, not Saputra's initial
     top = max(match([actor(None, "Sutrisno Wiryawan SDN")], roster, default_model(threshold=0)), key=lambda c: c.score)
     assert top.nip.endswith("1019") and any(f.code == "display_name.exact" for f in top.features)
-    # Md after Teuku is Muhammad (an initial), not the Balinese Made
-    assert normalise("Teuku Md Nasir").text == "teuku md nasir"
+    # Md after Teuku is Muhammad, not the Balinese Made
+    top = max(match([actor(None, "Teuku Md Nasir")], roster, default_model(threshold=0)), key=lambda c: c.score)
+    assert top.nip.endswith("1021") and any(f.code == "display_name.exact" for f in top.features)
     assert normalise("I Md Sudana").text == "i made sudana"
+    assert normalise("Bagus Md Ali").text == "bagus muhamad ali"      # Bagus alone is a given name
 
 
 def test_account_words_are_dropped_around_a_display_name_not_inside_it():
@@ -132,11 +139,13 @@ def test_a_display_name_is_read_apart_from_what_its_owner_says_about_their_work(
                   "Sutrisno Wiryawan #AMIN", "Sutrisno Wiryawan @tris_w"):
         top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
         assert top.nip.endswith("1008") and any(f.code == "display_name.exact" for f in top.features), shown
-    # the part with the most roster names is the name, not the first with one
-    roster.append(emp("196901011990031023", "Abdi Kurniawan"))
-    top = max(match([actor(None, "Abdi Negara | Sutrisno Wiryawan")], roster, default_model(threshold=0)),
-              key=lambda c: c.score)
-    assert top.nip.endswith("1008") and any(f.code == "display_name.exact" for f in top.features)
+    # the name is the first part that reads as one, not the first with a roster name, nor a place
+    # made of name words
+    roster += [emp("196901011990031023", "Abdi Kurniawan"), emp("196901011990031027", "Sari Mulya Jaya")]
+    for shown in ("Abdi Negara | Sutrisno Wiryawan", "Sutrisno Wiryawan | Desa Sari Mulya Jaya",
+                  '"Sutrisno" Wiryawan', "#Sutrisno Wiryawan", 'Sutrisno "Wiryawan'):
+        top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
+        assert top.nip.endswith("1008") and any(f.code == "display_name.exact" for f in top.features), shown
     # the other part is still evidence of where its owner works
     top = max(match([actor(None, "Sutrisno Wiryawan | Sleman")], roster, default_model(threshold=0)),
               key=lambda c: c.score)
@@ -162,17 +171,23 @@ def test_titles_in_another_part_of_a_display_name_are_the_accounts():
         top = max(got, key=lambda c: c.score)
         assert top.nip.endswith("1024") and any(f.code.startswith("title") for f in top.features), shown
         assert not any(c.nip.endswith("1025") and c.score >= top.score for c in got)
+    # ... written with a dot: a bare ST or SH there is as often something else (SH Terate)
+    got = match([actor(None, "Budi Santosari | Warga ST Terate")], roster, default_model(threshold=0))
+    assert not any(f.code.startswith("title") for c in got for f in c.features)
 
 
 def test_display_segments_split_at_separators_not_inside_names():
     assert display_segments("Budi Santoso | Guru SDN 2") == ["Budi Santoso", "Guru SDN 2"]
-    assert display_segments("Budi Santoso - ASN (Pak Bud)") == ["Budi Santoso", "ASN", "Pak Bud"]
+    # asides come after the parts, then the whole without their marks
+    assert display_segments("Budi Santoso - ASN (Pak Bud)")[:3] == ["Budi Santoso", "ASN", "Pak Bud"]
     # an aside inside the name leaves the name whole
-    assert display_segments("Budi (Ucok) Santoso")[1:] == ["Ucok"]
+    assert display_segments("Budi (Ucok) Santoso")[1] == "Ucok"
     assert normalise(display_segments("Budi (Ucok) Santoso")[0]).text == "budi santoso"
+    assert normalise(display_segments('"Siti" Aminah')[-1]).text == "siti aminah"
     assert display_segments("Siti-Aminah Lubis, S.Pd") == ["Siti-Aminah Lubis, S.Pd"]
     assert display_segments("[Budi]") == ["Budi"]
-    assert display_segments("Budi Santoso #AMIN @budi_s") == ["Budi Santoso", "AMIN", "budi_s"]
+    assert display_segments("Budi Santoso #AMIN @budi_s")[:3] == ["Budi Santoso", "AMIN", "budi_s"]
+    assert display_segments("#Budi Santoso") == ["#Budi Santoso"]         # a tag in front is no aside
 
 
 def test_words_around_the_name_in_a_handle_are_dropped():
