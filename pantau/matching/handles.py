@@ -104,11 +104,13 @@ class Vocabulary:
             if len(w) >= 3 and w not in self.cost:
                 self.cost[w] = rare
                 self.calls.add(w)
-        # words of units and service that are no roster word (sleman, guru, dinas) are words of a
-        # handle too, dearer than any name: budi.santoso.sleman is a name and where its owner
+        # words of units and service that are no roster word (sleman, dinas) are words of a
+        # handle too, dearer than any name: budisantososleman is a name and where its owner
         # works (``index._handle_without_unit_words``), not sle + man; rodidinasutanto is still
-        # Rodidina Sutanto. Shorter ones (sma, kab) are too often the letters of a name.
-        self.context = {w for w in context if len(w) >= 4 and w not in self.cost}
+        # Rodidina Sutanto. Shorter ones (sman, guru, kab) are too often the letters of a name:
+        # with sman, ysmanis (a slip of Yusmanis) read as y + sman + is. A part of its own
+        # (budi_santoso_guru) needs no word: it is read whole.
+        self.context = {w for w in context if len(w) >= 5 and w not in self.cost}
         for w in self.context:
             self.cost[w] = logt + 3.0
         for w in AFFIXES:                  # a long affix inside a run-together handle (budiofficial)

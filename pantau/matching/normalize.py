@@ -199,8 +199,10 @@ REGIONAL_PARTS = {spell(w) for w in (
                   "br", "boru", "teuku", "tengku", "cut")}
 # Short forms of regional parts as rosters and profiles write them (I GST NGR, NI WYN, I KT, Br.):
 # read as the whole word (canonical form), so "I Ketut Arsani" equals "I KT ARSANI". Dt. is a front title.
+# (Boru is read as br., the way Batak rosters write it: the longer word would make a name that
+# leaves it out less alike, Romauli Sihtang to Romauli br. Sihotang.)
 REGIONAL_SHORT = {"gd": "gede", "gde": "gede", "wyn": "wayan", "gst": "gusti", "ngr": "ngurah", "nym": "nyoman",
-                  "kt": "ketut", "dg": "daing", "br": "boru", "cok": "cokorda", "cokorde": "cokorda"}
+                  "kt": "ketut", "dg": "daing", "boru": "br", "cok": "cokorda", "cokorde": "cokorda"}
 # ... and short forms that stand for a regional part only right after a Balinese one (I Md, Ni Pt,
 # I Kd, Ni Km): alone, or after Teuku (Teuku Md Nasir), Md is Muhammad
 _REGIONAL_SHORT_AFTER = {"md": "made", "pt": "putu", "kd": "kadek", "km": "komang"}

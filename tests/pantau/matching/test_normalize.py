@@ -59,7 +59,7 @@ CASES = [
     ("I Gst. Ngr. Md. Oka", "i gusti ngurah made oka", []),
     ("A.A. Gde Rai Sukadana", "anak agung gede rai sukadana", []),
     ("IB Putu Sudarma", "ida bagus putu sudarma", []),
-    ("Rosmawati Br. Tambunan", "rosmawati boru tambunan", []),
+    ("Rosmawati Boru Tambunan", "rosmawati br tambunan", []),
     ("I.B. Adnyana", "ida bagus adnyana", []),
     ("Aa Gym Sukarna", "a gym sukarna", []),             # the Sundanese elder brother, not Anak Agung
     ("Md Yusuf", "muhamad yusuf", []),                   # Md is Made only after a Balinese part

@@ -156,7 +156,7 @@ def test_a_handle_is_read_apart_from_the_words_of_its_owners_unit_and_service():
     roster = [emp("196901011990031008", "Sutrisno Wiryawan", "SD Negeri 2 Sleman", "Guru"),
               emp("196901011990031009", "Sutrisno Wiryono", "Dinas Pertanian Kabupaten Bantul", "Penyuluh")]
     for handle in ("sutrisno_wiryawan_asn", "sutrisnowiryawanpns", "sutrisno.wiryawan.sleman", "sutrisnowiryawansleman",
-                   "sutrisnowiryawanguru"):
+                   "sutrisnowiryawan_guru"):
         top = max(match([actor(handle)], roster, default_model(threshold=0)), key=lambda c: c.score)
         assert top.nip.endswith("1008") and any(f.code == "handle.exact" for f in top.features), handle
     # ... and the place is evidence of the unit
