@@ -720,10 +720,11 @@ def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str], li
     """The part of a display name that holds the name, and the words and titles of the others.
 
     "Budi Santoso | ASN Pemkab Sleman" is a name and what its owner says about their work:
-    read as one name it holds three words no roster name has. The name is the part with the
-    most roster name tokens, the first of those tied ("Abdi Negara | Budi Santoso" is Budi
-    Santoso's, though Abdi is a name too); the rest are words for the unit comparison, as a
-    bio's are, and their titles the account's ("Budi Santoso | S.Pd")."""
+    read as one name it holds three words no roster name has. The name is the first part that
+    reads as a full name, two roster names and no service word ("Abdi Negara | Budi Santoso" is
+    Budi Santoso's, though Abdi is a name too), else the part with the most roster names; the
+    rest are words for the unit comparison, as a bio's are, and their titles written with a
+    dot the account's ("Budi Santoso | S.Pd")."""
     parts = display_segments(name)
     if len(parts) < 2:
         return name, [], []
@@ -764,7 +765,8 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     # father's name), and still spells the whole name of an employee written so
     named = without_patronymic(d)
     if len(named) < len(d):
-        address_h = h64(" ".join(sorted(d[:NT])))
+        if address_h == -9:
+            address_h = h64(" ".join(sorted(d[:NT])))
         d = named
     if len(d) > 1:
         d[-1] = _consonant_initial(d[-1], tok2id)

@@ -189,15 +189,16 @@ def canon_token(word: str) -> tuple[str, ...]:
 # Regional name parts that say little about who someone is: Balinese gender, birth-order and
 # caste words (I Wayan, Ni Luh Putu, Ida Bagus, Anak Agung, Cokorda) and their usual short forms
 # (Gde, Gst., Ngr., Nym., Wyn., Kt.), Buton/Bugis La/Wa, the Bugis-Makassar Daeng, the
-# Minangkabau Datuk, the Batak boru marker, the Acehnese and Malay Teuku, Tengku and Cut. People drop them in display names and handles
-# (Wirawan for I Nyoman Wirawan). Kept in canonical form, as names are (Daeng is ``daing``);
+# Minangkabau Datuk, the Batak boru marker, the Acehnese and Malay Teuku, Tengku and Cut. People
+# drop them in display names and handles (Wirawan for I Nyoman Wirawan). Kept in canonical form,
+# as names are (Daeng is ``daing``);
 # an old-spelling j for y (Wajan, Daju) is read through ``variant_key``: Ni Loeh Wajan = Ni Luh Wayan.
 REGIONAL_PARTS = {spell(w) for w in (
                   "i", "ni", "luh", "wayan", "wyn", "putu", "gede", "gde", "made", "kadek", "nengah", "nyoman",
                   "nym", "komang", "ketut", "kt", "gusti", "gst", "ngurah", "ngr", "ida", "anak", "agung",
                   "cokorda", "cokorde", "cok", "desak", "la", "wa", "daeng", "dg", "datuk", "dt",
                   "br", "boru", "teuku", "tengku", "cut")}
-# Short forms of regional parts as rosters and profiles write them (I GST NGR, NI WYN, I KT, Br.):
+# Short forms of regional parts as rosters and profiles write them (I GST NGR, NI WYN, I KT, Boru):
 # read as the whole word (canonical form), so "I Ketut Arsani" equals "I KT ARSANI". Dt. is a front title.
 # (Boru is read as br., the way Batak rosters write it: the longer word would make a name that
 # leaves it out less alike, Romauli Sihtang to Romauli br. Sihotang.)
