@@ -87,7 +87,7 @@ FAMILIES = {
 # Letter rules applied to a whole lower-case ASCII token (or a run-together handle chunk).
 _LETTER_RULES = [
     (re.compile(r"oe"), "u"), (re.compile(r"dj"), "j"), (re.compile(r"tj"), "c"),
-    (re.compile(r"sj"), "s"), (re.compile(r"sy"), "s"), (re.compile(r"nj"), "ny"),
+    (re.compile(r"sj"), "s"), (re.compile(r"sy(?=[a-z])"), "s"), (re.compile(r"nj"), "ny"),
     (re.compile(r"ch"), "h"), (re.compile(r"kh"), "h"), (re.compile(r"dh"), "d"),
     (re.compile(r"th"), "t"), (re.compile(r"q"), "k"), (re.compile(r"ph"), "f"),
     (re.compile(r"ae"), "ai"), (re.compile(r"ie"), "i"), (re.compile(r"([a-z])\1+"), r"\1"),

@@ -30,6 +30,8 @@ CASES = [
     ("Jusuf Kalla", "yusuf kala", []),
     ("Zaenal Abidin", "zainal abidin", []),
     ("Syaiful Anwar", "saiful anwar", []),
+    ("Desy Ratnasari", "desi ratnasari", []),            # a final sy is s + y (= i), not the old sy
+    ("SUSY", "susi", []),
     ("Tjahjo Kumolo", "cahjo kumolo", []),
     ("Ir. H. Joko Widodo", "joko widodo", ["Ir.", "H."]),
     ("H. Santoso", "h santoso", []),                     # H. before a single word is an initial
