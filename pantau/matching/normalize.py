@@ -85,9 +85,15 @@ FAMILIES = {
 }
 
 # Letter rules applied to a whole lower-case ASCII token (or a run-together handle chunk).
+# sy is read as s (Syarif; Sjasjdar = Syasydar, as old sj), but not in Syl- (Sylvia, Sylvester)
+# nor as a final -sy (Desy = Desi). The
+# rules hold anywhere in a word, as a run-together handle needs: a word-initial sh = s (Shinta =
+# Sinta) or chr = kr (Christina = Kristina) would not be read inside "budichristina", and sh = s
+# everywhere splits syllables (Mas-hadi, Sis-haman); measured, not kept.
 _LETTER_RULES = [
     (re.compile(r"oe"), "u"), (re.compile(r"dj"), "j"), (re.compile(r"tj"), "c"),
-    (re.compile(r"sj"), "s"), (re.compile(r"sy(?=[a-z])"), "s"), (re.compile(r"nj"), "ny"),
+    (re.compile(r"sj"), "s"), (re.compile(r"sy(?=[a-km-z])"), "s"),
+    (re.compile(r"nj"), "ny"),
     (re.compile(r"ch"), "h"), (re.compile(r"kh"), "h"), (re.compile(r"dh"), "d"),
     (re.compile(r"th"), "t"), (re.compile(r"q"), "k"), (re.compile(r"ph"), "f"),
     (re.compile(r"ae"), "ai"), (re.compile(r"ie"), "i"), (re.compile(r"([a-z])\1+"), r"\1"),

@@ -32,6 +32,7 @@ CASES = [
     ("Syaiful Anwar", "saiful anwar", []),
     ("Desy Ratnasari", "desi ratnasari", []),            # a final sy is s + y (= i), not the old sy
     ("SUSY", "susi", []),
+    ("Sylvia", "sylvia", []),                            # sy before a consonant stays
     ("Tjahjo Kumolo", "cahjo kumolo", []),
     ("Ir. H. Joko Widodo", "joko widodo", ["Ir.", "H."]),
     ("H. Santoso", "h santoso", []),                     # H. before a single word is an initial
