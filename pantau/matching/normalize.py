@@ -281,7 +281,9 @@ def variant_key(text: str) -> str:
       written or not (Sugiyanto = Sugianto = Sugyanto, Supriyadi = Supriadi, Suwandi = Suandi).
     - Sundanese ``p`` for ``f`` and ``v`` (Ulfa = Ulpa, Arif = Arip, Novi = Nopi).
     - Arabic letters written two ways: ``ts`` or ``s`` (Utsman = Usman), ``dz`` or ``z``
-      (Dzikri = Zikri), ``gh`` or ``g`` (Ghani = Gani), ``ei`` or ``ai`` (Zein = Zain).
+      (Dzikri = Zikri), ``gh`` or ``g`` (Ghani = Gani), ``ei`` or ``ai`` (Zein = Zain), ``sh``
+      or ``s`` (the canonical ``s`` of sy: Sharif = Syarif, Shinta = Sinta, Natasha = Natasya).
+    - A Latin ``Chr`` or ``Kr`` (Christina = Kristina, Christian = Kristian).
     - ``au`` written as Javanese and Sundanese say it, ``ao`` (Taofik = Taufik, Maolana =
       Maulana); ``ae`` for ``ai`` (Zaenal = Zainal) is a rule of the canonical form.
     - A final ``h`` after a vowel, often left out (Aisyah = Aisya, Fatimah = Fatima), in a word
@@ -299,12 +301,15 @@ def variant_key(text: str) -> str:
     return " ".join(_variant_word(w) for w in text.split(" "))
 
 
-_ARABIC = [(re.compile(r"ts"), "s"), (re.compile(r"dz"), "z"), (re.compile(r"gh"), "g"), (re.compile(r"ei"), "ai")]
+_ARABIC = [(re.compile(r"ts"), "s"), (re.compile(r"dz"), "z"), (re.compile(r"gh"), "g"), (re.compile(r"ei"), "ai"),
+           (re.compile(r"sh"), "s")]
+# ... and a Latin Chr- (Christina, canonically "hristina": no Indonesian word begins with hr)
+_LATIN_CHR = (re.compile(r"^hr(?=[aeiou])"), "kr")
 #: au as Javanese and Sundanese say it, written ao: Taofik = Taufik, Maolana = Maulana, Saodah =
 #: Saudah (ae for ai, Zaenal = Zainal, is a rule of the canonical form already)
 _DIPHTHONGS = [(re.compile(r"ao"), "au")]
 _WRITTEN_DIPHTHONGS = [(re.compile(r"au"), "ao")]
-_LETTER_PAIRS = _ARABIC + _DIPHTHONGS     # what the key reads as one letter or sound
+_LETTER_PAIRS = _ARABIC + _DIPHTHONGS + [_LATIN_CHR]     # what the key reads as one letter or sound
 _GLIDE = re.compile(r"(?<=[a-z])(i)y(?=[aeiou])|(?<=[a-z])(u)w(?=[aeiou])")
 _CONSONANT_Y = re.compile(r"(?<=[bcdfghjklmpqrstvwxz])y(?=[aeiou])")
 _SUNDANESE_P = re.compile(r"[fv]")

@@ -672,3 +672,10 @@ def test_a_display_name_with_daeng_still_spells_an_employee_written_so():
     assert "197301012000011018" in {c.nip for c in got}
     c = next(c for c in got if c.nip == "197301012000011018")
     assert any(f.code == "display_name.exact" for f in c.features)
+
+
+def test_latin_and_arabic_spellings_of_one_name_meet():
+    roster = [emp("196901011990031028", "Christina Sihombingo"), emp("196901011990031029", "Shinta Dewantari")]
+    for shown, nip in (("Kristina Sihombingo", "1028"), ("Sinta Dewantari", "1029")):
+        got = match([actor(None, shown)], roster, default_model())
+        assert any(c.nip.endswith(nip) for c in got), shown
