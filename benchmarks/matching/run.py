@@ -368,17 +368,17 @@ def written_short(text: str) -> str | None:
     """A name with its regional parts written short (I Ketut -> I Kt., Anak Agung -> A.A.), or None."""
     words = text.split(" ")
     low = [w.lower() for w in words]
-    out = None
+    written = False
     for k in range(len(words) - 1):
         if tuple(low[k:k + 2]) in _SHORT_LEAD:
             words[k:k + 2] = [_SHORT_LEAD[tuple(low[k:k + 2])], ""]
-            out = True
+            written = True
             break
     for k in range(1, len(words) - 1):
         if low[k] in _SHORT and words[k]:
             words[k] = _SHORT[low[k]]
-            out = True
-    return " ".join(w for w in words if w) if out else None
+            written = True
+    return " ".join(w for w in words if w) if written else None
 
 
 def regional_short(scale: str) -> None:
@@ -400,9 +400,9 @@ def regional_short(scale: str) -> None:
                 actors[a] = dataclasses.replace(actors[a], display_name=s)
                 changed[a] = nip
         _found_again(name, ds, actors, changed, "in the display name")
-        shown = {nip for a, nip in ds.truth.items() if ds.actors[a].display_name
-                 and written_short(ds.actors[a].display_name)}
-        employees, changed = list(ds.employees), {}
+        # the accounts of those employees, their display names as generated and the roster written short
+        shown = set(changed.values())
+        employees = list(ds.employees)
         for i, e in enumerate(employees):
             s = written_short(e.name) if e.nip in shown else None
             if s:

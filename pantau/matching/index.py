@@ -43,24 +43,26 @@ A_PAD = -1        # padding in actor matrices
 A_UNKNOWN = -2    # an actor token the roster never uses
 MAX_TEXT = 80     # bytes of a canonical name kept for similarity (six tokens fit)
 
+# The kinds of office and region every unit name has (Dinas, Kabupaten, SD): no unit's own word,
+# and no one's name.
+_OFFICE_WORDS = ("dinas", "kantor", "kabupaten", "kab", "kota", "provinsi", "prov", "kecamatan", "kelurahan", "desa",
+                 "negeri", "pemkab", "pemkot", "pemprov", "sd", "smp", "sma", "smk")
 # Words of unit and position names that say nothing about where someone works.
 CONTEXT_STOPWORDS = {
-    "dinas", "kantor", "badan", "bagian", "sub", "subbagian", "bidang", "seksi", "sekretariat",
-    "kabupaten", "kab", "kota", "provinsi", "prov", "daerah", "unit", "pelaksana", "teknis", "uptd",
-    "upt", "dan", "dari", "di", "ke", "pada", "yang", "untuk", "dengan", "negeri", "pemerintah",
-    "pemkab", "pemkot", "pemprov", "kecamatan", "kelurahan", "desa", "umum", "staf", "staff",
+    *_OFFICE_WORDS, "badan", "bagian", "sub", "subbagian", "bidang", "seksi", "sekretariat",
+    "daerah", "unit", "pelaksana", "teknis", "uptd", "upt", "dan", "dari", "di", "ke", "pada", "yang", "untuk",
+    "dengan", "pemerintah", "umum", "staf", "staff",
     "ahli", "pertama", "muda", "madya", "utama", "terampil", "mahir", "penyelia", "pelaksana",
     "kepala", "sekretaris", "kasubag", "kasi", "kabid", "jabatan", "fungsional", "tertentu",
-    "the", "of", "and", "i", "ii", "iii", "iv", "v", "a", "b", "c", "sd", "smp", "sma", "smk",
+    "the", "of", "and", "i", "ii", "iii", "iv", "v", "a", "b", "c",
 }
-# ... and those a civil servant writes after their name ("Budi Santoso ASN Pemkab", "Yanto PNS"):
-# read away from a display name wherever they are no roster name, the unit's own words or not
-# (and the usual short forms of big cities, Sby, Jkt, Bdg: no unit spells them so); kept in
+# ... and the words a civil servant writes after their name ("Budi Santoso ASN Pemkab", "Yanto
+# PNS"): read away from a display name wherever they are no roster name, the unit's own words or
+# not (and the usual short forms of big cities, Sby, Jkt, Bdg: no unit spells them so); kept in
 # canonical spelling, as display names are read (PPPK is "pk")
 SERVICE_WORDS = {spell(w) for w in (
-    "asn", "pns", "cpns", "pppk", "honorer", "pemkab", "pemkot", "pemprov", "pemda", "kemenag", "setda", "dinas",
-    "kantor", "kabupaten", "kab", "kota", "provinsi", "prov", "kecamatan", "kelurahan", "desa", "sekolah", "negeri",
-    "kel", "kec", "ds", "sd", "sdn", "smp", "smpn", "sma", "sman", "smk", "smkn", "mts", "mtsn",
+    *_OFFICE_WORDS, "asn", "pns", "cpns", "pppk", "honorer", "pemda", "kemenag", "setda", "sekolah",
+    "kel", "kec", "ds", "sdn", "smpn", "sman", "smkn", "mts", "mtsn",
     "sby", "jkt", "bdg", "smg", "mks", "mdn", "plg", "pku", "bpp", "btm", "mlg", "dps", "jogja", "jgj")}
 _WORD = re.compile(r"[a-z]+")
 _NOT_ALPHA = re.compile(r"[^a-z]")
@@ -728,11 +730,9 @@ def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str], li
     parts = display_segments(name)
     if len(parts) < 2:
         return name, [], []
-    known, usable = [], []
-    for p in parts:
-        toks = _normalised(p)[0].split()
-        known.append(sum(t in tok2id for t in toks))
-        usable.append(not any(t in SERVICE_WORDS and t not in tok2id for t in toks))
+    toks = [_normalised(p)[0].split() for p in parts]
+    known = [sum(t in tok2id for t in ts) for ts in toks]
+    usable = [not any(t in SERVICE_WORDS and t not in tok2id for t in ts) for ts in toks]
     # the first part that reads as a full name, else the one with the most roster names: a place
     # after the name is made of name words too (Siti Aminah | Kel. Tanjung Sari Jaya)
     k = next((i for i in range(len(parts)) if usable[i] and known[i] >= 2), None)
@@ -740,8 +740,7 @@ def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str], li
         k = max(range(len(parts)), key=lambda i: (usable[i] and known[i] > 0, known[i], -i))
     if not known[k]:
         return name, [], []
-    words = set(_normalised(parts[k])[0].split())
-    rest = [p for i, p in enumerate(parts) if i != k and not set(_normalised(p)[0].split()) <= words]
+    rest = [p for i, p in enumerate(parts) if i != k and not set(toks[i]) <= set(toks[k])]
     # written with a dot: a bare "SH" or "MA" there is as often SH Terate or a Madrasah Aliyah
     titles = [w for p in rest for w in p.replace(",", " ").split() if "." in w and is_back_title(w)]
     return parts[k], context_words(" ".join(rest)), titles

@@ -395,7 +395,7 @@ def is_back_title(raw: str) -> bool:
 def _glued_back_titles(raw: str) -> bool:
     """Back titles written together without a comma or a space (``ST.MT``, ``S.Pd.M.Pd``): the
     pieces between the dots group into titles, each one of ``BACK_TITLES``."""
-    if raw.count(".") < 1:
+    if "." not in raw:
         return False
     pieces = [c for c in map(_compact_title, raw.split(".")) if c]
     if len(pieces) < 2:
@@ -513,7 +513,7 @@ def display_segments(text: str) -> list[str]:
     parts = _DISPLAY_SEP.split(rest) + asides
     if asides:
         parts += _DISPLAY_SEP.split(_ASIDE.sub(lambda m: f" {m[1] or m[2]} ", text))
-    return [p.strip() for p in dict.fromkeys(p.strip() for p in parts) if p.strip()]
+    return list(dict.fromkeys(p for p in map(str.strip, parts) if p))
 
 
 def title_keys(titles: list[str]) -> set[str]:
