@@ -124,6 +124,11 @@ def load_index(settings: Settings, db, model, *, say: Callable[[str], None]) -> 
     return idx, False
 
 
+def _processes(actors: int) -> int:
+    """Forked workers for scoring this many actors: one process for small runs (forking costs more)."""
+    return max(1, min(os.cpu_count() or 1, MAX_PROCESSES)) if actors >= 2 * WRITE_BATCH else 1
+
+
 def run_match(settings: Settings, db, *, run_id: int | None = None, full: bool = False,
               trigger: str = "cli", progress: Progress = SILENT, learn: bool = False) -> MatchResult:
     """Score new or changed actors against the active roster and store the candidates.
@@ -155,7 +160,8 @@ def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = Fals
         model = base                # the built-in weights, whatever was learned before
     elif learn or actors_q.meta_get(db, META_LEARNED) != base.base_version:
         everyone = actors_q.for_matching(db, None)
-        model, lr = match_model.learn(db, index, base, everyone[1], say=lambda m: (learned.append(m), say(m)))
+        model, lr = match_model.learn(db, index, base, everyone[1], say=lambda m: (learned.append(m), say(m)),
+                                      processes=_processes(len(everyone[1])))
         learned += lr.notes
         actors_q.meta_set(db, {META_LEARNED: base.base_version})
     else:
@@ -185,7 +191,7 @@ def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = Fals
                          seconds=0.0, run_id=run_id, employees=index.n, full=rescore_all, reason=reason,
                          index_cached=cached, model_version=model.version, learned=learned)
     stats: dict = {}
-    processes = max(1, min(os.cpu_count() or 1, MAX_PROCESSES)) if len(actors) >= 2 * WRITE_BATCH else 1
+    processes = _processes(len(actors))
     # one pool of forked workers per PARALLEL_WRITE_BATCH actors; candidates are written
     # (one transaction) after each step, so a killed run loses at most one step
     step = PARALLEL_WRITE_BATCH if processes > 1 else max(model.batch_actors, WRITE_BATCH)

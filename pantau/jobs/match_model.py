@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from pantau.matching import MatchModel, RosterIndex, blocking
+from pantau.matching import MatchModel, RosterIndex, pair_levels
 from pantau.matching import learn as learn_mod
 from pantau.matching.comparisons import PairFeatures
 from pantau.matching.index import prepare_actors
@@ -53,34 +53,33 @@ def model_in_force(db, base: MatchModel) -> MatchModel:
     return apply(base, weights_q.in_force(db, base.base_version))
 
 
-def _pairs(actors: Sequence[Actor], index: RosterIndex, model: MatchModel, pa=None, pe=None, remember=False):
-    batch = prepare_actors(list(actors), list(range(len(actors))), index, remember=remember)
-    if pa is None:
-        pa, pe, _ = blocking.candidate_pairs(batch, index, model)
+def _pairs(actors: Sequence[Actor], index: RosterIndex, model: MatchModel, pa, pe):
+    batch = prepare_actors(list(actors), list(range(len(actors))), index)
     f = PairFeatures(batch, index, np.asarray(pa, np.int64), np.asarray(pe, np.int64))
     return batch, f
 
 
 def learn(db, index: RosterIndex, base: MatchModel, actors: Sequence[Actor], *,
-          say: Callable[[str], None] = lambda m: None) -> tuple[MatchModel, LearnResult]:
-    """Fit EM weights on a sample of ``actors``, then refit from decisions; store and return the model in force."""
+          say: Callable[[str], None] = lambda m: None, processes: int = 1) -> tuple[MatchModel, LearnResult]:
+    """Fit EM weights on a sample of ``actors``, then refit from decisions; store and return the model in force.
+
+    ``processes`` > 1 prepares and compares the sample in forked workers (``pair_levels``)."""
     res = LearnResult()
     step = max(1, len(actors) // EM_SAMPLE)
     sample = list(actors[::step])[:EM_SAMPLE]
     model = model_in_force(db, base)
     if sample:
         # the sample's rows stay on the index: the match that follows scores these actors again
-        batch, f = _pairs(sample, index, base, remember=True)
-        if f.n >= EM_MIN_PAIRS:
-            s = score_pairs(f, batch, index, base)
-            fit = learn_mod.fit_em(base, s.levels, s.score)
+        levels, score = pair_levels(sample, base, index, processes=processes, remember=True)
+        if len(score) >= EM_MIN_PAIRS:
+            fit = learn_mod.fit_em(base, levels, score)
             rid = weights_q.record(db, base.base_version, "em", fit.to_json(), kept=True,
                                    roster_fingerprint=index.fingerprint)
             res.em = fit
             model = apply(base, {"id": rid, "fit": fit.to_json()})
-            say(f"EM over {f.n} candidate pairs of {len(sample)} actors: weights {model.version}")
+            say(f"EM over {len(score)} candidate pairs of {len(sample)} actors: weights {model.version}")
         else:
-            res.notes.append(f"EM skipped: {f.n} candidate pairs (needs {EM_MIN_PAIRS})")
+            res.notes.append(f"EM skipped: {len(score)} candidate pairs (needs {EM_MIN_PAIRS})")
     model, res.decisions = refit_from_decisions(db, index, model, say=say, notes=res.notes)
     return model, res
 

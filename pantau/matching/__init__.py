@@ -19,10 +19,13 @@ import signal
 import time
 from typing import Callable, Sequence
 
+import numpy as np
+
 from pantau.matching import blocking
 from pantau.matching.comparisons import PairFeatures
 from pantau.matching.gcpause import paused
-from pantau.matching.index import INDEX_FORMAT, RosterIndex, build_roster, prepare_actors
+from pantau.matching.index import (INDEX_FORMAT, RosterIndex, actor_rows, batch_of, build_roster, prepare_actors,
+                                   remember_rows)
 from pantau.matching.model import MatchModel, default_model
 from pantau.matching.normalize import VERSION as NORMALISER_VERSION
 from pantau.matching.normalize import normalise
@@ -119,6 +122,59 @@ def _match(actors, employees, model, *, actor_ids, index, progress, stats, worke
         if progress:
             progress(min(start + bs, len(actors)), len(actors))
     return out
+
+
+def pair_levels(actors: Sequence[Actor], model: MatchModel, index: RosterIndex, *, processes: int = 1,
+                remember: bool = False) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each comparison's levels and the prior score of every candidate pair of ``actors``: what EM learns from.
+
+    With ``processes`` > 1 the actors are split over forked workers, as ``match`` splits
+    them: on a first run the EM sample was a third of the match's time in one process.
+    ``remember`` keeps the actors' prepared rows on the index (the match that follows
+    scores them again); the workers send theirs back for it.
+    """
+    with paused():
+        if processes <= 1 or len(actors) < 2 * max(1, model.batch_actors):
+            rows = actor_rows(actors, index, remember=remember)
+            levels, score = _levels_of(rows, model, index, workers=-1)
+            return levels, score
+        cut = -(-len(actors) // processes)
+        bounds = [(s, min(s + cut, len(actors))) for s in range(0, len(actors), cut)]
+        _FORK_STATE.update(actors=actors, model=model, index=index)
+        parts = []
+        try:
+            import multiprocessing as mp
+            with mp.get_context("fork").Pool(processes, initializer=_worker_init) as pool:
+                parts = pool.map(_levels_part, bounds)
+                pool.close()
+                pool.join()
+        finally:
+            _FORK_STATE.clear()
+        if remember:
+            for (s, e), (_, _, rows) in zip(bounds, parts):
+                remember_rows(actors[s:e], rows, index)
+        k = len(model.comparisons)
+        levels = [np.concatenate([p[0][c] for p in parts]) for c in range(k)]
+        return levels, np.concatenate([p[1] for p in parts])
+
+
+def _levels_of(rows: list[tuple], model: MatchModel, index: RosterIndex, workers: int
+               ) -> tuple[list[np.ndarray], np.ndarray]:
+    batch = batch_of(rows, range(len(rows)))
+    pa, pe, _ = blocking.candidate_pairs(batch, index, model)
+    if not len(pa):
+        return [np.zeros(0, np.int64) for _ in model.comparisons], np.zeros(0, np.float32)
+    f = PairFeatures(batch, index, np.asarray(pa, np.int64), np.asarray(pe, np.int64), workers=workers)
+    s = score_pairs(f, batch, index, model)
+    return s.levels, s.score
+
+
+def _levels_part(bounds: tuple[int, int]) -> tuple[list[np.ndarray], np.ndarray, list[tuple]]:
+    st = _FORK_STATE
+    s, e = bounds
+    rows = actor_rows(st["actors"][s:e], st["index"])
+    levels, score = _levels_of(rows, st["model"], st["index"], workers=1)
+    return levels, score, rows
 
 
 def _worker_init() -> None:

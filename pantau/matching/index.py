@@ -844,6 +844,11 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
     inherit the rows. A row depends only on the actor's platform, handle, display name
     and bio, which is its key.
     """
+    return batch_of(actor_rows(actors, roster, remember=remember), ids)
+
+
+def actor_rows(actors: Sequence[Actor], roster: RosterIndex, *, remember: bool = False) -> list[tuple]:
+    """The prepared rows of ``actors`` (see ``prepare_actors``); rows remembered on the index are reused."""
     def fix(run: str) -> tuple[str, ...]:
         if run in roster.call_extra or run in roster.tok2id:
             return ()
@@ -860,10 +865,24 @@ def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
             if remember and len(known) < _MEMO_MAX:
                 known[key] = row
         rows.append(row)
+    return rows
+
+
+def remember_rows(actors: Sequence[Actor], rows: Sequence[tuple], roster: RosterIndex) -> None:
+    """Keep rows prepared elsewhere (a forked worker's) on the index, as ``remember`` does."""
+    known = _memo(roster, "_row_memo")
+    for a, row in zip(actors, rows):
+        if len(known) >= _MEMO_MAX:
+            break
+        known.setdefault((a.platform, a.handle, a.display_name, a.bio), row)
+
+
+def batch_of(rows: Sequence[tuple], ids: Sequence[int]) -> ActorBatch:
+    """The arrays of a batch from its prepared rows."""
     (dt, ht, hs, platforms, dfull, dinit, dfirst, dcall, hcall, dtypo, htypo, hfull, hinit, hfirst, d_sorted,
      d_sorted_h, d_compact_h, d_var_h, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, years, mds, fulls,
      claimed, digits, ctx, ctxw, titles, ttext, known_rows, dplace, dwhole, daddr) = zip(*rows) if rows else ([],) * 36
-    n = len(actors)
+    n = len(rows)
     return ActorBatch(
         ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=list(dt), h_tokens=list(ht), handles=list(hs),
         platforms=list(platforms),

@@ -128,3 +128,25 @@ def test_decisions_refit_needs_enough_labels_and_decided_pairs_are_never_rescore
     assert refit["fit"]["labels"] >= 80 and refit["fit"]["held_back"] > 0 and "held back" in refit["fit"]["reason"]
     # decided pairs keep their score: they are never re-scored
     assert dict(db.execute("SELECT id, score FROM matches WHERE status != 'pending'").fetchall()) == decided
+
+
+def test_em_sample_compared_in_forked_workers_gives_the_pairs_rows_and_fit_of_one_process(ds):
+    # the first run's EM sample is prepared and compared in forked workers (it was a third of
+    # the run in one process): the same pairs, levels, scores and weights, and the workers'
+    # prepared rows come back to the index for the match that follows
+    import dataclasses
+
+    from pantau.matching import pair_levels
+    model = dataclasses.replace(default_model(), batch_actors=500)
+    one = build_index(ds.employees, model)
+    lv1, s1 = pair_levels(ds.actors, model, one, processes=1, remember=True)
+    two = build_index(ds.employees, model)
+    lv2, s2 = pair_levels(ds.actors, model, two, processes=2, remember=True)
+    assert len(s1) > 1000
+    assert np.array_equal(s1, s2)
+    assert len(lv1) == len(lv2) == len(model.comparisons)
+    assert all(np.array_equal(a, b) for a, b in zip(lv1, lv2))
+    assert learn.fit_em(model, lv1, s1).weights == learn.fit_em(model, lv2, s2).weights
+    rows1, rows2 = one.__dict__["_row_memo"], two.__dict__["_row_memo"]
+    assert len(rows2) == len({(a.platform, a.handle, a.display_name, a.bio) for a in ds.actors})
+    assert rows1 == rows2
