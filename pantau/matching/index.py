@@ -28,7 +28,7 @@ from pantau.matching.normalize import (ADDRESS_PARTS, BACK_SEP, BACK_TITLES, FRO
                                        without_patronymic, written_forms)
 from storage.records import Actor, Employee
 
-INDEX_FORMAT = "17"
+INDEX_FORMAT = "18"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor

@@ -304,7 +304,7 @@ def variant_key(text: str) -> str:
 _ARABIC = [(re.compile(r"ts"), "s"), (re.compile(r"dz"), "z"), (re.compile(r"gh"), "g"), (re.compile(r"ei"), "ai"),
            (re.compile(r"sh"), "s")]
 # ... and a Latin Chr- (Christina, canonically "hristina": no Indonesian word begins with hr)
-_LATIN_CHR = (re.compile(r"^hr(?=[aeiou])"), "kr")
+_LATIN_CHR = (re.compile(r"^hr(?=[aeiouy])"), "kr")
 #: au as Javanese and Sundanese say it, written ao: Taofik = Taufik, Maolana = Maulana, Saodah =
 #: Saudah (ae for ai, Zaenal = Zainal, is a rule of the canonical form already)
 _DIPHTHONGS = [(re.compile(r"ao"), "au")]
