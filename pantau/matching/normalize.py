@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-VERSION = "4"
+VERSION = "5"
 
 # Front titles (closed list, compact lower-case form). Ambiguous one-letter ones
 # (h = Haji or an initial, r = Raden or an initial) count as titles only when at
@@ -106,6 +106,10 @@ _COMPOUNDS = [
     (re.compile(r"^abdu(?:l)?([bcdfghjklmnpqrstvwxyz])\1([a-z]{3,})$"), lambda m: ["abdul", m[1] + m[2]]),
     (re.compile(r"^abdul([a-z]{4,})$"), lambda m: ["abdul", m[1]]),
     (re.compile(r"^abdu([rsnzdt])([aeiou][a-z]{2,})$"), lambda m: ["abdul", m[1] + m[2]]),
+    # ... and after other names (Fathurrahman, Habiburrahman, Fahrurrozi, Ainurrofiq, Nurrahmat):
+    # people write them apart as often (Fathur Rahman), and with one r (Faturahman)
+    (re.compile(r"^([a-z]+[aiu]r)r?((?:ahman|ohman|ahim|ohim|ahmat|ohmat|azak|ozak|azaq|ozaq|asyid|osyid|asid|osid"
+                r"|ofik|ofiq|afik|afiq|ozi|azi|idwan))$"), lambda m: [m[1], "r" + m[2]]),
     (re.compile(r"^(nurul)([a-z]{4,})$"), lambda m: ["nurul", m[2]]),
     (re.compile(r"^(nur|noer|noor)([a-z]{4,})$"), lambda m: ["nur", m[2]]),
 ]
@@ -427,10 +431,17 @@ def _split_back(back: str) -> tuple[list[str], list[str]]:
     return titles, rest
 
 
+#: words of spaced letters, two spaces or more between words (normalised text never has two)
+_SPACED_LETTERS = re.compile(r"^\s*[A-Za-z](?: [A-Za-z])+(?:\s{2,}[A-Za-z](?: [A-Za-z])+)+\s*$")
+_LETTER_SPACE = re.compile(r"(?<=[A-Za-z]) (?=[A-Za-z])")
+
+
 def normalise(name: str | None) -> Normalised:
     """Canonical text and titles of a name; ``normalise(normalise(x).text) == normalise(x)``."""
     s = fold(name or "")
     s = s.replace("\u2019", "'").replace("`", "'")
+    if _SPACED_LETTERS.match(s):          # "B U D I  S A N T O S O": the letters of words, spaced out
+        s = _LETTER_SPACE.sub("", s)
     titles: list[str] = []
     front: list[str] = []
     main, sep, back = s.partition(",")
@@ -468,8 +479,20 @@ def normalise(name: str | None) -> Normalised:
         trailing.insert(0, words.pop())
     # digits in a name are noise (they are evidence in handles)
     pieces = [p for w in words for p in _PIECES.findall(w.lower().replace("'", "")) if not p.isdigit()]
+    if len(pieces) > 1 and _initials_written_together(pieces[0]):
+        pieces[0:1] = list(pieces[0])
     tokens = [t for p in _regional_after(_regional_lead(pieces)) for t in canon_token(p)]
     return Normalised(" ".join(tokens), front + trailing + titles)
+
+
+_NO_VOWEL = re.compile(r"^[b-df-hj-np-tv-z]{2,3}$")
+
+
+def _initials_written_together(piece: str) -> bool:
+    """A first word of two or three consonants that is no short form of a name: initials without
+    their dots (FX Hadi for F.X. Hadi, Fransiskus Xaverius; YB, MS). Mhd, Gst, Wyn and Br are names."""
+    return (bool(_NO_VOWEL.match(piece)) and canon_token(piece) == (piece,) and piece not in _REGIONAL_SHORT_AFTER
+            and piece not in REGIONAL_PARTS)
 
 
 def _regional_lead(pieces: list[str]) -> list[str]:

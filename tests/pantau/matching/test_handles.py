@@ -6,7 +6,7 @@ from pantau.matching.handles import Vocabulary, analyse, strip_domain
 
 VOCAB = Vocabulary({"budi": 50, "santoso": 30, "sri": 80, "wahyuni": 20, "wahyuningsih": 10, "rizki": 15,
                     "muhamad": 60, "suharto": 5, "nur": 30, "haliza": 3, "ayu": 10, "sihombing": 4,
-                    "sahputra": 3, "rahman": 12, "abdul": 25})
+                    "sahputra": 3, "rahman": 12, "abdul": 25, "fatur": 4})
 
 
 @pytest.mark.parametrize("handle,tokens,digits", [
@@ -24,6 +24,7 @@ VOCAB = Vocabulary({"budi": 50, "santoso": 30, "sri": 80, "wahyuni": 20, "wahyun
     ("sriwahyuningsih", ["sri", "wahyuningsih"], []),        # the likelier split wins over sri+wahyuni+ngsih
     ("nurhaliza", ["nur", "haliza"], []),
     ("abdurrahman", ["abdul", "rahman"], []),
+    ("fathurrahman", ["fatur", "rahman"], []),
     ("𝓫𝓾𝓭𝓲𝓼𝓪𝓷𝓽𝓸𝓼𝓸", ["budi", "santoso"], []),            # styled Unicode
     ("@budisantoso@mastodon.example", ["budi", "santoso"], []),
     ("xyzq123", ["xyzk"], ["123"]),                          # nothing known: one unexplained token, not initials
