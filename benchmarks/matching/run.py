@@ -175,12 +175,13 @@ def learned_model(ds: Dataset, base, index, decisions: int = 0):
     with ``decisions`` > 0, also a refit from that many simulated reviewer decisions (truth as labels)."""
     import dataclasses
 
+    from pantau.jobs.match_model import EM_SAMPLE
     from pantau.matching import learn, pair_levels
     from pantau.matching.comparisons import PairFeatures
     from pantau.matching.index import prepare_actors
     from pantau.matching.scoring import score_pairs
-    step = max(1, len(ds.actors) // 20_000)
-    sample = ds.actors[::step][:20_000]
+    step = max(1, len(ds.actors) // EM_SAMPLE)
+    sample = ds.actors[::step][:EM_SAMPLE]
     fit = learn.fit_em(base, *pair_levels(sample, base, index))
     model = dataclasses.replace(base, weights={k: tuple(v) for k, v in fit.weights.items()}, origin="em",
                                 weights_id="bench")
