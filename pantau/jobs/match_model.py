@@ -26,7 +26,9 @@ from storage.queries import actors as actors_q
 from storage.queries import match_weights as weights_q
 from storage.records import Actor
 
-EM_SAMPLE = 20_000       # actors whose candidate pairs EM learns from
+# actors whose candidate pairs EM learns from: 10,000 learned what 20,000 did on the three
+# labelled sets (recall within 0.006, pairs within 1%) in half the time of a first run's EM
+EM_SAMPLE = 10_000
 EM_MIN_PAIRS = 500       # fewer pairs than this: nothing to learn from yet
 
 

@@ -49,6 +49,7 @@ def build_index(employees: Sequence[Employee], model: MatchModel | None = None, 
 
 _FORK_STATE: dict = {}
 PARALLEL_MIN_ACTORS = 20_000
+EM_PARALLEL_MIN = 1_000      # actors per process below which pair_levels does not fork
 
 
 def _match_part(bounds: tuple[int, int]) -> tuple[list[MatchCandidate], dict]:
@@ -134,7 +135,7 @@ def pair_levels(actors: Sequence[Actor], model: MatchModel, index: RosterIndex, 
     scores them again); the workers send theirs back for it.
     """
     with paused():
-        if processes <= 1 or len(actors) < 2 * max(1, model.batch_actors):
+        if processes <= 1 or len(actors) < EM_PARALLEL_MIN * processes:
             rows = actor_rows(actors, index, remember=remember)
             levels, score = _levels_of(rows, model, index, workers=-1)
             return levels, score

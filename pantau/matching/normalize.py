@@ -108,8 +108,9 @@ _COMPOUNDS = [
     (re.compile(r"^abdu([rsnzdt])([aeiou][a-z]{2,})$"), lambda m: ["abdul", m[1] + m[2]]),
     # ... and after other names (Fathurrahman, Habiburrahman, Fahrurrozi, Ainurrofiq, Nurrahmat):
     # people write them apart as often (Fathur Rahman), and with one r (Faturahman)
-    (re.compile(r"^([a-z]+[aiu]r)r?((?:ahman|ohman|ahim|ohim|ahmat|ohmat|azak|ozak|azaq|ozaq|asyid|osyid|asid|osid"
-                r"|ofik|ofiq|afik|afiq|ozi|azi|idwan))$"), lambda m: [m[1], "r" + m[2]]),
+    # (one r only after -ur: Adirahman is Adi Rahman, not Adir)
+    (re.compile(r"^([a-z]+(?:ur|[ai]r(?=r)))r?((?:ahman|ohman|ahim|ohim|ahmat|ohmat|azak|ozak|azaq|ozaq|asyid|osyid"
+                r"|asid|osid|ofik|ofiq|afik|afiq|ozi|azi|idwan))$"), lambda m: [m[1], "r" + m[2]]),
     (re.compile(r"^(nurul)([a-z]{4,})$"), lambda m: ["nurul", m[2]]),
     (re.compile(r"^(nur|noer|noor)([a-z]{4,})$"), lambda m: ["nur", m[2]]),
 ]
@@ -456,6 +457,9 @@ def normalise(name: str | None) -> Normalised:
         w = words[0]
         c = _compact_title(w)
         remaining = len(words) - 1
+        if c in FRONT_AMBIGUOUS and remaining == 1:
+            # words, as their canonical tokens count them: H. Abdurrahman is Haji Abdul Rahman
+            remaining = len([t for p in _PIECES.findall(words[1].lower()) if not p.isdigit() for t in canon_token(p)])
         if remaining and (c in FRONT_TITLES or (c in FRONT_AMBIGUOUS and remaining >= 2)):
             # one-letter h/r/t without a dot in front of a single word is an initial
             front.append(w)
@@ -479,20 +483,18 @@ def normalise(name: str | None) -> Normalised:
         trailing.insert(0, words.pop())
     # digits in a name are noise (they are evidence in handles)
     pieces = [p for w in words for p in _PIECES.findall(w.lower().replace("'", "")) if not p.isdigit()]
-    if len(pieces) > 1 and _initials_written_together(pieces[0]):
-        pieces[0:1] = list(pieces[0])
     tokens = [t for p in _regional_after(_regional_lead(pieces)) for t in canon_token(p)]
+    if len(tokens) > 1 and tokens[0] in INITIALS_TOGETHER:     # FX Hadi, as F.X. Hadi
+        tokens[0:1] = list(tokens[0])
     return Normalised(" ".join(tokens), front + trailing + titles)
 
 
-_NO_VOWEL = re.compile(r"^[b-df-hj-np-tv-z]{2,3}$")
-
-
-def _initials_written_together(piece: str) -> bool:
-    """A first word of two or three consonants that is no short form of a name: initials without
-    their dots (FX Hadi for F.X. Hadi, Fransiskus Xaverius; YB, MS). Mhd, Gst, Wyn and Br are names."""
-    return (bool(_NO_VOWEL.match(piece)) and canon_token(piece) == (piece,) and piece not in _REGIONAL_SHORT_AFTER
-            and piece not in REGIONAL_PARTS)
+#: initials people write together in front of a name, dots left out: Catholic baptismal names
+#: (F.X. Fransiskus Xaverius, Y.B. Yohanes Baptista, M.G. Maria Goretti, C.B. Carolus
+#: Borromeus) and B.J. (Habibie). A closed list: other short first words are names or words
+#: (Mhd, Gst, Br, Tb, Mgs, PNS, Pk, Mbk). None begins with h, r or t, which the front titles
+#: would read as Haji, Raden or t on a second reading (HM stays a word; H.M. is read).
+INITIALS_TOGETHER = frozenset({"fx", "yb", "mg", "cb", "bj"})
 
 
 def _regional_lead(pieces: list[str]) -> list[str]:

@@ -134,14 +134,13 @@ def test_em_sample_compared_in_forked_workers_gives_the_pairs_rows_and_fit_of_on
     # the first run's EM sample is prepared and compared in forked workers (it was a third of
     # the run in one process): the same pairs, levels, scores and weights, and the workers'
     # prepared rows come back to the index for the match that follows
-    import dataclasses
-
     from pantau.matching import pair_levels
-    model = dataclasses.replace(default_model(), batch_actors=500)
+    model = default_model()
     one = build_index(ds.employees, model)
     lv1, s1 = pair_levels(ds.actors, model, one, processes=1, remember=True)
     two = build_index(ds.employees, model)
     lv2, s2 = pair_levels(ds.actors, model, two, processes=2, remember=True)
+    assert one.__dict__["_display_memo"] and not two.__dict__.get("_display_memo")   # prepared in the workers
     assert len(s1) > 1000
     assert np.array_equal(s1, s2)
     assert len(lv1) == len(lv2) == len(model.comparisons)

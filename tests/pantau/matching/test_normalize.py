@@ -25,6 +25,9 @@ CASES = [
     ("Faturahman", "fatur rahman", []),
     ("Habiburrahman", "habibur rahman", []),
     ("Fahrurrozi", "fahrur rozi", []),
+    ("Lutfirrahman", "lutfir rahman", []),
+    ("Adirahman", "adirahman", []),                 # one r after -i is Adi Rahman, not Adir
+    ("Sarirahmat", "sarirahmat", []),
     ("Ainurrofiq", "ainur rofik", []),
     ("Nurahmat", "nur rahmat", []),
     ("Nurahman", "nur rahman", []),
@@ -34,6 +37,10 @@ CASES = [
     ("FX Hadi Rudyatmo", "f x hadi rudyatmo", []),
     ("FX. Hadi Rudyatmo", "f x hadi rudyatmo", []),
     ("Drs. YB Mangunwijaya", "y b mangunwijaya", ["Drs."]),
+    ("H.M. Yusuf Kalla", "m yusuf kala", ["H."]),    # Haji Muhammad, dotted; HM stays a word
+    ("PNS Teguh Prasetyo", "pns teguh prasetyo", []),   # other short first words are no initials
+    ("Pk Budi Santoso", "pk budi santoso", []),
+    ("Mgs Ahmad Fauzi", "mgs ahmad fauzi", []),
     ("Mhd Nur", "muhamad nur", []),
     ("Gst Ngurah Rai", "gusti ngurah rai", []),
     ("Br Sitepu", "br sitepu", []),
@@ -190,3 +197,11 @@ def test_a_latin_chr_before_y_is_read_as_kr_once_and_for_all():
     # hry- became hri- and only then met the Chr rule: a second reading changed the key again
     assert variant_key("hrya") == variant_key(variant_key("hrya")) == "kria"
     assert variant_key("hryanto") == variant_key("krianto") == variant_key("kriyanto")
+
+
+@pytest.mark.parametrize("name", ["HS Budi Santoso", "TB Hasanuddin", "Rd. Ahmad Sobari", "HM Yusuf Kalla", "Hrp Budi",
+                                  "Mch Ali", "Chr. Budi", "FX Hadi", "H.R. Dharsono", "Drs. HM Budi",
+                                  "S R I  W A H Y U N I", "Faturahman Hakim", "Nurahmat"])
+def test_initials_written_together_and_compounds_normalise_once_and_for_all(name):
+    once = normalise(name).text
+    assert normalise(once).text == once
