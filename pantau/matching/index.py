@@ -63,7 +63,11 @@ CONTEXT_STOPWORDS = {
 SERVICE_WORDS = {spell(w) for w in (
     *_OFFICE_WORDS, "asn", "pns", "cpns", "pppk", "honorer", "pemda", "kemenag", "setda", "sekolah",
     "kel", "kec", "ds", "sdn", "smpn", "sman", "smkn", "mts", "mtsn",
-    "sby", "jkt", "bdg", "smg", "mks", "mdn", "plg", "pku", "bpp", "btm", "mlg", "dps", "jogja", "jgj")}
+    "sby", "jkt", "bdg", "smg", "mks", "mdn", "plg", "pku", "bpp", "btm", "mlg", "dps", "jogja", "jgj",
+    # offices people are addressed by, with their name (Pak Camat Budi, Kades Budi, Pak RT); a
+    # profession (Bidan Sri, Guru) stays a word of the position, evidence per employee
+    "camat", "lurah", "kades", "sekdes", "kadus", "kepsek", "bupati", "wabup", "sekda", "sekcam", "kadis",
+    "kapus", "rt", "rw")}
 _WORD = re.compile(r"[a-z]+")
 _NOT_ALPHA = re.compile(r"[^a-z]")
 

@@ -46,6 +46,10 @@ FRONT_TITLES = {
     "bli", "gek", "uda", "uni", "ceu", "ko", "koh", "ci", "cik", "mbok", "ning", "inang", "ito",
     # ... and as letters and forms write them: Bpk., Sdr., Sdri., Ny. (Nyonya), Nn. (Nona), Tn. (Tuan)
     "bpk", "sdr", "sdri", "ny", "nj", "nn", "tn",
+    # religious and family ones (normaliser 5); not Gus, Habib or Neng, which are names or
+    # call names too (Gus for Agus)
+    "ners", "buya", "kyai", "kiai", "kiyai", "tgh", "syekh", "syeikh", "syaikh", "romo", "pastor", "pendeta",
+    "pakde", "bude", "budhe", "paklik", "bulik", "opung", "ompung", "emak", "teteh", "akang", "mba", "encik",
 }
 FRONT_AMBIGUOUS = {"h", "r", "t"}
 

@@ -41,6 +41,9 @@ CASES = [
     ("PNS Teguh Prasetyo", "pns teguh prasetyo", []),   # other short first words are no initials
     ("Pk Budi Santoso", "pk budi santoso", []),
     ("Mgs Ahmad Fauzi", "mgs ahmad fauzi", []),
+    ("TGH. Ahmad Zainul Majdi", "ahmad zainul majdi", ["TGH."]),
+    ("Ners Sri Lestari", "sri lestari", ["Ners"]),
+    ("Gus Santoso", "gus santoso", []),             # Gus is Agus too: no form of address here
     ("Mhd Nur", "muhamad nur", []),
     ("Gst Ngurah Rai", "gusti ngurah rai", []),
     ("Br Sitepu", "br sitepu", []),

@@ -136,7 +136,11 @@ def test_a_display_name_is_read_apart_from_what_its_owner_says_about_their_work(
     for shown in ("Sutrisno Wiryawan | ASN Pemkab Sleman", "Sutrisno Wiryawan - Guru SD", "Sutrisno Wiryawan (Pak Tris)",
                   "Guru SD | Sutrisno Wiryawan", "Sutrisno Wiryawan ASN Pemkab", "Sutrisno Wiryawan PNS",
                   "Sutrisno Wiryawan • Sleman", "Sutrisno (Tris) Wiryawan", 'Sutrisno "Tris" Wiryawan',
-                  "Sutrisno Wiryawan #AMIN", "Sutrisno Wiryawan @tris_w"):
+                  "Sutrisno Wiryawan #AMIN", "Sutrisno Wiryawan @tris_w",
+                  # offices and religious or family forms of address people are called by
+                  "Pak Camat Sutrisno Wiryawan", "Kades Sutrisno Wiryawan", "Pak RT Sutrisno Wiryawan",
+                  "Kyai Sutrisno Wiryawan", "TGH. Sutrisno Wiryawan", "Romo Sutrisno Wiryawan",
+                  "Pakde Sutrisno Wiryawan"):
         top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
         assert top.nip.endswith("1008") and any(f.code == "display_name.exact" for f in top.features), shown
     # the name is the first part that reads as one, not the first with a roster name, nor a place
