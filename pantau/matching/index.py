@@ -24,8 +24,8 @@ from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
 from pantau.matching.normalize import (ADDRESS_PARTS, BACK_SEP, BACK_TITLES, FRONT_TITLES, canon_token, core_tokens,
-                                       display_segments, fold, is_back_title, normalise, spell, variant_key,
-                                       without_patronymic, written_forms)
+                                       display_segments, fold, has_aside, is_back_title, normalise, spell,
+                                       variant_key, without_patronymic, written_forms)
 from storage.records import Actor, Employee
 
 INDEX_FORMAT = "18"
@@ -722,6 +722,9 @@ def _handle_without_unit_words(h: list[str], roster: RosterIndex) -> tuple[list[
     return kept, [t for t in h if t not in kept]
 
 
+MAX_NAME_PARTS = 4      # words of a name written across separators (see _name_segment)
+
+
 def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str], list[str]]:
     """The part of a display name that holds the name, and the words and titles of the others.
 
@@ -744,6 +747,21 @@ def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str], li
         k = max(range(len(parts)), key=lambda i: (usable[i] and known[i] > 0, known[i], -i))
     if not known[k]:
         return name, [], []
+    # a name written across a separator (Hendra - Gunawan Saputra, Rina · Marlina): neighbours
+    # made of roster names only, up to a name's length, are the name too
+    lo, hi = k, k
+    whole = known[k] == len(toks[k]) and not has_aside(name)
+    while whole and lo > 0 and known[lo - 1] == len(toks[lo - 1]) > 0 and \
+            sum(map(len, toks[lo - 1:hi + 1])) <= MAX_NAME_PARTS:
+        lo -= 1
+    while whole and hi + 1 < len(parts) and known[hi + 1] == len(toks[hi + 1]) > 0 and \
+            sum(map(len, toks[lo:hi + 2])) <= MAX_NAME_PARTS:
+        hi += 1
+    if hi > lo:
+        merged = " ".join(parts[lo:hi + 1])
+        rest = [p for i, p in enumerate(parts) if not lo <= i <= hi]
+        titles = [w for p in rest for w in p.replace(",", " ").split() if "." in w and is_back_title(w)]
+        return merged, context_words(" ".join(rest)), titles
     rest = [p for i, p in enumerate(parts) if i != k and not set(toks[i]) <= set(toks[k])]
     # written with a dot: a bare "SH" or "MA" there is as often SH Terate or a Madrasah Aliyah
     titles = [w for p in rest for w in p.replace(",", " ").split() if "." in w and is_back_title(w)]

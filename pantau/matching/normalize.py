@@ -528,9 +528,14 @@ def _regional_after(pieces: list[str]) -> list[str]:
 # SDN 2", "Budi Santoso - ASN Pemkab", "Budi Santoso • Sleman", "Budi Santoso (Pak Bud)". A hyphen
 # inside a word (Siti-Aminah) and a comma (back titles) are not such separators.
 # An aside in brackets or quotes may stand inside the name: Budi (Ucok) Santoso, Budi "Ucok" Santoso.
-_DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—]+|\s-+\s)\s*")
+_DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—∙⋅◦➖➤►▶→⇒丨ǀ¦‖]+|\s(?:-+|[/\\:;]+)\s)\s*")
 # ... and tags after the name: Budi Santoso #AMIN @budi_s (an opening mark never closed is no aside)
 _ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]|(?<=\S\s)[#@](\w+)")
+
+
+def has_aside(text: str) -> bool:
+    """Whether a display name holds an aside (``display_segments``): its parts are then not in order."""
+    return bool(_ASIDE.search(text))
 
 
 def display_segments(text: str) -> list[str]:

@@ -189,6 +189,9 @@ def test_display_segments_split_at_separators_not_inside_names():
     assert normalise(display_segments("Budi (Ucok) Santoso")[0]).text == "budi santoso"
     assert normalise(display_segments('"Siti" Aminah')[-1]).text == "siti aminah"
     assert display_segments("Siti-Aminah Lubis, S.Pd") == ["Siti-Aminah Lubis, S.Pd"]
+    for sep in ("∙", "➖", "丨", "ǀ", "/", "::", ";", "→"):
+        assert display_segments(f"Budi Santoso {sep} Guru SD") == ["Budi Santoso", "Guru SD"], sep
+    assert display_segments("Budi Santoso ★") == ["Budi Santoso ★"]         # a decoration, no separator
     assert display_segments("[Budi]") == ["Budi"]
     assert display_segments("Budi Santoso #AMIN @budi_s")[:3] == ["Budi Santoso", "AMIN", "budi_s"]
     assert display_segments("#Budi Santoso") == ["#Budi Santoso"]         # a tag in front is no aside
@@ -683,3 +686,16 @@ def test_latin_and_arabic_spellings_of_one_name_meet():
     for shown, nip in (("Kristina Sihombingo", "1028"), ("Sinta Dewantari", "1029")):
         got = match([actor(None, shown)], roster, default_model())
         assert any(c.nip.endswith(nip) for c in got), shown
+
+
+def test_a_name_written_across_a_separator_is_read_whole():
+    roster = [emp("196901011990031031", "Hendra Gunawan Saputra", "Dinas Sosial", "Staf"),
+              emp("196901011990031032", "Gunawan Saputra", "Dinas Pertanian", "Staf"),
+              emp("196901011990031033", "Siti Aminah", "Kelurahan Tanjung Sari", "Staf")]
+    for shown in ("Hendra - Gunawan Saputra", "Hendra · Gunawan Saputra", "Hendra | Gunawan | Saputra"):
+        top = max(match([actor(None, shown)], roster, default_model(threshold=0)), key=lambda c: c.score)
+        assert top.nip.endswith("1031") and any(f.code == "display_name.exact" for f in top.features), shown
+    # a part with a word of service or place is what its owner says, not the name
+    top = max(match([actor(None, "Gunawan Saputra | ASN Sleman")], roster, default_model(threshold=0)),
+              key=lambda c: c.score)
+    assert top.nip.endswith("1032") and any(f.code == "display_name.exact" for f in top.features)
