@@ -441,6 +441,38 @@ def described(scale: str) -> None:
         _found_again(name, ds, actors, changed, "described")
 
 
+#: forms of address and offices people put in front of their name, a separator inside it,
+#: its letters spaced out (normaliser 5); each true account takes one in turn
+WRITTEN = ("Kyai {}", "Pak Camat {}", "Romo {}", "Bude {}", "Ners {}", "Pak RT {}", "TGH. {}", "Kades {}",
+           "{split}", "{spaced}")
+
+
+def _written(form: str, display: str) -> str:
+    words = display.split()
+    if form == "{split}":         # Hendra - Gunawan Saputra
+        return f"{words[0]} - {' '.join(words[1:])}" if len(words) > 1 else display
+    if form == "{spaced}":        # B U D I  S A N T O S O
+        return "  ".join(" ".join(w) for w in words)
+    return form.format(display)
+
+
+def addressed(scale: str) -> None:
+    """Recall of true matches whose display name is written as people write theirs (``WRITTEN``)."""
+    import dataclasses
+
+    ne, na = SCALES[scale]
+    print(f"addressed display names ({ne:,} x {na:,}): " + ", ".join(repr(w) for w in WRITTEN))
+    for name in SETS:
+        ds = dataset(name, ne, na)
+        actors, changed = list(ds.actors), {}
+        for k, (a, nip) in enumerate(sorted(ds.truth.items())):
+            d = actors[a].display_name
+            if d:
+                actors[a] = dataclasses.replace(actors[a], display_name=_written(WRITTEN[k % len(WRITTEN)], d))
+                changed[a] = nip
+        _found_again(name, ds, actors, changed, "addressed")
+
+
 def slip(rng: random.Random, text: str) -> str | None:
     """One slip of the fingers in the longest word of a display name: a letter dropped, doubled
     or two swapped, never the first or last (None for a name without a word of 4 letters)."""
@@ -670,7 +702,7 @@ def linearity(ne: int, na: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("what", choices=["quality", "scale", "linearity", "sample", "sets", "cli", "respelled",
-                                     "slipped", "regional", "described"])
+                                     "slipped", "regional", "described", "addressed"])
     ap.add_argument("--set", default="current", choices=SETS, help="quality/scale: which labelled set")
     ap.add_argument("--weights", default="prior", choices=["prior", "em"], help="sets: declared or EM weights")
     ap.add_argument("--decisions", type=int, default=0, help="sets --weights em: simulated reviewer decisions")
@@ -701,6 +733,8 @@ def main() -> None:
         regional_short(a.size)
     elif a.what == "described":
         described(a.size)
+    elif a.what == "addressed":
+        addressed(a.size)
     elif a.what == "sample":
         sample(a.size, a.actors)
     elif a.what == "scale":

@@ -50,6 +50,9 @@ FRONT_TITLES = {
     # call names too (Gus for Agus)
     "ners", "buya", "kyai", "kiai", "kiyai", "tgh", "syekh", "syeikh", "syaikh", "romo", "pastor", "pendeta",
     "pakde", "bude", "budhe", "paklik", "bulik", "opung", "ompung", "emak", "teteh", "akang", "mba", "encik",
+    # offices people are addressed by, in front (Pak Camat H. Budi, Kades Bu Sri); after the name
+    # they are service words (``index.SERVICE_WORDS``)
+    "camat", "lurah", "kades", "sekdes", "kadus", "kepsek", "rt", "rw",
 }
 FRONT_AMBIGUOUS = {"h", "r", "t"}
 
@@ -437,7 +440,7 @@ def _split_back(back: str) -> tuple[list[str], list[str]]:
 
 
 #: words of spaced letters, two spaces or more between words (normalised text never has two)
-_SPACED_LETTERS = re.compile(r"^\s*[A-Za-z](?: [A-Za-z])+(?:\s{2,}[A-Za-z](?: [A-Za-z])+)+\s*$")
+_SPACED_LETTERS = re.compile(r"^\s*[A-Za-z](?: [A-Za-z])*(?:\s{2,}[A-Za-z](?: [A-Za-z])*)+\s*$")
 _LETTER_SPACE = re.compile(r"(?<=[A-Za-z]) (?=[A-Za-z])")
 
 

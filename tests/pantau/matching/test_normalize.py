@@ -52,6 +52,10 @@ CASES = [
     ("B U D I  S A N T O S O", "budi santoso", []),
     ("S R I   W A H Y U N I", "sri wahyuni", []),
     ("A B C D", "a b c d", []),
+    ("I  G e d e  S u a r j a n a", "i gede suarjana", []),
+    # offices in front, with the forms of address after them
+    ("Pak Camat H. Budi Santoso", "budi santoso", ["Pak", "Camat", "H."]),
+    ("Kades Bu Aryani", "aryani", ["Kades", "Bu"]),
     ("Muhammad Rizki", "muhamad rizki", []),
     ("Mochammad Rizky", "muhamad rizki", []),
     ("Muh. Rizqi", "muhamad rizki", []),
