@@ -725,7 +725,7 @@ def _handle_without_unit_words(h: list[str], roster: RosterIndex) -> tuple[list[
 MAX_NAME_PARTS = 4      # words of a name written across separators (see _name_segment)
 
 
-def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str], list[str]]:
+def _name_segment(name: str, roster: RosterIndex) -> tuple[str, list[str], list[str]]:
     """The part of a display name that holds the name, and the words and titles of the others.
 
     "Budi Santoso | ASN Pemkab Sleman" is a name and what its owner says about their work:
@@ -737,6 +737,7 @@ def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str], li
     parts = display_segments(name)
     if len(parts) < 2:
         return name, [], []
+    tok2id = roster.tok2id
     toks = [_normalised(p)[0].split() for p in parts]
     known = [sum(t in tok2id for t in ts) for ts in toks]
     usable = [not any(t in SERVICE_WORDS and t not in tok2id for t in ts) for ts in toks]
@@ -747,31 +748,58 @@ def _name_segment(name: str, tok2id: dict[str, int]) -> tuple[str, list[str], li
         k = max(range(len(parts)), key=lambda i: (usable[i] and known[i] > 0, known[i], -i))
     if not known[k]:
         return name, [], []
-    # a name written across a separator (Hendra - Gunawan Saputra, Rina · Marlina): neighbours
-    # made of roster names only, up to a name's length, are the name too
-    lo, hi = k, k
-    whole = known[k] == len(toks[k]) and not has_aside(name)
-    while whole and lo > 0 and known[lo - 1] == len(toks[lo - 1]) > 0 and \
-            sum(map(len, toks[lo - 1:hi + 1])) <= MAX_NAME_PARTS:
-        lo -= 1
-    while whole and hi + 1 < len(parts) and known[hi + 1] == len(toks[hi + 1]) > 0 and \
-            sum(map(len, toks[lo:hi + 2])) <= MAX_NAME_PARTS:
-        hi += 1
-    if hi > lo:
-        merged = " ".join(parts[lo:hi + 1])
+    # a name written across a separator (Hendra - Gunawan Saputra, Rina · Marlina): parts of
+    # roster names only next to it, when together they are someone's whole name (a repeat, a
+    # nickname, a second person or a place made of name words stays apart: Budi Santoso | Sari)
+    span = _name_across(toks, known, k, roster) if not has_aside(name) else None
+    if span is not None:
+        lo, hi = span
         rest = [p for i, p in enumerate(parts) if not lo <= i <= hi]
         titles = [w for p in rest for w in p.replace(",", " ").split() if "." in w and is_back_title(w)]
-        return merged, context_words(" ".join(rest)), titles
+        return " ".join(parts[lo:hi + 1]), context_words(" ".join(rest)), titles
     rest = [p for i, p in enumerate(parts) if i != k and not set(toks[i]) <= set(toks[k])]
     # written with a dot: a bare "SH" or "MA" there is as often SH Terate or a Madrasah Aliyah
     titles = [w for p in rest for w in p.replace(",", " ").split() if "." in w and is_back_title(w)]
     return parts[k], context_words(" ".join(rest)), titles
 
 
+def _name_across(toks: list[list[str]], known: list[int], k: int, roster: RosterIndex) -> tuple[int, int] | None:
+    """The widest run of parts around part ``k``, all of roster names, up to ``MAX_NAME_PARTS``
+    words, whose words are one employee's name (or its core); None if there is none."""
+    if known[k] != len(toks[k]):
+        return None
+    lo = k
+    while lo > 0 and known[lo - 1] == len(toks[lo - 1]) > 0:
+        lo -= 1
+    hi = k
+    while hi + 1 < len(toks) and known[hi + 1] == len(toks[hi + 1]) > 0:
+        hi += 1
+    names = _roster_name_hashes(roster)
+    spans = sorted(((a, b) for a in range(lo, k + 1) for b in range(k, hi + 1) if b > a),
+                   key=lambda ab: ab[0] - ab[1])
+    for a, b in spans:
+        words = [t for ts in toks[a:b + 1] for t in ts]
+        if len(words) <= MAX_NAME_PARTS:
+            h = h64(" ".join(sorted(words)))
+            at = int(np.searchsorted(names, h))
+            if at < len(names) and names[at] == h:
+                return a, b
+    return None
+
+
+def _roster_name_hashes(roster: RosterIndex) -> np.ndarray:
+    """The sorted hashes of every roster name and name core, built once per index (not pickled)."""
+    got = roster.__dict__.get("_name_hashes")
+    if got is None:
+        got = np.unique(np.concatenate([roster.names.sorted_h, roster.names.core_h]))
+        roster.__dict__["_name_hashes"] = got
+    return got
+
+
 def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     """What a batch needs from a display name: display names repeat (namesakes, brands, bots)."""
     tok2id = roster.tok2id
-    name, said, said_titles = _name_segment(name, tok2id) if name else (name, [], [])
+    name, said, said_titles = _name_segment(name, roster) if name else (name, [], [])
     nd = _normalised(name) if name else None
     d = nd[0].split() if nd else []
     if len(d) > 1 and (d[0] in handles_mod.AFFIXES or d[-1] in handles_mod.AFFIXES):

@@ -51,10 +51,14 @@ FRONT_TITLES = {
     "ners", "buya", "kyai", "kiai", "kiyai", "tgh", "syekh", "syeikh", "syaikh", "romo", "pastor", "pendeta",
     "pakde", "bude", "budhe", "paklik", "bulik", "opung", "ompung", "emak", "teteh", "akang", "mba", "encik",
     # offices people are addressed by, in front (Pak Camat H. Budi, Kades Bu Sri); after the name
-    # they are service words (``index.SERVICE_WORDS``)
-    "camat", "lurah", "kades", "sekdes", "kadus", "kepsek", "rt", "rw",
+    # they are service words (``index.SERVICE_WORDS``, with RT and RW, which here would take
+    # the initials R.T. and R.W.)
+    "camat", "lurah", "kades", "sekdes", "kadus", "kepsek",
+    "pakdhe", "paklek", "bulek",
 }
 FRONT_AMBIGUOUS = {"h", "r", "t"}
+# (a word the spelling rules turn into a listed title is one too: Boedhe, Lurrah, Kyaai; else a
+# second reading would take what the first kept)
 
 # Back titles (compact: no dots, no spaces, lower case). Written with or without dots.
 BACK_TITLES = {
@@ -467,7 +471,8 @@ def normalise(name: str | None) -> Normalised:
         if c in FRONT_AMBIGUOUS and remaining == 1:
             # words, as their canonical tokens count them: H. Abdurrahman is Haji Abdul Rahman
             remaining = len([t for p in _PIECES.findall(words[1].lower()) if not p.isdigit() for t in canon_token(p)])
-        if remaining and (c in FRONT_TITLES or (c in FRONT_AMBIGUOUS and remaining >= 2)):
+        if remaining and (c in FRONT_TITLES or (spell(c) != c and spell(c) in FRONT_TITLES)
+                          or (c in FRONT_AMBIGUOUS and remaining >= 2)):
             # one-letter h/r/t without a dot in front of a single word is an initial
             front.append(w)
             words.pop(0)

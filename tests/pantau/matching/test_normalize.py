@@ -56,6 +56,9 @@ CASES = [
     # offices in front, with the forms of address after them
     ("Pak Camat H. Budi Santoso", "budi santoso", ["Pak", "Camat", "H."]),
     ("Kades Bu Aryani", "aryani", ["Kades", "Bu"]),
+    ("Pakdhe Budi Santoso", "budi santoso", ["Pakdhe"]),     # as the spelling rules write it: pakde
+    ("Boedhe Sri Wahyuni", "sri wahyuni", ["Boedhe"]),
+    ("R.T. Hendra", "t hendra", ["R."]),                     # initials, not the neighbourhood's RT
     ("Muhammad Rizki", "muhamad rizki", []),
     ("Mochammad Rizky", "muhamad rizki", []),
     ("Muh. Rizqi", "muhamad rizki", []),
