@@ -24,8 +24,8 @@ import numpy as np
 from pantau.matching import blocking
 from pantau.matching.comparisons import PairFeatures
 from pantau.matching.gcpause import paused
-from pantau.matching.index import (INDEX_FORMAT, RosterIndex, actor_rows, batch_of, build_roster, prepare_actors,
-                                   remember_rows)
+from pantau.matching.index import (INDEX_FORMAT, RosterIndex, actor_rows, batch_of, before_fork, build_roster,
+                                   prepare_actors, remember_rows)
 from pantau.matching.model import MatchModel, default_model
 from pantau.matching.normalize import VERSION as NORMALISER_VERSION
 from pantau.matching.normalize import normalise
@@ -141,6 +141,7 @@ def pair_levels(actors: Sequence[Actor], model: MatchModel, index: RosterIndex, 
             return levels, score
         cut = -(-len(actors) // processes)
         bounds = [(s, min(s + cut, len(actors))) for s in range(0, len(actors), cut)]
+        before_fork(index)
         _FORK_STATE.update(actors=actors, model=model, index=index)
         parts = []
         try:
@@ -193,6 +194,7 @@ def _match_parallel(actors, ids, model, index, processes, progress, stats) -> li
     import multiprocessing as mp
     step = max(model.batch_actors, 1)
     bounds = [(s, min(s + step, len(actors))) for s in range(0, len(actors), step)]
+    before_fork(index)
     _FORK_STATE.update(actors=actors, ids=ids, model=model, index=index)
     out: list[MatchCandidate] = []
     st = stats if stats is not None else {}

@@ -787,6 +787,12 @@ def _name_across(toks: list[list[str]], known: list[int], k: int, roster: Roster
     return None
 
 
+def before_fork(roster: RosterIndex) -> None:
+    """Build what every worker needs from the index in the parent, so forked workers share it
+    copy-on-write instead of each building its own (at national scale 8.6M name hashes)."""
+    _roster_name_hashes(roster)
+
+
 def _roster_name_hashes(roster: RosterIndex) -> np.ndarray:
     """The sorted hashes of every roster name and name core, built once per index (not pickled)."""
     got = roster.__dict__.get("_name_hashes")
