@@ -56,6 +56,7 @@ FRONT_TITLES = {
     "camat", "lurah", "kades", "sekdes", "kadus", "kepsek",
     "pakdhe", "paklek", "bulek",
 }
+_AFTER_ADDRESS = {"rt", "rw"}      # offices only after a form of address: Pak RT Bang Ucok, not R.T. Hendra
 FRONT_AMBIGUOUS = {"h", "r", "t"}
 # (a word the spelling rules turn into a listed title is one too: Boedhe, Lurrah, Kyaai; else a
 # second reading would take what the first kept)
@@ -472,7 +473,7 @@ def normalise(name: str | None) -> Normalised:
             # words, as their canonical tokens count them: H. Abdurrahman is Haji Abdul Rahman
             remaining = len([t for p in _PIECES.findall(words[1].lower()) if not p.isdigit() for t in canon_token(p)])
         if remaining and (c in FRONT_TITLES or (spell(c) != c and spell(c) in FRONT_TITLES)
-                          or (c in FRONT_AMBIGUOUS and remaining >= 2)):
+                          or (c in FRONT_AMBIGUOUS and remaining >= 2) or (c in _AFTER_ADDRESS and front)):
             # one-letter h/r/t without a dot in front of a single word is an initial
             front.append(w)
             words.pop(0)

@@ -59,6 +59,7 @@ CASES = [
     ("Pakdhe Budi Santoso", "budi santoso", ["Pakdhe"]),     # as the spelling rules write it: pakde
     ("Boedhe Sri Wahyuni", "sri wahyuni", ["Boedhe"]),
     ("R.T. Hendra", "t hendra", ["R."]),                     # initials, not the neighbourhood's RT
+    ("Pak RT Bang Ucok Harahap", "ucok harahap", ["Pak", "RT", "Bang"]),
     ("Muhammad Rizki", "muhamad rizki", []),
     ("Mochammad Rizky", "muhamad rizki", []),
     ("Muh. Rizqi", "muhamad rizki", []),
