@@ -774,6 +774,8 @@ def _name_across(toks: list[list[str]], known: list[int], k: int, roster: Roster
     hi = k
     while hi + 1 < len(toks) and known[hi + 1] == len(toks[hi + 1]) > 0:
         hi += 1
+    if lo == hi:
+        return None
     names = _roster_name_hashes(roster)
     spans = sorted(((a, b) for a in range(lo, k + 1) for b in range(k, hi + 1) if b > a),
                    key=lambda ab: ab[0] - ab[1])

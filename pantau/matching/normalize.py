@@ -49,17 +49,16 @@ FRONT_TITLES = {
     # religious and family ones (normaliser 5); not Gus, Habib or Neng, which are names or
     # call names too (Gus for Agus)
     "ners", "buya", "kyai", "kiai", "kiyai", "tgh", "syekh", "syeikh", "syaikh", "romo", "pastor", "pendeta",
-    "pakde", "bude", "budhe", "paklik", "bulik", "opung", "ompung", "emak", "teteh", "akang", "mba", "encik",
+    "pakde", "pakdhe", "bude", "budhe", "paklik", "paklek", "bulik", "bulek", "opung", "ompung", "emak", "teteh",
+    "akang", "mba", "encik",
     # offices people are addressed by, in front (Pak Camat H. Budi, Kades Bu Sri); after the name
-    # they are service words (``index.SERVICE_WORDS``, with RT and RW, which here would take
-    # the initials R.T. and R.W.)
+    # they are service words (``index.SERVICE_WORDS``)
     "camat", "lurah", "kades", "sekdes", "kadus", "kepsek",
-    "pakdhe", "paklek", "bulek",
 }
-_AFTER_ADDRESS = {"rt", "rw"}      # offices only after a form of address: Pak RT Bang Ucok, not R.T. Hendra
+# A word the spelling rules turn into a listed title is one too (Boedhe, Lurrah, Kyaai): else a
+# second reading would take what the first kept.
 FRONT_AMBIGUOUS = {"h", "r", "t"}
-# (a word the spelling rules turn into a listed title is one too: Boedhe, Lurrah, Kyaai; else a
-# second reading would take what the first kept)
+_AFTER_ADDRESS = {"rt", "rw"}      # offices only after a form of address: Pak RT Bang Ucok, not R.T. Hendra
 
 # Back titles (compact: no dots, no spaces, lower case). Written with or without dots.
 BACK_TITLES = {
@@ -444,6 +443,14 @@ def _split_back(back: str) -> tuple[list[str], list[str]]:
     return titles, rest
 
 
+#: initials people write together in front of a name, dots left out: Catholic baptismal names
+#: (F.X. Fransiskus Xaverius, Y.B. Yohanes Baptista, M.G. Maria Goretti, C.B. Carolus
+#: Borromeus) and B.J. (Habibie). A closed list: other short first words are names or words
+#: (Mhd, Gst, Br, Tb, Mgs, PNS, Pk, Mbk). None begins with h, r or t, which the front titles
+#: would read as Haji, Raden or t on a second reading (HM stays a word; H.M. is read).
+INITIALS_TOGETHER = frozenset({"fx", "yb", "mg", "cb", "bj"})
+
+
 #: words of spaced letters, two spaces or more between words (normalised text never has two)
 _SPACED_LETTERS = re.compile(r"^\s*[A-Za-z](?: [A-Za-z])*(?:\s{2,}[A-Za-z](?: [A-Za-z])*)+\s*$")
 _LETTER_SPACE = re.compile(r"(?<=[A-Za-z]) (?=[A-Za-z])")
@@ -471,7 +478,7 @@ def normalise(name: str | None) -> Normalised:
         remaining = len(words) - 1
         if c in FRONT_AMBIGUOUS and remaining == 1:
             # words, as their canonical tokens count them: H. Abdurrahman is Haji Abdul Rahman
-            remaining = len([t for p in _PIECES.findall(words[1].lower()) if not p.isdigit() for t in canon_token(p)])
+            remaining = sum(len(canon_token(p)) for p in _PIECES.findall(words[1].lower()) if not p.isdigit())
         if remaining and (c in FRONT_TITLES or (spell(c) != c and spell(c) in FRONT_TITLES)
                           or (c in FRONT_AMBIGUOUS and remaining >= 2) or (c in _AFTER_ADDRESS and front)):
             # one-letter h/r/t without a dot in front of a single word is an initial
@@ -500,14 +507,6 @@ def normalise(name: str | None) -> Normalised:
     if len(tokens) > 1 and tokens[0] in INITIALS_TOGETHER:     # FX Hadi, as F.X. Hadi
         tokens[0:1] = list(tokens[0])
     return Normalised(" ".join(tokens), front + trailing + titles)
-
-
-#: initials people write together in front of a name, dots left out: Catholic baptismal names
-#: (F.X. Fransiskus Xaverius, Y.B. Yohanes Baptista, M.G. Maria Goretti, C.B. Carolus
-#: Borromeus) and B.J. (Habibie). A closed list: other short first words are names or words
-#: (Mhd, Gst, Br, Tb, Mgs, PNS, Pk, Mbk). None begins with h, r or t, which the front titles
-#: would read as Haji, Raden or t on a second reading (HM stays a word; H.M. is read).
-INITIALS_TOGETHER = frozenset({"fx", "yb", "mg", "cb", "bj"})
 
 
 def _regional_lead(pieces: list[str]) -> list[str]:
