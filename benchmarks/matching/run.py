@@ -426,19 +426,25 @@ DESCRIPTIONS = (" | ASN Pemkab", " - PNS", " (akun pribadi)", " • Guru", " ASN
 def described(scale: str) -> None:
     """Recall of true matches whose display name carries a description after the name, each
     account one of ``DESCRIPTIONS`` in turn."""
+    _display_rewritten(scale, "described", DESCRIPTIONS, lambda form, d: d + form)
+
+
+def _display_rewritten(scale: str, what: str, forms: tuple[str, ...], rewrite) -> None:
+    """Every set's true accounts with a display name, that name rewritten by ``rewrite(form,
+    name)`` with each of ``forms`` in turn, found again (``_found_again``)."""
     import dataclasses
 
     ne, na = SCALES[scale]
-    print(f"described display names ({ne:,} x {na:,}): " + ", ".join(repr(d) for d in DESCRIPTIONS))
+    print(f"{what} display names ({ne:,} x {na:,}): " + ", ".join(repr(f) for f in forms))
     for name in SETS:
         ds = dataset(name, ne, na)
         actors, changed = list(ds.actors), {}
         for k, (a, nip) in enumerate(sorted(ds.truth.items())):
             d = actors[a].display_name
             if d:
-                actors[a] = dataclasses.replace(actors[a], display_name=d + DESCRIPTIONS[k % len(DESCRIPTIONS)])
+                actors[a] = dataclasses.replace(actors[a], display_name=rewrite(forms[k % len(forms)], d))
                 changed[a] = nip
-        _found_again(name, ds, actors, changed, "described")
+        _found_again(name, ds, actors, changed, what)
 
 
 #: forms of address and offices people put in front of their name, a separator inside it,
@@ -458,19 +464,7 @@ def _written(form: str, display: str) -> str:
 
 def addressed(scale: str) -> None:
     """Recall of true matches whose display name is written as people write theirs (``WRITTEN``)."""
-    import dataclasses
-
-    ne, na = SCALES[scale]
-    print(f"addressed display names ({ne:,} x {na:,}): " + ", ".join(repr(w) for w in WRITTEN))
-    for name in SETS:
-        ds = dataset(name, ne, na)
-        actors, changed = list(ds.actors), {}
-        for k, (a, nip) in enumerate(sorted(ds.truth.items())):
-            d = actors[a].display_name
-            if d:
-                actors[a] = dataclasses.replace(actors[a], display_name=_written(WRITTEN[k % len(WRITTEN)], d))
-                changed[a] = nip
-        _found_again(name, ds, actors, changed, "addressed")
+    _display_rewritten(scale, "addressed", WRITTEN, _written)
 
 
 def slip(rng: random.Random, text: str) -> str | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import signal
 import time
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -136,22 +136,10 @@ def pair_levels(actors: Sequence[Actor], model: MatchModel, index: RosterIndex, 
     """
     with paused():
         if processes <= 1 or len(actors) < EM_PARALLEL_MIN * processes:
-            rows = actor_rows(actors, index, remember=remember)
-            levels, score = _levels_of(rows, model, index, workers=-1)
-            return levels, score
+            return _levels_of(actor_rows(actors, index, remember=remember), model, index, workers=-1)
         cut = -(-len(actors) // processes)
         bounds = [(s, min(s + cut, len(actors))) for s in range(0, len(actors), cut)]
-        before_fork(index)
-        _FORK_STATE.update(actors=actors, model=model, index=index)
-        parts = []
-        try:
-            import multiprocessing as mp
-            with mp.get_context("fork").Pool(processes, initializer=_worker_init) as pool:
-                parts = pool.map(_levels_part, bounds)
-                pool.close()
-                pool.join()
-        finally:
-            _FORK_STATE.clear()
+        parts = list(_forked(_levels_part, bounds, processes, actors=actors, model=model, index=index))
         if remember:
             for (s, e), (_, _, rows) in zip(bounds, parts):
                 remember_rows(actors[s:e], rows, index)
@@ -191,27 +179,33 @@ def _worker_init() -> None:
 
 
 def _match_parallel(actors, ids, model, index, processes, progress, stats) -> list[MatchCandidate]:
-    import multiprocessing as mp
     step = max(model.batch_actors, 1)
     bounds = [(s, min(s + step, len(actors))) for s in range(0, len(actors), step)]
-    before_fork(index)
-    _FORK_STATE.update(actors=actors, ids=ids, model=model, index=index)
     out: list[MatchCandidate] = []
     st = stats if stats is not None else {}
+    done = 0
+    for cands, part in _forked(_match_part, bounds, processes, actors=actors, ids=ids, model=model, index=index):
+        out.extend(cands)
+        for k, v in part.items():
+            if isinstance(v, (int, float)):
+                st[k] = st.get(k, 0) + v
+        done += part.get("actors", 0)
+        if progress:
+            progress(done, len(actors))
+    return out
+
+
+def _forked(fn: Callable, tasks: list, processes: int, **state) -> Iterator:
+    """``fn`` over ``tasks`` in forked workers that share ``state`` (and the index in it)
+    copy-on-write through ``_FORK_STATE``; results in task order."""
+    import multiprocessing as mp
+    before_fork(state["index"])
+    _FORK_STATE.update(state)
     try:
         with mp.get_context("fork").Pool(processes, initializer=_worker_init) as pool:
-            done = 0
-            for cands, part in pool.imap(_match_part, bounds):
-                out.extend(cands)
-                for k, v in part.items():
-                    if isinstance(v, (int, float)):
-                        st[k] = st.get(k, 0) + v
-                done += part.get("actors", 0)
-                if progress:
-                    progress(done, len(actors))
+            yield from pool.imap(fn, tasks)
             # the workers end on the queue's sentinel; leaving the block would SIGTERM them
             pool.close()
             pool.join()
     finally:
         _FORK_STATE.clear()
-    return out

@@ -754,13 +754,14 @@ def _name_segment(name: str, roster: RosterIndex) -> tuple[str, list[str], list[
     span = _name_across(toks, known, k, roster) if not has_aside(name) else None
     if span is not None:
         lo, hi = span
+        shown = " ".join(parts[lo:hi + 1])
         rest = [p for i, p in enumerate(parts) if not lo <= i <= hi]
-        titles = [w for p in rest for w in p.replace(",", " ").split() if "." in w and is_back_title(w)]
-        return " ".join(parts[lo:hi + 1]), context_words(" ".join(rest)), titles
-    rest = [p for i, p in enumerate(parts) if i != k and not set(toks[i]) <= set(toks[k])]
+    else:
+        shown = parts[k]
+        rest = [p for i, p in enumerate(parts) if i != k and not set(toks[i]) <= set(toks[k])]
     # written with a dot: a bare "SH" or "MA" there is as often SH Terate or a Madrasah Aliyah
     titles = [w for p in rest for w in p.replace(",", " ").split() if "." in w and is_back_title(w)]
-    return parts[k], context_words(" ".join(rest)), titles
+    return shown, context_words(" ".join(rest)), titles
 
 
 def _name_across(toks: list[list[str]], known: list[int], k: int, roster: RosterIndex) -> tuple[int, int] | None:
