@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pantau.matching.comparisons.base import Comparison, Level, all_present
 from pantau.matching.comparisons.features import PairFeatures
+from pantau.matching.rows import row_has
 
 
 def _parts(f: PairFeatures) -> dict:
@@ -15,10 +16,10 @@ def _parts(f: PairFeatures) -> dict:
         b, r = f.batch, f.roster
         by = r.birth_year[f.pe]
         bmd = r.birth_md[f.pe]
-        yr = (b.years[f.pa] == by[:, None]).any(1) & (by > 0)
+        yr = row_has(b.years[f.pa], by) & (by > 0)
         got = {
-            "full": (b.fulls[f.pa] == (by * 10000 + bmd)[:, None]).any(1) & (by > 0),
-            "md": (b.mds[f.pa] == bmd[:, None]).any(1) & (bmd > 0),
+            "full": row_has(b.fulls[f.pa], by * 10000 + bmd) & (by > 0),
+            "md": row_has(b.mds[f.pa], bmd) & (bmd > 0),
             "year": yr,
             # a 4-digit year or a full date in the handle that is not the birth year
             "contradicts": (b.claimed[f.pa][:, 0] > 0) & ~yr & (by > 0),

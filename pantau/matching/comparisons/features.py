@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from pantau.matching.callnames import BLOCKING_FORMS
 from pantau.matching.comparisons.names import initials
 from pantau.matching.index import ABBR_CODE, PLACE_BITS, ActorBatch, RosterIndex
+from pantau.matching.rows import row_any, row_count, row_has, row_sum
 
 INITIAL_BITS = 3.0
 
@@ -60,7 +61,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     # the last name's first letters as the employee's name writes them (``written``, per pair)
     e_raw = np.full_like(e_pre, -1)
     if written is not None and P:
-        e_raw[np.arange(P), np.maximum(e_valid.sum(1) - 1, 0)] = written
+        e_raw[np.arange(P), np.maximum(row_count(e_valid) - 1, 0)] = written
     e_is_init = e_valid & (roster.tok_len[safe] == 1)
     a_used = [A[:, i] != -1 for i in range(ka)]
     a_cols = [A[:, i] for i in range(ka) if a_used[i].any()]
@@ -86,13 +87,13 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
         init_a += hit
         abbr_a += hit & (col >= ABBR_CODE)
     n_a = sum(u.astype(np.int64) for u in a_used) if ka else np.zeros(P, np.int64)
-    n_init = (A_init > 0).sum(1)
+    n_init = row_count(A_init > 0)
     if short_abbr:
         for col in a_cols:
             alt = np.where(col >= 0, roster.tok_short_pre[np.maximum(col, 0)], -1)
             if not (alt > 0).any():
                 continue
-            alt = np.where((col[:, None] == E).any(1) | (a_hit == 0), -1, alt)
+            alt = np.where(row_has(E, col) | (a_hit == 0), -1, alt)
             hit = np.zeros(P, bool)
             for k in range(ke):
                 m = (alt == e_pre[:, k]) & (alt > 0) & ~e_full[:, k] & ~e_by_init[:, k] & ~hit
@@ -110,13 +111,13 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
         e_init_cov &= ~e_full
     covered = e_full | e_by_init | e_init_cov
     idf = np.where(e_valid, roster.tok_idf[safe], 0.0)
-    regional_left = (e_valid & roster.tok_regional[safe] & ~covered).sum(1)
+    regional_left = row_count(e_valid & roster.tok_regional[safe] & ~covered)
     return TokenOverlap(
-        n_a=n_a, n_init=n_init, n_e=e_valid.sum(1),
-        full_a=a_hit, full_e=e_full.sum(1), init_a=init_a, covered_e=covered.sum(1),
-        roster_init=e_init_cov.sum(1), abbr_a=abbr_a, regional_left=regional_left, by_init=e_by_init,
+        n_a=n_a, n_init=n_init, n_e=row_count(e_valid),
+        full_a=a_hit, full_e=row_count(e_full), init_a=init_a, covered_e=row_count(covered),
+        roster_init=row_count(e_init_cov), abbr_a=abbr_a, regional_left=regional_left, by_init=e_by_init,
         # an initial says about one letter's worth (~3 bits), however rare the token it stands for
-        info=(idf * e_full).sum(1) + INITIAL_BITS * (init_a + e_init_cov.sum(1)),
+        info=row_sum(idf * e_full) + INITIAL_BITS * (init_a + row_count(e_init_cov)),
     )
 
 
@@ -141,7 +142,7 @@ def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, G: np.ndarray
     for j in range(A.shape[1]):
         if (A[:, j] >= 0).any():
             matched |= (A[:, j][:, None] == E) & e_valid
-    o.core_full = (matched & ~regional).sum(1)
+    o.core_full = row_count(matched & ~regional)
     cols = [j for j in range(ka) if (A_call[:, j] >= 0).any()]
     if not cols or not P:
         return
@@ -152,27 +153,32 @@ def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, G: np.ndarray
         # only pairs where this actor token may be a call name: it has a call id and is not
         # itself one of the employee's tokens (a call id is the token's own id when the roster
         # has the token; most pairs share their tokens outright)
-        rows = np.flatnonzero((col >= 0) & ~(col[:, None] == E).any(1))
+        rows = np.flatnonzero(col >= 0)
+        rows = rows[~row_has(E[rows], col[rows])]
         if not len(rows):
             continue
-        c = col[rows][:, None]
-        Er, Gr = E[rows], G[rows]
-        hit = np.zeros(len(rows), bool)
-        usual = np.zeros(len(rows), bool)
-        for k in range(ke):
-            ek = Er[:, k]
-            forms = roster.tok_call[np.where(ek >= 0, ek, 0)] == c
-            # one actor token is one reading of a roster token: where the initials reading
-            # covers the whole name ("agus" for Agustina in fransiskaagus), not a call name
-            # too; else both stay and the levels take the one that fits ("luki" alone is
-            # Lukifuddin's call name, "purri" + Sasmito for Purriman Heryanto Sasmito too)
-            m = forms.any(1) & Gr[:, k] & ~o.call_e[rows, k] & ~taken[rows, k]
-            o.call_e[rows, k] |= m
-            hit |= m
-            usual |= m & forms[:, :BLOCKING_FORMS].any(1)
+        c = col[rows]
+        Er = E[rows]
+        # P x NT: a roster token one of whose usual call forms (or any) is this actor token;
+        # form by form, as a reduction over a short last axis is slow in NumPy
+        safe = np.where(Er >= 0, Er, 0)
+        cc = c[:, None]
+        usual = roster.tok_call[:, 0][safe] == cc
+        for f in range(1, BLOCKING_FORMS):
+            usual |= roster.tok_call[:, f][safe] == cc
+        forms = usual.copy()
+        for f in range(BLOCKING_FORMS, roster.tok_call.shape[1]):
+            forms |= roster.tok_call[:, f][safe] == cc
+        # one actor token is one reading of a roster token: where the initials reading
+        # covers the whole name ("agus" for Agustina in fransiskaagus), not a call name
+        # too; else both stay and the levels take the one that fits ("luki" alone is
+        # Lukifuddin's call name, "purri" + Sasmito for Purriman Heryanto Sasmito too)
+        m = forms & G[rows] & ~o.call_e[rows] & ~taken[rows]
+        o.call_e[rows] |= m
+        hit = row_any(m)
         o.call_a[rows] += hit
-        o.call_usual[rows] += usual
-        info[rows] += np.where(hit, roster.call_bits[col[rows]], 0.0)
+        o.call_usual[rows] += row_any(m & usual)
+        info[rows] += np.where(hit, roster.call_bits[c], 0.0)
     o.call_info = info.astype(np.float32)
 
 
@@ -196,8 +202,8 @@ class PairFeatures:
         self.d_present = batch.d_sorted_h[pa] >= 0
         # a display name that reads as a person's name: two or more words, one of them a roster
         # name token ("Herman Sasiwan"); "Hamba Allah" or "Pejuang Rupiah" are not
-        known = (d_tok >= 0).sum(1)
-        words = (d_tok != -1).sum(1)
+        known = row_count(d_tok >= 0)
+        words = row_count(d_tok != -1)
         # one name and a place ("Haman Sumedang") is read as the name only for the employees
         # whose own unit holds the place (index._without_unit_words); for every other employee
         # the display name is what it says, a name and another word
@@ -209,13 +215,13 @@ class PairFeatures:
         if len(placed):
             pl, has = place[placed], has_place[placed]
             own = (pl[:, :, None] == roster.e_ctx[pe[placed]][:, None, :]).any(2)
-            unplaced[placed] = (has & ~own).any(1)
+            unplaced[placed] = row_any(has & ~own)
             # ... and for those it is a name and where its owner works ("Haman Sumedang": Haman of
             # Sumedang), when one word of the place says where: not the regency of a regency's own
             # roster, nor "Guru Pendidikan", two words that say little each
             bits = np.where(has, roster.ctx_idf[np.where(has, pl, 0)], 0.0).max(1)
             self.d_placed[placed] = ~unplaced[placed] & (bits >= PLACE_BITS)
-        extra = np.where(unplaced, has_place.sum(1), 0)
+        extra = np.where(unplaced, row_count(has_place), 0)
         self.d.n_a = self.d.n_a + extra
         words = words + extra
         self.d_known = np.where((known >= 1) & (words >= 2), words, 0)

@@ -6,6 +6,7 @@ import numpy as np
 
 from pantau.matching.comparisons.base import Comparison, Level, all_present
 from pantau.matching.comparisons.features import PairFeatures
+from pantau.matching.rows import row_count
 
 
 def _hits(f: PairFeatures) -> np.ndarray:
@@ -34,9 +35,9 @@ TITLE = TitleComparison(
     name="title", subject="Title", role="add",
     present=all_present,
     levels=(
-        Level("two or more titles the employee has", lambda f: _hits(f).sum(1) >= 2, 12.0, code="",
+        Level("two or more titles the employee has", lambda f: row_count(_hits(f)) >= 2, 12.0, code="",
               corroborates=True, feature="title"),
-        Level("a title the employee has", lambda f: _hits(f).sum(1) == 1, 8.0, code="", corroborates=True,
+        Level("a title the employee has", lambda f: row_count(_hits(f)) == 1, 8.0, code="", corroborates=True,
               feature="title"),
         Level("no shared title", None, 0.0, code="none", feature="title"),
     ),
