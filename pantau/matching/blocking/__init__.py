@@ -183,6 +183,10 @@ def actor_side(batch, roster) -> ActorSide:
     tok2id = roster.tok2id
     var = variant_ids(roster)
     side = ActorSide(batch=batch, roster=roster)
+    # as Python lists: reading NumPy arrays element by element is slower than the work here
+    short_pre = roster.tok_short_pre.tolist()
+    h_abbr = [[int(c) for c in row if c >= ABBR_CODE] if has else []
+              for row, has in zip(batch.h_init.tolist(), (batch.h_init >= ABBR_CODE).any(1).tolist())]
     for r in range(batch.n):
         toks = list(dict.fromkeys(batch.d_tokens[r][:PAIR_TOKENS] + batch.h_tokens[r][:PAIR_TOKENS]))
         ids, vids = [], []
@@ -205,11 +209,11 @@ def actor_side(batch, roster) -> ActorSide:
         side.inits.append(inits)
         # a handle's run that cuts a name short ("sir" in tiurmasir), or a short roster token
         # that may ("tan" in fediraliamtan: Tan is a name, and the first letters of Tanuwijaya)
-        abbrs = {int(c) for c in batch.h_init[r] if c >= ABBR_CODE}
+        abbrs = set(h_abbr[r])
         for t in batch.h_tokens[r][:PAIR_TOKENS]:
             i = tok2id.get(t)
-            if i is not None and roster.tok_short_pre[i] >= 0:
-                abbrs.add(int(roster.tok_short_pre[i]))
+            if i is not None and short_pre[i] >= 0:
+                abbrs.add(short_pre[i])
         side.abbrs.append(abbrs)
     return side
 
