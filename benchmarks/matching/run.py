@@ -177,8 +177,8 @@ def learned_model(ds: Dataset, base, index, decisions: int = 0):
 
     from pantau.jobs.match_model import EM_SAMPLE
     from pantau.matching import learn, pair_levels
+    from pantau.matching.actors import prepare_actors
     from pantau.matching.comparisons import PairFeatures
-    from pantau.matching.index import prepare_actors
     from pantau.matching.scoring import score_pairs
     step = max(1, len(ds.actors) // EM_SAMPLE)
     sample = ds.actors[::step][:EM_SAMPLE]

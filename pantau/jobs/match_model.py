@@ -19,8 +19,8 @@ import numpy as np
 
 from pantau.matching import MatchModel, RosterIndex, pair_levels
 from pantau.matching import learn as learn_mod
+from pantau.matching.actors import prepare_actors
 from pantau.matching.comparisons import PairFeatures
-from pantau.matching.index import prepare_actors
 from pantau.matching.scoring import score_pairs
 from storage.queries import actors as actors_q
 from storage.queries import match_weights as weights_q

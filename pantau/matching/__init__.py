@@ -4,9 +4,11 @@ No database, Scrapy or web imports here (a test checks). The one entry point is
 ``match(actors, employees, model)``; ``build_index`` exists so a caller (the match
 job) can cache the roster side between runs.
 
-Pipeline per batch of actors (``model.batch_actors``)::
+The roster side is built once (``index``: the roster as arrays, cached by the match job;
+``blocking`` adds its keys). Pipeline per batch of actors (``model.batch_actors``)::
 
-    prepare_actors  normalise display names, segment handles, digits, words, titles
+    prepare_actors  ``actors``: normalise display names (``display_names``: which words are the
+                    name), segment handles, digits, words, titles
     blocking        keys -> candidate (actor, employee) pairs, NumPy only
     comparisons     PairFeatures (rapidfuzz ``process.cpdist`` over all pairs at once)
                     -> one level per comparison
@@ -24,8 +26,9 @@ import numpy as np
 from pantau.matching import blocking
 from pantau.matching.comparisons import PairFeatures
 from pantau.matching.gcpause import paused
-from pantau.matching.index import (INDEX_FORMAT, RosterIndex, actor_rows, batch_of, before_fork, build_roster,
-                                   prepare_actors, remember_rows)
+from pantau.matching.actors import actor_rows, batch_of, prepare_actors, remember_rows
+from pantau.matching.display_names import before_fork
+from pantau.matching.index import INDEX_FORMAT, RosterIndex, build_roster
 from pantau.matching.model import MatchModel, default_model
 from pantau.matching.normalize import VERSION as NORMALISER_VERSION
 from pantau.matching.normalize import normalise

@@ -106,7 +106,7 @@ class Vocabulary:
                 self.calls.add(w)
         # words of units and service that are no roster word (sleman, dinas) are words of a
         # handle too, dearer than any name: budisantososleman is a name and where its owner
-        # works (``index._handle_without_unit_words``), not sle + man; rodidinasutanto is still
+        # works (``actors._handle_without_unit_words``), not sle + man; rodidinasutanto is still
         # Rodidina Sutanto. Shorter ones (sman, guru, kab) are too often the letters of a name:
         # with sman, ysmanis (a slip of Yusmanis) read as y + sman + is. A part of its own
         # (budi_santoso_guru) needs no word: it is read whole.

@@ -32,9 +32,10 @@ import numpy as np
 
 from pantau.matching import evidence
 from pantau.matching import known as known_mod
+from pantau.matching.actors import ActorBatch
 from pantau.matching.comparisons import PairFeatures
 from pantau.matching.comparisons.known_handle import kinds as known_kinds
-from pantau.matching.index import ActorBatch, RosterIndex
+from pantau.matching.index import RosterIndex
 from storage.records import Feature, MatchCandidate
 
 BAND_STRONG, BAND_POSSIBLE, BAND_NAMESAKE = 0, 1, 2

@@ -6,7 +6,7 @@ key gives it a block only for an employee with one given name, and drops that bl
 answer to the form (Yanto). A display name that names a place beside the call name narrows the
 crowd to the few of one regency or office: a block small enough to score, for employees with
 one given name or several. Only the display name's own
-place (``index._without_unit_words``) keys it: a place in the bio ("Warga Sumedang") is the
+place (``display_names.without_unit_words``) keys it: a place in the bio ("Warga Sumedang") is the
 unit comparison's evidence; as a key it found no account more (java, outer at 10,000 x
 50,000) for 3 and 20 pairs more.
 """

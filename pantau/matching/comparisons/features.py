@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from pantau.matching.actors import ActorBatch
 from pantau.matching.callnames import BLOCKING_FORMS
 from pantau.matching.comparisons.names import initials
-from pantau.matching.index import ABBR_CODE, PLACE_BITS, ActorBatch, RosterIndex
+from pantau.matching.index import ABBR_CODE, PLACE_BITS, RosterIndex
 from pantau.matching.rows import row_any, row_count, row_has, row_sum
 
 INITIAL_BITS = 3.0
@@ -205,7 +206,7 @@ class PairFeatures:
         known = row_count(d_tok >= 0)
         words = row_count(d_tok != -1)
         # one name and a place ("Haman Sumedang") is read as the name only for the employees
-        # whose own unit holds the place (index._without_unit_words); for every other employee
+        # whose own unit holds the place (display_names.without_unit_words); for every other employee
         # the display name is what it says, a name and another word
         place = batch.d_place[pa]
         has_place = place >= 0

@@ -11,8 +11,8 @@ import pytest
 from pantau.jobs import match_model
 from pantau.jobs.match import run_match
 from pantau.matching import build_index, default_model, learn
+from pantau.matching.actors import prepare_actors
 from pantau.matching.comparisons import PairFeatures
-from pantau.matching.index import prepare_actors
 from pantau.matching import blocking
 from pantau.matching.scoring import score_pairs
 from pantau.workspace import open_settings

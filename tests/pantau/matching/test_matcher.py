@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from pantau.matching import blocking, build_index, default_model, match
-from pantau.matching.index import prepare_actors
+from pantau.matching.actors import prepare_actors
 
 from .helpers import actor, emp
 

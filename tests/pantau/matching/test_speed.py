@@ -72,8 +72,8 @@ def test_remembered_rows_and_memoised_names_prepare_actors_as_computed_afresh(mo
     # display names and bios repeat and are prepared once; the EM sample's rows are kept for
     # the match that follows. None of it may change a batch: compared with memos switched off
     from generate import generate
-    from pantau.matching import index as index_mod
-    from pantau.matching.index import prepare_actors
+    from pantau.matching import actors as actors_mod
+    from pantau.matching.actors import prepare_actors
     ds = generate(600, 2500, seed=21)
     assert len({a.display_name for a in ds.actors}) < len(ds.actors)          # there are repeats
     ids = list(range(len(ds.actors)))
@@ -81,7 +81,7 @@ def test_remembered_rows_and_memoised_names_prepare_actors_as_computed_afresh(mo
     prepare_actors(ds.actors[::4], ids[::4], warm, remember=True)
     assert warm.__dict__["_row_memo"]
     memoised = prepare_actors(ds.actors, ids, warm)
-    monkeypatch.setattr(index_mod, "_MEMO_MAX", 0)
+    monkeypatch.setattr(actors_mod, "_MEMO_MAX", 0)
     cold = build_index(ds.employees, default_model())
     fresh = prepare_actors(ds.actors, ids, cold)
     assert not cold.__dict__["_display_memo"] and not cold.__dict__["_row_memo"]
@@ -90,21 +90,21 @@ def test_remembered_rows_and_memoised_names_prepare_actors_as_computed_afresh(mo
 
 def test_padding_rows_in_one_assignment_is_the_row_by_row_padding():
     import numpy as np
-    from pantau.matching.index import _pad
+    from pantau.matching.index import padded
     rng = np.random.default_rng(3)
     rows = [rng.integers(0, 120, size=rng.integers(0, 9)).tolist() for _ in range(500)] + [[]]
     for width, dtype in ((6, np.int32), (3, np.int8), (12, np.int64)):
         want = np.full((len(rows), width), -1, dtype=dtype)
         for i, r in enumerate(rows):
             want[i, :len(r[:width])] = r[:width]
-        got = _pad(rows, width, -1, dtype)
+        got = padded(rows, width, -1, dtype)
         assert got.dtype == want.dtype and np.array_equal(got, want)
-    assert _pad([], 4, -1).shape == (0, 4) and (_pad([[], []], 2, 7) == 7).all()
+    assert padded([], 4, -1).shape == (0, 4) and (padded([[], []], 2, 7) == 7).all()
 
 
 def test_the_cached_index_carries_no_memo_of_a_run():
     import pickle
-    from pantau.matching.index import prepare_actors
+    from pantau.matching.actors import prepare_actors
     from generate import generate
     ds = generate(200, 400, seed=2)
     index = build_index(ds.employees, default_model())

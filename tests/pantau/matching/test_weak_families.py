@@ -427,7 +427,7 @@ TYPO_ROSTER = [
 
 def typo_tokens(handle: str, name: str | None = None) -> tuple[list[str], bool]:
     from pantau.matching import build_index
-    from pantau.matching.index import prepare_actors
+    from pantau.matching.actors import prepare_actors
     b = prepare_actors([actor(handle, name)], [0], build_index(TYPO_ROSTER, default_model()))
     return b.h_tokens[0], bool(b.h_typo[0])
 
@@ -523,7 +523,8 @@ def test_a_place_or_office_after_the_name_is_not_read_as_a_name_token():
 
 
 def _display_read(names: list[str], roster=ROSTER) -> list[list[str]]:
-    from pantau.matching.index import build_roster, prepare_actors
+    from pantau.matching.actors import prepare_actors
+    from pantau.matching.index import build_roster
     index = build_roster(roster)
     return prepare_actors([actor(None, n, key=str(i)) for i, n in enumerate(names)], list(range(len(names))),
                           index).d_tokens
@@ -565,7 +566,8 @@ def test_a_one_name_display_with_a_unit_word_is_no_exact_match_of_a_one_name_emp
 def test_a_handle_that_spells_a_dropped_unit_word_is_not_corrected_into_a_roster_name():
     # the display name spells "sukabumi" too: two typings agree, so the handle's sukabumi is no
     # slip for the roster name Sukabumu, although the display name's reading leaves the word out
-    from pantau.matching.index import build_roster, prepare_actors
+    from pantau.matching.actors import prepare_actors
+    from pantau.matching.index import build_roster
     roster = [emp("198801012010011012", "Budi Santoso Sukabumu", "Dinas Sosial", "Staf"),
               emp("198801012010011013", "Rudi Hartono", "Dinas Pendidikan Kabupaten Sukabumi", "Guru")]
     batch = prepare_actors([actor("budisantososukabumi", "Budi Santoso Sukabumi")], [0], build_roster(roster))
