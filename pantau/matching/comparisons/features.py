@@ -42,9 +42,32 @@ class TokenOverlap:
     call_info: np.ndarray = None
     regional_left: np.ndarray = None    # roster regional parts (Ni, Wayan, br.) nothing covers
     by_init: np.ndarray = None   # P x NT: roster tokens an initial, an abbreviation or a short token stands for
+    full_mask: np.ndarray = None     # P x NT: roster tokens the actor has in full
 
 
-def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.ndarray,
+@dataclass
+class EmployeeTokens:
+    """The employee's name tokens of each pair and what the roster knows of them: gathered once
+    for both the display name's overlap and the handle's (they are the largest gathers here)."""
+
+    tok: np.ndarray          # P x NT token ids, padding < 0
+    valid: np.ndarray        # a token, not padding
+    first: np.ndarray        # its first letter's code (-1: padding)
+    pre: np.ndarray          # its abbreviation code (index.ABBR_CODE + id; -1: padding)
+    is_init: np.ndarray      # an initial on the roster (M. Rizki)
+    idf: np.ndarray          # its bits (0: padding)
+    regional: np.ndarray     # a regional part (Ni, Wayan, br.)
+
+    @classmethod
+    def of(cls, E: np.ndarray, roster: RosterIndex) -> "EmployeeTokens":
+        valid = E >= 0
+        safe = np.where(valid, E, 0)
+        return cls(tok=E, valid=valid, first=np.where(valid, roster.tok_first[safe], -1),
+                   pre=np.where(valid, roster.tok_pre[safe], -1), is_init=valid & (roster.tok_len[safe] == 1),
+                   idf=np.where(valid, roster.tok_idf[safe], 0.0), regional=valid & roster.tok_regional[safe])
+
+
+def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: EmployeeTokens,
                   roster: RosterIndex, short_abbr: bool = False, written: np.ndarray | None = None) -> TokenOverlap:
     """Column by column (a few dozen whole-array operations), never pair by pair.
 
@@ -54,16 +77,12 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
     read as a call name of Kajatun, not as nothing). It counts as an initial, not as an
     abbreviation (``abbr_a``): it is a whole name too, and ``sribudi`` is first Sri Budi's."""
     P, ka = A.shape
+    E, e_valid, e_first, e_pre, e_is_init = e.tok, e.valid, e.first, e.pre, e.is_init
     ke = E.shape[1]
-    e_valid = E >= 0
-    safe = np.where(e_valid, E, 0)
-    e_first = np.where(e_valid, roster.tok_first[safe], -1)
-    e_pre = np.where(e_valid, roster.tok_pre[safe], -1)         # abbreviation codes (index.ABBR_CODE + id)
     # the last name's first letters as the employee's name writes them (``written``, per pair)
     e_raw = np.full_like(e_pre, -1)
     if written is not None and P:
         e_raw[np.arange(P), np.maximum(row_count(e_valid) - 1, 0)] = written
-    e_is_init = e_valid & (roster.tok_len[safe] == 1)
     a_used = [A[:, i] != -1 for i in range(ka)]
     a_cols = [A[:, i] for i in range(ka) if a_used[i].any()]
     e_full = np.zeros((P, ke), bool)
@@ -111,18 +130,18 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, E: np.
                 e_init_cov[:, k] |= (col == e_first[:, k]) & (col > 0) & e_is_init[:, k]
         e_init_cov &= ~e_full
     covered = e_full | e_by_init | e_init_cov
-    idf = np.where(e_valid, roster.tok_idf[safe], 0.0)
-    regional_left = row_count(e_valid & roster.tok_regional[safe] & ~covered)
+    regional_left = row_count(e.regional & ~covered)
     return TokenOverlap(
         n_a=n_a, n_init=n_init, n_e=row_count(e_valid),
         full_a=a_hit, full_e=row_count(e_full), init_a=init_a, covered_e=row_count(covered),
         roster_init=row_count(e_init_cov), abbr_a=abbr_a, regional_left=regional_left, by_init=e_by_init,
+        full_mask=e_full,
         # an initial says about one letter's worth (~3 bits), however rare the token it stands for
-        info=row_sum(idf * e_full) + INITIAL_BITS * (init_a + row_count(e_init_cov)),
+        info=row_sum(e.idf * e_full) + INITIAL_BITS * (init_a + row_count(e_init_cov)),
     )
 
 
-def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, G: np.ndarray, roster: RosterIndex,
+def call_overlap(A_call: np.ndarray, e: EmployeeTokens, G: np.ndarray, roster: RosterIndex,
                  o: TokenOverlap) -> None:
     """Actor tokens that are a call name of a roster given name (Yanto for Heryanto), into ``o``.
 
@@ -132,18 +151,13 @@ def call_overlap(A_call: np.ndarray, A: np.ndarray, E: np.ndarray, G: np.ndarray
     to it), not the given name's: "Yanto" says little even for a rare Supriyanto.
     """
     P, ka = A_call.shape
+    E = e.tok
     ke = E.shape[1]
     o.call_a = np.zeros(P, np.int64)
     o.call_usual = np.zeros(P, np.int64)
     o.call_e = np.zeros((P, ke), bool)
     o.call_info = np.zeros(P, np.float32)
-    e_valid = E >= 0
-    regional = np.where(e_valid, roster.tok_regional[np.where(e_valid, E, 0)], True)
-    matched = np.zeros((P, ke), bool)
-    for j in range(A.shape[1]):
-        if (A[:, j] >= 0).any():
-            matched |= (A[:, j][:, None] == E) & e_valid
-    o.core_full = row_count(matched & ~regional)
+    o.core_full = row_count(o.full_mask & ~e.regional)
     cols = [j for j in range(ka) if (A_call[:, j] >= 0).any()]
     if not cols or not P:
         return
@@ -194,12 +208,13 @@ class PairFeatures:
         self.n = len(pa)
         # each per-pair gather once: they are the largest arrays here
         e_tok, d_tok, h_tok = roster.names.tok[pe], batch.d_tok[pa], batch.h_tok[pa]
-        self.d = token_overlap(d_tok, batch.d_init[pa], batch.d_first[pa], e_tok, roster)
-        self.h = token_overlap(h_tok, batch.h_init[pa], batch.h_first[pa], e_tok, roster, short_abbr=True,
+        e = EmployeeTokens.of(e_tok, roster)
+        self.d = token_overlap(d_tok, batch.d_init[pa], batch.d_first[pa], e, roster)
+        self.h = token_overlap(h_tok, batch.h_init[pa], batch.h_first[pa], e, roster, short_abbr=True,
                                written=roster.e_last_written[pe])
         given = roster.call_given[pe]
-        call_overlap(batch.d_call[pa], d_tok, e_tok, given, roster, self.d)
-        call_overlap(batch.h_call[pa], h_tok, e_tok, given, roster, self.h)
+        call_overlap(batch.d_call[pa], e, given, roster, self.d)
+        call_overlap(batch.h_call[pa], e, given, roster, self.h)
         self.d_present = batch.d_sorted_h[pa] >= 0
         # a display name that reads as a person's name: two or more words, one of them a roster
         # name token ("Herman Sasiwan"); "Hamba Allah" or "Pejuang Rupiah" are not
