@@ -10,8 +10,8 @@ The roster side is built once (``index``: the roster as arrays, cached by the ma
     prepare_actors  ``actors``: normalise display names (``display_names``: which words are the
                     name), segment handles, digits, words, titles
     blocking        keys -> candidate (actor, employee) pairs, NumPy only
-    comparisons     PairFeatures (rapidfuzz ``process.cpdist`` over all pairs at once)
-                    -> one level per comparison
+    comparisons     PairFeatures (rapidfuzz ``process.cpdist`` over all pairs at once; row
+                    reductions over a pair's few columns in ``rows``) -> one level per comparison
     scoring         points -> score, band; threshold and top-k; explanations
 """
 
