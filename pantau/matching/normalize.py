@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-VERSION = "5"
+VERSION = "6"
 
 # Front titles (closed list, compact lower-case form). Ambiguous one-letter ones
 # (h = Haji or an initial, r = Raden or an initial) count as titles only when at
@@ -161,6 +161,9 @@ def fold(s: str) -> str:
             out.append(" ")
             continue
         t = anyascii(ch)
+        cat = unicodedata.category(ch)
+        if cat == "Me" or (not t and cat[0] == "M"):
+            continue                       # a mark on a letter (D҉e҉d҉i҉, E̶k̶o̶): the letter stays whole
         if not t or _EMOJI_NAME.fullmatch(t):
             out.append(" ")
         else:
@@ -452,13 +455,36 @@ INITIALS_TOGETHER = frozenset({"fx", "yb", "mg", "cb", "bj"})
 
 
 #: words of spaced letters, two spaces or more between words (normalised text never has two)
+# letters written as digits ("alay": J0k0 Pr4s3ty0, R1n4): a run of letters with single digits,
+# one of them between two letters, and two or more digits, or one that is no 4 (Rina4ever);
+# never 2 (kata2 is kata-kata). Only in display names: in a handle digits are a birth date's.
+_LEET = str.maketrans("01345679", "oieasgtg")
+_ALNUM_RUN = re.compile(r"[a-z0-9]+", re.I)
+_DIGIT_INSIDE = re.compile(r"[a-z][0-9][a-z]", re.I)
+_DIGITS_TOGETHER = re.compile(r"[0-9]{2}")
+
+
+def _letters_as_digits(m: re.Match) -> str:
+    run = m[0]
+    digits = sum(ch.isdigit() for ch in run)
+    if (not digits or "2" in run or "8" in run or len(run) - digits < 2 or _DIGITS_TOGETHER.search(run)
+            or not _DIGIT_INSIDE.search(run) or (digits == 1 and "4" in run)):
+        return run
+    return run.translate(_LEET)
+
+
+def unleet(text: str) -> str:
+    """``J0k0 Pr4s3ty0`` -> ``Joko Prasetyo``; digits that are no letters stay."""
+    return _ALNUM_RUN.sub(_letters_as_digits, text) if any(ch.isdigit() for ch in text) else text
+
+
 _SPACED_LETTERS = re.compile(r"^\s*[A-Za-z](?: [A-Za-z])*(?:\s{2,}[A-Za-z](?: [A-Za-z])*)+\s*$")
 _LETTER_SPACE = re.compile(r"(?<=[A-Za-z]) (?=[A-Za-z])")
 
 
 def normalise(name: str | None) -> Normalised:
     """Canonical text and titles of a name; ``normalise(normalise(x).text) == normalise(x)``."""
-    s = fold(name or "")
+    s = unleet(fold(name or ""))
     s = s.replace("\u2019", "'").replace("`", "'")
     if _SPACED_LETTERS.match(s):          # "B U D I  S A N T O S O": the letters of words, spaced out
         s = _LETTER_SPACE.sub("", s)

@@ -87,6 +87,16 @@ CASES = [
     ("ʙᴜᴅɪ sᴀɴᴛᴏsᴏ", "budi santoso", []),                 # small caps
     ("Ｂｕｄｉ　Ｓａｎｔｏｓｏ", "budi santoso", []),          # fullwidth
     ("Budi Santoso 🇮🇩", "budi santoso", []),              # a flag is not letters
+    ("D҉e҉d҉i҉ K҉u҉r҉n҉i҉a҉w҉a҉n҉", "dedi kurniawan", []),      # marks on letters (one reads as 1000000)
+    ("E̶k̶o̶ B⃝u⃝d⃝i⃝", "eko budi", []),
+    # letters written as digits ("alay"), only where digits cannot be anything else
+    ("J0k0 Pr4s3ty0 Ut0m0", "joko prasetyo utomo", []),
+    ("R1n4 S4r1", "rina sari", []),
+    ("D3wi Lestari", "dewi lestari", []),
+    ("Rina4ever", "rina ever", []),                      # one 4 between letters is "for"
+    ("Budi Santoso 1985", "budi santoso", []),
+    ("Kata2 Budi", "kata budi", []),                     # 2 repeats a word
+    ("S3t14wan", "s t wan", []),                         # two digits together are a number
     # titles glued to the name or to each other, as clerks type them
     ("DRS.H.BUDI SANTOSO,M.PD", "budi santoso", ["DRS.", "H.", "M.PD"]),
     ("Prof.Dr.Ir.Budi Santoso", "budi santoso", ["Prof.", "Dr.", "Ir."]),
