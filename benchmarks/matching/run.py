@@ -317,10 +317,12 @@ def quality(scale: str, sample_n: int, set_name: str = "current") -> None:
 _AS_GENERATED: dict[str, set] = {}
 
 
-def _found_again(name: str, ds, actors: list, changed: dict, what: str, original=None) -> None:
+def _found_again(name: str, ds, actors: list, changed: dict, what: str, original=None,
+                 forms: dict | None = None) -> None:
     """Match a set whose true accounts were changed (``changed``: actor -> NIP) and print how
     many of them are still found, next to how many of the same accounts are found as the set
-    was generated (``original``, default ``ds``; remembered per set ``name``)."""
+    was generated (``original``, default ``ds``; remembered per set ``name``), and per form
+    when ``forms`` (actor -> how it was changed) is given."""
     model = default_model()
     original = original or ds
     if name not in _AS_GENERATED:
@@ -332,6 +334,15 @@ def _found_again(name: str, ds, actors: list, changed: dict, what: str, original
     was = sum((a, n) in _AS_GENERATED[name] for a, n in changed.items())
     print(f"  {name:8} {len(changed):5} {what}, found {hit:5}: recall {hit / max(len(changed), 1):.3f} "
           f"(as generated: {was / max(len(changed), 1):.3f}); pairs {len(got)}")
+    if forms:
+        per: dict[str, list[int]] = {}
+        for a, n in changed.items():
+            f = per.setdefault(forms[a], [0, 0, 0])
+            f[0] += 1
+            f[1] += (a, n) in found
+            f[2] += (a, n) in _AS_GENERATED[name]
+        print("    " + ", ".join(f"{f!r} {h / k:.2f}/{w / k:.2f}" for f, (k, h, w) in per.items())
+              + "  (recall / as generated)")
 
 
 def respelled(scale: str) -> None:
@@ -438,19 +449,21 @@ def _display_rewritten(scale: str, what: str, forms: tuple[str, ...], rewrite) -
     print(f"{what} display names ({ne:,} x {na:,}): " + ", ".join(repr(f) for f in forms))
     for name in SETS:
         ds = dataset(name, ne, na)
-        actors, changed = list(ds.actors), {}
+        actors, changed, form_of = list(ds.actors), {}, {}
         for k, (a, nip) in enumerate(sorted(ds.truth.items())):
             d = actors[a].display_name
             if d:
-                actors[a] = dataclasses.replace(actors[a], display_name=rewrite(forms[k % len(forms)], d))
+                form_of[a] = forms[k % len(forms)]
+                actors[a] = dataclasses.replace(actors[a], display_name=rewrite(form_of[a], d))
                 changed[a] = nip
-        _found_again(name, ds, actors, changed, what)
+        _found_again(name, ds, actors, changed, what, forms=form_of)
 
 
 #: forms of address and offices people put in front of their name, a separator inside it,
 #: its letters spaced out (normaliser 5); each true account takes one in turn
 WRITTEN = ("Kyai {}", "Pak Camat {}", "Romo {}", "Bude {}", "Ners {}", "Pak RT {}", "TGH. {}", "Kades {}",
-           "{split}", "{spaced}")
+           "{split}", "{spaced}", "{marked}", "{alay}")
+_ALAY = str.maketrans("aeioAEIO", "4310431" + "0")
 
 
 def _written(form: str, display: str) -> str:
@@ -459,6 +472,10 @@ def _written(form: str, display: str) -> str:
         return f"{words[0]} - {' '.join(words[1:])}" if len(words) > 1 else display
     if form == "{spaced}":        # B U D I  S A N T O S O
         return "  ".join(" ".join(w) for w in words)
+    if form == "{marked}":        # D҉e҉d҉i҉ S҉a҉n҉t҉o҉s҉o҉
+        return "".join(ch + "\u0489" if ch.isalpha() else ch for ch in display)
+    if form == "{alay}":          # B4mb4ng Pr4s3ty0: every a, e, i, o a digit
+        return display.translate(_ALAY)
     return form.format(display)
 
 

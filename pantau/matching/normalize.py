@@ -457,25 +457,31 @@ INITIALS_TOGETHER = frozenset({"fx", "yb", "mg", "cb", "bj"})
 #: words of spaced letters, two spaces or more between words (normalised text never has two)
 # letters written as digits ("alay": J0k0 Pr4s3ty0, R1n4): a run of letters with single digits,
 # one of them between two letters, and two or more digits, or one that is no 4 (Rina4ever);
-# never 2 (kata2 is kata-kata). Only in display names: in a handle digits are a birth date's.
+# never 2 (kata2 is kata-kata) or 8. Once one run of a name is so written, a digit at either
+# end of another is a letter too (Bud1 S4nt0s0). Only in names: in a handle digits are a
+# birth date's evidence.
 _LEET = str.maketrans("01345679", "oieasgtg")
 _ALNUM_RUN = re.compile(r"[a-z0-9]+", re.I)
 _DIGIT_INSIDE = re.compile(r"[a-z][0-9][a-z]", re.I)
-_DIGITS_TOGETHER = re.compile(r"[0-9]{2}")
+_NOT_LEET = re.compile(r"[0-9]{2}|[28]")
 
 
-def _letters_as_digits(m: re.Match) -> str:
-    run = m[0]
+def _leet_shaped(run: str, strict: bool) -> bool:
     digits = sum(ch.isdigit() for ch in run)
-    if (not digits or "2" in run or "8" in run or len(run) - digits < 2 or _DIGITS_TOGETHER.search(run)
-            or not _DIGIT_INSIDE.search(run) or (digits == 1 and "4" in run)):
-        return run
-    return run.translate(_LEET)
+    if not digits or len(run) - digits < 2 or _NOT_LEET.search(run):
+        return False
+    return not strict or (_DIGIT_INSIDE.search(run) is not None and (digits > 1 or "4" not in run))
 
 
 def unleet(text: str) -> str:
-    """``J0k0 Pr4s3ty0`` -> ``Joko Prasetyo``; digits that are no letters stay."""
-    return _ALNUM_RUN.sub(_letters_as_digits, text) if any(ch.isdigit() for ch in text) else text
+    """``J0k0 Pr4s3ty0`` -> ``Joko Prasetyo``, ``Bud1 S4nt0s0`` -> ``Budi Santoso``; digits that
+    are no letters stay (``Budi 1985``, ``Rina4ever``, ``kata2``)."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    runs = _ALNUM_RUN.findall(text)
+    if not any(_leet_shaped(r, strict=True) for r in runs):
+        return text
+    return _ALNUM_RUN.sub(lambda m: m[0].translate(_LEET) if _leet_shaped(m[0], strict=False) else m[0], text)
 
 
 _SPACED_LETTERS = re.compile(r"^\s*[A-Za-z](?: [A-Za-z])*(?:\s{2,}[A-Za-z](?: [A-Za-z])*)+\s*$")

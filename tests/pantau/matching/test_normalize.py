@@ -93,6 +93,10 @@ CASES = [
     ("J0k0 Pr4s3ty0 Ut0m0", "joko prasetyo utomo", []),
     ("R1n4 S4r1", "rina sari", []),
     ("D3wi Lestari", "dewi lestari", []),
+    ("Bud1 S4nt0s0", "budi santoso", []),                # once one word is so written, its neighbours' too
+    ("4gus S4l1m", "agus salim", []),
+    ("Bud1 Santoso", "bud santoso", []),                 # alone, a digit at the end of a word is noise
+    ("R1n4 1985", "rina", []),
     ("Rina4ever", "rina ever", []),                      # one 4 between letters is "for"
     ("Budi Santoso 1985", "budi santoso", []),
     ("Kata2 Budi", "kata budi", []),                     # 2 repeats a word
