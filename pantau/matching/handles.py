@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from pantau.matching import typos
-from pantau.matching.normalize import (FAMILIES, FRONT_TITLES, REGIONAL_SHORT, canon_token, fold, has_variant,
-                                       spell, variant_key, written_forms)
+from pantau.matching.normalize import (BACK_NEEDS_DOT, BACK_TITLES, FAMILIES, FRONT_TITLES, REGIONAL_SHORT,
+                                       canon_token, fold, has_variant, spell, variant_key, written_forms)
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
 _DOMAIN_SUFFIXES = (".bsky.social",)
@@ -37,6 +37,12 @@ AFFIX_WORDS = {w for w in FRONT_TITLES if len(w) >= 2 and w not in {"ray", "ny",
     "vlog", "vlogs", "yt", "ig", "tiktok", "fb", "asli", "resmi", "akun", "new", "baru", "id", "indo", "ind",
     "gallery", "shop", "story", "daily", "real", "personal", "pribadi", "ku", "nya",
     "asn", "pns", "cpns", "pppk",       # budisantoso_asn: what its owner is, not a name
+    # what Indonesian accounts add to a name: praise (budi_ganteng, ayu_cans), "just" (rina_aja),
+    # a family or a hobby (teguh.family, andi.gaming), a parent (mama_sri). Not a shop's words
+    # (rahayu_olshop, _store: a shop, not its owner) nor a fan's (rina_fans, _lovers)
+    "aja", "doang", "banget", "bgt", "gans", "ganteng", "cantik", "cans", "manis", "kece", "keren",
+    "fam", "family", "love", "mom", "mama", "mami", "papa", "papi", "ayah", "art", "arts", "photo", "foto",
+    "music", "musik", "gaming", "gamer",
 }
 AFFIXES = {t for w in AFFIX_WORDS for t in canon_token(w) if len(t) >= 2}
 ABBR_LEN = 3      # a name cut short in a handle keeps this many letters (``tiurmasir``: Siregar)
@@ -56,6 +62,7 @@ class HandleInfo:
     unknown: list[str] = field(default_factory=list)    # letter runs no vocabulary word explains
     affixes: list[str] = field(default_factory=list)    # words around the name (pak_, _official) dropped
     typos: int = 0                                        # letter runs read as a roster token one edit away
+    titles: list[str] = field(default_factory=list)     # degrees written as parts (budi_spd, rina.amdkeb)
 
     @property
     def initials(self) -> list[str]:
@@ -252,6 +259,16 @@ def _other_spelling_of_words(run: str, vocab: Vocabulary) -> bool:
     return any(has_variant(t) for t in toks) and all(variant_key(t) in vocab.variant_keys for t in toks)
 
 
+def _is_degree(chunk: str, chunks: list[str], vocab: Vocabulary) -> bool:
+    """A part of a handle that is a degree (``budisantoso_spd``, ``rina.amdkeb``, ``teguh_skom``),
+    as teachers, nurses and clerks write theirs: a title, not three initials or unknown letters.
+    Not one that is also a name or a short word (S.T., M.A.: ``budi_st`` may be initials),
+    nor the handle's only name."""
+    if chunk not in BACK_TITLES or chunk in BACK_NEEDS_DOT or chunk in vocab.counts:
+        return False
+    return any(c != chunk and not c.isdigit() and c not in BACK_TITLES for c in chunks)
+
+
 def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             fix: Callable[[str], tuple[str, ...]] | None = None, shown: str = "") -> HandleInfo:
     """Name tokens, digits and the space-free form of a handle.
@@ -269,9 +286,13 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
     low = h.lower()
     info = HandleInfo()
     letters = []
-    for chunk in _CHUNK.findall(low):
+    chunks = _CHUNK.findall(low)
+    for chunk in chunks:
         if chunk.isdigit():
             info.digits.append(chunk)
+            continue
+        if _is_degree(chunk, chunks, vocab):
+            info.titles.append(chunk)
             continue
         letters.append(chunk)
         if len(chunk) == 1:
@@ -350,9 +371,10 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             elif len(u) >= 2:
                 info.tokens.extend(canon_token(u))
     info.tokens = list(dict.fromkeys(info.tokens))      # "ngatijo_ngatijo" says one name once
-    names = [t for t in info.tokens if t not in AFFIXES]
+    # an account word the roster has as a name (a Keren, a Manis) stays a name
+    names = [t for t in info.tokens if t not in AFFIXES or t in vocab.counts]
     if names and any(len(t) > 1 for t in names) and len(names) < len(info.tokens):
-        info.affixes = [t for t in info.tokens if t in AFFIXES]
+        info.affixes = [t for t in info.tokens if t in AFFIXES and t not in vocab.counts]
         info.tokens = names
         info.unknown = [u for u in info.unknown if u not in AFFIXES]
     info.compact = "".join(spell(c) for c in letters)

@@ -74,7 +74,7 @@ BACK_TITLES = {
     "apt", "lc", "amapd", "amakep",
 }
 # Back titles that are also plausible name tokens: removed only after a comma or when written with a dot.
-_BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars", "lc"}
+BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars", "lc"}
 
 # Abbreviations and variant families -> one canonical spelling. Keys are in the
 # form the spelling rules produce (so 'mochammad' arrives as 'mohamad').
@@ -406,7 +406,7 @@ def is_back_title(raw: str) -> bool:
     c = _compact_title(raw)
     if not c or c not in BACK_TITLES:
         return False
-    if c in _BACK_NEEDS_DOT:
+    if c in BACK_NEEDS_DOT:
         return "." in raw
     return True
 

@@ -1,4 +1,4 @@
-"""Academic and religious titles in the display name or bio that the employee also has."""
+"""Academic and religious titles in the display name, bio or handle (budi_spd) that the employee also has."""
 
 from __future__ import annotations
 

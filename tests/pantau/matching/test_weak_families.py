@@ -206,10 +206,37 @@ def test_words_around_the_name_in_a_handle_are_dropped():
     # account words without a vowel are words too, not initials t + v
     for h in ("sisdirno_tv", "sisdirno.yt", "sisdirnofb", "mrsisdirno", "drs_sisdirno"):
         info = analyse(h, v, "x")
-        assert info.tokens == ["sisdirno"] and info.affixes, (h, info.tokens)
+        assert info.tokens == ["sisdirno"] and (info.affixes or info.titles == ["drs"]), (h, info.tokens)
     assert analyse("budisantoso.pn", v, "x").tokens == ["budi", "santoso", "p", "n"]   # initials still
     c = best(actor("official.agussalim", None))
+    # what Indonesian accounts add: praise, "just", a shop, a family, a hobby, a parent
+    for h in ("budisantoso_aja", "budisantoso.ganteng", "budisantoso_cans", "budisantoso_family",
+              "mama_budisantoso", "budisantosogaming", "budi.santoso.kece"):
+        info = analyse(h, v, "x")
+        assert info.tokens == ["budi", "santoso"] and info.affixes, (h, info.tokens)
+    assert analyse("budisantoso_olshop", v, "x").tokens != ["budi", "santoso"]     # a shop, not its owner
+    # ... unless the roster has the word as a name
+    named = Vocabulary({"budi": 10, "santoso": 5, "manis": 1})
+    assert analyse("manis_santoso", named, "x").tokens == ["manis", "santoso"]
+    assert analyse("manis_santoso", v, "x").tokens == ["santoso"]
     assert c is not None and c.nip == "199001012015011008"
+
+
+def test_a_degree_in_a_handle_is_a_title_not_initials():
+    v = Vocabulary({"budi": 10, "santoso": 5, "wirawan": 1})
+    for h, titles in (("budisantoso_spd", ["spd"]), ("budi.santoso.amdkeb", ["amdkeb"]),
+                      ("budisantoso_spd_mpd", ["spd", "mpd"]), ("skm.budisantoso", ["skm"])):
+        info = analyse(h, v, "x")
+        assert info.tokens == ["budi", "santoso"] and info.titles == titles, (h, info)
+    assert analyse("budisantoso_st", v, "x").titles == []       # S.T. or the initials S. T.
+    assert analyse("spd", v, "x").titles == []                  # the only word of a handle is its name
+    assert analyse("budi_se", Vocabulary({"budi": 3, "se": 1}), "x").titles == []   # a roster name
+    # ... and it counts as the title the employee has
+    c = best(actor("wirawan_spd", None), threshold=0)
+    assert c.nip == "197707072005012003"
+    assert any(f.code == "title" and f.params["titles"] == ["spd"] for f in c.features)
+    plain = best(actor("wirawan", None), threshold=0)
+    assert c.score > plain.score
 
 
 def test_a_typo_in_the_handle_is_read_as_the_roster_token():
