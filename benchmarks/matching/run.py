@@ -460,10 +460,11 @@ def _display_rewritten(scale: str, what: str, forms: tuple[str, ...], rewrite) -
 
 
 #: forms of address and offices people put in front of their name, a separator inside it,
-#: its letters spaced out (normaliser 5); each true account takes one in turn
-WRITTEN = ("Kyai {}", "Pak Camat {}", "Romo {}", "Bude {}", "Ners {}", "Pak RT {}", "TGH. {}", "Kades {}",
-           "{split}", "{spaced}", "{marked}", "{alay}")
-_ALAY = str.maketrans("aeioAEIO", "4310431" + "0")
+#: its letters spaced out (normaliser 5), marks drawn on its letters or vowels written as
+#: digits (normaliser 6); each true account takes one in turn
+WRITTEN = ("Kyai {}", "Pak Camat {}", "Romo {}", "Bude {}", "Ners {}", "Pak RT {}", "TGH. {}", "Kades {}", "Mamah {}",
+           "Dek {}", "{split}", "{spaced}", "{marked}", "{alay}")
+_ALAY = str.maketrans("aeioAEIO", "43104310")
 
 
 def _written(form: str, display: str) -> str:

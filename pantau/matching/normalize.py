@@ -51,6 +51,10 @@ FRONT_TITLES = {
     "ners", "buya", "kyai", "kiai", "kiyai", "tgh", "syekh", "syeikh", "syaikh", "romo", "pastor", "pendeta",
     "pakde", "pakdhe", "bude", "budhe", "paklik", "paklek", "bulik", "bulek", "opung", "ompung", "emak", "teteh",
     "akang", "mba", "encik",
+    # ... and more of them (normaliser 6): parents and elders as families call them, younger
+    # ones, Betawi and Sundanese forms; not Cici or Amang, which are names too
+    "mamah", "papah", "ambu", "mak", "wak", "uwak", "mpok", "nyai", "engkong", "euceu", "kakak", "dek",
+    "adek", "adik",
     # offices people are addressed by, in front (Pak Camat H. Budi, Kades Bu Sri); after the name
     # they are service words (``index.SERVICE_WORDS``)
     "camat", "lurah", "kades", "sekdes", "kadus", "kepsek",

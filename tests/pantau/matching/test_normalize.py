@@ -125,6 +125,10 @@ CASES = [
     ("AA Gd Rai", "anak agung gede rai", []),
     ("Nj. Siti Aminah", "siti aminah", ["Nj."]),          # Njonja, the old spelling of Ny.
     ("Pak Harto", "harto", ["Pak"]),
+    ("Mamah Rina Marlina", "rina marlina", ["Mamah"]),
+    ("Dek Rina Wati", "rina wati", ["Dek"]),
+    ("Wak Agus Salim", "agus salim", ["Wak"]),
+    ("Cici Lestari", "cici lestari", []),              # Cici is a name too
     ("Bunda Rara", "rara", ["Bunda"]),
     ("", "", []),
 ]
