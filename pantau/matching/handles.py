@@ -287,7 +287,8 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
     info = HandleInfo()
     letters = []
     chunks = _CHUNK.findall(low)
-    for chunk in chunks:
+    last = max((i for i, c in enumerate(chunks) if not c.isdigit()), default=-1)
+    for ci, chunk in enumerate(chunks):
         if chunk.isdigit():
             info.digits.append(chunk)
             continue
@@ -366,6 +367,12 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                 continue
             if u in AFFIXES:                      # "rusdi_tv", "budi.yt": an account word, not t + v
                 info.tokens.append(u)
+            elif (3 <= len(u) <= 4 and not _VOWELS.intersection(u) and ci == last and chunk.endswith(u)
+                  and any(len(t) > 1 for t in info.tokens)):
+                # the last word of three or four consonants after a name: a Batak marga written
+                # short (ahmadfauzihsb, rinasari_nst: Hasibuan, Nasution) says its first letter,
+                # as Hsb does in a display name (``display_names.consonant_initial``)
+                info.tokens.append(u[0])
             elif len(u) <= 3 and not _VOWELS.intersection(u):
                 info.tokens.extend(u)             # "heryanto.pn": initials, not a word
             elif len(u) >= 2:

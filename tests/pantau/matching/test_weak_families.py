@@ -222,6 +222,16 @@ def test_words_around_the_name_in_a_handle_are_dropped():
     assert c is not None and c.nip == "199001012015011008"
 
 
+def test_a_marga_written_short_at_the_end_of_a_handle_is_its_initial():
+    v = Vocabulary({"ahmad": 10, "fauzi": 5, "hasibuan": 2})
+    for h, initial in (("ahmadfauzihsb", "h"), ("ahmad_fauzi_hsb", "h"), ("ahmad.fauzi.hsb", "h"),
+                       ("ahmadfauzi_srgt", "s")):
+        assert analyse(h, v, "x").tokens == ["ahmad", "fauzi", initial], h
+    assert analyse("ahmadfauzi.pn", v, "x").tokens == ["ahmad", "fauzi", "p", "n"]    # two letters: initials
+    assert analyse("hsb", v, "x").tokens == ["h", "s", "b"]                           # no name before it
+    assert analyse("hsb_ahmadfauzi", v, "x").tokens == ["h", "s", "b", "ahmad", "fauzi"]   # not the last word
+
+
 def test_a_degree_in_a_handle_is_a_title_not_initials():
     v = Vocabulary({"budi": 10, "santoso": 5, "wirawan": 1})
     for h, titles in (("budisantoso_spd", ["spd"]), ("budi.santoso.amdkeb", ["amdkeb"]),
