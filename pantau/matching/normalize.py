@@ -76,9 +76,15 @@ BACK_TITLES = {
     "spp", "spjp", "span", "spthtkl", "spkj", "spot", "spu", "spmk", "sppk", "spkfr", "mkm",
     "mmr", "mmkes", "mtp", "ssy", "sos", "ners", "bsc", "ba", "llm", "mbiomed", "mpdkons",
     "apt", "lc", "amapd", "amakep",
+    # more degrees as SIASN rosters write them (normaliser 6): applied bachelors (S.Tr.Kes), health,
+    # theology, arts, and masters' (M.Psi., M.I.Kom., M.Eng.)
+    "strkes", "strip", "strsos", "strt", "strak", "strkom", "strgz", "strpar", "strpi", "skes", "skg",
+    "sth", "mth", "sds", "ssn", "mpsi", "mikom", "macc", "mesy", "magr", "msos", "meng", "amdpk",
+    "amdkl", "amdpar",
 }
 # Back titles that are also plausible name tokens: removed only after a comma or when written with a dot.
-BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars", "lc"}
+BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars", "lc",
+                  "meng"}
 
 # Abbreviations and variant families -> one canonical spelling. Keys are in the
 # form the spelling rules produce (so 'mochammad' arrives as 'mohamad').
@@ -134,6 +140,7 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _NOT_ALPHA = re.compile(r"[^a-z]")
 BACK_SEP = re.compile(r"[,;]")      # back titles follow a comma or a semicolon
 _WORD_SEP = re.compile(r"[\s/]+")
+_INITIAL_DOT = re.compile(r"[A-Za-z]{1,3}\.(?:[A-Za-z]{1,3}\.)*")     # S., A.Md., S.Tr.
 _GLUED_TITLE = re.compile(r"^([a-z]{1,7})\.(\S{2,})$", re.I)   # DRS.H.BUDI, Ir.Budi, dr.Budi
 _PIECES = re.compile(r"[a-z]+|[0-9]+")
 
@@ -535,8 +542,16 @@ def normalise(name: str | None) -> Normalised:
         words[0:1] = ["siti", m[2]]
     trailing: list[str] = []
     # trailing back titles written without a comma: "Budi Santoso S.Pd M.Si", "BUDI SANTOSO SPD"
-    while len(words) > 1 and (is_back_title(words[-1]) or _glued_back_titles(words[-1])):
-        trailing.insert(0, words.pop())
+    # ... and written apart after a dot ("Budi Santoso S. Pd", "S. Kep", "A.Md. Kep"), when two words
+    # stay before it: "Budi S. Pd" may be an initial and a name
+    while True:
+        if len(words) > 1 and (is_back_title(words[-1]) or _glued_back_titles(words[-1])):
+            trailing.insert(0, words.pop())
+        elif (len(words) > 3 and _INITIAL_DOT.fullmatch(words[-2])
+              and is_back_title(words[-2] + words[-1]) and not is_back_title(words[-1])):
+            trailing.insert(0, words.pop(-2) + " " + words.pop())
+        else:
+            break
     # digits in a name are noise (they are evidence in handles)
     pieces = [p for w in words for p in _PIECES.findall(w.lower().replace("'", "")) if not p.isdigit()]
     tokens = [t for p in _regional_after(_regional_lead(pieces)) for t in canon_token(p)]

@@ -107,6 +107,11 @@ CASES = [
     ("Ir.Budi", "budi", ["Ir."]),
     ("Budi Santoso ST.MT", "budi santoso", ["ST.MT"]),
     ("Budi Santoso S.Pd.M.Pd", "budi santoso", ["S.Pd.M.Pd"]),
+    ("Budi Santoso S. Pd", "budi santoso", ["S. Pd"]),          # a degree written apart after its dot
+    ("Budi Santoso A.Md. Kep", "budi santoso", ["A.Md. Kep"]),
+    ("Budi S. Pd", "budi s pd", []),                             # ... not with one word before it
+    ("Budi Santoso, S.Tr.Kes", "budi santoso", ["S.Tr.Kes"]),
+    ("Tan Kim Meng", "tan kim meng", []),                        # M.Eng. needs its dot: Meng is a name
     ("St.Aminah Lubis", "siti aminah lubis", []),
     ("Sri.Wahyuni", "sri wahyuni", []),
     ("Hj. St. Aminah", "siti aminah", ["Hj."]),          # Siti after a front title too
