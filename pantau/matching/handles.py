@@ -10,6 +10,7 @@ initial; the digits are returned for the birth-date check in scoring.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -37,14 +38,17 @@ AFFIX_WORDS = {w for w in FRONT_TITLES if len(w) >= 2 and w not in {"ray", "ny",
     "vlog", "vlogs", "yt", "ig", "tiktok", "fb", "asli", "resmi", "akun", "new", "baru", "id", "indo", "ind",
     "gallery", "shop", "story", "daily", "real", "personal", "pribadi", "ku", "nya",
     "asn", "pns", "cpns", "pppk",       # budisantoso_asn: what its owner is, not a name
-    # what Indonesian accounts add to a name: praise (budi_ganteng, ayu_cans), "just" (rina_aja),
-    # a family or a hobby (teguh.family, andi.gaming), a parent (mama_sri). Not a shop's words
-    # (rahayu_olshop, _store: a shop, not its owner) nor a fan's (rina_fans, _lovers)
-    "aja", "doang", "banget", "bgt", "gans", "ganteng", "cantik", "cans", "manis", "kece", "keren",
-    "fam", "family", "love", "mom", "mama", "mami", "papa", "papi", "ayah", "art", "arts", "photo", "foto",
-    "music", "musik", "gaming", "gamer",
 }
 AFFIXES = {t for w in AFFIX_WORDS for t in canon_token(w) if len(t) >= 2}
+# ... and in a handle only, what Indonesian accounts add to a name: praise (budi_ganteng, ayu_cans),
+# "just" (rina_aja), a family or a hobby (teguh.family, andi.gaming). In a display name "Sri Manis"
+# and "Yuli Keren" are names; in a handle such a word is a name where the roster has it as one.
+# Not a shop's words (rahayu_olshop, _store: a shop, not its owner) nor a fan's (rina_fans, _lovers).
+HANDLE_WORDS = {t for w in (
+    "aja", "doang", "banget", "bgt", "gans", "ganteng", "cantik", "cans", "manis", "kece", "keren",
+    "fam", "family", "love", "mom", "art", "arts", "photo", "foto", "music", "musik", "gaming", "gamer",
+) for t in canon_token(w)} - AFFIXES
+HANDLE_AFFIXES = AFFIXES | HANDLE_WORDS
 ABBR_LEN = 3      # a name cut short in a handle keeps this many letters (``tiurmasir``: Siregar)
 
 
@@ -120,8 +124,11 @@ class Vocabulary:
         self.context = {w for w in context if len(w) >= 5 and w not in self.cost}
         for w in self.context:
             self.cost[w] = logt + 3.0
-        for w in AFFIXES:                  # a long affix inside a run-together handle (budiofficial)
-            if len(w) >= 4 and w not in self.cost:
+        # a long affix inside a run-together handle (budiofficial), unless it begins a roster word:
+        # cantikputri is a slip of Cantika Putri, not cantik + putri
+        begins = sorted(counts)
+        for w in HANDLE_AFFIXES:
+            if len(w) >= 4 and w not in self.cost and not _begins_a_word(w, begins):
                 self.cost[w] = logt + 3.0
         self.initial_cost = logt + 2.0     # about as costly as a word seen once
         # the cheapest word of each length: a typo reading that cannot beat the plain one is not looked up
@@ -259,6 +266,18 @@ def _other_spelling_of_words(run: str, vocab: Vocabulary) -> bool:
     return any(has_variant(t) for t in toks) and all(variant_key(t) in vocab.variant_keys for t in toks)
 
 
+def _account_word(t: str, vocab: Vocabulary) -> bool:
+    """A word around the name, not of it; a handle-only one the roster has as a name (a Keren,
+    a Manis) is a name."""
+    return t in AFFIXES or (t in HANDLE_WORDS and t not in vocab.counts)
+
+
+def _begins_a_word(w: str, words: list[str]) -> bool:
+    """``w`` begins some word of ``words`` (sorted) other than itself."""
+    i = bisect.bisect_right(words, w)
+    return i < len(words) and words[i].startswith(w)
+
+
 def _is_degree(chunk: str, chunks: list[str], vocab: Vocabulary) -> bool:
     """A part of a handle that is a degree (``budisantoso_spd``, ``rina.amdkeb``, ``teguh_skom``),
     as teachers, nurses and clerks write theirs: a title, not three initials or unknown letters.
@@ -365,7 +384,7 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                 info.tokens.append(cs[0])
                 info.typos += 1
                 continue
-            if u in AFFIXES:                      # "rusdi_tv", "budi.yt": an account word, not t + v
+            if u in HANDLE_AFFIXES:               # "rusdi_tv", "budi.yt": an account word, not t + v
                 info.tokens.append(u)
             elif (3 <= len(u) <= 4 and not _VOWELS.intersection(u) and ci == last and chunk.endswith(u)
                   and any(len(t) > 1 for t in info.tokens)):
@@ -378,11 +397,10 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             elif len(u) >= 2:
                 info.tokens.extend(canon_token(u))
     info.tokens = list(dict.fromkeys(info.tokens))      # "ngatijo_ngatijo" says one name once
-    # an account word the roster has as a name (a Keren, a Manis) stays a name
-    names = [t for t in info.tokens if t not in AFFIXES or t in vocab.counts]
+    names = [t for t in info.tokens if not _account_word(t, vocab)]
     if names and any(len(t) > 1 for t in names) and len(names) < len(info.tokens):
-        info.affixes = [t for t in info.tokens if t in AFFIXES and t not in vocab.counts]
+        info.affixes = [t for t in info.tokens if _account_word(t, vocab)]
         info.tokens = names
-        info.unknown = [u for u in info.unknown if u not in AFFIXES]
+        info.unknown = [u for u in info.unknown if not _account_word(u, vocab)]
     info.compact = "".join(spell(c) for c in letters)
     return info

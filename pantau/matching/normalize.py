@@ -469,17 +469,25 @@ INITIALS_TOGETHER = frozenset({"fx", "yb", "mg", "cb", "bj"})
 # letters written as digits ("alay": J0k0 Pr4s3ty0, R1n4): a run of letters with single digits,
 # one of them between two letters, and two or more digits, or one that is no 4 (Rina4ever);
 # never 2 (kata2 is kata-kata) or 8. Once one run of a name is so written, a digit at either
-# end of another is a letter too (Bud1 S4nt0s0). Only in names: in a handle digits are a
-# birth date's evidence.
+# end of another is a letter too (Bud1 S4nt0s0). A digit after capitals (SDN1Sleman, SMPN3) or
+# before a capital (Rina3Sari, Budi1Santoso) is a number or a separator between words. Only in
+# names: in a handle digits are a birth date's evidence.
 _LEET = str.maketrans("01345679", "oieasgtg")
 _ALNUM_RUN = re.compile(r"[a-z0-9]+", re.I)
 _DIGIT_INSIDE = re.compile(r"[a-z][0-9][a-z]", re.I)
 _NOT_LEET = re.compile(r"[0-9]{2}|[28]")
+_DIGIT_AT_WORDS = re.compile(r"[A-Z]{2}[0-9]|[0-9][A-Z]")
+_DIGIT_AFTER_CAPITALS = re.compile(r"[A-Z]{2}[0-9]")
 
 
 def _leet_shaped(run: str, strict: bool) -> bool:
     digits = sum(ch.isdigit() for ch in run)
     if not digits or len(run) - digits < 2 or _NOT_LEET.search(run):
+        return False
+    if run.isupper():       # in capitals every digit stands before one: one after two is a code (SDN1SLEMAN)
+        if digits == 1 and _DIGIT_AFTER_CAPITALS.search(run):
+            return False
+    elif _DIGIT_AT_WORDS.search(run):
         return False
     return not strict or (_DIGIT_INSIDE.search(run) is not None and (digits > 1 or "4" not in run))
 

@@ -4,7 +4,8 @@ NumPy reduces along a short last axis with a generic inner loop: ``X.any(1)`` on
 boolean matrix takes 5-8 times as long as OR-ing its six columns, and such reductions were
 most of the comparison time of a city run. Column by column gives the same result bit for
 bit: integer and boolean sums are exact, and a float row shorter than eight is summed in
-column order by NumPy too (longer rows are left to NumPy, which sums them pairwise).
+column order by NumPy too (longer rows, and float16 which NumPy sums in float32, are left to
+NumPy).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ def row_count(x: np.ndarray) -> np.ndarray:
 
 def row_sum(x: np.ndarray) -> np.ndarray:
     """``x.sum(1)``, with its dtype."""
-    if x.dtype.kind in "fc" and x.shape[1] >= _NUMPY_SEQUENTIAL or x.shape[1] == 0:
-        return x.sum(1)
+    if x.dtype.kind in "fc" and (x.shape[1] >= _NUMPY_SEQUENTIAL or x.dtype.itemsize < 4) or x.shape[1] == 0:
+        return x.sum(1)         # (NumPy sums float16 in float32)
     out = np.zeros(x.shape[0], x[:1].sum(1).dtype)      # from zero, as NumPy: -0.0 sums to 0.0
     for k in range(x.shape[1]):
         out += x[:, k]

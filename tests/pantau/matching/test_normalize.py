@@ -97,6 +97,10 @@ CASES = [
     ("4gus S4l1m", "agus salim", []),
     ("Bud1 Santoso", "bud santoso", []),                 # alone, a digit at the end of a word is noise
     ("R1n4 1985", "rina", []),
+    ("Rina Sari SDN1Sleman", "rina sari sdn sleman", []),    # a school's number, not a letter
+    ("RINA SARI SDN1SLEMAN", "rina sari sdn sleman", []),
+    ("Rina3Sari", "rina sari", []),                          # a digit before a capital parts words
+    ("R1NA S4R1", "rina sari", []),
     ("Rina4ever", "rina ever", []),                      # one 4 between letters is "for"
     ("Budi Santoso 1985", "budi santoso", []),
     ("Kata2 Budi", "kata budi", []),                     # 2 repeats a word

@@ -209,6 +209,7 @@ def test_words_around_the_name_in_a_handle_are_dropped():
         assert info.tokens == ["sisdirno"] and (info.affixes or info.titles == ["drs"]), (h, info.tokens)
     assert analyse("budisantoso.pn", v, "x").tokens == ["budi", "santoso", "p", "n"]   # initials still
     c = best(actor("official.agussalim", None))
+    assert c is not None and c.nip == "199001012015011008"
     # what Indonesian accounts add: praise, "just", a shop, a family, a hobby, a parent
     for h in ("budisantoso_aja", "budisantoso.ganteng", "budisantoso_cans", "budisantoso_family",
               "mama_budisantoso", "budisantosogaming", "budi.santoso.kece"):
@@ -219,7 +220,23 @@ def test_words_around_the_name_in_a_handle_are_dropped():
     named = Vocabulary({"budi": 10, "santoso": 5, "manis": 1})
     assert analyse("manis_santoso", named, "x").tokens == ["manis", "santoso"]
     assert analyse("manis_santoso", v, "x").tokens == ["santoso"]
-    assert c is not None and c.nip == "199001012015011008"
+    # ... which holds for those words only: a roster with a Mas in a name (Siti Mas Ayu) still reads
+    # mas in front of a handle as the form of address
+    assert analyse("masbudisantoso", Vocabulary({"budi": 10, "santoso": 5, "mas": 1}), "x").tokens == [
+        "budi", "santoso"]
+    # ... and a word that begins a roster name is no word inside a run-together handle: a slip
+    # of Cantika Putri is not "cantik" + putri
+    slip = Vocabulary({"cantika": 2, "putri": 9, "budi": 5})
+    assert "cantik" not in slip.cost and "cantik" in Vocabulary({"putri": 9}).cost
+    c = best_of(actor("cantikputri", None), ROSTER + [emp("199201012019032011", "Cantika Putri")], threshold=0)
+    assert c is not None and c.nip == "199201012019032011"
+
+
+def test_handle_only_account_words_stay_names_in_a_display_name():
+    roster = ROSTER + [emp("199201012019032009", "Sri Manis"), emp("199201012019032010", "Yuli Keren")]
+    for display, nip in (("Sri Manis", "199201012019032009"), ("Yuli Keren", "199201012019032010")):
+        c = best_of(actor(None, display), roster, threshold=0)
+        assert c is not None and c.nip == nip, display
 
 
 def test_a_marga_written_short_at_the_end_of_a_handle_is_its_initial():
