@@ -466,24 +466,27 @@ INITIALS_TOGETHER = frozenset({"fx", "yb", "mg", "cb", "bj"})
 
 
 #: words of spaced letters, two spaces or more between words (normalised text never has two)
-# letters written as digits ("alay": J0k0 Pr4s3ty0, R1n4): a run of letters with single digits,
-# one of them between two letters, and two or more digits, or one that is no 4 (Rina4ever);
-# never 2 (kata2 is kata-kata) or 8. Once one run of a name is so written, a digit at either
-# end of another is a letter too (Bud1 S4nt0s0). A digit after capitals (SDN1Sleman, SMPN3) or
+# letters written as digits ("alay": J0k0 Pr4s3ty0, R1n4, D14n): a run of letters with digits alone
+# or in pairs, some between two letters, and two or more digits, or one that is no 4 (Rina4ever);
+# never 2 (kata2 is kata-kata) or 8, three together or a pair in front (a number). Once one run
+# of a name is so written, digits at the end of another are letters too (Bud1 S4nt0s0, M14). A digit after capitals (SDN1Sleman, SMPN3) or
 # before a capital (Rina3Sari, Budi1Santoso) is a number or a separator between words. Only in
 # names: in a handle digits are a birth date's evidence.
 _LEET = str.maketrans("01345679", "oieasgtg")
 _ALNUM_RUN = re.compile(r"[a-z0-9]+", re.I)
-_DIGIT_INSIDE = re.compile(r"[a-z][0-9][a-z]", re.I)
-_NOT_LEET = re.compile(r"[0-9]{2}|[28]")
+_DIGIT_INSIDE = re.compile(r"[a-z][0-9]{1,2}[a-z]", re.I)
+_NOT_LEET = re.compile(r"[0-9]{3}|^[0-9]{2}|[28]")          # D14n is Dian; 17Budi is a number
+_PAIR_AT_END = re.compile(r"[0-9]{2}$")                          # Rina14: a number, unless the name is alay
 _DIGIT_AT_WORDS = re.compile(r"[A-Z]{2}[0-9]|[0-9][A-Z]")
 _DIGIT_AFTER_CAPITALS = re.compile(r"[A-Z]{2}[0-9]")
 
 
 def _leet_shaped(run: str, strict: bool) -> bool:
     digits = sum(ch.isdigit() for ch in run)
-    if not digits or len(run) - digits < 2 or _NOT_LEET.search(run):
+    if not digits or len(run) - digits < (2 if strict else 1) or _NOT_LEET.search(run):
         return False
+    if strict and _PAIR_AT_END.search(run):       # R0s4l14 is alay before its end, Rina14 is not
+        return _leet_shaped(run[:-2], strict=True)
     if run.isupper():       # in capitals every digit stands before one: one after two is a code (SDN1SLEMAN)
         if digits == 1 and _DIGIT_AFTER_CAPITALS.search(run):
             return False

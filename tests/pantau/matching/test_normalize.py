@@ -104,7 +104,11 @@ CASES = [
     ("Rina4ever", "rina ever", []),                      # one 4 between letters is "for"
     ("Budi Santoso 1985", "budi santoso", []),
     ("Kata2 Budi", "kata budi", []),                     # 2 repeats a word
-    ("S3t14wan", "s t wan", []),                         # two digits together are a number
+    ("S3t14wan", "setiawan", []),                        # a pair between letters: two letters
+    ("D14n Kurn14w4n", "dian kurniawan", []),
+    ("M14 R0s4l14", "mia rosalia", []),
+    ("Rina14 Sari", "rina sari", []),                    # a pair at the end is a number
+    ("Budi 17Agustus", "budi agustus", []),
     # titles glued to the name or to each other, as clerks type them
     ("DRS.H.BUDI SANTOSO,M.PD", "budi santoso", ["DRS.", "H.", "M.PD"]),
     ("Prof.Dr.Ir.Budi Santoso", "budi santoso", ["Prof.", "Dr.", "Ir."]),
