@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from pantau.matching import typos
-from pantau.matching.normalize import (BACK_NEEDS_DOT, BACK_TITLES, FAMILIES, FRONT_TITLES, REGIONAL_SHORT,
-                                       canon_token, fold, has_variant, spell, variant_key, written_forms)
+from pantau.matching.normalize import (BACK_NEEDS_DOT, BACK_TITLES, FAMILIES, FRONT_TITLES, MARGA_SHORT,
+                                       REGIONAL_SHORT, canon_token, fold, has_variant, spell, variant_key,
+                                       written_forms)
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
 _DOMAIN_SUFFIXES = (".bsky.social",)
@@ -283,7 +284,7 @@ def _is_degree(chunk: str, chunks: list[str], vocab: Vocabulary) -> bool:
     as teachers, nurses and clerks write theirs: a title, not three initials or unknown letters.
     Not one that is also a name or a short word (S.T., M.A.: ``budi_st`` may be initials),
     nor the handle's only name."""
-    if chunk not in BACK_TITLES or chunk in BACK_NEEDS_DOT or chunk in vocab.counts:
+    if chunk not in BACK_TITLES or chunk in BACK_NEEDS_DOT or any(t in vocab.counts for t in canon_token(chunk)):
         return False
     return any(c != chunk and not c.isdigit() and c not in BACK_TITLES for c in chunks)
 
@@ -386,11 +387,10 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                 continue
             if u in HANDLE_AFFIXES:               # "rusdi_tv", "budi.yt": an account word, not t + v
                 info.tokens.append(u)
-            elif (3 <= len(u) <= 4 and not _VOWELS.intersection(u) and ci == last and chunk.endswith(u)
-                  and any(len(t) > 1 for t in info.tokens)):
-                # the last word of three or four consonants after a name: a Batak marga written
-                # short (ahmadfauzihsb, rinasari_nst: Hasibuan, Nasution) says its first letter,
-                # as Hsb does in a display name (``display_names.consonant_initial``)
+            elif u in MARGA_SHORT and ci == last and chunk.endswith(u) and any(len(t) > 1 for t in info.tokens):
+                # the last word after a name: a Batak marga written short (ahmadfauzihsb, rinasari_nst:
+                # Hasibuan, Nasution) says its first letter, as Hsb does in a display name
+                # (``display_names.consonant_initial``)
                 info.tokens.append(u[0])
             elif len(u) <= 3 and not _VOWELS.intersection(u):
                 info.tokens.extend(u)             # "heryanto.pn": initials, not a word

@@ -52,9 +52,8 @@ FRONT_TITLES = {
     "pakde", "pakdhe", "bude", "budhe", "paklik", "paklek", "bulik", "bulek", "opung", "ompung", "emak", "teteh",
     "akang", "mba", "encik",
     # ... and more of them (normaliser 6): parents and elders as families call them, younger
-    # ones, Betawi and Sundanese forms; not Cici or Amang, which are names too
-    "mamah", "papah", "ambu", "mak", "wak", "uwak", "mpok", "nyai", "engkong", "euceu", "kakak", "dek",
-    "adek", "adik",
+    # ones, Betawi and Sundanese forms; not Cici, Amang, Adek, Adik or Nyai, which are names too
+    "mamah", "papah", "ambu", "mak", "wak", "uwak", "mpok", "engkong", "euceu", "kakak", "dek",
     # offices people are addressed by, in front (Pak Camat H. Budi, Kades Bu Sri); after the name
     # they are service words (``index.SERVICE_WORDS``)
     "camat", "lurah", "kades", "sekdes", "kadus", "kepsek",
@@ -84,7 +83,11 @@ BACK_TITLES = {
 }
 # Back titles that are also plausible name tokens: removed only after a comma or when written with a dot.
 BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars", "lc",
-                  "meng"}
+                  "meng", "mesy"}
+
+# Batak margas as North Sumatran names write them short, after the name: Hrp, Nst, Hsb (a closed
+# list: in a handle three other consonants are as likely a person's initials, budi.hsw).
+MARGA_SHORT = {"hrp", "nst", "hsb", "srg", "lbs", "rtg", "dly", "rkt", "mtd", "tbn", "pjt", "smjtk"}
 
 # Abbreviations and variant families -> one canonical spelling. Keys are in the
 # form the spelling rules produce (so 'mochammad' arrives as 'mohamad').
@@ -466,32 +469,30 @@ INITIALS_TOGETHER = frozenset({"fx", "yb", "mg", "cb", "bj"})
 
 
 #: words of spaced letters, two spaces or more between words (normalised text never has two)
-# letters written as digits ("alay": J0k0 Pr4s3ty0, R1n4, D14n): a run of letters with digits alone
-# or in pairs, some between two letters, and two or more digits, or one that is no 4 (Rina4ever);
-# never 2 (kata2 is kata-kata) or 8, three together or a pair in front (a number). Once one run
-# of a name is so written, digits at the end of another are letters too (Bud1 S4nt0s0, M14). A digit after capitals (SDN1Sleman, SMPN3) or
-# before a capital (Rina3Sari, Budi1Santoso) is a number or a separator between words. Only in
-# names: in a handle digits are a birth date's evidence.
+# letters written as digits ("alay": J0k0 Pr4s3ty0, R1n4, D14n, S1TI AM1NAH, NuRh4L1zA): a run of
+# letters with digits alone or in pairs, some between two letters, and two or more digits, or one
+# that is no 4 (Rina4ever); never 2 (kata2 is kata-kata) or 8, three together or a pair in front
+# (a number). Once one run of a name is so written, digits at the end of another are letters too
+# (Bud1 S4nt0s0, M14). Not a school's or an office's number (SDN1Sleman, SMPN3, UPTD2), nor one
+# digit between a word and a capitalised one (Rina3Sari: two words). Alay writing mixes cases at
+# will, so case says nothing else. Only in names: in a handle digits are a birth date's evidence.
 _LEET = str.maketrans("01345679", "oieasgtg")
 _ALNUM_RUN = re.compile(r"[a-z0-9]+", re.I)
 _DIGIT_INSIDE = re.compile(r"[a-z][0-9]{1,2}[a-z]", re.I)
 _NOT_LEET = re.compile(r"[0-9]{3}|^[0-9]{2}|[28]")          # D14n is Dian; 17Budi is a number
 _PAIR_AT_END = re.compile(r"[0-9]{2}$")                          # Rina14: a number, unless the name is alay
-_DIGIT_AT_WORDS = re.compile(r"[A-Z]{2}[0-9]|[0-9][A-Z]")
-_DIGIT_AFTER_CAPITALS = re.compile(r"[A-Z]{2}[0-9]")
+_NUMBERED = re.compile(r"^(?:sdn?|smpn?|sman?|smkn?|min?|mtsn?|man|tk|paud|upt|uptd|pkm|rt|rw)[0-9]", re.I)
+_WORD_BREAK = re.compile(r"[a-z][0-9][A-Z][a-z]")
 
 
 def _leet_shaped(run: str, strict: bool) -> bool:
     digits = sum(ch.isdigit() for ch in run)
-    if not digits or len(run) - digits < (2 if strict else 1) or _NOT_LEET.search(run):
+    if not digits or len(run) - digits < (2 if strict else 1) or _NOT_LEET.search(run) or _NUMBERED.match(run):
+        return False
+    if digits == 1 and _WORD_BREAK.search(run):
         return False
     if strict and _PAIR_AT_END.search(run):       # R0s4l14 is alay before its end, Rina14 is not
         return _leet_shaped(run[:-2], strict=True)
-    if run.isupper():       # in capitals every digit stands before one: one after two is a code (SDN1SLEMAN)
-        if digits == 1 and _DIGIT_AFTER_CAPITALS.search(run):
-            return False
-    elif _DIGIT_AT_WORDS.search(run):
-        return False
     return not strict or (_DIGIT_INSIDE.search(run) is not None and (digits > 1 or "4" not in run))
 
 
@@ -568,6 +569,8 @@ def normalise(name: str | None) -> Normalised:
     tokens = [t for p in _regional_after(_regional_lead(pieces)) for t in canon_token(p)]
     if len(tokens) > 1 and tokens[0] in INITIALS_TOGETHER:     # FX Hadi, as F.X. Hadi
         tokens[0:1] = list(tokens[0])
+    if len(tokens) >= 4 and all(len(t) == 1 for t in tokens):
+        tokens = list(canon_token("".join(tokens)))     # "S U T R I S N O": one name spelled out
     return Normalised(" ".join(tokens), front + trailing + titles)
 
 

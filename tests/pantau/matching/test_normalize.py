@@ -51,7 +51,10 @@ CASES = [
     # words of spaced letters, words apart by two spaces or more; single-spaced letters are initials
     ("B U D I  S A N T O S O", "budi santoso", []),
     ("S R I   W A H Y U N I", "sri wahyuni", []),
-    ("A B C D", "a b c d", []),
+    ("S U T R I S N O", "sutrisno", []),                 # one name spelled out
+    ("Pak S O E H A R T O", "suharto", ["Pak"]),
+    ("A B C", "a b c", []),                              # three letters stay initials
+    ("I G A A Sri Dewi", "i g a a sri dewi", []),         # initials before a name stay initials
     ("I  G e d e  S u a r j a n a", "i gede suarjana", []),
     # offices in front, with the forms of address after them
     ("Pak Camat H. Budi Santoso", "budi santoso", ["Pak", "Camat", "H."]),
@@ -142,6 +145,12 @@ CASES = [
     ("Dek Rina Wati", "rina wati", ["Dek"]),
     ("Wak Agus Salim", "agus salim", ["Wak"]),
     ("Cici Lestari", "cici lestari", []),              # Cici is a name too
+    ("Adek Irawan", "adek irawan", []),
+    ("Nyai Kurniasih", "nyai kurniasih", []),
+    ("Rina Mesy", "rina mesi", []),                      # M.E.Sy. needs its dots: Mesy is a name
+    ("S1TI AM1NAH", "siti aminah", []),                  # alay in capitals
+    ("S1Ti NuRh4L1zA", "siti nur haliza", []),           # ... and in mixed case
+    ("UPTD2 Sleman", "uptd sleman", []),
     ("Bunda Rara", "rara", ["Bunda"]),
     ("", "", []),
 ]

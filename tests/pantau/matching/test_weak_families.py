@@ -242,8 +242,9 @@ def test_handle_only_account_words_stay_names_in_a_display_name():
 def test_a_marga_written_short_at_the_end_of_a_handle_is_its_initial():
     v = Vocabulary({"ahmad": 10, "fauzi": 5, "hasibuan": 2})
     for h, initial in (("ahmadfauzihsb", "h"), ("ahmad_fauzi_hsb", "h"), ("ahmad.fauzi.hsb", "h"),
-                       ("ahmadfauzi_srgt", "s")):
+                       ("ahmadfauzi_smjtk", "s")):
         assert analyse(h, v, "x").tokens == ["ahmad", "fauzi", initial], h
+    assert analyse("ahmadfauzi.hsw", v, "x").tokens == ["ahmad", "fauzi", "h", "s", "w"]   # initials H. S. W.
     assert analyse("ahmadfauzi.pn", v, "x").tokens == ["ahmad", "fauzi", "p", "n"]    # two letters: initials
     assert analyse("hsb", v, "x").tokens == ["h", "s", "b"]                           # no name before it
     assert analyse("hsb_ahmadfauzi", v, "x").tokens == ["h", "s", "b", "ahmad", "fauzi"]   # not the last word
@@ -258,6 +259,7 @@ def test_a_degree_in_a_handle_is_a_title_not_initials():
     assert analyse("budisantoso_st", v, "x").titles == []       # S.T. or the initials S. T.
     assert analyse("spd", v, "x").titles == []                  # the only word of a handle is its name
     assert analyse("budi_se", Vocabulary({"budi": 3, "se": 1}), "x").titles == []   # a roster name
+    assert analyse("mesy.andriani", Vocabulary({"mesi": 3, "andriani": 1}), "x").titles == []   # Mesy: a name
     # ... and it counts as the title the employee has
     c = best(actor("wirawan_spd", None), threshold=0)
     assert c.nip == "197707072005012003"
