@@ -459,6 +459,36 @@ def _display_rewritten(scale: str, what: str, forms: tuple[str, ...], rewrite) -
         _found_again(name, ds, actors, changed, what, forms=form_of)
 
 
+#: what Indonesian accounts add to a name in a handle (index format 19): the owner's degree,
+#: praise, "just", a family or a hobby; each true account's handle takes one in turn
+HANDLE_FORMS = ("{}_{degree}", "{}.{degree}", "{}_aja", "{}.kece", "{}_ganteng", "{}family", "{}gaming", "{}_cans")
+
+
+def handled(scale: str) -> None:
+    """Recall of true matches whose handle carries what Indonesian accounts add (``HANDLE_FORMS``);
+    a degree only for employees who have one (``budisantoso_spd`` for Budi Santoso, S.Pd.)."""
+    import dataclasses
+
+    from pantau.matching.normalize import BACK_NEEDS_DOT, BACK_TITLES, normalise, title_keys
+
+    ne, na = SCALES[scale]
+    print(f"handled handles ({ne:,} x {na:,}): " + ", ".join(repr(f) for f in HANDLE_FORMS))
+    for name in SETS:
+        ds = dataset(name, ne, na)
+        degree = {e.nip: next((k for k in sorted(title_keys(e.titles or normalise(e.name).titles))
+                               if k in BACK_TITLES and k not in BACK_NEEDS_DOT), None) for e in ds.employees}
+        actors, changed, form_of = list(ds.actors), {}, {}
+        for k, (a, nip) in enumerate(sorted(ds.truth.items())):
+            h, form = actors[a].handle, HANDLE_FORMS[k % len(HANDLE_FORMS)]
+            if not h or ("{degree}" in form and not degree.get(nip)):
+                continue
+            form_of[a] = form
+            new = form.replace("{degree}", degree.get(nip) or "").format(h.lstrip("@"))
+            actors[a] = dataclasses.replace(actors[a], handle=new)
+            changed[a] = nip
+        _found_again(name, ds, actors, changed, "handled", forms=form_of)
+
+
 #: forms of address and offices people put in front of their name, a separator inside it,
 #: its letters spaced out (normaliser 5), marks drawn on its letters or vowels written as
 #: digits (normaliser 6); each true account takes one in turn
@@ -714,7 +744,7 @@ def linearity(ne: int, na: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("what", choices=["quality", "scale", "linearity", "sample", "sets", "cli", "respelled",
-                                     "slipped", "regional", "described", "addressed"])
+                                     "slipped", "regional", "described", "addressed", "handled"])
     ap.add_argument("--set", default="current", choices=SETS, help="quality/scale: which labelled set")
     ap.add_argument("--weights", default="prior", choices=["prior", "em"], help="sets: declared or EM weights")
     ap.add_argument("--decisions", type=int, default=0, help="sets --weights em: simulated reviewer decisions")
@@ -747,6 +777,8 @@ def main() -> None:
         described(a.size)
     elif a.what == "addressed":
         addressed(a.size)
+    elif a.what == "handled":
+        handled(a.size)
     elif a.what == "sample":
         sample(a.size, a.actors)
     elif a.what == "scale":

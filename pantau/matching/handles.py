@@ -402,5 +402,7 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         info.affixes = [t for t in info.tokens if _account_word(t, vocab)]
         info.tokens = names
         info.unknown = [u for u in info.unknown if not _account_word(u, vocab)]
-    info.compact = "".join(spell(c) for c in letters)
+    # the letters of the name: a part that is an account word (budi_santoso_official) is none
+    named = [c for c in letters if not (info.affixes and all(_account_word(t, vocab) for t in canon_token(c)))]
+    info.compact = "".join(spell(c) for c in (named or letters))
     return info

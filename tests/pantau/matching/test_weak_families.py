@@ -201,6 +201,7 @@ def test_words_around_the_name_in_a_handle_are_dropped():
     v = Vocabulary({"budi": 10, "santoso": 5, "sisdirno": 1})
     assert analyse("pak_sisdirno140", v, "x").tokens == ["sisdirno"]
     assert analyse("budisantoso_official", v, "x").tokens == ["budi", "santoso"]
+    assert analyse("budisantoso_official", v, "x").compact == "budisantoso"       # the name's letters only
     assert analyse("itsbudisantoso", v, "x").tokens == ["budi", "santoso"]
     assert analyse("hbudi", v, "x").tokens[0] == "h"      # an initial is not an affix
     # account words without a vowel are words too, not initials t + v
