@@ -312,7 +312,7 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         if chunk.isdigit():
             info.digits.append(chunk)
             continue
-        if _is_degree(chunk, chunks, vocab):
+        if chunk in BACK_TITLES and _is_degree(chunk, chunks, vocab):
             info.titles.append(chunk)
             continue
         letters.append(chunk)

@@ -483,6 +483,7 @@ _NOT_LEET = re.compile(r"[0-9]{3}|^[0-9]{2}|[28]")          # D14n is Dian; 17Bu
 _PAIR_AT_END = re.compile(r"[0-9]{2}$")                          # Rina14: a number, unless the name is alay
 _NUMBERED = re.compile(r"^(?:sdn?|smpn?|sman?|smkn?|min?|mtsn?|man|tk|paud|upt|uptd|pkm|rt|rw)[0-9]", re.I)
 _WORD_BREAK = re.compile(r"[a-z][0-9][A-Z][a-z]")
+_A_DIGIT = re.compile(r"[0-9]")
 
 
 def _leet_shaped(run: str, strict: bool) -> bool:
@@ -499,7 +500,7 @@ def _leet_shaped(run: str, strict: bool) -> bool:
 def unleet(text: str) -> str:
     """``J0k0 Pr4s3ty0`` -> ``Joko Prasetyo``, ``Bud1 S4nt0s0`` -> ``Budi Santoso``; digits that
     are no letters stay (``Budi 1985``, ``Rina4ever``, ``kata2``)."""
-    if not any(ch.isdigit() for ch in text):
+    if not _A_DIGIT.search(text):
         return text
     runs = _ALNUM_RUN.findall(text)
     if not any(_leet_shaped(r, strict=True) for r in runs):
