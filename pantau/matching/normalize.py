@@ -468,7 +468,6 @@ def _split_back(back: str) -> tuple[list[str], list[str]]:
 INITIALS_TOGETHER = frozenset({"fx", "yb", "mg", "cb", "bj"})
 
 
-#: words of spaced letters, two spaces or more between words (normalised text never has two)
 # letters written as digits ("alay": J0k0 Pr4s3ty0, R1n4, D14n, S1TI AM1NAH, NuRh4L1zA): a run of
 # letters with digits alone or in pairs, some between two letters, and two or more digits, or one
 # that is no 4 (Rina4ever); never 2 (kata2 is kata-kata) or 8, three together or a pair in front
@@ -508,6 +507,7 @@ def unleet(text: str) -> str:
     return _ALNUM_RUN.sub(lambda m: m[0].translate(_LEET) if _leet_shaped(m[0], strict=False) else m[0], text)
 
 
+#: words of spaced letters, two spaces or more between words (normalised text never has two)
 _SPACED_LETTERS = re.compile(r"^\s*[A-Za-z](?: [A-Za-z])*(?:\s{2,}[A-Za-z](?: [A-Za-z])*)+\s*$")
 _LETTER_SPACE = re.compile(r"(?<=[A-Za-z]) (?=[A-Za-z])")
 
