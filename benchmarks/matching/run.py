@@ -461,7 +461,8 @@ def _display_rewritten(scale: str, what: str, forms: tuple[str, ...], rewrite) -
 
 #: what Indonesian accounts add to a name in a handle (index format 19): the owner's degree,
 #: praise, "just", a family or a hobby; each true account's handle takes one in turn
-HANDLE_FORMS = ("{}_{degree}", "{}.{degree}", "{}_aja", "{}.kece", "{}_ganteng", "{}family", "{}gaming", "{}_cans")
+HANDLE_FORMS = ("{}_{degree}", "{}.{degree}", "{}{degree}", "{}_aja", "{}.kece", "{}_ganteng", "{}family", "{}gaming",
+                "{}_cans")
 
 
 def handled(scale: str) -> None:

@@ -289,6 +289,19 @@ def _is_degree(chunk: str, chunks: list[str], vocab: Vocabulary) -> bool:
     return any(c != chunk and not c.isdigit() and c not in BACK_TITLES for c in chunks)
 
 
+def _degree_at_end(chunk: str, vocab: Vocabulary) -> tuple[str, str, list[str]] | None:
+    """A degree run together after a name (``budisantosospd``): (the name's letters, the degree,
+    the name's words) when roster words of two letters or more explain every letter before it."""
+    for k in (6, 5, 4, 3):
+        head, tail = chunk[:-k], chunk[-k:]
+        if len(head) < 5 or tail not in BACK_TITLES or tail in BACK_NEEDS_DOT:
+            continue
+        toks, unknown = vocab.segment(head, calls=False)
+        if toks and not unknown and all(len(t) > 1 for t in toks):
+            return head, tail, toks
+    return None
+
+
 def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
             fix: Callable[[str], tuple[str, ...]] | None = None, shown: str = "") -> HandleInfo:
     """Name tokens, digits and the space-free form of a handle.
@@ -327,6 +340,10 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         # segment the chunk as written (keeps "ssihombing" = s + sihombing) unless that leaves
         # letters unexplained; then in current spelling (budisoeharto -> budi + suharto)
         toks, unknown = vocab.segment(chunk, calls=False)
+        if unknown and (cut := _degree_at_end(chunk, vocab)) is not None:
+            chunk, degree, toks = cut          # budisantosospd: Budi Santoso, S.Pd.
+            info.titles.append(degree)
+            letters[-1], unknown = chunk, []
         if unknown:
             # also try current spelling (budisoeharto -> budi + suharto), and an initial in
             # front of it (ssyahputra -> s + sahputra, which collapsing "ss" would hide)

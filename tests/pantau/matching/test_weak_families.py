@@ -258,6 +258,11 @@ def test_a_degree_in_a_handle_is_a_title_not_initials():
         info = analyse(h, v, "x")
         assert info.tokens == ["budi", "santoso"] and info.titles == titles, (h, info)
     assert analyse("budisantoso_st", v, "x").titles == []       # S.T. or the initials S. T.
+    # ... run together after a name that roster words explain letter by letter
+    info = analyse("budisantosospd", v, "x")
+    assert (info.tokens, info.titles, info.compact) == (["budi", "santoso"], ["spd"], "budisantoso")
+    assert analyse("budispd", v, "x").titles == []               # too short a name to be sure
+    assert analyse("budisantososx", v, "x").titles == []
     assert analyse("spd", v, "x").titles == []                  # the only word of a handle is its name
     assert analyse("budi_se", Vocabulary({"budi": 3, "se": 1}), "x").titles == []   # a roster name
     assert analyse("mesy.andriani", Vocabulary({"mesi": 3, "andriani": 1}), "x").titles == []   # Mesy: a name
