@@ -437,24 +437,27 @@ DESCRIPTIONS = (" | ASN Pemkab", " - PNS", " (akun pribadi)", " • Guru", " ASN
 def described(scale: str) -> None:
     """Recall of true matches whose display name carries a description after the name, each
     account one of ``DESCRIPTIONS`` in turn."""
-    _display_rewritten(scale, "described", DESCRIPTIONS, lambda form, d: d + form)
+    _rewritten(scale, "described", DESCRIPTIONS, lambda ds: lambda form, d, nip: d + form)
 
 
-def _display_rewritten(scale: str, what: str, forms: tuple[str, ...], rewrite) -> None:
-    """Every set's true accounts with a display name, that name rewritten by ``rewrite(form,
-    name)`` with each of ``forms`` in turn, found again (``_found_again``)."""
+def _rewritten(scale: str, what: str, forms: tuple[str, ...], rewrite_for, field: str = "display_name") -> None:
+    """Every set's true accounts with a display name (or another ``field``), rewritten by
+    ``rewrite_for(dataset)(form, value, nip)`` with each of ``forms`` in turn (None: the account
+    is left out), found again (``_found_again``)."""
     import dataclasses
 
     ne, na = SCALES[scale]
-    print(f"{what} display names ({ne:,} x {na:,}): " + ", ".join(repr(f) for f in forms))
+    print(f"{what} {field.replace('_', ' ')}s ({ne:,} x {na:,}): " + ", ".join(repr(f) for f in forms))
     for name in SETS:
         ds = dataset(name, ne, na)
+        rewrite = rewrite_for(ds)
         actors, changed, form_of = list(ds.actors), {}, {}
         for k, (a, nip) in enumerate(sorted(ds.truth.items())):
-            d = actors[a].display_name
-            if d:
-                form_of[a] = forms[k % len(forms)]
-                actors[a] = dataclasses.replace(actors[a], display_name=rewrite(form_of[a], d))
+            value, form = getattr(actors[a], field), forms[k % len(forms)]
+            new = rewrite(form, value, nip) if value else None
+            if new is not None:
+                form_of[a] = form
+                actors[a] = dataclasses.replace(actors[a], **{field: new})
                 changed[a] = nip
         _found_again(name, ds, actors, changed, what, forms=form_of)
 
@@ -468,26 +471,19 @@ HANDLE_FORMS = ("{}_{degree}", "{}.{degree}", "{}{degree}", "{}_aja", "{}.kece",
 def handled(scale: str) -> None:
     """Recall of true matches whose handle carries what Indonesian accounts add (``HANDLE_FORMS``);
     a degree only for employees who have one (``budisantoso_spd`` for Budi Santoso, S.Pd.)."""
-    import dataclasses
+    from pantau.matching.normalize import DEGREES, normalise, title_keys
 
-    from pantau.matching.normalize import BACK_NEEDS_DOT, BACK_TITLES, normalise, title_keys
-
-    ne, na = SCALES[scale]
-    print(f"handled handles ({ne:,} x {na:,}): " + ", ".join(repr(f) for f in HANDLE_FORMS))
-    for name in SETS:
-        ds = dataset(name, ne, na)
+    def rewrite_for(ds):
         degree = {e.nip: next((k for k in sorted(title_keys(e.titles or normalise(e.name).titles))
-                               if k in BACK_TITLES and k not in BACK_NEEDS_DOT), None) for e in ds.employees}
-        actors, changed, form_of = list(ds.actors), {}, {}
-        for k, (a, nip) in enumerate(sorted(ds.truth.items())):
-            h, form = actors[a].handle, HANDLE_FORMS[k % len(HANDLE_FORMS)]
-            if not h or ("{degree}" in form and not degree.get(nip)):
-                continue
-            form_of[a] = form
-            new = form.replace("{degree}", degree.get(nip) or "").format(h.lstrip("@"))
-            actors[a] = dataclasses.replace(actors[a], handle=new)
-            changed[a] = nip
-        _found_again(name, ds, actors, changed, "handled", forms=form_of)
+                               if k in DEGREES), None) for e in ds.employees}
+
+        def rewrite(form: str, handle: str, nip: str) -> str | None:
+            if "{degree}" in form and not degree.get(nip):
+                return None
+            return form.replace("{degree}", degree.get(nip) or "").format(handle.lstrip("@"))
+        return rewrite
+
+    _rewritten(scale, "handled", HANDLE_FORMS, rewrite_for, field="handle")
 
 
 #: forms of address and offices people put in front of their name, a separator inside it,
@@ -498,7 +494,7 @@ WRITTEN = ("Kyai {}", "Pak Camat {}", "Romo {}", "Bude {}", "Ners {}", "Pak RT {
 _ALAY = str.maketrans("aeioAEIO", "43104310")
 
 
-def _written(form: str, display: str) -> str:
+def _written(form: str, display: str, nip: str = "") -> str:
     words = display.split()
     if form == "{split}":         # Hendra - Gunawan Saputra
         return f"{words[0]} - {' '.join(words[1:])}" if len(words) > 1 else display
@@ -513,7 +509,7 @@ def _written(form: str, display: str) -> str:
 
 def addressed(scale: str) -> None:
     """Recall of true matches whose display name is written as people write theirs (``WRITTEN``)."""
-    _display_rewritten(scale, "addressed", WRITTEN, _written)
+    _rewritten(scale, "addressed", WRITTEN, lambda ds: _written)
 
 
 def slip(rng: random.Random, text: str) -> str | None:

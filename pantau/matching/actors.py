@@ -331,9 +331,8 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
     said = bio_words + info.unknown + h_unknown + h_said + d_unknown
     cw = list(dict.fromkeys(w for w in said if w in ctx2id))[:NCA]
     title2id = roster.title2id
-    h_titles = info.titles
-    tk = ([k for k in dict.fromkeys(d_titles + bio_titles + h_titles) if k in title2id]
-          if d_titles or bio_titles or h_titles else [])
+    tk = ([k for k in dict.fromkeys(d_titles + bio_titles + info.titles) if k in title2id]
+          if d_titles or bio_titles or info.titles else [])
     return (d, h, a.handle or "", a.platform, dfull, dinit, dfirst, dcall, hcall, False, h_fixed,
             hfull, hinit, hfirst, d_sorted, d_sorted_h, d_compact_h, d_var_h,
             h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h,

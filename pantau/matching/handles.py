@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from pantau.matching import typos
-from pantau.matching.normalize import (BACK_NEEDS_DOT, BACK_TITLES, FAMILIES, FRONT_TITLES, MARGA_SHORT,
-                                       REGIONAL_SHORT, canon_token, fold, has_variant, spell, variant_key,
-                                       written_forms)
+from pantau.matching.normalize import (BACK_TITLES, DEGREES, FAMILIES, FRONT_TITLES, MARGA_SHORT, REGIONAL_SHORT,
+                                       canon_token, fold, has_variant, spell, variant_key, written_forms)
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
 _DOMAIN_SUFFIXES = (".bsky.social",)
@@ -280,11 +279,11 @@ def _begins_a_word(w: str, words: list[str]) -> bool:
 
 
 def _is_degree(chunk: str, chunks: list[str], vocab: Vocabulary) -> bool:
-    """A part of a handle that is a degree (``budisantoso_spd``, ``rina.amdkeb``, ``teguh_skom``),
-    as teachers, nurses and clerks write theirs: a title, not three initials or unknown letters.
-    Not one that is also a name or a short word (S.T., M.A.: ``budi_st`` may be initials),
-    nor the handle's only name."""
-    if chunk not in BACK_TITLES or chunk in BACK_NEEDS_DOT or any(t in vocab.counts for t in canon_token(chunk)):
+    """A part of a handle in ``DEGREES`` that is a degree (``budisantoso_spd``, ``rina.amdkeb``,
+    ``teguh_skom``), as teachers, nurses and clerks write theirs: a title, not three initials or
+    unknown letters. Not one the roster has as a name, nor the handle's only name. (Short ones
+    that need their dots, S.T. or M.A., are no ``DEGREES``: ``budi_st`` may be initials.)"""
+    if any(t in vocab.counts for t in canon_token(chunk)):
         return False
     return any(c != chunk and not c.isdigit() and c not in BACK_TITLES for c in chunks)
 
@@ -294,7 +293,7 @@ def _degree_at_end(chunk: str, vocab: Vocabulary) -> tuple[str, str, list[str]] 
     the name's words) when roster words of two letters or more explain every letter before it."""
     for k in (6, 5, 4, 3):
         head, tail = chunk[:-k], chunk[-k:]
-        if len(head) < 5 or tail not in BACK_TITLES or tail in BACK_NEEDS_DOT:
+        if len(head) < 5 or tail not in DEGREES:
             continue
         toks, unknown = vocab.segment(head, calls=False)
         if toks and not unknown and all(len(t) > 1 for t in toks):
@@ -325,7 +324,7 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         if chunk.isdigit():
             info.digits.append(chunk)
             continue
-        if chunk in BACK_TITLES and _is_degree(chunk, chunks, vocab):
+        if chunk in DEGREES and _is_degree(chunk, chunks, vocab):
             info.titles.append(chunk)
             continue
         letters.append(chunk)

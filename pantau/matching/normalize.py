@@ -84,6 +84,8 @@ BACK_TITLES = {
 # Back titles that are also plausible name tokens: removed only after a comma or when written with a dot.
 BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars", "lc",
                   "meng", "mesy"}
+# ... and those that are a degree written without dots (spd, amdkeb): what a handle may carry
+DEGREES = frozenset(BACK_TITLES - BACK_NEEDS_DOT)
 
 # Batak margas as North Sumatran names write them short, after the name: Hrp, Nst, Hsb (a closed
 # list: in a handle three other consonants are as likely a person's initials, budi.hsw).

@@ -185,8 +185,7 @@ def actor_side(batch, roster) -> ActorSide:
     side = ActorSide(batch=batch, roster=roster)
     # as Python lists: reading NumPy arrays element by element is slower than the work here
     short_pre = roster.tok_short_pre.tolist()
-    h_abbr = [[int(c) for c in row if c >= ABBR_CODE] if has else []
-              for row, has in zip(batch.h_init.tolist(), (batch.h_init >= ABBR_CODE).any(1).tolist())]
+    h_abbr = [[c for c in row if c >= ABBR_CODE] for row in batch.h_init.tolist()]
     for r in range(batch.n):
         toks = list(dict.fromkeys(batch.d_tokens[r][:PAIR_TOKENS] + batch.h_tokens[r][:PAIR_TOKENS]))
         ids, vids = [], []
