@@ -22,7 +22,7 @@ from pantau.matching import typos
 from pantau.matching.display_names import (consonant_initial, name_segment, normalised, without_affixes,
                                            without_unit_words)
 from pantau.matching.index import (A_PAD, A_UNKNOWN, ABBR_CODE, ABBR_LEN, NCA, NPL, NT, NTI, RosterIndex, context_words,
-                                   fixed_bytes, h64, padded, title_keys_of, words)
+                                   fixed_bytes, h64, padded, spelling_ids, title_keys_of, words)
 from pantau.matching.normalize import ADDRESS_PARTS, variant_key, without_patronymic
 from storage.records import Actor
 
@@ -70,6 +70,8 @@ class ActorBatch:
     d_sorted_whole: np.ndarray  # bytes: the display name's sorted tokens with those words (= d_sorted without)
     d_address_h: np.ndarray = field(default=None)  # sorted tokens before a form of address (Daeng) or a
                                                    # patronymic (bin Abdullah) was read away, -9 none
+    d_var: np.ndarray = field(default=None)    # n x NT spelling ids of d_tok's tokens (index.tok_var; _ids)
+    h_var: np.ndarray = field(default=None)    # ... of h_tok's
 
 
 def digit_evidence(digits: list[str]) -> tuple[list[int], list[int], list[int]]:
@@ -170,12 +172,18 @@ def known_kinds(a: Actor, roster: RosterIndex) -> list[tuple[int, int]]:
     return list(best.items())
 
 
-def _ids(tokens: list[str], tok2id: dict[str, int], pre2id: dict[str, int] | None = None
-         ) -> tuple[list[int], list[int], list[int]]:
-    """(full token ids, initials and abbreviations, first letters). With ``pre2id`` (handles), a
-    3- or 4-letter run the roster does not know but that begins a longer roster token ("sir" in
-    ``tiurmasir``) is an abbreviation: it counts like an initial, for the tokens it begins."""
-    full, init, first = [], [], []
+def _ids(tokens: list[str], roster: RosterIndex, pre2id: dict[str, int] | None = None
+         ) -> tuple[list[int], list[int], list[int], list[int]]:
+    """(full token ids, initials and abbreviations, first letters, the full tokens' spelling ids).
+    With ``pre2id`` (handles), a 3- or 4-letter run the roster does not know but that begins a
+    longer roster token ("sir" in ``tiurmasir``) is an abbreviation: it counts like an initial,
+    for the tokens it begins.
+
+    A full token's spelling id is the id of its class of spellings (``index.spelling_ids``), also
+    for a token the roster does not carry as written (Suyono, where the roster has Sujono)."""
+    tok2id = roster.tok2id
+    sp_ids, sp_key, _ = spelling_ids(roster)
+    full, init, first, spelled = [], [], [], []
     for t in tokens:
         if len(t) == 1:
             init.append(ord(t) - 96 if "a" <= t <= "z" else 27)
@@ -183,9 +191,12 @@ def _ids(tokens: list[str], tok2id: dict[str, int], pre2id: dict[str, int] | Non
               and t[:ABBR_LEN] in pre2id):
             init.append(ABBR_CODE + pre2id[t[:ABBR_LEN]])
         else:
-            full.append(tok2id.get(t, A_UNKNOWN))
+            i = tok2id.get(t)
+            full.append(A_UNKNOWN if i is None else i)
             first.append(ord(t[0]) - 96 if "a" <= t[0] <= "z" else 27)
-    return full, init, first
+            s = sp_key.get(t.replace("j", "y")) if i is None else int(sp_ids[i])
+            spelled.append(A_UNKNOWN if s is None else s)
+    return full, init, first, spelled
 
 
 def _typo_candidates(t: str, roster: RosterIndex) -> tuple[str, ...]:
@@ -280,10 +291,10 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     d, placed = without_unit_words(d, roster)
     d = d[:NT]
     place = [roster.ctx2id[t] for t in placed][:NPL]
-    full, init, first = _ids(d, tok2id)
+    full, init, first, spelled = _ids(d, roster)
     call = [callnames.call_id(t, tok2id, roster.call_extra) for t in d if len(t) > 1]
     srt, comp = " ".join(sorted(d)), "".join(d)
-    return (d, full, init, first, call, srt, h64(srt) if srt else -1, h64(comp) if comp else -2,
+    return (d, full, init, first, call, spelled, srt, h64(srt) if srt else -1, h64(comp) if comp else -2,
             h64(_actor_variant_sorted(d, roster)) if d else -3, unknown,
             title_keys_of(list(nd[1]) + said_titles) if nd else [], shown, place, whole if place else srt,
             address_h)
@@ -293,10 +304,10 @@ def _handle_part(h: list[str], roster: RosterIndex) -> tuple:
     """What a batch needs from a handle's tokens: handles differ, their tokens often do not
     (budi.santoso88, budisantoso, Budi_Santoso)."""
     tok2id = roster.tok2id
-    full, init, first = _ids(h, tok2id, roster.pre2id)
+    full, init, first, spelled = _ids(h, roster, roster.pre2id)
     call = [callnames.call_id(t, tok2id, roster.call_extra) for t in h if len(t) > 1]
     comp, srt = "".join(h), " ".join(sorted(h))
-    return (full, init, first, call, comp, srt, h64(comp) if comp else -4, h64(srt) if srt else -5,
+    return (full, init, first, call, spelled, comp, srt, h64(comp) if comp else -4, h64(srt) if srt else -5,
             h64(_actor_variant_sorted(h, roster)) if h else -8, [t for t in h if t not in tok2id and len(t) > 2])
 
 
@@ -311,7 +322,7 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
     """One actor's row of the batch, in the order ``prepare_actors`` unpacks it; a function of the
     actor's platform, handle, display name and bio only (the memos rely on it)."""
     dp = _remembered(displays, a.display_name, lambda: _display_part(a.display_name, roster))
-    (d, dfull, dinit, dfirst, dcall, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles, shown,
+    (d, dfull, dinit, dfirst, dcall, dvar, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles, shown,
      d_place, d_whole, d_address_h) = dp
     # a handle that spells a name as the display name does (Kartosih, kartosih) spells it
     # as its owner does: two typings agreeing are not a slip, however near a roster name
@@ -320,7 +331,7 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
     h_fixed = h_fixed or info.typos > 0
     h, h_said = _handle_without_unit_words(h, roster)
     hp = _remembered(handles, tuple(h), lambda: _handle_part(h, roster))
-    hfull, hinit, hfirst, hcall, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, h_unknown = hp
+    hfull, hinit, hfirst, hcall, hvar, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, h_unknown = hp
     if info.digits:
         years, mds, fulls = digit_evidence(info.digits)
         claimed = claimed_years(info.digits)
@@ -337,7 +348,7 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
             hfull, hinit, hfirst, d_sorted, d_sorted_h, d_compact_h, d_var_h,
             h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h,
             years, mds, fulls, claimed, info.digits, [ctx2id[w] for w in cw], cw, [title2id[k] for k in tk], tk,
-            known_kinds(a, roster), d_place, d_whole, d_address_h)
+            known_kinds(a, roster), d_place, d_whole, d_address_h, dvar, hvar)
 
 
 def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
@@ -386,7 +397,8 @@ def batch_of(rows: Sequence[tuple], ids: Sequence[int]) -> ActorBatch:
     """The arrays of a batch from its prepared rows."""
     (dt, ht, hs, platforms, dfull, dinit, dfirst, dcall, hcall, dtypo, htypo, hfull, hinit, hfirst, d_sorted,
      d_sorted_h, d_compact_h, d_var_h, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, years, mds, fulls,
-     claimed, digits, ctx, ctxw, titles, ttext, known_rows, dplace, dwhole, daddr) = zip(*rows) if rows else ([],) * 36
+     claimed, digits, ctx, ctxw, titles, ttext, known_rows, dplace, dwhole, daddr, dvar, hvar) = (
+        zip(*rows) if rows else ([],) * 38)
     n = len(rows)
     return ActorBatch(
         ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=list(dt), h_tokens=list(ht), handles=list(hs),
@@ -405,4 +417,5 @@ def batch_of(rows: Sequence[tuple], ids: Sequence[int]) -> ActorBatch:
         ctx=padded(ctx, NCA, A_PAD), ctx_words=list(ctxw), titles=padded(titles, NTI, A_PAD), title_text=list(ttext),
         known=list(known_rows), d_place=padded(dplace, NPL, A_PAD), d_sorted_whole=fixed_bytes(list(dwhole)),
         d_address_h=np.array(daddr, dtype=np.int64),
+        d_var=padded(dvar, NT, A_PAD), h_var=padded(hvar, NT, A_PAD),
     )

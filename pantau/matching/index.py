@@ -245,6 +245,42 @@ class RosterIndex:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
 
+def _jy(word: str) -> str:
+    return word.replace("j", "y")
+
+
+def spelling_ids(roster: RosterIndex) -> tuple[np.ndarray, dict[str, int], np.ndarray]:
+    """Per token id, the id of its class of spellings before and after 1972 (Sujono = Suyono,
+    Handajani = Handayani: the old j is today's y); that id by the class's key (``_jy``), for an
+    actor's token the roster does not carry as written; and per class id, whether the roster
+    holds more than one spelling of it. Kept on the index like the memos.
+
+    Narrower than the old-spelling key of a whole name (``normalize.variant_key``, which also
+    reads Javanese a for o, a glide written or not, p for f): a whole name equal in that key
+    is one name, but one token equal in it, beside tokens that differ, is often another name
+    (Jutanah and Yutono)."""
+    got = roster.__dict__.get("_spelling_ids")
+    if got is None:
+        by_key: dict[str, int] = {}
+        ids = np.array([by_key.setdefault(_jy(w), i) for i, w in enumerate(words(roster))], dtype=np.int64)
+        several = np.bincount(ids, minlength=len(ids)) > 1
+        got = roster.__dict__["_spelling_ids"] = (ids, by_key, several)
+    return got
+
+
+def spelling_idf(roster: RosterIndex) -> np.ndarray:
+    """Bits of each token counted in both spellings (``spelling_ids``; kept on the index like the memos).
+
+    A name the account writes in another spelling than the roster (Suyono for Sujono) is as
+    rare as both spellings together, not as the roster's old one."""
+    got = roster.__dict__.get("_spelling_idf")
+    if got is None:
+        ids = spelling_ids(roster)[0]
+        both = np.bincount(ids, weights=roster.tok_count, minlength=len(ids))[ids]
+        got = roster.__dict__["_spelling_idf"] = np.log2(max(roster.n, 2) / np.maximum(both, 1)).astype(np.float32)
+    return got
+
+
 def words(roster: RosterIndex) -> list[str]:
     """The roster's tokens by id (kept on the index like the memos, never pickled)."""
     got = roster.__dict__.get("_words")

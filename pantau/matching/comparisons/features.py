@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from pantau.matching.actors import ActorBatch
 from pantau.matching.callnames import BLOCKING_FORMS
 from pantau.matching.comparisons.names import initials
-from pantau.matching.index import ABBR_CODE, PLACE_BITS, RosterIndex
+from pantau.matching.index import ABBR_CODE, PLACE_BITS, RosterIndex, spelling_ids, spelling_idf
 from pantau.matching.rows import row_any, row_count, row_has, row_sum
 
 INITIAL_BITS = 3.0
@@ -43,6 +43,7 @@ class TokenOverlap:
     regional_left: np.ndarray = None    # roster regional parts (Ni, Wayan, br.) nothing covers
     by_init: np.ndarray = None   # P x NT: roster tokens an initial, an abbreviation or a short token stands for
     full_mask: np.ndarray = None     # P x NT: roster tokens the actor has in full
+    spelled: np.ndarray = None       # a token matched in another spelling only (Suyono for Sujono)
 
 
 @dataclass
@@ -68,7 +69,8 @@ class EmployeeTokens:
 
 
 def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: EmployeeTokens,
-                  roster: RosterIndex, short_abbr: bool = False, written: np.ndarray | None = None) -> TokenOverlap:
+                  roster: RosterIndex, short_abbr: bool = False, written: np.ndarray | None = None,
+                  A_var: np.ndarray | None = None) -> TokenOverlap:
     """Column by column (a few dozen whole-array operations), never pair by pair.
 
     ``short_abbr`` (handles): a short roster token that is none of the employee's names but
@@ -84,16 +86,21 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
     if written is not None and P:
         e_raw[np.arange(P), np.maximum(row_count(e_valid) - 1, 0)] = written
     a_used = [A[:, i] != -1 for i in range(ka)]
-    a_cols = [A[:, i] for i in range(ka) if a_used[i].any()]
+    used = [i for i in range(ka) if a_used[i].any()]
+    a_cols = [A[:, i] for i in used]
     e_full = np.zeros((P, ke), bool)
     a_hit = np.zeros(P, np.int64)
-    for col in a_cols:
+    a_full = np.zeros((P, ka), bool)
+    for i, col in zip(used, a_cols):
         hit = np.zeros(P, bool)
         for k in range(ke):
             m = col == E[:, k]
             e_full[:, k] |= m
             hit |= m
         a_hit += hit
+        a_full[:, i] = hit
+    e_spelled = (_spelled_otherwise(A, A_var, E, e_valid, roster, e_full, a_full, a_hit) if A_var is not None
+                 else np.zeros(E.shape, bool))
     init_cols = [A_init[:, i] for i in range(A_init.shape[1]) if (A_init[:, i] > 0).any()]
     e_by_init = np.zeros((P, ke), bool)
     init_a = np.zeros(P, np.int64)
@@ -135,10 +142,56 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
         n_a=n_a, n_init=n_init, n_e=row_count(e_valid),
         full_a=a_hit, full_e=row_count(e_full), init_a=init_a, covered_e=row_count(covered),
         roster_init=row_count(e_init_cov), abbr_a=abbr_a, regional_left=regional_left, by_init=e_by_init,
-        full_mask=e_full,
+        full_mask=e_full, spelled=row_any(e_spelled),
         # an initial says about one letter's worth (~3 bits), however rare the token it stands for
-        info=row_sum(e.idf * e_full) + INITIAL_BITS * (init_a + row_count(e_init_cov)),
+        info=row_sum(_token_bits(e, e_spelled, roster) * e_full) + INITIAL_BITS * (init_a + row_count(e_init_cov)),
     )
+
+
+def _spelled_otherwise(A: np.ndarray, A_var: np.ndarray, E: np.ndarray, e_valid: np.ndarray, roster: RosterIndex,
+                       e_full: np.ndarray, a_full: np.ndarray, a_hit: np.ndarray) -> np.ndarray:
+    """Actor tokens that are a roster token in another spelling (Suyono for the roster's Sujono,
+    Warwiwayem for Warwiwajem), into the masks and counts: a full token, as the exact name in
+    another spelling already is (normalize.variant_key, read through ``index.spelling_forms``).
+
+    Without this, an account that both spells a name its own way and leaves a name out
+    ("Suyono Pranoto" for Sujono Hadi Pranoto) shared one token and read as another person's
+    name. Only pairs with an actor token and a roster token left unmatched are looked at.
+    Returns the roster tokens (P x NT) matched so."""
+    P, ka = A.shape
+    spelled = np.zeros(E.shape, bool)
+    # only a token whose class holds another spelling can meet one: most pairs have none
+    ids, _, several = spelling_ids(roster)
+    may = (A_var >= 0) & ~a_full & ((A < 0) | several[np.maximum(A_var, 0)])
+    rows = np.flatnonzero(row_any(may) & row_any(e_valid & ~e_full))
+    if not len(rows):
+        return spelled
+    Er = E[rows]
+    Av = np.where(A_var[rows] >= 0, A_var[rows], -3)
+    Ev = np.where(Er >= 0, ids[np.maximum(Er, 0)], -4)
+    ef, af = e_full[rows], a_full[rows]
+    for i in range(ka):
+        col = np.where(af[:, i], -3, Av[:, i])
+        if not (col >= 0).any():
+            continue
+        hit = np.zeros(len(rows), bool)
+        for k in range(E.shape[1]):
+            m = (col == Ev[:, k]) & ~ef[:, k] & ~hit
+            ef[:, k] |= m
+            hit |= m
+        af[:, i] |= hit
+    spelled[rows] = ef & ~e_full[rows]
+    e_full[rows] = ef
+    a_full[rows] = af
+    a_hit[rows] = row_count(af)
+    return spelled
+
+
+def _token_bits(e: EmployeeTokens, spelled: np.ndarray, roster: RosterIndex) -> np.ndarray:
+    """Bits of each roster token of the pairs; a token matched in another spelling counts both."""
+    if not spelled.any():
+        return e.idf
+    return np.where(spelled, spelling_idf(roster)[np.maximum(e.tok, 0)], e.idf)
 
 
 def call_overlap(A_call: np.ndarray, e: EmployeeTokens, G: np.ndarray, roster: RosterIndex,
@@ -170,6 +223,13 @@ def call_overlap(A_call: np.ndarray, e: EmployeeTokens, G: np.ndarray, roster: R
         # has the token; most pairs share their tokens outright)
         rows = np.flatnonzero(col >= 0)
         rows = rows[~row_has(E[rows], col[rows])]
+        if o.spelled.any():
+            # nor another spelling of one of them (Suyono for the roster's Sujono)
+            sp = rows[o.spelled[rows]]
+            sp_ids = spelling_ids(roster)[0]
+            cv = np.where(col[sp] < len(sp_ids), sp_ids[np.minimum(col[sp], len(sp_ids) - 1)], -5)
+            ev = np.where(o.full_mask[sp], sp_ids[np.maximum(E[sp], 0)], -6)
+            rows = np.setdiff1d(rows, sp[row_has(ev, cv)], assume_unique=True)
         if not len(rows):
             continue
         c = col[rows]
@@ -209,9 +269,9 @@ class PairFeatures:
         # each per-pair gather once: they are the largest arrays here
         e_tok, d_tok, h_tok = roster.names.tok[pe], batch.d_tok[pa], batch.h_tok[pa]
         e = EmployeeTokens.of(e_tok, roster)
-        self.d = token_overlap(d_tok, batch.d_init[pa], batch.d_first[pa], e, roster)
+        self.d = token_overlap(d_tok, batch.d_init[pa], batch.d_first[pa], e, roster, A_var=batch.d_var[pa])
         self.h = token_overlap(h_tok, batch.h_init[pa], batch.h_first[pa], e, roster, short_abbr=True,
-                               written=roster.e_last_written[pe])
+                               written=roster.e_last_written[pe], A_var=batch.h_var[pa])
         given = roster.call_given[pe]
         call_overlap(batch.d_call[pa], e, given, roster, self.d)
         call_overlap(batch.h_call[pa], e, given, roster, self.h)

@@ -325,6 +325,33 @@ def test_a_handle_in_the_other_spelling_is_old_spelling_not_a_typo():
     assert "handle.old_spelling" in codes(c) and "handle.typo_tokens" not in codes(c)
 
 
+def test_a_shortened_name_in_the_other_spelling_is_the_shortened_name():
+    # the account both spells a name today's way and leaves a name out: before, it shared
+    # one token and read as another person's name (-15)
+    sujono = emp("197001012000011997", "SUJONO HADI PRANOTO")
+    roster = _city([sujono, emp("197001012000011996", "Budi Pranoto")])
+    for written, old in ((actor(None, "Suyono Pranoto"), actor(None, "Sujono Pranoto")),
+                         (actor("suyono.pranoto", None), actor("sujono.pranoto", None))):
+        c = best_of(written, roster, threshold=0)
+        assert c is not None and c.nip == "197001012000011997", c
+        assert codes(c) & {"display_name.shortened", "handle.shortened"}, codes(c)
+        # as much a lead as the roster's own spelling (the tokens count in both spellings)
+        assert abs(c.score - best_of(old, roster, threshold=0).score) < 3
+    # the other way round too, and the spelling the account writes wins a tie of spellings
+    suyono = emp("197001012000011995", "Suyono Hadi Pranoto")
+    scores = {c.nip: c.score for c in match([actor(None, "Sujono Pranoto")], roster + [suyono],
+                                            default_model(threshold=0))}
+    assert scores["197001012000011997"] > scores["197001012000011995"] > 0
+
+
+def test_only_the_old_j_for_y_makes_one_token_of_two_spellings():
+    # the whole-name key also reads Javanese a for o: Yutono and Jutanah are one whole-name key's
+    # tokens, but beside a token the pair shares they are two names
+    roster = [emp("197001012000011994", "Jutanah Santoso"), emp("197001012000011993", "Budi Hartono")]
+    c = best_of(actor("yutono.santoso", "Yutono Santoso"), roster, threshold=0)
+    assert c is None or codes(c).isdisjoint({"display_name.shortened", "display_name.all_tokens"}), codes(c)
+
+
 def test_regional_parts_in_old_spelling_are_dropped_like_current_ones():
     roster = ROSTER + [emp("197001012000012999", "NI LOEH WAJAN PATISARI")]
     c = best_of(actor("patisari", None), roster)
