@@ -339,6 +339,15 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         # segment the chunk as written (keeps "ssihombing" = s + sihombing) unless that leaves
         # letters unexplained; then in current spelling (budisoeharto -> budi + suharto)
         toks, unknown = vocab.segment(chunk, calls=False)
+        if not unknown and any(len(t) == 1 for t in toks[1:]):
+            # a letter the current spelling leaves out (sitikhadijah: siti + hadijah, not siti + k +
+            # hadijah; achmadrifai) is no initial: read so when that explains every letter with
+            # fewer lone letters
+            sp = spell(chunk)
+            if sp != chunk:
+                t2, u2 = vocab.segment(sp, calls=False)
+                if not u2 and sum(len(t) == 1 for t in t2) < sum(len(t) == 1 for t in toks):
+                    toks = t2
         if unknown and (cut := _degree_at_end(chunk, vocab)) is not None:
             chunk, degree, toks = cut          # budisantosospd: Budi Santoso, S.Pd.
             info.titles.append(degree)
