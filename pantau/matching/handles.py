@@ -26,6 +26,12 @@ _TLDS = {"com", "id", "net", "org", "co", "social", "xyz", "dev", "me", "io", "i
          "go", "ac", "sch", "or", "biz", "site", "online", "app"}
 _CHUNK = re.compile(r"[a-z]+|[0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_GEMINABLE = re.compile(r"(?<=[aeiou])[bcdfjklmnprstz](?=[aeiou])")
+
+
+def _geminated(word: str) -> list[str]:
+    """The word with one consonant between vowels doubled, for each such consonant."""
+    return [word[:m.start()] + m[0] + word[m.start():] for m in _GEMINABLE.finditer(word)]
 _MAX_WORD = 16
 _VOWELS = set("aeiou")
 # Words people put around the name in a handle (pak_budi, budisantoso_official, itsbudi,
@@ -106,6 +112,12 @@ class Vocabulary:
         for abbr, full in (*((a, f) for a, f in FAMILIES.items() if len(a) > 2), *REGIONAL_SHORT.items()):
             if full in self.cost and abbr not in self.cost and len(abbr) > 1:
                 self.cost[abbr] = self.cost[full] + 1.0
+        # a consonant doubled or not between vowels (Muhammad = Muhamad, Abdullah, Hasanuddin,
+        # Fattah: Arabic names written with or without their doubled letter); the canonical form
+        # writes one, so without these a run-together muhammadrizki read muh + ammad + rizki
+        for w in [w for w in self.cost if len(w) >= 4]:
+            for g in _geminated(w):
+                self.cost.setdefault(g, self.cost[w] + 1.0)
         # call names of roster given names (callnames.py: rani for Yorani, yanto for Heryanto)
         # are words of a handle too, costed like a word seen once: "rani.wijaya" is rani, not
         # ra + ni, and "kangyanto" is kang + yanto

@@ -32,7 +32,7 @@ class TokenOverlap:
     full_e: np.ndarray       # employee tokens equal to an actor token
     init_a: np.ndarray       # actor initials that stand for an unmatched employee token
     covered_e: np.ndarray    # employee tokens matched fully or by an initial
-    roster_init: np.ndarray  # roster initials (M. Rizki) covered by an actor full token
+    roster_init: np.ndarray  # roster initials (M. Rizki) covered by an actor full token (one each, Muhammad)
     info: np.ndarray         # bits of the employee tokens matched fully
     abbr_a: np.ndarray = None   # actor abbreviations ("sir" for Siregar) that stand for a roster token
     call_a: np.ndarray = None   # actor tokens that are a call name of an unmatched roster given name
@@ -131,11 +131,16 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
             n_init = n_init + hit
     e_init_cov = np.zeros((P, ke), bool)
     if e_is_init.any():
+        # a roster initial (M. Rizki) stands for an actor token the roster name does not have in
+        # full (Muhammad), one for one: "Pratama" is not both P. and Pratama
+        free = e_is_init & ~e_full & ~e_by_init
         for i in range(A_first.shape[1]):
-            col = A_first[:, i]
+            col = np.where(a_full[:, i], -1, A_first[:, i])
+            hit = np.zeros(P, bool)
             for k in range(ke):
-                e_init_cov[:, k] |= (col == e_first[:, k]) & (col > 0) & e_is_init[:, k]
-        e_init_cov &= ~e_full
+                m = (col == e_first[:, k]) & (col > 0) & free[:, k] & ~e_init_cov[:, k] & ~hit
+                e_init_cov[:, k] |= m
+                hit |= m
     covered = e_full | e_by_init | e_init_cov
     regional_left = row_count(e.regional & ~covered)
     return TokenOverlap(

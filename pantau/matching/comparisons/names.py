@@ -18,12 +18,13 @@ def all_roster_tokens(o: TokenOverlap) -> np.ndarray:
 
 def initials(o: TokenOverlap) -> np.ndarray:
     """Every roster token spelled or stood for by an initial or an abbreviation, but for regional
-    parts people drop (``saurmapar`` for Saurma br. Pardede, ``budis`` for I Wayan Budi Santoso)."""
+    parts people drop (``saurmapar`` for Saurma br. Pardede, ``budis`` for I Wayan Budi Santoso);
+    the roster's own initials stand for the account's words (Muhammad Rizki for M. Rizki)."""
     # one initial stands for one token: "ratna r" is not "ruslaini ratna rosman"
     n_e = o.n_e - o.regional_left
     return ((o.covered_e == n_e) & (o.full_e >= 1) & (n_e >= 2)
             & (o.full_e + o.n_init + o.roster_init >= n_e)
-            & (o.full_a + o.init_a >= o.n_a + o.n_init) & (o.covered_e > o.full_e))
+            & (o.full_a + o.init_a + o.roster_init >= o.n_a + o.n_init) & (o.covered_e > o.full_e))
 
 
 def actor_subset(o: TokenOverlap) -> np.ndarray:

@@ -6,7 +6,7 @@ from pantau.matching.handles import Vocabulary, analyse, strip_domain
 
 VOCAB = Vocabulary({"budi": 50, "santoso": 30, "sri": 80, "wahyuni": 20, "wahyuningsih": 10, "rizki": 15,
                     "muhamad": 60, "suharto": 5, "nur": 30, "haliza": 3, "ayu": 10, "sihombing": 4,
-                    "sahputra": 3, "rahman": 12, "abdul": 25, "fatur": 4, "siti": 70, "hadijah": 6})
+                    "sahputra": 3, "rahman": 12, "abdul": 25, "fatur": 4, "siti": 70, "hadijah": 6, "hidayat": 9})
 
 
 @pytest.mark.parametrize("handle,tokens,digits", [
@@ -21,6 +21,7 @@ VOCAB = Vocabulary({"budi": 50, "santoso": 30, "sri": 80, "wahyuni": 20, "wahyun
     ("ssyahputra190282", ["s", "sahputra"], ["190282"]),     # old spelling inside a run-together handle
     ("budisoeharto", ["budi", "suharto"], []),
     ("sitikhadijah", ["siti", "hadijah"], []),                # kh as the roster wrote it: no initial k
+    ("muhammadhidayat", ["muhamad", "hidayat"], []),          # a doubled consonant: not muh + ammad
     ("budihsantoso", ["budi", "h", "santoso"], []),           # an initial in the middle stays one
     ("mochrizki", ["muhamad", "rizki"], []),                 # an abbreviation the vocabulary knows
     ("sriwahyuningsih", ["sri", "wahyuningsih"], []),        # the likelier split wins over sri+wahyuni+ngsih

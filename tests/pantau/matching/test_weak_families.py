@@ -352,6 +352,19 @@ def test_only_the_old_j_for_y_makes_one_token_of_two_spellings():
     assert c is None or codes(c).isdisjoint({"display_name.shortened", "display_name.all_tokens"}), codes(c)
 
 
+def test_a_roster_initial_stands_for_the_word_the_account_writes_in_full():
+    # M. for Muhammad, as rosters write it: before, "Muhammad Rizki Pratama" shared two tokens and
+    # read as another person's name (-15, score 0)
+    roster = _city([emp("197001012000011992", "M. Rizki Pratama"), emp("197001012000011991", "Budi Pratama")])
+    for a in (actor(None, "Muhammad Rizki Pratama"), actor(None, "Moh Rizki Pratama")):
+        c = best_of(a, roster)
+        assert c is not None and c.nip == "197001012000011992", c
+        assert "display_name.initials" in codes(c), codes(c)
+    # one word for one initial: "Pratama" is not both P. and Pratama
+    c = best_of(actor(None, "Pratama"), [emp("197001012000011990", "P. Pratama")], threshold=0)
+    assert "display_name.initials" not in codes(c)
+
+
 def test_regional_parts_in_old_spelling_are_dropped_like_current_ones():
     roster = ROSTER + [emp("197001012000012999", "NI LOEH WAJAN PATISARI")]
     c = best_of(actor("patisari", None), roster)
