@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-VERSION = "6"
+VERSION = "7"
 
 # Front titles (closed list, compact lower-case form). Ambiguous one-letter ones
 # (h = Haji or an initial, r = Raden or an initial) count as titles only when at
@@ -80,10 +80,14 @@ BACK_TITLES = {
     "strkes", "strip", "strsos", "strt", "strak", "strkom", "strgz", "strpar", "strpi", "skes", "skg",
     "sth", "mth", "sds", "ssn", "mpsi", "mikom", "macc", "mesy", "magr", "msos", "meng", "amdpk",
     "amdkl", "amdpar",
+    # professional designations written after the degrees (normaliser 7): engineers' grades (IPP,
+    # IPM, IPU), accountants' and auditors' certificates as inspectorates write them (CA, CMA,
+    # CFA, CIA, QIA, CFrA, CGCAE, CISA), Psikolog and Konselor
+    "ipp", "ipm", "ipu", "ca", "cma", "cfa", "cia", "qia", "cfra", "cgcae", "cisa", "psikolog", "kons",
 }
 # Back titles that are also plausible name tokens: removed only after a comma or when written with a dot.
 BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars", "lc",
-                  "meng", "mesy"}
+                  "meng", "mesy", "ca", "cia", "kons"}
 # ... and those that are a degree written without dots (spd, amdkeb): what a handle may carry
 DEGREES = frozenset(BACK_TITLES - BACK_NEEDS_DOT)
 

@@ -122,6 +122,12 @@ CASES = [
     ("Budi Santoso A.Md. Kep", "budi santoso", ["A.Md. Kep"]),
     ("Budi S. Pd", "budi s pd", []),                             # ... not with one word before it
     ("Budi Santoso, S.Tr.Kes", "budi santoso", ["S.Tr.Kes"]),
+    # professional designations after the degrees (normaliser 7)
+    ("Ir. Budi Santoso, S.T., M.T., IPM", "budi santoso", ["Ir.", "S.T.", "M.T.", "IPM"]),
+    ("Rina Wati, S.E., M.Ak., QIA, CFrA", "rina wati", ["S.E.", "M.Ak.", "QIA", "CFrA"]),
+    ("Budi Santoso, S.E., Ak., CA", "budi santoso", ["S.E.", "Ak.", "CA"]),
+    ("Dewi Lestari, S.Psi., Psikolog", "dewi lestari", ["S.Psi.", "Psikolog"]),
+    ("Cia Wulandari", "cia wulandari", []),                  # a name, not the auditors' CIA
     ("Tan Kim Meng", "tan kim meng", []),                        # M.Eng. needs its dot: Meng is a name
     ("St.Aminah Lubis", "siti aminah lubis", []),
     ("Sri.Wahyuni", "sri wahyuni", []),
