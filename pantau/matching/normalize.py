@@ -54,6 +54,8 @@ FRONT_TITLES = {
     # ... and more of them (normaliser 6): parents and elders as families call them, younger
     # ones, Betawi and Sundanese forms; not Cici, Amang, Adek, Adik or Nyai, which are names too
     "mamah", "papah", "ambu", "mak", "wak", "uwak", "mpok", "engkong", "euceu", "kakak", "dek",
+    # ... (normaliser 7) Hajjah and Ustadzah as often written, Acehnese Teungku spelled out, Sundanese Nyi
+    "hjh", "ustad", "ustazah", "ustadah", "teungku", "nyi",
     # offices people are addressed by, in front (Pak Camat H. Budi, Kades Bu Sri); after the name
     # they are service words (``index.SERVICE_WORDS``)
     "camat", "lurah", "kades", "sekdes", "kadus", "kepsek",
@@ -84,10 +86,12 @@ BACK_TITLES = {
     # IPM, IPU), accountants' and auditors' certificates as inspectorates write them (CA, CMA,
     # CFA, CIA, QIA, CFrA, CGCAE, CISA), Psikolog and Konselor
     "ipp", "ipm", "ipu", "ca", "cma", "cfa", "cia", "qia", "cfra", "cgcae", "cisa", "psikolog", "kons",
+    # ... and nurses' and midwives' after the degree (S.Kep., Ns.; S.Tr.Keb., Bd.; AMK)
+    "ns", "bd", "amk",
 }
 # Back titles that are also plausible name tokens: removed only after a comma or when written with a dot.
 BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars", "lc",
-                  "meng", "mesy", "ca", "cia", "kons"}
+                  "meng", "mesy", "ca", "cia", "kons", "ns", "bd"}
 # ... and those that are a degree written without dots (spd, amdkeb): what a handle may carry
 DEGREES = frozenset(BACK_TITLES - BACK_NEEDS_DOT)
 
@@ -164,6 +168,13 @@ class Normalised:
         return self.text.split()
 
 
+# Letters and symbols whose transliteration is a letter of the name: Latin ones however styled
+# (small capitals, 🅱, superscripts) and the Greek and Cyrillic ones fancy fonts mix in. Other
+# scripts' letters and symbols are decoration in a display name (ツ is "tsu", ღ "gh", 彡 "Shan",
+# ♡ "H" to anyascii); the roster is in Latin letters.
+_LATIN_LIKE = re.compile(r"LATIN|^MODIFIER LETTER|^GREEK|^CYRILLIC")
+
+
 def fold(s: str) -> str:
     """Unicode -> plain ASCII letters, case kept; emoji and flags become spaces."""
     if s.isascii():
@@ -182,8 +193,11 @@ def fold(s: str) -> str:
             continue
         t = anyascii(ch)
         cat = unicodedata.category(ch)
-        if cat == "Me" or (not t and cat[0] == "M"):
+        if cat[0] == "M":
             continue                       # a mark on a letter (D҉e҉d҉i҉, E̶k̶o̶): the letter stays whole
+        if cat[0] in "LS" and not _LATIN_LIKE.search(unicodedata.name(ch, "")):
+            out.append(" ")                # ツDewi, ღDewiღ, 彡, ♡: decoration from other scripts (normaliser 7)
+            continue
         if not t or _EMOJI_NAME.fullmatch(t):
             out.append(" ")
         else:
@@ -610,7 +624,9 @@ def _regional_after(pieces: list[str]) -> list[str]:
 # An aside in brackets or quotes may stand inside the name: Budi (Ucok) Santoso, Budi "Ucok" Santoso.
 _DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—∙⋅◦➖➤►▶→⇒丨ǀ¦‖]+|\s(?:-+|[/\\:;]+)\s)\s*")
 # ... and tags after the name: Budi Santoso #AMIN @budi_s (an opening mark never closed is no aside)
-_ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]|(?<=\S\s)[#@](\w+)")
+# Single quotes only around a whole word (Budi 'Bewok' Santoso): inside one they are Ma'ruf's.
+_ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]|(?<=\S\s)[#@](\w+)"
+                    r"|(?:(?<=\s)|^)['‘`]([^'’`\s][^'’`]*)['’`](?=\s|$)")
 
 
 def has_aside(text: str) -> bool:
@@ -622,11 +638,11 @@ def display_segments(text: str) -> list[str]:
     """The parts of a display name between separators, in order, then its asides (in brackets
     or quotes, hashtags and mentions after the name), then, if it had asides, the whole text
     without their marks (``"Siti" Aminah``), empty ones left out."""
-    asides = [a or t for a, t in _ASIDE.findall(text)]
+    asides = [a or t or q for a, t, q in _ASIDE.findall(text)]
     rest = _ASIDE.sub(" ", text)
     parts = _DISPLAY_SEP.split(rest) + asides
     if asides:
-        parts += _DISPLAY_SEP.split(_ASIDE.sub(lambda m: f" {m[1] or m[2]} ", text))
+        parts += _DISPLAY_SEP.split(_ASIDE.sub(lambda m: f" {m[1] or m[2] or m[3]} ", text))
     return list(dict.fromkeys(p for p in map(str.strip, parts) if p))
 
 

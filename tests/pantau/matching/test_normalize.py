@@ -128,6 +128,17 @@ CASES = [
     ("Budi Santoso, S.E., Ak., CA", "budi santoso", ["S.E.", "Ak.", "CA"]),
     ("Dewi Lestari, S.Psi., Psikolog", "dewi lestari", ["S.Psi.", "Psikolog"]),
     ("Cia Wulandari", "cia wulandari", []),                  # a name, not the auditors' CIA
+    ("RINA WIDYASTUTI,S.KEP.NS", "rina widyastuti", ["S.KEP.NS"]),
+    ("Herlina Simbolon, S.Kep.,Ns", "herlina simbolon", ["S.Kep.", "Ns"]),
+    ("ERNAWATI TAMBUNAN, AMK", "ernawati tambunan", ["AMK"]),
+    ("Hjh. Siti Aminah", "siti aminah", ["Hjh."]),
+    ("Teungku Zulkifli Yusuf", "zulkifli yusuf", ["Teungku"]),
+    # decoration from other scripts is no letter of the name (ツ was "tsu", ღ "gh", ♡ "H")
+    ("ツDewi Lestari", "dewi lestari", []),
+    ("ღDewi Lestariღ", "dewi lestari", []),
+    ("𓆩♡𓆪 Fitri Handayani 彡", "fitri handayani", []),
+    ("Hendra Gunawan ꦲꦺꦤ꧀ꦢꦿ", "hendra gunawan", []),
+    ("🅱🆄🅳🅸 ʙᴜᴅɪ", "budi budi", []),                       # styled Latin letters stay letters
     ("Tan Kim Meng", "tan kim meng", []),                        # M.Eng. needs its dot: Meng is a name
     ("St.Aminah Lubis", "siti aminah lubis", []),
     ("Sri.Wahyuni", "sri wahyuni", []),

@@ -195,6 +195,11 @@ def test_display_segments_split_at_separators_not_inside_names():
     assert display_segments("[Budi]") == ["Budi"]
     assert display_segments("Budi Santoso #AMIN @budi_s")[:3] == ["Budi Santoso", "AMIN", "budi_s"]
     assert display_segments("#Budi Santoso") == ["#Budi Santoso"]         # a tag in front is no aside
+    # a nickname in single quotes is an aside too; an apostrophe inside a word is part of the name
+    for quoted in ("Budi 'Bewok' Santoso", "Budi ‘Bewok’ Santoso"):
+        assert normalise(display_segments(quoted)[0]).text == "budi santoso", quoted
+        assert "Bewok" in display_segments(quoted)
+    assert display_segments("Ma'ruf Nur'aini") == ["Ma'ruf Nur'aini"]
 
 
 def test_words_around_the_name_in_a_handle_are_dropped():
