@@ -351,10 +351,12 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         # segment the chunk as written (keeps "ssihombing" = s + sihombing) unless that leaves
         # letters unexplained; then in current spelling (budisoeharto -> budi + suharto)
         toks, unknown = vocab.segment(chunk, calls=False)
-        if not unknown and any(len(t) == 1 for t in toks[1:]):
+        lone = [k for k in range(1, len(toks)) if len(toks[k]) == 1]
+        if not unknown and lone and not any(k + 1 < len(toks) and toks[k + 1][0] == toks[k] for k in lone):
             # a letter the current spelling leaves out (sitikhadijah: siti + hadijah, not siti + k +
             # hadijah; achmadrifai) is no initial: read so when that explains every letter with
-            # fewer lone letters
+            # fewer lone letters; an initial before a word it begins stays (budissantoso: Budi S.
+            # Santoso, which the spelling rules would squeeze)
             sp = spell(chunk)
             if sp != chunk:
                 t2, u2 = vocab.segment(sp, calls=False)

@@ -91,7 +91,7 @@ BACK_TITLES = {
 }
 # Back titles that are also plausible name tokens: removed only after a comma or when written with a dot.
 BACK_NEEDS_DOT = {"ma", "me", "mp", "ss", "st", "sp", "ba", "ak", "gr", "mt", "mh", "sos", "map", "mars", "lc",
-                  "meng", "mesy", "ca", "cia", "kons", "ns", "bd"}
+                  "meng", "mesy", "ca", "cia", "qia", "cisa", "cfa", "kons", "ns", "bd"}
 # ... and those that are a degree written without dots (spd, amdkeb): what a handle may carry
 DEGREES = frozenset(BACK_TITLES - BACK_NEEDS_DOT)
 

@@ -115,12 +115,14 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
         abbr_a += hit & (col >= ABBR_CODE)
     n_a = sum(u.astype(np.int64) for u in a_used) if ka else np.zeros(P, np.int64)
     n_init = row_count(A_init > 0)
+    a_abbr = np.zeros((P, ka), bool)
     if short_abbr:
-        for col in a_cols:
+        for i, col in zip(used, a_cols):
             alt = np.where(col >= 0, roster.tok_short_pre[np.maximum(col, 0)], -1)
             if not (alt > 0).any():
                 continue
-            alt = np.where(row_has(E, col) | (a_hit == 0), -1, alt)
+            # not a token the pair has already (in any spelling: juni is Yuni, not Yunita cut short)
+            alt = np.where(a_full[:, i] | (a_hit == 0), -1, alt)
             hit = np.zeros(P, bool)
             for k in range(ke):
                 m = (alt == e_pre[:, k]) & (alt > 0) & ~e_full[:, k] & ~e_by_init[:, k] & ~hit
@@ -129,13 +131,14 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
             init_a += hit
             n_a = n_a - hit
             n_init = n_init + hit
+            a_abbr[:, i] = hit
     e_init_cov = np.zeros((P, ke), bool)
     if e_is_init.any():
         # a roster initial (M. Rizki) stands for an actor token the roster name does not have in
         # full (Muhammad), one for one: "Pratama" is not both P. and Pratama
         free = e_is_init & ~e_full & ~e_by_init
         for i in range(A_first.shape[1]):
-            col = np.where(a_full[:, i], -1, A_first[:, i])
+            col = np.where(a_full[:, i] | a_abbr[:, i], -1, A_first[:, i])
             hit = np.zeros(P, bool)
             for k in range(ke):
                 m = (col == e_first[:, k]) & (col > 0) & free[:, k] & ~e_init_cov[:, k] & ~hit

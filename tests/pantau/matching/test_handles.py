@@ -23,6 +23,7 @@ VOCAB = Vocabulary({"budi": 50, "santoso": 30, "sri": 80, "wahyuni": 20, "wahyun
     ("sitikhadijah", ["siti", "hadijah"], []),                # kh as the roster wrote it: no initial k
     ("muhammadhidayat", ["muhamad", "hidayat"], []),          # a doubled consonant: not muh + ammad
     ("budihsantoso", ["budi", "h", "santoso"], []),           # an initial in the middle stays one
+    ("budissantoso", ["budi", "s", "santoso"], []),           # ... also before a word it begins
     ("mochrizki", ["muhamad", "rizki"], []),                 # an abbreviation the vocabulary knows
     ("sriwahyuningsih", ["sri", "wahyuningsih"], []),        # the likelier split wins over sri+wahyuni+ngsih
     ("nurhaliza", ["nur", "haliza"], []),

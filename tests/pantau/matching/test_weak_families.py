@@ -370,6 +370,17 @@ def test_a_roster_initial_stands_for_the_word_the_account_writes_in_full():
     assert "display_name.initials" not in codes(c)
 
 
+def test_one_actor_token_is_one_reading_of_the_roster_name():
+    # a token spelled as a roster name (yuni for Juni) is not also that name's neighbour cut
+    # short (Yunita); a short name cut from one roster word does not also stand for its initial
+    juni = best_of(actor("yuni", None), [emp("197001012000011989", "Juni Yunita")], threshold=0)
+    assert "handle.initials" not in codes(juni)
+    roster = [emp("197001012000011988", "Fediraliam T. Tanuwijaya"), emp("197001012000011987", "Budi Tan")]
+    c = [x for x in match([actor("fediraliamtan.budi", None)], roster, default_model(threshold=0))
+         if x.nip == "197001012000011988"]
+    assert not c or "handle.initials" not in codes(c[0])
+
+
 def test_regional_parts_in_old_spelling_are_dropped_like_current_ones():
     roster = ROSTER + [emp("197001012000012999", "NI LOEH WAJAN PATISARI")]
     c = best_of(actor("patisari", None), roster)
