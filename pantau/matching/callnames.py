@@ -22,6 +22,26 @@ import numpy as np
 
 from pantau.matching.normalize import core_tokens
 
+# The short forms of Catholic and Protestant baptismal names, as Flores, Timor, Papua, Maluku,
+# Manado and Batak Christians are called (Frans Seran for Fransiskus Xaverius Seran, Goris for
+# Gregorius, Piter for Petrus): Latin names whose short forms follow no Indonesian syllable rule.
+# A closed list of names (the canonical spellings a roster's forms take), from public lists of
+# baptismal names; their forms are usual call names, before the syllable ones.
+BAPTISMAL: dict[str, tuple[str, ...]] = {
+    "fransiskus": ("frans", "fransis"), "fransiscus": ("frans", "fransis"), "franciscus": ("frans", "fransis"),
+    "stefanus": ("stef", "stefan"), "yohanes": ("yohan", "hans"), "johanes": ("yohan", "hans"),
+    "petrus": ("piter", "peter"), "paulus": ("paul",), "ferdinandus": ("ferdi", "nando"),
+    "gregorius": ("goris", "gorius"), "aloysius": ("alo", "lois"), "aloisius": ("alo", "lois"),
+    "benediktus": ("beni", "bene"), "agustinus": ("agus", "tinus"), "martinus": ("martin", "tinus"),
+    "yakobus": ("kobus", "yakob"), "jakobus": ("kobus", "yakob"), "antonius": ("anton", "toni"),
+    "bernardus": ("bernard", "nardus"), "hendrikus": ("hendrik", "hengki"), "wilhelmus": ("wilem", "wili"),
+    "nikolaus": ("niko", "klaus"), "leonardus": ("leo", "nardus"), "dominikus": ("domi", "niko"),
+    "kornelius": ("kornel", "nelis"), "ignasius": ("ignas", "igo"), "emanuel": ("nuel", "eman"),
+    "fransiska": ("siska", "fransi"), "fransisca": ("siska", "fransi"), "yosefina": ("yosi", "fina"),
+    "katarina": ("katrin",), "magdalena": ("lena", "magda"), "elisabet": ("lisa", "elis"),
+    "veronika": ("vero", "nika"), "teresia": ("tere", "resi"), "bernadeta": ("deta", "berna"),
+}
+
 FORMS = 3
 BLOCKING_FORMS = 2       # the usual kinds (last two syllables, without the first): the blocking key
                          # pairs them with other tokens; the comparison's "call name and another token" needs one
@@ -84,6 +104,10 @@ def build(tok2id: dict[str, int], tok_len: np.ndarray) -> tuple[np.ndarray, dict
         # (Hadi for Hadijah: mostly someone named Hadi)
         if kinds[1] is None and kinds[2] is not None and kinds[2] not in tok2id:
             kinds[1], kinds[2] = kinds[2], None
+        if t in BAPTISMAL:
+            listed = [f for f in BAPTISMAL[t] if len(f) >= 3][:BLOCKING_FORMS]
+            rest = [f for f in kinds if f is not None and f not in listed]
+            kinds = (listed + rest + [None] * FORMS)[:FORMS]
         for j, f in enumerate(kinds):
             if f is None:
                 continue

@@ -471,6 +471,18 @@ def test_handles_segment_call_forms_of_roster_names_whole():
     assert c.nip == "198001012005011101" and "handle.call_name" in codes(c)
 
 
+def test_baptismal_names_are_called_by_their_short_forms():
+    # Latin names follow no Indonesian syllable rule: Frans, Goris and Piter were "another
+    # person's name" (score 0) beside the family name
+    roster = [emp("197001012000011986", "FRANSISKUS XAVERIUS SERAN"), emp("197001012000011985", "GREGORIUS LAKA"),
+              emp("197001012000011984", "PETRUS NAHAK"), emp("197001012000011983", "Budi Seran")]
+    for a, nip in ((actor("frans.seran", "Frans Seran"), "197001012000011986"),
+                   (actor(None, "Goris Laka"), "197001012000011985"), (actor("piternahak", None), "197001012000011984")):
+        c = best_of(a, roster, threshold=0)
+        assert c is not None and c.nip == nip and c.score > 40, (a, c)
+        assert codes(c) & {"display_name.call_name", "handle.call_name"}, codes(c)
+
+
 def test_call_names_come_from_the_name_itself_not_its_regional_parts():
     # the given name sits after Ni Luh Wayan / I Gede: it is indexed, and alone it is the one name
     wati = call_best(actor("wati_", "Bu Wati"))
