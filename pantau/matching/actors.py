@@ -72,6 +72,7 @@ class ActorBatch:
                                                    # patronymic (bin Abdullah) was read away, -9 none
     d_var: np.ndarray = field(default=None)    # n x NT spelling ids of d_tok's tokens (index.tok_var; _ids)
     h_var: np.ndarray = field(default=None)    # ... of h_tok's
+    d_start: np.ndarray = field(default=None)  # n x NT first-letters codes of d_tok's tokens (index.tok_pre's)
 
 
 def digit_evidence(digits: list[str]) -> tuple[list[int], list[int], list[int]]:
@@ -293,8 +294,14 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     place = [roster.ctx2id[t] for t in placed][:NPL]
     full, init, first, spelled = _ids(d, roster)
     call = [callnames.call_id(t, tok2id, roster.call_extra) for t in d if len(t) > 1]
+    # a word of three or four letters the roster does not know, coded by its letters as the
+    # roster's longer words are (index.tok_pre): "Eko Pras" shows Eko Prasetyo's name cut short
+    pre2id = roster.pre2id
+    starts = [ABBR_CODE + pre2id[t[:ABBR_LEN]]
+              if t not in tok2id and ABBR_LEN <= len(t) <= ABBR_LEN + 1 and t[:ABBR_LEN] in pre2id else -1
+              for t in d if len(t) > 1]
     srt, comp = " ".join(sorted(d)), "".join(d)
-    return (d, full, init, first, call, spelled, srt, h64(srt) if srt else -1, h64(comp) if comp else -2,
+    return (d, full, init, first, call, spelled, starts, srt, h64(srt) if srt else -1, h64(comp) if comp else -2,
             h64(_actor_variant_sorted(d, roster)) if d else -3, unknown,
             title_keys_of(list(nd[1]) + said_titles) if nd else [], shown, place, whole if place else srt,
             address_h)
@@ -322,7 +329,7 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
     """One actor's row of the batch, in the order ``prepare_actors`` unpacks it; a function of the
     actor's platform, handle, display name and bio only (the memos rely on it)."""
     dp = _remembered(displays, a.display_name, lambda: _display_part(a.display_name, roster))
-    (d, dfull, dinit, dfirst, dcall, dvar, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles, shown,
+    (d, dfull, dinit, dfirst, dcall, dvar, dstart, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles, shown,
      d_place, d_whole, d_address_h) = dp
     # a handle that spells a name as the display name does (Kartosih, kartosih) spells it
     # as its owner does: two typings agreeing are not a slip, however near a roster name
@@ -348,7 +355,7 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
             hfull, hinit, hfirst, d_sorted, d_sorted_h, d_compact_h, d_var_h,
             h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h,
             years, mds, fulls, claimed, info.digits, [ctx2id[w] for w in cw], cw, [title2id[k] for k in tk], tk,
-            known_kinds(a, roster), d_place, d_whole, d_address_h, dvar, hvar)
+            known_kinds(a, roster), d_place, d_whole, d_address_h, dvar, hvar, dstart)
 
 
 def prepare_actors(actors: list[Actor], ids: list[int], roster: RosterIndex, *,
@@ -397,8 +404,8 @@ def batch_of(rows: Sequence[tuple], ids: Sequence[int]) -> ActorBatch:
     """The arrays of a batch from its prepared rows."""
     (dt, ht, hs, platforms, dfull, dinit, dfirst, dcall, hcall, dtypo, htypo, hfull, hinit, hfirst, d_sorted,
      d_sorted_h, d_compact_h, d_var_h, h_compact, h_sorted, h_compact_h, h_sorted_h, h_var_h, years, mds, fulls,
-     claimed, digits, ctx, ctxw, titles, ttext, known_rows, dplace, dwhole, daddr, dvar, hvar) = (
-        zip(*rows) if rows else ([],) * 38)
+     claimed, digits, ctx, ctxw, titles, ttext, known_rows, dplace, dwhole, daddr, dvar, hvar, dstart) = (
+        zip(*rows) if rows else ([],) * 39)
     n = len(rows)
     return ActorBatch(
         ids=np.asarray(ids, dtype=np.int64), n=n, d_tokens=list(dt), h_tokens=list(ht), handles=list(hs),
@@ -417,5 +424,5 @@ def batch_of(rows: Sequence[tuple], ids: Sequence[int]) -> ActorBatch:
         ctx=padded(ctx, NCA, A_PAD), ctx_words=list(ctxw), titles=padded(titles, NTI, A_PAD), title_text=list(ttext),
         known=list(known_rows), d_place=padded(dplace, NPL, A_PAD), d_sorted_whole=fixed_bytes(list(dwhole)),
         d_address_h=np.array(daddr, dtype=np.int64),
-        d_var=padded(dvar, NT, A_PAD), h_var=padded(hvar, NT, A_PAD),
+        d_var=padded(dvar, NT, A_PAD), h_var=padded(hvar, NT, A_PAD), d_start=padded(dstart, NT, A_PAD),
     )

@@ -281,6 +281,27 @@ def spelling_idf(roster: RosterIndex) -> np.ndarray:
     return got
 
 
+STEMS = 3
+
+
+def stem_ids(roster: RosterIndex) -> np.ndarray:
+    """V x ``STEMS``: ids of the roster words of four letters or more that begin each word
+    (rahma and rahmawat... for Rahmawati, wahyu for Wahyuningsih), -1 padded; kept on the index
+    like the memos. A display word that begins a roster word the display leaves out is that
+    name cut short (Dwi Rahma for Dwi Rahmawati), not another person's name."""
+    got = roster.__dict__.get("_stem_ids")
+    if got is None:
+        tok2id = roster.tok2id
+        got = np.full((len(tok2id), STEMS), -1, dtype=np.int64)
+        for w, i in tok2id.items():
+            if len(w) < 6:
+                continue
+            found = [tok2id[w[:k]] for k in range(len(w) - 1, 3, -1) if w[:k] in tok2id][:STEMS]
+            got[i, :len(found)] = found
+        roster.__dict__["_stem_ids"] = got
+    return got
+
+
 def words(roster: RosterIndex) -> list[str]:
     """The roster's tokens by id (kept on the index like the memos, never pickled)."""
     got = roster.__dict__.get("_words")

@@ -87,7 +87,7 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     d = by_name.get("display_name")
     if d is not None and len(name_k) > 1:
         d_row = name_k.index(d)
-        lead = (f.d_known >= 2) & (weights[d] > 0)
+        lead = (f.d_known >= 2) & (weights[d] > 0) & comps[d].mask("name_evidence")[levels[d]]
         best_row = np.where(lead, d_row, best_row)
     best_comp = np.array(name_k or [0])[best_row]
     best = np.take_along_axis(W, best_row[None, :], 0)[0]

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from pantau.matching.actors import ActorBatch
 from pantau.matching.callnames import BLOCKING_FORMS
 from pantau.matching.comparisons.names import initials
-from pantau.matching.index import ABBR_CODE, PLACE_BITS, RosterIndex, spelling_ids, spelling_idf
+from pantau.matching.index import ABBR_CODE, PLACE_BITS, RosterIndex, spelling_idf, spelling_ids, stem_ids
 from pantau.matching.rows import row_any, row_count, row_has, row_sum
 
 INITIAL_BITS = 3.0
@@ -44,6 +44,7 @@ class TokenOverlap:
     by_init: np.ndarray = None   # P x NT: roster tokens an initial, an abbreviation or a short token stands for
     full_mask: np.ndarray = None     # P x NT: roster tokens the actor has in full
     spelled: np.ndarray = None       # a token matched in another spelling only (Suyono for Sujono)
+    a_full: np.ndarray = None        # P x KA: actor tokens that are one of the roster tokens (in any spelling)
 
 
 @dataclass
@@ -150,7 +151,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
         n_a=n_a, n_init=n_init, n_e=row_count(e_valid),
         full_a=a_hit, full_e=row_count(e_full), init_a=init_a, covered_e=row_count(covered),
         roster_init=row_count(e_init_cov), abbr_a=abbr_a, regional_left=regional_left, by_init=e_by_init,
-        full_mask=e_full, spelled=row_any(e_spelled),
+        full_mask=e_full, spelled=row_any(e_spelled), a_full=a_full,
         # an initial says about one letter's worth (~3 bits), however rare the token it stands for
         info=row_sum(_token_bits(e, e_spelled, roster) * e_full) + INITIAL_BITS * (init_a + row_count(e_init_cov)),
     )
@@ -193,6 +194,32 @@ def _spelled_otherwise(A: np.ndarray, A_var: np.ndarray, E: np.ndarray, e_valid:
     a_full[rows] = af
     a_hit[rows] = row_count(af)
     return spelled
+
+
+def _cut_short(A: np.ndarray, A_start: np.ndarray, e: EmployeeTokens, o: TokenOverlap,
+               roster: RosterIndex) -> np.ndarray:
+    """Pairs where every display word the roster name does not have begins one of its words the
+    display leaves out (Dwi Rahma for Dwi Rahmawati, Ayu Lestari for Ayu Lestariningsih: a roster
+    word, ``index.stem_ids``; Eko Pras for Eko Prasetyo: three or four letters the roster does not
+    know): a name cut short, not another person's name."""
+    left = e.valid & ~o.full_mask & ~o.by_init
+    stems = stem_ids(roster)[np.maximum(e.tok, 0)]        # P x NT x STEMS
+    ok = np.ones(len(A), bool)
+    any_cut = np.zeros(len(A), bool)
+    for i in range(A.shape[1]):
+        word = (A[:, i] != -1) & ~o.a_full[:, i]
+        if not word.any():
+            continue
+        col, start = A[:, i], A_start[:, i]
+        cut = np.zeros(len(A), bool)
+        for k in range(e.tok.shape[1]):
+            m = (start == e.pre[:, k]) & (start > 0)
+            for j in range(stems.shape[2]):
+                m |= (col == stems[:, k, j]) & (col >= 0)
+            cut |= m & left[:, k]
+        ok &= ~word | cut
+        any_cut |= word & cut
+    return ok & any_cut
 
 
 def _token_bits(e: EmployeeTokens, spelled: np.ndarray, roster: RosterIndex) -> np.ndarray:
@@ -309,6 +336,7 @@ class PairFeatures:
         self.d.n_a = self.d.n_a + extra
         words = words + extra
         self.d_known = np.where((known >= 1) & (words >= 2), words, 0)
+        self.d_cut = _cut_short(d_tok, batch.d_start[pa], e, self.d, roster)
         self.h_present = batch.h_compact_h[pa] >= 0
         self.d_exact = ((batch.d_sorted_h[pa] == roster.names.sorted_h[pe]) | (
             batch.d_compact_h[pa] == roster.names.compact_h[pe]) | (

@@ -381,6 +381,21 @@ def test_one_actor_token_is_one_reading_of_the_roster_name():
     assert not c or "handle.initials" not in codes(c[0])
 
 
+def test_a_name_cut_short_in_the_display_is_not_another_persons_name():
+    # "Dwi Rahma" beside the handle dwirahmawati: the display counted -15 as another person's
+    # name and pulled a true handle under the threshold; a name cut short is not one
+    roster = _city([emp("197001012000011982", "Dwi Rahmawati"), emp("197001012000011981", "Rahma Lestari"),
+                    emp("197001012000011980", "Eko Prasetyo"), emp("197001012000011979", "Dwi Santoso")])
+    for a, nip in ((actor("dwirahmawati", "Dwi Rahma"), "197001012000011982"),
+                   (actor("ekoprasetyo", "Eko Pras"), "197001012000011980")):
+        c = best_of(a, roster)
+        assert c is not None and c.nip == nip, (a, c)
+        assert "display_name.other_name_one_token" not in codes(c)
+    # a display with another whole name still contradicts the handle
+    c = best_of(actor("dwirahmawati", "Dwi Santoso"), roster, threshold=0)
+    assert c.nip == "197001012000011979"
+
+
 def test_regional_parts_in_old_spelling_are_dropped_like_current_ones():
     roster = ROSTER + [emp("197001012000012999", "NI LOEH WAJAN PATISARI")]
     c = best_of(actor("patisari", None), roster)
