@@ -587,12 +587,37 @@ def normalise(name: str | None) -> Normalised:
             break
     # digits in a name are noise (they are evidence in handles)
     pieces = [p for w in words for p in _PIECES.findall(w.lower().replace("'", "")) if not p.isdigit()]
-    tokens = [t for p in _regional_after(_regional_lead(pieces)) for t in canon_token(p)]
+    tokens = [t for p in _regional_after(_regional_lead(_arabic_article(pieces))) for t in canon_token(p)]
     if len(tokens) > 1 and tokens[0] in INITIALS_TOGETHER:     # FX Hadi, as F.X. Hadi
         tokens[0:1] = list(tokens[0])
     if len(tokens) >= 4 and all(len(t) == 1 for t in tokens):
         tokens = list(canon_token("".join(tokens)))     # "S U T R I S N O": one name spelled out
     return Normalised(" ".join(tokens), front + trailing + titles)
+
+
+# The Arabic article written apart from the family name it belongs to (Al Habsyi, Al-Attas, and
+# assimilated before its letter: As-Segaf, Ar Rasyid, Asy Syafii), as rosters write it glued.
+_SUN_ARTICLES = {"as": "s", "asy": "sy", "ash": "sh", "at": "t", "ad": "d", "ar": "r", "an": "n", "az": "z"}
+
+
+def _arabic_article(pieces: list[str]) -> list[str]:
+    """Pieces with an Arabic article joined to the word after it (normaliser 7): ``al habsyi`` is
+    the roster's Alhabsyi, ``as segaf`` its Assegaf. Before, "Aisyah Al Habsyi" shared one token
+    with Syarifah Aisyah Alhabsyi and read as another person's name."""
+    if len(pieces) < 2 or not any(p in _SUN_ARTICLES or p == "al" for p in pieces[:-1]):
+        return pieces
+    out: list[str] = []
+    k = 0
+    while k < len(pieces):
+        p = pieces[k]
+        nxt = pieces[k + 1] if k + 1 < len(pieces) else ""
+        if len(nxt) >= 3 and (p == "al" or (p in _SUN_ARTICLES and nxt.startswith(_SUN_ARTICLES[p]))):
+            out.append(p + nxt)
+            k += 2
+        else:
+            out.append(p)
+            k += 1
+    return out
 
 
 def _regional_lead(pieces: list[str]) -> list[str]:

@@ -139,6 +139,13 @@ CASES = [
     ("𓆩♡𓆪 Fitri Handayani 彡", "fitri handayani", []),
     ("Hendra Gunawan ꦲꦺꦤ꧀ꦢꦿ", "hendra gunawan", []),
     ("🅱🆄🅳🅸 ʙᴜᴅɪ", "budi budi", []),                       # styled Latin letters stay letters
+    # the Arabic article apart from its name, as rosters write it glued (normaliser 7)
+    ("Aisyah Al Habsyi", "aisah alhabsi", []),
+    ("Salim As-Segaf", "salim asegaf", []),
+    ("SALIM ASSEGAF", "salim asegaf", []),
+    ("Muhammad Ar-Rasyid", "muhamad arasid", []),
+    ("Budi Al", "budi al", []),                                # nothing after it: a word of its own
+    ("Siti Aminah Santoso", "siti aminah santoso", []),
     ("Tan Kim Meng", "tan kim meng", []),                        # M.Eng. needs its dot: Meng is a name
     ("St.Aminah Lubis", "siti aminah lubis", []),
     ("Sri.Wahyuni", "sri wahyuni", []),

@@ -396,6 +396,14 @@ def test_a_name_cut_short_in_the_display_is_not_another_persons_name():
     assert c.nip == "197001012000011979"
 
 
+def test_an_arabic_family_name_written_with_its_article_apart_is_the_glued_one():
+    roster = _city([emp("197001012000011978", "SYARIFAH AISYAH ALHABSYI"), emp("197001012000011977", "Salim Assegaf")])
+    for a, nip in ((actor(None, "Aisyah Al Habsyi"), "197001012000011978"),
+                   (actor(None, "Salim As-Segaf"), "197001012000011977")):
+        c = best_of(a, roster, threshold=0)
+        assert c is not None and c.nip == nip and c.score > 45, (a, c)     # was 0: another person's name
+
+
 def test_regional_parts_in_old_spelling_are_dropped_like_current_ones():
     roster = ROSTER + [emp("197001012000012999", "NI LOEH WAJAN PATISARI")]
     c = best_of(actor("patisari", None), roster)
