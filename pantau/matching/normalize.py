@@ -341,6 +341,7 @@ def variant_key(text: str) -> str:
       Maulana); ``ae`` for ``ai`` (Zaenal = Zainal) is a rule of the canonical form.
     - A final ``h`` after a vowel, often left out (Aisyah = Aisya, Fatimah = Fatima), in a word
       of five letters or more.
+    - An ``e`` spoken into a first ``sr`` or ``sl`` (Seri = Sri, Selamet = Slamet; normaliser 7).
     - Javanese ``a`` for ``o`` in the last two syllables of a word of six letters or more
       (Javanese writes one vowel that names spell either way): Santoso = Santosa, Purnomo =
       Purnama, Wibowo = Wibawa, Rohmah = Rahmah. Shorter words keep theirs (Rino is not Rina),
@@ -393,6 +394,7 @@ def _variant_word(word: str) -> str:
     word = _SUNDANESE_P.sub("p", _GLIDE.sub(lambda m: m[1] or m[2], _CONSONANT_Y.sub("i", word)))
     if len(word) >= 5 and word[-1] == "h" and word[-2] in "aeiou":
         word = word[:-1]
+    word = _SE_CLUSTER.sub("s", word)
     if long_word and not latin and "o" in word:
         word = _javanese_a(word)
     return word
@@ -404,6 +406,9 @@ def has_variant(token: str) -> bool:
 
 
 _CONSONANT_I = re.compile(r"(?<=[bcdfghklmpqrstvwxz])i(?=[aeou])")
+# an e spoken into the first cluster, as Malay and Javanese write it: Seri = Sri, Selamet = Slamet
+_SE_CLUSTER = re.compile(r"^se(?=[rl][aeiou])")
+_S_CLUSTER = re.compile(r"^s(?=[rl][aeiou])")
 _I_GLIDE = re.compile(r"(?<=[a-z]i)(?=[aeou])")
 
 
@@ -423,6 +428,9 @@ def written_forms(token: str) -> tuple[str, ...]:
             forms.append(rx.sub(rep, base))
         if len(base) >= 5 and base[-1] == "h" and base[-2] in "aeiou":
             forms.append(base[:-1])
+        forms.append(_S_CLUSTER.sub("se", base))
+        if len(base) >= 6:                 # Selamet -> slamet; not Sela -> sla, a run of any handle
+            forms.append(_SE_CLUSTER.sub("s", base))
         if len(base) >= 6 and base[-1] in "ao" and not _LATIN_GENDER.search(base):
             forms.append(base[:-1] + ("a" if base[-1] == "o" else "o"))
         for f in forms:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pantau.matching import default_model, match
 from pantau.matching.callnames import call_forms, syllables
 from pantau.matching.handles import Vocabulary, analyse
-from pantau.matching.normalize import display_segments, normalise
+from pantau.matching.normalize import display_segments, normalise, variant_key
 
 from .helpers import actor, emp
 
@@ -402,6 +402,15 @@ def test_an_arabic_family_name_written_with_its_article_apart_is_the_glued_one()
                    (actor(None, "Salim As-Segaf"), "197001012000011977")):
         c = best_of(a, roster, threshold=0)
         assert c is not None and c.nip == nip and c.score > 45, (a, c)     # was 0: another person's name
+
+
+def test_an_e_spoken_into_the_first_cluster_is_another_spelling():
+    roster = _city([emp("197001012000011976", "SRI RAHAYU LESTARI"), emp("197001012000011975", "Selamet Widodo")])
+    for a, nip in ((actor(None, "Seri Rahayu Lestari"), "197001012000011976"),
+                   (actor(None, "Slamet Widodo"), "197001012000011975")):
+        c = best_of(a, roster)
+        assert c is not None and c.nip == nip and "display_name.old_spelling" in codes(c), (a, c)
+    assert variant_key("sela") != variant_key("sila")
 
 
 def test_regional_parts_in_old_spelling_are_dropped_like_current_ones():
