@@ -26,6 +26,14 @@ _TLDS = {"com", "id", "net", "org", "co", "social", "xyz", "dev", "me", "io", "i
          "go", "ac", "sch", "or", "biz", "site", "online", "app"}
 _CHUNK = re.compile(r"[a-z]+|[0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_DOTTED_DEGREE = re.compile(r"(?<![a-z])([a-z]{1,2})\.([a-z]{1,4})(?:\.([a-z]{1,4}))?(?![a-z])")
+
+
+def _joined_degree(m: re.Match) -> str:
+    joined = "".join(g for g in m.groups() if g)
+    return joined if joined in DEGREES else m[0]
+
+
 _GEMINABLE = re.compile(r"(?<=[aeiou])[bcdfjklmnprstz](?=[aeiou])")
 
 
@@ -53,6 +61,8 @@ AFFIXES = {t for w in AFFIX_WORDS for t in canon_token(w) if len(t) >= 2}
 HANDLE_WORDS = {t for w in (
     "aja", "doang", "banget", "bgt", "gans", "ganteng", "cantik", "cans", "manis", "kece", "keren",
     "fam", "family", "love", "mom", "art", "arts", "photo", "foto", "music", "musik", "gaming", "gamer",
+    # a second or restored account (normaliser 7): rina.ori, budi_backup, itsme.budi, budi.reborn
+    "ori", "original", "backup", "bckp", "itsme", "reborn", "ofcl", "second",
 ) for t in canon_token(w)} - AFFIXES
 HANDLE_AFFIXES = AFFIXES | HANDLE_WORDS
 ABBR_LEN = 3      # a name cut short in a handle keeps this many letters (``tiurmasir``: Siregar)
@@ -327,7 +337,7 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         return HandleInfo()
     h = fold(strip_domain(platform, handle))
     h = _CAMEL.sub(" ", h)            # BudiSantoso -> Budi Santoso
-    low = h.lower()
+    low = _DOTTED_DEGREE.sub(_joined_degree, h.lower())   # rina_s.pd: the degree S.Pd., not s + pd
     info = HandleInfo()
     letters = []
     chunks = _CHUNK.findall(low)

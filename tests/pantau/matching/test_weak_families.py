@@ -208,6 +208,8 @@ def test_words_around_the_name_in_a_handle_are_dropped():
     assert analyse("budisantoso_official", v, "x").tokens == ["budi", "santoso"]
     assert analyse("budisantoso_official", v, "x").compact == "budisantoso"       # the name's letters only
     assert analyse("itsbudisantoso", v, "x").tokens == ["budi", "santoso"]
+    for h in ("budisantoso.ori", "budi.santoso.backup", "itsme.budisantoso", "budisantoso.reborn"):
+        assert analyse(h, v, "x").tokens == ["budi", "santoso"], h        # a second account's words
     assert analyse("hbudi", v, "x").tokens[0] == "h"      # an initial is not an affix
     # account words without a vowel are words too, not initials t + v
     for h in ("sisdirno_tv", "sisdirno.yt", "sisdirnofb", "mrsisdirno", "drs_sisdirno"):
@@ -263,6 +265,11 @@ def test_a_degree_in_a_handle_is_a_title_not_initials():
         info = analyse(h, v, "x")
         assert info.tokens == ["budi", "santoso"] and info.titles == titles, (h, info)
     assert analyse("budisantoso_st", v, "x").titles == []       # S.T. or the initials S. T.
+    # ... also written with its dots (normaliser 7)
+    for h, titles in (("budisantoso_s.pd", ["spd"]), ("budi.santoso_a.md.keb", ["amdkeb"])):
+        info = analyse(h, v, "x")
+        assert info.tokens == ["budi", "santoso"] and info.titles == titles, (h, info)
+    assert analyse("budi.s.wirawan", v, "x").tokens == ["budi", "s", "wirawan"]
     # ... run together after a name that roster words explain letter by letter
     info = analyse("budisantosospd", v, "x")
     assert (info.tokens, info.titles, info.compact) == (["budi", "santoso"], ["spd"], "budisantoso")
