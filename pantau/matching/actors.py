@@ -22,7 +22,8 @@ from pantau.matching import typos
 from pantau.matching.display_names import (consonant_initial, name_segment, normalised, without_affixes,
                                            without_unit_words)
 from pantau.matching.index import (A_PAD, A_UNKNOWN, ABBR_CODE, ABBR_LEN, NCA, NPL, NT, NTI, RosterIndex, context_words,
-                                   fixed_bytes, h64, padded, spelling_ids, title_keys_of, words)
+                                   consonants, fixed_bytes, h64, padded, skeleton_codes, spelling_ids,
+                                   title_keys_of, words)
 from pantau.matching.normalize import ADDRESS_PARTS, variant_key, without_patronymic
 from storage.records import Actor
 
@@ -184,10 +185,13 @@ def _ids(tokens: list[str], roster: RosterIndex, pre2id: dict[str, int] | None =
     for a token the roster does not carry as written (Suyono, where the roster has Sujono)."""
     tok2id = roster.tok2id
     sp_ids, sp_key, _ = spelling_ids(roster)
+    skel = skeleton_codes(roster)[1] if pre2id is not None else {}
     full, init, first, spelled = [], [], [], []
     for t in tokens:
         if len(t) == 1:
             init.append(ord(t) - 96 if "a" <= t <= "z" else 27)
+        elif t in skel and t not in tok2id and consonants(t) == t:
+            init.append(skel[t])           # a name without its vowels (gnwn for Gunawan): an abbreviation
         elif (pre2id is not None and ABBR_LEN <= len(t) <= ABBR_LEN + 1 and t not in tok2id
               and t[:ABBR_LEN] in pre2id):
             init.append(ABBR_CODE + pre2id[t[:ABBR_LEN]])

@@ -26,6 +26,7 @@ _TLDS = {"com", "id", "net", "org", "co", "social", "xyz", "dev", "me", "io", "i
          "go", "ac", "sch", "or", "biz", "site", "online", "app"}
 _CHUNK = re.compile(r"[a-z]+|[0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NO_VOWELS = str.maketrans("", "", "aeiou")
 _DOTTED_DEGREE = re.compile(r"(?<![a-z])([a-z]{1,2})\.([a-z]{1,4})(?:\.([a-z]{1,4}))?(?![a-z])")
 
 
@@ -128,6 +129,12 @@ class Vocabulary:
         for w in [w for w in self.cost if len(w) >= 4]:
             for g in _geminated(w):
                 self.cost.setdefault(g, self.cost[w] + 1.0)
+        # a roster word without its vowels (gnwn for Gunawan, ngrh for Nugroho), dearer than the
+        # word: read whole, the actor side codes it as the word's abbreviation (index.skeleton_codes)
+        for w in counts:
+            c = w.translate(_NO_VOWELS)
+            if len(w) >= 5 and len(c) >= 3 and c != w and w in self.cost:
+                self.cost.setdefault(c, self.cost[w] + 2.0)
         # call names of roster given names (callnames.py: rani for Yorani, yanto for Heryanto)
         # are words of a handle too, costed like a word seen once: "rani.wijaya" is rani, not
         # ra + ni, and "kangyanto" is kang + yanto

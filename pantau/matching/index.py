@@ -46,6 +46,7 @@ A_PAD = -1        # padding in actor matrices
 A_UNKNOWN = -2    # an actor token the roster never uses
 MAX_TEXT = 80     # bytes of a canonical name kept for similarity (six tokens fit)
 ABBR_CODE = 1000     # abbreviation codes (a roster token's first letters) start here; letter codes are 1..27
+SKEL_CODE = 100_000  # consonant-skeleton codes (gnwn for Gunawan) start here: abbreviations too
 ABBR_LEN = handles_mod.ABBR_LEN
 
 # The kinds of office and region every unit name has (Dinas, Kabupaten, SD): no unit's own word,
@@ -282,6 +283,27 @@ def spelling_idf(roster: RosterIndex) -> np.ndarray:
 
 
 STEMS = 3
+_VOWELS = str.maketrans("", "", "aeiou")
+
+
+def consonants(word: str) -> str:
+    return word.translate(_VOWELS)
+
+
+def skeleton_codes(roster: RosterIndex) -> tuple[np.ndarray, dict[str, int]]:
+    """Per token id, the code of its consonants (``SKEL_CODE`` + id; -1 for words under five
+    letters or with under three consonants), and the codes by consonants; kept on the index
+    like the memos. A handle writes a name without its vowels (hendra.gnwn, fajar_ngrh)."""
+    got = roster.__dict__.get("_skeleton_codes")
+    if got is None:
+        by: dict[str, int] = {}
+        codes = np.full(len(roster.tok2id), -1, dtype=np.int64)
+        for w, i in roster.tok2id.items():
+            c = consonants(w)
+            if len(w) >= 5 and len(c) >= 3 and c != w:
+                codes[i] = SKEL_CODE + by.setdefault(c, len(by))
+        got = roster.__dict__["_skeleton_codes"] = (codes, {c: SKEL_CODE + k for c, k in by.items()})
+    return got
 
 
 def stem_ids(roster: RosterIndex) -> np.ndarray:

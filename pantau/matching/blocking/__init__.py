@@ -49,7 +49,7 @@ from pantau.matching.blocking.rare_token import RARE_TOKEN
 from pantau.matching.blocking.roster_initial import ROSTER_INITIAL
 from pantau.matching.blocking.space_free import SPACE_FREE
 from pantau.matching.blocking.token_pair import TOKEN_PAIR
-from pantau.matching.index import ABBR_CODE
+from pantau.matching.index import ABBR_CODE, consonants
 from pantau.matching.normalize import variant_key
 
 DEFAULT_KEYS: tuple[BlockingKey, ...] = (RARE_TOKEN, TOKEN_PAIR, INITIAL_TOKEN, ROSTER_INITIAL, SPACE_FREE,
@@ -191,8 +191,9 @@ def actor_side(batch, roster) -> ActorSide:
         ids, vids = [], []
         inits = set()
         for t in toks:
-            if len(t) == 1:
-                inits.add(ord(t) - 96 if "a" <= t <= "z" else 27)
+            if len(t) == 1 or (len(t) >= 3 and consonants(t) == t and t not in tok2id):
+                # an initial, or a name without its vowels (gnwn): its first letter
+                inits.add(ord(t[0]) - 96 if "a" <= t[0] <= "z" else 27)
                 continue
             i = tok2id.get(t)
             if i is not None:

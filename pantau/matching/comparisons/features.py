@@ -15,7 +15,8 @@ from rapidfuzz import fuzz, process
 from pantau.matching.actors import ActorBatch
 from pantau.matching.callnames import BLOCKING_FORMS
 from pantau.matching.comparisons.names import initials
-from pantau.matching.index import ABBR_CODE, PLACE_BITS, RosterIndex, spelling_idf, spelling_ids, stem_ids
+from pantau.matching.index import (ABBR_CODE, PLACE_BITS, RosterIndex, skeleton_codes, spelling_idf, spelling_ids,
+                                   stem_ids)
 from pantau.matching.rows import row_any, row_count, row_has, row_sum
 
 INITIAL_BITS = 3.0
@@ -59,6 +60,7 @@ class EmployeeTokens:
     is_init: np.ndarray      # an initial on the roster (M. Rizki)
     idf: np.ndarray          # its bits (0: padding)
     regional: np.ndarray     # a regional part (Ni, Wayan, br.)
+    skel: np.ndarray = None  # its consonants' code (index.skeleton_codes; -1: none)
 
     @classmethod
     def of(cls, E: np.ndarray, roster: RosterIndex) -> "EmployeeTokens":
@@ -66,7 +68,8 @@ class EmployeeTokens:
         safe = np.where(valid, E, 0)
         return cls(tok=E, valid=valid, first=np.where(valid, roster.tok_first[safe], -1),
                    pre=np.where(valid, roster.tok_pre[safe], -1), is_init=valid & (roster.tok_len[safe] == 1),
-                   idf=np.where(valid, roster.tok_idf[safe], 0.0), regional=valid & roster.tok_regional[safe])
+                   idf=np.where(valid, roster.tok_idf[safe], 0.0), regional=valid & roster.tok_regional[safe],
+                   skel=np.where(valid, skeleton_codes(roster)[0][safe], -1))
 
 
 def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: EmployeeTokens,
@@ -109,7 +112,8 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
     for col in init_cols:
         hit = np.zeros(P, bool)
         for k in range(ke):
-            m = ((col == e_first[:, k]) | (col == e_pre[:, k]) | (col == e_raw[:, k])) & (col > 0) & ~e_full[:, k]
+            m = ((col == e_first[:, k]) | (col == e_pre[:, k]) | (col == e_raw[:, k]) | (col == e.skel[:, k])) & (
+                col > 0) & ~e_full[:, k]
             e_by_init[:, k] |= m
             hit |= m
         init_a += hit

@@ -420,6 +420,16 @@ def test_an_e_spoken_into_the_first_cluster_is_another_spelling():
     assert variant_key("sela") != variant_key("sila")
 
 
+def test_a_name_without_its_vowels_in_a_handle_is_an_abbreviation():
+    roster = _city([emp("197001012000011974", "Fajar Nugroho"), emp("197001012000011973", "Fajar Ramadhan")])
+    for h in ("fajar_ngrh", "fajarngrh"):
+        c = best_of(actor(h, None), roster)
+        assert c is not None and c.nip == "197001012000011974" and "handle.abbreviation" in codes(c), (h, c)
+    v = Vocabulary({"budi": 10, "santoso": 5, "gunawan": 3})
+    assert analyse("budi.gnwn", v, "x").tokens == ["budi", "gnwn"]
+    assert analyse("budisantoso", v, "x").tokens == ["budi", "santoso"]     # words before their consonants
+
+
 def test_regional_parts_in_old_spelling_are_dropped_like_current_ones():
     roster = ROSTER + [emp("197001012000012999", "NI LOEH WAJAN PATISARI")]
     c = best_of(actor("patisari", None), roster)
