@@ -324,6 +324,17 @@ def stem_ids(roster: RosterIndex) -> np.ndarray:
     return got
 
 
+def is_stem(roster: RosterIndex) -> np.ndarray:
+    """Per token id, whether it begins another roster word (``stem_ids``); kept like the memos."""
+    got = roster.__dict__.get("_is_stem")
+    if got is None:
+        stems = stem_ids(roster)
+        got = np.zeros(len(stems) + 1, bool)          # the last: an actor token the roster lacks
+        got[stems[stems >= 0]] = True
+        roster.__dict__["_is_stem"] = got
+    return got
+
+
 def words(roster: RosterIndex) -> list[str]:
     """The roster's tokens by id (kept on the index like the memos, never pickled)."""
     got = roster.__dict__.get("_words")

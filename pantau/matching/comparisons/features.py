@@ -15,8 +15,8 @@ from rapidfuzz import fuzz, process
 from pantau.matching.actors import ActorBatch
 from pantau.matching.callnames import BLOCKING_FORMS
 from pantau.matching.comparisons.names import initials
-from pantau.matching.index import (ABBR_CODE, PLACE_BITS, RosterIndex, skeleton_codes, spelling_idf, spelling_ids,
-                                   stem_ids)
+from pantau.matching.index import (ABBR_CODE, PLACE_BITS, RosterIndex, is_stem, skeleton_codes, spelling_idf,
+                                   spelling_ids, stem_ids)
 from pantau.matching.rows import row_any, row_count, row_has, row_sum
 
 INITIAL_BITS = 3.0
@@ -201,29 +201,41 @@ def _spelled_otherwise(A: np.ndarray, A_var: np.ndarray, E: np.ndarray, e_valid:
 
 
 def _cut_short(A: np.ndarray, A_start: np.ndarray, e: EmployeeTokens, o: TokenOverlap,
-               roster: RosterIndex) -> np.ndarray:
-    """Pairs where every display word the roster name does not have begins one of its words the
-    display leaves out (Dwi Rahma for Dwi Rahmawati, Ayu Lestari for Ayu Lestariningsih: a roster
-    word, ``index.stem_ids``; Eko Pras for Eko Prasetyo: three or four letters the roster does not
-    know): a name cut short, not another person's name."""
-    left = e.valid & ~o.full_mask & ~o.by_init
-    stems = stem_ids(roster)[np.maximum(e.tok, 0)]        # P x NT x STEMS
-    ok = np.ones(len(A), bool)
-    any_cut = np.zeros(len(A), bool)
+               roster: RosterIndex, among: np.ndarray) -> np.ndarray:
+    """Pairs (of ``among``) where every display word the roster name does not have begins one of
+    its words the display leaves out (Dwi Rahma for Dwi Rahmawati, Ayu Lestari for Ayu
+    Lestariningsih: a roster word, ``index.stem_ids``; Eko Pras for Eko Prasetyo: three or four
+    letters the roster does not know): a name cut short, not another person's name."""
+    out = np.zeros(len(A), bool)
+    words = (A != -1) & ~o.a_full
+    # only pairs whose every such word may be one cut short (begins a roster word, or is three
+    # or four letters the roster lacks): most are not, and the stems are read for the few
+    stem = is_stem(roster)
+    may = (A_start > 0) | stem[np.where(A >= 0, A, len(stem) - 1)]
+    rows = np.flatnonzero(among & row_any(words) & ~row_any(words & ~may))
+    if not len(rows):
+        return out
+    A, A_start, words = A[rows], A_start[rows], words[rows]
+    left = (e.valid & ~o.full_mask & ~o.by_init)[rows]
+    pre = e.pre[rows]
+    stems = stem_ids(roster)[np.maximum(e.tok[rows], 0)]        # R x NT x STEMS
+    ok = np.ones(len(rows), bool)
+    any_cut = np.zeros(len(rows), bool)
     for i in range(A.shape[1]):
-        word = (A[:, i] != -1) & ~o.a_full[:, i]
+        word = words[:, i]
         if not word.any():
             continue
         col, start = A[:, i], A_start[:, i]
-        cut = np.zeros(len(A), bool)
-        for k in range(e.tok.shape[1]):
-            m = (start == e.pre[:, k]) & (start > 0)
+        cut = np.zeros(len(rows), bool)
+        for k in range(stems.shape[1]):
+            m = (start == pre[:, k]) & (start > 0)
             for j in range(stems.shape[2]):
                 m |= (col == stems[:, k, j]) & (col >= 0)
             cut |= m & left[:, k]
         ok &= ~word | cut
         any_cut |= word & cut
-    return ok & any_cut
+    out[rows] = ok & any_cut
+    return out
 
 
 def _token_bits(e: EmployeeTokens, spelled: np.ndarray, roster: RosterIndex) -> np.ndarray:
@@ -340,7 +352,9 @@ class PairFeatures:
         self.d.n_a = self.d.n_a + extra
         words = words + extra
         self.d_known = np.where((known >= 1) & (words >= 2), words, 0)
-        self.d_cut = _cut_short(d_tok, batch.d_start[pa], e, self.d, roster)
+        # read only where the display would be "another person's name" (display_name's level)
+        self.d_cut = _cut_short(d_tok, batch.d_start[pa], e, self.d, roster,
+                                (self.d.full_e >= 1) & (self.d_known >= 2))
         self.h_present = batch.h_compact_h[pa] >= 0
         self.d_exact = ((batch.d_sorted_h[pa] == roster.names.sorted_h[pe]) | (
             batch.d_compact_h[pa] == roster.names.compact_h[pe]) | (
