@@ -71,9 +71,10 @@ class ActorBatch:
     d_sorted_whole: np.ndarray  # bytes: the display name's sorted tokens with those words (= d_sorted without)
     d_address_h: np.ndarray = field(default=None)  # sorted tokens before a form of address (Daeng) or a
                                                    # patronymic (bin Abdullah) was read away, -9 none
-    d_var: np.ndarray = field(default=None)    # n x NT spelling ids of d_tok's tokens (index.tok_var; _ids)
+    d_var: np.ndarray = field(default=None)    # n x NT spelling ids of d_tok's tokens (index.spelling_ids; _ids)
     h_var: np.ndarray = field(default=None)    # ... of h_tok's
-    d_start: np.ndarray = field(default=None)  # n x NT first-letters codes of d_tok's tokens (index.tok_pre's)
+    d_start: np.ndarray = field(default=None)  # n x NT: a 3- or 4-letter word the roster lacks coded as
+                                               # index.tok_pre codes roster words' first letters (Pras), -1
 
 
 def digit_evidence(digits: list[str]) -> tuple[list[int], list[int], list[int]]:
@@ -333,8 +334,8 @@ def _actor_row(a: Actor, roster: RosterIndex, fix, displays: dict, handles: dict
     """One actor's row of the batch, in the order ``prepare_actors`` unpacks it; a function of the
     actor's platform, handle, display name and bio only (the memos rely on it)."""
     dp = _remembered(displays, a.display_name, lambda: _display_part(a.display_name, roster))
-    (d, dfull, dinit, dfirst, dcall, dvar, dstart, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles, shown,
-     d_place, d_whole, d_address_h) = dp
+    (d, dfull, dinit, dfirst, dcall, dvar, dstart, d_sorted, d_sorted_h, d_compact_h, d_var_h, d_unknown, d_titles,
+     shown, d_place, d_whole, d_address_h) = dp
     # a handle that spells a name as the display name does (Kartosih, kartosih) spells it
     # as its owner does: two typings agreeing are not a slip, however near a roster name
     info = handles_mod.analyse(a.handle, roster.vocab, a.platform, fix, shown)

@@ -163,9 +163,9 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
 
 def _spelled_otherwise(A: np.ndarray, A_var: np.ndarray, E: np.ndarray, e_valid: np.ndarray, roster: RosterIndex,
                        e_full: np.ndarray, a_full: np.ndarray, a_hit: np.ndarray) -> np.ndarray:
-    """Actor tokens that are a roster token in another spelling (Suyono for the roster's Sujono,
-    Warwiwayem for Warwiwajem), into the masks and counts: a full token, as the exact name in
-    another spelling already is (normalize.variant_key, read through ``index.spelling_forms``).
+    """Actor tokens that are a roster token in the other spelling of j and y (Suyono for the
+    roster's Sujono, Warwiwayem for Warwiwajem; ``index.spelling_ids``), into the masks and
+    counts: a full token, as the whole name in another spelling already is (``variant_key``).
 
     Without this, an account that both spells a name its own way and leaves a name out
     ("Suyono Pranoto" for Sujono Hadi Pranoto) shared one token and read as another person's
