@@ -45,6 +45,12 @@ class Platform:
     notes: str = ""
 
     @property
+    def handle_max(self) -> int | None:
+        """The longest handle the platform allows (X: 15), read from ``handle_pattern``; None if open."""
+        m = re.search(r"\{\d+,(\d+)\}\$$", self.handle_pattern)
+        return int(m[1]) if m else None
+
+    @property
     def crawled(self) -> bool:
         """A spider collects it (``pantau crawl``)."""
         return API in self.routes or RENDER in self.routes

@@ -87,3 +87,9 @@ def test_profile_urls_of_every_platform(url, platform, handle):
                                  "https://example.org/about", "not a url"])
 def test_urls_that_name_no_profile(url):
     assert registry.parse_profile_url(url) is None
+
+
+def test_the_longest_handle_is_read_from_the_handle_pattern():
+    get = registry.get
+    assert (get("x").handle_max, get("instagram").handle_max, get("tiktok").handle_max) == (15, 30, 24)
+    assert get("youtube").handle_max is None          # its pattern ends in an alternation, not a length

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from pantau.matching import typos
+from storage.platforms import PLATFORMS
 from pantau.matching.normalize import (BACK_TITLES, DEGREES, FAMILIES, FRONT_TITLES, MARGA_SHORT, REGIONAL_SHORT,
                                        canon_token, fold, has_variant, spell, variant_key, written_forms)
 
@@ -172,6 +173,7 @@ class Vocabulary:
         # ... and as the roster writes them where spelling changes them (cha of Chaniago)
         self.abbreviations |= set(written_prefixes)
         self._memo: dict[str, tuple[list[str], list[str], float, tuple]] = {}
+        self._completions: dict[str, str | None] | None = None    # built when first asked
         self.typo_memo: dict = {}          # typos.reading's answers, per run of letters
 
     def segment(self, chunk: str, calls: bool = True) -> tuple[list[str], list[str]]:
@@ -181,6 +183,19 @@ class Vocabulary:
         as a call form and stray letters: ``prnomo`` is purnomo, not p + r + nomo)."""
         toks, unknown, _, _ = self.reading(chunk, calls)
         return toks, unknown
+
+    def completion(self, run: str) -> str | None:
+        """The one roster word that begins with ``run`` (four letters or more), if only one does."""
+        if len(run) < 4:
+            return None
+        if getattr(self, "_completions", None) is None:      # (an index pickled before it)
+            comp: dict[str, str | None] = {}
+            for w in self.counts:
+                for k in range(4, len(w)):
+                    p = w[:k]
+                    comp[p] = w if comp.get(p, w) == w else None
+            self._completions = comp
+        return self._completions.get(run)
 
     def abbreviated(self, chunk: str) -> list[str] | None:
         """The words of a name whose last word is cut short (``tituaman`` for Titua Manullang,
@@ -271,6 +286,21 @@ class Vocabulary:
         return out
 
 
+def _completed(chunk: str, vocab: Vocabulary) -> list[str] | None:
+    """A run cut at the platform's limit read as roster words and the one word its last letters
+    begin (``nurhayatisimanj``: nurhayati + Simanjuntak, not nur + hayati + sima + ni), the
+    longest such ending whose head roster words explain whole; None when there is none."""
+    for k in range(3, len(chunk) - 3):
+        # in current spelling as inside a word (a letter after it keeps "simanj" from ending in i)
+        word = vocab.completion(chunk[k:]) or vocab.completion(spell(chunk[k:] + "a")[:-1])
+        if word is None:
+            continue
+        toks, unknown = vocab.segment(chunk[:k], calls=False)
+        if not unknown and toks and all(len(t) > 1 for t in toks):
+            return toks + [word]
+    return None
+
+
 def strip_domain(platform: str, handle: str) -> str:
     """The user part of a handle: no ``@``, no Mastodon server, no Bluesky/custom domain."""
     h = handle.strip().lstrip("@")
@@ -343,6 +373,10 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
     if not handle:
         return HandleInfo()
     h = fold(strip_domain(platform, handle))
+    # a handle as long as the platform allows may have cut its last name short (X: 15 letters,
+    # nurhayatisimanj): a last run no word explains is read as the one roster word it begins
+    limit = PLATFORMS[platform].handle_max if platform in PLATFORMS else None
+    at_limit = limit is not None and len(h) >= limit
     h = _CAMEL.sub(" ", h)            # BudiSantoso -> Budi Santoso
     low = _DOTTED_DEGREE.sub(_joined_degree, h.lower())   # rina_s.pd: the degree S.Pd., not s + pd
     info = HandleInfo()
@@ -425,9 +459,13 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                 toks, unknown = typo[0], []
                 info.typos += 1
         if unknown and vocab.abbreviations:
-            cut = vocab.abbreviated(chunk)
-            if cut is not None:
-                toks, unknown = cut, []
+            short = vocab.abbreviated(chunk)
+            if short is not None:
+                toks, unknown = short, []
+        if at_limit and ci == last and (unknown or (toks and len(toks[-1]) <= 2)):
+            read = _completed(chunk, vocab)
+            if read is not None:
+                toks, unknown = read, []
         info.tokens.extend(toks)
         info.unknown.extend(unknown)
         # letters no roster word explains stay in the name ("ratnarohawijaya" is not "ratna wijaya")

@@ -88,3 +88,13 @@ def test_a_typo_the_segmenter_hides_in_words_is_read_as_the_roster_token():
     assert analyse("bsantoso", VOCAB, "x", fix).tokens == ["b", "santoso"]
     # the display name spells it so: the owner's own spelling
     assert analyse("wahyuningsh", VOCAB, "x", fix, shown="wahyuningsh").typos == 0
+
+
+def test_a_handle_at_the_platforms_limit_may_cut_its_last_name_short():
+    # X allows 15 characters: nurhayatisimanj is Nurhayati Simanjuntak, not nur + hayati + sima + ni
+    v = Vocabulary({"nur": 30, "hayati": 10, "nurhayati": 8, "sima": 2, "ni": 40, "simanyuntak": 3, "siregar": 5})
+    assert analyse("nurhayatisimanj", v, "x").tokens[-1] == "simanyuntak"
+    assert analyse("nurhayatisimanj", v, "instagram").tokens[-1] != "simanyuntak"     # 30 allowed there
+    # a cut that several roster words begin is not read as any of them
+    v2 = Vocabulary({"yuliana": 3, "kusuma": 5, "kusumawati": 4, "kusumawardani": 2, "wa": 9})
+    assert "kusumawati" not in analyse("yulianakusumawa", v2, "x").tokens
