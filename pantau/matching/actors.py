@@ -22,9 +22,8 @@ from pantau.matching import typos
 from pantau.matching.display_names import (consonant_initial, name_segment, normalised, without_affixes,
                                            without_unit_words)
 from pantau.matching.index import (A_PAD, A_UNKNOWN, ABBR_CODE, ABBR_LEN, NCA, NPL, NT, NTI, RosterIndex, context_words,
-                                   consonants, fixed_bytes, h64, padded, skeleton_codes, spelling_ids,
-                                   title_keys_of, words)
-from pantau.matching.normalize import ADDRESS_PARTS, variant_key, without_patronymic
+                                   fixed_bytes, h64, padded, skeleton_codes, spelling_ids, title_keys_of, words)
+from pantau.matching.normalize import ADDRESS_PARTS, consonants, variant_key, without_patronymic
 from storage.records import Actor
 
 
@@ -193,9 +192,8 @@ def _ids(tokens: list[str], roster: RosterIndex, pre2id: dict[str, int] | None =
             init.append(ord(t) - 96 if "a" <= t <= "z" else 27)
         elif t in skel and t not in tok2id and consonants(t) == t:
             init.append(skel[t])           # a name without its vowels (gnwn for Gunawan): an abbreviation
-        elif (pre2id is not None and ABBR_LEN <= len(t) <= ABBR_LEN + 1 and t not in tok2id
-              and t[:ABBR_LEN] in pre2id):
-            init.append(ABBR_CODE + pre2id[t[:ABBR_LEN]])
+        elif pre2id is not None and (code := _abbreviation_code(t, tok2id, pre2id)) > 0:
+            init.append(code)
         else:
             i = tok2id.get(t)
             full.append(A_UNKNOWN if i is None else i)
@@ -203,6 +201,14 @@ def _ids(tokens: list[str], roster: RosterIndex, pre2id: dict[str, int] | None =
             s = sp_key.get(t.replace("j", "y")) if i is None else int(sp_ids[i])
             spelled.append(A_UNKNOWN if s is None else s)
     return full, init, first, spelled
+
+
+def _abbreviation_code(t: str, tok2id: dict[str, int], pre2id: dict[str, int]) -> int:
+    """A 3- or 4-letter word the roster does not know coded as ``index.tok_pre`` codes the roster
+    words it begins (``sir`` for Siregar, ``pras`` for Prasetyo); -1 otherwise."""
+    if ABBR_LEN <= len(t) <= ABBR_LEN + 1 and t not in tok2id and t[:ABBR_LEN] in pre2id:
+        return ABBR_CODE + pre2id[t[:ABBR_LEN]]
+    return -1
 
 
 def _typo_candidates(t: str, roster: RosterIndex) -> tuple[str, ...]:
@@ -301,10 +307,7 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     call = [callnames.call_id(t, tok2id, roster.call_extra) for t in d if len(t) > 1]
     # a word of three or four letters the roster does not know, coded by its letters as the
     # roster's longer words are (index.tok_pre): "Eko Pras" shows Eko Prasetyo's name cut short
-    pre2id = roster.pre2id
-    starts = [ABBR_CODE + pre2id[t[:ABBR_LEN]]
-              if t not in tok2id and ABBR_LEN <= len(t) <= ABBR_LEN + 1 and t[:ABBR_LEN] in pre2id else -1
-              for t in d if len(t) > 1]
+    starts = [_abbreviation_code(t, tok2id, roster.pre2id) for t in d if len(t) > 1]
     srt, comp = " ".join(sorted(d)), "".join(d)
     return (d, full, init, first, call, spelled, starts, srt, h64(srt) if srt else -1, h64(comp) if comp else -2,
             h64(_actor_variant_sorted(d, roster)) if d else -3, unknown,

@@ -19,7 +19,8 @@ from typing import Callable, Iterable
 from pantau.matching import typos
 from storage.platforms import PLATFORMS
 from pantau.matching.normalize import (BACK_TITLES, DEGREES, FAMILIES, FRONT_TITLES, MARGA_SHORT, REGIONAL_SHORT,
-                                       canon_token, fold, has_variant, spell, variant_key, written_forms)
+                                       canon_token, consonants, fold, has_variant, spell, variant_key,
+                                       written_forms)
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
 _DOMAIN_SUFFIXES = (".bsky.social",)
@@ -27,7 +28,6 @@ _TLDS = {"com", "id", "net", "org", "co", "social", "xyz", "dev", "me", "io", "i
          "go", "ac", "sch", "or", "biz", "site", "online", "app"}
 _CHUNK = re.compile(r"[a-z]+|[0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_NO_VOWELS = str.maketrans("", "", "aeiou")
 _DOTTED_DEGREE = re.compile(r"(?<![a-z])([a-z]{1,2})\.([a-z]{1,4})(?:\.([a-z]{1,4}))?(?![a-z])")
 
 
@@ -133,7 +133,7 @@ class Vocabulary:
         # a roster word without its vowels (gnwn for Gunawan, ngrh for Nugroho), dearer than the
         # word: read whole, the actor side codes it as the word's abbreviation (index.skeleton_codes)
         for w in counts:
-            c = w.translate(_NO_VOWELS)
+            c = consonants(w)
             if len(w) >= 5 and len(c) >= 3 and c != w and w in self.cost:
                 self.cost.setdefault(c, self.cost[w] + 2.0)
         # call names of roster given names (callnames.py: rani for Yorani, yanto for Heryanto)

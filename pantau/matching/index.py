@@ -27,8 +27,8 @@ from pantau.matching import callnames
 from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
-from pantau.matching.normalize import (BACK_SEP, BACK_TITLES, FRONT_TITLES, canon_token, core_tokens, fold, normalise,
-                                       spell, variant_key, written_forms)
+from pantau.matching.normalize import (BACK_SEP, BACK_TITLES, FRONT_TITLES, canon_token, consonants, core_tokens, fold,
+                                       normalise, spell, variant_key, written_forms)
 from storage.records import Employee
 
 INDEX_FORMAT = "20"
@@ -283,13 +283,6 @@ def spelling_idf(roster: RosterIndex) -> np.ndarray:
 
 
 STEMS = 3
-_VOWELS = str.maketrans("", "", "aeiou")
-
-
-def consonants(word: str) -> str:
-    return word.translate(_VOWELS)
-
-
 def skeleton_codes(roster: RosterIndex) -> tuple[np.ndarray, dict[str, int]]:
     """Per token id, the code of its consonants (``SKEL_CODE`` + id; -1 for words under five
     letters or with under three consonants), and the codes by consonants; kept on the index

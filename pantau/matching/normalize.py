@@ -205,6 +205,14 @@ def fold(s: str) -> str:
     return "".join(out)
 
 
+_VOWELS = str.maketrans("", "", "aeiou")
+
+
+def consonants(word: str) -> str:
+    """A lower-case word without its vowels (gnwn for gunawan), as handles write names short."""
+    return word.translate(_VOWELS)
+
+
 def compact(s: str) -> str:
     return _NOT_ALNUM.sub("", s.lower())
 

@@ -49,8 +49,8 @@ from pantau.matching.blocking.rare_token import RARE_TOKEN
 from pantau.matching.blocking.roster_initial import ROSTER_INITIAL
 from pantau.matching.blocking.space_free import SPACE_FREE
 from pantau.matching.blocking.token_pair import TOKEN_PAIR
-from pantau.matching.index import ABBR_CODE, consonants
-from pantau.matching.normalize import variant_key
+from pantau.matching.index import ABBR_CODE
+from pantau.matching.normalize import consonants, variant_key
 
 DEFAULT_KEYS: tuple[BlockingKey, ...] = (RARE_TOKEN, TOKEN_PAIR, INITIAL_TOKEN, ROSTER_INITIAL, SPACE_FREE,
                                          CALL_NAME, CALL_NAME_PLACE, ABBREVIATION, BIRTH_YEAR, KNOWN_HANDLE)
