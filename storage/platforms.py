@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 #: how interactions of a platform reach Pantau
@@ -22,6 +23,13 @@ IMPORT = "import"      # ``pantau import`` of JSONL/CSV made elsewhere (every pl
 ALL_KINDS = ("comment", "reply", "like", "repost", "quote", "follow")
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+@lru_cache(maxsize=None)
+def _longest(handle_pattern: str) -> int | None:
+    """(Memoised: the matcher asks once per actor.)"""
+    m = re.search(r"\{\d+,(\d+)\}\$$", handle_pattern)
+    return int(m[1]) if m else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +55,7 @@ class Platform:
     @property
     def handle_max(self) -> int | None:
         """The longest handle the platform allows (X: 15), read from ``handle_pattern``; None if open."""
-        m = re.search(r"\{\d+,(\d+)\}\$$", self.handle_pattern)
-        return int(m[1]) if m else None
+        return _longest(self.handle_pattern)
 
     @property
     def crawled(self) -> bool:

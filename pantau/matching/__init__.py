@@ -181,8 +181,13 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+TASKS_PER_PROCESS = 8     # a parallel match's tasks per worker: the last one decides when it ends
+
+
 def _match_parallel(actors, ids, model, index, processes, progress, stats) -> list[MatchCandidate]:
-    step = max(model.batch_actors, 1)
+    # tasks much smaller than a batch: with two workers and ten batches of 10,000 (city scale)
+    # one core sat idle for a second or two at the end while the other finished its last batch
+    step = max(1, min(model.batch_actors, -(-len(actors) // (processes * TASKS_PER_PROCESS))))
     bounds = [(s, min(s + step, len(actors))) for s in range(0, len(actors), step)]
     out: list[MatchCandidate] = []
     st = stats if stats is not None else {}

@@ -167,7 +167,12 @@ class Vocabulary:
             if c < self.min_cost_len.get(len(w), math.inf):
                 self.min_cost_len[len(w)] = c
         self.unknown_cost = logt + 4.0     # per letter: prefer any word or initial
-        self.prefixes = {w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)}
+        # every word's beginnings, each with its cost as a word (inf if it is none): the
+        # segmenter's inner loop asks one dict, not a set and then a dict
+        self.prefixes: dict[str, float] = dict.fromkeys(
+            (w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)), math.inf)
+        for w in self.prefixes:
+            self.prefixes[w] = self.cost.get(w, math.inf)
         # the first letters of the roster words a handle may cut short (``abbreviated``)
         self.abbreviations = {p for w in counts if (p := abbreviation_prefix(w))}
         # ... and as the roster writes them where spelling changes them (cha of Chaniago)
@@ -226,7 +231,6 @@ class Vocabulary:
         inf = math.inf
         best = [0.0] + [inf] * n
         back: list[tuple[int, str]] = [(0, "?")] * (n + 1)
-        cost = self.cost
         skip = self.calls if not calls else ()
         prefixes = self.prefixes
         init_c, unk_c = self.initial_cost, self.unknown_cost
@@ -244,10 +248,10 @@ class Vocabulary:
             end = j + _MAX_WORD if j + _MAX_WORD < n else n
             for i in range(j + 2, end + 1):
                 sub = chunk[j:i]
-                if sub not in prefixes:
+                c = prefixes.get(sub)
+                if c is None:
                     break
-                c = cost.get(sub)
-                if c is not None and sub not in skip:
+                if c != inf and sub not in skip:
                     v = bj + c
                     if v < best[i]:
                         best[i], back[i] = v, (j, "w")

@@ -92,9 +92,9 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
     a_used = [A[:, i] != -1 for i in range(ka)]
     used = [i for i in range(ka) if a_used[i].any()]
     a_cols = [A[:, i] for i in used]
-    e_full = np.zeros((P, ke), bool)
+    e_full = np.zeros((P, ke), bool, order="F")
     a_hit = np.zeros(P, np.int64)
-    a_full = np.zeros((P, ka), bool)
+    a_full = np.zeros((P, ka), bool, order="F")
     for i, col in zip(used, a_cols):
         hit = np.zeros(P, bool)
         for k in range(ke):
@@ -106,7 +106,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
     e_spelled = (_spelled_otherwise(A, A_var, E, e_valid, roster, e_full, a_full, a_hit) if A_var is not None
                  else np.zeros(E.shape, bool))
     init_cols = [A_init[:, i] for i in range(A_init.shape[1]) if (A_init[:, i] > 0).any()]
-    e_by_init = np.zeros((P, ke), bool)
+    e_by_init = np.zeros((P, ke), bool, order="F")
     init_a = np.zeros(P, np.int64)
     abbr_a = np.zeros(P, np.int64)
     for col in init_cols:
@@ -120,7 +120,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
         abbr_a += hit & (col >= ABBR_CODE)
     n_a = sum(u.astype(np.int64) for u in a_used) if ka else np.zeros(P, np.int64)
     n_init = row_count(A_init > 0)
-    a_abbr = np.zeros((P, ka), bool)
+    a_abbr = np.zeros((P, ka), bool, order="F")
     if short_abbr:
         for i, col in zip(used, a_cols):
             alt = np.where(col >= 0, roster.tok_short_pre[np.maximum(col, 0)], -1)
@@ -137,7 +137,7 @@ def token_overlap(A: np.ndarray, A_init: np.ndarray, A_first: np.ndarray, e: Emp
             n_a = n_a - hit
             n_init = n_init + hit
             a_abbr[:, i] = hit
-    e_init_cov = np.zeros((P, ke), bool)
+    e_init_cov = np.zeros((P, ke), bool, order="F")
     if e_is_init.any():
         # a roster initial (M. Rizki) stands for an actor token the roster name does not have in
         # full (Muhammad), one for one: "Pratama" is not both P. and Pratama
@@ -318,7 +318,7 @@ class PairFeatures:
         self.cache: dict = {}            # comparisons keep what they computed for the pairs here
         self.n = len(pa)
         # each per-pair gather once: they are the largest arrays here
-        e_tok, d_tok, h_tok = roster.names.tok[pe], batch.d_tok[pa], batch.h_tok[pa]
+        e_tok, d_tok, h_tok = (np.asfortranarray(x) for x in (roster.names.tok[pe], batch.d_tok[pa], batch.h_tok[pa]))
         e = EmployeeTokens.of(e_tok, roster)
         self.d = token_overlap(d_tok, batch.d_init[pa], batch.d_first[pa], e, roster, A_var=batch.d_var[pa])
         self.h = token_overlap(h_tok, batch.h_init[pa], batch.h_first[pa], e, roster, short_abbr=True,
