@@ -19,7 +19,7 @@ from pantau.matching import callnames
 from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
-from pantau.matching.display_names import (consonant_initial, name_segment, normalised, without_affixes,
+from pantau.matching.display_names import (consonant_initial, has_affixes, name_segment, normalised, without_affixes,
                                            without_unit_words)
 from pantau.matching.index import (A_PAD, A_UNKNOWN, ABBR_CODE, ABBR_LEN, NCA, NPL, NT, NTI, RosterIndex, context_words,
                                    fixed_bytes, h64, padded, skeleton_codes, spelling_ids, title_keys_of, words)
@@ -279,7 +279,7 @@ def _display_part(name: str | None, roster: RosterIndex) -> tuple:
     name, said, said_titles = name_segment(name, roster) if name else (name, [], [])
     nd = normalised(name) if name else None
     d = nd[0].split() if nd else []
-    if len(d) > 1 and (d[0] in handles_mod.AFFIXES or d[-1] in handles_mod.AFFIXES):
+    if has_affixes(d):
         d = without_affixes(d)                                         # "Budi (akun pribadi)"
     # "Daeng Nasalis" shows the name Nasalis; for an employee written Daeng Mattiro the display
     # "Daeng Mattiro" still spells the whole name (``d_address_h``)

@@ -17,7 +17,7 @@ import numpy as np
 
 from pantau.matching import handles as handles_mod
 from pantau.matching.index import SERVICE_WORDS, RosterIndex, context_words, h64
-from pantau.matching.normalize import display_segments, has_aside, is_back_title, normalise
+from pantau.matching.normalize import canon_token, display_segments, has_aside, is_back_title, normalise
 
 
 @lru_cache(maxsize=200_000)
@@ -41,7 +41,9 @@ def without_unit_words(d: list[str], roster: RosterIndex) -> tuple[list[str], li
     stay name tokens.)"""
     if len(d) < 2:
         return d, []
-    named = [t for t in d if t in roster.tok2id or t not in SERVICE_WORDS]
+    # a service word the roster's units or positions use (BKPSDM, Puskesmas, Camat) says where, per
+    # employee, as the unit words below do; the others (PNS, Dinkes) go wherever a name remains
+    named = [t for t in d if t in roster.tok2id or t not in SERVICE_WORDS or t in roster.ctx2id]
     if named and len(named) < len(d):
         d = named
         if len(d) < 2:
@@ -54,9 +56,25 @@ def without_unit_words(d: list[str], roster: RosterIndex) -> tuple[list[str], li
     return kept, [t for t in d if t not in kept]
 
 
+#: a parent named after their child, after their own name: "Sulastri Sasmito Mama Kenzo" (normaliser 8)
+#: (Not Umi or Abi, names too: Siti Nur Umi Kalsum; their -nya forms are none.)
+PARENT_OF = {*(t for w in ("mama", "mamah", "mami", "bunda", "papa", "papah", "papi", "ayah", "emak", "mom")
+               for t in (*canon_token(w), *canon_token(w + "nya"))),          # Mamanya Kenzo
+             *(t for w in ("uminya", "umminya", "abinya", "abahnya") for t in canon_token(w))}
+
+
+def has_affixes(d: list[str]) -> bool:
+    """Whether ``without_affixes`` may change ``d``."""
+    return len(d) > 1 and (d[0] in handles_mod.AFFIXES or d[-1] in handles_mod.AFFIXES
+                           or (len(d) >= 4 and d[-2] in PARENT_OF))
+
+
 def without_affixes(d: list[str]) -> list[str]:
     """A display name without the account words and forms of address around it ("Budi Santoso
-    Official", "Kak Budi"); one inside the name is a name (Made Rai Sukadana, Siti Uni Rahayu)."""
+    Official", "Kak Budi"); one inside the name is a name (Made Rai Sukadana, Siti Uni Rahayu).
+    A child's name after a parent's word goes too, where two words stay before it."""
+    if len(d) >= 4 and d[-2] in PARENT_OF:
+        d = d[:-2]
     s, e = 0, len(d)
     while s < e and d[s] in handles_mod.AFFIXES:
         s += 1

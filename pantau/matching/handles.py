@@ -54,6 +54,8 @@ AFFIX_WORDS = {w for w in FRONT_TITLES if len(w) >= 2 and w not in {"ray", "ny",
     "vlog", "vlogs", "yt", "ig", "tiktok", "fb", "asli", "resmi", "akun", "new", "baru", "id", "indo", "ind",
     "gallery", "shop", "story", "daily", "real", "personal", "pribadi", "ku", "nya",
     "asn", "pns", "cpns", "pppk",       # budisantoso_asn: what its owner is, not a name
+    # (normaliser 8) a family's account: Keluarga Budi Hermawan, budi.family (not a shop's: see below)
+    "family", "fams", "keluarga", "sekeluarga",
 }
 AFFIXES = {t for w in AFFIX_WORDS for t in canon_token(w) if len(t) >= 2}
 # ... and in a handle only, what Indonesian accounts add to a name: praise (budi_ganteng, ayu_cans),
@@ -152,6 +154,8 @@ class Vocabulary:
         # with sman, ysmanis (a slip of Yusmanis) read as y + sman + is. A part of its own
         # (budi_santoso_guru) needs no word: it is read whole.
         self.context = {w for w in context if len(w) >= 5 and w not in self.cost}
+        # ... and all of them, short ones too, for a part of a handle (budihermawan_bkd: no b + k + d)
+        self.unit_words = frozenset(w for w in context if w not in self.counts)
         for w in self.context:
             self.cost[w] = logt + 3.0
         # a long affix inside a run-together handle (budiofficial), unless it begins a roster word:
@@ -485,6 +489,8 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                 continue
             if u in HANDLE_AFFIXES:               # "rusdi_tv", "budi.yt": an account word, not t + v
                 info.tokens.append(u)
+            elif u in getattr(vocab, "unit_words", ()) and u == chunk:
+                info.tokens.append(u)             # "budihermawan_bkd": a unit's word (read away later)
             elif u in MARGA_SHORT and ci == last and chunk.endswith(u) and any(len(t) > 1 for t in info.tokens):
                 # the last word after a name: a Batak marga written short (ahmadfauzihsb, rinasari_nst:
                 # Hasibuan, Nasution) says its first letter, as Hsb does in a display name

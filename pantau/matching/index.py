@@ -73,7 +73,14 @@ SERVICE_WORDS = {spell(w) for w in (
     # offices people are addressed by, with their name (Pak Camat Budi, Kades Budi, Pak RT); a
     # profession (Bidan Sri, Guru) stays a word of the position, evidence per employee
     "camat", "lurah", "kades", "sekdes", "kadus", "kepsek", "bupati", "wabup", "sekda", "sekcam", "kadis",
-    "kapus", "rt", "rw")}
+    "kapus", "rt", "rw",
+    # (normaliser 8) the short names of agencies and offices people put after their name (Budi
+    # Santoso Dinkes, sulastri_bkd), no one's name; where a roster's units write them so, they are
+    # its unit words (``display_names.without_unit_words``). Not Bidan, Guru, Perawat: positions.
+    "dinkes", "disdik", "dispendik", "diknas", "dikbud", "disdikbud", "bkd", "bkpsdm", "bkpsdmd", "bkpp",
+    "bappeda", "bapenda", "bpbd", "bpkad", "bpkd", "dishub", "dinsos", "dukcapil", "disdukcapil", "satpol",
+    "kemenkes", "kemendikbud", "kemendagri", "kemenkeu", "puskesmas", "pkm", "rsud", "dlh", "pupr", "dpupr",
+    "disnaker", "dispar", "disperindag", "diskominfo", "kominfo", "inspektorat", "dprd", "kpu", "bawaslu")}
 _WORD = re.compile(r"[a-z]+")
 _NOT_ALPHA = re.compile(r"[^a-z]")
 

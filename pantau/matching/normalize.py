@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-VERSION = "7"
+VERSION = "8"
 
 # Front titles (closed list, compact lower-case form). Ambiguous one-letter ones
 # (h = Haji or an initial, r = Raden or an initial) count as titles only when at
@@ -59,6 +59,12 @@ FRONT_TITLES = {
     # offices people are addressed by, in front (Pak Camat H. Budi, Kades Bu Sri); after the name
     # they are service words (``index.SERVICE_WORDS``)
     "camat", "lurah", "kades", "sekdes", "kadus", "kepsek",
+    # ... (normaliser 8) more forms of address, none a name: Sundanese Mang, Enin, Aki; Javanese Lek,
+    # Lik, Den, Nduk, Ibuk, Mbakyu; Betawi Babe; Minang Ajo, Etek; Bung; elders; the Bugis and
+    # Makassar nobility's Puang, Karaeng, Petta, Opu; Balinese Jro, Jero, (Pe)mangku; Mommy, Miss
+    "mang", "enin", "aki", "lek", "lik", "den", "nduk", "ibuk", "mbakyu", "babe", "ajo", "etek", "bung",
+    "kakek", "nenek", "paman", "puang", "karaeng", "petta", "opu", "jro", "jero", "mangku", "pemangku",
+    "mommy", "miss",
 }
 # A word the spelling rules turn into a listed title is one too (Boedhe, Lurrah, Kyaai): else a
 # second reading would take what the first kept.
@@ -270,7 +276,9 @@ REGIONAL_PARTS = {spell(w) for w in (
 # (Boru is read as br., the way Batak rosters write it: the longer word would make a name that
 # leaves it out less alike, Romauli Sihtang to Romauli br. Sihotang.)
 REGIONAL_SHORT = {"gd": "gede", "gde": "gede", "wyn": "wayan", "gst": "gusti", "ngr": "ngurah", "nym": "nyoman",
-                  "kt": "ketut", "dg": "daing", "boru": "br", "cok": "cokorda", "cokorde": "cokorda"}
+                  "kt": "ketut", "dg": "daing", "boru": "br", "cok": "cokorda", "cokorde": "cokorda",
+                  # (normaliser 8) Kmg Sumayasa, I Kdk, Ngh, Ktt: the birth-order names written short
+                  "kmg": "komang", "kdk": "kadek", "ngh": "nengah", "ktt": "ketut"}
 # ... and short forms that stand for a regional part only right after a Balinese one (I Md, Ni Pt,
 # I Kd, Ni Km): alone, or after Teuku (Teuku Md Nasir), Md is Muhammad
 _REGIONAL_SHORT_AFTER = {"md": "made", "pt": "putu", "kd": "kadek", "km": "komang"}
@@ -476,6 +484,22 @@ def _glued_back_titles(raw: str) -> bool:
     return len(pieces) in ends
 
 
+def _apart_degree(first: str, second: str) -> bool:
+    """Two words that are one degree written apart with neither dot nor comma (normaliser 8):
+    ``S Pd``, ``Amd Keb``, ``M Si``. A letter and a word that make no degree (``S T``: S.T. or
+    two initials) stay as they are."""
+    a, b = _compact_title(first), _compact_title(second)
+    joined = a + b
+    return (bool(a) and (len(a) == 1 or a in BACK_TITLES) and len(joined) >= 3 and joined in DEGREES
+            and not is_back_title(second))
+
+
+def _bare_after_degree(before: str, word: str) -> bool:
+    """A title that needs its dot written bare right after a degree (``S.Kep Ns``, normaliser 8)."""
+    c = _compact_title(word)
+    return c in BACK_NEEDS_DOT and c in BACK_TITLES and (is_back_title(before) or _glued_back_titles(before))
+
+
 def _split_back(back: str) -> tuple[list[str], list[str]]:
     """Text after the first comma: titles, and any name words that are not titles."""
     titles, rest = [], []
@@ -599,6 +623,10 @@ def normalise(name: str | None) -> Normalised:
         elif (len(words) > 3 and _INITIAL_DOT.fullmatch(words[-2])
               and is_back_title(words[-2] + words[-1]) and not is_back_title(words[-1])):
             trailing.insert(0, words.pop(-2) + " " + words.pop())
+        elif len(words) > 2 and _bare_after_degree(words[-2], words[-1]):
+            trailing.insert(0, words.pop())
+        elif len(words) > 3 and _apart_degree(words[-2], words[-1]):
+            trailing.insert(0, words.pop(-2) + " " + words.pop())
         else:
             break
     # digits in a name are noise (they are evidence in handles)
@@ -663,7 +691,8 @@ def _regional_after(pieces: list[str]) -> list[str]:
 # SDN 2", "Budi Santoso - ASN Pemkab", "Budi Santoso • Sleman", "Budi Santoso (Pak Bud)". A hyphen
 # inside a word (Siti-Aminah) and a comma (back titles) are not such separators.
 # An aside in brackets or quotes may stand inside the name: Budi (Ucok) Santoso, Budi "Ucok" Santoso.
-_DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—∙⋅◦➖➤►▶→⇒丨ǀ¦‖]+|\s(?:-+|[/\\:;]+)\s)\s*")
+# Hearts and an ampersand join two people (Sulastri Sasmito ❤ Budi Santoso, Rina & Budi; normaliser 8).
+_DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—∙⋅◦➖➤►▶→⇒丨ǀ¦‖❤♥♡❣💕💖💗💘💙💚💛💜💞💓🖤🤍🤎🧡\ufe0f]+|\s(?:-+|[/\\:;&+]+)\s)\s*")
 # ... and tags after the name: Budi Santoso #AMIN @budi_s (an opening mark never closed is no aside)
 # Single quotes only around a whole word (Budi 'Bewok' Santoso): inside one they are Ma'ruf's.
 _ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]|(?<=\S\s)[#@](\w+)"

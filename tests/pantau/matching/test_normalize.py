@@ -176,6 +176,21 @@ CASES = [
     ("S1Ti NuRh4L1zA", "siti nur haliza", []),           # ... and in mixed case
     ("UPTD2 Sleman", "uptd sleman", []),
     ("Bunda Rara", "rara", ["Bunda"]),
+    # normaliser 8: degrees written apart without dot or comma, a bare Ns after a degree
+    ("Budi Hermawan S Pd", "budi hermawan", ["S Pd"]),
+    ("Budi Hermawan S,Pd", "budi hermawan", ["S Pd"]),
+    ("Budi Hermawan S Pd M Pd", "budi hermawan", ["S Pd", "M Pd"]),
+    ("Rina Wati Amd Keb", "rina wati", ["Amd Keb"]),
+    ("Rina Wati S.Kep Ns", "rina wati", ["S.Kep", "Ns"]),
+    ("Budi S Pd", "budi s pd", []),                      # one name before: an initial and a word
+    ("Budi Hermawan S T", "budi hermawan s t", []),      # S.T. needs its dots: two initials
+    ("Budi Hermawan Ns", "budi hermawan ns", []),
+    # ... forms of address that are no name, Balinese birth-order names written short
+    ("Mang Ujang Sudrajat", "ujang sudrajat", ["Mang"]),
+    ("Puang Muruddin Pawelloi", "murudin paweloi", ["Puang"]),
+    ("Jro Mangku Putu Sukadana", "putu sukadana", ["Jro", "Mangku"]),
+    ("Kmg Sumayasa", "komang sumayasa", []),
+    ("I Ngh Merhadana", "i nengah merhadana", []),
     ("", "", []),
 ]
 

@@ -1,0 +1,67 @@
+"""Normaliser 8: words people write around their name that are no one's name (helper probes of
+real display names and handles: agencies written short, a family's or a parent's account, a
+partner after a heart, degrees written apart)."""
+
+from __future__ import annotations
+
+from pantau.matching import build_index, default_model, match
+from pantau.matching.actors import prepare_actors
+from pantau.matching.display_names import without_affixes
+from pantau.matching.normalize import display_segments
+
+from .helpers import actor, emp
+
+ROSTER = [
+    emp("198203022010011001", "Sulastri Sasmito", "Dinas Kesehatan", "Perawat"),
+    emp("198505052012122002", "Budi Hermawan, S.Pd.", "SD Negeri 1", "Guru"),
+    emp("197707072005012003", "Rina Marlina", "BKPSDM Kabupaten Sleman", "Analis"),
+    emp("196901012000011004", "Rina Susanti", "Dinas Pertanian", "Penyuluh"),
+    emp("198001012005011005", "Siti Nur Umi Kalsum", "Bappeda", "Perencana"),
+]
+
+
+def score(a, nip: str) -> float:
+    got = [c for c in match([a], ROSTER, default_model(threshold=0)) if c.nip == nip]
+    return got[0].score if got else 0.0
+
+
+def test_a_heart_or_an_ampersand_parts_two_people():
+    assert display_segments("Sulastri Sasmito ❤️ Budi Santoso") == ["Sulastri Sasmito", "Budi Santoso"]
+    assert display_segments("Rina & Budi") == ["Rina", "Budi"]
+    assert display_segments("♡ Sulastri ♡") == ["Sulastri"]
+    assert display_segments("Rina&Co") == ["Rina&Co"]          # no spaces: no separator
+
+
+def test_a_childs_name_after_a_parents_word_is_not_the_name():
+    assert without_affixes(["sulastri", "sasmito", "mama", "kenzo"]) == ["sulastri", "sasmito"]
+    assert without_affixes(["sulastri", "sasmito", "mamanya", "kenzo"]) == ["sulastri", "sasmito"]
+    assert without_affixes(["siti", "nur", "umi", "kalsum"]) == ["siti", "nur", "umi", "kalsum"]   # Umi: a name
+    assert without_affixes(["rina", "mama", "kenzo"]) == ["rina", "mama", "kenzo"]     # one word would be left
+
+
+def test_words_around_the_name_read_away_score_as_the_name():
+    plain = score(actor(None, "Sulastri Sasmito"), "198203022010011001")
+    for shown in ("Sulastri Sasmito Dinkes", "Keluarga Sulastri Sasmito", "Sulastri Sasmito Sekeluarga",
+                  "Sulastri Sasmito Mama Kenzo", "Sulastri Sasmito ❤️ Budi Santoso", "Mbakyu Sulastri Sasmito",
+                  "Sulastri Sasmito S Pd"):
+        assert score(actor(None, shown), "198203022010011001") == plain, shown
+    assert score(actor(None, "Siti Nur Umi Kalsum"), "198001012005011005") >= plain
+
+
+def test_an_agency_written_short_in_a_handle_is_no_initials():
+    idx = build_index(ROSTER, default_model())
+    b = prepare_actors([actor("budihermawan_bkd", None), actor("sulastrisasmito_pkm", None)], [0, 1], idx)
+    assert b.h_tokens == [["budi", "hermawan"], ["sulastri", "sasmito"]]
+    plain = score(actor("budihermawan", None), "198505052012122002")
+    assert score(actor("budihermawan_bkd", None), "198505052012122002") == plain
+
+
+def test_a_service_word_the_roster_writes_in_a_unit_says_where_per_employee():
+    # BKPSDM is in Rina Marlina's unit: "Rina BKPSDM" is Rina there, not every Rina
+    here = score(actor(None, "Rina BKPSDM"), "197707072005012003")
+    elsewhere = score(actor(None, "Rina BKPSDM"), "196901012000011004")
+    assert here > elsewhere
+    assert elsewhere < score(actor(None, "Rina"), "196901012000011004")      # not read as "Rina" there
+    # Dinkes is no roster word: it goes wherever a name remains
+    assert score(actor(None, "Rina Dinkes"), "197707072005012003") == score(actor(None, "Rina Dinkes"),
+                                                                           "196901012000011004")
