@@ -28,7 +28,7 @@ from pantau.matching import handles as handles_mod
 from pantau.matching import known as known_mod
 from pantau.matching import typos
 from pantau.matching.normalize import (BACK_SEP, BACK_TITLES, FRONT_TITLES, canon_token, consonants, core_tokens, fold,
-                                       normalise, spell, variant_key, written_forms)
+                                       normalise, spell, variant_key, without_gender_marker, written_forms)
 from storage.records import Employee
 
 INDEX_FORMAT = "21"
@@ -193,6 +193,8 @@ class RosterNames:
     core_count: np.ndarray              # employees sharing that name without regional parts
     core_soft_h: np.ndarray             # ... keeping the words that are parts only after one (Ayu, Bagus)
     core_soft_count: np.ndarray
+    bare_h: np.ndarray                  # ... without only a leading I or Ni (normalize.without_gender_marker)
+    bare_count: np.ndarray
     variant_count: np.ndarray           # employees sharing the name in any spelling (variant key)
     variant_info: np.ndarray            # bits of the name, its tokens counted in either spelling
     info: np.ndarray                    # bits of information in the name
@@ -413,6 +415,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     e_var_h = np.array([h64(_variant_sorted(t, ty)) for t in names], dtype=np.int64)
     e_core_h = np.array([h64(" ".join(sorted(core_tokens(t)))) for t in names], dtype=np.int64)
     e_core_soft_h = np.array([h64(" ".join(sorted(core_tokens(t, soft=True)))) for t in names], dtype=np.int64)
+    e_bare_h = np.array([h64(" ".join(sorted(without_gender_marker(t)))) for t in names], dtype=np.int64)
     e_sorted = fixed_bytes(sorted_s)
     del sorted_s
     compact_s = ["".join(t) for t in names]
@@ -429,6 +432,8 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
     core_count = cnt[inv].astype(np.int32)
     _, inv, cnt = np.unique(e_core_soft_h, return_inverse=True, return_counts=True)
     core_soft_count = cnt[inv].astype(np.int32)
+    _, inv, cnt = np.unique(e_bare_h, return_inverse=True, return_counts=True)
+    bare_count = cnt[inv].astype(np.int32)
     idf_pad = np.append(tok_idf, np.float32(0))
     name_info = idf_pad[np.where(e_tok >= 0, e_tok, len(tok_idf))].sum(1).astype(np.float32)
     # an account "Rahayu" that fits the roster's Rahaju has every Rahayu and Rahaju for
@@ -485,6 +490,7 @@ def build_roster(employees: list[Employee], *, fingerprint: str = "", model_vers
                           compact_h=e_compact_h, variant_h=e_var_h, core_h=e_core_h, count=name_count,
                           ordered_count=ordered_count,
                           core_count=core_count, core_soft_h=e_core_soft_h, core_soft_count=core_soft_count,
+                          bare_h=e_bare_h, bare_count=bare_count,
                           variant_count=variant_count, variant_info=variant_info,
                           info=name_info),
         birth_year=birth_year, birth_md=birth_md, ctx2id=ctx2id, ctx_idf=ctx_idf,

@@ -338,6 +338,16 @@ def core_tokens(tokens: list[str], soft: bool = False) -> list[str]:
     return out or list(tokens)
 
 
+GENDER_MARKERS = {"i", "ni"}
+
+
+def without_gender_marker(tokens: list[str]) -> list[str]:
+    """A Balinese name without the I or Ni in front, which its owner often leaves out while keeping
+    the birth-order name (Putu Sukadana for I Putu Sukadana, Ketut Sudiarta for Ni Ketut
+    Sudiarta); ``core_tokens`` drops both. The name itself when two words would not stay."""
+    return tokens[1:] if len(tokens) >= 3 and tokens[0] in GENDER_MARKERS else tokens
+
+
 def variant_key(text: str) -> str:
     """Alternative key for spellings of one name that the canonical form keeps apart: a second
     chance, never the main key. Both sides are read through it, so either may hold either form.

@@ -370,8 +370,11 @@ class PairFeatures:
         h_soft = (batch.h_sorted_h[pa] == names.core_soft_h[pe])
         d_strict = (batch.d_sorted_h[pa] == names.core_h[pe]) & ~unplaced
         h_strict = batch.h_sorted_h[pa] == names.core_h[pe]
-        self.d_core = d_strict | d_soft
-        self.h_core = h_strict | h_soft
+        # ... or only the I or Ni in front (Putu Sukadana for I Putu Sukadana)
+        d_bare = (batch.d_sorted_h[pa] == names.bare_h[pe]) & ~unplaced
+        h_bare = batch.h_sorted_h[pa] == names.bare_h[pe]
+        self.d_core = d_strict | d_soft | d_bare
+        self.h_core = h_strict | h_soft | h_bare
         self.h_exact = (batch.h_compact_h[pa] == roster.names.compact_h[pe]) | (
             batch.h_sorted_h[pa] == roster.names.sorted_h[pe])
         # heryanto_sudarmaji for the roster's Herjanto Soedarmaji: j = y, not a typo
@@ -396,13 +399,15 @@ class PairFeatures:
         # that form fits (an account "Wirawan" has I Nyoman and I Made Wirawan for namesakes)
         core_only = (self.d_core | self.h_core) & ~(self.d_exact | self.h_exact | self.d_variant | self.h_variant)
         soft_only = core_only & ~(d_strict | h_strict)
+        bare_only = soft_only & ~(d_soft | h_soft)
         # a name shown in the roster's order has for namesakes those who carry it in that order:
         # Ridwan Hendro is another person to an account "Hendro Ridwan" that fits Hendro Ridwan
         ordered = ((batch.d_compact_h[pa] == names.compact_h[pe]) & ~unplaced) | (
             batch.h_compact_h[pa] == names.compact_h[pe])
-        self.name_count = np.where(soft_only, names.core_soft_count[pe],
-                                   np.where(core_only, names.core_count[pe],
-                                            np.where(ordered, names.ordered_count[pe], names.count[pe])))
+        self.name_count = np.where(bare_only, names.bare_count[pe],
+                                   np.where(soft_only, names.core_soft_count[pe],
+                                            np.where(core_only, names.core_count[pe],
+                                                     np.where(ordered, names.ordered_count[pe], names.count[pe]))))
         self.name_info = roster.names.info[pe]
         # ... in either spelling when only the old-spelling form fits (Rahayu for the roster's Rahaju)
         variant_only = (self.d_variant | self.h_variant) & ~(self.d_exact | self.h_exact)

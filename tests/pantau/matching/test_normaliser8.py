@@ -65,3 +65,15 @@ def test_a_service_word_the_roster_writes_in_a_unit_says_where_per_employee():
     # Dinkes is no roster word: it goes wherever a name remains
     assert score(actor(None, "Rina Dinkes"), "197707072005012003") == score(actor(None, "Rina Dinkes"),
                                                                            "196901012000011004")
+
+
+def test_a_balinese_name_without_only_its_i_or_ni_is_the_name_without_regional_parts():
+    roster = [emp("198203022010011001", "I Putu Sukadana", "Dinas Pariwisata", "Pemandu"),
+              emp("198505052012122002", "I Made Sukadana", "Dinas Pariwisata", "Pemandu"),
+              emp("197707072005012003", "Ni Ketut Sudiarta", "Bappeda", "Perencana")]
+    got = {c.nip: c for c in match([actor(None, "Putu Sukadana")], roster, default_model(threshold=0))}
+    putu = got["198203022010011001"]
+    assert any(f.code == "display_name.core" for f in putu.features)
+    assert "198505052012122002" not in got or got["198505052012122002"].score < putu.score   # Made is another
+    ketut = match([actor("ketutsudiarta", None)], roster, default_model(threshold=0))
+    assert any(f.code == "handle.core" for c in ketut for f in c.features if c.nip == "197707072005012003")
