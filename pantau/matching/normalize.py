@@ -411,6 +411,8 @@ def _javanese_a(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _variant_word(word: str) -> str:
+    if "x" in word:
+        word = word.replace("x", "ks")   # Felix = Feliks (first: an x before h makes an sh)
     long_word, latin = len(word) >= 6, bool(_LATIN_GENDER.search(word))
     if "j" in word:
         word = spell(word.replace("j", "y"))
@@ -420,10 +422,30 @@ def _variant_word(word: str) -> str:
     word = _SUNDANESE_P.sub("p", _GLIDE.sub(lambda m: m[1] or m[2], _CONSONANT_Y.sub("i", word)))
     if len(word) >= 5 and word[-1] == "h" and word[-2] in "aeiou":
         word = word[:-1]
-    word = _SE_CLUSTER.sub("s", word)
     if long_word and not latin and "o" in word:
         word = _javanese_a(word)
-    return word
+    # after the a for o, before the cluster: the key is its own key (secokos -> secakas -> sekakas,
+    # celakos -> selakas -> slakas)
+    word = _latin_letters(word)
+    return _SE_CLUSTER.sub("s", word)
+
+
+#: a word of Latin spelling (Veronica, Marcus, Cornelis, Victor, Lucia): a c before a consonant or
+#: at the end, or a Latin ending; native words with c (Cahya, Cinta, Cecep, Cut) have none (not a
+#: bare -ia: Cahya's key is cahia)
+_LATIN_SPELLING = re.compile(r"c[^aeiouyh]|c$|sc|(?:us|is|as|ca|co|cia|cilia)$")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_FINAL_TIUS = re.compile(r"tius$")
+
+
+def _latin_letters(word: str) -> str:
+    """The letters of Latin names as Indonesian writes them (normaliser 8): Veronica = Veronika,
+    Franciscus = Fransiskus, Lucia = Lusia, Felix = Feliks, Vincentius = Vinsensius, Aziz = Azis."""
+    if "c" in word and len(word) >= 5 and _LATIN_SPELLING.search(word):
+        word = _SOFT_C.sub("s", word).replace("c", "k")
+    if len(word) >= 4 and word[-1] == "z":
+        word = word[:-1] + "s"
+    return _FINAL_TIUS.sub("sius", word)
 
 
 def has_variant(token: str) -> bool:
@@ -454,6 +476,7 @@ def written_forms(token: str) -> tuple[str, ...]:
             forms.append(rx.sub(rep, base))
         if len(base) >= 5 and base[-1] == "h" and base[-2] in "aeiou":
             forms.append(base[:-1])
+        forms.append(_latin_letters(base.replace("x", "ks")))      # veronika for the roster's Veronica
         forms.append(_S_CLUSTER.sub("se", base))
         if len(base) >= 6:                 # Selamet -> slamet; not Sela -> sla, a run of any handle
             forms.append(_SE_CLUSTER.sub("s", base))

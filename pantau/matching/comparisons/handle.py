@@ -25,7 +25,7 @@ HANDLE = HandleComparison(
               code="typo_tokens"),
         Level("spells the roster name", lambda f: f.h_exact, 62.0, code="exact"),
         Level("spells the roster name in another spelling "
-              "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, Arabic ts = s)",
+              "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, Arabic ts = s, Latin c = k)",
               lambda f: f.h_variant, 58.0, code="old_spelling"),
         Level("spells the roster name without its regional parts (I, Ni, Wayan, Ida Bagus, br.)",
               lambda f: f.h_core & (f.h.n_a >= 2), 56.0, code="core"),

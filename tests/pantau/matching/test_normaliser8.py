@@ -77,3 +77,15 @@ def test_a_balinese_name_without_only_its_i_or_ni_is_the_name_without_regional_p
     assert "198505052012122002" not in got or got["198505052012122002"].score < putu.score   # Made is another
     ketut = match([actor("ketutsudiarta", None)], roster, default_model(threshold=0))
     assert any(f.code == "handle.core" for c in ketut for f in c.features if c.nip == "197707072005012003")
+
+
+def test_latin_names_in_indonesian_letters_are_another_spelling_not_another_name():
+    roster = [emp("198203022010011001", "Marcus Kolo", "Dinas Pariwisata", "Pemandu"),
+              emp("198505052012122002", "Cinta Lestari", "Bappeda", "Perencana")]
+    for a in (actor(None, "Markus Kolo"), actor("markuskolo", None)):
+        got = match([a], roster, default_model(threshold=0))
+        assert got and got[0].nip == "198203022010011001"
+        assert any(f.code.endswith(".old_spelling") for f in got[0].features), [f.code for f in got[0].features]
+    # a native c stays: Sinta is not Cinta
+    assert not any(c.nip == "198505052012122002" and any(f.code.endswith(".old_spelling") for f in c.features)
+                   for c in match([actor(None, "Sinta Lestari")], roster, default_model(threshold=0)))
