@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 
 from pantau.matching import typos
 from storage.platforms import PLATFORMS
-from pantau.matching.normalize import (BACK_TITLES, DEGREES, FAMILIES, FRONT_TITLES, MARGA_SHORT, REGIONAL_SHORT,
+from pantau.matching.normalize import (ACCOUNT_NUMBERS, BACK_TITLES, DEGREES, FAMILIES, FRONT_TITLES, MARGA_SHORT, REGIONAL_SHORT,
                                        canon_token, consonants, fold, has_variant, spell, variant_key,
                                        written_forms)
 
@@ -398,6 +398,8 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
         if chunk in DEGREES and _is_degree(chunk, chunks, vocab):
             info.titles.append(chunk)
             continue
+        if chunk in ACCOUNT_NUMBERS and ci == last and ci > 0:
+            continue                    # sulastrisasmito_ii: a second account, not the initial I
         letters.append(chunk)
         if len(chunk) == 1:
             info.tokens.append(chunk)

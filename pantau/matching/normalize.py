@@ -338,6 +338,7 @@ def core_tokens(tokens: list[str], soft: bool = False) -> list[str]:
     return out or list(tokens)
 
 
+ACCOUNT_NUMBERS = {"ii", "iii", "iv", "jr", "2nd", "3rd"}
 GENDER_MARKERS = {"i", "ni"}
 
 
@@ -413,6 +414,8 @@ def _javanese_a(word: str) -> str:
 def _variant_word(word: str) -> str:
     if "x" in word:
         word = word.replace("x", "ks")   # Felix = Feliks (first: an x before h makes an sh)
+    if len(word) >= 4 and word[-1] == "z":
+        word = word[:-1] + "s"           # Aziz = Azis (first: a t before it makes a ts)
     long_word, latin = len(word) >= 6, bool(_LATIN_GENDER.search(word))
     if "j" in word:
         word = spell(word.replace("j", "y"))
@@ -426,7 +429,11 @@ def _variant_word(word: str) -> str:
         word = _javanese_a(word)
     # after the a for o, before the cluster: the key is its own key (secokos -> secakas -> sekakas,
     # celakos -> selakas -> slakas)
-    word = _latin_letters(word)
+    latin_read = _latin_letters(word)
+    if latin_read != word:
+        word = latin_read
+        for rx, rep in _LETTER_PAIRS:          # a soft c after t makes a ts (sctce -> sktse -> skse)
+            word = rx.sub(rep, word)
     return _SE_CLUSTER.sub("s", word)
 
 
@@ -440,11 +447,10 @@ _FINAL_TIUS = re.compile(r"tius$")
 
 def _latin_letters(word: str) -> str:
     """The letters of Latin names as Indonesian writes them (normaliser 8): Veronica = Veronika,
-    Franciscus = Fransiskus, Lucia = Lusia, Felix = Feliks, Vincentius = Vinsensius, Aziz = Azis."""
+    Franciscus = Fransiskus, Lucia = Lusia, Vincentius = Vinsensius (x and a final z: at the start
+    of ``_variant_word``)."""
     if "c" in word and len(word) >= 5 and _LATIN_SPELLING.search(word):
         word = _SOFT_C.sub("s", word).replace("c", "k")
-    if len(word) >= 4 and word[-1] == "z":
-        word = word[:-1] + "s"
     return _FINAL_TIUS.sub("sius", word)
 
 
@@ -476,7 +482,8 @@ def written_forms(token: str) -> tuple[str, ...]:
             forms.append(rx.sub(rep, base))
         if len(base) >= 5 and base[-1] == "h" and base[-2] in "aeiou":
             forms.append(base[:-1])
-        forms.append(_latin_letters(base.replace("x", "ks")))      # veronika for the roster's Veronica
+        latin = base.replace("x", "ks")
+        forms.append(_latin_letters(latin[:-1] + "s" if len(latin) >= 4 and latin[-1] == "z" else latin))  # veronika
         forms.append(_S_CLUSTER.sub("se", base))
         if len(base) >= 6:                 # Selamet -> slamet; not Sela -> sla, a run of any handle
             forms.append(_SE_CLUSTER.sub("s", base))
@@ -646,6 +653,10 @@ def normalise(name: str | None) -> Normalised:
         words[0] = "siti"
     elif words and (m := _GLUED_TITLE.match(words[0])) and m[1].lower() == "st":
         words[0:1] = ["siti", m[2]]
+    # a second or later account's number after the name (Budi Hermawan II, Budi Jr., normaliser 8):
+    # spelled, II would be the initial I
+    while len(words) > 2 and _compact_title(words[-1]) in ACCOUNT_NUMBERS:
+        words.pop()
     trailing: list[str] = []
     # trailing back titles written without a comma: "Budi Santoso S.Pd M.Si", "BUDI SANTOSO SPD"
     # ... and written apart after a dot ("Budi Santoso S. Pd", "S. Kep", "A.Md. Kep"), when two words

@@ -89,3 +89,11 @@ def test_latin_names_in_indonesian_letters_are_another_spelling_not_another_name
     # a native c stays: Sinta is not Cinta
     assert not any(c.nip == "198505052012122002" and any(f.code.endswith(".old_spelling") for f in c.features)
                    for c in match([actor(None, "Sinta Lestari")], roster, default_model(threshold=0)))
+
+
+def test_a_second_accounts_number_in_a_handle_is_no_initial():
+    idx = build_index(ROSTER, default_model())
+    b = prepare_actors([actor("budihermawan_ii", None), actor("budi.hermawan.iii", None), actor("ii_budihermawan", None)],
+                       [0, 1, 2], idx)
+    assert b.h_tokens[:2] == [["budi", "hermawan"], ["budi", "hermawan"]]
+    assert "i" in b.h_tokens[2]                  # not after the name: read as before

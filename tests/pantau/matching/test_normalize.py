@@ -191,6 +191,11 @@ CASES = [
     ("Jro Mangku Putu Sukadana", "putu sukadana", ["Jro", "Mangku"]),
     ("Kmg Sumayasa", "komang sumayasa", []),
     ("I Ngh Merhadana", "i nengah merhadana", []),
+    # ... a second account's number after the name; one name before it stays as written
+    ("Budi Hermawan II", "budi hermawan", []),
+    ("Budi Hermawan Jr.", "budi hermawan", []),
+    ("BUDI HERMAWAN IV, S.Pd", "budi hermawan", ["S.Pd"]),
+    ("Budi II", "budi i", []),
     ("", "", []),
 ]
 
