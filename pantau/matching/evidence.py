@@ -53,7 +53,8 @@ TEMPLATES: dict[str, str] = {
     "display_name.typo": N_("Display name equals the roster name but for a typo"),
     "display_name.exact": N_("Display name equals the roster name"),
     "display_name.old_spelling": N_("Display name equals the roster name in another spelling "
-                                    "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, Arabic ts = s, Latin c = k)"),
+                                    "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, "
+                                    "Arabic ts = s, Latin c = k)"),
     "display_name.core": N_("Display name equals the roster name without its regional parts (I, Ni, Wayan, Ida "
                             "Bagus, br.)"),
     "display_name.near": N_("Display name nearly equals the roster name (similarity >= 92)"),
@@ -74,7 +75,8 @@ TEMPLATES: dict[str, str] = {
     # handle comparison levels
     "handle.exact": N_("Handle '{handle}' spells the roster name"),
     "handle.old_spelling": N_("Handle '{handle}' spells the roster name in another spelling "
-                              "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, Arabic ts = s, Latin c = k)"),
+                              "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, "
+                              "Arabic ts = s, Latin c = k)"),
     "handle.core": N_("Handle '{handle}' spells the roster name without its regional parts (I, Ni, Wayan, Ida "
                       "Bagus, br.)"),
     "handle.near": N_("Handle '{handle}' nearly spells the roster name (similarity >= 92)"),
@@ -88,6 +90,7 @@ TEMPLATES: dict[str, str] = {
     "handle.typo_tokens": N_("Handle '{handle}' spells the roster name with a typo"),
     "handle.similar": N_("Handle '{handle}' resembles the roster name (similarity >= 85)"),
     "handle.shortened": N_("Handle '{handle}' is a shortened form of the roster name"),
+    "handle.one_token_dated": N_("Handle '{handle}' shares one name token, beside the full birth date"),
     "handle.one_token": N_("Handle '{handle}' shares one name token"),
     "handle.differs": N_("Handle '{handle}' differs from the roster name"),
     # name information

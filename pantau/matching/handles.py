@@ -18,9 +18,9 @@ from typing import Callable, Iterable
 
 from pantau.matching import typos
 from storage.platforms import PLATFORMS
-from pantau.matching.normalize import (ACCOUNT_NUMBERS, BACK_TITLES, DEGREES, FAMILIES, FRONT_TITLES, MARGA_SHORT, REGIONAL_SHORT,
-                                       canon_token, consonants, fold, has_variant, spell, variant_key,
-                                       written_forms)
+from pantau.matching.normalize import (ACCOUNT_NUMBERS, BACK_TITLES, DEGREES, FAMILIES, FRONT_TITLES, MARGA_SHORT,
+                                       REGIONAL_SHORT, canon_token, consonants, fold, has_variant, spell,
+                                       variant_key, written_forms)
 
 # Bluesky's default suffix and common top-level labels of custom-domain handles.
 _DOMAIN_SUFFIXES = (".bsky.social",)

@@ -736,7 +736,8 @@ def _regional_after(pieces: list[str]) -> list[str]:
 # inside a word (Siti-Aminah) and a comma (back titles) are not such separators.
 # An aside in brackets or quotes may stand inside the name: Budi (Ucok) Santoso, Budi "Ucok" Santoso.
 # Hearts and an ampersand join two people (Sulastri Sasmito ❤ Budi Santoso, Rina & Budi; normaliser 8).
-_DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—∙⋅◦➖➤►▶→⇒丨ǀ¦‖❤♥♡❣💕💖💗💘💙💚💛💜💞💓🖤🤍🤎🧡\ufe0f]+|\s(?:-+|[/\\:;&+]+)\s)\s*")
+_HEARTS = "❤♥♡❣💕💖💗💘💙💚💛💜💞💓🖤🤍🤎🧡\ufe0f"
+_DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—∙⋅◦➖➤►▶→⇒丨ǀ¦‖" + _HEARTS + r"]+|\s(?:-+|[/\\:;&+]+)\s)\s*")
 # ... and tags after the name: Budi Santoso #AMIN @budi_s (an opening mark never closed is no aside)
 # Single quotes only around a whole word (Budi 'Bewok' Santoso): inside one they are Ma'ruf's.
 _ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]|(?<=\S\s)[#@](\w+)"

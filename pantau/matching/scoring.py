@@ -100,7 +100,11 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
     info = np.where(exact_any, f.name_info, info)
     ref = roster.log2n + model.tf_bits_over_log2n
     tf = np.clip(model.tf_points_per_bit * (info - ref), model.tf_min, model.tf_max)
-    tf = np.where(name_ev, tf, 0.0).astype(np.float32)
+    tf = np.where(name_ev, tf, 0.0)
+    identified = np.zeros(f.n, bool)
+    for k in name_k:
+        identified |= comps[k].mask("identifies")[levels[k]]
+    tf = np.where(identified, np.maximum(tf, 0.0), tf).astype(np.float32)
     nc = f.name_count.astype(np.float32)
     shared = np.where(name_ev & (nc >= 2),
                       np.maximum(model.shared_name_points * np.log2(np.maximum(nc, 1)), model.shared_name_min),

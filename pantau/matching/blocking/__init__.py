@@ -19,6 +19,7 @@ an employee become a candidate pair when they share one. Keys (tag in the top bi
 - ``birth_year``  any of the above whose block is larger than ``year_refine_min``,
   refined by the employee's birth year; an actor looks it up with the years its
   handle digits suggest;
+- ``dated_name``  a common given name with the full birth date in the handle (elis_130182);
 - ``known_handle``  a handle listed for the employee in the roster.
 
 The roster's keys are sorted once into a CSR-like index (key -> employees); an
@@ -43,6 +44,7 @@ from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, Blo
 from pantau.matching.blocking.birth_year import BIRTH_YEAR, BirthYear
 from pantau.matching.blocking.call_name import CALL_NAME
 from pantau.matching.blocking.call_name_place import CALL_NAME_PLACE
+from pantau.matching.blocking.dated_name import DATED_NAME
 from pantau.matching.blocking.initial_token import INITIAL_TOKEN
 from pantau.matching.blocking.known_handle import KNOWN_HANDLE, KnownHandle
 from pantau.matching.blocking.rare_token import RARE_TOKEN
@@ -53,7 +55,8 @@ from pantau.matching.index import ABBR_CODE
 from pantau.matching.normalize import consonants, variant_key
 
 DEFAULT_KEYS: tuple[BlockingKey, ...] = (RARE_TOKEN, TOKEN_PAIR, INITIAL_TOKEN, ROSTER_INITIAL, SPACE_FREE,
-                                         CALL_NAME, CALL_NAME_PLACE, ABBREVIATION, BIRTH_YEAR, KNOWN_HANDLE)
+                                         CALL_NAME, CALL_NAME_PLACE, ABBREVIATION, BIRTH_YEAR, DATED_NAME,
+                                         KNOWN_HANDLE)
 #: tag -> key name, for the block-size report
 NAMES = {k.tag: k.name for k in DEFAULT_KEYS if k.tag}
 # a key whose blocks are weak evidence gets the smaller ``max_initial_block`` limit

@@ -43,6 +43,9 @@ class Level:
     # tells namesakes apart (a birth day and month in the handle): the employees who share the
     # name are no longer interchangeable, so the shared-name penalty does not apply
     tells_apart: bool = False
+    # the level names one person whatever the name's frequency (one name beside the full birth
+    # date): the frequency rule's penalty for a common name does not apply (model 15)
+    identifies: bool = False
 
 
 @dataclass(frozen=True)

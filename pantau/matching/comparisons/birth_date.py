@@ -10,6 +10,12 @@ from pantau.matching.comparisons.features import PairFeatures
 from pantau.matching.rows import row_has
 
 
+def birth_parts(f: PairFeatures) -> dict:
+    """Per pair: the handle digits are the full birth date (``full``), its day and month, its year,
+    or another year; computed once per batch (the handle comparison reads ``full`` too)."""
+    return _parts(f)
+
+
 def _parts(f: PairFeatures) -> dict:
     got = f.cache.get("birth")
     if got is None:

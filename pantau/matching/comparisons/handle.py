@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pantau.matching.comparisons.base import Comparison, Level
+from pantau.matching.comparisons.birth_date import birth_parts
 from pantau.matching.comparisons.features import PairFeatures
 from pantau.matching.comparisons.names import (actor_subset, all_roster_tokens, call_name, call_name_alone,
                                                call_params, initials)
@@ -48,6 +49,11 @@ HANDLE = HandleComparison(
         Level("is a shortened form of the roster name", lambda f: actor_subset(f.h), 42.0, code="shortened"),
         Level("uses only a call name of the roster name (Yanto)", lambda f: call_name_alone(f.h), 28.0,
               code="call_name_alone"),
+        # one name and the full birth date (elis_130182: Elis, born 13 January 1982): the date
+        # tells this one Elis from the many, as a rare name would; the birth-date comparison adds
+        # its own points (model 15)
+        Level("shares one name token, beside the full birth date",
+              lambda f: (f.h.full_e >= 1) & birth_parts(f)["full"], 30.0, code="one_token_dated", identifies=True),
         Level("shares one name token", lambda f: f.h.full_e >= 1, 4.0, name_evidence=False, code="one_token"),
         Level("differs from the roster name", None, 0.0, name_evidence=False, code="differs"),
     ),

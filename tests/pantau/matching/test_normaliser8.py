@@ -97,3 +97,36 @@ def test_a_second_accounts_number_in_a_handle_is_no_initial():
                        [0, 1, 2], idx)
     assert b.h_tokens[:2] == [["budi", "hermawan"], ["budi", "hermawan"]]
     assert "i" in b.h_tokens[2]                  # not after the name: read as before
+
+
+def test_one_name_beside_the_full_birth_date_is_a_lead():
+    # model 15: Elis born 13 January 1982 writes elis_130182; the other Elis are not she
+    roster = [emp("198201132010012001", "Elis Mulyanawati", "Dinas Pertanian", "Penyuluh"),
+              emp("198506202010012002", "Elis Suryani", "Dinas Pertanian", "Penyuluh"),
+              emp("197903032005012003", "Elis Rahmawati", "Bappeda", "Perencana")]
+    model = default_model()
+    for handle in ("elis_130182", "elis13011982"):
+        got = match([actor(handle, None)], roster, model)
+        assert [c.nip for c in got] == ["198201132010012001"], handle
+        assert any(f.code == "handle.one_token_dated" for f in got[0].features)
+    # the year alone, or no date: one shared name says nothing about which Elis
+    assert match([actor("elis_1982", None)], roster, model) == []
+    assert match([actor("elis_130190", None)], roster, model) == []
+
+
+def test_a_common_given_name_with_the_full_birth_date_is_blocked_and_scored_as_one_person():
+    # forty employees called Sri: "sri" has no block of its own (not rare), no second token pairs
+    # with it; the date the NIP carries finds the one born on 13 January 1982
+    surnames = ["Wahyuni", "Rahayu", "Lestari", "Handayani", "Mulyani", "Astuti", "Utami", "Suryani"]
+    roster = [emp(f"19{70 + k % 20:02d}0{1 + k % 9}1{k % 9}2010012{k:03d}", f"Sri {surnames[k % 8]} {chr(65 + k)}ono",
+                  "Dinas Pertanian", "Penyuluh") for k in range(40)]
+    roster.append(emp("198201132010012999", "Sri Mulyanawati", "Bappeda", "Perencana"))
+    model = default_model()
+    got = match([actor("sri_130182", None)], roster, model)
+    assert [c.nip for c in got] == ["198201132010012999"]
+    assert got[0].band == "possible"
+    assert not any(f.code.startswith("frequency.") for f in got[0].features)     # the date, not the name
+    from pantau.matching.blocking import DATED_NAME
+    without = default_model()
+    without.blocking_keys = [k for k in without.blocking_keys if k is not DATED_NAME]
+    assert match([actor("sri_130182", None)], roster, without) == []
