@@ -365,7 +365,9 @@ def variant_key(text: str) -> str:
       or ``s`` (the canonical ``s`` of sy: Sharif = Syarif, Shinta = Sinta, Natasha = Natasya).
     - A Latin ``Chr`` or ``Kr`` (Christina = Kristina, Christian = Kristian).
     - ``au`` written as Javanese and Sundanese say it, ``ao`` (Taofik = Taufik, Maolana =
-      Maulana); ``ae`` for ``ai`` (Zaenal = Zainal) is a rule of the canonical form.
+      Maulana); ``ae`` for ``ai`` (Zaenal = Zainal) is a rule of the canonical form. The pesantren
+      ``oi`` after kh/ch (Khoirul = Khairul).
+    - Latin letters (``_latin_letters``): Veronica = Veronika, Felix = Feliks, Aziz = Azis.
     - A final ``h`` after a vowel, often left out (Aisyah = Aisya, Fatimah = Fatima), in a word
       of five letters or more.
     - An ``e`` spoken into a first ``sr`` or ``sl`` (Seri = Sri, Selamet = Slamet; normaliser 7).
@@ -388,8 +390,10 @@ _ARABIC = [(re.compile(r"ts"), "s"), (re.compile(r"dz"), "z"), (re.compile(r"gh"
 _LATIN_CHR = (re.compile(r"^hr(?=[aeiouy])"), "kr")
 #: au as Javanese and Sundanese say it, written ao: Taofik = Taufik, Maolana = Maulana, Saodah =
 #: Saudah (ae for ai, Zaenal = Zainal, is a rule of the canonical form already)
-_DIPHTHONGS = [(re.compile(r"ao"), "au")]
-_WRITTEN_DIPHTHONGS = [(re.compile(r"au"), "ao")]
+#: ... and the pesantren oi for ai after kh, ch (normaliser 8): Khoirul = Khairul = Choirul,
+#: Khoiriyah = Khairiyah (canonically hoirul, hairul)
+_DIPHTHONGS = [(re.compile(r"ao"), "au"), (re.compile(r"(?<=h)oi"), "ai")]
+_WRITTEN_DIPHTHONGS = [(re.compile(r"au"), "ao"), (re.compile(r"(?<=h)ai"), "oi")]
 _LETTER_PAIRS = _ARABIC + _DIPHTHONGS + [_LATIN_CHR]     # what the key reads as one letter or sound
 _GLIDE = re.compile(r"(?<=[a-z])(i)y(?=[aeiou])|(?<=[a-z])(u)w(?=[aeiou])")
 _CONSONANT_Y = re.compile(r"(?<=[bcdfghjklmpqrstvwxz])y(?=[aeiou])")

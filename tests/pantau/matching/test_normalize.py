@@ -264,6 +264,8 @@ def test_other_spellings_of_one_name_share_the_variant_key():
     assert key("Vincentius") == key("Vinsensius") and key("Abdul Aziz") == key("Abdul Azis")
     assert key("Cornelis") == key("Kornelis") and key("Jacobus") == key("Yakobus")
     assert key("Cinta") != key("Sinta") and key("Cici") != key("Sisi") and key("Cahya") != key("Kahya")
+    assert key("Khoirul Anam") == key("Khairul Anam") == key("Choirul Anam")     # pesantren oi for ai
+    assert key("Boiman") != key("Baiman")                                        # only after kh, ch
     # the canonical form is untouched: a run-together handle keeps arif + yanto
     assert normalise("Setyawan").text == "setyawan" and normalise("Arif Yanto").text == "arif yanto"
 
