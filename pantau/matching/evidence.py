@@ -54,7 +54,7 @@ TEMPLATES: dict[str, str] = {
     "display_name.exact": N_("Display name equals the roster name"),
     "display_name.old_spelling": N_("Display name equals the roster name in another spelling "
                                     "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, "
-                                    "Arabic ts = s, Latin c = k)"),
+                                    "Arabic ts = s, Latin c = k or s, x = ks)"),
     "display_name.core": N_("Display name equals the roster name without its regional parts (I, Ni, Wayan, Ida "
                             "Bagus, br.)"),
     "display_name.near": N_("Display name nearly equals the roster name (similarity >= 92)"),
@@ -76,7 +76,7 @@ TEMPLATES: dict[str, str] = {
     "handle.exact": N_("Handle '{handle}' spells the roster name"),
     "handle.old_spelling": N_("Handle '{handle}' spells the roster name in another spelling "
                               "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, "
-                              "Arabic ts = s, Latin c = k)"),
+                              "Arabic ts = s, Latin c = k or s, x = ks)"),
     "handle.core": N_("Handle '{handle}' spells the roster name without its regional parts (I, Ni, Wayan, Ida "
                       "Bagus, br.)"),
     "handle.near": N_("Handle '{handle}' nearly spells the roster name (similarity >= 92)"),

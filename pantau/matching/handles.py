@@ -491,8 +491,10 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                 continue
             if u in HANDLE_AFFIXES:               # "rusdi_tv", "budi.yt": an account word, not t + v
                 info.tokens.append(u)
-            elif u in getattr(vocab, "unit_words", ()) and u == chunk:
-                info.tokens.append(u)             # "budihermawan_bkd": a unit's word (read away later)
+            elif len(u) >= 3 and u == chunk and u in getattr(vocab, "unit_words", ()):
+                # "budihermawan_bkd": a unit's word (read away later); two letters (agus_bp, dewi_rw)
+                # stay initials
+                info.tokens.append(u)
             elif u in MARGA_SHORT and ci == last and chunk.endswith(u) and any(len(t) > 1 for t in info.tokens):
                 # the last word after a name: a Batak marga written short (ahmadfauzihsb, rinasari_nst:
                 # Hasibuan, Nasution) says its first letter, as Hsb does in a display name

@@ -242,6 +242,8 @@ class RosterIndex:
     rare_max: int = 0                                 # the rare-token limit used
     tok_var: np.ndarray = field(default=None)         # id of each token's other-spelling form (``spelling_forms``)
     tok_short_pre: np.ndarray = field(default=None)   # a 3-4 letter token that begins longer ones (Tan): their code
+    # n: employees who share this one's first given name and full birth date (``blocking.dated_name``)
+    dated_count: np.ndarray = field(default=None)
     e_last_written: np.ndarray = field(default=None)   # n: the code of the last name's first letters as the
     #                                                    employee's name writes them, where spelling changes them
     #                                                    (Chaniago: cha); -1 otherwise

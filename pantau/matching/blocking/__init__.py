@@ -44,6 +44,7 @@ from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, Blo
 from pantau.matching.blocking.birth_year import BIRTH_YEAR, BirthYear
 from pantau.matching.blocking.call_name import CALL_NAME
 from pantau.matching.blocking.call_name_place import CALL_NAME_PLACE
+from pantau.matching.blocking import dated_name
 from pantau.matching.blocking.dated_name import DATED_NAME
 from pantau.matching.blocking.initial_token import INITIAL_TOKEN
 from pantau.matching.blocking.known_handle import KNOWN_HANDLE, KnownHandle
@@ -87,6 +88,7 @@ def build(roster, model) -> None:
     rs = RosterSide(roster=roster, model=model, tok=tok, valid=valid, safe=safe, count=roster.tok_count[safe],
                     full=valid & (roster.tok_len[safe] > 1), first=roster.tok_first.astype(np.int64),
                     rows=np.arange(n, dtype=np.int64), rare_max=rare_max)
+    roster.dated_count = dated_name.counts(rs)        # read by the handle's "one_token_dated" level
     parts: dict[int, list] = {}
     for bk in model.blocking_keys:
         for k, r in bk.roster_keys(rs):

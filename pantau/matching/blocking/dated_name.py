@@ -2,8 +2,11 @@
 
 A handle of one common given name and a date has no other key: the name alone is a block of
 hundreds (no ``rare_token``), and there is no second token to pair it with. The date the NIP
-carries narrows those hundreds to the one or two born that day. Only the first token of a
-name, only where it is not rare (a rare one has its own block), only with a known birth date.
+carries narrows those hundreds to the one or two born that day. Only the first given name (the
+first token that is no regional part: not the I of I Made Wirawan), only where it is not rare
+(a rare one has its own block), only with a known birth date. ``counts`` says how many
+employees share a given name and a birth date: the handle level that reads such a pair
+(``comparisons.handle``, "one_token_dated") holds only where that is one.
 """
 
 from __future__ import annotations
@@ -16,6 +19,31 @@ _MIX1 = np.int64(-7046029254386353131)      # as birth_year.py: multiplication w
 _MIX2 = np.int64(0x2545F4914F6CDD1D)
 
 
+def first_given(rs: RosterSide) -> tuple[np.ndarray, np.ndarray]:
+    """Per employee: the column of the first full token that is no regional part (-1: none),
+    and that token's variant id (-1: none)."""
+    r = rs.roster
+    ok = rs.full & ~r.tok_regional[rs.safe]
+    col = np.where(ok.any(1), ok.argmax(1), -1)
+    rows = np.arange(len(col))
+    vid = np.where(col >= 0, variant_ids(r)[rs.safe[rows, np.maximum(col, 0)]], -1)
+    return col, vid
+
+
+def counts(rs: RosterSide) -> np.ndarray:
+    """Per employee: how many employees share its first given name (in any spelling) and its full
+    birth date; 0 where either is unknown."""
+    r = rs.roster
+    _, vid = first_given(rs)
+    dates = r.birth_year.astype(np.int64) * 10000 + r.birth_md
+    ok = (vid >= 0) & (r.birth_year > 0) & (r.birth_md > 0)
+    out = np.zeros(len(vid), np.int32)
+    if ok.any():
+        _, inv, cnt = np.unique(vid[ok] * np.int64(100_000_000) + dates[ok], return_inverse=True, return_counts=True)
+        out[ok] = cnt[inv]
+    return out
+
+
 class DatedName(BlockingKey):
     def _keys(self, vids: np.ndarray, dates: np.ndarray) -> np.ndarray:
         h = (vids.astype(np.int64) * _MIX1) ^ (dates.astype(np.int64) * _MIX2)
@@ -23,9 +51,11 @@ class DatedName(BlockingKey):
 
     def roster_keys(self, rs: RosterSide):
         r = rs.roster
-        ok = rs.full[:, 0] & (rs.count[:, 0] > rs.rare_max) & (r.birth_year > 0) & (r.birth_md > 0)
+        col, vid = first_given(rs)
+        common = rs.count[np.arange(len(col)), np.maximum(col, 0)] > rs.rare_max
+        ok = (col >= 0) & common & (r.birth_year > 0) & (r.birth_md > 0)
         dates = r.birth_year[ok].astype(np.int64) * 10000 + r.birth_md[ok]
-        return [(self._keys(variant_ids(r)[rs.tok[ok, 0]], dates), rs.rows[ok])]
+        return [(self._keys(vid[ok], dates), rs.rows[ok])]
 
     def actor_keys(self, side: ActorSide):
         fulls = side.batch.fulls

@@ -20,7 +20,8 @@ DISPLAY_NAME = DisplayNameComparison(
               code="typo"),
         Level("equals the roster name", lambda f: f.d_exact, 62.0, code="exact"),
         Level("equals the roster name in another spelling "
-              "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, Arabic ts = s, Latin c = k)",
+              "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, Arabic ts = s, "
+              "Latin c = k or s, x = ks)",
               lambda f: f.d_variant, 58.0, code="old_spelling"),
         Level("equals the roster name without its regional parts (I, Ni, Wayan, Ida Bagus, br.)",
               lambda f: f.d_core & (f.d.n_a >= 2), 56.0, code="core"),

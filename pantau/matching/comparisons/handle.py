@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from pantau.matching.comparisons.base import Comparison, Level
 from pantau.matching.comparisons.birth_date import birth_parts
 from pantau.matching.comparisons.features import PairFeatures
 from pantau.matching.comparisons.names import (actor_subset, all_roster_tokens, call_name, call_name_alone,
                                                call_params, initials)
+
+
+def _dated(f: PairFeatures) -> np.ndarray:
+    """The handle's names and initials are all the employee's, one name no regional part (not
+    rina_aminah for Siti Aminah, not made_ for I Made Wirawan; a word the roster does not know
+    counts as another name or as letters that begin one), beside the full birth date; and no other
+    employee has that first given name and birth date (six Siti born one day are a lottery)."""
+    o = f.h
+    return ((o.full_a >= 1) & (o.full_a >= o.n_a) & (o.init_a >= o.n_init) & (o.core_full >= 1)
+            & birth_parts(f)["full"] & (f.roster.dated_count[f.pe] == 1))
 
 
 class HandleComparison(Comparison):
@@ -26,7 +38,8 @@ HANDLE = HandleComparison(
               code="typo_tokens"),
         Level("spells the roster name", lambda f: f.h_exact, 62.0, code="exact"),
         Level("spells the roster name in another spelling "
-              "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, Arabic ts = s, Latin c = k)",
+              "(old j = y, ty = ti, iy = i, f = p, final h, Javanese o = a, ao = au, Arabic ts = s, "
+              "Latin c = k or s, x = ks)",
               lambda f: f.h_variant, 58.0, code="old_spelling"),
         Level("spells the roster name without its regional parts (I, Ni, Wayan, Ida Bagus, br.)",
               lambda f: f.h_core & (f.h.n_a >= 2), 56.0, code="core"),
@@ -52,8 +65,8 @@ HANDLE = HandleComparison(
         # one name and the full birth date (elis_130182: Elis, born 13 January 1982): the date
         # tells this one Elis from the many, as a rare name would; the birth-date comparison adds
         # its own points (model 15)
-        Level("shares one name token, beside the full birth date",
-              lambda f: (f.h.full_e >= 1) & birth_parts(f)["full"], 30.0, code="one_token_dated", identifies=True),
+        Level("shares one name token, beside the full birth date", _dated, 30.0, code="one_token_dated",
+              identifies=True),
         Level("shares one name token", lambda f: f.h.full_e >= 1, 4.0, name_evidence=False, code="one_token"),
         Level("differs from the roster name", None, 0.0, name_evidence=False, code="differs"),
     ),

@@ -130,3 +130,34 @@ def test_a_common_given_name_with_the_full_birth_date_is_blocked_and_scored_as_o
     without = default_model()
     without.blocking_keys = [k for k in without.blocking_keys if k is not DATED_NAME]
     assert match([actor("sri_130182", None)], roster, without) == []
+
+
+def test_the_dated_level_needs_the_handles_names_to_be_the_employees_and_one_such_employee():
+    # review of model 15: another first name, a regional part, or several employees sharing the
+    # first name and the date are no lead
+    born = "198201132010012"
+    roster = [emp(born + "001", "Siti Aminah", "Bappeda", "Perencana"),
+              emp(born + "002", "I Made Wirawan", "Dinas Pariwisata", "Pemandu")]
+    model = default_model()
+    assert match([actor("rina_aminah_130182", None)], roster, model) == []
+    assert match([actor("made_130182", None)], roster, model) == []
+    sitis = [emp(born + f"{k:03d}", f"Siti {n}", "Bappeda", "Perencana")
+             for k, n in enumerate(("Rahma", "Nurhaliza", "Fatimah", "Aisyah", "Zubaidah"), start=10)]
+    assert [c.nip for c in match([actor("siti_130182", None)], roster, model)] == [born + "001"]
+    assert match([actor("siti_130182", None)], roster + sitis, model) == []
+
+
+def test_two_letters_after_a_name_in_a_handle_stay_initials():
+    # review of normaliser 8: bp, rw, sd, rt are unit words of two letters, jr may be Joko Riyanto
+    idx = build_index(ROSTER, default_model())
+    b = prepare_actors([actor(h, None) for h in ("agus_bp", "dewi_rw", "budi_jr")], [0, 1, 2], idx)
+    assert b.h_tokens == [["agus", "b", "p"], ["dewi", "r", "w"], ["budi", "j", "r"]]
+
+
+def test_the_dated_level_counts_a_word_the_roster_does_not_know_as_another_name():
+    # "dewi" is no roster token but begins Dewinta: letters of another name, not the employee's
+    roster = [emp("199602042010012001", "I Gusti Ayu Sayatini", "Dinas Pariwisata", "Pemandu"),
+              emp("198001012005011005", "Dewinta Sari", "Bappeda", "Perencana")]
+    assert match([actor("dewi_sayatini_040296", None)], roster, default_model()) == []
+    got = match([actor("sayatini_040296", None)], roster, default_model())
+    assert [c.nip for c in got] == ["199602042010012001"]

@@ -188,7 +188,7 @@ CASES = [
     # ... forms of address that are no name, Balinese birth-order names written short
     ("Mang Ujang Sudrajat", "ujang sudrajat", ["Mang"]),
     ("Puang Muruddin Pawelloi", "murudin paweloi", ["Puang"]),
-    ("Jro Mangku Putu Sukadana", "putu sukadana", ["Jro", "Mangku"]),
+    ("Jro Mangku Putu Sukadana", "mangku putu sukadana", ["Jro"]),   # Mangku is a name too
     ("Kmg Sumayasa", "komang sumayasa", []),
     ("I Ngh Merhadana", "i nengah merhadana", []),
     # ... a second account's number after the name; one name before it stays as written
@@ -196,6 +196,15 @@ CASES = [
     ("Budi Hermawan Jr.", "budi hermawan", []),
     ("BUDI HERMAWAN IV, S.Pd", "budi hermawan", ["S.Pd"]),
     ("Budi II", "budi i", []),
+    ("Budi Hermawan II S.Pd", "budi hermawan", ["S.Pd"]),
+    ("Agus Budi JR", "agus budi jr", []),                # JR without its dot: two initials
+    # ... and names that are words of address elsewhere stay names (review of normaliser 8)
+    ("Liek Wilardjo", "lik wilarjo", []),
+    ("Aki Suryana", "aki suryana", []),
+    ("Made Mangku Pastika", "made mangku pastika", []),
+    ("Den Yealta", "den yealta", []),
+    ("Paman Simanjuntak", "paman simanyuntak", []),
+    ("Tan Se Meng", "tan se meng", []),                  # SE without its dots before Meng: a name
     ("", "", []),
 ]
 
