@@ -12,6 +12,7 @@
     .venv/bin/python benchmarks/matching/run.py slipped quality    # true matches with a slip in the display name
     .venv/bin/python benchmarks/matching/run.py regional quality   # regional parts written short on one side
     .venv/bin/python benchmarks/matching/run.py described quality  # a description after the display name
+    .venv/bin/python benchmarks/matching/run.py surrounded quality # words around the name (normaliser 8)
 
 Three labelled sets: ``current`` (generate.py, the set the model was built on) and two
 profiles of an independent generator written before any tuning (generate_regional.py:
@@ -512,6 +513,22 @@ def addressed(scale: str) -> None:
     _rewritten(scale, "addressed", WRITTEN, lambda ds: _written)
 
 
+#: words people write around their name that are no one's name (normaliser 8): a family's or a
+#: parent's account, a partner, forms of address, agencies written short, degrees written apart,
+#: a second account's number; each true account takes one in turn
+SURROUNDED = ("Keluarga {}", "{} Family", "{} Sekeluarga", "{} Mama Kenzo", "{} ❤️ Budi Santoso", "{} & Rina",
+              "Mang {}", "Puang {}", "{} Dinkes", "{} Disdik", "{} S Pd", "{} Amd Keb", "{} II")
+SURROUNDED_HANDLES = ("{}_bkd", "{}.dinkes", "{}_pkm", "{}_ii")
+
+
+def surrounded(scale: str) -> None:
+    """Recall of true matches whose display name (``SURROUNDED``) or handle (``SURROUNDED_HANDLES``)
+    carries words around the name that are no one's name."""
+    _rewritten(scale, "surrounded", SURROUNDED, lambda ds: lambda form, d, nip: form.format(d))
+    _rewritten(scale, "surrounded", SURROUNDED_HANDLES, lambda ds: lambda form, h, nip: form.format(h.lstrip("@")),
+               field="handle")
+
+
 def slip(rng: random.Random, text: str) -> str | None:
     """One slip of the fingers in the longest word of a display name: a letter dropped, doubled
     or two swapped, never the first or last (None for a name without a word of 4 letters)."""
@@ -741,7 +758,7 @@ def linearity(ne: int, na: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("what", choices=["quality", "scale", "linearity", "sample", "sets", "cli", "respelled",
-                                     "slipped", "regional", "described", "addressed", "handled"])
+                                     "slipped", "regional", "described", "addressed", "handled", "surrounded"])
     ap.add_argument("--set", default="current", choices=SETS, help="quality/scale: which labelled set")
     ap.add_argument("--weights", default="prior", choices=["prior", "em"], help="sets: declared or EM weights")
     ap.add_argument("--decisions", type=int, default=0, help="sets --weights em: simulated reviewer decisions")
@@ -776,6 +793,8 @@ def main() -> None:
         addressed(a.size)
     elif a.what == "handled":
         handled(a.size)
+    elif a.what == "surrounded":
+        surrounded(a.size)
     elif a.what == "sample":
         sample(a.size, a.actors)
     elif a.what == "scale":

@@ -264,8 +264,9 @@ def _remembered(memo: dict, key, make, limit: int | None = None):
 def _handle_without_unit_words(h: list[str], roster: RosterIndex) -> tuple[list[str], list[str]]:
     """A handle's name tokens without the words of units and service (``budisantoso.sleman``,
     ``sutrisno.pemkab``), and those words. As in a display name, service words go wherever a
-    name remains; one name and a place (``lestari_garut``) stay as they are."""
-    if len(h) < 3:
+    name remains (``rina_bkd``: normaliser 8); one name and a place (``lestari_garut``) stay as
+    they are."""
+    if len(h) < 2:
         return h, []
     kept, placed = without_unit_words(h, roster)
     if placed or len(kept) == len(h):

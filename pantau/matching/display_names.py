@@ -66,14 +66,14 @@ PARENT_OF = {*(t for w in ("mama", "mamah", "mami", "bunda", "papa", "papah", "p
 def has_affixes(d: list[str]) -> bool:
     """Whether ``without_affixes`` may change ``d``."""
     return len(d) > 1 and (d[0] in handles_mod.AFFIXES or d[-1] in handles_mod.AFFIXES
-                           or (len(d) >= 4 and d[-2] in PARENT_OF))
+                           or (len(d) >= 3 and d[-2] in PARENT_OF))
 
 
 def without_affixes(d: list[str]) -> list[str]:
     """A display name without the account words and forms of address around it ("Budi Santoso
     Official", "Kak Budi"); one inside the name is a name (Made Rai Sukadana, Siti Uni Rahayu).
-    A child's name after a parent's word goes too, where two words stay before it."""
-    if len(d) >= 4 and d[-2] in PARENT_OF:
+    A child's name after a parent's word goes too ("Rina Mama Kenzo")."""
+    if len(d) >= 3 and d[-2] in PARENT_OF:
         d = d[:-2]
     s, e = 0, len(d)
     while s < e and d[s] in handles_mod.AFFIXES:

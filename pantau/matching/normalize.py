@@ -680,7 +680,9 @@ def normalise(name: str | None) -> Normalised:
             words.pop()          # Budi Hermawan II (S.Pd), Budi Jr.: spelled, II would be the initial I
         elif len(words) > 2 and _bare_after_degree(words[-2], words[-1]):
             trailing.insert(0, words.pop())
-        elif len(words) > 3 and _apart_degree(words[-2], words[-1]):
+        elif (len(words) > 2 and _apart_degree(words[-2], words[-1])
+              and (len(words) > 3 or len(_compact_title(words[-2])) > 1)):
+            # (one name may stay before Amd Keb; before S Pd two, else "Budi S Pd" loses an initial)
             trailing.insert(0, words.pop(-2) + " " + words.pop())
         else:
             break

@@ -36,7 +36,8 @@ def test_a_childs_name_after_a_parents_word_is_not_the_name():
     assert without_affixes(["sulastri", "sasmito", "mama", "kenzo"]) == ["sulastri", "sasmito"]
     assert without_affixes(["sulastri", "sasmito", "mamanya", "kenzo"]) == ["sulastri", "sasmito"]
     assert without_affixes(["siti", "nur", "umi", "kalsum"]) == ["siti", "nur", "umi", "kalsum"]   # Umi: a name
-    assert without_affixes(["rina", "mama", "kenzo"]) == ["rina", "mama", "kenzo"]     # one word would be left
+    assert without_affixes(["rina", "mama", "kenzo"]) == ["rina"]
+    assert without_affixes(["mama", "kenzo"]) == ["kenzo"]            # no name of hers: the front word goes
 
 
 def test_words_around_the_name_read_away_score_as_the_name():
@@ -50,8 +51,10 @@ def test_words_around_the_name_read_away_score_as_the_name():
 
 def test_an_agency_written_short_in_a_handle_is_no_initials():
     idx = build_index(ROSTER, default_model())
-    b = prepare_actors([actor("budihermawan_bkd", None), actor("sulastrisasmito_pkm", None)], [0, 1], idx)
-    assert b.h_tokens == [["budi", "hermawan"], ["sulastri", "sasmito"]]
+    b = prepare_actors([actor("budihermawan_bkd", None), actor("sulastrisasmito_pkm", None), actor("rina_bkd", None),
+                        actor("rina_sleman", None)], [0, 1, 2, 3], idx)
+    assert b.h_tokens[:3] == [["budi", "hermawan"], ["sulastri", "sasmito"], ["rina"]]
+    assert b.h_tokens[3] == ["rina", "sleman"]        # one name and a place stay as written
     plain = score(actor("budihermawan", None), "198505052012122002")
     assert score(actor("budihermawan_bkd", None), "198505052012122002") == plain
 

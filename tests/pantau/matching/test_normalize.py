@@ -181,6 +181,7 @@ CASES = [
     ("Budi Hermawan S,Pd", "budi hermawan", ["S Pd"]),
     ("Budi Hermawan S Pd M Pd", "budi hermawan", ["S Pd", "M Pd"]),
     ("Rina Wati Amd Keb", "rina wati", ["Amd Keb"]),
+    ("Rina Amd Keb", "rina", ["Amd Keb"]),               # one name may stay before a degree of words
     ("Rina Wati S.Kep Ns", "rina wati", ["S.Kep", "Ns"]),
     ("Budi S Pd", "budi s pd", []),                      # one name before: an initial and a word
     ("Budi Hermawan S T", "budi hermawan s t", []),      # S.T. needs its dots: two initials
