@@ -21,8 +21,9 @@ from pantau.matching import known as known_mod
 from pantau.matching import typos
 from pantau.matching.display_names import (consonant_initial, has_affixes, name_segment, normalised, without_affixes,
                                            without_unit_words)
-from pantau.matching.index import (A_PAD, A_UNKNOWN, ABBR_CODE, ABBR_LEN, NCA, NPL, NT, NTI, RosterIndex, context_words,
-                                   fixed_bytes, h64, padded, skeleton_codes, spelling_ids, title_keys_of, words)
+from pantau.matching.index import (A_PAD, A_UNKNOWN, ABBR_CODE, ABBR_LEN, NCA, NPL, NT, NTI, SERVICE_WORDS, RosterIndex,
+                                   context_words, fixed_bytes, h64, padded, skeleton_codes, spelling_ids, title_keys_of,
+                                   words)
 from pantau.matching.normalize import ADDRESS_PARTS, consonants, variant_key, without_patronymic
 from storage.records import Actor
 
@@ -266,8 +267,8 @@ def _handle_without_unit_words(h: list[str], roster: RosterIndex) -> tuple[list[
     ``sutrisno.pemkab``), and those words. As in a display name, service words go wherever a
     name remains (``rina_bkd``: normaliser 8); one name and a place (``lestari_garut``) stay as
     they are."""
-    if len(h) < 2:
-        return h, []
+    if len(h) < 2 or (len(h) == 2 and h[0] not in SERVICE_WORDS and h[1] not in SERVICE_WORDS):
+        return h, []           # (two parts: only a service word goes, so most handles stop here)
     kept, placed = without_unit_words(h, roster)
     if placed or len(kept) == len(h):
         return h, []

@@ -533,6 +533,8 @@ def _apart_degree(first: str, second: str) -> bool:
     """Two words that are one degree written apart with neither dot nor comma (normaliser 8):
     ``S Pd``, ``Amd Keb``, ``M Si``. A letter and a word that make no degree (``S T``: S.T. or
     two initials) stay as they are."""
+    if len(first) > 5 or len(second) > 5:        # (every display name's last words come here: cheap first)
+        return False
     a, b = _compact_title(first), _compact_title(second)
     joined = a + b
     return (bool(a) and (len(a) == 1 or a in BACK_TITLES) and len(joined) >= 3 and joined in DEGREES
@@ -542,15 +544,16 @@ def _apart_degree(first: str, second: str) -> bool:
 def _bare_after_degree(before: str, word: str) -> bool:
     """A title that needs its dot written bare right after a degree written with its dots
     (``S.Kep Ns``, normaliser 8; not Tan Se Meng)."""
+    if len(word) > 5 or "." not in before:
+        return False
     c = _compact_title(word)
-    return (c in BACK_NEEDS_DOT and c in BACK_TITLES and "." in before
-            and (is_back_title(before) or _glued_back_titles(before)))
+    return c in BACK_NEEDS_DOT and c in BACK_TITLES and (is_back_title(before) or _glued_back_titles(before))
 
 
 def _account_number(word: str) -> bool:
     """A second or later account's number after the name (normaliser 8): II, III, IV, Jr."""
-    c = _compact_title(word)
-    return c in ACCOUNT_NUMBERS or (c == "jr" and word.endswith("."))
+    c = word.lower()
+    return c in ACCOUNT_NUMBERS or c == "jr."
 
 
 def _split_back(back: str) -> tuple[list[str], list[str]]:
