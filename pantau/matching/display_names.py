@@ -17,7 +17,8 @@ import numpy as np
 
 from pantau.matching import handles as handles_mod
 from pantau.matching.index import SERVICE_WORDS, RosterIndex, context_words, h64
-from pantau.matching.normalize import canon_token, display_segments, has_aside, is_back_title, normalise
+from pantau.matching.normalize import (canon_token, display_segments, has_aside, is_back_title, names_two_people,
+                                       normalise)
 
 
 @lru_cache(maxsize=200_000)
@@ -117,6 +118,9 @@ def name_segment(name: str, roster: RosterIndex) -> tuple[str, list[str], list[s
     # the first part that reads as a full name, else the one with the most roster names: a place
     # after the name is made of name words too (Siti Aminah | Kel. Tanjung Sari Jaya)
     k = next((i for i in range(len(parts)) if usable[i] and known[i] >= 2), None)
+    if names_two_people(name):
+        # "Rina ❤️ Budi Santoso" is Rina's, not her husband's: the first person with a roster name
+        k = next((i for i in range(len(parts)) if usable[i] and known[i] >= 1), k)
     if k is None:
         k = max(range(len(parts)), key=lambda i: (usable[i] and known[i] > 0, known[i], -i))
     if not known[k]:

@@ -754,6 +754,13 @@ def _regional_after(pieces: list[str]) -> list[str]:
 # Hearts and an ampersand join two people (Sulastri Sasmito ❤ Budi Santoso, Rina & Budi; normaliser 8).
 _HEARTS = "❤♥♡❣💕💖💗💘💙💚💛💜💞💓🖤🤍🤎🧡\ufe0f"
 _DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—∙⋅◦➖➤►▶→⇒丨ǀ¦‖" + _HEARTS + r"]+|\s(?:-+|[/\\:;&+]+)\s)\s*")
+_TWO_PEOPLE = re.compile(r"[" + _HEARTS + r"]|\s[&+]\s")
+
+
+def names_two_people(text: str) -> bool:
+    """A display name that joins two people with a heart or an ampersand (Rina ❤️ Budi Santoso):
+    the first is the account's owner, however short their name is written."""
+    return bool(_TWO_PEOPLE.search(text))
 # ... and tags after the name: Budi Santoso #AMIN @budi_s (an opening mark never closed is no aside)
 # Single quotes only around a whole word (Budi 'Bewok' Santoso): inside one they are Ma'ruf's.
 _ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]|(?<=\S\s)[#@](\w+)"

@@ -164,3 +164,13 @@ def test_the_dated_level_counts_a_word_the_roster_does_not_know_as_another_name(
     assert match([actor("dewi_sayatini_040296", None)], roster, default_model()) == []
     got = match([actor("sayatini_040296", None)], roster, default_model())
     assert [c.nip for c in got] == ["199602042010012001"]
+
+
+def test_a_heart_names_the_owner_first_however_short_their_name():
+    roster = [emp("198203022010011001", "Tumini", "Puskesmas Sleman", "Bidan"),
+              emp("198505052012122002", "Budi Santoso", "SD Negeri 1", "Guru")]
+    model = default_model(threshold=0)
+    assert [c.nip for c in match([actor(None, "Tumini ❤️ Budi Santoso")], roster, model)] == ["198203022010011001"]
+    assert [c.nip for c in match([actor(None, "Tumini & Budi Santoso")], roster, model)] == ["198203022010011001"]
+    # a bar is no couple: the full name is the name, as before
+    assert [c.nip for c in match([actor(None, "Tumini | Budi Santoso")], roster, model)] == ["198505052012122002"]
