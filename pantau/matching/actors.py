@@ -267,7 +267,7 @@ def _handle_without_unit_words(h: list[str], roster: RosterIndex) -> tuple[list[
     ``sutrisno.pemkab``), and those words. As in a display name, service words go wherever a
     name remains (``rina_bkd``: normaliser 8); one name and a place (``lestari_garut``) stay as
     they are."""
-    if len(h) < 2 or (len(h) == 2 and h[0] not in SERVICE_WORDS and h[1] not in SERVICE_WORDS):
+    if len(h) < 2 or (len(h) == 2 and SERVICE_WORDS.isdisjoint(h)):
         return h, []           # (two parts: only a service word goes, so most handles stop here)
     kept, placed = without_unit_words(h, roster)
     if placed or len(kept) == len(h):

@@ -491,7 +491,7 @@ def analyse(handle: str | None, vocab: Vocabulary, platform: str = "",
                 continue
             if u in HANDLE_AFFIXES:               # "rusdi_tv", "budi.yt": an account word, not t + v
                 info.tokens.append(u)
-            elif len(u) >= 3 and u == chunk and u in getattr(vocab, "unit_words", ()):
+            elif len(u) >= 3 and u == chunk and u in vocab.unit_words:
                 # "budihermawan_bkd": a unit's word (read away later); two letters (agus_bp, dewi_rw)
                 # stay initials
                 info.tokens.append(u)

@@ -417,10 +417,7 @@ def _javanese_a(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _variant_word(word: str) -> str:
-    if "x" in word:
-        word = word.replace("x", "ks")   # Felix = Feliks (first: an x before h makes an sh)
-    if len(word) >= 4 and word[-1] == "z":
-        word = word[:-1] + "s"           # Aziz = Azis (first: a t before it makes a ts)
+    word = _latin_consonants(word)   # first: an x before h makes an sh, a t before a final z a ts
     long_word, latin = len(word) >= 6, bool(_LATIN_GENDER.search(word))
     if "j" in word:
         word = spell(word.replace("j", "y"))
@@ -448,6 +445,13 @@ def _variant_word(word: str) -> str:
 _LATIN_SPELLING = re.compile(r"c[^aeiouyh]|c$|sc|(?:us|is|as|ca|co|cia|cilia)$")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _FINAL_TIUS = re.compile(r"tius$")
+
+
+def _latin_consonants(word: str) -> str:
+    """x as ks and a final z as s (Felix = Feliks, Aziz = Azis; normaliser 8)."""
+    if "x" in word:
+        word = word.replace("x", "ks")
+    return word[:-1] + "s" if len(word) >= 4 and word[-1] == "z" else word
 
 
 def _latin_letters(word: str) -> str:
@@ -487,8 +491,7 @@ def written_forms(token: str) -> tuple[str, ...]:
             forms.append(rx.sub(rep, base))
         if len(base) >= 5 and base[-1] == "h" and base[-2] in "aeiou":
             forms.append(base[:-1])
-        latin = base.replace("x", "ks")
-        forms.append(_latin_letters(latin[:-1] + "s" if len(latin) >= 4 and latin[-1] == "z" else latin))  # veronika
+        forms.append(_latin_letters(_latin_consonants(base)))      # veronika for the roster's Veronica
         forms.append(_S_CLUSTER.sub("se", base))
         if len(base) >= 6:                 # Selamet -> slamet; not Sela -> sla, a run of any handle
             forms.append(_SE_CLUSTER.sub("s", base))
@@ -755,12 +758,6 @@ def _regional_after(pieces: list[str]) -> list[str]:
 _HEARTS = "❤♥♡❣💕💖💗💘💙💚💛💜💞💓🖤🤍🤎🧡\ufe0f"
 _DISPLAY_SEP = re.compile(r"\s*(?:[|｜•·~–—∙⋅◦➖➤►▶→⇒丨ǀ¦‖" + _HEARTS + r"]+|\s(?:-+|[/\\:;&+]+)\s)\s*")
 _TWO_PEOPLE = re.compile(r"[" + _HEARTS + r"]|\s[&+]\s")
-
-
-def names_two_people(text: str) -> bool:
-    """A display name that joins two people with a heart or an ampersand (Rina ❤️ Budi Santoso):
-    the first is the account's owner, however short their name is written."""
-    return bool(_TWO_PEOPLE.search(text))
 # ... and tags after the name: Budi Santoso #AMIN @budi_s (an opening mark never closed is no aside)
 # Single quotes only around a whole word (Budi 'Bewok' Santoso): inside one they are Ma'ruf's.
 _ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]|(?<=\S\s)[#@](\w+)"
@@ -770,6 +767,12 @@ _ASIDE = re.compile(r"[(\[{<«\"“]([^)\]}>»\"”]*)[)\]}>»\"”]|(?<=\S\s)[#
 def has_aside(text: str) -> bool:
     """Whether a display name holds an aside (``display_segments``): its parts are then not in order."""
     return bool(_ASIDE.search(text))
+
+
+def names_two_people(text: str) -> bool:
+    """A display name that joins two people with a heart or an ampersand (Rina ❤️ Budi Santoso):
+    the first is the account's owner, however short their name is written."""
+    return bool(_TWO_PEOPLE.search(text))
 
 
 def display_segments(text: str) -> list[str]:

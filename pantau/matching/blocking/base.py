@@ -24,6 +24,16 @@ def key(tag: int, payload):
     return (np.int64(tag) << np.int64(TAG_SHIFT)) | payload
 
 
+_MIX1 = np.int64(-7046029254386353131)      # 0x9E3779B97F4A7C15 as int64: multiplication wraps
+_MIX2 = np.int64(0x2545F4914F6CDD1D)
+
+
+def mixed(tag: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A key array of two values hashed together (a key and a birth year, a name and a birth date)."""
+    h = (a.astype(np.int64) * _MIX1) ^ (b.astype(np.int64) * _MIX2)
+    return key(tag, h & np.int64(MASK59))
+
+
 @dataclass
 class RosterSide:
     """What every roster-side key function reads, computed once per index build."""

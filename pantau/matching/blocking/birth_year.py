@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from pantau.matching.blocking.base import MASK59, TAG_SHIFT, BlockingKey
-
-_MIX1 = np.int64(-7046029254386353131)      # 0x9E3779B97F4A7C15 as int64: multiplication wraps
-_MIX2 = np.int64(0x2545F4914F6CDD1D)
+from pantau.matching.blocking.base import BlockingKey, mixed
 
 
 class BirthYear(BlockingKey):
     def refine(self, keys: np.ndarray, years: np.ndarray) -> np.ndarray:
         """A key refined by a birth year (same on the roster and the actor side)."""
-        h = (keys.astype(np.int64) * _MIX1) ^ (years.astype(np.int64) * _MIX2)
-        return (np.int64(self.tag) << np.int64(TAG_SHIFT)) | (h & np.int64(MASK59))
+        return mixed(self.tag, keys, years)
 
     def roster_refine(self, K: np.ndarray, R: np.ndarray, cnt: np.ndarray, roster, model):
         """Extra (keys, rows) for the entries of blocks larger than ``year_refine_min``."""

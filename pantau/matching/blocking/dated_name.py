@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pantau.matching.blocking.base import MASK59, TAG_SHIFT, ActorSide, BlockingKey, RosterSide, variant_ids
-
-_MIX1 = np.int64(-7046029254386353131)      # as birth_year.py: multiplication wraps in int64
-_MIX2 = np.int64(0x2545F4914F6CDD1D)
+from pantau.matching.blocking.base import ActorSide, BlockingKey, RosterSide, mixed, variant_ids
 
 
 def first_given(rs: RosterSide) -> tuple[np.ndarray, np.ndarray]:
@@ -30,13 +27,19 @@ def first_given(rs: RosterSide) -> tuple[np.ndarray, np.ndarray]:
     return col, vid
 
 
+def birth_dates(roster) -> np.ndarray:
+    """Per employee: the birth date the NIP carries as yyyymmdd (0 where it is unknown), as a
+    handle's digits are read (``actors.digit_evidence``)."""
+    return np.where((roster.birth_year > 0) & (roster.birth_md > 0),
+                    roster.birth_year.astype(np.int64) * 10000 + roster.birth_md, 0)
+
+
 def counts(rs: RosterSide) -> np.ndarray:
     """Per employee: how many employees share its first given name (in any spelling) and its full
     birth date; 0 where either is unknown."""
-    r = rs.roster
     _, vid = first_given(rs)
-    dates = r.birth_year.astype(np.int64) * 10000 + r.birth_md
-    ok = (vid >= 0) & (r.birth_year > 0) & (r.birth_md > 0)
+    dates = birth_dates(rs.roster)
+    ok = (vid >= 0) & (dates > 0)
     out = np.zeros(len(vid), np.int32)
     if ok.any():
         _, inv, cnt = np.unique(vid[ok] * np.int64(100_000_000) + dates[ok], return_inverse=True, return_counts=True)
@@ -45,17 +48,12 @@ def counts(rs: RosterSide) -> np.ndarray:
 
 
 class DatedName(BlockingKey):
-    def _keys(self, vids: np.ndarray, dates: np.ndarray) -> np.ndarray:
-        h = (vids.astype(np.int64) * _MIX1) ^ (dates.astype(np.int64) * _MIX2)
-        return (np.int64(self.tag) << np.int64(TAG_SHIFT)) | (h & np.int64(MASK59))
-
     def roster_keys(self, rs: RosterSide):
-        r = rs.roster
         col, vid = first_given(rs)
         common = rs.count[np.arange(len(col)), np.maximum(col, 0)] > rs.rare_max
-        ok = (col >= 0) & common & (r.birth_year > 0) & (r.birth_md > 0)
-        dates = r.birth_year[ok].astype(np.int64) * 10000 + r.birth_md[ok]
-        return [(self._keys(vid[ok], dates), rs.rows[ok])]
+        dates = birth_dates(rs.roster)
+        ok = (col >= 0) & common & (dates > 0)
+        return [(mixed(self.tag, vid[ok], dates[ok]), rs.rows[ok])]
 
     def actor_keys(self, side: ActorSide):
         fulls = side.batch.fulls
@@ -69,7 +67,7 @@ class DatedName(BlockingKey):
                         dates.append(d)
         if not rows:
             return [], []
-        return rows, self._keys(np.asarray(vids, np.int64), np.asarray(dates, np.int64)).tolist()
+        return rows, mixed(self.tag, np.asarray(vids, np.int64), np.asarray(dates, np.int64)).tolist()
 
 
 DATED_NAME = DatedName("dated_name", 11, "the given name with the full birth date in the handle")

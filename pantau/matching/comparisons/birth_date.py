@@ -13,10 +13,6 @@ from pantau.matching.rows import row_has
 def birth_parts(f: PairFeatures) -> dict:
     """Per pair: the handle digits are the full birth date (``full``), its day and month, its year,
     or another year; computed once per batch (the handle comparison reads ``full`` too)."""
-    return _parts(f)
-
-
-def _parts(f: PairFeatures) -> dict:
     got = f.cache.get("birth")
     if got is None:
         b, r = f.batch, f.roster
@@ -43,13 +39,13 @@ BIRTH_DATE = BirthDateComparison(
     name="birth_date", subject="Birth date", role="add",
     present=all_present,
     levels=(
-        Level("handle digits match the full birth date", lambda f: _parts(f)["full"], 25.0, code="full",
+        Level("handle digits match the full birth date", lambda f: birth_parts(f)["full"], 25.0, code="full",
               corroborates=True, tells_apart=True, feature="birth_date"),
-        Level("handle digits match the birth day and month", lambda f: _parts(f)["md"], 15.0, code="day_month",
+        Level("handle digits match the birth day and month", lambda f: birth_parts(f)["md"], 15.0, code="day_month",
               corroborates=True, tells_apart=True, feature="birth_date"),
-        Level("handle digits match the birth year", lambda f: _parts(f)["year"], 8.0, code="year",
+        Level("handle digits match the birth year", lambda f: birth_parts(f)["year"], 8.0, code="year",
               corroborates=True, feature="birth_date"),
-        Level("handle digits state another birth year", lambda f: _parts(f)["contradicts"], -8.0,
+        Level("handle digits state another birth year", lambda f: birth_parts(f)["contradicts"], -8.0,
               code="contradicts", feature="birth_date"),
         Level("handle digits say nothing about the birth date", None, 0.0, code="none", feature="birth_date"),
     ),
