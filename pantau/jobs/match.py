@@ -35,7 +35,7 @@ from pantau.errors import UsageError
 from pantau.jobs import match_model
 from pantau.jobs.progress import SILENT, Progress
 from pantau.jobs.stage import StageRun, stage
-from pantau.matching import INDEX_FORMAT, RosterIndex, blocking, default_model, match
+from pantau.matching import INDEX_FORMAT, RosterIndex, blocking, default_model, match_parts
 from pantau.matching.gcpause import paused
 from pantau.matching.index import build_roster
 from pantau.matching.normalize import VERSION as NORM_VERSION
@@ -43,7 +43,7 @@ from pantau.matching.normalize import normalise
 from storage.queries import actors as actors_q
 from storage.queries import employees as employees_q
 from storage.queries import matches as matches_q
-from storage.queries import utcnow
+from storage.queries import transaction, utcnow
 
 META_LAST_AT = "match_last_at"
 META_MODEL = "match_model_version"
@@ -192,10 +192,13 @@ def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = Fals
                          index_cached=cached, model_version=model.version, learned=learned)
     stats: dict = {}
     processes = _processes(len(actors))
-    # one pool of forked workers per PARALLEL_WRITE_BATCH actors; candidates are written
-    # (one transaction) after each step, so a killed run loses at most one step
+    # one pool of forked workers per PARALLEL_WRITE_BATCH actors; each part's candidates are
+    # written (one transaction) as soon as the workers hand it over, while they score the
+    # next parts, so a killed run loses at most the parts not yet written
     step = PARALLEL_WRITE_BATCH if processes > 1 else max(model.batch_actors, WRITE_BATCH)
     last_report = [time.monotonic()]
+    # nothing pending before this run: no candidate can be stale (a first match skips the check)
+    stale_possible = matches_q.any_pending(db)
 
     def tick(done: int, total: int, base: int) -> None:
         now = time.monotonic()
@@ -204,14 +207,16 @@ def _match(settings: Settings, db, run: StageRun, full: bool, learn: bool = Fals
             say(f"scored {base + done}/{len(actors)} actors")
 
     for s in range(0, len(actors), step):
-        part_ids = ids[s:s + step]
-        cands = match(actors[s:s + step], None, model, actor_ids=part_ids, index=index, stats=stats,
-                      progress=lambda d, t, b=s: tick(d, t, b), processes=processes)
-        res = matches_q.upsert_candidates(db, cands, run_id=run_id, model_version=model.version)
-        result.withdrawn += matches_q.withdraw_stale(db, part_ids, {(c.actor_id, c.nip) for c in cands})
-        result.candidates += len(cands)
-        result.new_matches += res.new
-        result.updated_matches += res.updated
+        for part_ids, cands in match_parts(actors[s:s + step], None, model, actor_ids=ids[s:s + step], index=index,
+                                           stats=stats, progress=lambda d, t, b=s: tick(d, t, b),
+                                           processes=processes):
+            with transaction(db):
+                res = matches_q.upsert_candidates(db, cands, run_id=run_id, model_version=model.version)
+                if stale_possible:
+                    result.withdrawn += matches_q.withdraw_stale(db, part_ids, {(c.actor_id, c.nip) for c in cands})
+            result.candidates += len(cands)
+            result.new_matches += res.new
+            result.updated_matches += res.updated
     actors_q.meta_set(db, {META_LAST_AT: started_at, META_MODEL: model.version,
                            META_ROSTER_FP: index.fingerprint, META_SETTINGS: settings_key})
     result.bands = matches_q.counts_by_band(db)

@@ -36,7 +36,7 @@ from pantau.matching.scoring import candidates as _candidates
 from pantau.matching.scoring import score_pairs, select
 from storage.records import Actor, Employee, MatchCandidate
 
-__all__ = ["match", "build_index", "MatchModel", "default_model", "RosterIndex", "normalise",
+__all__ = ["match", "match_parts", "build_index", "MatchModel", "default_model", "RosterIndex", "normalise",
            "NORMALISER_VERSION", "INDEX_FORMAT"]
 
 
@@ -76,13 +76,28 @@ def match(actors: Sequence[Actor], employees: Sequence[Employee] | None, model: 
     ``processes`` > 1 splits a large batch of actors over forked processes that share
     the roster index copy-on-write (actor preparation is Python, so threads would not help).
     """
+    return [c for _, part in match_parts(actors, employees, model, actor_ids=actor_ids, index=index,
+                                         progress=progress, stats=stats, workers=workers, processes=processes)
+            for c in part]
+
+
+def match_parts(actors: Sequence[Actor], employees: Sequence[Employee] | None, model: MatchModel | None = None, *,
+                actor_ids: Sequence[int] | None = None, index: RosterIndex | None = None,
+                progress: Callable[[int, int], None] | None = None, stats: dict | None = None,
+                workers: int = -1, processes: int = 1) -> Iterator[tuple[list[int], list[MatchCandidate]]]:
+    """``match`` in parts, in order, each as soon as it is scored: (the part's actor ids, its candidates).
+
+    Every actor is in exactly one part. A caller that stores each part while the forked
+    workers score the next ones (the match job) does its writing in the time it used to
+    wait, and never holds every candidate of a large run at once.
+    """
     with paused():         # see gcpause: a third of the CPU time went to the cyclic collector
-        return _match(actors, employees, model, actor_ids=actor_ids, index=index, progress=progress,
-                      stats=stats, workers=workers, processes=processes)
+        yield from _match(actors, employees, model, actor_ids=actor_ids, index=index, progress=progress,
+                          stats=stats, workers=workers, processes=processes)
 
 
 def _match(actors, employees, model, *, actor_ids, index, progress, stats, workers, processes
-           ) -> list[MatchCandidate]:
+           ) -> Iterator[tuple[list[int], list[MatchCandidate]]]:
     model = model or default_model()
     if index is None:
         index = build_index(employees or [], model)
@@ -90,8 +105,8 @@ def _match(actors, employees, model, *, actor_ids, index, progress, stats, worke
     if len(ids) != len(actors):
         raise ValueError("actor_ids must be as long as actors")
     if processes > 1 and len(actors) >= PARALLEL_MIN_ACTORS and index.n:
-        return _match_parallel(actors, ids, model, index, processes, progress, stats)
-    out: list[MatchCandidate] = []
+        yield from _match_parallel(actors, ids, model, index, processes, progress, stats)
+        return
     st = stats if stats is not None else {}
     st.setdefault("pairs", 0)
     st.setdefault("pairs_before_dedup", 0)
@@ -103,9 +118,12 @@ def _match(actors, employees, model, *, actor_ids, index, progress, stats, worke
     st.setdefault("seconds_scoring", 0.0)
     if index.n == 0:
         st["actors"] += len(actors)
-        return out
+        if ids:
+            yield ids, []
+        return
     bs = max(1, model.batch_actors)
     for start in range(0, len(actors), bs):
+        out: list[MatchCandidate] = []
         t0 = time.perf_counter()
         batch = prepare_actors(list(actors[start:start + bs]), ids[start:start + bs], index)
         t1 = time.perf_counter()
@@ -125,7 +143,7 @@ def _match(actors, employees, model, *, actor_ids, index, progress, stats, worke
         st["actors"] += batch.n
         if progress:
             progress(min(start + bs, len(actors)), len(actors))
-    return out
+        yield ids[start:start + bs], out
 
 
 def pair_levels(actors: Sequence[Actor], model: MatchModel, index: RosterIndex, *, processes: int = 1,
@@ -184,23 +202,23 @@ def _worker_init() -> None:
 TASKS_PER_PROCESS = 8     # a parallel match's tasks per worker: the last one decides when it ends
 
 
-def _match_parallel(actors, ids, model, index, processes, progress, stats) -> list[MatchCandidate]:
+def _match_parallel(actors, ids, model, index, processes, progress, stats
+                    ) -> Iterator[tuple[list[int], list[MatchCandidate]]]:
     # tasks much smaller than a batch: with two workers and ten batches of 10,000 (city scale)
     # one core sat idle for a second or two at the end while the other finished its last batch
     step = max(1, min(model.batch_actors, -(-len(actors) // (processes * TASKS_PER_PROCESS))))
     bounds = [(s, min(s + step, len(actors))) for s in range(0, len(actors), step)]
-    out: list[MatchCandidate] = []
     st = stats if stats is not None else {}
     done = 0
-    for cands, part in _forked(_match_part, bounds, processes, actors=actors, ids=ids, model=model, index=index):
-        out.extend(cands)
+    for (s, e), (cands, part) in zip(bounds, _forked(_match_part, bounds, processes, actors=actors, ids=ids,
+                                                     model=model, index=index)):
         for k, v in part.items():
             if isinstance(v, (int, float)):
                 st[k] = st.get(k, 0) + v
         done += part.get("actors", 0)
         if progress:
             progress(done, len(actors))
-    return out
+        yield ids[s:e], cands
 
 
 def _forked(fn: Callable, tasks: list, processes: int, **state) -> Iterator:

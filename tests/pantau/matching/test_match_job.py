@@ -152,3 +152,44 @@ def test_a_changed_threshold_rescores_the_actors_already_scored(workspace, db):
     assert r.reason == "[matching] threshold or top_k changed" and r.actors_scored == 2
     assert len(rows(db)) > before                    # pairs the lower threshold admits among old actors
     assert run_match(open_settings(workspace), db).actors_scored == 0
+
+
+def test_a_run_stopped_after_its_first_part_is_finished_by_the_next(workspace, db, monkeypatch):
+    """Parts are stored as they are scored: a run that dies after storing one leaves that
+    part's candidates, the next run scores everyone again and ends with one row per pair."""
+    import pantau.jobs.match as job
+    import pantau.matching as pm
+    settings = open_settings(workspace)
+    employees_q.replace_source(db, ROSTER, "roster.csv")
+    add_actors(db, *[actor(f"budisantoso{k}", "Budi Santoso", key=f"b{k}") for k in range(30)],
+               *[actor(f"sriw{k}", "Sri Wahyuni", key=f"s{k}") for k in range(30)])
+    real = pm.match_parts
+
+    def small_parts(*a, **kw):
+        a[2].batch_actors = 25
+        return real(*a, **kw)
+
+    monkeypatch.setattr(job, "match_parts", small_parts)
+    calls = []
+    store = matches_q.upsert_candidates
+
+    def dies_on_the_second_part(*a, **kw):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed")
+        return store(*a, **kw)
+
+    monkeypatch.setattr(matches_q, "upsert_candidates", dies_on_the_second_part)
+    try:
+        run_match(settings, db)
+    except KeyboardInterrupt:
+        pass
+    first = rows(db)
+    assert 0 < len(first) < 90              # the first part (25 actors) was kept, the rest not yet
+    assert db.execute("SELECT value FROM meta WHERE key='match_last_at'").fetchone() is None
+    monkeypatch.setattr(matches_q, "upsert_candidates", store)
+    r = run_match(settings, db)
+    assert r.actors_scored == 60 and r.reason == "first match"
+    done = rows(db)
+    assert len(done) == 90 == len({(x["actor_id"], x["nip"]) for x in done})   # budi 1 each, sri 2 each
+    assert all(x in done for x in first)

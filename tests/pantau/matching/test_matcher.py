@@ -338,3 +338,26 @@ def test_a_roster_whose_names_hold_no_name_token_matches_nothing_and_does_not_fa
     got = match([actor("budi.santoso", "Budi Santoso")], odd + [emp("197001012000010003", "Budi Santoso")],
                 default_model())
     assert [c.nip for c in got] == ["197001012000010003"]
+
+
+def test_match_parts_hand_over_every_actor_once_in_order(monkeypatch):
+    """The match job writes each part while the workers score the next: the parts must
+    partition the actors, in order, and carry exactly ``match``'s candidates."""
+    import pantau.matching as pm
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks" / "matching"))
+    from generate import generate
+    ds = generate(300, 900, seed=4)
+    model = default_model()
+    model.batch_actors = 200
+    index = build_index(ds.employees, model)
+    ids = [1000 + k for k in range(len(ds.actors))]
+    whole = match(ds.actors, None, model, index=index, actor_ids=ids)
+    key = lambda c: (c.actor_id, c.nip, c.score, c.band)
+    monkeypatch.setattr(pm, "PARALLEL_MIN_ACTORS", 10)
+    for processes in (1, 2):
+        parts = list(pm.match_parts(ds.actors, None, model, index=index, actor_ids=ids, processes=processes))
+        assert len(parts) > 2
+        assert [i for part_ids, _ in parts for i in part_ids] == ids
+        for part_ids, cands in parts:
+            assert {c.actor_id for c in cands} <= set(part_ids)
+        assert sorted(key(c) for _, cands in parts for c in cands) == sorted(map(key, whole)) and whole
