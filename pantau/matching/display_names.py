@@ -169,8 +169,10 @@ def _name_across(toks: list[list[str]], known: list[int], k: int, roster: Roster
 
 def before_fork(roster: RosterIndex) -> None:
     """Build what every worker needs from the index in the parent, so forked workers share it
-    copy-on-write instead of each building its own (at national scale 8.6M name hashes)."""
+    copy-on-write instead of each building its own (at national scale 8.6M name hashes; the
+    handle segmenter's word automaton)."""
     _roster_name_hashes(roster)
+    roster.vocab.automaton()
 
 
 def _roster_name_hashes(roster: RosterIndex) -> np.ndarray:

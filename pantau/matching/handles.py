@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+import ahocorasick
+
 from pantau.matching import typos
 from storage.platforms import PLATFORMS
 from pantau.matching.normalize import (ACCOUNT_NUMBERS, BACK_TITLES, DEGREES, FAMILIES, FRONT_TITLES, MARGA_SHORT,
@@ -171,8 +173,8 @@ class Vocabulary:
             if c < self.min_cost_len.get(len(w), math.inf):
                 self.min_cost_len[len(w)] = c
         self.unknown_cost = logt + 4.0     # per letter: prefer any word or initial
-        # every word's beginnings, each with its cost as a word (inf if it is none): the
-        # segmenter's inner loop asks one dict, not a set and then a dict
+        # every word's beginnings, each with its cost as a word (inf if it is none): whether a
+        # run begins a word (``abbreviated``), and the words of the segmenter (``automaton``)
         self.prefixes: dict[str, float] = dict.fromkeys(
             (w[:k] for w in self.cost for k in range(2, min(len(w), _MAX_WORD) + 1)), math.inf)
         for w in self.prefixes:
@@ -222,9 +224,34 @@ class Vocabulary:
                 return toks + [tail]
         return None
 
+    def __getstate__(self) -> dict:
+        # the word automaton is built again where it is needed, never cached with the index
+        return {k: v for k, v in self.__dict__.items() if k != "_automaton"}
+
+    def automaton(self) -> ahocorasick.Automaton:
+        """Every word a handle may be made of (two to ``_MAX_WORD`` letters, finite cost), as
+        an Aho-Corasick automaton: (length, cost, is a call form) per word.
+
+        One pass in C finds every word inside a run of letters; probing each run's beginnings
+        in a dict, letter by letter, was the hottest line of actor preparation. Built once
+        per index, in the parent before the workers fork (``display_names.before_fork``)."""
+        got = self.__dict__.get("_automaton")
+        if got is None:
+            got = ahocorasick.Automaton()
+            calls = self.calls
+            for w, c in self.prefixes.items():
+                if c != math.inf:
+                    got.add_word(w, (len(w), c, w in calls))
+            got.make_automaton()
+            self._automaton = got
+        return got
+
     def reading(self, chunk: str, calls: bool = True) -> tuple[list[str], list[str], float, tuple]:
         """``segment`` with the cost of the likeliest split (-log probability, as the words cost)
-        and its pieces: (end, kind, cost up to the end) for words ("w"), initials and unknown letters."""
+        and its pieces: (end, kind, cost up to the end) for words ("w"), initials and unknown letters.
+
+        Ties go to the word that starts first, then to a word over an initial (the order
+        the split has always been chosen in: the labelled sets depend on it)."""
         memo_key = chunk if calls or not self.calls else "!" + chunk
         hit = self._memo.get(memo_key)
         if hit is not None:
@@ -232,33 +259,37 @@ class Vocabulary:
         n = len(chunk)
         if n > 40:
             chunk, n = chunk[:40], 40
-        inf = math.inf
-        best = [0.0] + [inf] * n
-        back: list[tuple[int, str]] = [(0, "?")] * (n + 1)
-        skip = self.calls if not calls else ()
-        prefixes = self.prefixes
-        init_c, unk_c = self.initial_cost, self.unknown_cost
-        # forward DP: from each reachable position, walk the vocabulary's prefixes
-        for j in range(n):
-            bj = best[j]
-            if bj == inf:
+        skip_calls = not calls
+        # the words ending at each position: (start, cost)
+        ends: list[list[tuple[int, float]] | None] = [None] * (n + 1)
+        for e, (length, c, is_call) in self.automaton().iter(chunk):
+            if is_call and skip_calls:
                 continue
-            v = bj + init_c
-            if v < best[j + 1]:
-                best[j + 1], back[j + 1] = v, (j, "i")
-            v = bj + unk_c
-            if v < best[j + 1]:
-                best[j + 1], back[j + 1] = v, (j, "?")
-            end = j + _MAX_WORD if j + _MAX_WORD < n else n
-            for i in range(j + 2, end + 1):
-                sub = chunk[j:i]
-                c = prefixes.get(sub)
-                if c is None:
-                    break
-                if c != inf and sub not in skip:
-                    v = bj + c
-                    if v < best[i]:
-                        best[i], back[i] = v, (j, "w")
+            e += 1
+            got = ends[e]
+            if got is None:
+                ends[e] = [(e - length, c)]
+            else:
+                got.append((e - length, c))
+        best = [0.0] * (n + 1)
+        back: list[tuple[int, str]] = [(0, "?")] * (n + 1)
+        init_c = self.initial_cost
+        # a letter that no word explains costs as an initial (an unknown letter costs more and
+        # never wins; runs of them become unexplained runs below)
+        for i in range(1, n + 1):
+            b, k = best[i - 1] + init_c, (i - 1, "i")
+            ws = ends[i]
+            if ws is not None:
+                if len(ws) > 1:
+                    ws.sort()         # (the automaton reports the longest first; not promised)
+                wb, wj = math.inf, 0
+                for j, c in ws:
+                    v = best[j] + c
+                    if v < wb:
+                        wb, wj = v, j
+                if wb <= b:
+                    b, k = wb, (wj, "w")
+            best[i], back[i] = b, k
         pieces: list[tuple[str, str]] = []
         path = []
         i = n

@@ -1,6 +1,8 @@
 """Handles -> name tokens: separators, digits as evidence, DP segmentation over the roster vocabulary, initials."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pantau.matching.handles import Vocabulary, analyse, strip_domain
 
@@ -98,3 +100,59 @@ def test_a_handle_at_the_platforms_limit_may_cut_its_last_name_short():
     # a cut that several roster words begin is not read as any of them
     v2 = Vocabulary({"yuliana": 3, "kusuma": 5, "kusumawati": 4, "kusumawardani": 2, "wa": 9})
     assert "kusumawati" not in analyse("yulianakusumawa", v2, "x").tokens
+
+
+# The segmenter's split as it was chosen before the word automaton (a forward DP probing each
+# position's beginnings in a dict): the automaton must choose the same split, ties included,
+# for the labelled sets and every stored reading depend on it.
+def _reference_split(vocab: Vocabulary, chunk: str, calls: bool) -> tuple[list[tuple[int, str, float]], float]:
+    import math
+    from pantau.matching.handles import _MAX_WORD
+    chunk = chunk[:40]
+    n, inf = len(chunk), math.inf
+    best = [0.0] + [inf] * n
+    back = [(0, "?")] * (n + 1)
+    skip = vocab.calls if not calls else ()
+    for j in range(n):
+        bj = best[j]
+        for v, kind in ((bj + vocab.initial_cost, "i"), (bj + vocab.unknown_cost, "?")):
+            if v < best[j + 1]:
+                best[j + 1], back[j + 1] = v, (j, kind)
+        for i in range(j + 2, min(j + _MAX_WORD, n) + 1):
+            c = vocab.prefixes.get(chunk[j:i])
+            if c is None:
+                break
+            if c != inf and chunk[j:i] not in skip and bj + c < best[i]:
+                best[i], back[i] = bj + c, (j, "w")
+    path, i = [], n
+    while i > 0:
+        j, kind = back[i]
+        path.append((i, kind, best[i]))
+        i = j
+    return path[::-1], best[n]
+
+
+SEG_VOCAB = Vocabulary({"budi": 50, "santoso": 30, "sri": 80, "wahyuni": 20, "wahyuningsih": 10, "ani": 40,
+                        "nur": 30, "haliza": 3, "rahman": 12, "rahma": 12, "man": 5, "an": 5, "ah": 5,
+                        "ayu": 10, "yuni": 9, "ni": 3, "sih": 2, "santo": 8, "so": 1},
+                       call_forms=["yanto", "ndut", "nunik", "sant"])
+
+
+# every word seen equally often: splits tie exactly (ra + hman and rah + man cost the same)
+TIED_VOCAB = Vocabulary(dict.fromkeys(["ra", "rah", "hman", "man", "sa", "san", "to", "nto", "so", "ant", "santo",
+                                       "tos", "os", "ni", "nis", "is", "ah", "ma", "rahma", "an"], 7),
+                        call_forms=["rahm", "anto"])
+
+
+# runs of letters made of the vocabularies' words, call forms and stray letters
+PIECES = sorted(set(SEG_VOCAB.cost) | set(TIED_VOCAB.cost) | set("abdhiklmnorstuwy"))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), st.booleans(), st.booleans())
+def test_the_word_automaton_splits_as_the_reference_does(chunk, calls, tied):
+    vocab = TIED_VOCAB if tied else SEG_VOCAB
+    vocab._memo.clear()
+    _, _, cost, path = vocab.reading(chunk, calls)
+    ref_path, ref_cost = _reference_split(vocab, chunk, calls)
+    assert tuple(ref_path) == path and ref_cost == cost
