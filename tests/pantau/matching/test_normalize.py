@@ -321,3 +321,22 @@ def test_a_latin_chr_before_y_is_read_as_kr_once_and_for_all():
 def test_initials_written_together_and_compounds_normalise_once_and_for_all(name):
     once = normalise(name).text
     assert normalise(once).text == once
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.sampled_from(["oe", "dj", "tj", "sj", "sy", "nj", "ch", "kh", "dh", "th", "q", "ph", "ae", "ie",
+                                 "y", "a", "i", "u", "e", "o", "s", "n", "l", "b", "r", "m", "k", "aa", "yy"]),
+                max_size=8).map("".join))
+@example("budi")
+@example("tjahjo")
+def test_spell_returns_at_once_only_where_no_rule_applies(word):
+    from pantau.matching import normalize
+    # the rules run to their fixed point, as spell did before its shortcut
+    expected = word
+    for _ in range(3):
+        before = expected
+        for rx, rep in normalize._LETTER_RULES:
+            expected = rx.sub(rep, expected)
+        if expected == before:
+            break
+    assert normalize.spell.__wrapped__(word) == expected
