@@ -157,11 +157,16 @@ _DECIMAL = {"score", "total", "bits"}
 
 def make(feature: str, code: str, weight: float, **params: Any) -> Feature:
     """A Feature with its code, params and the English detail (for the CLI and old readers)."""
-    if code not in TEMPLATES:
+    template = TEMPLATES.get(code)
+    if template is None:
         raise KeyError(f"unknown evidence code {code!r}")
-    f = Feature(feature=feature, detail="", weight=weight, code=code, params=params)
-    f.detail = render(f, _identity)
-    return f
+    # ``render`` with the English template, without its checks for stored rows and translations:
+    # every kept pair of a match makes about six of these
+    if code == "score.formed" and "origin" in params:
+        return Feature(feature=feature, detail=render({"code": code, "params": params}, _identity), weight=weight,
+                       code=code, params=params)
+    return Feature(feature=feature, detail=template.format_map(_Missing({k: _value(k, v) for k, v in params.items()})),
+                   weight=weight, code=code, params=params)
 
 
 def _identity(message: str) -> str:
@@ -169,7 +174,10 @@ def _identity(message: str) -> str:
 
 
 def _value(key: str, value: Any) -> str:
-    if isinstance(value, (list, tuple)):
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
         return ", ".join(f"'{v}'" for v in value)
     if key in _DECIMAL and isinstance(value, (int, float)):
         return f"{float(value):.0f}" if key == "bits" else f"{float(value):.1f}"
