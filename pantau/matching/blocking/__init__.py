@@ -183,10 +183,35 @@ def unique_sorted(x: np.ndarray) -> np.ndarray:
     return s[np.r_[True, s[1:] != s[:-1]]]
 
 
+def _token_sides(roster) -> dict:
+    """A memo on the index: token -> what ``actor_side`` takes from it (names repeat across actors)."""
+    got = roster.__dict__.get("_token_sides")
+    if got is None:
+        got = roster.__dict__["_token_sides"] = {}
+    return got
+
+
+def _token_side(t: str, tok2id: dict, var) -> tuple[int, tuple[int, ...], int | None]:
+    """(the first letter's code for an initial or a name without its vowels, else 0; the token's
+    roster ids, its own and its old-spelling class's; that class's id or None)."""
+    if len(t) == 1 or (len(t) >= 3 and consonants(t) == t and t not in tok2id):
+        # an initial, or a name without its vowels (gnwn): its first letter
+        return (ord(t[0]) - 96 if "a" <= t[0] <= "z" else 27), (), None
+    i = tok2id.get(t)
+    ids = [i] if i is not None else []
+    v = tok2id.get(variant_key(t))          # a token without a variant is its own key
+    if v is not None:
+        v = int(var[v])
+        if v != i:
+            ids.append(v)
+    return 0, tuple(ids), v
+
+
 def actor_side(batch, roster) -> ActorSide:
     """Per actor: its roster token ids (display name and handle, old-spelling variants) and initials."""
     tok2id = roster.tok2id
     var = variant_ids(roster)
+    memo = _token_sides(roster)
     side = ActorSide(batch=batch, roster=roster)
     # as Python lists: reading NumPy arrays element by element is slower than the work here
     short_pre = roster.tok_short_pre.tolist()
@@ -196,19 +221,18 @@ def actor_side(batch, roster) -> ActorSide:
         ids, vids = [], []
         inits = set()
         for t in toks:
-            if len(t) == 1 or (len(t) >= 3 and consonants(t) == t and t not in tok2id):
-                # an initial, or a name without its vowels (gnwn): its first letter
-                inits.add(ord(t[0]) - 96 if "a" <= t[0] <= "z" else 27)
+            got = memo.get(t)
+            if got is None:
+                got = _token_side(t, tok2id, var)
+                if len(memo) < 200_000:
+                    memo[t] = got
+            init, tids, v = got
+            if init:
+                inits.add(init)
                 continue
-            i = tok2id.get(t)
-            if i is not None:
-                ids.append(i)
-            v = tok2id.get(variant_key(t))          # a token without a variant is its own key
+            ids.extend(tids)
             if v is not None:
-                v = int(var[v])
                 vids.append(v)
-                if v != i:
-                    ids.append(v)
         side.ids.append(list(dict.fromkeys(ids)))
         side.vids.append(list(dict.fromkeys(vids)))
         side.inits.append(inits)
