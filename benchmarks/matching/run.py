@@ -176,14 +176,12 @@ def learned_model(ds: Dataset, base, index, decisions: int = 0):
     with ``decisions`` > 0, also a refit from that many simulated reviewer decisions (truth as labels)."""
     import dataclasses
 
-    from pantau.jobs.match_model import EM_SAMPLE
+    from pantau.jobs.match_model import em_sample
     from pantau.matching import learn, pair_levels
     from pantau.matching.actors import prepare_actors
     from pantau.matching.comparisons import PairFeatures
     from pantau.matching.scoring import score_pairs
-    step = max(1, len(ds.actors) // EM_SAMPLE)
-    sample = ds.actors[::step][:EM_SAMPLE]
-    fit = learn.fit_em(base, *pair_levels(sample, base, index))
+    fit = learn.fit_em(base, *pair_levels(em_sample(ds.actors), base, index))
     model = dataclasses.replace(base, weights={k: tuple(v) for k, v in fit.weights.items()}, origin="em",
                                 weights_id="bench")
     if decisions:

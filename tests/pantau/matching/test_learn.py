@@ -149,3 +149,12 @@ def test_em_sample_compared_in_forked_workers_gives_the_pairs_rows_and_fit_of_on
     rows1, rows2 = one.__dict__["_row_memo"], two.__dict__["_row_memo"]
     assert len(rows2) == len({(a.platform, a.handle, a.display_name, a.bio) for a in ds.actors})
     assert rows1 == rows2
+
+
+def test_the_em_sample_is_spread_over_the_actors():
+    from pantau.jobs.match_model import EM_SAMPLE, em_sample
+    assert em_sample(list(range(3_000))) == list(range(3_000))           # a small workspace: everyone
+    city = em_sample(list(range(100_000)))
+    assert len(city) == EM_SAMPLE and city[:3] == [0, 10, 20] and city[-1] >= 99_000   # spread, not the first
+    national = em_sample(list(range(1_000_000)))
+    assert len(national) == EM_SAMPLE and national[-1] >= 990_000
