@@ -153,8 +153,10 @@ def known_kinds(a: Actor, roster: RosterIndex) -> list[tuple[int, int]]:
     Mastodon), bare (the roster names no platform), no server (Mastodon without one),
     other server, other platform.
     """
+    if not (roster.known_exact or roster.known_user):
+        return []                  # (most rosters list no handle: nothing to read)
     ah = known_mod.actor_handle(a.platform, a.handle)
-    if ah is None or not (roster.known_exact or roster.known_user):
+    if ah is None:
         return []
     best: dict[int, int] = {}
     for e in roster.known_exact.get(f"{ah.platform}|{ah.key}", ()):
