@@ -210,8 +210,10 @@ def _match_parallel(actors, ids, model, index, processes, progress, stats
     bounds = [(s, min(s + step, len(actors))) for s in range(0, len(actors), step)]
     st = stats if stats is not None else {}
     done = 0
-    for (s, e), (cands, part) in zip(bounds, _forked(_match_part, bounds, processes, actors=actors, ids=ids,
-                                                     model=model, index=index)):
+    # the pool's results first: zip asks them first, so the pool is run to its end (closed
+    # and joined, never terminated) before the bounds run out
+    for (cands, part), (s, e) in zip(_forked(_match_part, bounds, processes, actors=actors, ids=ids,
+                                             model=model, index=index), bounds):
         for k, v in part.items():
             if isinstance(v, (int, float)):
                 st[k] = st.get(k, 0) + v

@@ -354,8 +354,14 @@ def test_match_parts_hand_over_every_actor_once_in_order(monkeypatch):
     whole = match(ds.actors, None, model, index=index, actor_ids=ids)
     key = lambda c: (c.actor_id, c.nip, c.score, c.band)
     monkeypatch.setattr(pm, "PARALLEL_MIN_ACTORS", 10)
+    # the pool is run to its end, closed and joined: terminating busy workers once hung a national run
+    import multiprocessing.pool
+    joined = []
+    join = multiprocessing.pool.Pool.join
+    monkeypatch.setattr(multiprocessing.pool.Pool, "join", lambda self: (joined.append(1), join(self))[1])
     for processes in (1, 2):
         parts = list(pm.match_parts(ds.actors, None, model, index=index, actor_ids=ids, processes=processes))
+        assert len(joined) == (processes > 1)
         assert len(parts) > 2
         assert [i for part_ids, _ in parts for i in part_ids] == ids
         for part_ids, cands in parts:
