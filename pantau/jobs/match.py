@@ -10,7 +10,8 @@ Which actors are scored:
 
 Candidates are upserted (a decided pair keeps its decision: a rejected pair is
 never raised again) and pending candidates the matcher no longer proposes for a
-re-scored actor are withdrawn. Writes happen per batch in their own transaction;
+re-scored actor are withdrawn. Writes happen per part (as the forked workers hand each
+over, ``matching.match_parts``) in their own transaction;
 ``match_last_at`` moves only when the whole run succeeded, so a killed run is
 simply repeated next time, without duplicates.
 
