@@ -54,3 +54,17 @@ def test_a_decided_pair_keeps_its_decision_when_scored_again(sdb, match_id):
     actor = sdb.execute("SELECT actor_id FROM matches WHERE id=?", [match_id]).fetchone()[0]
     matches_q.upsert_candidates(sdb, [MatchCandidate(actor, "198503122010011001", 95.0, "strong", [])])
     assert sdb.execute("SELECT status FROM matches WHERE id=?", [match_id]).fetchone()[0] == "rejected"
+
+
+def test_stale_candidates_are_found_by_actor_not_by_reading_every_pending_row(sdb, match_id):
+    """A match withdraws per part it stores (a hundred parts at national scale): the query must
+    look the part's actors up, not read every pending row of the table for each part."""
+    sdb.execute("CREATE TEMP TABLE IF NOT EXISTS _scored_actors (actor_id INTEGER PRIMARY KEY)")
+    sdb.execute("CREATE TEMP TABLE IF NOT EXISTS _kept_pairs (actor_id INTEGER, nip TEXT, PRIMARY KEY (actor_id, nip))")
+    plan = " | ".join(r[3] for r in sdb.execute("EXPLAIN QUERY PLAN " + matches_q.WITHDRAW_STALE))
+    assert "SEARCH matches USING INDEX sqlite_autoindex_matches_1 (actor_id=?)" in plan, plan
+    assert "status=?" not in plan, plan
+    actor = sdb.execute("SELECT actor_id FROM matches WHERE id=?", [match_id]).fetchone()[0]
+    assert matches_q.withdraw_stale(sdb, [actor + 1], set()) == 0          # another actor's row stays
+    assert matches_q.withdraw_stale(sdb, [actor], {(actor, "198503122010011001")}) == 0   # still proposed
+    assert matches_q.withdraw_stale(sdb, [actor], set()) == 1              # no longer proposed: withdrawn
