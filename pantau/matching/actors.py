@@ -22,8 +22,8 @@ from pantau.matching import typos
 from pantau.matching.display_names import (consonant_initial, has_affixes, name_segment, normalised, without_affixes,
                                            without_unit_words)
 from pantau.matching.index import (A_PAD, A_UNKNOWN, ABBR_CODE, ABBR_LEN, NCA, NPL, NT, NTI, SERVICE_WORDS, RosterIndex,
-                                   context_words, fixed_bytes, h64, padded, skeleton_codes, spelling_ids, title_keys_of,
-                                   words)
+                                   context_words, fixed_bytes, h64, padded, run_memo, skeleton_codes, spelling_ids,
+                                   title_keys_of, words)
 from pantau.matching.normalize import ADDRESS_PARTS, consonants, variant_key, without_patronymic
 from storage.records import Actor
 
@@ -216,7 +216,7 @@ def _abbreviation_code(t: str, tok2id: dict[str, int], pre2id: dict[str, int]) -
 
 def _typo_candidates(t: str, roster: RosterIndex) -> tuple[str, ...]:
     """The roster tokens one edit from ``t``, most frequent first (memoised per index)."""
-    return _remembered(_memo(roster, "_typo_memo"), t, lambda: typos.candidates(
+    return _remembered(run_memo(roster, "_typo_memo"), t, lambda: typos.candidates(
         t, roster.typo_h, roster.typo_ids, roster.tok_count, words(roster).__getitem__), limit=200_000)
 
 
@@ -243,14 +243,6 @@ def _fix_typos(tokens: list[str], roster: RosterIndex, shown: str = "") -> tuple
 
 
 _MEMO_MAX = 100_000     # entries per memo below: repeats are what they are for, memory stays bounded
-
-
-def _memo(roster: RosterIndex, name: str) -> dict:
-    """A memo that lives on the index (an id() could be reused by the next index; not pickled)."""
-    m = roster.__dict__.get(name)
-    if m is None:
-        m = roster.__dict__[name] = {}
-    return m
 
 
 def _remembered(memo: dict, key, make, limit: int | None = None):
@@ -389,8 +381,8 @@ def actor_rows(actors: Sequence[Actor], roster: RosterIndex, *, remember: bool =
             return ()
         return _typo_candidates(run, roster)
 
-    displays, handles, bios = (_memo(roster, name) for name in ("_display_memo", "_handle_memo", "_bio_memo"))
-    known = _memo(roster, "_row_memo")
+    displays, handles, bios = (run_memo(roster, name) for name in ("_display_memo", "_handle_memo", "_bio_memo"))
+    known = run_memo(roster, "_row_memo")
     rows = []
     for a in actors:
         key = (a.platform, a.handle, a.display_name, a.bio)
@@ -405,7 +397,7 @@ def actor_rows(actors: Sequence[Actor], roster: RosterIndex, *, remember: bool =
 
 def remember_rows(actors: Sequence[Actor], rows: Sequence[tuple], roster: RosterIndex) -> None:
     """Keep rows prepared elsewhere (a forked worker's) on the index, as ``remember`` does."""
-    known = _memo(roster, "_row_memo")
+    known = run_memo(roster, "_row_memo")
     for a, row in zip(actors, rows):
         if len(known) >= _MEMO_MAX:
             break

@@ -91,6 +91,15 @@ def h64(s: str) -> int:
     return ((zlib.crc32(b) << 31) ^ zlib.crc32(b[::-1] + b"\x01")) & 0x7FFF_FFFF_FFFF_FFFF
 
 
+def run_memo(roster: "RosterIndex", name: str) -> dict:
+    """A memo of a run that lives on the index (an id() could be reused by the next index);
+    its name begins with ``_``, so it is never pickled with the cached index."""
+    m = roster.__dict__.get(name)
+    if m is None:
+        m = roster.__dict__[name] = {}
+    return m
+
+
 def fixed_bytes(strings: list[str]) -> np.ndarray:
     """Fixed-width bytes, not an object array of ``str``.
 

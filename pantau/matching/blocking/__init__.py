@@ -52,7 +52,7 @@ from pantau.matching.blocking.rare_token import RARE_TOKEN
 from pantau.matching.blocking.roster_initial import ROSTER_INITIAL
 from pantau.matching.blocking.space_free import SPACE_FREE
 from pantau.matching.blocking.token_pair import TOKEN_PAIR
-from pantau.matching.index import ABBR_CODE
+from pantau.matching.index import ABBR_CODE, run_memo
 from pantau.matching.normalize import consonants, variant_key
 
 DEFAULT_KEYS: tuple[BlockingKey, ...] = (RARE_TOKEN, TOKEN_PAIR, INITIAL_TOKEN, ROSTER_INITIAL, SPACE_FREE,
@@ -183,14 +183,6 @@ def unique_sorted(x: np.ndarray) -> np.ndarray:
     return s[np.r_[True, s[1:] != s[:-1]]]
 
 
-def _token_sides(roster) -> dict:
-    """A memo on the index: token -> what ``actor_side`` takes from it (names repeat across actors)."""
-    got = roster.__dict__.get("_token_sides")
-    if got is None:
-        got = roster.__dict__["_token_sides"] = {}
-    return got
-
-
 def _token_side(t: str, tok2id: dict, var) -> tuple[int, tuple[int, ...], int | None]:
     """(the first letter's code for an initial or a name without its vowels, else 0; the token's
     roster ids, its own and its old-spelling class's; that class's id or None)."""
@@ -211,7 +203,7 @@ def actor_side(batch, roster) -> ActorSide:
     """Per actor: its roster token ids (display name and handle, old-spelling variants) and initials."""
     tok2id = roster.tok2id
     var = variant_ids(roster)
-    memo = _token_sides(roster)
+    memo = run_memo(roster, "_token_sides")     # token -> _token_side: names repeat across actors
     side = ActorSide(batch=batch, roster=roster)
     # as Python lists: reading NumPy arrays element by element is slower than the work here
     short_pre = roster.tok_short_pre.tolist()
