@@ -87,6 +87,9 @@ TEMPLATES: dict[str, str] = {
                            "'{given}')"),
     "handle.call_name_alone": N_("Handle '{handle}' is only a call name of the roster name ('{call}' for "
                                  "'{given}'), which several given names share"),
+    "handle.call_name_dated": N_("Handle '{handle}' is only a call name of the roster name ('{call}' for "
+                                 "'{given}'), beside the birth year: no other employee so called was born "
+                                 "that year"),
     "handle.typo_tokens": N_("Handle '{handle}' spells the roster name with a typo"),
     "handle.similar": N_("Handle '{handle}' resembles the roster name (similarity >= 85)"),
     "handle.shortened": N_("Handle '{handle}' is a shortened form of the roster name"),

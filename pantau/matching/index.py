@@ -31,7 +31,7 @@ from pantau.matching.normalize import (BACK_SEP, BACK_TITLES, FRONT_TITLES, cano
                                        normalise, spell, variant_key, without_gender_marker, written_forms)
 from storage.records import Employee
 
-INDEX_FORMAT = "21"
+INDEX_FORMAT = "22"
 NT = 6            # name tokens kept per name
 NC = 8            # context (unit/position) words kept per employee
 NCA = 12          # context words kept per actor

@@ -14,7 +14,7 @@ from pantau.matching.blocking import DEFAULT_KEYS, BlockingKey
 from pantau.matching.comparisons import DEFAULT as DEFAULT_COMPARISONS
 from pantau.matching.comparisons import Comparison
 
-MODEL_VERSION = "15"
+MODEL_VERSION = "16"
 
 
 @dataclass

@@ -116,6 +116,9 @@ def score_pairs(f: PairFeatures, batch: ActorBatch, roster: RosterIndex, model) 
         added += weights[k]
         independent |= comps[k].mask("corroborates")[levels[k]]
         told_apart |= comps[k].mask("tells_apart")[levels[k]]
+    # a level that identifies the employee among those the name fits (one Elis born that day, one
+    # who answers to Tono born that year) tells namesakes apart as a birth date does
+    told_apart |= identified
     told_apart &= shared < 0
     shared = np.where(told_apart, 0.0, shared).astype(np.float32)
     total = name_points + np.where(name_ev, model.name_base, 0.0) + tf + shared + added

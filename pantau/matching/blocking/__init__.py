@@ -20,6 +20,7 @@ an employee become a candidate pair when they share one. Keys (tag in the top bi
   refined by the employee's birth year; an actor looks it up with the years its
   handle digits suggest;
 - ``dated_name``  a common given name with the full birth date in the handle (elis_130182);
+- ``call_year``  a call name with the birth year in the handle (tono.1984 for Hartono);
 - ``known_handle``  a handle listed for the employee in the roster.
 
 The roster's keys are sorted once into a CSR-like index (key -> employees); an
@@ -44,6 +45,7 @@ from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, Blo
 from pantau.matching.blocking.birth_year import BIRTH_YEAR, BirthYear
 from pantau.matching.blocking.call_name import CALL_NAME
 from pantau.matching.blocking.call_name_place import CALL_NAME_PLACE
+from pantau.matching.blocking.call_year import CALL_YEAR
 from pantau.matching.blocking import dated_name
 from pantau.matching.blocking.dated_name import DATED_NAME
 from pantau.matching.blocking.initial_token import INITIAL_TOKEN
@@ -57,11 +59,11 @@ from pantau.matching.normalize import consonants, variant_key
 
 DEFAULT_KEYS: tuple[BlockingKey, ...] = (RARE_TOKEN, TOKEN_PAIR, INITIAL_TOKEN, ROSTER_INITIAL, SPACE_FREE,
                                          CALL_NAME, CALL_NAME_PLACE, ABBREVIATION, BIRTH_YEAR, DATED_NAME,
-                                         KNOWN_HANDLE)
+                                         CALL_YEAR, KNOWN_HANDLE)
 #: tag -> key name, for the block-size report
 NAMES = {k.tag: k.name for k in DEFAULT_KEYS if k.tag}
 # a key whose blocks are weak evidence gets the smaller ``max_initial_block`` limit
-WEAK_TAGS = {INITIAL_TOKEN.tag, CALL_NAME.tag, CALL_NAME_PLACE.tag, ABBREVIATION.tag}
+WEAK_TAGS = {INITIAL_TOKEN.tag, CALL_NAME.tag, CALL_NAME_PLACE.tag, ABBREVIATION.tag, CALL_YEAR.tag}
 
 __all__ = ["BlockingKey", "DEFAULT_KEYS", "build", "candidate_pairs", "actor_keys", "rare_max_for"]
 
@@ -101,7 +103,9 @@ def build(roster, model) -> None:
     if year is not None and len(K):
         # a block too large to score whole for everyone is also indexed by birth year; its
         # keys carry their own tag, so they go in sorted where that tag begins
-        yk, yr = year.roster_refine(K, R, cnt, roster, model)
+        # (not a key that holds a year already: its blocks by year again would be the same)
+        dated = np.isin(u >> np.int64(TAG_SHIFT), [k.tag for k in model.blocking_keys if k.dated])
+        yk, yr = year.roster_refine(K, R, cnt, (cnt > model.year_refine_min) & ~dated, roster)
         refined = int(len(yk))
         yk, yr = _sorted_by_tag({year.tag: [(yk, yr.astype(np.int32))]})
         at = int(np.searchsorted(K, np.int64(year.tag) << np.int64(TAG_SHIFT)))
@@ -273,7 +277,8 @@ def candidate_pairs(batch, roster, model) -> tuple[np.ndarray, np.ndarray, dict]
         rows_f, pos_f = rows[found], pos[found]
         year = _refiner(model)
         if year is not None:
-            r2, k2 = year.actor_refine(rows, keys, ~found | (cnt > model.year_refine_min), batch)
+            dated = np.isin(keys >> np.int64(TAG_SHIFT), [k.tag for k in model.blocking_keys if k.dated])
+            r2, k2 = year.actor_refine(rows, keys, (~found | (cnt > model.year_refine_min)) & ~dated, batch)
             p2, f2 = _lookup(bk, k2)
             rows_f = np.concatenate([rows_f, r2[f2]])
             pos_f = np.concatenate([pos_f, p2[f2]])

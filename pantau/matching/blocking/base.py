@@ -79,6 +79,8 @@ class BlockingKey:
     name: str
     tag: int
     description: str
+    #: the key holds a birth date or year already, so the birth-year refinement leaves its blocks alone
+    dated: bool = False
 
     def roster_keys(self, rs: RosterSide) -> list[tuple[np.ndarray, np.ndarray]]:
         """(keys, employee rows) arrays of the roster."""

@@ -17,9 +17,9 @@ class BirthYear(BlockingKey):
         """A key refined by a birth year (same on the roster and the actor side)."""
         return mixed(self.tag, keys, years)
 
-    def roster_refine(self, K: np.ndarray, R: np.ndarray, cnt: np.ndarray, roster, model):
-        """Extra (keys, rows) for the entries of blocks larger than ``year_refine_min``."""
-        m = np.repeat(cnt > model.year_refine_min, cnt)
+    def roster_refine(self, K: np.ndarray, R: np.ndarray, cnt: np.ndarray, refine: np.ndarray, roster):
+        """Extra (keys, rows) for the entries of the blocks marked ``refine`` (``cnt`` entries each)."""
+        m = np.repeat(refine, cnt)
         yr = roster.birth_year[R[m]].astype(np.int64)
         ok = yr > 0
         return self.refine(K[m][ok], yr[ok]), R[m][ok]

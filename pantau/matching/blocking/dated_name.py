@@ -70,4 +70,4 @@ class DatedName(BlockingKey):
         return rows, mixed(self.tag, np.asarray(vids, np.int64), np.asarray(dates, np.int64)).tolist()
 
 
-DATED_NAME = DatedName("dated_name", 11, "the given name with the full birth date in the handle")
+DATED_NAME = DatedName("dated_name", 11, "the given name with the full birth date in the handle", dated=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pantau.matching.blocking.call_year import CALL_YEAR
 from pantau.matching.comparisons.base import Comparison, Level
 from pantau.matching.comparisons.birth_date import birth_parts
 from pantau.matching.comparisons.features import PairFeatures
@@ -19,6 +20,29 @@ def _dated(f: PairFeatures) -> np.ndarray:
     o = f.h
     return ((o.full_a >= 1) & (o.full_a >= o.n_a) & (o.init_a >= o.n_init) & (o.core_full >= 1)
             & birth_parts(f)["full"] & (f.roster.dated_count[f.pe] == 1))
+
+
+def _call_dated(f: PairFeatures) -> np.ndarray:
+    """The handle is one call name of the employee's given names and the birth year (tono.1984 for
+    Hartono, born 1984), the display name is missing or that call name too (not "dilaringsih99",
+    where a call form is one part of a longer name, nor "Pak Nofriwita" beside "nofriwita87");
+    and no other employee who answers to that form was born that year (the ``call_year`` block
+    holds this employee alone)."""
+    birth = birth_parts(f)
+    h, d = f.h, f.d
+    # one word (a roster token, or letters the roster does not know: counted as initials)
+    out = (call_name_alone(h) & (h.n_a + h.n_init == 1) & (birth["year"] | birth["full"])
+           & (~f.d_present | call_name_alone(d)))
+    idx = np.flatnonzero(out)
+    if not len(idx):
+        return out
+    pa, pe = f.pa[idx], f.pe[idx]
+    year = f.roster.birth_year[pe].astype(np.int64)
+    sole = np.zeros(len(idx), bool)
+    for j in range(f.batch.h_call.shape[1]):
+        sole |= CALL_YEAR.sole(f.roster, f.batch.h_call[pa, j].astype(np.int64), year, pe)
+    out[idx] = sole
+    return out
 
 
 class HandleComparison(Comparison):
@@ -60,6 +84,10 @@ HANDLE = HandleComparison(
               lambda f: call_name(f.h), 44.0, code="call_name"),
         Level("resembles the roster name (similarity >= 85)", lambda f: f.h_ratio >= 85, 40.0, code="similar"),
         Level("is a shortened form of the roster name", lambda f: actor_subset(f.h), 42.0, code="shortened"),
+        # a call name and the birth year (tono.1984): the year tells this one who answers to
+        # Tono from the others, when no other employee so called was born that year (model 16)
+        Level("uses only a call name of the roster name, beside the birth year", _call_dated, 34.0,
+              code="call_name_dated", identifies=True),
         Level("uses only a call name of the roster name (Yanto)", lambda f: call_name_alone(f.h), 28.0,
               code="call_name_alone"),
         # one name and the full birth date (elis_130182: Elis, born 13 January 1982): the date
