@@ -41,8 +41,16 @@ class CallYear(BlockingKey):
         rows = np.concatenate([w for _, w in out])
         # one entry per employee and form, so that a block's size counts employees
         code = np.unique(rows * np.int64(len(is_form)) + cid)
-        rows, cid = code // len(is_form), code % len(is_form)
-        return [(mixed(self.tag, cid, year[rows]), rows)]
+        del cid
+        rows = code // len(is_form)
+        keys = mixed(self.tag, code % len(is_form), year[rows])
+        del code
+        # the blocks ``build`` would drop as too large for a weak key, dropped here: at national
+        # scale most forms are hundreds of employees a year, and holding their entries until
+        # then took the first run's peak memory up by a gigabyte
+        _, inv, cnt = np.unique(keys, return_inverse=True, return_counts=True)
+        small = cnt[inv] <= rs.model.max_initial_block
+        return [(keys[small], rows[small])]
 
     def actor_keys(self, side: ActorSide):
         b = side.batch
