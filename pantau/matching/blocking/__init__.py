@@ -41,7 +41,8 @@ from collections import Counter
 import numpy as np
 
 from pantau.matching.blocking.abbreviation import ABBREVIATION
-from pantau.matching.blocking.base import PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide, variant_ids
+from pantau.matching.blocking.base import (PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide, unique_sorted,
+                                          variant_ids)
 from pantau.matching.blocking.birth_year import BIRTH_YEAR, BirthYear
 from pantau.matching.blocking.call_name import CALL_NAME
 from pantau.matching.blocking.call_name_place import CALL_NAME_PLACE
@@ -104,8 +105,12 @@ def build(roster, model) -> None:
         # a block too large to score whole for everyone is also indexed by birth year; its
         # keys carry their own tag, so they go in sorted where that tag begins
         # (not a key that holds a year already: its blocks by year again would be the same)
-        dated = np.isin(u >> np.int64(TAG_SHIFT), [k.tag for k in model.blocking_keys if k.dated])
-        yk, yr = year.roster_refine(K, R, cnt, (cnt > model.year_refine_min) & ~dated, roster)
+        refine = cnt > model.year_refine_min
+        for k in model.blocking_keys:
+            if k.dated:
+                refine[slice(*_tag_range(u, k.tag))] = False
+        yk, yr = year.roster_refine(K, R, cnt, refine, roster)
+        del refine
         refined = int(len(yk))
         yk, yr = _sorted_by_tag({year.tag: [(yk, yr.astype(np.int32))]})
         at = int(np.searchsorted(K, np.int64(year.tag) << np.int64(TAG_SHIFT)))
@@ -129,6 +134,13 @@ def build(roster, model) -> None:
     # only the blocks that may be scored are kept; the hot ones' entries are dropped too
     keep_entries = np.repeat(~hot, cnt)
     _store(roster, u[~hot], R[keep_entries], cnt[~hot], report, rare_max)
+
+
+def _tag_range(u: np.ndarray, tag: int) -> tuple[int, int]:
+    """Where a tag's keys lie in sorted keys (the tag is their top bits)."""
+    lo = int(np.searchsorted(u, np.int64(tag) << np.int64(TAG_SHIFT)))
+    top = np.int64(tag + 1) << np.int64(TAG_SHIFT) if tag + 1 < 1 << (63 - TAG_SHIFT) else None
+    return lo, int(np.searchsorted(u, top)) if top is not None else len(u)
 
 
 def _report(n: int, model, rare_max: int, keys: int, entries: int, hot: int, refined: int) -> dict:
@@ -178,13 +190,6 @@ def _groups(K: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return K, np.zeros(0, np.int64), np.zeros(0, np.int64)
     start = np.flatnonzero(np.r_[True, K[1:] != K[:-1]])
     return K[start], start, np.diff(np.r_[start, len(K)])
-
-
-def unique_sorted(x: np.ndarray) -> np.ndarray:
-    if not len(x):
-        return x
-    s = np.sort(x)
-    return s[np.r_[True, s[1:] != s[:-1]]]
 
 
 def _token_side(t: str, tok2id: dict, var) -> tuple[int, tuple[int, ...], int | None]:

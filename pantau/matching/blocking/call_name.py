@@ -18,8 +18,6 @@ def given_calls(rs: RosterSide, given: int = 2) -> Iterator[tuple[int, np.ndarra
 
     Call names come from the given names (callnames.given_columns: Adtamawati in Ni Luh Wayan
     Adtamawati, not its regional parts)."""
-    calls = rs.roster.tok_call[rs.safe]                 # n x PAIR_TOKENS x FORMS
-    calls = np.where(rs.valid[:, :, None], calls, -1).astype(np.int64)
     given_cols = rs.roster.call_given[:, :rs.tok.shape[1]]
     rank = np.cumsum(given_cols, 1)
     rows = np.arange(len(rs.rows))
@@ -27,8 +25,12 @@ def given_calls(rs: RosterSide, given: int = 2) -> Iterator[tuple[int, np.ndarra
         this = given_cols & (rank == g)
         has_g = this.any(1)
         col = this.argmax(1)
+        # the g-th given name's forms only (n x FORMS): all tokens' forms at once (n x
+        # PAIR_TOKENS x FORMS) held most of a gigabyte at national scale
+        calls = rs.roster.tok_call[rs.safe[rows, col]]
+        calls = np.where(rs.valid[rows, col][:, None], calls, -1).astype(np.int64)
         for c in range(FORMS):
-            cid = calls[rows, col, c]
+            cid = calls[:, c]
             yield c, col, cid, has_g & (cid >= 0)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pantau.matching.blocking.base import ActorSide, BlockingKey, RosterSide, mixed
+from pantau.matching.blocking.base import ActorSide, BlockingKey, RosterSide, mixed, unique_sorted
 from pantau.matching.blocking.call_name import given_calls
 
 
@@ -40,16 +40,19 @@ class CallYear(BlockingKey):
         cid = np.concatenate([c for c, _ in out])
         rows = np.concatenate([w for _, w in out])
         # one entry per employee and form, so that a block's size counts employees
-        code = np.unique(rows * np.int64(len(is_form)) + cid)
+        code = unique_sorted(rows * np.int64(len(is_form)) + cid)
         del cid
         rows = code // len(is_form)
         keys = mixed(self.tag, code % len(is_form), year[rows])
         del code
-        # the blocks ``build`` would drop as too large for a weak key, dropped here: at national
-        # scale most forms are hundreds of employees a year, and holding their entries until
-        # then took the first run's peak memory up by a gigabyte
-        _, inv, cnt = np.unique(keys, return_inverse=True, return_counts=True)
-        small = cnt[inv] <= rs.model.max_initial_block
+        # sorted here, and the blocks ``build`` would drop as too large for a weak key dropped
+        # here: at national scale most forms are hundreds of employees a year
+        order = np.argsort(keys)
+        keys, rows = keys[order], rows[order]
+        del order
+        start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        cnt = np.diff(np.r_[start, len(keys)])
+        small = np.repeat(cnt <= rs.model.max_initial_block, cnt)
         return [(keys[small], rows[small])]
 
     def actor_keys(self, side: ActorSide):
