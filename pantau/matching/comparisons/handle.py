@@ -86,7 +86,7 @@ HANDLE = HandleComparison(
         Level("is a shortened form of the roster name", lambda f: actor_subset(f.h), 42.0, code="shortened"),
         # a call name and the birth year (tono.1984): the year tells this one who answers to
         # Tono from the others, when no other employee so called was born that year (model 16)
-        Level("uses only a call name of the roster name, beside the birth year", _call_dated, 34.0,
+        Level("uses only a call name of the roster name, beside the birth year (tono.1984)", _call_dated, 34.0,
               code="call_name_dated", identifies=True),
         Level("uses only a call name of the roster name (Yanto)", lambda f: call_name_alone(f.h), 28.0,
               code="call_name_alone"),
