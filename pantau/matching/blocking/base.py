@@ -8,6 +8,7 @@ known handle). Each key is one module of this package, listed in ``DEFAULT_KEYS`
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +33,24 @@ def mixed(tag: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """A key array of two values hashed together (a key and a birth year, a name and a birth date)."""
     h = (a.astype(np.int64) * _MIX1) ^ (b.astype(np.int64) * _MIX2)
     return key(tag, h & np.int64(MASK59))
+
+
+def with_dates(tag: int, dates: np.ndarray, ids: Callable[[int], Iterable[int]]) -> tuple[list[int], list[int]]:
+    """(row in batch, key) of each actor row with a date (``dates``: rows of yyyymmdd or years, 0
+    padded; the first column is set when any is), for each of its dates and each of ``ids(row)``:
+    a name or a call form keyed with the birth date or year its handle suggests."""
+    rows, vals, when = [], [], []
+    for r in np.flatnonzero(dates[:, 0] > 0).tolist():
+        these = list(ids(r))
+        for d in dates[r].tolist():
+            if d > 0:
+                for v in these:
+                    rows.append(r)
+                    vals.append(v)
+                    when.append(d)
+    if not rows:
+        return [], []
+    return rows, mixed(tag, np.asarray(vals, np.int64), np.asarray(when, np.int64)).tolist()
 
 
 def unique_sorted(x: np.ndarray) -> np.ndarray:

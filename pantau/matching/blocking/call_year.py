@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pantau.matching.blocking.base import ActorSide, BlockingKey, RosterSide, mixed, unique_sorted
+from pantau.matching.blocking.base import ActorSide, BlockingKey, RosterSide, mixed, unique_sorted, with_dates
 from pantau.matching.blocking.call_name import given_calls
 
 
@@ -57,18 +57,8 @@ class CallYear(BlockingKey):
 
     def actor_keys(self, side: ActorSide):
         b = side.batch
-        rows, cids, years = [], [], []
-        for r in np.flatnonzero(b.years[:, 0] > 0).tolist():
-            calls = {int(c) for c in b.h_call[r] if c >= 0} | {int(c) for c in b.d_call[r] if c >= 0}
-            for y in b.years[r].tolist():
-                if y > 0:
-                    for c in calls:
-                        rows.append(r)
-                        cids.append(c)
-                        years.append(y)
-        if not rows:
-            return [], []
-        return rows, mixed(self.tag, np.asarray(cids, np.int64), np.asarray(years, np.int64)).tolist()
+        return with_dates(self.tag, b.years,
+                          lambda r: {int(c) for c in b.h_call[r] if c >= 0} | {int(c) for c in b.d_call[r] if c >= 0})
 
     def sole(self, roster, cid: np.ndarray, year: np.ndarray, pe: np.ndarray) -> np.ndarray:
         """Per pair: employee ``pe`` is the only one who answers to the form ``cid`` and was born in

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pantau.matching.blocking.base import ActorSide, BlockingKey, RosterSide, mixed, variant_ids
+from pantau.matching.blocking.base import ActorSide, BlockingKey, RosterSide, mixed, variant_ids, with_dates
 
 
 def first_given(rs: RosterSide) -> tuple[np.ndarray, np.ndarray]:
@@ -56,18 +56,7 @@ class DatedName(BlockingKey):
         return [(mixed(self.tag, vid[ok], dates[ok]), rs.rows[ok])]
 
     def actor_keys(self, side: ActorSide):
-        fulls = side.batch.fulls
-        rows, vids, dates = [], [], []
-        for r in np.flatnonzero(fulls[:, 0] > 0).tolist():
-            for d in fulls[r].tolist():
-                if d > 0:
-                    for v in side.vids[r]:
-                        rows.append(r)
-                        vids.append(v)
-                        dates.append(d)
-        if not rows:
-            return [], []
-        return rows, mixed(self.tag, np.asarray(vids, np.int64), np.asarray(dates, np.int64)).tolist()
+        return with_dates(self.tag, side.batch.fulls, lambda r: side.vids[r])
 
 
 DATED_NAME = DatedName("dated_name", 11, "the given name with the full birth date in the handle", dated=True)
