@@ -48,7 +48,8 @@ def upsert_candidates(db: Database, candidates: list[MatchCandidate], *, run_id:
 
 def _features_json(c: MatchCandidate) -> str:
     # the text ``dumps`` writes (compact, UTF-8 kept; features hold only str, int and float),
-    # a third of the time: a first city match stores 25,000 candidates while nothing else runs
+    # in a third of the time: a first city match stores 25,000 candidates, part by part in
+    # the parent while the workers score the next parts
     return orjson.dumps([f.to_json() for f in c.features], default=str).decode()
 
 
