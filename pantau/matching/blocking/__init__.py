@@ -41,8 +41,8 @@ from collections import Counter
 import numpy as np
 
 from pantau.matching.blocking.abbreviation import ABBREVIATION
-from pantau.matching.blocking.base import (PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide, unique_sorted,
-                                          variant_ids)
+from pantau.matching.blocking.base import (PAIR_TOKENS, TAG_SHIFT, ActorSide, BlockingKey, RosterSide, groups, lookup,
+                                          unique_sorted, variant_ids)
 from pantau.matching.blocking.birth_year import BIRTH_YEAR, BirthYear
 from pantau.matching.blocking.call_name import CALL_NAME
 from pantau.matching.blocking.call_name_place import CALL_NAME_PLACE
@@ -77,6 +77,11 @@ def _refiner(model) -> BirthYear | None:
     return next((k for k in model.blocking_keys if isinstance(k, BirthYear)), None)
 
 
+def _dated_tags(model) -> list[int]:
+    """Tags of the keys that hold a birth date or year already (the refinement leaves them alone)."""
+    return [k.tag for k in model.blocking_keys if k.dated]
+
+
 def build(roster, model) -> None:
     """Compute the roster's keys and store the sorted index on ``roster``."""
     n = roster.n
@@ -98,7 +103,7 @@ def build(roster, model) -> None:
             if len(k):
                 parts.setdefault(int(k[0] >> np.int64(TAG_SHIFT)), []).append((k, r.astype(np.int32)))
     K, R = _sorted_by_tag(parts)
-    u, start, cnt = _groups(K)
+    u, start, cnt = groups(K)
     refined = 0
     year = _refiner(model)
     if year is not None and len(K):
@@ -106,9 +111,8 @@ def build(roster, model) -> None:
         # keys carry their own tag, so they go in sorted where that tag begins
         # (not a key that holds a year already: its blocks by year again would be the same)
         refine = cnt > model.year_refine_min
-        for k in model.blocking_keys:
-            if k.dated:
-                refine[slice(*_tag_range(u, k.tag))] = False
+        for tag in _dated_tags(model):
+            refine[slice(*_tag_range(u, tag))] = False
         yk, yr = year.roster_refine(K, R, cnt, refine, roster)
         del refine
         refined = int(len(yk))
@@ -117,7 +121,7 @@ def build(roster, model) -> None:
         K = np.concatenate([K[:at], yk, K[at:]])
         R = np.concatenate([R[:at], yr, R[at:]])
         del yk, yr
-        u, start, cnt = _groups(K)
+        u, start, cnt = groups(K)
     tags = (u >> np.int64(TAG_SHIFT)).astype(np.int64)
     # an initial is a weak key: "B + Santoso" may be hundreds of people, which only a
     # birth date could tell apart, so such blocks are left to the other keys
@@ -182,14 +186,6 @@ def _sorted_by_tag(parts: dict[int, list]) -> tuple[np.ndarray, np.ndarray]:
     if not ks:
         return np.zeros(0, np.int64), np.zeros(0, np.int32)
     return np.concatenate(ks), np.concatenate(rs)
-
-
-def _groups(K: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(unique keys, first position, count) of a sorted array (``np.unique`` hashes: slower here)."""
-    if not len(K):
-        return K, np.zeros(0, np.int64), np.zeros(0, np.int64)
-    start = np.flatnonzero(np.r_[True, K[1:] != K[:-1]])
-    return K[start], start, np.diff(np.r_[start, len(K)])
 
 
 def _token_side(t: str, tok2id: dict, var) -> tuple[int, tuple[int, ...], int | None]:
@@ -260,11 +256,6 @@ def actor_keys(batch, roster, model) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(rows, dtype=np.int64), np.asarray(keys, dtype=np.int64)
 
 
-def _lookup(block_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    pos = np.minimum(np.searchsorted(block_keys, keys), len(block_keys) - 1)
-    return pos, block_keys[pos] == keys
-
-
 def candidate_pairs(batch, roster, model) -> tuple[np.ndarray, np.ndarray, dict]:
     """Unique (actor row, employee index) pairs of a batch, known-handle pairs included.
 
@@ -277,14 +268,14 @@ def candidate_pairs(batch, roster, model) -> tuple[np.ndarray, np.ndarray, dict]
     stats = Counter()
     bk = roster.block_keys
     if len(keys) and bk is not None and len(bk):
-        pos, found = _lookup(bk, keys)
+        pos, found = lookup(bk, keys)
         cnt = np.where(found, roster.block_count[pos], 0)
         rows_f, pos_f = rows[found], pos[found]
         year = _refiner(model)
         if year is not None:
-            dated = np.isin(keys >> np.int64(TAG_SHIFT), [k.tag for k in model.blocking_keys if k.dated])
+            dated = np.isin(keys >> np.int64(TAG_SHIFT), _dated_tags(model))
             r2, k2 = year.actor_refine(rows, keys, (~found | (cnt > model.year_refine_min)) & ~dated, batch)
-            p2, f2 = _lookup(bk, k2)
+            p2, f2 = lookup(bk, k2)
             rows_f = np.concatenate([rows_f, r2[f2]])
             pos_f = np.concatenate([pos_f, p2[f2]])
         # a block found twice for one actor (a year read from two digit runs) counts once

@@ -53,6 +53,20 @@ def with_dates(tag: int, dates: np.ndarray, ids: Callable[[int], Iterable[int]])
     return rows, mixed(tag, np.asarray(vals, np.int64), np.asarray(when, np.int64)).tolist()
 
 
+def groups(K: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(unique keys, first position, count) of a sorted array (``np.unique`` hashes: slower here)."""
+    if not len(K):
+        return K, np.zeros(0, np.int64), np.zeros(0, np.int64)
+    start = np.flatnonzero(np.r_[True, K[1:] != K[:-1]])
+    return K[start], start, np.diff(np.r_[start, len(K)])
+
+
+def lookup(block_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position, found) of each key in sorted block keys."""
+    pos = np.minimum(np.searchsorted(block_keys, keys), len(block_keys) - 1)
+    return pos, block_keys[pos] == keys
+
+
 def unique_sorted(x: np.ndarray) -> np.ndarray:
     """The distinct values of ``x``, sorted (NumPy 2.4's ``np.unique`` hashes: many times slower here)."""
     if not len(x):

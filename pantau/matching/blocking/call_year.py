@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pantau.matching.blocking.base import ActorSide, BlockingKey, RosterSide, mixed, unique_sorted, with_dates
+from pantau.matching.blocking.base import (ActorSide, BlockingKey, RosterSide, groups, lookup, mixed, unique_sorted,
+                                          with_dates)
 from pantau.matching.blocking.call_name import given_calls
 
 
@@ -50,8 +51,7 @@ class CallYear(BlockingKey):
         order = np.argsort(keys)
         keys, rows = keys[order], rows[order]
         del order
-        start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        cnt = np.diff(np.r_[start, len(keys)])
+        _, _, cnt = groups(keys)
         small = np.repeat(cnt <= rs.model.max_initial_block, cnt)
         return [(keys[small], rows[small])]
 
@@ -68,9 +68,8 @@ class CallYear(BlockingKey):
         ok = (cid >= 0) & (year > 0)
         if not ok.any() or bk is None or not len(bk):
             return out
-        k = mixed(self.tag, cid[ok], year[ok])
-        pos = np.minimum(np.searchsorted(bk, k), len(bk) - 1)
-        one = (bk[pos] == k) & (roster.block_count[pos] == 1)
+        pos, found = lookup(bk, mixed(self.tag, cid[ok], year[ok]))
+        one = found & (roster.block_count[pos] == 1)
         out[ok] = one & (roster.block_emp[roster.block_start[pos]] == pe[ok])
         return out
 
